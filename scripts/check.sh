@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# What `make check` runs: installs what is missing, builds with gcc and with clang, runs every test
+# on the gcc build and again on a clang build under AddressSanitizer and UndefinedBehaviorSanitizer
+# (which also runs the fuzz targets briefly), checks the formatting, and ends with the total line
+# "N passed, N failed" (scripts/total.py).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=${WEFT_CHECK_JOBS:-$(nproc)}
+checks=()
+
+# Runs a named step and records whether it passed, so that the total counts it.
+step() {
+  local name=$1
+  shift
+  echo "== $name"
+  "$@"
+  local rc=$?
+  checks+=(--check "$name=$rc")
+  [[ $rc -eq 0 ]] || echo "== $name FAILED (exit $rc)"
+  return $rc
+}
+
+setup() {
+  local dir=$1
+  shift
+  if [[ -f $dir/build.ninja ]]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+build_gcc() { CC=gcc setup build && ninja -C build; }
+build_clang() { CC=clang setup build-clang && ninja -C build-clang; }
+build_sanitized() {
+  CC=clang setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=true &&
+    ninja -C build-asan
+}
+
+check_format() {
+  local files
+  files=$(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^fuzz/corpus/')
+  # shellcheck disable=SC2086
+  clang-format --dry-run -Werror $files
+}
+
+run_tests() {
+  local dir=$1
+  rm -f "$dir/meson-logs/testlog.json"
+  meson test -C "$dir" --num-processes "$jobs" --print-errorlogs --no-rebuild
+}
+
+if ! scripts/deps.sh check; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+dirs=()
+step "build (gcc)" build_gcc && dirs+=(build)
+step "build (clang)" build_clang
+step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
+step "format (clang-format)" check_format
+for dir in "${dirs[@]}"; do
+  step "tests ($dir)" run_tests "$dir"
+done
+
+# The per-case total: builds whose tests could not run count as failures there too.
+[[ " ${dirs[*]} " == *" build "* ]] || checks+=(--check "tests (build)=1")
+[[ " ${dirs[*]} " == *" build-asan "* ]] || checks+=(--check "tests (build-asan)=1")
+python3 scripts/total.py "${checks[@]}" "${dirs[@]}"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that weft's build, tests and benchmarks need. Idempotent: it asks
+# dpkg what is missing, runs `apt-get update` only when something is, and installs only that.
+# Usage: scripts/deps.sh [build|check|bench|all]   (default: all)
+set -euo pipefail
+
+build_packages=(
+  build-essential meson ninja-build pkg-config git
+  libmicrohttpd-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
+)
+check_packages=(
+  clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates
+)
+bench_packages=(wrk nginx-light procps)
+
+case "${1:-all}" in
+  build) wanted=("${build_packages[@]}") ;;
+  check) wanted=("${build_packages[@]}" "${check_packages[@]}") ;;
+  bench) wanted=("${build_packages[@]}" "${bench_packages[@]}") ;;
+  all) wanted=("${build_packages[@]}" "${check_packages[@]}" "${bench_packages[@]}") ;;
+  *) echo "usage: scripts/deps.sh [build|check|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "deps: these Debian packages are missing and installing them needs root:" >&2
+    echo "  apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+else
+  SUDO=()
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

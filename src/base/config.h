@@ -1,0 +1,48 @@
+/* weft's settings, from (highest first) command-line flags, WEFT_* environment variables, an
+ * optional config file, and built-in defaults. One table describes every setting: its flag, its
+ * variable, its default, its check and its help line; `weft serve --help` prints that table. */
+#ifndef WEFT_BASE_CONFIG_H
+#define WEFT_BASE_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Which commands a setting belongs to; a flag outside a command's scopes is unknown to it. */
+enum {
+	CONFIG_COMMON = 1 << 0, /* every command that touches data: --config, --data, logging */
+	CONFIG_SERVE = 1 << 1,  /* weft serve: addresses, URLs, threads, shutdown */
+};
+
+typedef struct config {
+	char *config_file;
+	char *data_dir;
+	char *log_level;
+	char *log_format;
+	char *hub_listen;
+	char *track_listen;
+	char *hub_url;   /* "" means: derived from the listen address */
+	char *track_url; /* likewise */
+	int64_t threads; /* HTTP worker threads per service; 0 means: from the machine */
+	int64_t shutdown_seconds;
+	int64_t max_header_kib;
+} config;
+
+/* Loads the settings in cfg's scopes from argv (argv[0] is skipped), the environment and the config
+ * file, then applies the defaults. Arguments that are not flags are moved, in order, to the front
+ * of argv[1..] and counted in *npositional. "--help" sets *wants_help and stops nothing.
+ * WEFT_EINVALID with a one-line message naming the flag, variable or file line on a bad value,
+ * an unknown flag or an unreadable config file. cfg must be freed with config_dispose. */
+int config_load(config *cfg, unsigned scopes, int argc, char **argv, int *npositional,
+                int *wants_help);
+
+/* Frees what config_load stored in cfg. */
+void config_dispose(config *cfg);
+
+/* Prints one line per setting in scopes: flag, variable, default and help. */
+void config_print_help(FILE *out, unsigned scopes);
+
+/* Splits "HOST:PORT" ("[::1]:8080" for IPv6) into host and port. WEFT_EINVALID when malformed.
+ * host must hold at least 256 bytes. */
+int config_split_listen(const char *value, char *host, int *port);
+
+#endif

@@ -1,0 +1,20 @@
+/* Small string helpers that the C library lacks or gets wrong for untrusted input. */
+#ifndef WEFT_BASE_STR_H
+#define WEFT_BASE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+bool str_eq_nocase(const char *a, const char *b);
+
+/* Parses the whole of s as a decimal integer in [min, max]: no sign games, no spaces, no
+ * trailing bytes. WEFT_EINVALID with a message naming what when it is not. */
+int str_to_i64(int64_t *out, const char *s, int64_t min, int64_t max, const char *what);
+
+/* True when every byte of s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+bool str_is_utf8(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,89 @@
+/* The subcommand table and the commands too small for a file of their own. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "version.h"
+
+typedef struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} subcommand;
+
+static int cli_version(int argc, char **argv);
+static int cli_help(int argc, char **argv);
+
+static const subcommand commands[] = {
+	{ "serve", cli_serve, "run both services, or one: serve hub | serve track" },
+	{ "version", cli_version, "print the version" },
+	{ "help", cli_help, "print this help" },
+};
+
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "weft %s: a code host (hub) and an issue tracker (track) in one program.\n\n"
+	             "Usage: weft COMMAND [ARGUMENTS]\n\nCommands:\n",
+	        WEFT_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nRun 'weft COMMAND --help' for the options of a command.\n");
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+static int cli_version(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		printf("Usage: weft version\n\nPrints the version and the commit it was built from.\n");
+		return CLI_OK;
+	}
+	if (argc > 1)
+		return cli_usage_error("version", "takes no arguments");
+	printf("weft %s (%s)\n", WEFT_VERSION, WEFT_COMMIT);
+	return CLI_OK;
+}
+
+static int cli_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	print_usage(stdout);
+	return CLI_OK;
+}
+
+int cli_usage_error(const char *command, const char *message)
+{
+	if (command)
+		fprintf(stderr, "weft %s: %s\n", command, message);
+	else
+		fprintf(stderr, "weft: %s\n", message);
+	return CLI_USAGE;
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cli_help(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0)
+		return cli_version(1, argv + 1);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	char message[160];
+	snprintf(message, sizeof message, "unknown command '%.60s' (see 'weft help')", argv[1]);
+	return cli_usage_error(NULL, message);
+}

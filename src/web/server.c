@@ -1,0 +1,603 @@
+/* libmicrohttpd glue: a request goes through three phases. When its headers are in: route,
+ * header-level limits, authentication and permission (refusals answer before any body is read).
+ * While its body arrives: bounded buffering, or streaming to the route. When it is complete: body
+ * parsing, CSRF, declared parameters, then the handler. */
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/token.h"
+#include "web/server_internal.h"
+#include "web/status.h"
+#include "web/template.h"
+
+static const char content_security_policy[] =
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
+	"report-uri /csp-report";
+
+typedef struct request_state {
+	web_request req;
+	web_response res;
+	char *raw_uri;
+	int64_t started_ns;
+	size_t body_limit;
+	size_t received;
+	bool started;   /* phase 1 ran */
+	bool responded; /* a response was queued */
+	bool too_large; /* the body went over the limit; answer 413 when it ends */
+	int status_sent;
+	size_t bytes_sent;
+} request_state;
+
+/* Called by MHD with the raw request URI before it parses anything: the one place that sees the
+ * path with its percent-escapes intact and the query string. Its result becomes *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	web_server *s = cls;
+	request_state *st = mem_zalloc(sizeof *st);
+	st->req.arena = arena_new();
+	st->raw_uri = arena_strdup(st->req.arena, uri ? uri : "/");
+	st->started_ns = clock_mono_ns();
+	st->req.server = s;
+	st->req.service = s->service;
+	st->req.conn = conn;
+	st->res.cacheable = true;
+	atomic_fetch_add(&s->in_flight, 1);
+	return st;
+}
+
+static void set_request_id(request_state *st)
+{
+	const char *given = web_header(&st->req, "X-Request-Id");
+	size_t n = given ? strlen(given) : 0;
+	if (n >= 8 && n < sizeof st->req.id &&
+	    strspn(given, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n)
+		memcpy(st->req.id, given, n + 1);
+	else
+		token_hex(st->req.id, 8);
+}
+
+static void fail_status(request_state *st, int status, const char *message)
+{
+	web_res_error_status(&st->req, &st->res, status, message);
+}
+
+static void fail_code(request_state *st, int code)
+{
+	web_res_error(&st->req, &st->res, code, err_msg());
+}
+
+/* Splits the raw URI and parses the query string; false when it answered 400. */
+static bool read_uri(request_state *st, const char *method)
+{
+	web_request *req = &st->req;
+	req->method = method;
+	char *q = strchr(st->raw_uri, '?');
+	req->query_string = q ? q + 1 : "";
+	req->path = q ? arena_strndup(req->arena, st->raw_uri, (size_t)(q - st->raw_uri))
+	              : st->raw_uri;
+	if (web_query_parse(&req->query, req->arena, req->query_string, strlen(req->query_string)) <
+	    0) {
+		fail_status(st, 400, err_msg());
+		return false;
+	}
+	return true;
+}
+
+static bool route_request(request_state *st)
+{
+	web_request *req = &st->req;
+	web_match m;
+	switch (web_router_match(&m, req->server->router, req->arena, req->method, req->path)) {
+	case WEB_MATCH_OK: break;
+	case WEB_MATCH_BAD_PATH: fail_status(st, 400, "The path is malformed."); return false;
+	case WEB_MATCH_NO_PATH:
+		fail_status(st, 404, "There is nothing at this address.");
+		return false;
+	case WEB_MATCH_NO_METHOD:
+		fail_status(st, 405, arena_printf(req->arena, "%s is not allowed here.", req->method));
+		web_res_header(req, &st->res, "Allow", m.allow);
+		return false;
+	}
+	req->route = m.route;
+	req->nparams = m.nparams;
+	memcpy(req->param_names, m.names, sizeof m.names);
+	memcpy(req->param_values, m.values, sizeof m.values);
+	req->trailing_slash = m.trailing_slash;
+	st->body_limit = m.route->body_limit ? m.route->body_limit : WEB_BODY_LIMIT_DEFAULT;
+	return true;
+}
+
+static bool body_fits(request_state *st)
+{
+	const char *length = web_header(&st->req, "Content-Length");
+	if (!length)
+		return true;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(length, &end, 10);
+	if (errno || *end || n <= st->body_limit)
+		return true; /* a malformed length is the HTTP library's to refuse */
+	fail_status(st, 413, arena_printf(st->req.arena, "The request body is larger than %zu bytes.",
+	                                  st->body_limit));
+	return false;
+}
+
+/* Authentication and permission: decided before the body is read. */
+static bool admit(request_state *st)
+{
+	web_request *req = &st->req;
+	const web_service *svc = req->service;
+	int rc = svc->authenticate ? svc->authenticate(req) : 0;
+	if (rc == 0 && (req->route->flags & WEB_NEEDS_USER) && !req->user)
+		rc = err_fail(WEFT_EAUTH, "You need to sign in first.");
+	if (rc == 0 && req->route->permission && svc->authorize)
+		rc = svc->authorize(req);
+	if (rc < 0) {
+		fail_code(st, rc);
+		return false;
+	}
+	return true;
+}
+
+/* Phase 1; false when a response is ready to be queued. */
+static bool start_request(request_state *st, const char *method)
+{
+	st->started = true;
+	set_request_id(st);
+	return read_uri(st, method) && route_request(st) && body_fits(st) && admit(st);
+}
+
+static void take_chunk(request_state *st, const char *data, size_t len)
+{
+	if (st->too_large)
+		return;
+	if (len > st->body_limit - st->received) {
+		st->too_large = true;
+		buf_dispose(&st->req.body);
+		return;
+	}
+	st->received += len;
+	const web_route *route = st->req.route;
+	if (route->body_chunk) {
+		int rc = route->body_chunk(&st->req, data, len);
+		if (rc < 0) {
+			fail_code(st, rc);
+			st->responded = true; /* answer now; further chunks are dropped */
+		}
+		return;
+	}
+	buf_append(&st->req.body, data, len);
+}
+
+static int parse_json_body(web_request *req)
+{
+	if (req->body.len == 0)
+		return 0;
+	json_error_t error;
+	req->json = json_loadb(req->body.ptr, req->body.len, JSON_DECODE_ANY, &error);
+	if (!req->json)
+		return err_fail(WEFT_EINVALID, "Malformed JSON: %s (line %d, column %d).", error.text,
+		                error.line, error.column);
+	return 0;
+}
+
+static void append_pair(web_pairs *pairs, arena *a, web_pair pair)
+{
+	if (pairs->len == pairs->cap) {
+		size_t cap = pairs->cap ? pairs->cap * 2 : 8;
+		pairs->items = arena_grow(a, pairs->items, pairs->len * sizeof pair, cap * sizeof pair);
+		pairs->cap = cap;
+	}
+	pairs->items[pairs->len++] = pair;
+}
+
+/* An urlencoded body, or a multipart one whose plain fields join req->form too. */
+static int parse_form_body(web_request *req)
+{
+	const char *type = web_header(req, "Content-Type");
+	if (req->body.len == 0)
+		return 0;
+	if (!type || strncasecmp(type, "multipart/form-data", 19) != 0)
+		return web_query_parse(&req->form, req->arena, req->body.ptr, req->body.len);
+	int rc = web_multipart_parse(&req->parts, req->arena, type, req->body.ptr, req->body.len);
+	for (size_t i = 0; rc == 0 && i < req->parts.len; i++) {
+		const web_part *part = &req->parts.items[i];
+		if (!part->filename)
+			append_pair(&req->form, req->arena,
+			            (web_pair){ part->name, part->data, part->len });
+	}
+	return rc;
+}
+
+static bool is_safe_method(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+	       strcmp(method, "OPTIONS") == 0;
+}
+
+static const char *param_value(const web_request *req, const web_param_spec *p)
+{
+	switch (p->source) {
+	case WEB_FROM_PATH: return web_param(req, p->name);
+	case WEB_FROM_QUERY: return web_pairs_get(&req->query, p->name);
+	case WEB_FROM_FORM: return web_pairs_get(&req->form, p->name);
+	}
+	return NULL;
+}
+
+static int check_params(const web_request *req)
+{
+	for (const web_param_spec *p = req->route->params; p && p->name; p++) {
+		const char *value = param_value(req, p);
+		if (!value) {
+			if (p->required)
+				return err_fail(WEFT_EINVALID, "%s is required.", p->name);
+			continue;
+		}
+		if (p->check && p->check(value) < 0)
+			return err_fail(WEFT_EINVALID, "%s: %s", p->name, err_msg());
+	}
+	return 0;
+}
+
+/* Phase 3: the body is complete. */
+static void finish_request(request_state *st)
+{
+	web_request *req = &st->req;
+	unsigned flags = req->route->flags;
+	int rc = 0;
+	if (flags & WEB_BODY_JSON)
+		rc = parse_json_body(req);
+	if (rc == 0 && (flags & WEB_BODY_FORM))
+		rc = parse_form_body(req);
+	if (rc == 0 && (flags & WEB_BODY_FORM) && !(flags & WEB_NO_CSRF) &&
+	    !is_safe_method(req->method) && req->service->check_csrf)
+		rc = req->service->check_csrf(req);
+	if (rc == 0)
+		rc = check_params(req);
+	if (rc == 0)
+		rc = req->route->handler(req, &st->res);
+	if (rc < 0)
+		fail_code(st, rc);
+	else if (st->res.status == 0)
+		fail_status(st, 500, "the handler produced no response");
+}
+
+/* FNV-1a: a fast, stable validator for in-memory bodies (not a security boundary). */
+static void body_etag(char out[20], const buf *body)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < body->len; i++)
+		h = (h ^ (unsigned char)body->ptr[i]) * 1099511628211ULL;
+	snprintf(out, 20, "\"%016llx\"", (unsigned long long)h);
+}
+
+static bool etag_matches(const char *if_none_match, const char *etag)
+{
+	if (strcmp(if_none_match, "*") == 0)
+		return true;
+	const char *found = strstr(if_none_match, etag);
+	return found != NULL;
+}
+
+/* Adds the ETag and turns a matching conditional request into a 304. */
+static void apply_validator(request_state *st)
+{
+	web_request *req = &st->req;
+	web_response *res = &st->res;
+	if (!res->cacheable || res->stream || res->status != 200 ||
+	    (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")))
+		return;
+	char computed[20];
+	const char *etag = res->etag;
+	if (!etag) {
+		body_etag(computed, &res->body);
+		etag = computed;
+	}
+	web_res_header(req, res, "ETag", etag);
+	const char *inm = web_header(req, "If-None-Match");
+	if (inm && etag_matches(inm, etag)) {
+		res->status = 304;
+		buf_clear(&res->body);
+	}
+}
+
+static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+	request_state *st = cls;
+	ssize_t n = st->res.stream(st->res.stream_ctx, pos, out, max);
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	st->bytes_sent += (size_t)n;
+	return n;
+}
+
+static struct MHD_Response *make_mhd_response(request_state *st)
+{
+	web_response *res = &st->res;
+	if (res->stream)
+		return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_reader,
+		                                         st, NULL);
+	size_t len = res->body.len;
+	st->bytes_sent = len;
+	return MHD_create_response_from_buffer(len, buf_detach(&res->body), MHD_RESPMEM_MUST_FREE);
+}
+
+static void add_headers(struct MHD_Response *r, request_state *st)
+{
+	web_response *res = &st->res;
+	if (res->content_type)
+		MHD_add_response_header(r, "Content-Type", res->content_type);
+	MHD_add_response_header(r, "Content-Security-Policy", content_security_policy);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "X-Request-Id", st->req.id);
+	for (size_t i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+}
+
+static enum MHD_Result queue(request_state *st, struct MHD_Connection *conn)
+{
+	apply_validator(st);
+	struct MHD_Response *r = make_mhd_response(st);
+	if (!r)
+		return MHD_NO;
+	add_headers(r, st);
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)st->res.status, r);
+	MHD_destroy_response(r);
+	st->responded = true;
+	st->status_sent = st->res.status;
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+	(void)cls;
+	(void)url;
+	(void)version;
+	request_state *st = *con_cls;
+	enum MHD_Result result = MHD_YES;
+	log_set_request_id(st->req.id[0] ? st->req.id : NULL);
+	if (!st->started) {
+		if (!start_request(st, method))
+			result = queue(st, conn);
+		log_set_request_id(st->req.id);
+	} else if (*upload_data_size) {
+		if (!st->responded)
+			take_chunk(st, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+	} else if (!st->responded) {
+		if (st->too_large)
+			fail_status(st, 413,
+			            arena_printf(st->req.arena,
+			                         "The request body is larger than %zu bytes.",
+			                         st->body_limit));
+		else
+			finish_request(st);
+		result = queue(st, conn);
+	}
+	log_set_request_id(NULL);
+	return result;
+}
+
+static void log_access(const request_state *st, enum MHD_RequestTerminationCode toe)
+{
+	char status[16], bytes[24], duration[32];
+	snprintf(status, sizeof status, "%d", st->status_sent);
+	snprintf(bytes, sizeof bytes, "%zu", st->bytes_sent);
+	snprintf(duration, sizeof duration, "%.3f",
+	         (double)(clock_mono_ns() - st->started_ns) / 1e6);
+	log_field fields[] = {
+		{ "method", st->req.method },
+		{ "path", st->req.path ? st->req.path : st->raw_uri },
+		{ "status", st->status_sent ? status : "-" },
+		{ "bytes", bytes },
+		{ "duration_ms", duration },
+		{ "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true" },
+	};
+	log_set_request_id(st->req.id[0] ? st->req.id : NULL);
+	log_fields(LOG_INFO, "request", fields, 6);
+	log_set_request_id(NULL);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	web_server *s = cls;
+	request_state *st = *con_cls;
+	if (!st)
+		return;
+	log_access(st, toe);
+	if (st->res.stream_free)
+		st->res.stream_free(st->res.stream_ctx);
+	json_decref(st->req.json);
+	buf_dispose(&st->req.body);
+	buf_dispose(&st->res.body);
+	arena_free(st->req.arena);
+	free(st);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	buf msg = BUF_INIT;
+	buf_vprintf(&msg, fmt, ap);
+	while (msg.len && msg.ptr[msg.len - 1] == '\n')
+		buf_truncate(&msg, msg.len - 1);
+	log_warn("http: %s", buf_cstr(&msg));
+	buf_dispose(&msg);
+}
+
+static unsigned thread_count(int configured)
+{
+	if (configured > 0)
+		return (unsigned)configured;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 0 ? (unsigned)cpus * 2 : 2;
+}
+
+static struct MHD_Daemon *start_daemon(web_server *s, int fd, const web_server_options *opt)
+{
+	/* The connection's memory pool holds the request line and headers (and the read buffer):
+	 * its size is what enforces --max-header-size. */
+	size_t memory = (size_t)opt->max_header_kib * 1024;
+	unsigned threads = thread_count(opt->threads);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem options[] = {
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL },
+		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)memory, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL },
+		/* MHD refuses a pool of one thread: one thread is then the polling thread itself. */
+		{ threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, options,
+	                        MHD_OPTION_END);
+}
+
+int web_server_start(web_server **out, const web_service *svc, int listen_fd,
+                     const web_server_options *opt)
+{
+	web_server *s = mem_zalloc(sizeof *s);
+	s->service = svc;
+	s->templates = opt->templates;
+	s->public_url = opt->public_url ? mem_strdup(opt->public_url) : NULL;
+	s->other_url = opt->other_url ? mem_strdup(opt->other_url) : NULL;
+	int rc = web_router_new(&s->router, svc->routes, svc->nroutes);
+	if (rc == 0) {
+		s->daemon = start_daemon(s, listen_fd, opt);
+		if (!s->daemon)
+			rc = err_fail(WEFT_ERROR, "%s: the HTTP server could not start", svc->name);
+	}
+	if (rc < 0) {
+		close(listen_fd);
+		web_router_free(s->router);
+		free(s->public_url);
+		free(s->other_url);
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void web_server_stop(web_server *s, int timeout_seconds)
+{
+	if (!s)
+		return;
+	int fd = (int)MHD_quiesce_daemon(s->daemon);
+	if (fd >= 0)
+		close(fd);
+	int64_t deadline = clock_mono_ns() + (int64_t)timeout_seconds * 1000000000;
+	while (atomic_load(&s->in_flight) > 0 && clock_mono_ns() < deadline)
+		usleep(10 * 1000);
+	if (atomic_load(&s->in_flight) > 0)
+		log_warn("%s: %d requests still running after %d s; closing them",
+		         s->service->name, atomic_load(&s->in_flight), timeout_seconds);
+	MHD_stop_daemon(s->daemon);
+	web_router_free(s->router);
+	free(s->public_url);
+	free(s->other_url);
+	free(s);
+}
+
+int web_server_in_flight(const web_server *s)
+{
+	return atomic_load(&((web_server *)s)->in_flight);
+}
+
+static int open_socket(const struct addrinfo *ai)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	                ai->ai_protocol);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int bound_port(int fd)
+{
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof addr;
+	if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0)
+		return -1;
+	if (addr.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&addr)->sin_port);
+}
+
+int web_listen(int *out_fd, int *out_port, const char *listen)
+{
+	char host[256], port_text[8];
+	int port;
+	if (config_split_listen(listen, host, &port) < 0)
+		return WEFT_EINVALID;
+	snprintf(port_text, sizeof port_text, "%d", port);
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+		                  .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	int gai = getaddrinfo(host, port_text, &hints, &ai);
+	if (gai != 0)
+		return err_fail(WEFT_EINVALID, "cannot listen on %s: %s", listen, gai_strerror(gai));
+	int fd = open_socket(ai);
+	int saved = errno;
+	freeaddrinfo(ai);
+	if (fd < 0)
+		return err_fail(WEFT_ERROR, "cannot listen on %s: %s", listen, strerror(saved));
+	*out_fd = fd;
+	*out_port = bound_port(fd);
+	return 0;
+}
+
+char *web_url_for_listen(const char *listen, int port)
+{
+	char host[256];
+	int ignored;
+	if (config_split_listen(listen, host, &ignored) < 0)
+		return NULL;
+	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 || strcmp(host, "*") == 0)
+		return NULL;
+	buf url = BUF_INIT;
+	if (strchr(host, ':'))
+		buf_printf(&url, "http://[%s]:%d", host, port);
+	else
+		buf_printf(&url, "http://%s:%d", host, port);
+	return buf_detach(&url);
+}

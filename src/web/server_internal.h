@@ -1,0 +1,20 @@
+/* The server's state, shared by the web layer's own files (request, response, server) only. */
+#ifndef WEFT_WEB_SERVER_INTERNAL_H
+#define WEFT_WEB_SERVER_INTERNAL_H
+
+#include <stdatomic.h>
+
+#include "web/router.h"
+#include "web/server.h"
+
+struct web_server {
+	const web_service *service;
+	web_router *router;
+	const tmpl_set *templates;
+	struct MHD_Daemon *daemon;
+	char *public_url; /* NULL: derive from Host */
+	char *other_url;
+	atomic_int in_flight;
+};
+
+#endif

@@ -1,0 +1,173 @@
+/* The web layer's public types: requests, responses, routes and services. A service (hub, track)
+ * is a table of routes plus a few hooks; the server and router run every central check (STYLE.md
+ * §7) before a handler sees the request, and handlers only fill in a response (STYLE.md §8). */
+#ifndef WEFT_WEB_WEB_H
+#define WEFT_WEB_WEB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "web/form.h"
+
+typedef struct web_request web_request;
+typedef struct web_response web_response;
+typedef struct web_service web_service;
+typedef struct web_route web_route;
+typedef struct tmpl_set tmpl_set;
+
+/* A handler fills res and returns 0, or returns an error code (STYLE.md §3) that the server turns
+ * into the service's error page or API error body, using err_msg() as the message. */
+typedef int (*web_handler)(web_request *req, web_response *res);
+
+/* Route flags. */
+enum {
+	WEB_API = 1 << 0,       /* errors are the service's JSON error body, not an HTML page */
+	WEB_BODY_JSON = 1 << 1, /* the body is parsed as JSON into req->json before the handler */
+	WEB_BODY_FORM = 1 << 2, /* the body is parsed as a form (urlencoded or multipart) */
+	WEB_NEEDS_USER = 1 << 3, /* anonymous callers get 401 */
+	WEB_NO_CSRF = 1 << 4,   /* a form route that may be posted without a CSRF token (sign-in) */
+};
+
+enum {
+	WEB_BODY_LIMIT_DEFAULT = 1024 * 1024, /* for routes that declare no limit */
+	WEB_PARAMS_MAX = 16,                  /* path parameters in one pattern */
+};
+
+typedef enum { WEB_FROM_PATH, WEB_FROM_QUERY, WEB_FROM_FORM } web_param_source;
+
+/* A declared input: the router validates it before the handler runs, and answers 400 naming the
+ * parameter when check fails (check sets the message through err_fail). */
+typedef struct web_param_spec {
+	const char *name;
+	web_param_source source;
+	bool required;
+	int (*check)(const char *value);
+} web_param_spec;
+
+struct web_route {
+	const char *method;  /* "GET", "POST", …; GET routes also answer HEAD */
+	const char *pattern; /* "/2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path...}" */
+	web_handler handler;
+	unsigned flags;
+	int permission;    /* the service's permission code; 0 means none is checked */
+	size_t body_limit; /* bytes; 0 means WEB_BODY_LIMIT_DEFAULT */
+	const web_param_spec *params; /* terminated by an entry with name NULL; may be NULL */
+	/* For streamed uploads (git pushes): called with each chunk instead of buffering the body. */
+	int (*body_chunk)(web_request *req, const char *data, size_t len);
+};
+
+struct web_service {
+	const char *name;    /* "hub" */
+	const char *product; /* "weft hub" */
+	const web_route *routes;
+	size_t nroutes;
+	/* Paths under these prefixes get JSON errors even when no route matched. NULL-terminated. */
+	const char *const *api_prefixes;
+	/* Writes the API's error body (Bitbucket's or Jira's shape) for status and message. */
+	void (*render_api_error)(web_request *req, web_response *res, int status,
+	                         const char *message);
+	/* Optional hooks of the central checks; NULL means "nothing to check". authenticate
+	 * identifies the caller (req->user) and returns WEFT_EAUTH for wrong credentials; authorize
+	 * decides req->route->permission (WEFT_ENOTFOUND to hide, WEFT_EPERM to refuse); check_csrf
+	 * verifies a state-changing form. */
+	int (*authenticate)(web_request *req);
+	int (*authorize)(web_request *req);
+	int (*check_csrf)(web_request *req);
+};
+
+struct web_request {
+	arena *arena;
+	const char *method;
+	const char *path;     /* the raw path, percent-escapes intact */
+	const char *query_string; /* the raw query string, "" when none */
+	char id[33];          /* the request id, also in X-Request-Id and every log line */
+	const web_route *route;
+	const web_service *service;
+	const struct web_server *server;
+	const char *param_names[WEB_PARAMS_MAX];
+	const char *param_values[WEB_PARAMS_MAX]; /* decoded */
+	size_t nparams;
+	bool trailing_slash; /* the path ended in '/' (the root "/" excepted) */
+	web_pairs query;
+	web_pairs form;  /* urlencoded fields, and multipart fields without a filename */
+	web_parts parts; /* every multipart part */
+	json_t *json;    /* the parsed JSON body of a WEB_BODY_JSON route; NULL when the body was empty */
+	buf body;        /* the raw body, unless the route streams it */
+	web_pairs cookies; /* parsed on first use by web_cookie */
+	bool cookies_parsed;
+	void *user;      /* set by the service's authenticate hook */
+	void *conn;      /* the HTTP library's connection, for web_header */
+};
+
+/* A request header, or NULL. Names are case-insensitive. */
+const char *web_header(const web_request *req, const char *name);
+/* A path parameter by name, or NULL. */
+const char *web_param(const web_request *req, const char *name);
+/* The first non-empty query value of name, or NULL. */
+const char *web_query(const web_request *req, const char *name);
+/* A cookie's value, or NULL. */
+const char *web_cookie(web_request *req, const char *name);
+/* The public base URL of the service handling req ("http://127.0.0.1:7990", no trailing '/'). */
+const char *web_base_url(const web_request *req);
+
+typedef struct web_header_field {
+	const char *name;
+	const char *value;
+} web_header_field;
+
+/* Produces a streamed body: writes at most max bytes into out and returns how many, 0 at the
+ * end, or -1 on an error (the connection is then closed). */
+typedef ssize_t (*web_stream_fn)(void *ctx, uint64_t offset, char *out, size_t max);
+
+struct web_response {
+	int status;
+	const char *content_type;
+	buf body;
+	web_header_field headers[24];
+	size_t nheaders;
+	web_stream_fn stream; /* set for streamed responses (no ETag, no Content-Length) */
+	void *stream_ctx;
+	void (*stream_free)(void *ctx);
+	const char *etag; /* a precomputed validator (static assets); otherwise hashed from body */
+	bool cacheable;   /* 200 answers to GET/HEAD get an ETag and honour If-None-Match */
+};
+
+/* Adds a response header; name and value are copied into the request's arena. */
+void web_res_header(web_request *req, web_response *res, const char *name, const char *value);
+/* A JSON body (value is stolen), with status. */
+void web_res_json(web_response *res, int status, json_t *value);
+/* A plain-text body; an empty 201/204 still carries text/plain (http-rules.md §1). */
+void web_res_text(web_response *res, int status, const char *text);
+/* A redirect to location (absolute or starting with '/'). */
+void web_res_redirect(web_request *req, web_response *res, int status, const char *location);
+/* Renders the page template inside "layout" (data is stolen and gets the common keys: service,
+ * product, title, version, base_url, other_url, request_id, is_hub / is_track). */
+int web_res_page(web_request *req, web_response *res, int status, const char *page,
+                 const char *title, json_t *data);
+/* A streamed body of unknown length; ctx is released with free_ctx when the response is done. */
+void web_res_stream(web_response *res, int status, const char *content_type, web_stream_fn fn,
+                    void *ctx, void (*free_ctx)(void *ctx));
+
+/* Turns an error code and err_msg() into the service's error page or API error body. */
+void web_res_error(web_request *req, web_response *res, int code, const char *message);
+/* The same for an HTTP status that no error code stands for (405, 431). */
+void web_res_error_status(web_request *req, web_response *res, int status, const char *message);
+
+/* Built-in handlers every service mounts: GET /status, GET /static/{path...}, POST /csp-report. */
+int web_status_handler(web_request *req, web_response *res);
+int web_static_handler(web_request *req, web_response *res);
+int web_csp_report_handler(web_request *req, web_response *res);
+
+/* The routes of those handlers, for the top of each service's table. */
+#define WEB_BUILTIN_ROUTES                                                                     \
+	{ "GET", "/status", web_status_handler, WEB_API, 0, 0, NULL, NULL },                   \
+	{ "GET", "/static/{path...}", web_static_handler, 0, 0, 0, NULL, NULL },               \
+	{ "POST", "/csp-report", web_csp_report_handler, WEB_API | WEB_BODY_JSON, 0, 64 * 1024, \
+	  NULL, NULL }
+
+#endif

@@ -1,0 +1,519 @@
+# The integration harness: starts the real `weft serve` on free ports (port 0) with fresh data
+# directories, drives it with curl, and reports in TAP. A test file sources this file, runs its
+# checks and ends with done_testing. Servers and temporary files are always cleaned up on exit.
+#
+# Shape of a test file:
+#   . "$(dirname "$0")/lib.sh"
+#   start_weft || bail "weft did not start"
+#   req "$HUB_URL/status"
+#   expect_status 200 "hub: GET /status"
+#   done_testing
+#
+# Every assertion prints one TAP line ("ok N - ..." / "not ok N - ..."); a failure adds "# ..."
+# lines with the request, the response and the tail of the server's stderr. The plan ("1..N") is
+# printed by done_testing, at the end (a TAP "late plan"): a file that dies half-way prints no
+# plan, and the run counts as failed.
+
+set -u
+
+IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+if [ -z "${WEFT_BIN:-}" ] || [ ! -x "${WEFT_BIN:-}" ]; then
+	echo "Bail out! WEFT_BIN must name the weft binary (got '${WEFT_BIN:-}')"
+	exit 1
+fi
+case $WEFT_BIN in /*) ;; *) WEFT_BIN=$(pwd)/$WEFT_BIN ;; esac
+for tool in curl python3; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "Bail out! the integration tests need $tool"
+		exit 1
+	fi
+done
+
+# Settings from the caller's environment must not leak into the servers under test.
+while IFS= read -r _var; do
+	[ "$_var" = WEFT_BIN ] || unset "$_var"
+done < <(compgen -e | grep '^WEFT_' || true)
+unset _var
+
+export LC_ALL=C
+CURL_MAX_TIME=${CURL_MAX_TIME:-10}   # seconds for any one request
+START_TIMEOUT=${START_TIMEOUT:-10}   # seconds for weft to print its "listening" lines
+
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-it.XXXXXX") || {
+	echo "Bail out! cannot create a temporary directory"
+	exit 1
+}
+# Commands that create files by mistake (a default ./weft-data) create them in here.
+cd "$TEST_TMP" || exit 1
+
+_tap_n=0
+_tap_failed=0
+_owned_pids=()
+_server_seq=0
+LAUNCH_WITH=()
+WEFT_PID=
+WEFT_OUT=
+WEFT_ERR=
+HUB_URL=
+TRACK_URL=
+RESP_STATUS=
+RESP_DESC=
+RESP_HEADERS=$TEST_TMP/resp.headers
+RESP_BODY=$TEST_TMP/resp.body
+RESP_CURLERR=$TEST_TMP/resp.curlerr
+RESP_CURL_RC=0
+: >"$RESP_HEADERS"
+: >"$RESP_BODY"
+: >"$RESP_CURLERR"
+
+# --- processes -------------------------------------------------------------------------------
+
+now_ms() {
+	local t=${EPOCHREALTIME//[.,]/}
+	echo $((t / 1000))
+}
+
+# proc_alive PID: true while the process runs (a zombie counts as ended).
+proc_alive() {
+	local stat state
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	state=${stat##*) }
+	state=${state%% *}
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# own_pid PID: registers a background process of this test, to be ended on exit.
+own_pid() {
+	_owned_pids+=("$1")
+}
+
+forget_pid() {
+	local kept=() p
+	for p in "${_owned_pids[@]}"; do
+		[ "$p" = "$1" ] || kept+=("$p")
+	done
+	_owned_pids=("${kept[@]}")
+}
+
+# wait_exit PID SECONDS: waits at most SECONDS for the child PID to end; then sets EXIT_STATUS
+# and EXIT_AFTER_MS (time waited) and returns 0. Returns 1 if it still runs.
+wait_exit() {
+	local pid=$1 start deadline
+	start=$(now_ms)
+	deadline=$((start + $2 * 1000))
+	while proc_alive "$pid"; do
+		if [ "$(now_ms)" -ge "$deadline" ]; then
+			EXIT_AFTER_MS=$(($(now_ms) - start))
+			return 1
+		fi
+		sleep 0.05
+	done
+	wait "$pid" 2>/dev/null
+	EXIT_STATUS=$?
+	EXIT_AFTER_MS=$(($(now_ms) - start))
+	forget_pid "$pid"
+	return 0
+}
+
+# stop_pid PID: SIGTERM, then SIGKILL after 5 s; reaps it.
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null
+	if ! wait_exit "$1" 5; then
+		kill -KILL "$1" 2>/dev/null
+		wait_exit "$1" 5
+	fi
+}
+
+_cleanup() {
+	local rc=$? pid
+	trap - EXIT
+	for pid in "${_owned_pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${_owned_pids[@]}"; do
+		if ! wait_exit "$pid" 5; then
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+		fi
+	done
+	cd / && rm -rf "$TEST_TMP"
+	exit "$rc"
+}
+trap _cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- servers ---------------------------------------------------------------------------------
+
+# weft_launch "SERVICES" ARGS...: runs "$WEFT_BIN" ARGS... in the background (stdout and stderr
+# to files) and waits, at most START_TIMEOUT seconds, for a "<service> listening on URL" line of
+# each of SERVICES ("hub track", "hub" or "track"). Sets WEFT_PID, WEFT_OUT, WEFT_ERR and exports
+# HUB_URL and TRACK_URL. The array LAUNCH_WITH, empty by default, is a command prefix (which must
+# exec weft, like env). Returns 1, with diagnostics, if the server did not come up. Variables
+# assigned before the call (WEFT_X=y weft_launch ...) reach the server's environment.
+weft_launch() {
+	local services=$1 deadline svc url missing
+	shift
+	_server_seq=$((_server_seq + 1))
+	WEFT_OUT=$TEST_TMP/server$_server_seq.out
+	WEFT_ERR=$TEST_TMP/server$_server_seq.err
+	: >"$WEFT_OUT"
+	: >"$WEFT_ERR"
+	"${LAUNCH_WITH[@]}" "$WEFT_BIN" "$@" >"$WEFT_OUT" 2>"$WEFT_ERR" </dev/null &
+	WEFT_PID=$!
+	own_pid "$WEFT_PID"
+	HUB_URL=
+	TRACK_URL=
+	deadline=$(($(now_ms) + START_TIMEOUT * 1000))
+	while :; do
+		missing=
+		for svc in $services; do
+			url=$(sed -n "s|^$svc listening on \(http://[^ ]*\)\$|\1|p" "$WEFT_OUT" | head -n 1)
+			case $svc in
+			hub) HUB_URL=$url ;;
+			track) TRACK_URL=$url ;;
+			esac
+			[ -n "$url" ] || missing="$missing $svc"
+		done
+		[ -z "$missing" ] && break
+		if ! proc_alive "$WEFT_PID"; then
+			wait_exit "$WEFT_PID" 1
+			diag "weft $* exited (status ${EXIT_STATUS:-?}) before printing:$missing listening"
+			show_server_output
+			return 1
+		fi
+		if [ "$(now_ms)" -ge "$deadline" ]; then
+			diag "weft $* printed no '$missing listening' line within ${START_TIMEOUT}s"
+			show_server_output
+			return 1
+		fi
+		sleep 0.05
+	done
+	export HUB_URL TRACK_URL
+	return 0
+}
+
+# start_weft [hub|track] [FLAGS...]: `weft serve` on 127.0.0.1 port 0 (both services, or the one
+# named) with a fresh data directory (WEFT_DATA_DIR); FLAGS come last, so they can override.
+start_weft() {
+	local services="hub track" mode=()
+	case ${1:-} in
+	hub | track)
+		services=$1
+		mode=("$1")
+		shift
+		;;
+	esac
+	WEFT_DATA_DIR=$TEST_TMP/data$((_server_seq + 1))
+	weft_launch "$services" serve "${mode[@]}" --data "$WEFT_DATA_DIR" \
+		--hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 "$@"
+}
+
+# url_port URL: the port of http://HOST:PORT.
+url_port() {
+	local rest=${1#*://}
+	rest=${rest%%/*}
+	echo "${rest##*:}"
+}
+
+url_host() {
+	local rest=${1#*://}
+	rest=${rest%%/*}
+	echo "${rest%:*}"
+}
+
+# --- requests --------------------------------------------------------------------------------
+
+# req [CURL_ARGS...] URL: one request with curl (at most CURL_MAX_TIME seconds). Sets RESP_STATUS
+# ("000" when there was no response) and RESP_CURL_RC; headers in $RESP_HEADERS, body in
+# $RESP_BODY.
+req() {
+	: >"$RESP_HEADERS"
+	: >"$RESP_BODY"
+	RESP_DESC="curl $*"
+	[ "${#RESP_DESC}" -gt 300 ] && RESP_DESC="${RESP_DESC:0:300}..."
+	RESP_STATUS=$(curl -sS --max-time "$CURL_MAX_TIME" -D "$RESP_HEADERS" -o "$RESP_BODY" \
+		-w '%{http_code}' "$@" 2>"$RESP_CURLERR")
+	RESP_CURL_RC=$?
+	[ -n "$RESP_STATUS" ] || RESP_STATUS=000
+}
+
+# resp_header NAME: the value of header NAME in the last response (the final one, when curl saw
+# several, e.g. after 100 Continue); fails when it is absent.
+resp_header() {
+	awk -v name="$1" '
+		BEGIN { name = tolower(name) }
+		/^HTTP\// { val = ""; found = 0; next }
+		{
+			sub(/\r$/, "")
+			i = index($0, ":")
+			if (i == 0) next
+			if (tolower(substr($0, 1, i - 1)) != name) next
+			v = substr($0, i + 1)
+			sub(/^[ \t]+/, "", v)
+			sub(/[ \t]+$/, "", v)
+			val = v
+			found = 1
+		}
+		END { if (found) print val; exit !found }' "$RESP_HEADERS"
+}
+
+# raw_http URL [--until-headers] [--timeout S]: sends standard input, as is, over one TCP
+# connection to URL's host and port, and writes what comes back to standard output (until the
+# server closes, the response headers are complete, or the timeout). Exit 3 on timeout, 4 when the
+# connection failed.
+raw_http() {
+	local url=$1
+	shift
+	python3 "$IT_DIR/rawhttp.py" "$(url_host "$url")" "$(url_port "$url")" "$@"
+}
+
+# --- TAP ---------------------------------------------------------------------------------------
+
+diag() {
+	local line
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/# /'
+	done
+}
+
+_tap_desc() {
+	printf '%s' "$1" | tr '\n#' ' _'
+}
+
+pass() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $(_tap_desc "$1")"
+}
+
+# fail DESC [DIAG...]: a failed test with the given diagnostics, the last response, and the tail of
+# the current server's stderr.
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $(_tap_desc "$1")"
+	shift
+	diag "$@"
+	show_response
+	show_server_output
+}
+
+# todo DESC OK?: a test for a known gap (TAP TODO: reported, never fails the run).
+todo() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $_tap_n - $(_tap_desc "$1") # TODO $3"
+	else
+		echo "not ok $_tap_n - $(_tap_desc "$1") # TODO $3"
+	fi
+}
+
+show_response() {
+	[ -n "$RESP_DESC" ] || return 0
+	diag "request: $RESP_DESC" "status: $RESP_STATUS (curl exit $RESP_CURL_RC)"
+	if [ -s "$RESP_CURLERR" ]; then
+		diag "curl: $(head -c 300 "$RESP_CURLERR")"
+	fi
+	if [ -s "$RESP_HEADERS" ]; then
+		diag "response headers:"
+		tr -d '\r' <"$RESP_HEADERS" | head -n 25 | sed 's/^/#   /'
+	fi
+	if [ -s "$RESP_BODY" ]; then
+		diag "response body ($(wc -c <"$RESP_BODY") bytes, start):"
+		head -c 400 "$RESP_BODY" | tr -c '[:print:]\n' '?' | head -n 10 | sed 's/^/#   /'
+		echo
+	fi
+}
+
+show_server_output() {
+	[ -n "$WEFT_ERR" ] && [ -f "$WEFT_ERR" ] || return 0
+	diag "server stdout:"
+	tail -n 5 "$WEFT_OUT" | cut -c 1-300 | sed 's/^/#   /'
+	diag "server stderr (last 15 lines):"
+	tail -n 15 "$WEFT_ERR" | cut -c 1-300 | sed 's/^/#   /'
+}
+
+# check DESC COMMAND...: passes when COMMAND succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		pass "$desc"
+	else
+		fail "$desc" "failed: $*"
+	fi
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# done_testing: prints the plan and exits, non-zero when a test failed.
+done_testing() {
+	echo "1..$_tap_n"
+	if [ "$_tap_failed" -gt 0 ]; then
+		diag "$_tap_failed of $_tap_n failed"
+		exit 1
+	fi
+	exit 0
+}
+
+# --- assertions on the last response ---------------------------------------------------------
+
+expect_status() {
+	if [ "$RESP_STATUS" = "$1" ]; then
+		pass "$2"
+	else
+		fail "$2" "expected status $1, got $RESP_STATUS"
+	fi
+}
+
+# expect_header NAME ERE DESC: header NAME is present and matches the extended regex ERE.
+expect_header() {
+	local value
+	if ! value=$(resp_header "$1"); then
+		fail "$3" "expected header $1 matching /$2/; it is absent"
+	elif printf '%s' "$value" | grep -Eq -- "$2"; then
+		pass "$3"
+	else
+		fail "$3" "expected header $1 matching /$2/, got '$value'"
+	fi
+}
+
+expect_no_header() {
+	local value
+	if value=$(resp_header "$1"); then
+		fail "$2" "expected no header $1, got '$value'"
+	else
+		pass "$2"
+	fi
+}
+
+expect_body_empty() {
+	if [ -s "$RESP_BODY" ]; then
+		fail "$1" "expected an empty body, got $(wc -c <"$RESP_BODY") bytes"
+	else
+		pass "$1"
+	fi
+}
+
+# expect_body_contains TEXT DESC: the body contains TEXT (a fixed string).
+expect_body_contains() {
+	if grep -qF -- "$1" "$RESP_BODY"; then
+		pass "$2"
+	else
+		fail "$2" "expected the body to contain '$1'"
+	fi
+}
+
+# json_eval EXPR [FILE]: true when the Python expression EXPR holds for j, the JSON document in FILE
+# (default: the last body). Explains on stdout, as TAP diagnostics, why not.
+json_eval() {
+	python3 - "$1" "${2:-$RESP_BODY}" <<'EOF'
+import json, sys
+try:
+    with open(sys.argv[2], 'rb') as f:
+        j = json.loads(f.read().decode('utf-8'))
+except Exception as e:
+    print('# not JSON: %s' % e)
+    sys.exit(1)
+try:
+    result = eval(sys.argv[1], {'j': j})
+except Exception as e:
+    print('# %s: %s: %r' % (sys.argv[1], type(e).__name__, e))
+    sys.exit(1)
+if not result:
+    print('# false: %s' % sys.argv[1])
+sys.exit(0 if result else 1)
+EOF
+}
+
+# expect_json EXPR DESC: see json_eval.
+expect_json() {
+	local why
+	if why=$(json_eval "$1"); then
+		pass "$2"
+	else
+		fail "$2" "$why"
+	fi
+}
+
+HUB_ERROR_SHAPE='j.get("type") == "error" and isinstance(j.get("error"), dict) and isinstance(j["error"].get("message"), str) and j["error"]["message"] != ""'
+TRACK_ERROR_SHAPE='isinstance(j.get("errorMessages"), list) and all(isinstance(m, str) for m in j["errorMessages"]) and isinstance(j.get("errors"), dict) and (len(j["errorMessages"]) > 0 or len(j["errors"]) > 0)'
+
+# expect_api_error hub|track DESC: a JSON error body in the Bitbucket or the Jira shape.
+expect_api_error() {
+	local shape=$HUB_ERROR_SHAPE why
+	[ "$1" = track ] && shape=$TRACK_ERROR_SHAPE
+	if ! resp_header Content-Type | grep -Eiq '^application/json'; then
+		fail "$2" "expected Content-Type application/json, got '$(resp_header Content-Type)'"
+	elif why=$(json_eval "$shape"); then
+		pass "$2"
+	else
+		fail "$2" "not the $1 API's error shape" "$why"
+	fi
+}
+
+# expect_html DESC: Content-Type text/html; charset=utf-8 and a body that looks like HTML.
+expect_html() {
+	if ! resp_header Content-Type | grep -Eiq '^text/html; *charset=utf-8$'; then
+		fail "$1" "expected Content-Type text/html; charset=utf-8, got '$(resp_header Content-Type)'"
+	elif ! grep -qi '<html' "$RESP_BODY"; then
+		fail "$1" "expected an HTML body"
+	else
+		pass "$1"
+	fi
+}
+
+# expect_security_headers DESC: the headers that every response carries.
+expect_security_headers() {
+	local missing=() v
+	v=$(resp_header Content-Security-Policy) || v=
+	printf '%s' "$v" | grep -q "frame-ancestors 'none'" ||
+		missing+=("Content-Security-Policy with frame-ancestors 'none' (got '$v')")
+	v=$(resp_header X-Content-Type-Options) || v=
+	[ "$v" = nosniff ] || missing+=("X-Content-Type-Options: nosniff (got '$v')")
+	resp_header Referrer-Policy | grep -q . || missing+=("Referrer-Policy")
+	resp_header X-Request-Id | grep -q . || missing+=("X-Request-Id")
+	if [ "${#missing[@]}" -eq 0 ]; then
+		pass "$1"
+	else
+		fail "$1" "missing or wrong: ${missing[@]}"
+	fi
+}
+
+# wait_for_line ERE FILE [SECONDS]: waits (default 3 s) until a line of FILE matches ERE (a log
+# line may be written just after its response went out).
+wait_for_line() {
+	local deadline=$(($(now_ms) + ${3:-3} * 1000))
+	until grep -Eq -- "$1" "$2" 2>/dev/null; do
+		[ "$(now_ms)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# --- helpers for bodies ---------------------------------------------------------------------
+
+# make_csp_report FILE BYTES [MARKER]: a valid CSP report (JSON) of about BYTES bytes.
+make_csp_report() {
+	python3 - "$1" "$2" "${3:-weft-test-marker}" <<'EOF'
+import json, sys
+path, size, marker = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+report = {"csp-report": {
+    "document-uri": "http://127.0.0.1/some/page",
+    "referrer": "",
+    "violated-directive": "img-src",
+    "effective-directive": "img-src",
+    "original-policy": "default-src 'self'; frame-ancestors 'none'",
+    "blocked-uri": "http://" + marker + ".example/x.png",
+    "status-code": 200,
+    "script-sample": ""}}
+base = len(json.dumps(report))
+report["csp-report"]["script-sample"] = "x" * max(0, size - base)
+with open(path, "w") as f:
+    f.write(json.dumps(report))
+EOF
+}
