@@ -15,7 +15,8 @@
 #include "cli/datadir.h"
 #include "hub/hub.h"
 #include "track/track.h"
-#include "web/asset.h"
+#include "base/asset.h"
+#include "web/embedded.h"
 #include "web/server.h"
 #include "web/template.h"
 

@@ -7,7 +7,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/str.h"
-#include "web/asset.h"
+#include "base/asset.h"
 #include "web/escape.h"
 #include "web/server_internal.h"
 #include "web/status.h"
@@ -207,12 +207,12 @@ int web_static_handler(web_request *req, web_response *res)
 {
 	const char *name = web_param(req, "path");
 	const char *path = arena_printf(req->arena, "static/%s", name ? name : "");
-	const web_asset *asset = web_asset_find(path);
-	if (!asset || req->trailing_slash)
+	const asset *file = asset_find(path);
+	if (!file || req->trailing_slash)
 		return err_fail(WEFT_ENOTFOUND, "There is no file %s.", path);
 	reset_body(res, 200, content_type_for(path));
-	buf_append(&res->body, asset->data, asset->len);
-	res->etag = asset->etag;
+	buf_append(&res->body, file->data, file->len);
+	res->etag = file->etag;
 	res->cacheable = true;
 	web_res_header(req, res, "Cache-Control", "no-cache");
 	return 0;

@@ -144,8 +144,10 @@ static bool admit(request_state *st)
 	int rc = svc->authenticate ? svc->authenticate(req) : 0;
 	if (rc == 0 && (req->route->flags & WEB_NEEDS_USER) && !req->user)
 		rc = err_fail(WEFT_EAUTH, "You need to sign in first.");
-	if (rc == 0 && req->route->permission && svc->authorize)
-		rc = svc->authorize(req);
+	/* A route that names a permission is closed until a service says who holds it. */
+	if (rc == 0 && req->route->permission)
+		rc = svc->authorize ? svc->authorize(req)
+		                    : err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
 	if (rc < 0) {
 		fail_code(st, rc);
 		return false;

@@ -16,7 +16,8 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/token.h"
-#include "web/asset.h"
+#include "base/asset.h"
+#include "web/embedded.h"
 #include "web/server.h"
 #include "web/template.h"
 

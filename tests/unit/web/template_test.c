@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "web/asset.h"
+#include "base/asset.h"
+#include "web/embedded.h"
 #include "web/template.h"
 
 /* ---- helpers ---- */
@@ -459,14 +460,14 @@ static void test_renders_from_many_threads(void **state)
 static tmpl_set *embedded_set(void)
 {
 	tmpl_set *set = tmpl_set_new();
-	for (size_t i = 0; i < web_assets_count; i++) {
-		const char *path = web_assets[i].path;
+	for (size_t i = 0; i < assets_count; i++) {
+		const char *path = assets[i].path;
 		size_t n = strlen(path);
 		if (strncmp(path, "templates/", 10) != 0 || n < 16 ||
 		    strcmp(path + n - 5, ".html") != 0)
 			continue;
 		char *name = strndup(path + 10, n - 15);
-		if (tmpl_add(set, name, (const char *)web_assets[i].data, web_assets[i].len) != 0)
+		if (tmpl_add(set, name, (const char *)assets[i].data, assets[i].len) != 0)
 			fail_msg("%s: %s", path, err_msg());
 		free(name);
 	}
@@ -511,7 +512,7 @@ static void test_embedded_assets_are_real(void **state)
 		                "templates/track/home.html", "templates/error.html",
 		                "static/weft.css" };
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-		const web_asset *a = web_asset_find(paths[i]);
+		const asset *a = asset_find(paths[i]);
 		if (!a)
 			fail_msg("%s is not embedded", paths[i]);
 		assert_true(a->len > 100);
@@ -521,23 +522,23 @@ static void test_embedded_assets_are_real(void **state)
 		assert_int_equal(a->etag[17], '"');
 		assert_int_equal(strspn(a->etag + 1, "0123456789abcdef"), 16);
 	}
-	assert_null(web_asset_find("templates/nope.html"));
-	const web_asset *css = web_asset_find("static/weft.css");
+	assert_null(asset_find("templates/nope.html"));
+	const asset *css = asset_find("static/weft.css");
 	assert_non_null(strstr((const char *)css->data, "#0052cc"));
 	assert_non_null(strstr((const char *)css->data, ":focus-visible"));
-	assert_string_not_equal(web_asset_find("templates/layout.html")->etag, css->etag);
+	assert_string_not_equal(asset_find("templates/layout.html")->etag, css->etag);
 }
 
 static void test_embedded_templates_have_no_inline_code(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < web_assets_count; i++) {
-		const char *text = (const char *)web_assets[i].data;
-		if (strncmp(web_assets[i].path, "templates/", 10) != 0)
+	for (size_t i = 0; i < assets_count; i++) {
+		const char *text = (const char *)assets[i].data;
+		if (strncmp(assets[i].path, "templates/", 10) != 0)
 			continue;
 		if (strstr(text, "<script") || strstr(text, "style=") || strstr(text, "<style") ||
 		    strstr(text, " onclick=") || strstr(text, "javascript:"))
-			fail_msg("%s has inline code the CSP would block", web_assets[i].path);
+			fail_msg("%s has inline code the CSP would block", assets[i].path);
 	}
 }
 
