@@ -1,0 +1,147 @@
+/* The store: one small interface over SQLite (the embedded default) and PostgreSQL (for several
+ * nodes), the only code that knows either library. SQL is written once with $1, $2, … parameters,
+ * integer epoch-millisecond timestamps, INSERT … RETURNING and ON CONFLICT; db_sql picks between
+ * two texts where the engines differ. Values are always bound, never formatted into SQL text.
+ *
+ * Unique indexes carry explicit names (CREATE UNIQUE INDEX users_email_key …) in both engines'
+ * migrations: a unique violation is WEFT_EEXISTS and db_conflict() names the index, so domain code
+ * can say which field clashed. */
+#ifndef WEFT_DB_DB_H
+#define WEFT_DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef enum { DB_SQLITE, DB_POSTGRES } db_engine;
+
+typedef struct db db;           /* a database: a pool of connections; thread-safe */
+typedef struct db_conn db_conn; /* one connection, used by one thread at a time */
+typedef struct db_stmt db_stmt; /* a prepared statement being run */
+
+enum { DB_DONE = 0, DB_ROW = 1 }; /* what db_step returns besides errors */
+
+/* Opens the database at url: a path or "sqlite:///abs/path" / "sqlite:rel/path" for SQLite (the
+ * file is created), "postgresql://…" or "postgres://…" for PostgreSQL (libpq's URI syntax).
+ * pool_size bounds the open connections. One connection is opened at once to check the URL:
+ * WEFT_EINVALID for a malformed URL, WEFT_ERROR naming the database and the reason when it cannot
+ * be used (unreachable, not a database, locked, read-only directory). */
+int db_open(db **out, const char *url, int pool_size);
+void db_close(db *d);
+db_engine db_engine_of(const db *d);
+/* The URL without any password, for messages and logs. */
+const char *db_describe(const db *d);
+
+/* Borrows a connection from the pool (waiting while all are busy) and gives it back. A connection
+ * that broke is closed on return and replaced by a new one later. */
+int db_conn_get(db_conn **out, db *d);
+void db_conn_put(db_conn *c);
+db_engine db_conn_engine(const db_conn *c);
+
+/* Picks the text for this connection's engine, for the few statements that must differ. */
+const char *db_sql(const db_conn *c, const char *sqlite_sql, const char *postgres_sql);
+
+/* Runs fn(c, ctx) in a write transaction on a pooled connection and commits. When the engine
+ * reports a transient conflict (SQLite busy, PostgreSQL serialization failure or deadlock) the
+ * whole transaction is rolled back and run again, a bounded number of times with backoff, so fn
+ * must have no effects outside the database. Any error fn returns rolls back and is returned
+ * unchanged; WEFT_ECONFLICT when the retries run out. */
+typedef int (*db_fn)(db_conn *c, void *ctx);
+int db_tx(db *d, db_fn fn, void *ctx);
+/* The same for reading: a consistent snapshot, no writes. */
+int db_read(db *d, db_fn fn, void *ctx);
+
+/* Runs fn(arg) after the current transaction of c commits (not at all if it rolls back). For
+ * wake-ups of other threads that must not see uncommitted work. At most 8 per transaction. */
+void db_after_commit(db_conn *c, void (*fn)(void *arg), void *arg);
+
+/* The job queue's wake-up: db_set_waker installs what db_wake_after_commit(c) calls once c's
+ * transaction commits (in this process), so that enqueueing wakes a worker at once. */
+void db_set_waker(db *d, void (*fn)(void *arg), void *arg);
+void db_wake_after_commit(db_conn *c);
+
+/* A connection of its own that waits for PostgreSQL notifications on channel. WEFT_ENOTFOUND on
+ * SQLite, where one process is all there is and nothing needs to listen. */
+typedef struct db_listener db_listener;
+int db_listen(db_listener **out, db *d, const char *channel);
+/* Waits up to timeout_ms: 1 when a notification came, 0 on timeout, WEFT_ERROR when the
+ * connection broke (listen again). */
+int db_listener_wait(db_listener *l, int timeout_ms);
+void db_listener_free(db_listener *l);
+
+/* A bound value. Build them with the functions below; they only point at the caller's data,
+ * which must live until the statement is done. */
+typedef struct db_arg {
+	char type; /* 'i' integer, 'd' real, 't' text, 'b' blob, 'n' null, 0 end of list */
+	int64_t i;
+	double d;
+	const void *ptr;
+	size_t len;
+} db_arg;
+
+static inline db_arg db_int(int64_t v)
+{
+	return (db_arg){ .type = 'i', .i = v };
+}
+static inline db_arg db_real(double v)
+{
+	return (db_arg){ .type = 'd', .d = v };
+}
+/* Text; NULL binds SQL NULL. */
+static inline db_arg db_text(const char *s)
+{
+	return s ? (db_arg){ .type = 't', .ptr = s, .len = strlen(s) } : (db_arg){ .type = 'n' };
+}
+static inline db_arg db_textn(const char *s, size_t len)
+{
+	return (db_arg){ .type = 't', .ptr = s, .len = len };
+}
+static inline db_arg db_blob(const void *p, size_t len)
+{
+	return (db_arg){ .type = 'b', .ptr = p, .len = len };
+}
+static inline db_arg db_null(void)
+{
+	return (db_arg){ .type = 'n' };
+}
+#define DB_END ((db_arg){ .type = 0 })
+
+/* Prepares sql (or takes it from the connection's statement cache) and binds args[0..] as $1,
+ * $2, … up to the DB_END entry. Write it with the macro: db_query(&st, c, sql, db_int(1),
+ * db_text(name)), or db_query(&st, c, sql, DB_END) without parameters. Release with db_done.
+ * On failure *out is NULL, so db_done(*out) is always safe. */
+int db_query_args(db_stmt **out, db_conn *c, const char *sql, const db_arg *args);
+#define db_query(out, c, sql, ...) db_query_args(out, c, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
+
+/* Runs a statement to its end; returns the number of rows it changed (>= 0) or an error. */
+int db_exec_args(db_conn *c, const char *sql, const db_arg *args);
+#define db_exec(c, sql, ...) db_exec_args(c, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
+
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec_script(db_conn *c, const char *sql);
+
+/* Advances to the next row: DB_ROW, DB_DONE, or an error code (WEFT_EEXISTS for a unique
+ * violation, WEFT_ECONFLICT for a foreign key or a transient conflict, WEFT_EINVALID for a NOT
+ * NULL or CHECK violation, WEFT_ERROR otherwise) with a message. */
+int db_step(db_stmt *s);
+
+/* Column getters for the current row, counted from 0. Text and blobs stay valid until the next
+ * db_step or db_done. NULL reads as 0, NULL text, or an empty blob. */
+int64_t db_col_int(db_stmt *s, int col);
+double db_col_real(db_stmt *s, int col);
+const char *db_col_text(db_stmt *s, int col);
+const void *db_col_blob(db_stmt *s, int col, size_t *len);
+bool db_col_null(db_stmt *s, int col);
+int db_col_count(db_stmt *s);
+
+/* Rows changed by the statement once db_step returned DB_DONE. */
+int64_t db_changes(db_stmt *s);
+
+/* Releases a statement (back into the cache). NULL is allowed. */
+void db_done(db_stmt *s);
+
+/* The unique index behind this thread's last WEFT_EEXISTS ("users_email_key"), or "". */
+const char *db_conflict(void);
+
+#endif

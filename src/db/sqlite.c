@@ -1,0 +1,258 @@
+/* The SQLite engine: WAL, a busy timeout, foreign keys; $N parameters are SQLite's named
+ * parameters "$N", looked up by name since SQLite numbers them in order of appearance. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "db/backend.h"
+
+enum { BUSY_TIMEOUT_MS = 5000 };
+
+typedef struct lite_stmt {
+	sqlite3_stmt *stmt;
+	sqlite3 *handle;
+	int64_t changes;
+} lite_stmt;
+
+static bool is_transient(int code)
+{
+	int primary = code & 0xff;
+	return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+/* The name of the unique index a "UNIQUE constraint failed: …" message is about. SQLite names
+ * the columns ("users.email") for a plain index and the index itself for an expression index. */
+static void find_conflicting_index(sqlite3 *handle, const char *message)
+{
+	const char *quoted = strstr(message, "index '");
+	if (quoted) {
+		char name[128];
+		snprintf(name, sizeof name, "%s", quoted + 7);
+		name[strcspn(name, "'")] = '\0';
+		db_set_conflict(name);
+		return;
+	}
+	const char *columns = strstr(message, "failed: ");
+	db_set_conflict(NULL);
+	if (!columns)
+		return;
+	columns += 8;
+	char table[128];
+	snprintf(table, sizeof table, "%.*s", (int)strcspn(columns, "."), columns);
+	sqlite3_stmt *q = NULL;
+	/* The unique index whose columns, in order, read as the message lists them. */
+	const char *sql =
+		"SELECT il.name, group_concat(?1 || '.' || ii.name, ', ') FROM pragma_index_list(?1) il, "
+		"pragma_index_info(il.name) ii WHERE il.\"unique\" = 1 GROUP BY il.name";
+	if (sqlite3_prepare_v2(handle, sql, -1, &q, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(q, 1, table, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *listed = (const char *)sqlite3_column_text(q, 1);
+		if (listed && strcmp(listed, columns) == 0) {
+			db_set_conflict((const char *)sqlite3_column_text(q, 0));
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+}
+
+/* Maps an SQLite result code to weft's codes with a message. */
+static int fail(sqlite3 *handle, int code, bool *transient)
+{
+	const char *message = sqlite3_errmsg(handle);
+	if (transient)
+		*transient = is_transient(code);
+	switch (code) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		find_conflicting_index(handle, message);
+		return err_fail(WEFT_EEXISTS, "%s", message);
+	case SQLITE_CONSTRAINT_FOREIGNKEY: return err_fail(WEFT_ECONFLICT, "%s", message);
+	case SQLITE_CONSTRAINT_NOTNULL:
+	case SQLITE_CONSTRAINT_CHECK: return err_fail(WEFT_EINVALID, "%s", message);
+	default: break;
+	}
+	if (is_transient(code))
+		return err_fail(WEFT_ECONFLICT, "database is busy: %s", message);
+	return err_fail(WEFT_ERROR, "%s", message);
+}
+
+static int lite_exec_script(void *conn, const char *sql, bool *transient)
+{
+	char *message = NULL;
+	int code = sqlite3_exec(conn, sql, NULL, NULL, &message);
+	sqlite3_free(message);
+	if (code == SQLITE_OK)
+		return 0;
+	return fail(conn, sqlite3_extended_errcode(conn), transient);
+}
+
+static int lite_connect(void **out, const char *path)
+{
+	sqlite3 *handle = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	int code = sqlite3_open_v2(path, &handle, flags, NULL);
+	if (code != SQLITE_OK) {
+		int rc = err_fail(WEFT_ERROR, "%s", handle ? sqlite3_errmsg(handle) : sqlite3_errstr(code));
+		sqlite3_close(handle);
+		return rc;
+	}
+	sqlite3_extended_result_codes(handle, 1);
+	sqlite3_busy_timeout(handle, BUSY_TIMEOUT_MS);
+	/* journal_mode is the first read of the file: a corrupt or foreign file fails here. WAL
+	 * lets readers and one writer work at once; NORMAL sync loses nothing when a process dies. */
+	bool ignored;
+	int rc = lite_exec_script(handle, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+	                              "PRAGMA foreign_keys = ON;",
+	                          &ignored);
+	if (rc < 0) {
+		sqlite3_close(handle);
+		return rc;
+	}
+	*out = handle;
+	return 0;
+}
+
+static void lite_disconnect(void *conn)
+{
+	sqlite3_close_v2(conn);
+}
+
+static bool lite_broken(void *conn)
+{
+	(void)conn;
+	return false;
+}
+
+static int lite_prepare(void **out, void *conn, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	int code = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (code != SQLITE_OK)
+		return fail(conn, sqlite3_extended_errcode(conn), NULL);
+	lite_stmt *s = mem_zalloc(sizeof *s);
+	s->stmt = stmt;
+	s->handle = conn;
+	*out = s;
+	return 0;
+}
+
+static void lite_finalize(void *stmt)
+{
+	lite_stmt *s = stmt;
+	sqlite3_finalize(s->stmt);
+	free(s);
+}
+
+static int lite_bind(void *stmt, int index, const db_arg *arg)
+{
+	lite_stmt *s = stmt;
+	char name[16];
+	snprintf(name, sizeof name, "$%d", index);
+	int i = sqlite3_bind_parameter_index(s->stmt, name);
+	if (i == 0)
+		return err_fail(WEFT_ERROR, "the statement has no parameter %s: %s", name,
+		                sqlite3_sql(s->stmt));
+	int code;
+	switch (arg->type) {
+	case 'i': code = sqlite3_bind_int64(s->stmt, i, arg->i); break;
+	case 'd': code = sqlite3_bind_double(s->stmt, i, arg->d); break;
+	case 't':
+		code = sqlite3_bind_text64(s->stmt, i, arg->ptr, arg->len, SQLITE_TRANSIENT,
+		                           SQLITE_UTF8);
+		break;
+	case 'b':
+		code = sqlite3_bind_blob64(s->stmt, i, arg->len ? arg->ptr : "", arg->len,
+		                           SQLITE_TRANSIENT);
+		break;
+	default: code = sqlite3_bind_null(s->stmt, i); break;
+	}
+	return code == SQLITE_OK ? 0 : fail(s->handle, code, NULL);
+}
+
+static int lite_step(void *stmt, bool *transient)
+{
+	lite_stmt *s = stmt;
+	int code = sqlite3_step(s->stmt);
+	if (code == SQLITE_ROW)
+		return DB_ROW;
+	if (code == SQLITE_DONE) {
+		/* sqlite3_changes64 keeps the last writing statement's count: a read changed 0. */
+		s->changes = sqlite3_stmt_readonly(s->stmt) ? 0 : sqlite3_changes64(s->handle);
+		return DB_DONE;
+	}
+	return fail(s->handle, sqlite3_extended_errcode(s->handle), transient);
+}
+
+static void lite_reset(void *stmt)
+{
+	lite_stmt *s = stmt;
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
+	s->changes = 0;
+}
+
+static int64_t lite_col_int(void *stmt, int col)
+{
+	return sqlite3_column_int64(((lite_stmt *)stmt)->stmt, col);
+}
+
+static double lite_col_real(void *stmt, int col)
+{
+	return sqlite3_column_double(((lite_stmt *)stmt)->stmt, col);
+}
+
+static const char *lite_col_text(void *stmt, int col)
+{
+	return (const char *)sqlite3_column_text(((lite_stmt *)stmt)->stmt, col);
+}
+
+static const void *lite_col_blob(void *stmt, int col, size_t *len)
+{
+	sqlite3_stmt *s = ((lite_stmt *)stmt)->stmt;
+	const void *p = sqlite3_column_blob(s, col);
+	*len = (size_t)sqlite3_column_bytes(s, col);
+	return p ? p : "";
+}
+
+static bool lite_col_null(void *stmt, int col)
+{
+	return sqlite3_column_type(((lite_stmt *)stmt)->stmt, col) == SQLITE_NULL;
+}
+
+static int lite_col_count(void *stmt)
+{
+	return sqlite3_column_count(((lite_stmt *)stmt)->stmt);
+}
+
+static int64_t lite_changes(void *stmt)
+{
+	return ((lite_stmt *)stmt)->changes;
+}
+
+const db_backend db_sqlite_backend = {
+	.engine = DB_SQLITE,
+	.connect = lite_connect,
+	.disconnect = lite_disconnect,
+	.broken = lite_broken,
+	.prepare = lite_prepare,
+	.finalize = lite_finalize,
+	.bind = lite_bind,
+	.step = lite_step,
+	.reset = lite_reset,
+	.col_int = lite_col_int,
+	.col_real = lite_col_real,
+	.col_text = lite_col_text,
+	.col_blob = lite_col_blob,
+	.col_null = lite_col_null,
+	.col_count = lite_col_count,
+	.changes = lite_changes,
+	.exec_script = lite_exec_script,
+	/* IMMEDIATE takes the write lock up front: a deferred transaction that later needs it can
+	 * fail at once with SQLITE_BUSY instead of waiting. */
+	.begin_write = "BEGIN IMMEDIATE",
+	.begin_read = "BEGIN",
+};

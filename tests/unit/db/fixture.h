@@ -1,0 +1,42 @@
+/* Test support for the store: every engine test runs once per engine, each time on a fresh,
+ * empty database. SQLite gets a file in a temporary directory; PostgreSQL a new database in the
+ * cluster of WEFT_TEST_PG_URL (which make check starts), dropped afterwards. */
+#ifndef WEFT_TESTS_DB_FIXTURE_H
+#define WEFT_TESTS_DB_FIXTURE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "db/db.h"
+
+typedef struct fixture_db {
+	db_engine engine;
+	char url[512];
+	char name[64]; /* PostgreSQL: the database's name; SQLite: the directory */
+} fixture_db;
+
+/* What a test's state points at. */
+typedef struct fixture {
+	fixture_db fx;
+	db *d;
+} fixture;
+
+/* Whether PostgreSQL tests can run here (WEFT_TEST_PG_URL is set). */
+bool fixture_have_postgres(void);
+/* Creates a fresh database; 0 or an error with a message. */
+int fixture_db_create(fixture_db *out, db_engine engine);
+/* Drops it (PostgreSQL) or removes its files (SQLite). */
+void fixture_db_destroy(fixture_db *f);
+
+/* Runs tests once per engine (PostgreSQL when WEFT_TEST_PG_URL is set; when WEFT_TEST_REQUIRE_PG
+ * is set too and PostgreSQL is missing, that is a failure), each test named "ENGINE/test" and
+ * given a fixture with a fresh database opened with a pool of pool_size. Returns the number of
+ * failures, for main to return. */
+int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, size_t n,
+                             int pool_size);
+
+#endif
