@@ -9,7 +9,7 @@ build_packages=(
   libmicrohttpd-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
 )
 check_packages=(
-  clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates
+  clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates postgresql
 )
 bench_packages=(wrk nginx-light procps)
 
