@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What `make check` runs: installs what is missing, builds with gcc and with clang, runs every test
-# on the gcc build and again on a clang build under AddressSanitizer and UndefinedBehaviorSanitizer
-# (which also runs the fuzz targets briefly), checks the formatting, and ends with the total line
-# "N passed, N failed" (scripts/total.py).
+# What `make check` runs: installs what is missing, builds with gcc and with clang, starts a
+# throw-away PostgreSQL cluster, runs every test on the gcc build and again on a clang build under
+# AddressSanitizer and UndefinedBehaviorSanitizer (which also runs the fuzz targets briefly), checks
+# the formatting, removes the cluster (also when tests fail), and ends with the total line
+# "N passed, N failed" (scripts/total.py). Store tests run on SQLite and on PostgreSQL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +57,15 @@ if ! scripts/deps.sh check; then
   exit 1
 fi
 
+# The cluster lives in /tmp (its server runs as an unprivileged user, who must reach it).
+pg_dir=$(mktemp -d /tmp/weft-check-pg.XXXXXX)
+trap 'scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
+start_postgres() {
+  WEFT_TEST_PG_URL=$(scripts/pg.sh start "$pg_dir") && export WEFT_TEST_PG_URL
+}
+# Without it the store tests fail rather than quietly run on SQLite alone.
+export WEFT_TEST_REQUIRE_PG=1
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
@@ -64,6 +74,7 @@ step "build (gcc)" build_gcc && dirs+=(build)
 step "build (clang)" build_clang
 step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
+step "PostgreSQL (throw-away cluster)" start_postgres
 for dir in "${dirs[@]}"; do
   step "tests ($dir)" run_tests "$dir"
 done

@@ -71,6 +71,14 @@ static int check_nonempty(const char *value, const char *source)
 	return 0;
 }
 
+static int check_smtp_url(const char *value, const char *source)
+{
+	if (*value && !str_starts_with(value, "smtp://") && !str_starts_with(value, "smtps://"))
+		return err_fail(WEFT_EINVALID, "%s: '%s' is not an smtp:// or smtps:// URL", source,
+		                value);
+	return 0;
+}
+
 #define FIELD(f) offsetof(config, f)
 
 static const setting settings[] = {
@@ -98,6 +106,25 @@ static const setting settings[] = {
 	{ "max-header-size", "WEFT_MAX_HEADER_SIZE", CONFIG_SERVE, SETTING_INT,
 	  FIELD(max_header_kib), "32", 4, 1024, NULL,
 	  "KiB for a request's line and headers; larger requests get 431" },
+	{ "hub-db", "WEFT_HUB_DB", CONFIG_DB, SETTING_STRING, FIELD(hub_db), "", 0, 0, NULL,
+	  "hub's database: a file, sqlite:///path or postgresql://… (default: DATA/hub.db)" },
+	{ "track-db", "WEFT_TRACK_DB", CONFIG_DB, SETTING_STRING, FIELD(track_db), "", 0, 0, NULL,
+	  "track's database, likewise (default: DATA/track.db)" },
+	{ "workers", "WEFT_WORKERS", CONFIG_WORK, SETTING_INT, FIELD(workers), "2", 0, 64, NULL,
+	  "job worker threads per service (0: this node runs no jobs)" },
+	{ "job-lease", "WEFT_JOB_LEASE", CONFIG_WORK, SETTING_INT, FIELD(job_lease_seconds), "300",
+	  1, 86400, NULL, "seconds a worker holds a job before another node may take it over" },
+	{ "job-retention", "WEFT_JOB_RETENTION", CONFIG_WORK, SETTING_INT,
+	  FIELD(job_retention_days), "7", 0, 3650, NULL, "days finished jobs are kept" },
+	{ "smtp-url", "WEFT_SMTP_URL", CONFIG_WORK, SETTING_STRING, FIELD(smtp_url), "", 0, 0,
+	  check_smtp_url,
+	  "smtp://host:port (STARTTLS when offered) or smtps://…; none: mail stays in the outbox" },
+	{ "smtp-user", "WEFT_SMTP_USER", CONFIG_WORK, SETTING_STRING, FIELD(smtp_user), "", 0, 0,
+	  NULL, "the SMTP login" },
+	{ "smtp-password", "WEFT_SMTP_PASSWORD", CONFIG_WORK, SETTING_STRING, FIELD(smtp_password),
+	  "", 0, 0, NULL, "the SMTP password (prefer the variable or the file to the flag)" },
+	{ "mail-from", "WEFT_MAIL_FROM", CONFIG_WORK, SETTING_STRING, FIELD(mail_from),
+	  "weft <weft@localhost>", 0, 0, check_nonempty, "the From: of every mail weft sends" },
 };
 
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };
@@ -315,4 +342,15 @@ int config_split_listen(const char *value, char *host, int *port)
 	host[host_len] = '\0';
 	*port = (int)n;
 	return 0;
+}
+
+char *config_db_url(const config *cfg, const char *service)
+{
+	const char *configured = strcmp(service, "hub") == 0 ? cfg->hub_db : cfg->track_db;
+	buf url = BUF_INIT;
+	if (configured && *configured)
+		buf_puts(&url, configured);
+	else
+		buf_printf(&url, "%s/%s.db", cfg->data_dir, service);
+	return buf_detach(&url);
 }

@@ -11,6 +11,8 @@
 enum {
 	CONFIG_COMMON = 1 << 0, /* every command that touches data: --config, --data, logging */
 	CONFIG_SERVE = 1 << 1,  /* weft serve: addresses, URLs, threads, shutdown */
+	CONFIG_DB = 1 << 2,     /* commands that open the databases: --hub-db, --track-db */
+	CONFIG_WORK = 1 << 3,   /* commands that run jobs and send mail: workers, SMTP */
 };
 
 typedef struct config {
@@ -25,6 +27,15 @@ typedef struct config {
 	int64_t threads; /* HTTP worker threads per service; 0 means: from the machine */
 	int64_t shutdown_seconds;
 	int64_t max_header_kib;
+	char *hub_db;   /* "" means: DATA/hub.db */
+	char *track_db; /* "" means: DATA/track.db */
+	int64_t workers;
+	int64_t job_lease_seconds;
+	int64_t job_retention_days;
+	char *smtp_url;      /* "" means: no SMTP, mail stays in the outbox */
+	char *smtp_user;
+	char *smtp_password;
+	char *mail_from;
 } config;
 
 /* Loads the settings in cfg's scopes from argv (argv[0] is skipped), the environment and the config
@@ -40,6 +51,10 @@ void config_dispose(config *cfg);
 
 /* Prints one line per setting in scopes: flag, variable, default and help. */
 void config_print_help(FILE *out, unsigned scopes);
+
+/* The database URL of a service: the configured one, or the SQLite file DATA/SERVICE.db. A new
+ * string to free. */
+char *config_db_url(const config *cfg, const char *service);
 
 /* Splits "HOST:PORT" ("[::1]:8080" for IPv6) into host and port. WEFT_EINVALID when malformed.
  * host must hold at least 256 bytes. */

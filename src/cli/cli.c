@@ -17,6 +17,8 @@ static int cli_help(int argc, char **argv);
 
 static const subcommand commands[] = {
 	{ "serve", cli_serve, "run both services, or one: serve hub | serve track" },
+	{ "migrate", cli_migrate, "show or apply database migrations: migrate status|up [hub|track]" },
+	{ "jobs", cli_jobs, "inspect the job queues: jobs list|retry|purge [hub|track]" },
 	{ "version", cli_version, "print the version" },
 	{ "help", cli_help, "print this help" },
 };
@@ -58,6 +60,43 @@ static int cli_help(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	print_usage(stdout);
+	return CLI_OK;
+}
+
+const char *cli_take_flag(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 1; i < *argc; i++) {
+		const char *arg = argv[i];
+		const char *value = NULL;
+		int used = 0;
+		if (strcmp(arg, name) == 0 && i + 1 < *argc) {
+			value = argv[i + 1];
+			used = 2;
+		} else if (strncmp(arg, name, n) == 0 && arg[n] == '=') {
+			value = arg + n + 1;
+			used = 1;
+		}
+		if (!used)
+			continue;
+		memmove(&argv[i], &argv[i + used], (size_t)(*argc - i - used + 1) * sizeof *argv);
+		*argc -= used;
+		return value;
+	}
+	return NULL;
+}
+
+int cli_pick_services(cli_services *out, const char *command, int npositional, char **positional)
+{
+	out->hub = out->track = true;
+	if (npositional == 0)
+		return CLI_OK;
+	if (npositional == 1 && strcmp(positional[0], "hub") == 0)
+		out->track = false;
+	else if (npositional == 1 && strcmp(positional[0], "track") == 0)
+		out->hub = false;
+	else
+		return cli_usage_error(command, "expects at most one service: hub or track");
 	return CLI_OK;
 }
 

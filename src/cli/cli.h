@@ -4,6 +4,8 @@
 #ifndef WEFT_CLI_CLI_H
 #define WEFT_CLI_CLI_H
 
+#include <stdbool.h>
+
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
 /* Runs argv[1] as a subcommand with argv[1..] as its arguments. */
@@ -11,6 +13,23 @@ int cli_main(int argc, char **argv);
 
 /* weft serve [hub|track] [flags]: runs the services until SIGINT or SIGTERM. */
 int cli_serve(int argc, char **argv);
+
+/* weft migrate status|up [hub|track]: the schema of each service's database. */
+int cli_migrate(int argc, char **argv);
+
+/* weft jobs list|retry|purge [hub|track] …: each service's job queue. */
+int cli_jobs(int argc, char **argv);
+
+/* Removes "--name VALUE" or "--name=VALUE" from argv (a flag of one command that the settings
+ * table does not know) and returns VALUE, or NULL when absent. */
+const char *cli_take_flag(int *argc, char **argv, const char *name);
+
+/* The services a command acts on, from its optional "hub" or "track" argument. */
+typedef struct cli_services {
+	bool hub, track;
+} cli_services;
+/* Reads positional[0] when present; CLI_USAGE (with the message printed) for anything else. */
+int cli_pick_services(cli_services *out, const char *command, int npositional, char **positional);
 
 /* Prints "weft: MESSAGE" (or "weft COMMAND: MESSAGE") to standard error and returns CLI_USAGE. */
 int cli_usage_error(const char *command, const char *message);

@@ -12,4 +12,8 @@ int datadir_check(const char *path, bool *missing);
 /* Creates the directory that datadir_check found missing (mode 0700). WEFT_ERROR on failure. */
 int datadir_create(const char *path);
 
+/* Removes a directory that this process created, with everything in it (a refused start leaves
+ * nothing behind). */
+void datadir_remove(const char *path);
+
 #endif

@@ -1,5 +1,6 @@
 /* weft serve: checks everything that can be refused (settings, data directory, addresses) before
- * it creates anything, starts hub and track, and stops them gracefully on SIGINT or SIGTERM. */
+ * it creates anything, opens and migrates each service's database, starts its job workers and
+ * its HTTP server, and stops them gracefully on SIGINT or SIGTERM. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "base/token.h"
 #include "cli/cli.h"
 #include "cli/datadir.h"
+#include "cli/store.h"
 #include "hub/hub.h"
 #include "track/track.h"
 #include "base/asset.h"
@@ -29,6 +31,7 @@ typedef struct service_slot {
 	int fd, port;
 	char *local_url;  /* where it listens, for the "listening" line */
 	char *public_url; /* configured, or derived from the listen address; NULL: from Host */
+	cli_store store;
 	web_server *server;
 } service_slot;
 
@@ -47,7 +50,7 @@ static void print_help(void)
 	       "Runs the code host (hub) and the issue tracker (track), or only the one named.\n"
 	       "Settings come from flags, then WEFT_* variables, then the --config file.\n\n"
 	       "Options:\n");
-	config_print_help(stdout, CONFIG_SERVE);
+	config_print_help(stdout, CONFIG_SERVE | CONFIG_DB | CONFIG_WORK);
 }
 
 static int choose_services(serve_state *s, int npositional, char **positional)
@@ -119,6 +122,25 @@ static int prepare_data_dir(serve_state *s, bool missing)
 	return CLI_OK;
 }
 
+/* Opens, migrates and starts the job workers of each wanted service's store. */
+static int open_stores(serve_state *s)
+{
+	int pool = (int)(s->cfg.threads ? s->cfg.threads : 8) + (int)s->cfg.workers + 4;
+	for (int i = 0; i < NSERVICES; i++) {
+		service_slot *slot = &s->slots[i];
+		if (!slot->wanted)
+			continue;
+		int rc = cli_store_open(&slot->store, &s->cfg, service_names[i], pool);
+		if (rc == 0)
+			rc = cli_store_migrate(&slot->store, NULL);
+		if (rc == 0)
+			rc = cli_store_start_jobs(&slot->store, &s->cfg);
+		if (rc < 0)
+			return cli_usage_error("serve", err_msg());
+	}
+	return CLI_OK;
+}
+
 static int start_services(serve_state *s)
 {
 	for (int i = 0; i < NSERVICES; i++) {
@@ -156,16 +178,20 @@ static void wait_for_signal(const sigset_t *signals)
 
 static void cleanup(serve_state *s, int status)
 {
+	/* HTTP first, so that no request starts work on a store being closed. */
+	for (int i = 0; i < NSERVICES; i++)
+		web_server_stop(s->slots[i].server, (int)s->cfg.shutdown_seconds);
 	for (int i = 0; i < NSERVICES; i++) {
 		service_slot *slot = &s->slots[i];
-		web_server_stop(slot->server, (int)s->cfg.shutdown_seconds);
+		if (slot->store.d)
+			cli_store_close(&slot->store, (int)s->cfg.shutdown_seconds);
 		if (slot->fd >= 0)
 			close(slot->fd);
 		free(slot->local_url);
 		free(slot->public_url);
 	}
 	if (status != CLI_OK && s->created_data_dir)
-		rmdir(s->cfg.data_dir); /* a refused start leaves nothing behind */
+		datadir_remove(s->cfg.data_dir); /* a refused start leaves nothing behind */
 	tmpl_set_free(s->templates);
 	config_dispose(&s->cfg);
 }
@@ -176,6 +202,8 @@ static int run(serve_state *s, bool data_missing)
 	int status = bind_services(s);
 	if (status == CLI_OK)
 		status = prepare_data_dir(s, data_missing);
+	if (status == CLI_OK)
+		status = open_stores(s);
 	if (status == CLI_OK && web_templates_load(&s->templates) < 0) {
 		log_error("embedded templates: %s", err_msg());
 		status = CLI_FAILED;
@@ -198,7 +226,7 @@ int cli_serve(int argc, char **argv)
 {
 	serve_state s = { 0 };
 	int npositional, help;
-	if (config_load(&s.cfg, CONFIG_SERVE, argc, argv, &npositional, &help) < 0)
+	if (config_load(&s.cfg, CONFIG_SERVE | CONFIG_DB | CONFIG_WORK, argc, argv, &npositional, &help) < 0)
 		return cli_usage_error("serve", err_msg());
 	if (help) {
 		print_help();

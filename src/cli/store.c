@@ -1,0 +1,52 @@
+/* Opening, migrating and running a service's store. */
+#include "cli/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "db/migrate.h"
+
+int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool)
+{
+	memset(out, 0, sizeof *out);
+	out->service = service;
+	char *url = config_db_url(cfg, service);
+	int rc = db_open(&out->d, url, pool);
+	free(url);
+	if (rc < 0)
+		return err_fail(rc, "%s: %s", service, err_msg());
+	return 0;
+}
+
+int cli_store_migrate(cli_store *s, int *applied)
+{
+	int count = 0;
+	int rc = db_migrate_up(&count, s->d, s->service);
+	if (applied)
+		*applied = count;
+	if (rc < 0)
+		return err_fail(rc, "%s database %s: %s", s->service, db_describe(s->d), err_msg());
+	return 0;
+}
+
+int cli_store_start_jobs(cli_store *s, const config *cfg)
+{
+	job_queue_options opt = job_queue_defaults();
+	opt.workers = (int)cfg->workers;
+	opt.lease_ms = cfg->job_lease_seconds * 1000;
+	opt.retention_ms = cfg->job_retention_days * 24 * 60 * 60 * 1000;
+	int rc = job_queue_new(&s->jobs, s->d, s->service, &opt);
+	if (rc == 0)
+		rc = job_queue_start(s->jobs);
+	return rc;
+}
+
+void cli_store_close(cli_store *s, int timeout_seconds)
+{
+	job_queue_stop(s->jobs, timeout_seconds);
+	s->jobs = NULL;
+	db_close(s->d);
+	s->d = NULL;
+}
