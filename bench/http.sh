@@ -55,10 +55,10 @@ alive() {
 }
 
 stop() { # PID SIGNAL: signal, wait up to 10 s, then SIGKILL
-	local pid=$1 i
+	local pid=$1
 	[ -n "$pid" ] || return 0
 	kill "-$2" "$pid" 2>/dev/null
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		alive "$pid" || break
 		sleep 0.1
 	done

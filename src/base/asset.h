@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 typedef struct asset {
-	const char *path;          /* relative to the source tree: "templates/hub/home.html" */
+	const char *path; /* relative to the source tree: "templates/hub/home.html" */
 	const unsigned char *data; /* followed by a NUL that len does not count */
 	size_t len;
 	const char *etag; /* a quoted strong validator computed from the content at build time */

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 typedef struct buf {
-	char *ptr;  /* NULL until the first write; then NUL-terminated */
+	char *ptr; /* NULL until the first write; then NUL-terminated */
 	size_t len; /* bytes in use, not counting the terminator */
 	size_t cap; /* bytes allocated */
 } buf;

@@ -91,7 +91,8 @@ static const setting settings[] = {
 	{ "log-format", "WEFT_LOG_FORMAT", CONFIG_COMMON, SETTING_STRING, FIELD(log_format), "text",
 	  0, 0, check_log_format, "text (for people) or json (for log collectors)" },
 	{ "hub-listen", "WEFT_HUB_LISTEN", CONFIG_SERVE, SETTING_STRING, FIELD(hub_listen),
-	  "127.0.0.1:7990", 0, 0, check_listen, "the code host's HOST:PORT (port 0: any free port)" },
+	  "127.0.0.1:7990", 0, 0, check_listen,
+	  "the code host's HOST:PORT (port 0: any free port)" },
 	{ "track-listen", "WEFT_TRACK_LISTEN", CONFIG_SERVE, SETTING_STRING, FIELD(track_listen),
 	  "127.0.0.1:8080", 0, 0, check_listen, "the tracker's HOST:PORT (port 0: any free port)" },
 	{ "hub-url", "WEFT_HUB_URL", CONFIG_SERVE, SETTING_STRING, FIELD(hub_url), "", 0, 0,
@@ -181,8 +182,8 @@ static int read_flags(load_state *st, unsigned scopes, int argc, char **argv, in
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		const setting *s = find_setting(name, len, scopes);
 		if (!s)
-			return err_fail(WEFT_EINVALID, "unknown flag '--%.*s' (see --help)", (int)len,
-			                name);
+			return err_fail(WEFT_EINVALID, "unknown flag '--%.*s' (see --help)",
+			                (int)len, name);
 		const char *value = eq ? eq + 1 : NULL;
 		if (!value) {
 			if (i + 1 >= argc)
@@ -310,7 +311,8 @@ void config_print_help(FILE *out, unsigned scopes)
 		if (!(s->scopes & scopes))
 			continue;
 		char flag[64];
-		snprintf(flag, sizeof flag, "--%s %s", s->name, s->type == SETTING_INT ? "N" : "VALUE");
+		snprintf(flag, sizeof flag, "--%s %s", s->name,
+		         s->type == SETTING_INT ? "N" : "VALUE");
 		fprintf(out, "  %-28s %s\n  %-28s %s, default: %s\n", flag, s->help, "", s->env,
 		        *s->default_value ? s->default_value : "(none)");
 	}

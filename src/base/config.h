@@ -10,9 +10,9 @@
 /* Which commands a setting belongs to; a flag outside a command's scopes is unknown to it. */
 enum {
 	CONFIG_COMMON = 1 << 0, /* every command that touches data: --config, --data, logging */
-	CONFIG_SERVE = 1 << 1,  /* weft serve: addresses, URLs, threads, shutdown */
-	CONFIG_DB = 1 << 2,     /* commands that open the databases: --hub-db, --track-db */
-	CONFIG_WORK = 1 << 3,   /* commands that run jobs and send mail: workers, SMTP */
+	CONFIG_SERVE = 1 << 1, /* weft serve: addresses, URLs, threads, shutdown */
+	CONFIG_DB = 1 << 2, /* commands that open the databases: --hub-db, --track-db */
+	CONFIG_WORK = 1 << 3, /* commands that run jobs and send mail: workers, SMTP */
 };
 
 typedef struct config {
@@ -22,17 +22,17 @@ typedef struct config {
 	char *log_format;
 	char *hub_listen;
 	char *track_listen;
-	char *hub_url;   /* "" means: derived from the listen address */
+	char *hub_url; /* "" means: derived from the listen address */
 	char *track_url; /* likewise */
 	int64_t threads; /* HTTP worker threads per service; 0 means: from the machine */
 	int64_t shutdown_seconds;
 	int64_t max_header_kib;
-	char *hub_db;   /* "" means: DATA/hub.db */
+	char *hub_db; /* "" means: DATA/hub.db */
 	char *track_db; /* "" means: DATA/track.db */
 	int64_t workers;
 	int64_t job_lease_seconds;
 	int64_t job_retention_days;
-	char *smtp_url;      /* "" means: no SMTP, mail stays in the outbox */
+	char *smtp_url; /* "" means: no SMTP, mail stays in the outbox */
 	char *smtp_user;
 	char *smtp_password;
 	char *mail_from;

@@ -6,15 +6,15 @@
 
 enum {
 	WEFT_OK = 0,
-	WEFT_ERROR = -1,     /* anything not listed below: I/O, a library failure, a bug */
+	WEFT_ERROR = -1, /* anything not listed below: I/O, a library failure, a bug */
 	WEFT_ENOTFOUND = -2, /* the thing asked for does not exist (or may not be seen) */
-	WEFT_EEXISTS = -3,   /* creating something whose unique name is taken */
-	WEFT_EINVALID = -4,  /* input that breaks a rule: syntax, range, format */
-	WEFT_EAUTH = -5,     /* no credentials, or wrong ones */
-	WEFT_EPERM = -6,     /* authenticated but not allowed */
+	WEFT_EEXISTS = -3, /* creating something whose unique name is taken */
+	WEFT_EINVALID = -4, /* input that breaks a rule: syntax, range, format */
+	WEFT_EAUTH = -5, /* no credentials, or wrong ones */
+	WEFT_EPERM = -6, /* authenticated but not allowed */
 	WEFT_ECONFLICT = -7, /* the current state forbids the change */
 	WEFT_ETOOLARGE = -8, /* input over a size limit */
-	WEFT_ELIMIT = -9,    /* a quota or rate limit was reached */
+	WEFT_ELIMIT = -9, /* a quota or rate limit was reached */
 };
 
 /* Sets this thread's error message (printf-style, truncated to one line of at most 511 bytes). */

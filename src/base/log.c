@@ -144,13 +144,13 @@ static void log_message(log_level level, const char *fmt, va_list ap)
 	buf_dispose(&msg);
 }
 
-#define DEFINE_LOG_FN(name, level)            \
-	void name(const char *fmt, ...)       \
-	{                                     \
-		va_list ap;                   \
-		va_start(ap, fmt);            \
-		log_message(level, fmt, ap);  \
-		va_end(ap);                   \
+#define DEFINE_LOG_FN(name, level)           \
+	void name(const char *fmt, ...)      \
+	{                                    \
+		va_list ap;                  \
+		va_start(ap, fmt);           \
+		log_message(level, fmt, ap); \
+		va_end(ap);                  \
 	}
 
 DEFINE_LOG_FN(log_debug, LOG_DEBUG)

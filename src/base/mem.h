@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
-void *mem_alloc(size_t n);             /* malloc; never NULL */
-void *mem_zalloc(size_t n);            /* calloc of n bytes; never NULL */
-void *mem_realloc(void *p, size_t n);  /* realloc; never NULL */
-char *mem_strdup(const char *s);       /* strdup; never NULL */
+void *mem_alloc(size_t n); /* malloc; never NULL */
+void *mem_zalloc(size_t n); /* calloc of n bytes; never NULL */
+void *mem_realloc(void *p, size_t n); /* realloc; never NULL */
+char *mem_strdup(const char *s); /* strdup; never NULL */
 char *mem_strndup(const char *s, size_t n);
 
 /* a * b, aborting on overflow: sizes derived from input go through this (STYLE.md §5). */

@@ -9,7 +9,8 @@
 int token_init(void)
 {
 	if (sodium_init() < 0)
-		return err_fail(WEFT_ERROR, "libsodium could not be initialized (no randomness source?)");
+		return err_fail(WEFT_ERROR,
+		                "libsodium could not be initialized (no randomness source?)");
 	return 0;
 }
 

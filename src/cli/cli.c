@@ -17,7 +17,8 @@ static int cli_help(int argc, char **argv);
 
 static const subcommand commands[] = {
 	{ "serve", cli_serve, "run both services, or one: serve hub | serve track" },
-	{ "migrate", cli_migrate, "show or apply database migrations: migrate status|up [hub|track]" },
+	{ "migrate", cli_migrate,
+	  "show or apply database migrations: migrate status|up [hub|track]" },
 	{ "jobs", cli_jobs, "inspect the job queues: jobs list|retry|purge [hub|track]" },
 	{ "version", cli_version, "print the version" },
 	{ "help", cli_help, "print this help" },
@@ -27,8 +28,9 @@ enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 static void print_usage(FILE *out)
 {
-	fprintf(out, "weft %s: a code host (hub) and an issue tracker (track) in one program.\n\n"
-	             "Usage: weft COMMAND [ARGUMENTS]\n\nCommands:\n",
+	fprintf(out,
+	        "weft %s: a code host (hub) and an issue tracker (track) in one program.\n\n"
+	        "Usage: weft COMMAND [ARGUMENTS]\n\nCommands:\n",
 	        WEFT_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
@@ -46,7 +48,8 @@ static int wants_help(int argc, char **argv)
 static int cli_version(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("Usage: weft version\n\nPrints the version and the commit it was built from.\n");
+		printf("Usage: weft version\n\nPrints the version and the commit it was built "
+		       "from.\n");
 		return CLI_OK;
 	}
 	if (argc > 1)

@@ -35,7 +35,8 @@ int datadir_check(const char *path, bool *missing)
 		return err_fail(WEFT_EINVALID, "data directory path is too long");
 	if (stat(path, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
-			return err_fail(WEFT_EINVALID, "data directory %s is not a directory", path);
+			return err_fail(WEFT_EINVALID, "data directory %s is not a directory",
+			                path);
 		*missing = false;
 		return probe_writable(path, "data directory");
 	}
@@ -45,8 +46,9 @@ int datadir_check(const char *path, bool *missing)
 	char *parent = dirname(copy);
 	int rc = 0;
 	if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
-		rc = err_fail(WEFT_EINVALID, "data directory %s cannot be created: %s is not a directory",
-		              path, parent);
+		rc = err_fail(WEFT_EINVALID,
+		              "data directory %s cannot be created: %s is not a directory", path,
+		              parent);
 	else
 		rc = probe_writable(parent, "the parent of the data directory,");
 	free(copy);

@@ -14,10 +14,10 @@
 #include "db/jobs.h"
 
 typedef struct jobs_args {
-	const char *state;     /* list --state */
-	int64_t limit;         /* list --limit */
-	int64_t id;            /* retry ID */
-	int64_t older_days;    /* purge --older-than DAYS */
+	const char *state; /* list --state */
+	int64_t limit; /* list --limit */
+	int64_t id; /* retry ID */
+	int64_t older_days; /* purge --older-than DAYS */
 } jobs_args;
 
 static void print_help(void)
@@ -45,7 +45,8 @@ static void print_row(void *ctx, const job_row *row)
 static int run_one(const char *action, cli_store *store, const jobs_args *a)
 {
 	if (strcmp(action, "list") == 0)
-		return jobs_list(store->d, a->state, (int)a->limit, print_row, (void *)store->service);
+		return jobs_list(store->d, a->state, (int)a->limit, print_row,
+		                 (void *)store->service);
 	if (strcmp(action, "retry") == 0) {
 		int rc = jobs_retry(store->d, a->id);
 		if (rc == 0)
@@ -102,7 +103,8 @@ static int read_positionals(cli_services *which, jobs_args *a, const char *actio
 	if (strcmp(action, "retry") != 0)
 		return cli_pick_services(which, "jobs", n, pos);
 	if (n != 2)
-		return cli_usage_error("jobs", "retry expects a service and a job id: retry hub 42");
+		return cli_usage_error("jobs",
+		                       "retry expects a service and a job id: retry hub 42");
 	if (str_to_i64(&a->id, pos[1], 1, INT64_MAX, "the job id") < 0)
 		return cli_usage_error("jobs", err_msg());
 	return cli_pick_services(which, "jobs", 1, pos);

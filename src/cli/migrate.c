@@ -48,7 +48,8 @@ static int check_data_dir(const config *cfg, bool create)
 		return cli_usage_error("migrate", err_msg());
 	if (missing && !create) {
 		char message[300];
-		snprintf(message, sizeof message, "data directory %.200s does not exist", cfg->data_dir);
+		snprintf(message, sizeof message, "data directory %.200s does not exist",
+		         cfg->data_dir);
 		return cli_usage_error("migrate", message);
 	}
 	if (missing && datadir_create(cfg->data_dir) < 0)

@@ -29,7 +29,7 @@ typedef struct service_slot {
 	const char *listen;
 	const char *configured_url;
 	int fd, port;
-	char *local_url;  /* where it listens, for the "listening" line */
+	char *local_url; /* where it listens, for the "listening" line */
 	char *public_url; /* configured, or derived from the listen address; NULL: from Host */
 	cli_store store;
 	web_server *server;
@@ -58,7 +58,8 @@ static int choose_services(serve_state *s, int npositional, char **positional)
 	if (npositional > 1)
 		return cli_usage_error("serve", "takes at most one service: hub or track");
 	for (int i = 0; i < NSERVICES; i++)
-		s->slots[i].wanted = npositional == 0 || strcmp(positional[0], service_names[i]) == 0;
+		s->slots[i].wanted =
+		        npositional == 0 || strcmp(positional[0], service_names[i]) == 0;
 	if (!s->slots[SERVICE_HUB].wanted && !s->slots[SERVICE_TRACK].wanted) {
 		char message[128];
 		snprintf(message, sizeof message, "unknown service '%.40s' (hub or track)",
@@ -96,8 +97,9 @@ static int bind_services(serve_state *s)
 			int ignored;
 			config_split_listen(slot->listen, host, &ignored);
 			char text[300];
-			snprintf(text, sizeof text, strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d",
-			         host, slot->port);
+			snprintf(text, sizeof text,
+			         strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
+			         slot->port);
 			slot->local_url = strdup(text);
 			slot->public_url = NULL;
 		} else {
@@ -151,7 +153,8 @@ static int start_services(serve_state *s)
 		web_server_options opt = {
 			.public_url = slot->public_url,
 			.other_url = other->wanted ? other->public_url
-			                           : (*other->configured_url ? other->configured_url : NULL),
+			                           : (*other->configured_url ? other->configured_url
+			                                                     : NULL),
 			.threads = (int)s->cfg.threads,
 			.max_header_kib = (int)s->cfg.max_header_kib,
 			.templates = s->templates,
@@ -226,7 +229,8 @@ int cli_serve(int argc, char **argv)
 {
 	serve_state s = { 0 };
 	int npositional, help;
-	if (config_load(&s.cfg, CONFIG_SERVE | CONFIG_DB | CONFIG_WORK, argc, argv, &npositional, &help) < 0)
+	if (config_load(&s.cfg, CONFIG_SERVE | CONFIG_DB | CONFIG_WORK, argc, argv, &npositional,
+	                &help) < 0)
 		return cli_usage_error("serve", err_msg());
 	if (help) {
 		print_help();

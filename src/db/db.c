@@ -16,9 +16,9 @@
 #include "db/backend.h"
 
 enum {
-	CACHE_SLOTS = 128,   /* prepared statements kept per connection */
+	CACHE_SLOTS = 128, /* prepared statements kept per connection */
 	MAX_AFTER_COMMIT = 8,
-	TX_ATTEMPTS = 12,    /* tries of a transaction that keeps meeting transient conflicts */
+	TX_ATTEMPTS = 12, /* tries of a transaction that keeps meeting transient conflicts */
 };
 
 struct db_stmt {
@@ -46,7 +46,7 @@ struct db_conn {
 
 struct db {
 	const db_backend *backend;
-	char *target;   /* what the backend connects to */
+	char *target; /* what the backend connects to */
 	char *describe; /* the URL without a password */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
@@ -94,9 +94,9 @@ static int parse_url(db *d, const char *url)
 		d->backend = &db_sqlite_backend;
 		d->target = mem_strdup(url + strlen("sqlite:"));
 	} else if (strstr(url, "://")) {
-		return err_fail(WEFT_EINVALID,
-		                "database URL %s: use a file path, sqlite:///path or postgresql://…",
-		                url);
+		return err_fail(
+		        WEFT_EINVALID,
+		        "database URL %s: use a file path, sqlite:///path or postgresql://…", url);
 	} else {
 		d->backend = &db_sqlite_backend;
 		d->target = mem_strdup(url);
@@ -389,7 +389,8 @@ int64_t db_changes(db_stmt *s)
 void db_after_commit(db_conn *c, void (*fn)(void *arg), void *arg)
 {
 	if (c->nhooks == MAX_AFTER_COMMIT) {
-		log_error("db_after_commit: more than %d hooks in one transaction", MAX_AFTER_COMMIT);
+		log_error("db_after_commit: more than %d hooks in one transaction",
+		          MAX_AFTER_COMMIT);
 		return;
 	}
 	c->hooks[c->nhooks++] = (after_commit){ fn, arg };

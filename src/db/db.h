@@ -16,7 +16,7 @@
 
 typedef enum { DB_SQLITE, DB_POSTGRES } db_engine;
 
-typedef struct db db;           /* a database: a pool of connections; thread-safe */
+typedef struct db db; /* a database: a pool of connections; thread-safe */
 typedef struct db_conn db_conn; /* one connection, used by one thread at a time */
 typedef struct db_stmt db_stmt; /* a prepared statement being run */
 
@@ -112,7 +112,8 @@ static inline db_arg db_null(void)
  * db_text(name)), or db_query(&st, c, sql, DB_END) without parameters. Release with db_done.
  * On failure *out is NULL, so db_done(*out) is always safe. */
 int db_query_args(db_stmt **out, db_conn *c, const char *sql, const db_arg *args);
-#define db_query(out, c, sql, ...) db_query_args(out, c, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
+#define db_query(out, c, sql, ...) \
+	db_query_args(out, c, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
 
 /* Runs a statement to its end; returns the number of rows it changed (>= 0) or an error. */
 int db_exec_args(db_conn *c, const char *sql, const db_arg *args);

@@ -41,7 +41,7 @@ struct job_queue {
 	int running_workers;
 	uint64_t wakeups; /* counts wake-ups, so a waiter can tell one happened */
 	atomic_bool stopping;
-	char owner[64];   /* this process in lease_owner: host:pid:token */
+	char owner[64]; /* this process in lease_owner: host:pid:token */
 	int64_t last_purge;
 };
 
@@ -66,13 +66,14 @@ int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_en
 	if (!opt)
 		opt = &none;
 	int64_t now = clock_now_ms();
-	int rc = db_exec(c,
-	                 "INSERT INTO jobs (kind, payload, run_after, max_attempts, dedup_key, created_at)"
-	                 " VALUES ($1, $2, $3, $4, $5, $6)"
-	                 " ON CONFLICT (dedup_key) WHERE state = 'pending' DO NOTHING",
-	                 db_text(kind), db_text(payload), db_int(now + opt->delay_ms),
-	                 db_int(opt->max_attempts > 0 ? opt->max_attempts : DEFAULT_MAX_ATTEMPTS),
-	                 db_text(opt->dedup_key), db_int(now));
+	int rc = db_exec(
+	        c,
+	        "INSERT INTO jobs (kind, payload, run_after, max_attempts, dedup_key, created_at)"
+	        " VALUES ($1, $2, $3, $4, $5, $6)"
+	        " ON CONFLICT (dedup_key) WHERE state = 'pending' DO NOTHING",
+	        db_text(kind), db_text(payload), db_int(now + opt->delay_ms),
+	        db_int(opt->max_attempts > 0 ? opt->max_attempts : DEFAULT_MAX_ATTEMPTS),
+	        db_text(opt->dedup_key), db_int(now));
 	if (rc < 0)
 		return rc;
 	if (enqueued)
@@ -98,37 +99,39 @@ typedef struct claim_ctx {
  * pending twin is finished as superseded, since the twin will do the same work. */
 static int reclaim_expired(db_conn *c, int64_t now)
 {
-	int rc = db_exec(c,
-	                 "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead'"
-	                 " ELSE 'pending' END, lease_owner = NULL, lease_expires = NULL, run_after = $1,"
-	                 " finished_at = CASE WHEN attempts >= max_attempts THEN $1 END,"
-	                 " last_error = 'its worker stopped before finishing it (lease expired)'"
-	                 " WHERE state = 'running' AND lease_expires < $1 AND (dedup_key IS NULL OR"
-	                 " NOT EXISTS (SELECT 1 FROM jobs p WHERE p.state = 'pending'"
-	                 " AND p.dedup_key = jobs.dedup_key))",
-	                 db_int(now));
+	int rc = db_exec(
+	        c,
+	        "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead'"
+	        " ELSE 'pending' END, lease_owner = NULL, lease_expires = NULL, run_after = $1,"
+	        " finished_at = CASE WHEN attempts >= max_attempts THEN $1 END,"
+	        " last_error = 'its worker stopped before finishing it (lease expired)'"
+	        " WHERE state = 'running' AND lease_expires < $1 AND (dedup_key IS NULL OR"
+	        " NOT EXISTS (SELECT 1 FROM jobs p WHERE p.state = 'pending'"
+	        " AND p.dedup_key = jobs.dedup_key))",
+	        db_int(now));
 	if (rc < 0)
 		return rc;
-	rc = db_exec(c,
-	             "UPDATE jobs SET state = 'done', finished_at = $1, lease_owner = NULL,"
-	             " lease_expires = NULL, last_error = 'superseded by a newer job with the same key'"
-	             " WHERE state = 'running' AND lease_expires < $1",
-	             db_int(now));
+	rc = db_exec(
+	        c,
+	        "UPDATE jobs SET state = 'done', finished_at = $1, lease_owner = NULL,"
+	        " lease_expires = NULL, last_error = 'superseded by a newer job with the same key'"
+	        " WHERE state = 'running' AND lease_expires < $1",
+	        db_int(now));
 	return rc < 0 ? rc : 0;
 }
 
 static const char claim_sqlite[] =
-	"UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2,"
-	" attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'pending'"
-	" AND run_after <= $3 ORDER BY run_after, id LIMIT 1)"
-	" RETURNING id, kind, payload, attempts, max_attempts, created_at";
+        "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2,"
+        " attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'pending'"
+        " AND run_after <= $3 ORDER BY run_after, id LIMIT 1)"
+        " RETURNING id, kind, payload, attempts, max_attempts, created_at";
 
 /* SKIP LOCKED: concurrent workers on any node pass over rows another is claiming. */
 static const char claim_postgres[] =
-	"UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2,"
-	" attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'pending'"
-	" AND run_after <= $3 ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-	" RETURNING id, kind, payload, attempts, max_attempts, created_at";
+        "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires = $2,"
+        " attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'pending'"
+        " AND run_after <= $3 ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+        " RETURNING id, kind, payload, attempts, max_attempts, created_at";
 
 static int claim(db_conn *c, void *ctx)
 {
@@ -145,7 +148,8 @@ static int claim(db_conn *c, void *ctx)
 		free(cc->payload);
 		cc->kind = mem_strdup(db_col_text(s, 1));
 		cc->payload = mem_strdup(db_col_text(s, 2));
-		cc->j = (job){ db_col_int(s, 0), cc->kind, cc->payload, (int)db_col_int(s, 3),
+		cc->j = (job){ db_col_int(s, 0),      cc->kind,
+			       cc->payload,           (int)db_col_int(s, 3),
 			       (int)db_col_int(s, 4), db_col_int(s, 5) };
 		cc->found = true;
 	}
@@ -156,7 +160,7 @@ static int claim(db_conn *c, void *ctx)
 typedef struct finish_ctx {
 	job_queue *q;
 	const job *j;
-	int outcome;       /* the handler's result */
+	int outcome; /* the handler's result */
 	const char *error; /* its message */
 } finish_ctx;
 
@@ -173,10 +177,11 @@ static int64_t backoff_ms(const job_queue_options *opt, int attempts)
 
 static int mark_done(db_conn *c, const finish_ctx *f, int64_t now)
 {
-	return db_exec(c,
-	               "UPDATE jobs SET state = 'done', finished_at = $1, lease_owner = NULL,"
-	               " lease_expires = NULL, last_error = NULL WHERE id = $2 AND lease_owner = $3",
-	               db_int(now), db_int(f->j->id), db_text(f->q->owner));
+	return db_exec(
+	        c,
+	        "UPDATE jobs SET state = 'done', finished_at = $1, lease_owner = NULL,"
+	        " lease_expires = NULL, last_error = NULL WHERE id = $2 AND lease_owner = $3",
+	        db_int(now), db_int(f->j->id), db_text(f->q->owner));
 }
 
 static int mark_dead(db_conn *c, const finish_ctx *f, int64_t now)
@@ -198,11 +203,12 @@ static int mark_retry(db_conn *c, const finish_ctx *f, int64_t now)
 	                 db_text(f->q->owner), db_text(f->error));
 	if (rc != 0)
 		return rc;
-	return db_exec(c,
-	               "UPDATE jobs SET state = 'done', finished_at = $1, lease_owner = NULL,"
-	               " lease_expires = NULL, last_error = 'superseded by a newer job with the same key'"
-	               " WHERE id = $2 AND lease_owner = $3",
-	               db_int(now), db_int(f->j->id), db_text(f->q->owner));
+	return db_exec(
+	        c,
+	        "UPDATE jobs SET state = 'done', finished_at = $1, lease_owner = NULL,"
+	        " lease_expires = NULL, last_error = 'superseded by a newer job with the same key'"
+	        " WHERE id = $2 AND lease_owner = $3",
+	        db_int(now), db_int(f->j->id), db_text(f->q->owner));
 }
 
 static int finish(db_conn *c, void *ctx)
@@ -243,8 +249,8 @@ static void run_claimed(job_queue *q, const job *j)
 		         j->kind, j->attempts, j->max_attempts, error);
 	finish_ctx f = { q, j, outcome, error };
 	if (db_tx(q->d, finish, &f) < 0)
-		log_error("%s job %lld: could not record its outcome: %s", q->name, (long long)j->id,
-		          err_msg());
+		log_error("%s job %lld: could not record its outcome: %s", q->name,
+		          (long long)j->id, err_msg());
 }
 
 int job_queue_run_one(job_queue *q, bool *ran)
@@ -324,7 +330,8 @@ static void *listener_main(void *arg)
 	db_listener *l = NULL;
 	while (!atomic_load(&q->stopping)) {
 		if (!l && db_listen(&l, q->d, notify_channel) < 0) {
-			log_warn("%s jobs: cannot listen for notifications: %s", q->name, err_msg());
+			log_warn("%s jobs: cannot listen for notifications: %s", q->name,
+			         err_msg());
 			sleep(1);
 			continue;
 		}
@@ -370,15 +377,16 @@ void job_queue_register(job_queue *q, const char *kind, job_fn fn, void *ctx)
 
 int job_queue_start(job_queue *q)
 {
-	q->threads = mem_zalloc(mem_mul((size_t)(q->opt.workers ? q->opt.workers : 1),
-	                                sizeof *q->threads));
+	q->threads = mem_zalloc(
+	        mem_mul((size_t)(q->opt.workers ? q->opt.workers : 1), sizeof *q->threads));
 	for (int i = 0; i < q->opt.workers; i++) {
 		pthread_mutex_lock(&q->lock);
 		q->running_workers++;
 		pthread_mutex_unlock(&q->lock);
 		if (pthread_create(&q->threads[i], NULL, worker_main, q) != 0) {
 			q->running_workers--;
-			return err_fail(WEFT_ERROR, "%s jobs: cannot start a worker thread", q->name);
+			return err_fail(WEFT_ERROR, "%s jobs: cannot start a worker thread",
+			                q->name);
 		}
 		q->started++;
 	}
@@ -413,8 +421,8 @@ void job_queue_stop(job_queue *q, int timeout_seconds)
 		pthread_join(q->listener_thread, NULL);
 	if (!wait_for_workers(q, timeout_seconds)) {
 		/* A job still runs: leave its thread to the process's exit; its lease will expire. */
-		log_warn("%s jobs: a job is still running after %d s; leaving it to its lease", q->name,
-		         timeout_seconds);
+		log_warn("%s jobs: a job is still running after %d s; leaving it to its lease",
+		         q->name, timeout_seconds);
 		for (int i = 0; i < q->started; i++)
 			pthread_detach(q->threads[i]);
 		return; /* the queue stays allocated for the detached threads */
@@ -448,9 +456,9 @@ static int list_rows(db_conn *c, void *ctx)
 	                  " WHERE CAST($1 AS TEXT) IS NULL OR state = $1 ORDER BY id DESC LIMIT $2",
 	                  db_text(lc->state), db_int(lc->limit));
 	while (rc == 0 && (rc = db_step(s)) == DB_ROW) {
-		job_row row = { db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2),
-			        db_col_text(s, 3), db_col_text(s, 4), (int)db_col_int(s, 5),
-			        (int)db_col_int(s, 6), db_col_int(s, 7), db_col_int(s, 8),
+		job_row row = { db_col_int(s, 0),      db_col_text(s, 1), db_col_text(s, 2),
+			        db_col_text(s, 3),     db_col_text(s, 4), (int)db_col_int(s, 5),
+			        (int)db_col_int(s, 6), db_col_int(s, 7),  db_col_int(s, 8),
 			        db_col_int(s, 9) };
 		lc->fn(lc->ctx, &row);
 		rc = 0;
@@ -483,7 +491,8 @@ static int retry_row(db_conn *c, void *ctx)
 	rc = db_query(&s, c, "SELECT state FROM jobs WHERE id = $1", db_int(id));
 	if (rc == 0)
 		rc = db_step(s) == DB_ROW
-		             ? err_fail(WEFT_ECONFLICT, "job %lld is %s", (long long)id, db_col_text(s, 0))
+		             ? err_fail(WEFT_ECONFLICT, "job %lld is %s", (long long)id,
+		                        db_col_text(s, 0))
 		             : err_fail(WEFT_ENOTFOUND, "there is no job %lld", (long long)id);
 	db_done(s);
 	return rc;

@@ -18,7 +18,7 @@ typedef struct job {
 	int64_t id;
 	const char *kind;
 	const char *payload; /* JSON text */
-	int attempts;        /* including this one */
+	int attempts; /* including this one */
 	int max_attempts;
 	int64_t enqueued_at; /* epoch ms */
 } job;
@@ -28,9 +28,10 @@ typedef struct job {
 typedef int (*job_fn)(void *ctx, const job *j);
 
 typedef struct job_enqueue_options {
-	const char *dedup_key; /* a pending job with the same key already queued makes this a no-op */
-	int64_t delay_ms;      /* run no sooner than this from now */
-	int max_attempts;      /* 0: the default, 10 */
+	const char
+	        *dedup_key; /* a pending job with the same key already queued makes this a no-op */
+	int64_t delay_ms; /* run no sooner than this from now */
+	int max_attempts; /* 0: the default, 10 */
 } job_enqueue_options;
 
 /* Adds a job inside c's current transaction; opt may be NULL. Workers of this process wake when
@@ -39,12 +40,12 @@ int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_en
                  bool *enqueued);
 
 typedef struct job_queue_options {
-	int workers;            /* threads; 0 runs none (jobs wait for another node or process) */
-	int64_t lease_ms;       /* how long a claim lasts before others may take the job over */
+	int workers; /* threads; 0 runs none (jobs wait for another node or process) */
+	int64_t lease_ms; /* how long a claim lasts before others may take the job over */
 	int64_t backoff_base_ms; /* the first retry's delay; doubles each time, with jitter */
 	int64_t backoff_cap_ms;
-	int64_t poll_ms;        /* the fallback poll when nothing wakes the workers */
-	int64_t retention_ms;   /* finished jobs older than this are purged */
+	int64_t poll_ms; /* the fallback poll when nothing wakes the workers */
+	int64_t retention_ms; /* finished jobs older than this are purged */
 } job_queue_options;
 
 /* Sensible defaults: 2 workers, 5-minute leases, retries from 1 s to 1 h, 1 s polls, 7 days. */

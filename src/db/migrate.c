@@ -68,8 +68,9 @@ static int ensure_table(db_conn *c, void *ctx)
 static int check_owner(db_conn *c, const char *service)
 {
 	db_stmt *s;
-	int rc = db_query(&s, c, "SELECT service FROM schema_migrations WHERE service <> $1 LIMIT 1",
-	                  db_text(service));
+	int rc =
+	        db_query(&s, c, "SELECT service FROM schema_migrations WHERE service <> $1 LIMIT 1",
+	                 db_text(service));
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW)
 		rc = err_fail(WEFT_ECONFLICT,
 		              "this database belongs to weft %s, not %s: give each service its own",
@@ -99,10 +100,11 @@ static int read_current(db_conn *c, const char *service, int *current)
 static int check_not_newer(int current, int latest, const char *service)
 {
 	if (current > latest)
-		return err_fail(WEFT_ECONFLICT,
-		                "the %s database is at schema version %d, newer than this weft knows "
-		                "(%d): run the weft release that migrated it, or a later one",
-		                service, current, latest);
+		return err_fail(
+		        WEFT_ECONFLICT,
+		        "the %s database is at schema version %d, newer than this weft knows "
+		        "(%d): run the weft release that migrated it, or a later one",
+		        service, current, latest);
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 
 typedef struct db_schema_state {
 	int current; /* the highest version applied to the database (0: none) */
-	int latest;  /* the highest version this weft knows */
+	int latest; /* the highest version this weft knows */
 	int pending; /* known versions not yet applied */
 } db_schema_state;
 

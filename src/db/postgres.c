@@ -24,7 +24,7 @@ typedef struct pg_stmt {
 	int lengths[MAX_PARAMS];
 	int formats[MAX_PARAMS];
 	PGresult *result;
-	int row;  /* current row, -1 before the first */
+	int row; /* current row, -1 before the first */
 	int rows;
 	int64_t changes;
 	unsigned char *unescaped; /* the last bytea read, freed on the next read */
@@ -193,8 +193,8 @@ static int pg_bind(void *stmt, int index, const db_arg *arg)
 
 static int run(pg_stmt *s, bool *transient)
 {
-	s->result = PQexecPrepared(s->conn->pg, s->name, s->nparams,
-	                           (const char *const *)s->values, s->lengths, s->formats, 0);
+	s->result = PQexecPrepared(s->conn->pg, s->name, s->nparams, (const char *const *)s->values,
+	                           s->lengths, s->formats, 0);
 	ExecStatusType status = PQresultStatus(s->result);
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		int rc = fail_result(s->conn, s->result, transient);

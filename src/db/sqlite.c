@@ -43,9 +43,9 @@ static void find_conflicting_index(sqlite3 *handle, const char *message)
 	snprintf(table, sizeof table, "%.*s", (int)strcspn(columns, "."), columns);
 	sqlite3_stmt *q = NULL;
 	/* The unique index whose columns, in order, read as the message lists them. */
-	const char *sql =
-		"SELECT il.name, group_concat(?1 || '.' || ii.name, ', ') FROM pragma_index_list(?1) il, "
-		"pragma_index_info(il.name) ii WHERE il.\"unique\" = 1 GROUP BY il.name";
+	const char *sql = "SELECT il.name, group_concat(?1 || '.' || ii.name, ', ') FROM "
+	                  "pragma_index_list(?1) il, "
+	                  "pragma_index_info(il.name) ii WHERE il.\"unique\" = 1 GROUP BY il.name";
 	if (sqlite3_prepare_v2(handle, sql, -1, &q, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(q, 1, table, -1, SQLITE_TRANSIENT);
@@ -96,7 +96,8 @@ static int lite_connect(void **out, const char *path)
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int code = sqlite3_open_v2(path, &handle, flags, NULL);
 	if (code != SQLITE_OK) {
-		int rc = err_fail(WEFT_ERROR, "%s", handle ? sqlite3_errmsg(handle) : sqlite3_errstr(code));
+		int rc = err_fail(WEFT_ERROR, "%s",
+		                  handle ? sqlite3_errmsg(handle) : sqlite3_errstr(code));
 		sqlite3_close(handle);
 		return rc;
 	}
@@ -105,8 +106,9 @@ static int lite_connect(void **out, const char *path)
 	/* journal_mode is the first read of the file: a corrupt or foreign file fails here. WAL
 	 * lets readers and one writer work at once; NORMAL sync loses nothing when a process dies. */
 	bool ignored;
-	int rc = lite_exec_script(handle, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                              "PRAGMA foreign_keys = ON;",
+	int rc = lite_exec_script(handle,
+	                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+	                          "PRAGMA foreign_keys = ON;",
 	                          &ignored);
 	if (rc < 0) {
 		sqlite3_close(handle);

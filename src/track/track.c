@@ -5,8 +5,7 @@
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)
 {
 	(void)req;
-	web_res_json(res, status,
-	             json_pack("{s:[s], s:{}}", "errorMessages", message, "errors"));
+	web_res_json(res, status, json_pack("{s:[s], s:{}}", "errorMessages", message, "errors"));
 }
 
 static int home_page(web_request *req, web_response *res)

@@ -105,9 +105,10 @@ int esc_pct_decode(char **out, size_t *out_len, arena *a, const char *s, size_t 
 			if (hi < 0 || lo < 0)
 				/* The input is not quoted back: it may be a password, or
 				 * broken UTF-8 that a JSON error body could not carry. */
-				return err_fail(WEFT_EINVALID,
-				                "a '%%' at byte %zu is not followed by two hex digits",
-				                i + 1);
+				return err_fail(
+				        WEFT_EINVALID,
+				        "a '%%' at byte %zu is not followed by two hex digits",
+				        i + 1);
 			d[n++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else if (plus_is_space && s[i] == '+') {

@@ -49,10 +49,10 @@ int web_pairs_bool(bool *out, const web_pairs *p, const char *name, bool dflt);
 
 /* One part of a multipart/form-data body. */
 typedef struct web_part {
-	const char *name;         /* from Content-Disposition; never NULL */
-	const char *filename;     /* NULL for a plain field */
+	const char *name; /* from Content-Disposition; never NULL */
+	const char *filename; /* NULL for a plain field */
 	const char *content_type; /* NULL when the part had none */
-	const char *data;         /* points into an arena copy; may contain NUL bytes */
+	const char *data; /* points into an arena copy; may contain NUL bytes */
 	size_t len;
 } web_part;
 

@@ -41,7 +41,8 @@ static bool host_is_plain(const char *host)
 {
 	if (!*host || strlen(host) > 255)
 		return false;
-	return strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	return strspn(host,
+	              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
 	       strlen(host);
 }
 

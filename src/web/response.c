@@ -108,8 +108,8 @@ int web_res_page(web_request *req, web_response *res, int status, const char *pa
 	int rc = templates ? tmpl_render(&content, templates, page, data)
 	                   : err_fail(WEFT_ERROR, "no templates loaded");
 	if (rc == 0) {
-		json_object_set_new(data, "content", json_stringn(content.ptr ? content.ptr : "",
-		                                                  content.len));
+		json_object_set_new(data, "content",
+		                    json_stringn(content.ptr ? content.ptr : "", content.len));
 		reset_body(res, status, "text/html; charset=utf-8");
 		rc = tmpl_render(&res->body, templates, "layout", data);
 	}
@@ -130,8 +130,7 @@ static bool wants_json_errors(const web_request *req)
 }
 
 /* The HTML error page; a plain-text fallback if even the template fails. */
-static void render_error_page(web_request *req, web_response *res, int status,
-                              const char *message)
+static void render_error_page(web_request *req, web_response *res, int status, const char *message)
 {
 	json_t *data = json_pack("{s:i, s:s, s:s}", "status", status, "reason",
 	                         web_status_reason(status), "message", message);

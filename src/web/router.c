@@ -15,7 +15,7 @@ typedef enum { SEG_LITERAL, SEG_PARAM, SEG_REST } segment_kind;
 
 typedef struct segment {
 	segment_kind kind;
-	char *text;   /* the literal, or the parameter's name */
+	char *text; /* the literal, or the parameter's name */
 	char *suffix; /* for SEG_PARAM: literal text after the '}' in the same segment, or NULL */
 } segment;
 
@@ -48,7 +48,8 @@ static int compile_segment(segment *seg, const char *text, size_t len, bool is_l
 	size_t suffix_len = len - name_len - 2;
 	bool rest = name_len > 3 && memcmp(close - 3, "...", 3) == 0;
 	if (rest && (!is_last || suffix_len))
-		return err_fail(WEFT_EINVALID, "route %s: {name...} must be the last segment", pattern);
+		return err_fail(WEFT_EINVALID, "route %s: {name...} must be the last segment",
+		                pattern);
 	seg->kind = rest ? SEG_REST : SEG_PARAM;
 	seg->text = mem_strndup(text + 1, rest ? name_len - 3 : name_len);
 	seg->suffix = suffix_len ? mem_strndup(close + 1, suffix_len) : NULL;
@@ -65,13 +66,15 @@ static int compile_route(compiled_route *c, const web_route *route)
 	for (p++; *p;) {
 		size_t len = strcspn(p, "/");
 		if (c->nsegments == MAX_SEGMENTS)
-			return err_fail(WEFT_EINVALID, "route %s: too many segments", route->pattern);
+			return err_fail(WEFT_EINVALID, "route %s: too many segments",
+			                route->pattern);
 		segment *seg = &c->segments[c->nsegments++];
 		int rc = compile_segment(seg, p, len, p[len] == '\0', route->pattern);
 		if (rc < 0)
 			return rc;
 		if (seg->kind != SEG_LITERAL && ++nparams > WEB_PARAMS_MAX)
-			return err_fail(WEFT_EINVALID, "route %s: too many parameters", route->pattern);
+			return err_fail(WEFT_EINVALID, "route %s: too many parameters",
+			                route->pattern);
 		p += len;
 		if (*p == '/')
 			p++;
@@ -188,7 +191,8 @@ static bool match_route(web_match *m, const compiled_route *c, const split_path 
 		if (i >= sp->count)
 			return false;
 		if (seg->kind == SEG_LITERAL) {
-			if (strlen(seg->text) != sp->lengths[i] || strcmp(seg->text, sp->segments[i]))
+			if (strlen(seg->text) != sp->lengths[i] ||
+			    strcmp(seg->text, sp->segments[i]))
 				return false;
 			continue;
 		}
@@ -221,8 +225,8 @@ static void add_allowed(char *allow, size_t size, const char *method)
 	}
 }
 
-web_match_result web_router_match(web_match *out, const web_router *r, arena *a,
-                                  const char *method, const char *path)
+web_match_result web_router_match(web_match *out, const web_router *r, arena *a, const char *method,
+                                  const char *path)
 {
 	split_path sp;
 	web_match_result rc = split(&sp, a, path);

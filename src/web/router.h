@@ -14,9 +14,9 @@ typedef struct web_router web_router;
 
 typedef enum {
 	WEB_MATCH_OK,
-	WEB_MATCH_NO_PATH,   /* 404 */
+	WEB_MATCH_NO_PATH, /* 404 */
 	WEB_MATCH_NO_METHOD, /* 405; allow lists the methods that would match */
-	WEB_MATCH_BAD_PATH,  /* 400: a bad percent-escape, or a NUL byte in a segment */
+	WEB_MATCH_BAD_PATH, /* 400: a bad percent-escape, or a NUL byte in a segment */
 } web_match_result;
 
 typedef struct web_match {
@@ -34,7 +34,7 @@ int web_router_new(web_router **out, const web_route *routes, size_t nroutes);
 void web_router_free(web_router *r);
 
 /* Matches method and the raw path (without the query string); decoded values live in a. */
-web_match_result web_router_match(web_match *out, const web_router *r, arena *a,
-                                  const char *method, const char *path);
+web_match_result web_router_match(web_match *out, const web_router *r, arena *a, const char *method,
+                                  const char *path);
 
 #endif

@@ -24,9 +24,11 @@
 #include "web/template.h"
 
 static const char content_security_policy[] =
-	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
-	"report-uri /csp-report";
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "report-uri /csp-report";
+
+enum { DISCARD_LIMIT = 1024 * 1024 };
 
 typedef struct request_state {
 	web_request req;
@@ -35,9 +37,10 @@ typedef struct request_state {
 	int64_t started_ns;
 	size_t body_limit;
 	size_t received;
-	bool started;   /* phase 1 ran */
+	bool started; /* phase 1 ran */
 	bool responded; /* a response was queued */
 	bool too_large; /* the body went over the limit; answer 413 when it ends */
+	size_t discarded; /* bytes dropped since */
 	int status_sent;
 	size_t bytes_sent;
 } request_state;
@@ -87,8 +90,8 @@ static bool read_uri(request_state *st, const char *method)
 	req->method = method;
 	char *q = strchr(st->raw_uri, '?');
 	req->query_string = q ? q + 1 : "";
-	req->path = q ? arena_strndup(req->arena, st->raw_uri, (size_t)(q - st->raw_uri))
-	              : st->raw_uri;
+	req->path =
+	        q ? arena_strndup(req->arena, st->raw_uri, (size_t)(q - st->raw_uri)) : st->raw_uri;
 	if (web_query_parse(&req->query, req->arena, req->query_string, strlen(req->query_string)) <
 	    0) {
 		fail_status(st, 400, err_msg());
@@ -108,7 +111,8 @@ static bool route_request(request_state *st)
 		fail_status(st, 404, "There is nothing at this address.");
 		return false;
 	case WEB_MATCH_NO_METHOD:
-		fail_status(st, 405, arena_printf(req->arena, "%s is not allowed here.", req->method));
+		fail_status(st, 405,
+		            arena_printf(req->arena, "%s is not allowed here.", req->method));
 		web_res_header(req, &st->res, "Allow", m.allow);
 		return false;
 	}
@@ -121,6 +125,13 @@ static bool route_request(request_state *st)
 	return true;
 }
 
+static void refuse_too_large(request_state *st)
+{
+	fail_status(st, 413,
+	            arena_printf(st->req.arena, "The request body is larger than %zu bytes.",
+	                         st->body_limit));
+}
+
 static bool body_fits(request_state *st)
 {
 	const char *length = web_header(&st->req, "Content-Length");
@@ -131,8 +142,29 @@ static bool body_fits(request_state *st)
 	unsigned long long n = strtoull(length, &end, 10);
 	if (errno || *end || n <= st->body_limit)
 		return true; /* a malformed length is the HTTP library's to refuse */
-	fail_status(st, 413, arena_printf(st->req.arena, "The request body is larger than %zu bytes.",
-	                                  st->body_limit));
+	refuse_too_large(st);
+	return false;
+}
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + 2 + (value ? strlen(value) : 0) + 2;
+	return MHD_YES;
+}
+
+/* The request line and headers against --max-header-size. The library's memory pool is larger
+ * than the limit so that weft, not the library, answers: with its own headers and error body. */
+static bool headers_fit(request_state *st)
+{
+	size_t total = strlen(st->req.method) + strlen(st->raw_uri) + 12;
+	MHD_get_connection_values(st->req.conn, MHD_HEADER_KIND, add_header_size, &total);
+	if (total <= st->req.server->max_header_bytes)
+		return true;
+	fail_status(st, 431,
+	            arena_printf(st->req.arena, "The request line and headers exceed %zu bytes.",
+	                         st->req.server->max_header_bytes));
 	return false;
 }
 
@@ -160,13 +192,16 @@ static bool start_request(request_state *st, const char *method)
 {
 	st->started = true;
 	set_request_id(st);
-	return read_uri(st, method) && route_request(st) && body_fits(st) && admit(st);
+	return read_uri(st, method) && route_request(st) && headers_fit(st) && body_fits(st) &&
+	       admit(st);
 }
 
 static void take_chunk(request_state *st, const char *data, size_t len)
 {
-	if (st->too_large)
+	if (st->too_large) {
+		st->discarded += len;
 		return;
+	}
 	if (len > st->body_limit - st->received) {
 		st->too_large = true;
 		buf_dispose(&st->req.body);
@@ -192,8 +227,8 @@ static int parse_json_body(web_request *req)
 	json_error_t error;
 	req->json = json_loadb(req->body.ptr, req->body.len, JSON_DECODE_ANY, &error);
 	if (!req->json)
-		return err_fail(WEFT_EINVALID, "Malformed JSON: %s (line %d, column %d).", error.text,
-		                error.line, error.column);
+		return err_fail(WEFT_EINVALID, "Malformed JSON: %s (line %d, column %d).",
+		                error.text, error.line, error.column);
 	return 0;
 }
 
@@ -201,7 +236,8 @@ static void append_pair(web_pairs *pairs, arena *a, web_pair pair)
 {
 	if (pairs->len == pairs->cap) {
 		size_t cap = pairs->cap ? pairs->cap * 2 : 8;
-		pairs->items = arena_grow(a, pairs->items, pairs->len * sizeof pair, cap * sizeof pair);
+		pairs->items =
+		        arena_grow(a, pairs->items, pairs->len * sizeof pair, cap * sizeof pair);
 		pairs->cap = cap;
 	}
 	pairs->items[pairs->len++] = pair;
@@ -370,9 +406,8 @@ static enum MHD_Result queue(request_state *st, struct MHD_Connection *conn)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	(void)cls;
 	(void)url;
@@ -388,12 +423,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!st->responded)
 			take_chunk(st, upload_data, *upload_data_size);
 		*upload_data_size = 0;
+		/* A body over the limit is read and dropped until it ends, so that the client, still
+		 * sending, gets its 413 instead of a reset connection; but not forever: past
+		 * DISCARD_LIMIT more bytes (a body that never ends) it is answered now, which closes
+		 * the connection. */
+		if (st->too_large && !st->responded && st->discarded > DISCARD_LIMIT) {
+			refuse_too_large(st);
+			result = queue(st, conn);
+		}
 	} else if (!st->responded) {
 		if (st->too_large)
-			fail_status(st, 413,
-			            arena_printf(st->req.arena,
-			                         "The request body is larger than %zu bytes.",
-			                         st->body_limit));
+			refuse_too_large(st);
 		else
 			finish_request(st);
 		result = queue(st, conn);
@@ -463,12 +503,13 @@ static unsigned thread_count(int configured)
 
 static struct MHD_Daemon *start_daemon(web_server *s, int fd, const web_server_options *opt)
 {
-	/* The connection's memory pool holds the request line and headers (and the read buffer):
-	 * its size is what enforces --max-header-size. */
-	size_t memory = (size_t)opt->max_header_kib * 1024;
+	/* The connection's memory pool holds the request line, the headers and the read buffer.
+	 * Twice the header limit plus room to read: headers_fit answers what passes the limit, the
+	 * library only what is far beyond it. */
+	size_t memory = s->max_header_bytes * 2 + 16 * 1024;
 	unsigned threads = thread_count(opt->threads);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-	                 MHD_USE_ERROR_LOG;
+	unsigned flags =
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem options[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL },
 		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
@@ -492,6 +533,7 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 	s->templates = opt->templates;
 	s->public_url = opt->public_url ? mem_strdup(opt->public_url) : NULL;
 	s->other_url = opt->other_url ? mem_strdup(opt->other_url) : NULL;
+	s->max_header_bytes = (size_t)(opt->max_header_kib > 0 ? opt->max_header_kib : 32) * 1024;
 	int rc = web_router_new(&s->router, svc->routes, svc->nroutes);
 	if (rc == 0) {
 		s->daemon = start_daemon(s, listen_fd, opt);
@@ -521,8 +563,8 @@ void web_server_stop(web_server *s, int timeout_seconds)
 	while (atomic_load(&s->in_flight) > 0 && clock_mono_ns() < deadline)
 		usleep(10 * 1000);
 	if (atomic_load(&s->in_flight) > 0)
-		log_warn("%s: %d requests still running after %d s; closing them",
-		         s->service->name, atomic_load(&s->in_flight), timeout_seconds);
+		log_warn("%s: %d requests still running after %d s; closing them", s->service->name,
+		         atomic_load(&s->in_flight), timeout_seconds);
 	MHD_stop_daemon(s->daemon);
 	web_router_free(s->router);
 	free(s->public_url);
@@ -577,7 +619,8 @@ int web_listen(int *out_fd, int *out_port, const char *listen)
 	struct addrinfo *ai = NULL;
 	int gai = getaddrinfo(host, port_text, &hints, &ai);
 	if (gai != 0)
-		return err_fail(WEFT_EINVALID, "cannot listen on %s: %s", listen, gai_strerror(gai));
+		return err_fail(WEFT_EINVALID, "cannot listen on %s: %s", listen,
+		                gai_strerror(gai));
 	int fd = open_socket(ai);
 	int saved = errno;
 	freeaddrinfo(ai);

@@ -11,9 +11,9 @@ typedef struct web_server web_server;
 
 typedef struct web_server_options {
 	const char *public_url; /* this service's base URL; NULL: from the request's Host header */
-	const char *other_url;  /* the other service's base URL, for links; may be NULL */
-	int threads;            /* 0: two per processor */
-	int max_header_kib;     /* request line and headers; larger requests get 431 */
+	const char *other_url; /* the other service's base URL, for links; may be NULL */
+	int threads; /* 0: two per processor */
+	int max_header_kib; /* request line and headers; larger requests get 431 */
 	const tmpl_set *templates;
 } web_server_options;
 

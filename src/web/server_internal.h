@@ -14,6 +14,7 @@ struct web_server {
 	struct MHD_Daemon *daemon;
 	char *public_url; /* NULL: derive from Host */
 	char *other_url;
+	size_t max_header_bytes;
 	atomic_int in_flight;
 };
 

@@ -26,16 +26,16 @@ typedef int (*web_handler)(web_request *req, web_response *res);
 
 /* Route flags. */
 enum {
-	WEB_API = 1 << 0,       /* errors are the service's JSON error body, not an HTML page */
+	WEB_API = 1 << 0, /* errors are the service's JSON error body, not an HTML page */
 	WEB_BODY_JSON = 1 << 1, /* the body is parsed as JSON into req->json before the handler */
 	WEB_BODY_FORM = 1 << 2, /* the body is parsed as a form (urlencoded or multipart) */
 	WEB_NEEDS_USER = 1 << 3, /* anonymous callers get 401 */
-	WEB_NO_CSRF = 1 << 4,   /* a form route that may be posted without a CSRF token (sign-in) */
+	WEB_NO_CSRF = 1 << 4, /* a form route that may be posted without a CSRF token (sign-in) */
 };
 
 enum {
 	WEB_BODY_LIMIT_DEFAULT = 1024 * 1024, /* for routes that declare no limit */
-	WEB_PARAMS_MAX = 16,                  /* path parameters in one pattern */
+	WEB_PARAMS_MAX = 16, /* path parameters in one pattern */
 };
 
 typedef enum { WEB_FROM_PATH, WEB_FROM_QUERY, WEB_FROM_FORM } web_param_source;
@@ -50,11 +50,12 @@ typedef struct web_param_spec {
 } web_param_spec;
 
 struct web_route {
-	const char *method;  /* "GET", "POST", …; GET routes also answer HEAD */
-	const char *pattern; /* "/2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path...}" */
+	const char *method; /* "GET", "POST", …; GET routes also answer HEAD */
+	const char
+	        *pattern; /* "/2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path...}" */
 	web_handler handler;
 	unsigned flags;
-	int permission;    /* the service's permission code; 0 means none is checked */
+	int permission; /* the service's permission code; 0 means none is checked */
 	size_t body_limit; /* bytes; 0 means WEB_BODY_LIMIT_DEFAULT */
 	const web_param_spec *params; /* terminated by an entry with name NULL; may be NULL */
 	/* For streamed uploads (git pushes): called with each chunk instead of buffering the body. */
@@ -62,7 +63,7 @@ struct web_route {
 };
 
 struct web_service {
-	const char *name;    /* "hub" */
+	const char *name; /* "hub" */
 	const char *product; /* "weft hub" */
 	const web_route *routes;
 	size_t nroutes;
@@ -83,9 +84,9 @@ struct web_service {
 struct web_request {
 	arena *arena;
 	const char *method;
-	const char *path;     /* the raw path, percent-escapes intact */
+	const char *path; /* the raw path, percent-escapes intact */
 	const char *query_string; /* the raw query string, "" when none */
-	char id[33];          /* the request id, also in X-Request-Id and every log line */
+	char id[33]; /* the request id, also in X-Request-Id and every log line */
 	const web_route *route;
 	const web_service *service;
 	const struct web_server *server;
@@ -94,14 +95,14 @@ struct web_request {
 	size_t nparams;
 	bool trailing_slash; /* the path ended in '/' (the root "/" excepted) */
 	web_pairs query;
-	web_pairs form;  /* urlencoded fields, and multipart fields without a filename */
+	web_pairs form; /* urlencoded fields, and multipart fields without a filename */
 	web_parts parts; /* every multipart part */
-	json_t *json;    /* the parsed JSON body of a WEB_BODY_JSON route; NULL when the body was empty */
-	buf body;        /* the raw body, unless the route streams it */
+	json_t *json; /* the parsed JSON body of a WEB_BODY_JSON route; NULL when the body was empty */
+	buf body; /* the raw body, unless the route streams it */
 	web_pairs cookies; /* parsed on first use by web_cookie */
 	bool cookies_parsed;
-	void *user;      /* set by the service's authenticate hook */
-	void *conn;      /* the HTTP library's connection, for web_header */
+	void *user; /* set by the service's authenticate hook */
+	void *conn; /* the HTTP library's connection, for web_header */
 };
 
 /* A request header, or NULL. Names are case-insensitive. */
@@ -134,7 +135,7 @@ struct web_response {
 	void *stream_ctx;
 	void (*stream_free)(void *ctx);
 	const char *etag; /* a precomputed validator (static assets); otherwise hashed from body */
-	bool cacheable;   /* 200 answers to GET/HEAD get an ETag and honour If-None-Match */
+	bool cacheable; /* 200 answers to GET/HEAD get an ETag and honour If-None-Match */
 };
 
 /* Adds a response header; name and value are copied into the request's arena. */
@@ -164,10 +165,12 @@ int web_static_handler(web_request *req, web_response *res);
 int web_csp_report_handler(web_request *req, web_response *res);
 
 /* The routes of those handlers, for the top of each service's table. */
-#define WEB_BUILTIN_ROUTES                                                                     \
-	{ "GET", "/status", web_status_handler, WEB_API, 0, 0, NULL, NULL },                   \
-	{ "GET", "/static/{path...}", web_static_handler, 0, 0, 0, NULL, NULL },               \
-	{ "POST", "/csp-report", web_csp_report_handler, WEB_API | WEB_BODY_JSON, 0, 64 * 1024, \
-	  NULL, NULL }
+#define WEB_BUILTIN_ROUTES                                                                 \
+	{ "GET", "/status", web_status_handler, WEB_API, 0, 0, NULL, NULL },               \
+	        { "GET", "/static/{path...}", web_static_handler, 0, 0, 0, NULL, NULL },   \
+	{                                                                                  \
+		"POST", "/csp-report", web_csp_report_handler, WEB_API | WEB_BODY_JSON, 0, \
+		        64 * 1024, NULL, NULL                                              \
+	}
 
 #endif

@@ -57,6 +57,7 @@ for svc in hub track; do
 	expect_security_headers "$svc: security headers on a 413"
 
 	# ...answered as soon as the Content-Length says so, before any of the body is sent.
+	forget_response
 	resp=$(printf 'POST /csp-report HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/csp-report\r\nContent-Length: 10000000\r\n\r\n' |
 		raw_http "$base" --until-headers --timeout 5)
 	rc=$?
@@ -74,15 +75,20 @@ for svc in hub track; do
 	expect_status 413 "$svc: a 70 KiB chunked report is 413"
 	expect_api_error "$svc" "$svc: the chunked 413 has the $svc API's error shape"
 
-	resp=$(printf 'POST /csp-report HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/csp-report\r\nTransfer-Encoding: chunked\r\n\r\n' |
-		raw_http "$base" --until-headers --timeout 5 --chunked-body $((80 * 1024)) --chunk 8192)
+	# A chunked body that never ends is read (and dropped) only so far: the server then answers
+	# and closes, long before the 32 MiB this client would send.
+	forget_response
+	total=$((32 * 1024 * 1024))
+	printf 'POST /csp-report HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/csp-report\r\nTransfer-Encoding: chunked\r\n\r\n' |
+		raw_http "$base" --timeout 20 --chunked-body "$total" --chunk 65536 \
+		>/dev/null 2>"$TEST_TMP/sent.txt"
 	rc=$?
-	first=$(printf '%s' "$resp" | head -n 1 | tr -d '\r')
-	if [ "$rc" = 0 ] && [[ $first == "HTTP/1.1 413"* ]]; then
-		pass "$svc: a chunked body growing past 64 KiB is 413 without waiting for its end"
+	sent=$(sed -n 's/^sent //p' "$TEST_TMP/sent.txt")
+	if [ "$rc" = 0 ] && [ -n "$sent" ] && [ "$sent" -lt "$total" ]; then
+		pass "$svc: a chunked body that never ends is cut off (after $sent of $total bytes)"
 	else
-		fail "$svc: a chunked body growing past 64 KiB is 413 without waiting for its end" \
-			"sent 80 KiB in 8 KiB chunks, no final chunk; after 5 s: exit $rc, status line '$first'"
+		fail "$svc: a chunked body that never ends is cut off" \
+			"streamed up to $total bytes of chunks: exit $rc, sent '${sent:-?}'"
 	fi
 
 	# The server is still fine afterwards.
@@ -97,6 +103,9 @@ for svc in hub track; do
 	fill40=$(head -c $((40 * 1024)) /dev/zero | tr '\0' a)
 	req -H "X-Fill: $fill40" "$base/status"
 	expect_status 431 "$svc: 40 KiB of request headers are 431"
+	# weft answers it, not the HTTP library: the API's error shape and the usual headers.
+	expect_api_error "$svc" "$svc: the 431 has the $svc API's error shape"
+	expect_security_headers "$svc: security headers on a 431"
 
 	fill10=$(head -c $((10 * 1024)) /dev/zero | tr '\0' a)
 	req -H "X-A: $fill10" -H "X-B: $fill10" -H "X-C: $fill10" -H "X-D: $fill10" "$base/status"

@@ -3,12 +3,31 @@
 # stderr naming the problem, nothing created.
 . "$(dirname "$0")/lib.sh"
 
-# run_weft ARGS...: runs weft in the foreground (at most 10 s); sets RUN_RC, RUN_OUT, RUN_ERR.
+# run_weft ARGS...: runs weft and waits for it to end; sets RUN_RC, RUN_OUT, RUN_ERR. A weft that
+# should have exited but serves instead is ended (RUN_RC 124) 1 s after its first "listening"
+# line, or after 5 s in all, so that a broken binary fails this file quickly.
 run_weft() {
+	local pid deadline seen=
 	RUN_OUT=$TEST_TMP/run.out
 	RUN_ERR=$TEST_TMP/run.err
-	timeout -k 2 10 "$WEFT_BIN" "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null
-	RUN_RC=$?
+	"$WEFT_BIN" "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null &
+	pid=$!
+	own_pid "$pid"
+	deadline=$(($(now_ms) + 5000))
+	while proc_alive "$pid"; do
+		if [ -z "$seen" ] && grep -q 'listening on' "$RUN_OUT"; then
+			seen=yes
+			deadline=$(($(now_ms) + 1000))
+		fi
+		if [ "$(now_ms)" -ge "$deadline" ]; then
+			stop_pid "$pid"
+			RUN_RC=124
+			return
+		fi
+		sleep 0.02
+	done
+	wait_exit "$pid" 1
+	RUN_RC=$EXIT_STATUS
 }
 
 run_diag() {
@@ -49,6 +68,7 @@ else
 fi
 
 for args in "help" "--help" "serve --help"; do
+	# shellcheck disable=SC2086 # split on purpose
 	run_weft $args
 	if [ "$RUN_RC" = 0 ] && grep -q 'serve' "$RUN_OUT"; then
 		pass "weft $args prints usage on stdout and exits 0"

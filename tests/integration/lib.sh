@@ -98,6 +98,7 @@ forget_pid() {
 
 # wait_exit PID SECONDS: waits at most SECONDS for the child PID to end; then sets EXIT_STATUS
 # and EXIT_AFTER_MS (time waited) and returns 0. Returns 1 if it still runs.
+# shellcheck disable=SC2034 # EXIT_AFTER_MS is for the callers
 wait_exit() {
 	local pid=$1 start deadline
 	start=$(now_ms)
@@ -310,6 +311,11 @@ todo() {
 	fi
 }
 
+# forget_response: the next failure shows no (stale) curl response.
+forget_response() {
+	RESP_DESC=
+}
+
 show_response() {
 	[ -n "$RESP_DESC" ] || return 0
 	diag "request: $RESP_DESC" "status: $RESP_STATUS (curl exit $RESP_CURL_RC)"
@@ -410,7 +416,7 @@ expect_body_contains() {
 }
 
 # json_eval EXPR [FILE]: true when the Python expression EXPR holds for j, the JSON document in FILE
-# (default: the last body). Explains on stdout, as TAP diagnostics, why not.
+# (default: the last body). Explains why not on stdout (to be captured and passed to fail).
 json_eval() {
 	python3 - "$1" "${2:-$RESP_BODY}" <<'EOF'
 import json, sys
@@ -418,15 +424,15 @@ try:
     with open(sys.argv[2], 'rb') as f:
         j = json.loads(f.read().decode('utf-8'))
 except Exception as e:
-    print('# not JSON: %s' % e)
+    print('not JSON: %s' % e)
     sys.exit(1)
 try:
     result = eval(sys.argv[1], {'j': j})
 except Exception as e:
-    print('# %s: %s: %r' % (sys.argv[1], type(e).__name__, e))
+    print('%s: %s: %r' % (sys.argv[1], type(e).__name__, e))
     sys.exit(1)
 if not result:
-    print('# false: %s' % sys.argv[1])
+    print('false: %s' % sys.argv[1])
 sys.exit(0 if result else 1)
 EOF
 }
@@ -481,7 +487,7 @@ expect_security_headers() {
 	if [ "${#missing[@]}" -eq 0 ]; then
 		pass "$1"
 	else
-		fail "$1" "missing or wrong: ${missing[@]}"
+		fail "$1" "missing or wrong:" "${missing[@]}"
 	fi
 }
 

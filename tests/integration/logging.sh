@@ -46,6 +46,7 @@ start_weft --log-format json || bail "weft serve --log-format json did not start
 
 req "$HUB_URL/status"
 id=$(resp_header X-Request-Id) || id=
+why="no X-Request-Id in the response"
 wait_for_line "$id" "$WEFT_ERR"
 if [ -n "$id" ] && why=$(access_line_check "$WEFT_ERR" "$id" GET /status 200); then
 	pass "json: hub GET /status has one JSON access line with its X-Request-Id, method, path, status, bytes, duration"
@@ -55,6 +56,7 @@ fi
 
 req "$TRACK_URL/no/such/page"
 id=$(resp_header X-Request-Id) || id=
+why="no X-Request-Id in the response"
 wait_for_line "$id" "$WEFT_ERR"
 if [ -n "$id" ] && why=$(access_line_check "$WEFT_ERR" "$id" GET /no/such/page 404); then
 	pass "json: track 404 has its JSON access line"
@@ -64,6 +66,7 @@ fi
 
 req -X POST --data-binary '{}' -H 'Content-Type: application/json' "$HUB_URL/status"
 id=$(resp_header X-Request-Id) || id=
+why="no X-Request-Id in the response"
 wait_for_line "$id" "$WEFT_ERR"
 if [ -n "$id" ] && why=$(access_line_check "$WEFT_ERR" "$id" POST /status 405); then
 	pass "json: a 405 has its JSON access line"
@@ -97,6 +100,7 @@ stop_pid "$WEFT_PID"
 start_weft || bail "weft serve did not start"
 req "$HUB_URL/static/weft.css"
 id=$(resp_header X-Request-Id) || id=
+why="no X-Request-Id in the response"
 if [ -n "$id" ] && wait_for_line "$id" "$WEFT_ERR"; then
 	line=$(grep -F -- "$id" "$WEFT_ERR" | grep -F '/static/weft.css' | head -n 1)
 	missing=()

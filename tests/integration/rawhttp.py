@@ -6,7 +6,7 @@ usage: rawhttp.py HOST PORT [--until-headers] [--timeout SECONDS] [--chunked-bod
 
 Standard input is sent as is. With --chunked-body, N bytes of body follow standard input as
 HTTP chunks of M bytes each, without the final zero-length chunk (a body that keeps growing);
-sending stops quietly if the server closes. Reads until the server closes the connection, or,
+sending stops quietly if the server closes, and "sent N" on standard error tells how much went. Reads until the server closes the connection, or,
 with --until-headers, until the response headers are complete. Exit 0, 3 on timeout (what arrived
 is still printed), 4 when the connection could not be made.
 """
@@ -31,9 +31,9 @@ def main():
         return 4
     received = b""
     status = 0
+    sent = 0
     try:
         sock.sendall(request)
-        sent = 0
         while sent < chunked:
             n = min(chunk, chunked - sent)
             try:
@@ -61,6 +61,8 @@ def main():
             received += data
     finally:
         sock.close()
+    if chunked:
+        sys.stderr.write("sent %d\n" % sent)
     sys.stdout.buffer.write(received)
     return status
 

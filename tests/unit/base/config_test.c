@@ -189,9 +189,10 @@ static void help_lists_every_setting_with_default(void **state)
 	FILE *out = open_memstream(&text, &len);
 	config_print_help(out, CONFIG_SERVE);
 	fclose(out);
-	const char *expected[] = { "--data", "WEFT_DATA", "./weft-data", "--hub-listen",
-		                   "127.0.0.1:7990", "--track-listen", "127.0.0.1:8080",
-		                   "--hub-url", "--track-url", "--config", "--log-format" };
+	const char *expected[] = { "--data",         "WEFT_DATA",      "./weft-data",
+		                   "--hub-listen",   "127.0.0.1:7990", "--track-listen",
+		                   "127.0.0.1:8080", "--hub-url",      "--track-url",
+		                   "--config",       "--log-format" };
 	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
 		if (!strstr(text, expected[i]))
 			fail_msg("help lacks %s", expected[i]);

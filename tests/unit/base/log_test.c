@@ -47,7 +47,8 @@ static void text_format_is_one_line_per_event(void **state)
 	char *out = capture(write_text_lines);
 	assert_null(strstr(out, "hidden"));
 	assert_non_null(strstr(out, "info  shown 2\n"));
-	assert_non_null(strstr(out, "warn  request split request_id=abc123 path=\"/a b\" status=200\n"));
+	assert_non_null(
+	        strstr(out, "warn  request split request_id=abc123 path=\"/a b\" status=200\n"));
 	assert_null(strstr(out, "skip"));
 	int lines = 0;
 	for (char *p = out; *p; p++)

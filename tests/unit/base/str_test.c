@@ -31,9 +31,9 @@ static void utf8_validation(void **state)
 	(void)state;
 	assert_true(str_is_utf8("plain", 5));
 	assert_true(str_is_utf8("h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 12));
-	assert_false(str_is_utf8("\xc0\xaf", 2));         /* overlong '/' */
-	assert_false(str_is_utf8("\xed\xa0\x80", 3));     /* surrogate */
-	assert_false(str_is_utf8("\xe2\x82", 2));         /* truncated */
+	assert_false(str_is_utf8("\xc0\xaf", 2)); /* overlong '/' */
+	assert_false(str_is_utf8("\xed\xa0\x80", 3)); /* surrogate */
+	assert_false(str_is_utf8("\xe2\x82", 2)); /* truncated */
 	assert_false(str_is_utf8("\xf4\x90\x80\x80", 4)); /* beyond U+10FFFF */
 	assert_false(str_is_utf8("\xff", 1));
 }

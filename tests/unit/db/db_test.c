@@ -21,24 +21,24 @@ static fixture *begin(void **state)
 	fixture *f = *state;
 	db_conn *c;
 	assert_int_equal(db_conn_get(&c, f->d), 0);
-	int rc = db_exec_script(c,
-	                        db_sql(c,
-	                               "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-	                               " data BLOB, n INTEGER, x REAL);"
-	                               "CREATE UNIQUE INDEX t_n_key ON t (n);"
-	                               "CREATE UNIQUE INDEX t_lower_key ON t (lower(name));"
-	                               "CREATE TABLE child (id INTEGER PRIMARY KEY,"
-	                               " parent INTEGER NOT NULL REFERENCES t (id));"
-	                               "CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER);"
-	                               "INSERT INTO counter VALUES (1, 0);",
-	                               "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL,"
-	                               " data BYTEA, n BIGINT, x DOUBLE PRECISION);"
-	                               "CREATE UNIQUE INDEX t_n_key ON t (n);"
-	                               "CREATE UNIQUE INDEX t_lower_key ON t (lower(name));"
-	                               "CREATE TABLE child (id BIGSERIAL PRIMARY KEY,"
-	                               " parent BIGINT NOT NULL REFERENCES t (id));"
-	                               "CREATE TABLE counter (id INTEGER PRIMARY KEY, n BIGINT);"
-	                               "INSERT INTO counter VALUES (1, 0);"));
+	int rc = db_exec_script(
+	        c, db_sql(c,
+	                  "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	                  " data BLOB, n INTEGER, x REAL);"
+	                  "CREATE UNIQUE INDEX t_n_key ON t (n);"
+	                  "CREATE UNIQUE INDEX t_lower_key ON t (lower(name));"
+	                  "CREATE TABLE child (id INTEGER PRIMARY KEY,"
+	                  " parent INTEGER NOT NULL REFERENCES t (id));"
+	                  "CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER);"
+	                  "INSERT INTO counter VALUES (1, 0);",
+	                  "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL,"
+	                  " data BYTEA, n BIGINT, x DOUBLE PRECISION);"
+	                  "CREATE UNIQUE INDEX t_n_key ON t (n);"
+	                  "CREATE UNIQUE INDEX t_lower_key ON t (lower(name));"
+	                  "CREATE TABLE child (id BIGSERIAL PRIMARY KEY,"
+	                  " parent BIGINT NOT NULL REFERENCES t (id));"
+	                  "CREATE TABLE counter (id INTEGER PRIMARY KEY, n BIGINT);"
+	                  "INSERT INTO counter VALUES (1, 0);"));
 	db_conn_put(c);
 	assert_int_equal(rc, 0);
 	return f;
@@ -56,9 +56,9 @@ static int insert_row(db_conn *c, void *ctx)
 {
 	insert_ctx *ic = ctx;
 	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "INSERT INTO t (name, data, n, x) VALUES ($1, $2, $3, $4) RETURNING id",
-	                  db_text(ic->name), db_blob(ic->data, ic->len), db_int(ic->n), db_real(0.25));
+	int rc = db_query(
+	        &st, c, "INSERT INTO t (name, data, n, x) VALUES ($1, $2, $3, $4) RETURNING id",
+	        db_text(ic->name), db_blob(ic->data, ic->len), db_int(ic->n), db_real(0.25));
 	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		ic->id = db_col_int(st, 0);
 		rc = 0;
@@ -97,9 +97,8 @@ static void every_type_round_trips(void **state)
 	assert_int_equal(db_step(st), DB_DONE);
 	db_done(st);
 	/* empty blobs and texts are not NULL */
-	assert_int_equal(db_exec(c, "UPDATE t SET data = $1, name = $2", db_blob("", 0),
-	                         db_text("")),
-	                 1);
+	assert_int_equal(
+	        db_exec(c, "UPDATE t SET data = $1, name = $2", db_blob("", 0), db_text("")), 1);
 	assert_int_equal(db_query(&st, c, "SELECT data, name, data IS NULL FROM t", DB_END), 0);
 	assert_int_equal(db_step(st), DB_ROW);
 	db_col_blob(st, 0, &len);
@@ -288,7 +287,10 @@ static void nested_use_of_one_statement(void **state)
 	db_conn *c;
 	db_conn_get(&c, s->d);
 	for (int i = 0; i < 3; i++)
-		db_exec(c, "INSERT INTO t (name) VALUES ($1)", db_text(i == 0 ? "a" : i == 1 ? "b" : "c"));
+		db_exec(c, "INSERT INTO t (name) VALUES ($1)",
+		        db_text(i == 0   ? "a"
+		                : i == 1 ? "b"
+		                         : "c"));
 	const char *sql = "SELECT name FROM t ORDER BY name";
 	db_stmt *outer, *inner;
 	int pairs = 0;
@@ -303,9 +305,9 @@ static void nested_use_of_one_statement(void **state)
 	assert_int_equal(pairs, 9);
 	/* the cached statement runs again with new bindings */
 	for (int i = 0; i < 100; i++)
-		assert_int_equal(db_exec(c, "UPDATE t SET n = $1 WHERE name = $2", db_int(i),
-		                         db_text("a")),
-		                 1);
+		assert_int_equal(
+		        db_exec(c, "UPDATE t SET n = $1 WHERE name = $2", db_int(i), db_text("a")),
+		        1);
 	db_conn_put(c);
 }
 
@@ -327,9 +329,9 @@ static void bad_urls_and_unusable_databases(void **state)
 	assert_int_equal(db_open(&d, path, 1), WEFT_ERROR);
 	assert_non_null(strstr(err_msg(), "not a database"));
 	unlink(path);
-	assert_int_equal(db_open(&d, "postgresql://nobody:secret@127.0.0.1:1/none?connect_timeout=2",
-	                         1),
-	                 WEFT_ERROR);
+	assert_int_equal(
+	        db_open(&d, "postgresql://nobody:secret@127.0.0.1:1/none?connect_timeout=2", 1),
+	        WEFT_ERROR);
 	assert_null(strstr(err_msg(), "secret"));
 	assert_non_null(strstr(err_msg(), "postgresql://nobody@127.0.0.1:1/none"));
 }

@@ -109,7 +109,8 @@ static int teardown(void **state)
 static void postgres_is_required(void **state)
 {
 	(void)state;
-	fail_msg("WEFT_TEST_REQUIRE_PG is set but WEFT_TEST_PG_URL is not: PostgreSQL did not start");
+	fail_msg("WEFT_TEST_REQUIRE_PG is set but WEFT_TEST_PG_URL is not: PostgreSQL did not "
+	         "start");
 }
 
 int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, size_t n,
@@ -125,12 +126,13 @@ int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, 
 		for (size_t i = 0; i < n; i++) {
 			char *name = malloc(strlen(tests[i].name) + 16);
 			sprintf(name, "%s/%s", e == 0 ? "sqlite" : "postgres", tests[i].name);
-			all[count++] = (struct CMUnitTest){ name, tests[i].test_func, setup, teardown,
-				                            &engines[e] };
+			all[count++] = (struct CMUnitTest){ name, tests[i].test_func, setup,
+				                            teardown, &engines[e] };
 		}
 	}
 	if (nengines == 1 && getenv("WEFT_TEST_REQUIRE_PG"))
-		all[count++] = (struct CMUnitTest){ "postgres", postgres_is_required, NULL, NULL, NULL };
+		all[count++] =
+		        (struct CMUnitTest){ "postgres", postgres_is_required, NULL, NULL, NULL };
 	int failed = _cmocka_run_group_tests(group, all, count, NULL, NULL);
 	for (size_t i = 0; i < count; i++)
 		if (all[i].test_func != postgres_is_required)

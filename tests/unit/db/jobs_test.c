@@ -65,7 +65,7 @@ static int64_t scalar(db *d, const char *sql)
 typedef struct record_ctx {
 	db *d;
 	int fail_first; /* fail this many attempts of each job */
-	int code;       /* with this code */
+	int code; /* with this code */
 	atomic_int runs;
 	char last_payload[128];
 } record_ctx;
@@ -164,8 +164,8 @@ static void failures_back_off_then_die(void **state)
 	record_ctx r = { .d = f->d, .fail_first = 100 };
 	job_queue *q = new_queue(f->d, 0, 60000, 1000);
 	job_queue_register(q, "test.record", record, &r);
-	for (int i = 0; i < 200 && scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0;
-	     i++) {
+	for (int i = 0;
+	     i < 200 && scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0; i++) {
 		bool ran;
 		job_queue_run_one(q, &ran);
 		if (!ran)
@@ -294,7 +294,8 @@ static void enqueue_wakes_a_sleeping_worker(void **state)
 		int status;
 		waitpid(kid, &status, 0);
 		assert_int_equal(WEXITSTATUS(status), 0);
-		assert_true(wait_until(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'", 2, 20));
+		assert_true(
+		        wait_until(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'", 2, 20));
 	}
 	job_queue_stop(q, 5);
 }

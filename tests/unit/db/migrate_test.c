@@ -52,11 +52,12 @@ static void newer_schema_is_refused(void **state)
 	assert_int_equal(db_migrate_up(&applied, f->d, "hub"), 0);
 	db_conn *c;
 	db_conn_get(&c, f->d);
-	assert_int_equal(db_exec(c,
-	                         "INSERT INTO schema_migrations (version, service, name, applied_at)"
-	                         " VALUES (9999, 'hub', '9999_future.sql', 0)",
-	                         DB_END),
-	                 1);
+	assert_int_equal(
+	        db_exec(c,
+	                "INSERT INTO schema_migrations (version, service, name, applied_at)"
+	                " VALUES (9999, 'hub', '9999_future.sql', 0)",
+	                DB_END),
+	        1);
 	db_conn_put(c);
 	db_schema_state st;
 	assert_int_equal(db_migrate_status(&st, f->d, "hub"), WEFT_ECONFLICT);
@@ -113,7 +114,8 @@ static void two_processes_migrate_once(void **state)
 		if (kids[k] == 0) {
 			db *own;
 			int applied = -1;
-			if (db_open(&own, f->fx.url, 3) == 0 && db_migrate_up(&applied, own, "hub") < 0)
+			if (db_open(&own, f->fx.url, 3) == 0 &&
+			    db_migrate_up(&applied, own, "hub") < 0)
 				applied = -1;
 			ssize_t ignored = write(pipes[1], &applied, sizeof applied);
 			(void)ignored;

@@ -171,8 +171,8 @@ static void malformed_paths(void **state)
 static void malformed_patterns_are_refused(void **state)
 {
 	(void)state;
-	const char *bad[] = { "status", "/a/{", "/a/{}", "/a/{rest...}/b", "/a/x{y}",
-		              "/a/{rest...}.git" };
+	const char *bad[] = { "status",         "/a/{",    "/a/{}",
+		              "/a/{rest...}/b", "/a/x{y}", "/a/{rest...}.git" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		web_route r = { "GET", bad[i], dummy, 0, 0, 0, NULL, NULL };
 		web_router *out = NULL;

@@ -164,7 +164,8 @@ static int check_csrf(web_request *req)
 static void render_api_error(web_request *req, web_response *res, int status, const char *msg)
 {
 	(void)req;
-	web_res_json(res, status, json_pack("{s:s, s:{s:s}}", "type", "error", "error", "message", msg));
+	web_res_json(res, status,
+	             json_pack("{s:s, s:{s:s}}", "type", "error", "error", "message", msg));
 }
 
 static const web_route routes[] = {
@@ -300,8 +301,11 @@ static int start(void **state)
 	assert_int_equal(web_listen(&fd, &port, "127.0.0.1:0"), 0);
 	assert_true(port > 0);
 	snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
-	web_server_options opt = { .public_url = base, .other_url = "http://other.example",
-		                   .threads = 4, .max_header_kib = 8, .templates = templates };
+	web_server_options opt = { .public_url = base,
+		                   .other_url = "http://other.example",
+		                   .threads = 4,
+		                   .max_header_kib = 8,
+		                   .templates = templates };
 	return web_server_start(&server, &service, fd, &opt);
 }
 
@@ -453,11 +457,12 @@ static void forms_and_csrf(void **state)
 	reply_dispose(&r);
 	assert_int_equal(atomic_load(&csrf_checks), 2);
 	const char *multipart[] = { "Content-Type: multipart/form-data; boundary=XyZ", NULL };
-	const char *body = "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
-	                   "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nt0k\r\n"
-	                   "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; "
-	                   "filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-	                   "\x01\x02\x03\r\n--XyZ--\r\n";
+	const char *body =
+	        "--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
+	        "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nt0k\r\n"
+	        "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; "
+	        "filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+	        "\x01\x02\x03\r\n--XyZ--\r\n";
 	r = request("POST", "/form", multipart, body, -1);
 	assert_int_equal(r.status, 200);
 	j = body_json(&r);
