@@ -48,7 +48,7 @@ check_format() {
 
 run_tests() {
   local dir=$1
-  rm -f "$dir/meson-logs/testlog.json"
+  rm -f "$dir"/meson-logs/testlog*.json
   meson test -C "$dir" --num-processes "$jobs" --print-errorlogs --no-rebuild
 }
 
@@ -75,8 +75,18 @@ step "build (clang)" build_clang
 step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres
+# The integration suite once more with every server on PostgreSQL (the store tests already run on
+# both engines inside one run).
+run_integration_on_postgres() {
+  local dir=$1
+  rm -f "$dir/meson-logs/testlog-postgres.json"
+  WEFT_TEST_ENGINE=postgres meson test -C "$dir" --suite integration --logbase testlog-postgres \
+    --num-processes "$jobs" --print-errorlogs --no-rebuild
+}
+
 for dir in "${dirs[@]}"; do
   step "tests ($dir)" run_tests "$dir"
+  step "integration tests on PostgreSQL ($dir)" run_integration_on_postgres "$dir"
 done
 
 # The per-case total: builds whose tests could not run count as failures there too.

@@ -2,11 +2,13 @@
 """Counts single test cases over meson test logs and extra check results, and prints the total.
 
 Usage: total.py [--check NAME=STATUS ...] BUILD_DIR...
-Each meson test speaks TAP: its "ok"/"not ok" lines are counted one by one. A test that failed
+Every meson-logs/testlog*.json of each build directory is read (the default run, and the
+integration suite's second run on PostgreSQL). Each meson test speaks TAP: its "ok"/"not ok" lines are counted one by one. A test that failed
 without a "not ok" line (a crash, a timeout) counts as one more failure. Each --check is one more
 case (STATUS 0 passed, anything else failed). The last line printed is the total, alone:
 "N passed, N failed".
 """
+import glob
 import json
 import os
 import re
@@ -58,15 +60,17 @@ def main(argv):
                 failed += 1
                 failures.append(f"check: {name}")
             continue
-        log = os.path.join(arg, "meson-logs", "testlog.json")
-        if not os.path.exists(log):
+        logs = sorted(glob.glob(os.path.join(arg, "meson-logs", "testlog*.json")))
+        if not logs:
             failed += 1
             failures.append(f"{arg}: no test log (the tests did not run)")
             continue
-        p, f, fl = count_log(log)
-        passed += p
-        failed += f
-        failures.extend(f"{arg}: {x}" for x in fl)
+        for log in logs:
+            p, f, fl = count_log(log)
+            passed += p
+            failed += f
+            label = os.path.basename(log)[len("testlog"):-len(".json")].lstrip("-") or "tests"
+            failures.extend(f"{arg} ({label}): {x}" for x in fl)
     if failures:
         print("Failures:")
         for f in failures:

@@ -126,8 +126,9 @@ stop_pid() {
 	fi
 }
 
+_pg_databases=()
 _cleanup() {
-	local rc=$? pid
+	local rc=$? pid name
 	trap - EXIT
 	for pid in "${_owned_pids[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
@@ -137,6 +138,9 @@ _cleanup() {
 			kill -KILL "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 		fi
+	done
+	for name in "${_pg_databases[@]}"; do
+		psql "$WEFT_TEST_PG_URL" -qAtc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
 	done
 	cd / && rm -rf "$TEST_TMP"
 	exit "$rc"
@@ -208,8 +212,24 @@ start_weft() {
 		;;
 	esac
 	WEFT_DATA_DIR=$TEST_TMP/data$((_server_seq + 1))
+	local dbs=()
+	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
+		dbs=(--hub-db "$(fresh_pg_database)" --track-db "$(fresh_pg_database)") || return 1
+	fi
 	weft_launch "$services" serve "${mode[@]}" --data "$WEFT_DATA_DIR" \
-		--hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 "$@"
+		--hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 "${dbs[@]}" "$@"
+}
+
+# fresh_pg_database: creates an empty database in the cluster of WEFT_TEST_PG_URL (make check
+# starts it; WEFT_TEST_ENGINE=postgres runs the integration suite on it) and prints its URL. It is
+# dropped when the test file ends.
+fresh_pg_database() {
+	local name base
+	name=weft_it_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+	base=${WEFT_TEST_PG_URL:?WEFT_TEST_ENGINE=postgres needs WEFT_TEST_PG_URL}
+	psql "$base" -qAtc "CREATE DATABASE $name" >/dev/null || return 1
+	_pg_databases+=("$name")
+	printf '%s/%s\n' "${base%/*}" "$name"
 }
 
 # url_port URL: the port of http://HOST:PORT.
