@@ -10,6 +10,7 @@ build_packages=(
 )
 check_packages=(
   clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates postgresql
+  python3-aiosmtpd
 )
 bench_packages=(wrk nginx-light procps)
 

@@ -17,6 +17,7 @@ static int cli_help(int argc, char **argv);
 
 static const subcommand commands[] = {
 	{ "serve", cli_serve, "run both services, or one: serve hub | serve track" },
+	{ "hub", cli_hub, "administer hub: hub admin create-user|promote" },
 	{ "migrate", cli_migrate,
 	  "show or apply database migrations: migrate status|up [hub|track]" },
 	{ "jobs", cli_jobs, "inspect the job queues: jobs list|retry|purge [hub|track]" },
@@ -87,6 +88,18 @@ const char *cli_take_flag(int *argc, char **argv, const char *name)
 		return value;
 	}
 	return NULL;
+}
+
+bool cli_take_switch(int *argc, char **argv, const char *name)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], name) != 0)
+			continue;
+		memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof *argv);
+		(*argc)--;
+		return true;
+	}
+	return false;
 }
 
 int cli_pick_services(cli_services *out, const char *command, int npositional, char **positional)

@@ -20,6 +20,12 @@ int cli_migrate(int argc, char **argv);
 /* weft jobs list|retry|purge [hub|track] …: each service's job queue. */
 int cli_jobs(int argc, char **argv);
 
+/* weft hub admin …: site administration of hub. */
+int cli_hub(int argc, char **argv);
+
+/* Removes a flag without a value ("--admin") from argv; true when it was there. */
+bool cli_take_switch(int *argc, char **argv, const char *name);
+
 /* Removes "--name VALUE" or "--name=VALUE" from argv (a flag of one command that the settings
  * table does not know) and returns VALUE, or NULL when absent. */
 const char *cli_take_flag(int *argc, char **argv, const char *name);

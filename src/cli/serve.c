@@ -1,6 +1,7 @@
 /* weft serve: checks everything that can be refused (settings, data directory, addresses) before
  * it creates anything, opens and migrates each service's database, starts its job workers and
  * its HTTP server, and stops them gracefully on SIGINT or SIGTERM. */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/datadir.h"
 #include "cli/store.h"
+#include "mail/mail.h"
 #include "hub/hub.h"
 #include "track/track.h"
 #include "base/asset.h"
@@ -32,6 +34,7 @@ typedef struct service_slot {
 	char *local_url; /* where it listens, for the "listening" line */
 	char *public_url; /* configured, or derived from the listen address; NULL: from Host */
 	cli_store store;
+	hub_app hub; /* the hub's state, when this slot is hub */
 	web_server *server;
 } service_slot;
 
@@ -160,6 +163,8 @@ static int start_services(serve_state *s)
 			.templates = s->templates,
 		};
 		const web_service *svc = i == SERVICE_HUB ? hub_service() : track_service();
+		slot->hub.d = slot->store.d;
+		opt.app = i == SERVICE_HUB ? (void *)&slot->hub : NULL;
 		int rc = web_server_start(&slot->server, svc, slot->fd, &opt);
 		slot->fd = -1; /* the server owns it now, even on failure */
 		if (rc < 0) {
@@ -225,6 +230,14 @@ static int run(serve_state *s, bool data_missing)
 	return status;
 }
 
+static int check_mail_from(const config *cfg)
+{
+	buf address = BUF_INIT;
+	int rc = mail_from_address(&address, cfg->mail_from);
+	buf_dispose(&address);
+	return rc < 0 ? cli_usage_error("serve", err_msg()) : CLI_OK;
+}
+
 int cli_serve(int argc, char **argv)
 {
 	serve_state s = { 0 };
@@ -243,8 +256,12 @@ int cli_serve(int argc, char **argv)
 		status = cli_usage_error("serve", err_msg());
 	if (status == CLI_OK && token_init() < 0)
 		status = cli_usage_error("serve", err_msg());
+	if (status == CLI_OK)
+		status = check_mail_from(&s.cfg);
 	if (status == CLI_OK) {
 		setup_logging(&s.cfg);
+		/* Before any thread: libcurl's global state (mail, and later webhooks) is not. */
+		curl_global_init(CURL_GLOBAL_DEFAULT);
 		status = run(&s, data_missing);
 	}
 	cleanup(&s, status);

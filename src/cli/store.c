@@ -38,15 +38,19 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 	opt.lease_ms = cfg->job_lease_seconds * 1000;
 	opt.retention_ms = cfg->job_retention_days * 24 * 60 * 60 * 1000;
 	int rc = job_queue_new(&s->jobs, s->d, s->service, &opt);
-	if (rc == 0)
-		rc = job_queue_start(s->jobs);
-	return rc;
+	if (rc < 0)
+		return rc;
+	mail_settings mail = { cfg->smtp_url, cfg->smtp_user, cfg->smtp_password, cfg->mail_from };
+	s->mail = mail_register_jobs(s->jobs, s->d, &mail);
+	return job_queue_start(s->jobs);
 }
 
 void cli_store_close(cli_store *s, int timeout_seconds)
 {
 	job_queue_stop(s->jobs, timeout_seconds);
 	s->jobs = NULL;
+	mail_jobs_free(s->mail);
+	s->mail = NULL;
 	db_close(s->d);
 	s->d = NULL;
 }

@@ -6,11 +6,13 @@
 #include "base/config.h"
 #include "db/db.h"
 #include "db/jobs.h"
+#include "mail/mail.h"
 
 typedef struct cli_store {
 	const char *service; /* "hub" or "track" */
 	db *d;
 	job_queue *jobs;
+	mail_jobs *mail;
 } cli_store;
 
 /* Opens service's database (--hub-db / --track-db, or DATA/SERVICE.db) with room for pool

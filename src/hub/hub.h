@@ -1,9 +1,74 @@
-/* hub, the code host: its service description (routes and hooks) for the web layer. */
+/* hub, the code host: its state, the permissions its routes declare, and its service
+ * description (routes and hooks) for the web layer. */
 #ifndef WEFT_HUB_HUB_H
 #define WEFT_HUB_HUB_H
 
+#include "db/db.h"
+#include "hub/account.h"
+#include "web/session.h"
 #include "web/web.h"
 
+/* What every hub request can reach through req->app. */
+typedef struct hub_app {
+	db *d;
+} hub_app;
+
+/* The permissions routes declare (web_route.permission); hub_perm.c decides each. */
+enum {
+	HUB_PERM_NONE = 0,
+	HUB_PERM_SITE_ADMIN, /* the administrators' area */
+};
+
+/* Who is asking, once the authenticate hook ran: NULL for anonymous callers. */
+typedef struct hub_viewer {
+	hub_user user;
+	web_session session; /* id 0 when the caller used Basic auth, not a session */
+} hub_viewer;
+
+static inline hub_viewer *hub_viewer_of(const web_request *req)
+{
+	return req->user;
+}
+
+static inline hub_app *hub_app_of(const web_request *req)
+{
+	return req->app;
+}
+
+/* The cookie names: per service, since cookies are per host, not per port. */
+#define HUB_SESSION_COOKIE "hub_session"
+#define HUB_CSRF_COOKIE "hub_csrf"
+
 const web_service *hub_service(void);
+
+/* The hooks of the central checks (auth.c, hub_perm.c). */
+int hub_authenticate(web_request *req);
+int hub_authorize(web_request *req);
+int hub_check_csrf(web_request *req);
+
+/* Checks a sign-in (throttled per name and per address; failures are counted even though the
+ * request fails). WEFT_EAUTH for wrong credentials, WEFT_ELIMIT with *retry_after seconds while
+ * throttled. */
+int hub_sign_in(web_request *req, const char *login, const char *password, hub_viewer *out,
+                int64_t *retry_after);
+
+/* Renders a hub page in the layout with what every page shows: the viewer and the CSRF token
+ * for its forms (data is stolen). */
+int hub_page(web_request *req, web_response *res, int status, const char *page, const char *title,
+             json_t *data);
+
+/* Handlers, by file. */
+int hub_home_page(web_request *req, web_response *res);
+int hub_login_page(web_request *req, web_response *res);
+int hub_login_submit(web_request *req, web_response *res);
+int hub_logout_submit(web_request *req, web_response *res);
+int hub_dashboard_page(web_request *req, web_response *res);
+int hub_signup_page(web_request *req, web_response *res);
+int hub_signup_submit(web_request *req, web_response *res);
+int hub_confirm_page(web_request *req, web_response *res);
+int hub_confirm_resend_submit(web_request *req, web_response *res);
+int hub_admin_users_page(web_request *req, web_response *res);
+int hub_admin_user_active_submit(web_request *req, web_response *res);
+int hub_admin_mail_page(web_request *req, web_response *res);
 
 #endif

@@ -1,4 +1,5 @@
 /* Reading a request: headers, path and query parameters, cookies, the base URL. */
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <string.h>
 
@@ -54,4 +55,23 @@ const char *web_base_url(const web_request *req)
 	if (!host || !host_is_plain(host))
 		host = "localhost";
 	return arena_printf(req->arena, "http://%s", host);
+}
+
+const char *web_client_address(web_request *req)
+{
+	if (!req->conn)
+		return "";
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!info || !info->client_addr)
+		return "";
+	char text[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr *sa = info->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+		          sizeof text);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          text, sizeof text);
+	return arena_strdup(req->arena, text);
 }

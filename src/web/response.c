@@ -22,6 +22,11 @@ void web_res_header(web_request *req, web_response *res, const char *name, const
 			return;
 		}
 	}
+	web_res_header_add(req, res, name, value);
+}
+
+void web_res_header_add(web_request *req, web_response *res, const char *name, const char *value)
+{
 	if (res->nheaders == sizeof res->headers / sizeof res->headers[0]) {
 		log_error("response header %s dropped: too many headers", name);
 		return;
@@ -140,6 +145,17 @@ static void render_error_page(web_request *req, web_response *res, int status, c
 	}
 }
 
+/* A browser asked for a page it must sign in for: to the sign-in page, and back afterwards. */
+static void redirect_to_sign_in(web_request *req, web_response *res)
+{
+	buf location = BUF_INIT;
+	buf_puts(&location, req->service->sign_in_path);
+	buf_puts(&location, "?next=");
+	esc_url_query(&location, req->path, strlen(req->path));
+	web_res_redirect(req, res, 303, buf_cstr(&location));
+	buf_dispose(&location);
+}
+
 /* Statuses whose clients need particular headers (http-rules.md §6, §8). */
 static void add_status_headers(web_request *req, web_response *res, int status)
 {
@@ -164,10 +180,12 @@ void web_res_error_status(web_request *req, web_response *res, int status, const
 	}
 	if (wants_json_errors(req))
 		req->service->render_api_error(req, res, status, message);
+	else if (status == 401 && req->service->sign_in_path && strcmp(req->method, "GET") == 0)
+		redirect_to_sign_in(req, res);
 	else
 		render_error_page(req, res, status, message);
 	res->cacheable = false;
-	add_status_headers(req, res, status);
+	add_status_headers(req, res, res->status); /* not for the redirect to sign in */
 }
 
 void web_res_error(web_request *req, web_response *res, int code, const char *message)

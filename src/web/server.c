@@ -57,6 +57,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->req.server = s;
 	st->req.service = s->service;
 	st->req.conn = conn;
+	st->req.app = s->app;
 	st->res.cacheable = true;
 	atomic_fetch_add(&s->in_flight, 1);
 	return st;
@@ -534,6 +535,7 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 	s->public_url = opt->public_url ? mem_strdup(opt->public_url) : NULL;
 	s->other_url = opt->other_url ? mem_strdup(opt->other_url) : NULL;
 	s->max_header_bytes = (size_t)(opt->max_header_kib > 0 ? opt->max_header_kib : 32) * 1024;
+	s->app = opt->app;
 	int rc = web_router_new(&s->router, svc->routes, svc->nroutes);
 	if (rc == 0) {
 		s->daemon = start_daemon(s, listen_fd, opt);

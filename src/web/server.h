@@ -15,6 +15,7 @@ typedef struct web_server_options {
 	int threads; /* 0: two per processor */
 	int max_header_kib; /* request line and headers; larger requests get 431 */
 	const tmpl_set *templates;
+	void *app; /* handed to every request as req->app */
 } web_server_options;
 
 /* Binds and listens on "HOST:PORT" (port 0: any free port). Writes the socket and the port that

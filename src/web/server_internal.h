@@ -15,6 +15,7 @@ struct web_server {
 	char *public_url; /* NULL: derive from Host */
 	char *other_url;
 	size_t max_header_bytes;
+	void *app;
 	atomic_int in_flight;
 };
 

@@ -69,6 +69,8 @@ struct web_service {
 	size_t nroutes;
 	/* Paths under these prefixes get JSON errors even when no route matched. NULL-terminated. */
 	const char *const *api_prefixes;
+	/* Where a browser that must sign in is sent (with ?next=), instead of a 401 page. */
+	const char *sign_in_path;
 	/* Writes the API's error body (Bitbucket's or Jira's shape) for status and message. */
 	void (*render_api_error)(web_request *req, web_response *res, int status,
 	                         const char *message);
@@ -102,6 +104,8 @@ struct web_request {
 	web_pairs cookies; /* parsed on first use by web_cookie */
 	bool cookies_parsed;
 	void *user; /* set by the service's authenticate hook */
+	void *session; /* likewise, when the caller came with a session cookie */
+	void *app; /* the service's state (its database, settings), from the server */
 	void *conn; /* the HTTP library's connection, for web_header */
 };
 
@@ -113,6 +117,8 @@ const char *web_param(const web_request *req, const char *name);
 const char *web_query(const web_request *req, const char *name);
 /* A cookie's value, or NULL. */
 const char *web_cookie(web_request *req, const char *name);
+/* The client's IP address as text ("127.0.0.1", "::1"); "" when unknown. In the arena. */
+const char *web_client_address(web_request *req);
 /* The public base URL of the service handling req ("http://127.0.0.1:7990", no trailing '/'). */
 const char *web_base_url(const web_request *req);
 
@@ -140,6 +146,8 @@ struct web_response {
 
 /* Adds a response header; name and value are copied into the request's arena. */
 void web_res_header(web_request *req, web_response *res, const char *name, const char *value);
+/* Adds a header line even when one of that name exists (Set-Cookie). */
+void web_res_header_add(web_request *req, web_response *res, const char *name, const char *value);
 /* A JSON body (value is stolen), with status. */
 void web_res_json(web_response *res, int status, json_t *value);
 /* A plain-text body; an empty 201/204 still carries text/plain (http-rules.md §1). */

@@ -83,9 +83,12 @@ static int stream_out(web_request *req, web_response *res)
 	return 0;
 }
 
+static atomic_int slow_started;
+
 static int slow(web_request *req, web_response *res)
 {
 	(void)req;
+	atomic_store(&slow_started, 1);
 	usleep(600 * 1000);
 	web_res_text(res, 200, "slow done");
 	return 0;
@@ -240,8 +243,12 @@ static reply request(const char *method, const char *path, const char *const *he
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	char error[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	else
+		fprintf(stderr, "# %s %s: %s\n", method, path, error);
 	curl_slist_free_all(list);
 	curl_easy_cleanup(c);
 	return r;
@@ -609,10 +616,13 @@ static void graceful_stop_finishes_requests_in_flight(void **state)
 	(void)state;
 	reply slow_reply;
 	pthread_t t;
+	atomic_store(&slow_started, 0);
 	pthread_create(&t, NULL, slow_request, &slow_reply);
-	for (int i = 0; i < 200 && web_server_in_flight(server) == 0; i++)
+	/* Stop only once the handler runs: then the request is certainly in flight. */
+	for (int i = 0; i < 2000 && !atomic_load(&slow_started); i++)
 		usleep(5 * 1000);
-	assert_int_equal(web_server_in_flight(server), 1);
+	assert_true(atomic_load(&slow_started));
+	assert_true(web_server_in_flight(server) >= 1);
 	web_server_stop(server, 10);
 	server = NULL;
 	pthread_join(t, NULL);

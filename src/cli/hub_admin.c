@@ -1,0 +1,138 @@
+/* weft hub admin …: site administration of hub from the command line, in the exact forms scripts
+ * rely on. Each prints what it did, or exits 2 with a one-line reason. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/token.h"
+#include "cli/cli.h"
+#include "cli/datadir.h"
+#include "cli/store.h"
+#include "hub/account.h"
+
+static void print_help(void)
+{
+	printf("Usage: weft hub admin create-user USERNAME --email EMAIL [--display-name NAME] "
+	       "[--admin]\n"
+	       "       weft hub admin promote USERNAME\n\n"
+	       "create-user: creates an account (its email counts as confirmed); the password is "
+	       "read\n"
+	       "             from standard input, one line.\n"
+	       "promote:     makes an account a site administrator.\n\nOptions:\n");
+	config_print_help(stdout, CONFIG_DB);
+}
+
+/* One line from standard input, without its line ending. */
+static char *read_password(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+typedef struct create_ctx {
+	account_new n;
+	arena *a;
+	hub_user created;
+} create_ctx;
+
+static int create_user(db_conn *c, void *ctx)
+{
+	create_ctx *cc = ctx;
+	return account_create(c, cc->a, &cc->n, &cc->created);
+}
+
+static int promote(db_conn *c, void *ctx)
+{
+	return account_set_admin(c, ctx, true);
+}
+
+static int run_create(cli_store *store, const char *username, const char *email,
+                      const char *display_name, bool admin)
+{
+	if (!email)
+		return err_fail(WEFT_EINVALID, "create-user needs --email EMAIL");
+	char *password = read_password();
+	if (!password)
+		return err_fail(WEFT_EINVALID, "no password on standard input (one line)");
+	create_ctx cc = { { username, email, password, display_name, true, admin },
+		          arena_new(),
+		          { 0 } };
+	int rc = db_tx(store->d, create_user, &cc);
+	if (rc == 0)
+		printf("created user %s (%s) {%s}%s\n", cc.created.username, cc.created.email,
+		       cc.created.uuid, admin ? ", site administrator" : "");
+	free(password);
+	arena_free(cc.a);
+	return rc;
+}
+
+static int run_action(const config *cfg, const char *action, const char *username,
+                      const char *email, const char *display_name, bool admin)
+{
+	bool missing;
+	if (datadir_check(cfg->data_dir, &missing) < 0)
+		return WEFT_EINVALID;
+	if (missing && datadir_create(cfg->data_dir) < 0)
+		return WEFT_ERROR;
+	cli_store store;
+	int rc = cli_store_open(&store, cfg, "hub", 2);
+	if (rc == 0)
+		rc = cli_store_migrate(&store, NULL);
+	if (rc == 0 && strcmp(action, "create-user") == 0)
+		rc = run_create(&store, username, email, display_name, admin);
+	else if (rc == 0 && (rc = db_tx(store.d, promote, (void *)username)) == 0)
+		printf("%s is now a site administrator\n", username);
+	if (store.d)
+		cli_store_close(&store, 0);
+	return rc;
+}
+
+/* weft hub admin ACTION …, with argv[0] = "admin". */
+static int hub_admin(int argc, char **argv)
+{
+	const char *email = cli_take_flag(&argc, argv, "--email");
+	const char *display_name = cli_take_flag(&argc, argv, "--display-name");
+	bool admin = cli_take_switch(&argc, argv, "--admin");
+	config cfg;
+	int npositional, help;
+	if (config_load(&cfg, CONFIG_DB, argc, argv, &npositional, &help) < 0)
+		return cli_usage_error("hub admin", err_msg());
+	int status = CLI_OK;
+	const char *action = npositional > 0 ? argv[1] : "";
+	if (help) {
+		print_help();
+	} else if ((strcmp(action, "create-user") && strcmp(action, "promote")) ||
+	           npositional != 2) {
+		status = cli_usage_error("hub admin", "expects create-user USERNAME … or promote "
+		                                      "USERNAME (see --help)");
+	} else {
+		log_setup(LOG_WARN, LOG_TEXT);
+		token_init();
+		if (run_action(&cfg, action, argv[2], email, display_name, admin) < 0)
+			status = cli_usage_error("hub admin", err_msg());
+	}
+	config_dispose(&cfg);
+	return status;
+}
+
+int cli_hub(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "admin") == 0)
+		return hub_admin(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		print_help();
+		return CLI_OK;
+	}
+	return cli_usage_error("hub", "expects admin … (see 'weft hub --help')");
+}

@@ -1,0 +1,22 @@
+/* Email confirmation: a single-use link, valid 48 hours, sent through the outbox. Until it is
+ * followed, the account can sign in but its address shows as unconfirmed. */
+#ifndef WEFT_HUB_CONFIRM_H
+#define WEFT_HUB_CONFIRM_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "hub/account.h"
+
+enum { CONFIRM_LIFETIME_MS = 48LL * 60 * 60 * 1000 };
+
+/* Issues a new confirmation link for the user's primary address and queues the mail, inside c's
+ * transaction. base_url is hub's public URL. WEFT_ECONFLICT when the address is already
+ * confirmed. */
+int confirm_send(db_conn *c, const hub_user *user, const char *base_url);
+
+/* Follows a link: marks its address confirmed and the token used. WEFT_ENOTFOUND (one message for
+ * all) when the token is unknown, used or expired. *user_id gets the account's id. */
+int confirm_follow(db_conn *c, const char *token, int64_t *user_id);
+
+#endif

@@ -1,0 +1,21 @@
+/* Throttling of failed sign-ins, per account name and per client address, with a delay that
+ * grows with each failure. Kept in the service's database (table sign_in_failures), so that every
+ * node of a PostgreSQL installation sees the same count. The subject is whatever was typed, so the
+ * answer is the same whether an account exists or not. */
+#ifndef WEFT_WEB_THROTTLE_H
+#define WEFT_WEB_THROTTLE_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+
+enum { THROTTLE_FREE_FAILURES = 3 }; /* failures allowed before any delay */
+
+/* 0 when subject may try now; WEFT_ELIMIT with *retry_after_s set while it must wait. */
+int throttle_check(db_conn *c, const char *subject, int64_t *retry_after_s);
+/* Counts a failure of subject. */
+int throttle_fail(db_conn *c, const char *subject);
+/* Forgets subject's failures (after a success). */
+int throttle_clear(db_conn *c, const char *subject);
+
+#endif
