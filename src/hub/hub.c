@@ -30,9 +30,13 @@ int hub_home_page(web_request *req, web_response *res)
 	return hub_page(req, res, 200, "hub/home", "Home", json_pack("{s:s}", "state", "RUNNING"));
 }
 
+/* The table is ordered: the first route whose pattern matches wins, so literal paths come before
+ * the workspace pages' "/{workspace}", which would match them too. Each feature adds its routes
+ * under its own heading. */
 static const web_route routes[] = {
 	WEB_BUILTIN_ROUTES,
 	{ "GET", "/", hub_home_page, 0, 0, 0, NULL, NULL },
+	/* accounts (account_web.c) */
 	{ "GET", "/login", hub_login_page, 0, 0, 0, NULL, NULL },
 	{ "POST", "/login", hub_login_submit, WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
 	{ "POST", "/logout", hub_logout_submit, WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
@@ -42,12 +46,17 @@ static const web_route routes[] = {
 	{ "GET", "/confirm/{token}", hub_confirm_page, 0, 0, 0, NULL, NULL },
 	{ "POST", "/account/confirm/resend", hub_confirm_resend_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
-	{ "GET", "/admin", hub_admin_users_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL,
-	  NULL },
+	/* account settings (settings_web.c) */
+	/* teams (team_web.c) */
+	/* API: users (user_api.c) */
+	/* API: workspaces and groups (team_api.c) */
+	/* administration (admin_web.c) */
+	{ "GET", "/admin", hub_admin_users_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL, NULL },
 	{ "POST", "/admin/users/{username}/active", hub_admin_user_active_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_SITE_ADMIN, 16 * 1024, NULL, NULL },
 	{ "GET", "/admin/mail", hub_admin_mail_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL,
 	  NULL },
+	/* workspace pages (team_web.c): last, since "/{workspace}" matches the paths above too */
 };
 
 static const char *const api_prefixes[] = { "/2.0/", "/1.0/", NULL };

@@ -1,19 +1,251 @@
-/* hub's one place for "may this actor do this": every route's declared permission is decided
- * here, before its handler runs. What a caller may not see answers 404, never 403. */
+/* hub's one place for "may this actor do this": the model (hub_perm.h) and the authorize hook
+ * that decides every route's declared permission before its handler runs. What a caller may not
+ * see answers 404, never 403. */
+#include "hub/hub_perm.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "base/err.h"
 #include "hub/hub.h"
+
+const char *hub_level_name(hub_level level)
+{
+	switch (level) {
+	case HUB_LEVEL_READ: return "read";
+	case HUB_LEVEL_WRITE: return "write";
+	case HUB_LEVEL_ADMIN: return "admin";
+	default: return "none";
+	}
+}
+
+hub_level hub_level_parse(const char *name)
+{
+	if (!name)
+		return HUB_LEVEL_NONE;
+	if (strcmp(name, "read") == 0)
+		return HUB_LEVEL_READ;
+	if (strcmp(name, "write") == 0)
+		return HUB_LEVEL_WRITE;
+	if (strcmp(name, "admin") == 0)
+		return HUB_LEVEL_ADMIN;
+	return HUB_LEVEL_NONE;
+}
+
+int hub_workspace_find(db_conn *c, arena *a, const char *slug_or_uuid, hub_workspace *out)
+{
+	char uuid[37] = "";
+	bool by_uuid = slug_or_uuid[0] == '{';
+	if (by_uuid)
+		snprintf(uuid, sizeof uuid, "%.36s", slug_or_uuid + 1);
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT id, uuid, slug, name, kind = 'team', COALESCE(user_id, 0)"
+	                  " FROM workspaces WHERE slug = lower($1) OR uuid = $2",
+	                  db_text(by_uuid ? "" : slug_or_uuid), db_text(by_uuid ? uuid : ""));
+	if (rc == 0)
+		rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->id = db_col_int(st, 0);
+		snprintf(out->uuid, sizeof out->uuid, "%s", db_col_text(st, 1));
+		out->slug = arena_strdup(a, db_col_text(st, 2));
+		out->name = arena_strdup(a, db_col_text(st, 3));
+		out->is_team = db_col_int(st, 4) != 0;
+		out->owner_id = db_col_int(st, 5);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = err_fail(WEFT_ENOTFOUND, "There is no workspace %s.", slug_or_uuid);
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The highest level of one query's rows (each a permission name), or none. */
+static int max_level(db_stmt *st, hub_level *out)
+{
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hub_level level = hub_level_parse(db_col_text(st, 0));
+		if (level > *out)
+			*out = level;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int hub_perm_is_team_admin(db_conn *c, int64_t user_id, int64_t workspace_id, bool *out)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id"
+	                  " WHERE gm.user_id = $1 AND g.workspace_id = $2 AND g.permission = 'admin'"
+	                  " LIMIT 1",
+	                  db_int(user_id), db_int(workspace_id));
+	if (rc == 0)
+		rc = db_step(st);
+	*out = rc == DB_ROW;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int is_team_member(db_conn *c, int64_t user_id, int64_t workspace_id, bool *out)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT 1 FROM team_members WHERE user_id = $1 AND workspace_id = $2",
+	                  db_int(user_id), db_int(workspace_id));
+	if (rc == 0)
+		rc = db_step(st);
+	*out = rc == DB_ROW;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int hub_perm_workspace(db_conn *c, const hub_user *user, const hub_workspace *ws, hub_level *out)
+{
+	*out = HUB_LEVEL_NONE;
+	if (!user || !user->is_active)
+		return 0;
+	if (user->is_admin || (!ws->is_team && ws->owner_id == user->id)) {
+		*out = HUB_LEVEL_ADMIN;
+		return 0;
+	}
+	if (!ws->is_team)
+		return 0;
+	bool admin = false, member = false;
+	int rc = hub_perm_is_team_admin(c, user->id, ws->id, &admin);
+	if (rc == 0 && !admin)
+		rc = is_team_member(c, user->id, ws->id, &member);
+	*out = admin ? HUB_LEVEL_ADMIN : member ? HUB_LEVEL_READ : HUB_LEVEL_NONE;
+	return rc;
+}
+
+/* Grants on the repository itself: through the user's groups, and to the user directly. */
+static int repository_grants(db_conn *c, int64_t user_id, int64_t repository_id, hub_level *out)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT rg.permission FROM repository_group_permissions rg"
+	                  " JOIN group_members gm ON gm.group_id = rg.group_id"
+	                  " WHERE rg.repository_id = $1 AND gm.user_id = $2"
+	                  " UNION ALL SELECT permission FROM repository_user_permissions"
+	                  " WHERE repository_id = $1 AND user_id = $2",
+	                  db_int(repository_id), db_int(user_id));
+	return rc < 0 ? rc : max_level(st, out);
+}
+
+int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *ws,
+                        int64_t repository_id, bool is_private, hub_level *out)
+{
+	hub_level level = is_private ? HUB_LEVEL_NONE : HUB_LEVEL_READ;
+	hub_level on_workspace = HUB_LEVEL_NONE;
+	int rc = hub_perm_workspace(c, user, ws, &on_workspace);
+	if (rc == 0 && on_workspace == HUB_LEVEL_ADMIN)
+		level = HUB_LEVEL_ADMIN;
+	else if (rc == 0 && user && user->is_active)
+		rc = repository_grants(c, user->id, repository_id, &level);
+	*out = level;
+	return rc;
+}
+
+/* ---- the authorize hook ---- */
 
 static int hidden(void)
 {
 	return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
 }
 
+/* A caller without the level a route needs: anonymous callers are asked to sign in; signed-in
+ * ones see 404 when they may not even read, 403 when they may read but not do this. */
+static int refuse(const hub_viewer *v, hub_level has)
+{
+	if (!v)
+		return err_fail(WEFT_EAUTH, "You need to sign in first.");
+	if (has == HUB_LEVEL_NONE)
+		return hidden();
+	return err_fail(WEFT_EPERM, "You do not have permission to do this.");
+}
+
+typedef struct scope_ctx {
+	web_request *req;
+	int permission;
+	hub_scope *scope;
+} scope_ctx;
+
+static int find_repository(db_conn *c, const hub_scope *s, const char *slug, int64_t *id,
+                           bool *is_private)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT id, is_private FROM repositories WHERE workspace_id = $1"
+	                  " AND (slug = lower($2) OR '{' || uuid || '}' = $2)",
+	                  db_int(s->ws.id), db_text(slug));
+	if (rc == 0)
+		rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_int(st, 0);
+		*is_private = db_col_int(st, 1) != 0;
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = hidden();
+	}
+	db_done(st);
+	return rc;
+}
+
+static int resolve_scope(db_conn *c, void *ctx)
+{
+	scope_ctx *sc = ctx;
+	web_request *req = sc->req;
+	const hub_viewer *v = hub_viewer_of(req);
+	const hub_user *user = v ? &v->user : NULL;
+	const char *workspace = web_param(req, "workspace");
+	const char *repo = web_param(req, "repo_slug");
+	int rc = workspace ? hub_workspace_find(c, req->arena, workspace, &sc->scope->ws) : hidden();
+	if (rc == WEFT_ENOTFOUND)
+		return hidden();
+	if (rc == 0 && sc->permission >= HUB_PERM_REPO_READ) {
+		bool is_private = true;
+		rc = repo ? find_repository(c, sc->scope, repo, &sc->scope->repository_id, &is_private)
+		          : hidden();
+		if (rc == 0)
+			rc = hub_perm_repository(c, user, &sc->scope->ws, sc->scope->repository_id,
+			                         is_private, &sc->scope->level);
+	} else if (rc == 0) {
+		rc = hub_perm_workspace(c, user, &sc->scope->ws, &sc->scope->level);
+	}
+	return rc;
+}
+
+/* The level a permission needs. */
+static hub_level needed(int permission)
+{
+	switch (permission) {
+	case HUB_PERM_WORKSPACE_VIEW: return HUB_LEVEL_NONE;
+	case HUB_PERM_WORKSPACE_MEMBER: return HUB_LEVEL_READ;
+	case HUB_PERM_WORKSPACE_ADMIN: return HUB_LEVEL_ADMIN;
+	case HUB_PERM_REPO_READ: return HUB_LEVEL_READ;
+	case HUB_PERM_REPO_WRITE: return HUB_LEVEL_WRITE;
+	default: return HUB_LEVEL_ADMIN;
+	}
+}
+
 int hub_authorize(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	switch (req->route->permission) {
-	case HUB_PERM_NONE: return 0;
-	case HUB_PERM_SITE_ADMIN: return v && v->user.is_admin ? 0 : hidden();
-	default: return hidden(); /* a permission nobody taught this file is nobody's */
-	}
+	int permission = req->route->permission;
+	if (permission == HUB_PERM_NONE)
+		return 0;
+	if (permission == HUB_PERM_SITE_ADMIN)
+		return v && v->user.is_admin ? 0 : v ? hidden() : refuse(NULL, HUB_LEVEL_NONE);
+	if (permission < HUB_PERM_WORKSPACE_VIEW || permission > HUB_PERM_REPO_ADMIN)
+		return hidden(); /* a permission nobody taught this file is nobody's */
+	scope_ctx sc = { req, permission, arena_alloc(req->arena, sizeof(hub_scope)) };
+	int rc = db_read(hub_app_of(req)->d, resolve_scope, &sc);
+	if (rc < 0)
+		return rc;
+	if (sc.scope->level < needed(permission))
+		return refuse(v, sc.scope->level);
+	req->scope = sc.scope;
+	return 0;
 }

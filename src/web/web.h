@@ -106,6 +106,7 @@ struct web_request {
 	void *user; /* set by the service's authenticate hook */
 	void *session; /* likewise, when the caller came with a session cookie */
 	void *app; /* the service's state (its database, settings), from the server */
+	void *scope; /* what the authorize hook checked the route's permission against */
 	void *conn; /* the HTTP library's connection, for web_header */
 };
 

@@ -1,0 +1,50 @@
+/* The permission model of hub, in one place: who may do what to a workspace or a repository.
+ * A site administrator may do everything; a team's administrators (members of a group with admin
+ * permission) administer the team and all its repositories; a user administers their own personal
+ * workspace and its repositories; on a repository, a group's or a user's grant applies; a public
+ * repository is readable by everyone, anonymous callers included. The highest grant wins. */
+#ifndef WEFT_HUB_HUB_PERM_H
+#define WEFT_HUB_HUB_PERM_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "hub/account.h"
+
+typedef enum {
+	HUB_LEVEL_NONE = 0,
+	HUB_LEVEL_READ = 1,
+	HUB_LEVEL_WRITE = 2,
+	HUB_LEVEL_ADMIN = 3,
+} hub_level;
+
+/* "read", "write", "admin" ↔ levels; parse gives HUB_LEVEL_NONE for anything else. */
+const char *hub_level_name(hub_level level);
+hub_level hub_level_parse(const char *name);
+
+/* A workspace, found by slug or {uuid}. */
+typedef struct hub_workspace {
+	int64_t id;
+	char uuid[37];
+	const char *slug;
+	const char *name;
+	bool is_team;
+	int64_t owner_id; /* the user of a personal workspace; 0 for a team */
+} hub_workspace;
+
+int hub_workspace_find(db_conn *c, arena *a, const char *slug_or_uuid, hub_workspace *out);
+
+/* The caller's level on a workspace: admin for a site administrator, the owner of a personal
+ * workspace, or a team administrator; read for any other team member; none otherwise. user NULL
+ * means anonymous. */
+int hub_perm_workspace(db_conn *c, const hub_user *user, const hub_workspace *ws, hub_level *out);
+
+/* The caller's level on a repository of ws (the highest of: site admin, workspace admin, group
+ * grants, direct grant, public read). */
+int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *ws,
+                        int64_t repository_id, bool is_private, hub_level *out);
+
+/* Whether user administers the team (for the last-administrator rule and team settings). */
+int hub_perm_is_team_admin(db_conn *c, int64_t user_id, int64_t workspace_id, bool *out);
+
+#endif
