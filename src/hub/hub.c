@@ -1,6 +1,8 @@
 /* hub's route table, its shared page rendering and its Bitbucket-shaped API errors. */
 #include "hub/hub.h"
 
+#include "hub/user_api.h"
+
 /* Bitbucket Cloud's error body: {"type": "error", "error": {"message": "…"}}. */
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)
 {
@@ -49,9 +51,16 @@ static const web_route routes[] = {
 	/* account settings (settings_web.c) */
 	/* teams (team_web.c) */
 	/* API: users (user_api.c) */
+	{ "GET", "/2.0/user", hub_api_current_user, WEB_API | WEB_NEEDS_USER, 0, 0, NULL, NULL },
+	{ "GET", "/2.0/user/emails", hub_api_user_emails, WEB_API | WEB_NEEDS_USER, 0, 0, NULL,
+	  NULL },
+	{ "GET", "/2.0/user/emails/{email}", hub_api_user_email, WEB_API | WEB_NEEDS_USER, 0, 0,
+	  NULL, NULL },
+	{ "GET", "/2.0/users/{selected_user}", hub_api_selected_user, WEB_API, 0, 0, NULL, NULL },
 	/* API: workspaces and groups (team_api.c) */
 	/* administration (admin_web.c) */
-	{ "GET", "/admin", hub_admin_users_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL, NULL },
+	{ "GET", "/admin", hub_admin_users_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL,
+	  NULL },
 	{ "POST", "/admin/users/{username}/active", hub_admin_user_active_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_SITE_ADMIN, 16 * 1024, NULL, NULL },
 	{ "GET", "/admin/mail", hub_admin_mail_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL,

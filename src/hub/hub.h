@@ -17,13 +17,13 @@ typedef struct hub_app {
 /* The permissions routes declare (web_route.permission); hub_perm.c decides each. */
 enum {
 	HUB_PERM_NONE = 0,
-	HUB_PERM_SITE_ADMIN,       /* the administrators' area */
-	HUB_PERM_WORKSPACE_VIEW,   /* {workspace} exists (its pages filter what each caller sees) */
+	HUB_PERM_SITE_ADMIN, /* the administrators' area */
+	HUB_PERM_WORKSPACE_VIEW, /* {workspace} exists (its pages filter what each caller sees) */
 	HUB_PERM_WORKSPACE_MEMBER, /* {workspace}: its owner, or a member of the team */
-	HUB_PERM_WORKSPACE_ADMIN,  /* {workspace}: its owner, or an administrator of the team */
-	HUB_PERM_REPO_READ,        /* {workspace}/{repo_slug}: read */
-	HUB_PERM_REPO_WRITE,       /* … write (push) */
-	HUB_PERM_REPO_ADMIN,       /* … admin (settings) */
+	HUB_PERM_WORKSPACE_ADMIN, /* {workspace}: its owner, or an administrator of the team */
+	HUB_PERM_REPO_READ, /* {workspace}/{repo_slug}: read */
+	HUB_PERM_REPO_WRITE, /* … write (push) */
+	HUB_PERM_REPO_ADMIN, /* … admin (settings) */
 };
 
 /* What hub_authorize resolved for a route with a workspace or repository permission, for its
@@ -31,7 +31,7 @@ enum {
 typedef struct hub_scope {
 	hub_workspace ws;
 	int64_t repository_id; /* 0 for workspace routes */
-	hub_level level;       /* the caller's level on the workspace or repository */
+	hub_level level; /* the caller's level on the workspace or repository */
 } hub_scope;
 
 static inline hub_scope *hub_scope_of(const web_request *req)

@@ -76,11 +76,12 @@ static int max_level(db_stmt *st, hub_level *out)
 int hub_perm_is_team_admin(db_conn *c, int64_t user_id, int64_t workspace_id, bool *out)
 {
 	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id"
-	                  " WHERE gm.user_id = $1 AND g.workspace_id = $2 AND g.permission = 'admin'"
-	                  " LIMIT 1",
-	                  db_int(user_id), db_int(workspace_id));
+	int rc =
+	        db_query(&st, c,
+	                 "SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id"
+	                 " WHERE gm.user_id = $1 AND g.workspace_id = $2 AND g.permission = 'admin'"
+	                 " LIMIT 1",
+	                 db_int(user_id), db_int(workspace_id));
 	if (rc == 0)
 		rc = db_step(st);
 	*out = rc == DB_ROW;
@@ -201,12 +202,14 @@ static int resolve_scope(db_conn *c, void *ctx)
 	const hub_user *user = v ? &v->user : NULL;
 	const char *workspace = web_param(req, "workspace");
 	const char *repo = web_param(req, "repo_slug");
-	int rc = workspace ? hub_workspace_find(c, req->arena, workspace, &sc->scope->ws) : hidden();
+	int rc =
+	        workspace ? hub_workspace_find(c, req->arena, workspace, &sc->scope->ws) : hidden();
 	if (rc == WEFT_ENOTFOUND)
 		return hidden();
 	if (rc == 0 && sc->permission >= HUB_PERM_REPO_READ) {
 		bool is_private = true;
-		rc = repo ? find_repository(c, sc->scope, repo, &sc->scope->repository_id, &is_private)
+		rc = repo ? find_repository(c, sc->scope, repo, &sc->scope->repository_id,
+		                            &is_private)
 		          : hidden();
 		if (rc == 0)
 			rc = hub_perm_repository(c, user, &sc->scope->ws, sc->scope->repository_id,
