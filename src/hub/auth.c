@@ -128,5 +128,9 @@ int hub_authenticate(web_request *req)
 int hub_check_csrf(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	return web_csrf_check(req, v && v->session.id ? &v->session : NULL, HUB_CSRF_COOKIE);
+	/* Credentials in the request itself (Basic) cannot be sent by another site's form: only
+	 * what a browser adds on its own, cookies, needs the token. */
+	if (v && !v->session.id)
+		return 0;
+	return web_csrf_check(req, v ? &v->session : NULL, HUB_CSRF_COOKIE);
 }
