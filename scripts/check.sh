@@ -46,6 +46,17 @@ check_format() {
   clang-format --dry-run -Werror $files
 }
 
+# The npm clients of the API conformance tests, exactly as tests/conformance/package-lock.json pins
+# them; installed again only when node_modules is missing or older than the lockfile.
+install_conformance_packages() {
+  local dir=tests/conformance
+  if [[ -f $dir/node_modules/.package-lock.json &&
+        ! $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    return 0
+  fi
+  npm ci --prefix "$dir" --no-audit --no-fund
+}
+
 run_tests() {
   local dir=$1
   rm -f "$dir"/meson-logs/testlog*.json
@@ -75,6 +86,7 @@ step "build (clang)" build_clang
 step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres
+step "npm packages (tests/conformance)" install_conformance_packages
 # The integration suite once more with every server on PostgreSQL (the store tests already run on
 # both engines inside one run).
 run_integration_on_postgres() {

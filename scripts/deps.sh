@@ -13,6 +13,12 @@ check_packages=(
   python3-aiosmtpd
 )
 bench_packages=(wrk nginx-light procps)
+# The API conformance tests (tests/conformance) run the npm clients on Node.js (18 or later) with
+# npm. A Node.js installed some other way (NodeSource's, whose nodejs package brings npm, or nvm)
+# is used as it is; Debian's packages only when there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  check_packages+=(nodejs npm)
+fi
 
 case "${1:-all}" in
   build) wanted=("${build_packages[@]}") ;;

@@ -13,11 +13,13 @@
 #include "cli/datadir.h"
 #include "cli/store.h"
 #include "hub/account.h"
+#include "hub/team.h"
 
 static void print_help(void)
 {
 	printf("Usage: weft hub admin create-user USERNAME --email EMAIL [--display-name NAME] "
 	       "[--admin]\n"
+	       "       weft hub admin create-team TEAM_ID [--name NAME] --owner USERNAME\n"
 	       "       weft hub admin promote USERNAME\n\n"
 	       "create-user: creates an account (its email counts as confirmed); the password is "
 	       "read\n"
@@ -98,9 +100,76 @@ static int run_action(const config *cfg, const char *action, const char *usernam
 	return rc;
 }
 
+typedef struct team_ctx {
+	arena *a;
+	const char *id, *name, *owner;
+	hub_user owner_user;
+	hub_workspace created;
+} team_ctx;
+
+/* The team with its groups, its owner their first administrator (team_create's rules). */
+static int create_team(db_conn *c, void *ctx)
+{
+	team_ctx *tc = ctx;
+	int rc = account_find_name(c, tc->a, tc->owner, &tc->owner_user);
+	if (rc == WEFT_ENOTFOUND)
+		rc = err_fail(WEFT_ENOTFOUND, "--owner: there is no user %s", tc->owner);
+	team_new n = { tc->id, tc->name, NULL, 0, NULL };
+	return rc < 0 ? rc : team_create(c, tc->a, &tc->owner_user, &n, &tc->created);
+}
+
+static int run_create_team(const config *cfg, const char *id, const char *name, const char *owner)
+{
+	bool missing;
+	if (datadir_check(cfg->data_dir, &missing) < 0)
+		return WEFT_EINVALID;
+	if (missing && datadir_create(cfg->data_dir) < 0)
+		return WEFT_ERROR;
+	cli_store store;
+	team_ctx tc = { arena_new(), id, name, owner, { 0 }, { 0 } };
+	int rc = cli_store_open(&store, cfg, "hub", 2);
+	if (rc == 0)
+		rc = cli_store_migrate(&store, NULL);
+	if (rc == 0 && (rc = db_tx(store.d, create_team, &tc)) == 0)
+		printf("created team %s (%s) {%s}: %s is a member of Administrators (admin); "
+		       "Developers (write) is empty\n",
+		       tc.created.slug, tc.created.name, tc.created.uuid, tc.owner_user.username);
+	if (store.d)
+		cli_store_close(&store, 0);
+	arena_free(tc.a);
+	return rc;
+}
+
+/* weft hub admin create-team TEAM_ID [--name NAME] --owner USERNAME, with argv[0] = "admin". */
+static int hub_admin_create_team(int argc, char **argv)
+{
+	const char *name = cli_take_flag(&argc, argv, "--name");
+	const char *owner = cli_take_flag(&argc, argv, "--owner");
+	config cfg;
+	int npositional, help;
+	if (config_load(&cfg, CONFIG_DB, argc, argv, &npositional, &help) < 0)
+		return cli_usage_error("hub admin", err_msg());
+	int status = CLI_OK;
+	if (help) {
+		print_help();
+	} else if (npositional != 2 || !owner || !*owner) {
+		status = cli_usage_error("hub admin", "expects create-team TEAM_ID [--name NAME] "
+		                                      "--owner USERNAME");
+	} else {
+		log_setup(LOG_WARN, LOG_TEXT);
+		token_init();
+		if (run_create_team(&cfg, argv[2], name, owner) < 0)
+			status = cli_usage_error("hub admin", err_msg());
+	}
+	config_dispose(&cfg);
+	return status;
+}
+
 /* weft hub admin ACTION …, with argv[0] = "admin". */
 static int hub_admin(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "create-team") == 0)
+		return hub_admin_create_team(argc, argv);
 	const char *email = cli_take_flag(&argc, argv, "--email");
 	const char *display_name = cli_take_flag(&argc, argv, "--display-name");
 	bool admin = cli_take_switch(&argc, argv, "--admin");

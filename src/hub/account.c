@@ -52,12 +52,15 @@ int account_check_username(const char *username)
 	return 0;
 }
 
-/* The mail layer's rules: an address that is accepted here can be mailed. */
+/* The mail layer's rules, so that an address accepted here can be mailed; and, as people expect
+ * of a sign-up form, a domain with a dot in it (no "alice@localhost"). */
 int account_check_email(const char *email)
 {
 	if (!*email)
 		return err_fail(WEFT_EINVALID, "Email: enter an email address.");
-	if (mail_check_address("Email", email) < 0)
+	const char *at = strchr(email, '@');
+	const char *dot = at ? strrchr(at, '.') : NULL;
+	if (mail_check_address("Email", email) < 0 || !dot || dot == at + 1 || !dot[1])
 		return err_fail(WEFT_EINVALID, "Email: \"%.254s\" is not a valid address.", email);
 	return 0;
 }

@@ -15,8 +15,14 @@ enum { CONFIRM_LIFETIME_MS = 48LL * 60 * 60 * 1000 };
  * confirmed. */
 int confirm_send(db_conn *c, const hub_user *user, const char *base_url);
 
-/* Follows a link: marks its address confirmed and the token used. WEFT_ENOTFOUND (one message for
- * all) when the token is unknown, used or expired. *user_id gets the account's id. */
+/* The same for any of the user's addresses, by its id: the mail goes to that address. Earlier
+ * links for it stop working. WEFT_ENOTFOUND when the address is not the user's, WEFT_ECONFLICT
+ * when it is confirmed already (messages start "Email:"). */
+int confirm_send_email(db_conn *c, const hub_user *user, int64_t email_id, const char *base_url);
+
+/* Follows a link: marks its address (primary or not) confirmed and the token used.
+ * WEFT_ENOTFOUND (one message for all) when the token is unknown, used or expired, or its address
+ * is gone. *user_id gets the account's id. */
 int confirm_follow(db_conn *c, const char *token, int64_t *user_id);
 
 #endif

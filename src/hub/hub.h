@@ -43,6 +43,9 @@ static inline hub_scope *hub_scope_of(const web_request *req)
 typedef struct hub_viewer {
 	hub_user user;
 	web_session session; /* id 0 when the caller used Basic auth, not a session */
+	/* The permissions of the app password the caller used (space-separated, as stored); NULL
+	 * for a session or the account password, which may do all the user may. */
+	const char *scopes;
 } hub_viewer;
 
 static inline hub_viewer *hub_viewer_of(const web_request *req)
