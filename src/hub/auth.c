@@ -1,11 +1,13 @@
 /* Who is calling hub: a session cookie (browsers), or HTTP Basic with a username or email and a
- * password (API clients, git). Failed Basic sign-ins are throttled like the sign-in form. */
+ * password or app password (API clients, git). Failed Basic sign-ins are throttled like the
+ * sign-in form, which takes the account password only. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/err.h"
+#include "hub/app_password.h"
 #include "hub/hub.h"
 #include "web/throttle.h"
 
@@ -14,6 +16,7 @@ typedef struct auth_ctx {
 	const char *token; /* the session cookie */
 	const char *login; /* Basic credentials */
 	const char *password;
+	bool app_passwords; /* Basic auth: an app password may stand in for the password */
 	hub_viewer *viewer;
 	int64_t retry_after;
 } auth_ctx;
@@ -52,6 +55,9 @@ static int check_password(db_conn *c, void *ctx)
 	if (rc < 0)
 		return rc;
 	rc = account_authenticate(c, ac->req->arena, ac->login, ac->password, &ac->viewer->user);
+	if (rc == WEFT_EAUTH && ac->app_passwords)
+		rc = app_password_authenticate(c, ac->req->arena, ac->login, ac->password,
+		                               &ac->viewer->user, &ac->viewer->scopes);
 	if (rc == WEFT_EAUTH) {
 		char message[512];
 		snprintf(message, sizeof message, "%s", err_msg());
@@ -66,15 +72,25 @@ static int check_password(db_conn *c, void *ctx)
 	return rc;
 }
 
-int hub_sign_in(web_request *req, const char *login, const char *password, hub_viewer *out,
-                int64_t *retry_after)
+static int sign_in(web_request *req, const char *login, const char *password, bool app_passwords,
+                   hub_viewer *out, int64_t *retry_after)
 {
-	auth_ctx ac = { .req = req, .login = login, .password = password, .viewer = out };
+	auth_ctx ac = { .req = req,
+		        .login = login,
+		        .password = password,
+		        .app_passwords = app_passwords,
+		        .viewer = out };
 	int rc = db_tx(hub_app_of(req)->d, check_password, &ac);
 	*retry_after = ac.retry_after > 0 ? ac.retry_after : 0;
 	if (rc == 0 && ac.retry_after == -1)
 		return err_fail(WEFT_EAUTH, "Incorrect username or password.");
 	return rc;
+}
+
+int hub_sign_in(web_request *req, const char *login, const char *password, hub_viewer *out,
+                int64_t *retry_after)
+{
+	return sign_in(req, login, password, false, out, retry_after);
 }
 
 /* "Basic base64(login:password)" into its two halves, in the request's arena. */
@@ -106,14 +122,16 @@ int hub_authenticate(web_request *req)
 		int64_t retry_after;
 		int rc = parse_basic(req, authorization, &login, &password);
 		if (rc == 0)
-			rc = hub_sign_in(req, login, password, v, &retry_after);
+			rc = sign_in(req, login, password, true, v, &retry_after);
 		if (rc < 0)
 			return rc;
 		req->user = v;
 		return 0;
 	}
+	/* The API answers only credentials in the request: a session cookie there would let any
+	 * site's page call it with the visitor's rights. */
 	const char *token = web_cookie(req, HUB_SESSION_COOKIE);
-	if (!token)
+	if (!token || (req->route->flags & WEB_API))
 		return 0;
 	auth_ctx ac = { .req = req, .token = token, .viewer = v };
 	int rc = db_read(hub_app_of(req)->d, load_session, &ac);
@@ -125,12 +143,29 @@ int hub_authenticate(web_request *req)
 	return rc == WEFT_ENOTFOUND ? 0 : rc;
 }
 
+/* Whether a browser says the request comes from another site (Sec-Fetch-Site, else Origin).
+ * API clients send neither. */
+static bool from_another_site(web_request *req)
+{
+	const char *site = web_header(req, "Sec-Fetch-Site");
+	if (site)
+		return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+	const char *origin = web_header(req, "Origin");
+	return origin && strcmp(origin, web_base_url(req)) != 0;
+}
+
 int hub_check_csrf(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	/* Credentials in the request itself (Basic) cannot be sent by another site's form: only
-	 * what a browser adds on its own, cookies, needs the token. */
-	if (v && !v->session.id)
+	if (req->route->flags & WEB_API) {
+		/* API routes take no cookies (hub_authenticate): the credentials a forged request
+		 * could carry are Basic ones a browser remembers, and a browser tells where it was. */
+		if (v && from_another_site(req))
+			return err_fail(WEFT_EPERM,
+			                "Cross-site requests with credentials are refused.");
 		return 0;
-	return web_csrf_check(req, v ? &v->session : NULL, HUB_CSRF_COOKIE);
+	}
+	/* Pages: the session's token, or for anyone else (Basic included) the double-submit
+	 * cookie, which another site cannot read. */
+	return web_csrf_check(req, v && v->session.id ? &v->session : NULL, HUB_CSRF_COOKIE);
 }

@@ -303,8 +303,9 @@ static void finish_request(request_state *st)
 		rc = parse_json_body(req);
 	if (rc == 0 && (flags & WEB_BODY_FORM))
 		rc = parse_form_body(req);
-	if (rc == 0 && (flags & WEB_BODY_FORM) && !(flags & WEB_NO_CSRF) &&
-	    !is_safe_method(req->method) && req->service->check_csrf)
+	/* Every state-changing request, not only forms: a JSON body can be forged as text/plain. */
+	if (rc == 0 && !(flags & WEB_NO_CSRF) && !is_safe_method(req->method) &&
+	    req->service->check_csrf)
 		rc = req->service->check_csrf(req);
 	if (rc == 0)
 		rc = check_params(req);

@@ -1,0 +1,335 @@
+/* The permission table: every route of hub's table, called over HTTP as anonymous, a signed-in
+ * outsider, team members with read, write and admin groups, and a site administrator, each answer
+ * checked against the permission the route declares. It reads the route table itself, so every
+ * route a later feature adds is covered without touching this file. */
+#include "../db/fixture.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/token.h"
+#include "db/migrate.h"
+#include "hub/hub.h"
+#include "web/embedded.h"
+#include "web/server.h"
+#include "web/template.h"
+
+typedef enum { ANONYMOUS, OUTSIDER, READER, WRITER, TEAM_ADMIN, SITE_ADMIN, NIDENTITIES } identity;
+static const char *const identity_names[] = { "anonymous", "outsider",   "reader",
+	                                      "writer",    "team-admin", "site-admin" };
+static const char *const usernames[] = { NULL, "olga", "rita", "will", "tina", "sam" };
+
+typedef enum { PASS, NEEDS_SIGN_IN, HIDDEN, FORBIDDEN } outcome;
+static const char *const outcome_names[] = { "passes the gate", "is asked to sign in", "gets 404",
+	                                     "gets 403" };
+
+typedef struct world {
+	fixture_db fx;
+	db *d;
+	tmpl_set *templates;
+	hub_app app;
+	web_server *server;
+	char base[64];
+	char cookies[NIDENTITIES][128];
+} world;
+
+static world w;
+
+/* ---- the fixture: users, a team with three groups, a private repository ---- */
+
+static int make_user(db_conn *c, identity who, int64_t *id)
+{
+	arena *a = arena_new();
+	char email[64];
+	snprintf(email, sizeof email, "%s@example.com", usernames[who]);
+	account_new n = { usernames[who], email, "a long enough password",
+		          NULL,           true,  who == SITE_ADMIN };
+	hub_user u;
+	int rc = account_create(c, a, &n, &u);
+	*id = u.id;
+	arena_free(a);
+	return rc;
+}
+
+static int sql(db_conn *c, const char *text, int64_t a, int64_t b)
+{
+	int rc = db_exec(c, text, db_int(a), db_int(b));
+	return rc < 0 ? rc : 0;
+}
+
+static int make_team(db_conn *c, const int64_t *ids)
+{
+	int64_t now = clock_now_ms();
+	int rc = db_exec(
+	        c,
+	        "INSERT INTO workspaces (id, uuid, slug, name, kind, created_at, updated_at)"
+	        " VALUES (1000, '00000000-0000-4000-8000-000000001000', 'acme', 'Acme',"
+	        " 'team', $1, $1)",
+	        db_int(now));
+	const char *groups[] = { "readers", "developers", "administrators" };
+	const char *levels[] = { "read", "write", "admin" };
+	for (int g = 0; rc >= 0 && g < 3; g++)
+		rc = db_exec(
+		        c,
+		        "INSERT INTO groups (id, workspace_id, slug, name, permission, auto_add,"
+		        " created_at) VALUES ($1, 1000, $2, $2, $3, 1, $4)",
+		        db_int(2000 + g), db_text(groups[g]), db_text(levels[g]), db_int(now));
+	for (int g = 0; rc >= 0 && g < 3; g++) {
+		rc = sql(c,
+		         "INSERT INTO team_members (workspace_id, user_id, created_at)"
+		         " VALUES (1000, $1, $2)",
+		         ids[READER + g], now);
+		if (rc >= 0)
+			rc = sql(c,
+			         "INSERT INTO group_members (group_id, user_id, created_at)"
+			         " VALUES ($1, $2, 0)",
+			         2000 + g, ids[READER + g]);
+	}
+	if (rc >= 0)
+		rc = db_exec(
+		        c,
+		        "INSERT INTO repositories (id, uuid, workspace_id, slug, name, is_private,"
+		        " created_at, updated_at) VALUES (3000, "
+		        "'00000000-0000-4000-8000-000000003000',"
+		        " 1000, 'code', 'code', 1, $1, $1)",
+		        db_int(now));
+	for (int g = 0; rc >= 0 && g < 3; g++)
+		rc = db_exec(c,
+		             "INSERT INTO repository_group_permissions (repository_id, group_id,"
+		             " permission) VALUES (3000, $1, $2)",
+		             db_int(2000 + g), db_text(levels[g]));
+	return rc < 0 ? rc : 0;
+}
+
+static int populate(db_conn *c, void *ctx)
+{
+	int64_t *ids = ctx;
+	int rc = 0;
+	for (int who = OUTSIDER; rc == 0 && who < NIDENTITIES; who++)
+		rc = make_user(c, (identity)who, &ids[who]);
+	if (rc == 0)
+		rc = make_team(c, ids);
+	for (int who = OUTSIDER; rc == 0 && who < NIDENTITIES; who++) {
+		char token[WEB_TOKEN_LEN + 1];
+		web_session s;
+		rc = web_session_create(c, ids[who], 3600000, token, &s);
+		snprintf(w.cookies[who], sizeof w.cookies[who], "%s=%s", HUB_SESSION_COOKIE, token);
+	}
+	return rc;
+}
+
+static int start(void **state)
+{
+	(void)state;
+	log_setup(LOG_ERROR, LOG_TEXT);
+	token_init();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int64_t ids[NIDENTITIES] = { 0 };
+	int applied, fd, port;
+	if (fixture_db_create(&w.fx, DB_SQLITE) < 0 || db_open(&w.d, w.fx.url, 8) < 0 ||
+	    db_migrate_up(&applied, w.d, "hub") < 0 || db_tx(w.d, populate, ids) < 0 ||
+	    web_templates_load(&w.templates) < 0 || web_listen(&fd, &port, "127.0.0.1:0") < 0) {
+		fprintf(stderr, "# setup: %s\n", err_msg());
+		return -1;
+	}
+	snprintf(w.base, sizeof w.base, "http://127.0.0.1:%d", port);
+	w.app.d = w.d;
+	web_server_options opt = { .public_url = w.base,
+		                   .threads = 4,
+		                   .max_header_kib = 32,
+		                   .templates = w.templates,
+		                   .app = &w.app };
+	return web_server_start(&w.server, hub_service(), fd, &opt);
+}
+
+static int stop(void **state)
+{
+	(void)state;
+	web_server_stop(w.server, 5);
+	tmpl_set_free(w.templates);
+	db_close(w.d);
+	fixture_db_destroy(&w.fx);
+	curl_global_cleanup();
+	return 0;
+}
+
+/* ---- what each route should answer ---- */
+
+static bool has_param(const web_route *r, const char *name)
+{
+	char braced[64];
+	snprintf(braced, sizeof braced, "{%s}", name);
+	return strstr(r->pattern, braced) != NULL;
+}
+
+static outcome expected(const web_route *r, identity who)
+{
+	bool signed_in = who != ANONYMOUS;
+	if ((r->flags & WEB_NEEDS_USER) && !signed_in)
+		return NEEDS_SIGN_IN;
+	hub_level level = HUB_LEVEL_NONE, need = HUB_LEVEL_NONE;
+	switch (r->permission) {
+	case HUB_PERM_NONE:
+	case HUB_PERM_WORKSPACE_VIEW: return PASS;
+	case HUB_PERM_SITE_ADMIN:
+		return who == SITE_ADMIN ? PASS : signed_in ? HIDDEN : NEEDS_SIGN_IN;
+	case HUB_PERM_WORKSPACE_MEMBER:
+		level = who >= READER ? HUB_LEVEL_READ : HUB_LEVEL_NONE;
+		need = HUB_LEVEL_READ;
+		break;
+	case HUB_PERM_WORKSPACE_ADMIN:
+		level = who >= TEAM_ADMIN ? HUB_LEVEL_ADMIN : who >= READER ? HUB_LEVEL_READ : 0;
+		need = HUB_LEVEL_ADMIN;
+		break;
+	default: /* repository permissions: the groups hold read, write, admin */
+		level = who >= TEAM_ADMIN ? HUB_LEVEL_ADMIN
+		        : who == WRITER   ? HUB_LEVEL_WRITE
+		        : who == READER   ? HUB_LEVEL_READ
+		                          : HUB_LEVEL_NONE;
+		need = r->permission == HUB_PERM_REPO_READ    ? HUB_LEVEL_READ
+		       : r->permission == HUB_PERM_REPO_WRITE ? HUB_LEVEL_WRITE
+		                                              : HUB_LEVEL_ADMIN;
+	}
+	if (level >= need)
+		return PASS;
+	return !signed_in ? NEEDS_SIGN_IN : level == HUB_LEVEL_NONE ? HIDDEN : FORBIDDEN;
+}
+
+/* The route's pattern with a value of the fixture for each parameter. */
+static void fill_path(char *out, size_t size, const char *pattern)
+{
+	static const struct {
+		const char *param, *value;
+	} values[] = {
+		{ "{workspace}", "acme" },   { "{repo_slug}", "code" },
+		{ "{username}", "rita" },    { "{selected_user}", "rita" },
+		{ "{member}", "rita" },      { "{group_slug}", "readers" },
+		{ "{path...}", "weft.css" }, { "{email}", "rita@example.com" },
+	};
+	size_t n = 0;
+	for (const char *p = pattern; *p && n + 1 < size;) {
+		bool replaced = false;
+		for (size_t i = 0; !replaced && i < sizeof values / sizeof values[0]; i++) {
+			size_t len = strlen(values[i].param);
+			if (strncmp(p, values[i].param, len) == 0) {
+				n += (size_t)snprintf(out + n, size - n, "%s", values[i].value);
+				p += len;
+				replaced = true;
+			}
+		}
+		if (replaced)
+			continue;
+		if (*p == '{') { /* any other parameter: a value no handler will find */
+			n += (size_t)snprintf(out + n, size - n, "x");
+			p = strchr(p, '}') ? strchr(p, '}') + 1 : p + 1;
+			continue;
+		}
+		out[n++] = *p++;
+	}
+	out[n < size ? n : size - 1] = '\0';
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *userdata)
+{
+	buf_append(userdata, data, size * n);
+	return size * n;
+}
+
+/* What the gate did with one call. */
+static outcome observe(const web_route *r, identity who, long *status)
+{
+	char path[512], url[600];
+	fill_path(path, sizeof path, r->pattern);
+	snprintf(url, sizeof url, "%s%s", w.base, path);
+	buf body = BUF_INIT, headers = BUF_INIT;
+	CURL *c = curl_easy_init();
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
+	if (strcmp(r->method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+	/* Pages know callers by their session; the API only by credentials in the request. */
+	char credentials[96];
+	snprintf(credentials, sizeof credentials, "%s:a long enough password",
+	         who != ANONYMOUS ? usernames[who] : "");
+	if (who != ANONYMOUS && (r->flags & WEB_API))
+		curl_easy_setopt(c, CURLOPT_USERPWD, credentials);
+	else if (who != ANONYMOUS)
+		curl_easy_setopt(c, CURLOPT_COOKIE, w.cookies[who]);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &headers);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	*status = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(c);
+	const char *text = buf_cstr(&body);
+	outcome o = PASS;
+	if (*status == 401 || (*status == 303 && strstr(buf_cstr(&headers), "/login?next=")))
+		o = NEEDS_SIGN_IN;
+	else if (*status == 404 && strstr(text, "There is nothing at this address."))
+		o = HIDDEN;
+	else if (*status == 403 && strstr(text, "You do not have permission to do this."))
+		o = FORBIDDEN;
+	buf_dispose(&body);
+	buf_dispose(&headers);
+	return o;
+}
+
+static void every_route_answers_as_declared(void **state)
+{
+	(void)state;
+	const web_service *svc = hub_service();
+	int failures = 0, checked = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		for (int who = ANONYMOUS; who < NIDENTITIES; who++) {
+			long status;
+			outcome want = expected(r, (identity)who),
+			        got = observe(r, (identity)who, &status);
+			checked++;
+			if (got == want)
+				continue;
+			failures++;
+			fprintf(stderr, "# %s %s as %s: %s, but it %s (status %ld)\n", r->method,
+			        r->pattern, identity_names[who], outcome_names[want],
+			        outcome_names[got], status);
+		}
+	}
+	fprintf(stderr, "# %d calls to %zu routes checked\n", checked, svc->nroutes);
+	assert_int_equal(failures, 0);
+}
+
+/* A route that names a workspace or repository must say who may reach it. */
+static void routes_on_workspaces_declare_a_permission(void **state)
+{
+	(void)state;
+	const web_service *svc = hub_service();
+	int failures = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		bool scoped = has_param(r, "workspace") || has_param(r, "repo_slug");
+		bool declared = r->permission >= HUB_PERM_WORKSPACE_VIEW;
+		if (scoped && !declared) {
+			failures++;
+			fprintf(stderr, "# %s %s names a workspace but declares no permission\n",
+			        r->method, r->pattern);
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(routes_on_workspaces_declare_a_permission),
+		cmocka_unit_test(every_route_answers_as_declared),
+	};
+	return cmocka_run_group_tests(tests, start, stop);
+}
