@@ -59,44 +59,78 @@ static int promote(db_conn *c, void *ctx)
 	return account_set_admin(c, ctx, true);
 }
 
-static int run_create(cli_store *store, const char *username, const char *email,
-                      const char *display_name, bool admin)
+/* The arguments of create-user, checked before anything is opened or created. */
+static int check_new_user(const account_new *n)
 {
-	if (!email)
+	if (!n->email)
 		return err_fail(WEFT_EINVALID, "create-user needs --email EMAIL");
-	char *password = read_password();
-	if (!password)
+	if (!n->password)
 		return err_fail(WEFT_EINVALID, "no password on standard input (one line)");
-	create_ctx cc = { { username, email, password, display_name, true, admin },
-		          arena_new(),
-		          { 0 } };
+	int rc = account_check_username(n->username);
+	if (rc == 0)
+		rc = account_check_email(n->email);
+	if (rc == 0)
+		rc = account_check_password(n->password, n->username, n->email);
+	if (rc == 0 && n->display_name)
+		rc = account_check_display_name(n->display_name);
+	return rc;
+}
+
+static int run_create(cli_store *store, const account_new *n)
+{
+	create_ctx cc = { *n, arena_new(), { 0 } };
 	int rc = db_tx(store->d, create_user, &cc);
 	if (rc == 0)
 		printf("created user %s (%s) {%s}%s\n", cc.created.username, cc.created.email,
-		       cc.created.uuid, admin ? ", site administrator" : "");
-	free(password);
+		       cc.created.uuid, n->is_admin ? ", site administrator" : "");
 	arena_free(cc.a);
+	return rc;
+}
+
+/* Only create-user may make a new data directory, and only once its arguments passed. */
+static int open_data_dir(const config *cfg, bool may_create)
+{
+	bool missing;
+	if (datadir_check(cfg->data_dir, &missing) < 0)
+		return WEFT_EINVALID;
+	if (missing && !may_create)
+		return err_fail(WEFT_EINVALID, "data directory %s does not exist", cfg->data_dir);
+	if (missing && datadir_create(cfg->data_dir) < 0)
+		return WEFT_ERROR;
+	return 0;
+}
+
+static int run_on_store(const config *cfg, const char *action, const account_new *n)
+{
+	bool create = strcmp(action, "create-user") == 0;
+	int rc = open_data_dir(cfg, create);
+	cli_store store = { 0 };
+	if (rc == 0)
+		rc = cli_store_open(&store, cfg, "hub", 2);
+	if (rc == 0)
+		rc = cli_store_migrate(&store, NULL);
+	if (rc == 0 && create)
+		rc = run_create(&store, n);
+	else if (rc == 0 && (rc = db_tx(store.d, promote, (void *)n->username)) == 0)
+		printf("%s is now a site administrator\n", n->username);
+	if (store.d)
+		cli_store_close(&store, 0);
 	return rc;
 }
 
 static int run_action(const config *cfg, const char *action, const char *username,
                       const char *email, const char *display_name, bool admin)
 {
-	bool missing;
-	if (datadir_check(cfg->data_dir, &missing) < 0)
-		return WEFT_EINVALID;
-	if (missing && datadir_create(cfg->data_dir) < 0)
-		return WEFT_ERROR;
-	cli_store store;
-	int rc = cli_store_open(&store, cfg, "hub", 2);
+	account_new n = { username, email, NULL, display_name, true, admin };
+	char *password = NULL;
+	int rc = 0;
+	if (strcmp(action, "create-user") == 0) {
+		n.password = password = email ? read_password() : NULL;
+		rc = check_new_user(&n);
+	}
 	if (rc == 0)
-		rc = cli_store_migrate(&store, NULL);
-	if (rc == 0 && strcmp(action, "create-user") == 0)
-		rc = run_create(&store, username, email, display_name, admin);
-	else if (rc == 0 && (rc = db_tx(store.d, promote, (void *)username)) == 0)
-		printf("%s is now a site administrator\n", username);
-	if (store.d)
-		cli_store_close(&store, 0);
+		rc = run_on_store(cfg, action, &n);
+	free(password);
 	return rc;
 }
 

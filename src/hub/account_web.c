@@ -7,12 +7,16 @@
 
 enum { SESSION_LIFETIME_MS = 14LL * 24 * 60 * 60 * 1000 };
 
-/* Only a path of this site is a place to return to after signing in (no open redirect). */
+/* Only a path of this site is a place to return to after signing in (no open redirect): one
+ * leading '/', then no second '/' or '\\' that a browser could read as another host, and no
+ * control character (browsers drop tabs and newlines: "/\t/evil" becomes "//evil"). */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\r') ||
-	    strchr(next, '\n'))
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
 		return "/dashboard";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return "/dashboard";
 	return next;
 }
 

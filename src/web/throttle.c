@@ -19,6 +19,12 @@ static int64_t delay_for(int64_t failures)
 
 int throttle_check(db_conn *c, const char *subject, int64_t *retry_after_s)
 {
+	if (db_conn_engine(c) == DB_POSTGRES) {
+		int locked =
+		        db_exec(c, "SELECT pg_advisory_xact_lock(hashtext($1))", db_text(subject));
+		if (locked < 0)
+			return locked;
+	}
 	db_stmt *st;
 	int rc = db_query(
 	        &st, c, "SELECT failures, last_failure_at FROM sign_in_failures WHERE subject = $1",

@@ -11,7 +11,9 @@
 
 enum { THROTTLE_FREE_FAILURES = 3 }; /* failures allowed before any delay */
 
-/* 0 when subject may try now; WEFT_ELIMIT with *retry_after_s set while it must wait. */
+/* 0 when subject may try now; WEFT_ELIMIT with *retry_after_s set while it must wait. Holds the
+ * subject until the transaction ends (PostgreSQL: an advisory lock; SQLite: its write lock), so
+ * that concurrent attempts are counted one after another rather than all let through. */
 int throttle_check(db_conn *c, const char *subject, int64_t *retry_after_s);
 /* Counts a failure of subject. */
 int throttle_fail(db_conn *c, const char *subject);

@@ -30,9 +30,13 @@ for tool in curl python3; do
 	fi
 done
 
-# Settings from the caller's environment must not leak into the servers under test.
+# Settings from the caller's environment must not leak into the servers under test; the test
+# harness's own (WEFT_BIN, WEFT_TEST_*) stay.
 while IFS= read -r _var; do
-	[ "$_var" = WEFT_BIN ] || unset "$_var"
+	case $_var in
+	WEFT_BIN | WEFT_TEST_*) ;;
+	*) unset "$_var" ;;
+	esac
 done < <(compgen -e | grep '^WEFT_' || true)
 unset _var
 
@@ -214,7 +218,10 @@ start_weft() {
 	WEFT_DATA_DIR=$TEST_TMP/data$((_server_seq + 1))
 	local dbs=()
 	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-		dbs=(--hub-db "$(fresh_pg_database)" --track-db "$(fresh_pg_database)") || return 1
+		# Not in $(…): fresh_pg_database registers each database for the clean-up here.
+		fresh_pg_database >"$TEST_TMP/hub-db.url" || return 1
+		fresh_pg_database >"$TEST_TMP/track-db.url" || return 1
+		dbs=(--hub-db "$(cat "$TEST_TMP/hub-db.url")" --track-db "$(cat "$TEST_TMP/track-db.url")")
 	fi
 	weft_launch "$services" serve "${mode[@]}" --data "$WEFT_DATA_DIR" \
 		--hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 "${dbs[@]}" "$@"
