@@ -15,6 +15,8 @@
  *   wakeup      with the workers idle and a 60 s poll, so that only the wake-up can explain a
  *               fast start, S jobs are enqueued one at a time: the time from just before the
  *               enqueueing transaction (its commit included) to the start of the handler.
+ *               On PostgreSQL a second round enqueues through another connection pool, which
+ *               has no queue: only LISTEN/NOTIFY wakes the workers, as for another node.
  * Each measurement is one line of key=value pairs on stdout; progress goes to stderr. Exit
  * status 1 when a phase fails or does not finish within the timeout. */
 #include <errno.h>
@@ -67,8 +69,12 @@ static int parse_count(const char *flag, const char *s, int min)
 
 static options parse_options(int argc, char **argv)
 {
-	options o = { .jobs = 100000, .workers = 2, .batch = 100, .samples = 500,
-		      .timeout_s = 600, .mode = "all" };
+	options o = { .jobs = 100000,
+		      .workers = 2,
+		      .batch = 100,
+		      .samples = 500,
+		      .timeout_s = 600,
+		      .mode = "all" };
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0)
@@ -147,21 +153,15 @@ static int64_t scalar(db *d, const char *sql)
 	return v;
 }
 
-/* Empties the jobs table between phases, so that each starts alike. PostgreSQL also gets a
- * VACUUM ANALYZE: the dead row versions of the phase before would otherwise slow the next one,
- * which would then measure the order of the phases. */
+/* Empties the jobs table between phases, so that each starts as on a freshly migrated database.
+ * PostgreSQL gets TRUNCATE, which also forgets the table's statistics (as after the migration):
+ * a DELETE would leave the dead rows of the phase before to slow the next one, and a VACUUM
+ * ANALYZE would record the table as empty: the generic plans that the pooled connections'
+ * prepared statements then settle on would be sequential scans. */
 static int reset_jobs(db *d)
 {
-	if (db_tx(d, exec_script_tx, (void *)"DELETE FROM jobs") < 0)
-		return -1;
-	if (db_engine_of(d) != DB_POSTGRES)
-		return 0;
-	db_conn *c;
-	if (db_conn_get(&c, d) < 0)
-		return -1;
-	int rc = db_exec_script(c, "VACUUM ANALYZE jobs"); /* not inside a transaction */
-	db_conn_put(c);
-	return rc;
+	const char *sql = db_engine_of(d) == DB_POSTGRES ? "TRUNCATE jobs" : "DELETE FROM jobs";
+	return db_tx(d, exec_script_tx, (void *)sql);
 }
 
 typedef struct batch_ctx {
@@ -202,8 +202,9 @@ static int check_all_done(db *d, int n, int runs)
 	int64_t done = scalar(d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'");
 	int64_t all = scalar(d, "SELECT COUNT(*) FROM jobs");
 	if (done != n || all != n || runs != n) {
-		fprintf(stderr, "jobs_bench: expected %d jobs done once each; %" PRId64 " of %" PRId64
-		                " are done and the handler ran %d times\n",
+		fprintf(stderr,
+		        "jobs_bench: expected %d jobs done once each; %" PRId64 " of %" PRId64
+		        " are done and the handler ran %d times\n",
 		        n, done, all, runs);
 		return -1;
 	}
@@ -332,7 +333,8 @@ static int phase_drain(db *d, const options *o)
 	        engine_name, o->jobs, o->workers);
 	double enqueue_s = enqueue_all(d, o->jobs, o->batch);
 	int64_t t0 = clock_mono_ns();
-	job_queue *q = enqueue_s < 0 ? NULL : start_queue(d, "bench", o->workers, 1000, count_job, &k);
+	job_queue *q =
+	        enqueue_s < 0 ? NULL : start_queue(d, "bench", o->workers, 1000, count_job, &k);
 	if (!q) {
 		counter_destroy(&k);
 		return -1;
@@ -362,7 +364,7 @@ static int phase_drain(db *d, const options *o)
 typedef struct stamp_ctx {
 	counter k;
 	atomic_llong started_ns; /* when the handler of the latest job started */
-	atomic_llong sent_ns;    /* the enqueue time that job carried */
+	atomic_llong sent_ns; /* the enqueue time that job carried */
 } stamp_ctx;
 
 static int stamp_job(void *ctx, const job *j)
@@ -393,7 +395,28 @@ static double percentile_ms(const int64_t *sorted, int n, double p)
 	return (double)sorted[rank - 1] / 1e6;
 }
 
-static int phase_wakeup(db *d, const options *o)
+/* Enqueues jobs one at a time through via until the queue's workers start one within 500 ms:
+ * their first look at the empty queue is over and, on PostgreSQL, the listener is listening.
+ * Returns the number of jobs the handler ran, or -1 when nothing woke them within 10 s. */
+static int warm_up(db *via, stamp_ctx *st)
+{
+	for (int attempt = 0; attempt < 20; attempt++) {
+		atomic_store(&st->k.target, atomic_load(&st->k.runs) + 1);
+		batch_ctx b = { 1, "{}" };
+		if (db_tx(via, enqueue_batch, &b) < 0)
+			return -1;
+		if (counter_wait(&st->k, 500)) {
+			sleep_ms(100); /* any earlier warm-up job is run too, then all are idle */
+			return atomic_load(&st->k.runs);
+		}
+	}
+	return -1;
+}
+
+/* The queue runs on d; jobs are enqueued through via. When via is d, the commit wakes the
+ * workers directly (path "local"); when it is another handle to the same PostgreSQL database,
+ * only LISTEN/NOTIFY can, as for a job enqueued on another node (path "notify"). */
+static int phase_wakeup(db *d, db *via, const char *path, const options *o)
 {
 	if (o->samples == 0)
 		return 0;
@@ -401,8 +424,9 @@ static int phase_wakeup(db *d, const options *o)
 	counter_init(&st.k, 0);
 	atomic_init(&st.started_ns, 0);
 	atomic_init(&st.sent_ns, 0);
-	fprintf(stderr, "jobs_bench: %s wakeup: %d jobs one at a time, %d idle workers, 60 s poll\n",
-	        engine_name, o->samples, o->workers);
+	fprintf(stderr,
+	        "jobs_bench: %s wakeup (%s): %d jobs one at a time, %d idle workers, 60 s poll\n",
+	        engine_name, path, o->samples, o->workers);
 	job_queue *q = start_queue(d, "bench", o->workers, 60000, stamp_job, &st);
 	if (!q) {
 		counter_destroy(&st.k);
@@ -411,14 +435,18 @@ static int phase_wakeup(db *d, const options *o)
 	int64_t *latency = calloc((size_t)o->samples, sizeof *latency);
 	int64_t *commit = calloc((size_t)o->samples, sizeof *commit);
 	int rc = 0;
-	sleep_ms(50); /* the workers' first look at the empty queue, then they wait */
+	int base = warm_up(via, &st);
+	if (base < 0) {
+		fprintf(stderr, "jobs_bench: the idle workers did not wake up for a warm-up job\n");
+		rc = -1;
+	}
 	for (int i = 0; i < o->samples && rc == 0; i++) {
 		char payload[64];
-		atomic_store(&st.k.target, i + 1);
+		atomic_store(&st.k.target, base + i + 1);
 		int64_t sent = clock_mono_ns();
 		snprintf(payload, sizeof payload, "{\"t\":%" PRId64 "}", sent);
 		batch_ctx b = { 1, payload };
-		if (db_tx(d, enqueue_batch, &b) < 0) {
+		if (db_tx(via, enqueue_batch, &b) < 0) {
 			fprintf(stderr, "jobs_bench: enqueue failed: %s\n", err_msg());
 			rc = -1;
 			break;
@@ -426,7 +454,8 @@ static int phase_wakeup(db *d, const options *o)
 		commit[i] = clock_mono_ns() - sent;
 		/* A start after 10 s can only be the poll, or nothing: that is a failure here. */
 		if (!counter_wait(&st.k, 10000)) {
-			fprintf(stderr, "jobs_bench: job %d did not start within 10 s of its enqueue\n",
+			fprintf(stderr,
+			        "jobs_bench: job %d did not start within 10 s of its enqueue\n",
 			        i + 1);
 			rc = -1;
 			break;
@@ -444,9 +473,10 @@ static int phase_wakeup(db *d, const options *o)
 		int n = o->samples;
 		qsort(latency, (size_t)n, sizeof *latency, cmp_i64);
 		qsort(commit, (size_t)n, sizeof *commit, cmp_i64);
-		printf("engine=%s wakeup_samples=%d workers=%d median_ms=%.3f p99_ms=%.3f"
-		       " max_ms=%.3f min_ms=%.3f enqueue_tx_median_ms=%.3f enqueue_tx_p99_ms=%.3f\n",
-		       engine_name, n, o->workers, percentile_ms(latency, n, 50),
+		printf("engine=%s wakeup_path=%s wakeup_samples=%d workers=%d median_ms=%.3f"
+		       " p99_ms=%.3f max_ms=%.3f min_ms=%.3f enqueue_tx_median_ms=%.3f"
+		       " enqueue_tx_p99_ms=%.3f\n",
+		       engine_name, path, n, o->workers, percentile_ms(latency, n, 50),
 		       percentile_ms(latency, n, 99), (double)latency[n - 1] / 1e6,
 		       (double)latency[0] / 1e6, percentile_ms(commit, n, 50),
 		       percentile_ms(commit, n, 99));
@@ -485,7 +515,15 @@ int main(int argc, char **argv)
 	if (rc == 0 && mode_runs(&o, "drain"))
 		rc = reset_jobs(d) < 0 ? -1 : phase_drain(d, &o);
 	if (rc == 0 && mode_runs(&o, "wakeup"))
-		rc = reset_jobs(d) < 0 ? -1 : phase_wakeup(d, &o);
+		rc = reset_jobs(d) < 0 ? -1 : phase_wakeup(d, d, "local", &o);
+	if (rc == 0 && mode_runs(&o, "wakeup") && db_engine_of(d) == DB_POSTGRES) {
+		db *other;
+		rc = db_open(&other, o.url, 1);
+		if (rc == 0) {
+			rc = reset_jobs(d) < 0 ? -1 : phase_wakeup(d, other, "notify", &o);
+			db_close(other);
+		}
+	}
 	if (rc < 0 && *err_msg())
 		fprintf(stderr, "jobs_bench: %s\n", err_msg());
 	db_close(d);

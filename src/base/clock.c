@@ -28,8 +28,12 @@ static void format_utc(char out[CLOCK_ISO_LEN], int64_t epoch_ms, const char *zo
 	}
 	struct tm tm;
 	gmtime_r(&seconds, &tm);
-	snprintf(out, CLOCK_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, zone);
+	/* The moduli only tell the compiler the widths (the values are in range already). */
+	snprintf(out, CLOCK_ISO_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%03u%s",
+	         (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+	         (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)millis % 1000u,
+	         zone);
 }
 
 void clock_format_iso8601(char out[CLOCK_ISO_LEN], int64_t epoch_ms)

@@ -127,23 +127,38 @@ static int prepare_data_dir(serve_state *s, bool missing)
 	return CLI_OK;
 }
 
-/* Opens, migrates and starts the job workers of each wanted service's store. */
+/* Two services on one database would mix their tables (the migrations refuse it too, but only
+ * after the first service's have run). */
+static int check_separate_databases(const serve_state *s)
+{
+	if (!s->slots[SERVICE_HUB].wanted || !s->slots[SERVICE_TRACK].wanted)
+		return CLI_OK;
+	char *hub = config_db_url(&s->cfg, "hub"), *track = config_db_url(&s->cfg, "track");
+	bool same = strcmp(hub, track) == 0;
+	free(hub);
+	free(track);
+	return same ? cli_usage_error("serve", "hub and track need databases of their own "
+	                                       "(--hub-db and --track-db are the same)")
+	            : CLI_OK;
+}
+
+/* Opens every wanted service's database before migrating any (an unreachable one is refused
+ * before anything changed), then migrates them and starts their job workers. */
 static int open_stores(serve_state *s)
 {
 	int pool = (int)(s->cfg.threads ? s->cfg.threads : 8) + (int)s->cfg.workers + 4;
-	for (int i = 0; i < NSERVICES; i++) {
+	int status = check_separate_databases(s);
+	for (int i = 0; status == CLI_OK && i < NSERVICES; i++)
+		if (s->slots[i].wanted &&
+		    cli_store_open(&s->slots[i].store, &s->cfg, service_names[i], pool) < 0)
+			status = cli_usage_error("serve", err_msg());
+	for (int i = 0; status == CLI_OK && i < NSERVICES; i++) {
 		service_slot *slot = &s->slots[i];
-		if (!slot->wanted)
-			continue;
-		int rc = cli_store_open(&slot->store, &s->cfg, service_names[i], pool);
-		if (rc == 0)
-			rc = cli_store_migrate(&slot->store, NULL);
-		if (rc == 0)
-			rc = cli_store_start_jobs(&slot->store, &s->cfg);
-		if (rc < 0)
-			return cli_usage_error("serve", err_msg());
+		if (slot->wanted && (cli_store_migrate(&slot->store, NULL) < 0 ||
+		                     cli_store_start_jobs(&slot->store, &s->cfg) < 0))
+			status = cli_usage_error("serve", err_msg());
 	}
-	return CLI_OK;
+	return status;
 }
 
 static int start_services(serve_state *s)

@@ -15,7 +15,13 @@
 #include "base/mem.h"
 #include "base/token.h"
 
-enum { MAX_KINDS = 32, DEFAULT_MAX_ATTEMPTS = 10, PURGE_EVERY_MS = 10 * 60 * 1000 };
+enum {
+	MAX_KINDS = 32,
+	DEFAULT_MAX_ATTEMPTS = 10,
+	PURGE_EVERY_MS = 10 * 60 * 1000,
+	RECLAIM_EVERY_MS =
+	        1000, /* expired leases are noticed within a second: leases are minutes */
+};
 
 static const char notify_channel[] = "weft_jobs";
 
@@ -42,7 +48,8 @@ struct job_queue {
 	uint64_t wakeups; /* counts wake-ups, so a waiter can tell one happened */
 	atomic_bool stopping;
 	char owner[64]; /* this process in lease_owner: host:pid:token */
-	int64_t last_purge;
+	atomic_llong last_purge; /* epoch ms of the last purge, for the one worker doing it */
+	atomic_llong last_reclaim; /* likewise for the reclaim of expired leases */
 };
 
 job_queue_options job_queue_defaults(void)
@@ -59,6 +66,19 @@ job_queue_options job_queue_defaults(void)
 
 /* ---- enqueueing ---- */
 
+/* PostgreSQL: the insert and its notification in one round trip (notifications of one
+ * transaction are merged by the server anyway). */
+static const char enqueue_postgres[] =
+        "WITH added AS (INSERT INTO jobs (kind, payload, run_after, max_attempts, dedup_key,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (dedup_key) WHERE state = 'pending' DO NOTHING RETURNING 1)"
+        " SELECT pg_notify($7, '') FROM added";
+
+static const char enqueue_sqlite[] =
+        "INSERT INTO jobs (kind, payload, run_after, max_attempts, dedup_key, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (dedup_key) WHERE state = 'pending' DO NOTHING RETURNING 1";
+
 int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_enqueue_options *opt,
                  bool *enqueued)
 {
@@ -66,23 +86,24 @@ int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_en
 	if (!opt)
 		opt = &none;
 	int64_t now = clock_now_ms();
-	int rc = db_exec(
-	        c,
-	        "INSERT INTO jobs (kind, payload, run_after, max_attempts, dedup_key, created_at)"
-	        " VALUES ($1, $2, $3, $4, $5, $6)"
-	        " ON CONFLICT (dedup_key) WHERE state = 'pending' DO NOTHING",
-	        db_text(kind), db_text(payload), db_int(now + opt->delay_ms),
-	        db_int(opt->max_attempts > 0 ? opt->max_attempts : DEFAULT_MAX_ATTEMPTS),
-	        db_text(opt->dedup_key), db_int(now));
+	db_stmt *st;
+	int rc = db_query(&st, c, db_sql(c, enqueue_sqlite, enqueue_postgres), db_text(kind),
+	                  db_text(payload), db_int(now + opt->delay_ms),
+	                  db_int(opt->max_attempts > 0 ? opt->max_attempts : DEFAULT_MAX_ATTEMPTS),
+	                  db_text(opt->dedup_key), db_int(now),
+	                  db_conn_engine(c) == DB_POSTGRES ? db_text(notify_channel) : DB_END);
+	bool added = false;
+	if (rc == 0) {
+		while ((rc = db_step(st)) == DB_ROW)
+			added = true;
+	}
+	db_done(st);
 	if (rc < 0)
 		return rc;
 	if (enqueued)
-		*enqueued = rc > 0;
-	if (rc > 0 && db_conn_engine(c) == DB_POSTGRES)
-		rc = db_exec(c, "SELECT pg_notify($1, '')", db_text(notify_channel));
-	if (rc < 0)
-		return rc;
-	db_wake_after_commit(c);
+		*enqueued = added;
+	if (added)
+		db_wake_after_commit(c);
 	return 0;
 }
 
@@ -137,12 +158,10 @@ static int claim(db_conn *c, void *ctx)
 {
 	claim_ctx *cc = ctx;
 	int64_t now = clock_now_ms();
-	int rc = reclaim_expired(c, now);
 	db_stmt *s = NULL;
 	cc->found = false;
-	if (rc == 0)
-		rc = db_query(&s, c, db_sql(c, claim_sqlite, claim_postgres), db_text(cc->q->owner),
-		              db_int(now + cc->q->opt.lease_ms), db_int(now));
+	int rc = db_query(&s, c, db_sql(c, claim_sqlite, claim_postgres), db_text(cc->q->owner),
+	                  db_int(now + cc->q->opt.lease_ms), db_int(now));
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		free(cc->kind);
 		free(cc->payload);
@@ -253,10 +272,26 @@ static void run_claimed(job_queue *q, const job *j)
 		          (long long)j->id, err_msg());
 }
 
+/* True for the one caller that finds every_ms passed since *last and claims the turn. */
+static bool take_turn(atomic_llong *last, int64_t every_ms)
+{
+	long long now = clock_now_ms(), seen = atomic_load(last);
+	return now - seen >= every_ms && atomic_compare_exchange_strong(last, &seen, now);
+}
+
+static int reclaim(db_conn *c, void *ctx)
+{
+	(void)ctx;
+	return reclaim_expired(c, clock_now_ms());
+}
+
 int job_queue_run_one(job_queue *q, bool *ran)
 {
 	claim_ctx cc = { .q = q };
-	int rc = db_tx(q->d, claim, &cc);
+	/* Expired leases are looked for now and then, not at every claim: it is a write. */
+	int rc = take_turn(&q->last_reclaim, RECLAIM_EVERY_MS) ? db_tx(q->d, reclaim, NULL) : 0;
+	if (rc == 0)
+		rc = db_tx(q->d, claim, &cc);
 	*ran = rc == 0 && cc.found;
 	if (*ran)
 		run_claimed(q, &cc.j);
@@ -292,10 +327,8 @@ static void wait_for_work(job_queue *q, uint64_t seen)
 
 static void purge_now_and_then(job_queue *q)
 {
-	int64_t now = clock_now_ms();
-	if (now - q->last_purge < PURGE_EVERY_MS)
+	if (!take_turn(&q->last_purge, PURGE_EVERY_MS))
 		return;
-	q->last_purge = now; /* workers race for it harmlessly: a purge is idempotent */
 	int64_t deleted;
 	if (jobs_purge(q->d, q->opt.retention_ms, &deleted) == 0 && deleted > 0)
 		log_info("%s jobs: purged %lld finished jobs", q->name, (long long)deleted);
@@ -360,7 +393,7 @@ int job_queue_new(job_queue **out, db *d, const char *name, const job_queue_opti
 	gethostname(host, sizeof host - 1);
 	token_hex(token, 4);
 	snprintf(q->owner, sizeof q->owner, "%.31s:%d:%s", host, (int)getpid(), token);
-	q->last_purge = clock_now_ms();
+	atomic_store(&q->last_purge, clock_now_ms());
 	db_set_waker(d, wake_workers, q);
 	*out = q;
 	return 0;

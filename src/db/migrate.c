@@ -81,6 +81,7 @@ static int check_owner(db_conn *c, const char *service)
 
 static int read_current(db_conn *c, const char *service, int *current)
 {
+	*current = 0;
 	int rc = check_owner(c, service);
 	if (rc < 0)
 		return rc;

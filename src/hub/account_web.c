@@ -4,6 +4,7 @@
 #include "base/err.h"
 #include "hub/confirm.h"
 #include "hub/hub.h"
+#include "hub/team.h"
 
 enum { SESSION_LIFETIME_MS = 14LL * 24 * 60 * 60 * 1000 };
 
@@ -91,12 +92,35 @@ int hub_logout_submit(web_request *req, web_response *res)
 	return 0;
 }
 
+typedef struct dashboard_ctx {
+	web_request *req;
+	team_membership *teams;
+	size_t nteams;
+} dashboard_ctx;
+
+static int load_dashboard(db_conn *c, void *ctx)
+{
+	dashboard_ctx *dc = ctx;
+	return team_list_for_user(c, dc->req->arena, hub_viewer_of(dc->req)->user.id, false,
+	                          &dc->teams, &dc->nteams);
+}
+
 int hub_dashboard_page(web_request *req, web_response *res)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	json_t *data = json_pack("{s:s, s:s?, s:b, s:b}", "display_name", v->user.display_name,
+	dashboard_ctx dc = { req, NULL, 0 };
+	int rc = db_read(hub_app_of(req)->d, load_dashboard, &dc);
+	if (rc < 0)
+		return rc;
+	json_t *teams = json_array();
+	for (size_t i = 0; i < dc.nteams; i++)
+		json_array_append_new(teams,
+		                      json_pack("{s:s, s:s, s:s}", "slug", dc.teams[i].ws.slug,
+		                                "name", dc.teams[i].ws.name, "role",
+		                                team_role_name(dc.teams[i].role)));
+	json_t *data = json_pack("{s:s, s:s?, s:b, s:b, s:o}", "display_name", v->user.display_name,
 	                         "email", v->user.email, "email_confirmed", v->user.email_confirmed,
-	                         "resent", web_query(req, "resent") != NULL);
+	                         "resent", web_query(req, "resent") != NULL, "teams", teams);
 	return hub_page(req, res, 200, "hub/dashboard", "Dashboard", data);
 }
 

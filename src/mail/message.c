@@ -416,7 +416,7 @@ static int check_build(parts *out, const char *from, const char *to, const char 
 int mail_build(buf *out, const char *from, const char *to, const char *subject, const char *body,
                int64_t date_ms, const char *message_id)
 {
-	parts p;
+	parts p = { 0 };
 	int rc = check_build(&p, from, to, subject, body, message_id);
 	if (rc < 0)
 		return rc;

@@ -3,58 +3,6 @@
 # stderr naming the problem, nothing created.
 . "$(dirname "$0")/lib.sh"
 
-# run_weft ARGS...: runs weft and waits for it to end; sets RUN_RC, RUN_OUT, RUN_ERR. A weft that
-# should have exited but serves instead is ended (RUN_RC 124) 1 s after its first "listening"
-# line, or after 5 s in all, so that a broken binary fails this file quickly.
-run_weft() {
-	local pid deadline seen=
-	RUN_OUT=$TEST_TMP/run.out
-	RUN_ERR=$TEST_TMP/run.err
-	"$WEFT_BIN" "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null &
-	pid=$!
-	own_pid "$pid"
-	deadline=$(($(now_ms) + 5000))
-	while proc_alive "$pid"; do
-		if [ -z "$seen" ] && grep -q 'listening on' "$RUN_OUT"; then
-			seen=yes
-			deadline=$(($(now_ms) + 1000))
-		fi
-		if [ "$(now_ms)" -ge "$deadline" ]; then
-			stop_pid "$pid"
-			RUN_RC=124
-			return
-		fi
-		sleep 0.02
-	done
-	wait_exit "$pid" 1
-	RUN_RC=$EXIT_STATUS
-}
-
-run_diag() {
-	diag "exit status: $RUN_RC" "stdout:" "$(head -c 600 "$RUN_OUT")" "stderr:" "$(head -c 600 "$RUN_ERR")"
-}
-
-# expect_usage_error DESC PATTERN DATA_DIR ARGS...: weft ARGS... exits 2, prints exactly one line
-# on stderr that matches the ERE PATTERN, and DATA_DIR does not exist afterwards.
-expect_usage_error() {
-	local desc=$1 pattern=$2 data=$3 lines problems=()
-	shift 3
-	run_weft "$@"
-	[ "$RUN_RC" = 2 ] || problems+=("exit status $RUN_RC, expected 2")
-	lines=$(grep -c '' "$RUN_ERR")
-	[ "$lines" = 1 ] || problems+=("$lines lines on stderr, expected 1")
-	grep -Eiq -- "$pattern" "$RUN_ERR" || problems+=("stderr does not match /$pattern/")
-	if grep -q 'listening on' "$RUN_OUT"; then problems+=("it started serving"); fi
-	[ ! -e "$data" ] || problems+=("$data was created")
-	[ ! -e "$TEST_TMP/weft-data" ] || problems+=("./weft-data was created")
-	if [ "${#problems[@]}" -eq 0 ]; then
-		pass "$desc"
-	else
-		fail "$desc" "weft $*" "${problems[@]}"
-		run_diag
-	fi
-}
-
 D=$TEST_TMP/never
 ANY=(--hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0)
 
