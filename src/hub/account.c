@@ -1,6 +1,8 @@
 /* Accounts: validation rules, creation, lookups, credentials, administration. */
 #include "hub/account.h"
 
+#include "hub/activity.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,6 +188,10 @@ int account_create(db_conn *c, arena *a, const account_new *n, hub_user *out)
 		rc = insert_workspace_and_email(c, n, id, now);
 	if (rc < 0)
 		return taken(rc, n);
+	char summary[96];
+	snprintf(summary, sizeof summary, "%s joined weft hub", n->username);
+	if ((rc = activity_record(c, id, 0, summary)) < 0)
+		return rc;
 	return account_find_id(c, a, id, out);
 }
 

@@ -1,8 +1,10 @@
 /* The pages of signing in and out, and the dashboard. */
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "hub/confirm.h"
+#include "hub/activity.h"
 #include "hub/hub.h"
 #include "hub/team.h"
 
@@ -92,23 +94,44 @@ int hub_logout_submit(web_request *req, web_response *res)
 	return 0;
 }
 
+enum { DASHBOARD_ACTIVITY = 15 };
+
 typedef struct dashboard_ctx {
 	web_request *req;
 	team_membership *teams;
 	size_t nteams;
+	activity_item *activity;
+	size_t nactivity;
 } dashboard_ctx;
 
 static int load_dashboard(db_conn *c, void *ctx)
 {
 	dashboard_ctx *dc = ctx;
-	return team_list_for_user(c, dc->req->arena, hub_viewer_of(dc->req)->user.id, false,
-	                          &dc->teams, &dc->nteams);
+	int64_t user_id = hub_viewer_of(dc->req)->user.id;
+	int rc = team_list_for_user(c, dc->req->arena, user_id, false, &dc->teams, &dc->nteams);
+	if (rc == 0)
+		rc = activity_for_user(c, dc->req->arena, user_id, DASHBOARD_ACTIVITY,
+		                       &dc->activity, &dc->nactivity);
+	return rc;
+}
+
+static json_t *activity_json(const dashboard_ctx *dc)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < dc->nactivity; i++) {
+		char when[CLOCK_ISO_LEN];
+		clock_format_iso8601(when, dc->activity[i].created_at);
+		json_array_append_new(items, json_pack("{s:s, s:s?, s:s}", "summary",
+		                                       dc->activity[i].summary, "workspace",
+		                                       dc->activity[i].workspace, "when", when));
+	}
+	return items;
 }
 
 int hub_dashboard_page(web_request *req, web_response *res)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	dashboard_ctx dc = { req, NULL, 0 };
+	dashboard_ctx dc = { .req = req };
 	int rc = db_read(hub_app_of(req)->d, load_dashboard, &dc);
 	if (rc < 0)
 		return rc;
@@ -118,9 +141,10 @@ int hub_dashboard_page(web_request *req, web_response *res)
 		                      json_pack("{s:s, s:s, s:s}", "slug", dc.teams[i].ws.slug,
 		                                "name", dc.teams[i].ws.name, "role",
 		                                team_role_name(dc.teams[i].role)));
-	json_t *data = json_pack("{s:s, s:s?, s:b, s:b, s:o}", "display_name", v->user.display_name,
-	                         "email", v->user.email, "email_confirmed", v->user.email_confirmed,
-	                         "resent", web_query(req, "resent") != NULL, "teams", teams);
+	json_t *data = json_pack(
+	        "{s:s, s:s?, s:b, s:b, s:o, s:o}", "display_name", v->user.display_name, "email",
+	        v->user.email, "email_confirmed", v->user.email_confirmed, "resent",
+	        web_query(req, "resent") != NULL, "teams", teams, "activity", activity_json(&dc));
 	return hub_page(req, res, 200, "hub/dashboard", "Dashboard", data);
 }
 

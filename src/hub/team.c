@@ -2,6 +2,8 @@
  * last-administrator rule (team.h). */
 #include "hub/team.h"
 
+#include "hub/activity.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -617,6 +619,12 @@ static int add_to_group(db_conn *c, const hub_workspace *ws, const team_group *g
 	if (rc == 0)
 		return err_fail(WEFT_EEXISTS, "Member: %s is in the group %s already.", u->username,
 		                g->name);
+	if (rc > 0) {
+		char summary[256];
+		snprintf(summary, sizeof summary, "%s joined %s in %s", u->username, g->name,
+		         ws->name);
+		rc = activity_record(c, u->id, ws->id, summary);
+	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -787,6 +795,10 @@ int team_create(db_conn *c, arena *a, const hub_user *creator, const team_new *n
 		rc = hub_workspace_find(c, a, n->id, &ws);
 	if (rc == 0)
 		rc = add_initial_members(c, a, creator, &ws, n);
+	if (rc == 0)
+		rc = activity_record(
+		        c, creator->id, ws.id,
+		        arena_printf(a, "%s created the team %s", creator->username, ws.name));
 	if (rc == 0)
 		*out = ws;
 	return rc;
