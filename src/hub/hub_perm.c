@@ -233,10 +233,57 @@ static hub_level needed(int permission)
 	}
 }
 
+/* The app-password scope a route needs (Bitbucket's names), from its place in the API: NULL for
+ * routes no app password may use. Where a route is not listed, the narrowest reading wins. */
+static const char *required_scope(const web_route *r)
+{
+	bool reads = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	if (!(r->flags & WEB_API))
+		return NULL; /* pages: app passwords never sign in to the web UI */
+	if (strncmp(r->pattern, "/2.0/user/permissions/workspaces", 32) == 0 ||
+	    strncmp(r->pattern, "/2.0/workspaces", 15) == 0)
+		return reads ? "team" : "team:write";
+	if (strncmp(r->pattern, "/1.0/groups", 11) == 0)
+		return reads ? "team" : "team:write";
+	if (strncmp(r->pattern, "/2.0/user", 9) == 0 || strncmp(r->pattern, "/2.0/users/", 11) == 0)
+		return reads ? "account" : NULL;
+	return NULL;
+}
+
+static bool has_scope(const char *scopes, const char *scope)
+{
+	size_t n = strlen(scope);
+	for (const char *p = scopes; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, scope, n) == 0)
+			return true;
+		p += len + (p[len] == ' ');
+	}
+	return false;
+}
+
+/* An app password reaches only the API routes its scopes name (team:write includes team). */
+static int check_scope(const hub_viewer *v, const web_route *r)
+{
+	if (!v || !v->scopes)
+		return 0;
+	const char *scope = required_scope(r);
+	if (!scope)
+		return err_fail(WEFT_EPERM, "App passwords work with the API, not with this page.");
+	bool granted = has_scope(v->scopes, scope) ||
+	               (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write"));
+	if (!granted)
+		return err_fail(WEFT_EPERM, "This app password lacks the %s permission.", scope);
+	return 0;
+}
+
 int hub_authorize(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
 	int permission = req->route->permission;
+	int rc = check_scope(v, req->route);
+	if (rc < 0)
+		return rc;
 	if (permission == HUB_PERM_NONE)
 		return 0;
 	if (permission == HUB_PERM_SITE_ADMIN)
@@ -244,7 +291,7 @@ int hub_authorize(web_request *req)
 	if (permission < HUB_PERM_WORKSPACE_VIEW || permission > HUB_PERM_REPO_ADMIN)
 		return hidden(); /* a permission nobody taught this file is nobody's */
 	scope_ctx sc = { req, permission, arena_alloc(req->arena, sizeof(hub_scope)) };
-	int rc = db_read(hub_app_of(req)->d, resolve_scope, &sc);
+	rc = db_read(hub_app_of(req)->d, resolve_scope, &sc);
 	if (rc < 0)
 		return rc;
 	if (sc.scope->level < needed(permission))

@@ -177,10 +177,12 @@ static bool admit(request_state *st)
 	int rc = svc->authenticate ? svc->authenticate(req) : 0;
 	if (rc == 0 && (req->route->flags & WEB_NEEDS_USER) && !req->user)
 		rc = err_fail(WEFT_EAUTH, "You need to sign in first.");
-	/* A route that names a permission is closed until a service says who holds it. */
-	if (rc == 0 && req->route->permission)
-		rc = svc->authorize ? svc->authorize(req)
-		                    : err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
+	/* The service's hook sees every route (it may limit what some credentials reach); a route
+	 * that names a permission is closed while no hook says who holds it. */
+	if (rc == 0 && svc->authorize)
+		rc = svc->authorize(req);
+	else if (rc == 0 && req->route->permission)
+		rc = err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
 	if (rc < 0) {
 		fail_code(st, rc);
 		return false;

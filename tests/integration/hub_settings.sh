@@ -297,7 +297,8 @@ expect_refusal 400 '^Permissions: .*repository:delete' "an unknown permission is
 check "the permissions ticked are kept" grep -q 'value="repository:read" checked' "$RESP_BODY"
 
 post "$J1" /account/settings/app-passwords --data-urlencode "label=ci box" \
-	--data-urlencode "scopes=pullrequest" --data-urlencode "scopes=repository:read"
+	--data-urlencode "scopes=pullrequest" --data-urlencode "scopes=repository:read" \
+	--data-urlencode "scopes=account"
 expect_status 200 "creating an app password shows the page"
 expect_header Cache-Control 'no-store' "the page with the secret may not be stored"
 SECRET=$(grep -o '<code class="secret">[0-9a-f]*</code>' "$RESP_BODY" | sed 's/<[^>]*>//g')
@@ -306,17 +307,22 @@ if [[ $SECRET =~ ^[0-9a-f]{64}$ ]]; then
 else
 	fail "the secret is shown: 64 hex digits" "got '$SECRET'"
 fi
-check "its permissions are listed in order" grep -Eq 'repository:read</span> <span class="badge badge-scope">pullrequest' "$RESP_BODY"
+check "its permissions are listed in order" grep -Eq 'account</span> <span class="badge badge-scope">repository:read</span> <span class="badge badge-scope">pullrequest' "$RESP_BODY"
 get "$J1" /account/settings/app-passwords
 expect_body_lacks "$SECRET" "a reload does not show the secret again"
 expect_body_contains "ci box" "the app password is listed"
 check "it was never used" grep -Eq '<td class="small">never</td>' "$RESP_BODY"
 APP_ID=$(grep -o '/account/settings/app-passwords/[0-9]*/revoke' "$RESP_BODY" | head -n 1 | cut -d/ -f5)
 
-req -u "alice:$SECRET" "$HUB_URL/dashboard"
-expect_status 200 "Basic auth with the username and the app password opens /dashboard"
-req -u "ALICE.SECOND@example.com:$SECRET" "$HUB_URL/dashboard"
+req -u "alice:$SECRET" "$HUB_URL/2.0/user"
+expect_status 200 "Basic auth with the username and the app password opens /2.0/user (account)"
+req -u "ALICE.SECOND@example.com:$SECRET" "$HUB_URL/2.0/user"
 expect_status 200 "Basic auth with an address (another case) and the app password too"
+req -u "alice:$SECRET" "$HUB_URL/2.0/workspaces"
+expect_status 403 "without the team permission, /2.0/workspaces is refused"
+expect_body_contains "lacks the team permission" "the refusal names the missing permission"
+req -u "alice:$SECRET" "$HUB_URL/dashboard"
+expect_status 403 "an app password does not open pages"
 get "$J1" /account/settings/app-passwords
 check "its last use is recorded" grep -Eq '<td class="small"><time datetime="[^"]*">[0-9-]+ [0-9:]+ UTC</time></td>[[:space:]]*<td>' \
 	<(tr -d '\n' <"$RESP_BODY" | sed 's/>[[:space:]]*</></g')
@@ -350,8 +356,9 @@ expect_refusal 404 '^App password:' "revoking it again: not found"
 post "$J1" /account/settings/app-passwords --data-urlencode "label=deploy" \
 	--data-urlencode "scopes=repository:write"
 SECRET2=$(grep -o '<code class="secret">[0-9a-f]*</code>' "$RESP_BODY" | sed 's/<[^>]*>//g')
-req -u "alice:$SECRET2" "$HUB_URL/dashboard"
-expect_status 200 "a second app password works"
+req -u "alice:$SECRET2" "$HUB_URL/2.0/user"
+expect_status 403 "a second app password works, within its permissions (no account)"
+expect_body_contains "lacks the account permission" "and says which permission it lacks"
 
 # --- sign out everywhere --------------------------------------------------------------------------
 
@@ -362,8 +369,9 @@ get "$J2" /dashboard
 expect_redirect '^/login' "the session that asked has ended"
 get "$J1" /dashboard
 expect_redirect '^/login' "and so has the other one"
-req -u "alice:$SECRET2" "$HUB_URL/dashboard"
-expect_status 200 "app passwords keep working"
+req -u "alice:$SECRET2" "$HUB_URL/2.0/user"
+expect_status 403 "app passwords keep working (this one still lacks account, not its session)"
+expect_body_contains "lacks the account permission" "the refusal is about the permission"
 
 # --- a deactivated account's app passwords --------------------------------------------------------
 
@@ -373,7 +381,8 @@ IP=127.0.0.26
 expect_basic_refused "alice:$SECRET2" "a deactivated account's app password is refused"
 IP=127.0.0.1
 post "$J_ROOT" /admin/users/alice/active --data-urlencode "active=true"
-req -u "alice:$SECRET2" "$HUB_URL/dashboard"
-expect_status 200 "reactivated, it works again"
+req -u "alice:$SECRET2" "$HUB_URL/2.0/user"
+expect_status 403 "reactivated, it is accepted again (and refused only for its permission)"
+expect_body_contains "lacks the account permission" "not for its credentials"
 
 done_testing
