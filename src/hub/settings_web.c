@@ -54,19 +54,11 @@ static db *db_of(const web_request *req)
 	return hub_app_of(req)->d;
 }
 
-/* Starts a change (or a page) for the user signed in with a browser session. App passwords are
- * for git and the API: one may not manage the account, nor make itself a wider sibling. Basic
- * credentials are refused too: a browser may have cached them and would send them with another
- * site's form, and they carry no CSRF token. */
+/* Starts a change (or a page); the router has made sure that a browser session is behind it
+ * (WEB_NEEDS_SESSION): no app password or Basic login manages the account. */
 static int begin(web_request *req, change *out)
 {
 	*out = (change){ .req = req, .v = hub_viewer_of(req) };
-	if (out->v->scopes)
-		return err_fail(WEFT_EPERM, "An app password cannot manage the account: sign in "
-		                            "with your password.");
-	if (!out->v->session.id)
-		return err_fail(WEFT_EPERM, "Account settings need a signed-in browser session: "
-		                            "sign in at /login.");
 	const char *id = web_param(req, "id");
 	return id ? str_to_i64(&out->id, id, 1, INT64_MAX, "id") : 0;
 }

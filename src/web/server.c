@@ -177,6 +177,11 @@ static bool admit(request_state *st)
 	int rc = svc->authenticate ? svc->authenticate(req) : 0;
 	if (rc == 0 && (req->route->flags & WEB_NEEDS_USER) && !req->user)
 		rc = err_fail(WEFT_EAUTH, "You need to sign in first.");
+	if (rc == 0 && (req->route->flags & WEB_NEEDS_SESSION) && !req->session)
+		rc = req->user ? err_fail(WEFT_EPERM,
+		                          "This page needs you signed in with the sign-in "
+		                          "form, not with credentials in the request.")
+		               : err_fail(WEFT_EAUTH, "You need to sign in first.");
 	/* The service's hook sees every route (it may limit what some credentials reach); a route
 	 * that names a permission is closed while no hook says who holds it. */
 	if (rc == 0 && svc->authorize)

@@ -30,7 +30,10 @@ enum {
 	WEB_BODY_JSON = 1 << 1, /* the body is parsed as JSON into req->json before the handler */
 	WEB_BODY_FORM = 1 << 2, /* the body is parsed as a form (urlencoded or multipart) */
 	WEB_NEEDS_USER = 1 << 3, /* anonymous callers get 401 */
-	WEB_NO_CSRF = 1 << 4, /* a form route that may be posted without a CSRF token (sign-in) */
+	WEB_NO_CSRF = 1 << 4, /* a state-changing route that needs no CSRF check at all */
+	/* Only a browser session will do, not credentials in the request: a cached Basic login or a
+	 * token must not manage the account. */
+	WEB_NEEDS_SESSION = 1 << 5,
 };
 
 enum {
