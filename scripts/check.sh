@@ -46,10 +46,11 @@ check_format() {
   clang-format --dry-run -Werror $files
 }
 
-# The npm clients of the API conformance tests, exactly as tests/conformance/package-lock.json pins
-# them; installed again only when node_modules is missing or older than the lockfile.
-install_conformance_packages() {
-  local dir=tests/conformance
+# The npm packages of the API conformance tests (the real client libraries) and of the browser
+# tests (playwright-core, driving Debian's Chromium; it downloads no browser of its own), from
+# their committed lockfiles; again only when a lockfile is newer than what is installed.
+install_npm_packages() {
+  local dir=$1
   if [[ -f $dir/node_modules/.package-lock.json &&
         ! $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
     return 0
@@ -86,7 +87,8 @@ step "build (clang)" build_clang
 step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres
-step "npm packages (tests/conformance)" install_conformance_packages
+step "npm packages (tests/conformance)" install_npm_packages tests/conformance
+step "npm packages (tests/browser)" install_npm_packages tests/browser
 # The integration suite once more with every server on PostgreSQL (the store tests already run on
 # both engines inside one run).
 run_integration_on_postgres() {

@@ -10,10 +10,10 @@ build_packages=(
 )
 check_packages=(
   clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates postgresql
-  python3-aiosmtpd
+  python3-aiosmtpd chromium
 )
 bench_packages=(wrk nginx-light procps)
-# The API conformance tests (tests/conformance) run the npm clients on Node.js (18 or later) with
+# The API conformance tests (tests/conformance) run the npm clients on Node.js (20 or later: playwright-core needs it) with
 # npm. A Node.js installed some other way (NodeSource's, whose nodejs package brings npm, or nvm)
 # is used as it is; Debian's packages only when there is none.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -20,11 +20,12 @@ static void add_user(void *ctx, const hub_user *u)
 	list_ctx *lc = ctx;
 	char created[CLOCK_ISO_LEN];
 	clock_format_iso8601(created, u->created_at);
-	json_array_append_new(
-	        lc->items, json_pack("{s:s, s:s, s:s?, s:b, s:b, s:b, s:s}", "username",
-	                             u->username, "display_name", u->display_name, "email",
-	                             u->email, "email_confirmed", u->email_confirmed, "is_admin",
-	                             u->is_admin, "is_active", u->is_active, "created", created));
+	json_array_append_new(lc->items,
+	                      json_pack("{s:s, s:s, s:s?, s:b, s:b, s:b, s:s, s:b}", "username",
+	                                u->username, "display_name", u->display_name, "email",
+	                                u->email, "email_confirmed", u->email_confirmed, "is_admin",
+	                                u->is_admin, "is_active", u->is_active, "created", created,
+	                                "is_self", u->id == hub_viewer_of(lc->req)->user.id));
 }
 
 static int list_users(db_conn *c, void *ctx)

@@ -5,7 +5,12 @@
 #include "base/clock.h"
 #include "base/err.h"
 
-enum { MAX_DELAY_S = 15 * 60 };
+enum {
+	MAX_DELAY_S = 15 * 60,
+	/* Failures older than this are forgotten: an address shared by many people (an office)
+	 * is not held back for long by someone's typos an hour ago. */
+	FORGET_AFTER_MS = 60 * 60 * 1000,
+};
 
 static int64_t delay_for(int64_t failures)
 {
@@ -31,8 +36,9 @@ int throttle_check(db_conn *c, const char *subject, int64_t *retry_after_s)
 	        db_text(subject));
 	*retry_after_s = 0;
 	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		int64_t wait_ms =
-		        delay_for(db_col_int(st, 0)) * 1000 - (clock_now_ms() - db_col_int(st, 1));
+		int64_t since_ms = clock_now_ms() - db_col_int(st, 1);
+		int64_t failures = since_ms > FORGET_AFTER_MS ? 0 : db_col_int(st, 0);
+		int64_t wait_ms = delay_for(failures) * 1000 - since_ms;
 		*retry_after_s = wait_ms > 0 ? (wait_ms + 999) / 1000 : 0;
 	}
 	db_done(st);
@@ -50,8 +56,10 @@ int throttle_fail(db_conn *c, const char *subject)
 	int rc = db_exec(c,
 	                 "INSERT INTO sign_in_failures (subject, failures, last_failure_at)"
 	                 " VALUES ($1, 1, $2) ON CONFLICT (subject) DO UPDATE SET"
-	                 " failures = sign_in_failures.failures + 1, last_failure_at = $2",
-	                 db_text(subject), db_int(clock_now_ms()));
+	                 " failures = CASE WHEN sign_in_failures.last_failure_at < $3 THEN 1"
+	                 " ELSE sign_in_failures.failures + 1 END, last_failure_at = $2",
+	                 db_text(subject), db_int(clock_now_ms()),
+	                 db_int(clock_now_ms() - FORGET_AFTER_MS));
 	return rc < 0 ? rc : 0;
 }
 

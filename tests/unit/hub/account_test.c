@@ -836,6 +836,25 @@ static void throttle_delays_after_the_free_failures(void **state)
 	end(&e);
 }
 
+/* Failures an hour old are forgotten: a shared address is not held back by old typos. */
+static void throttle_forgets_old_failures(void **state)
+{
+	env e = begin(state);
+	db_conn *c = conn(&e);
+	int64_t retry = -1, two_hours_ago = clock_now_ms() - 2 * 60 * 60 * 1000;
+	assert_int_equal(db_exec(c,
+	                         "INSERT INTO sign_in_failures (subject, failures, last_failure_at)"
+	                         " VALUES ('hub:address:10.0.0.1', 12, $1)",
+	                         db_int(two_hours_ago)),
+	                 1);
+	assert_int_equal(throttle_check(c, "hub:address:10.0.0.1", &retry), 0);
+	assert_int_equal(retry, 0);
+	assert_int_equal(throttle_fail(c, "hub:address:10.0.0.1"), 0);
+	assert_int_equal(scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1);
+	db_conn_put(c);
+	end(&e);
+}
+
 static void throttle_delay_grows_and_passes(void **state)
 {
 	env e = begin(state);
@@ -911,6 +930,7 @@ int main(void)
 		cmocka_unit_test(sessions_are_created_found_and_ended),
 		cmocka_unit_test(throttle_delays_after_the_free_failures),
 		cmocka_unit_test(throttle_delay_grows_and_passes),
+		cmocka_unit_test(throttle_forgets_old_failures),
 	};
 	int failed =
 	        fixture_run_engine_tests("hub/account", tests, sizeof tests / sizeof tests[0], 2);

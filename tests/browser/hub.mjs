@@ -1,0 +1,454 @@
+// hub's web pages in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
+// used like a person would: the home page and its stylesheet, signing up, signing out, signing in
+// (a wrong password first, then the right one with the keyboard alone), creating a team and one of
+// its user groups, and, as a site administrator, the users list and the mail outbox, whose
+// confirmation link is followed. No console error, page error, failed request or Content Security
+// Policy violation may happen during the whole run. Prints TAP; a failed step prints the page's URL
+// and text as diagnostics, and the steps after it are skipped (each builds on the one before).
+//
+// Environment: HUB_URL (http://host:port of a fresh hub), HUB_ADMIN_USERNAME and
+// HUB_ADMIN_PASSWORD (a site administrator), HUB_USERNAME and HUB_PASSWORD (a normal user),
+// SCREENSHOT_DIR (where the screenshots go; default: a new temporary directory), CHROMIUM (the
+// browser; default /usr/bin/chromium).
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name, fallback) => {
+	const value = process.env[name] || fallback;
+	if (value === undefined) {
+		console.log(`Bail out! ${name} is not set`);
+		process.exit(1);
+	}
+	return value;
+};
+
+const hubUrl = env('HUB_URL').replace(/\/$/, '');
+const admin = { username: env('HUB_ADMIN_USERNAME'), password: env('HUB_ADMIN_PASSWORD') };
+const member = { username: env('HUB_USERNAME'), password: env('HUB_PASSWORD') };
+const shots = process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), 'weft-browser-'));
+mkdirSync(shots, { recursive: true });
+const executablePath = env('CHROMIUM', '/usr/bin/chromium');
+
+const WAIT_MS = 15000; // any one wait: an element, a navigation, a click
+const RUN_MS = 90000; // the whole run
+
+// The newcomer who signs up through the form.
+const suffix = `${process.pid.toString(36)}${Date.now().toString(36)}`.slice(-8);
+const newcomer = {
+	username: `newbie_${suffix}`,
+	email: `newbie_${suffix}@example.com`,
+	password: 'a long pass phrase 42',
+};
+const team = { name: 'Browser Testers', id: `browser-${suffix}` };
+const group = { name: 'Reviewers', permission: 'write' };
+
+// --- TAP -----------------------------------------------------------------------------------------
+
+let n = 0;
+let failed = 0;
+const diag = (text) => {
+	for (const line of String(text).split('\n')) console.log(`# ${line}`);
+};
+const tapDesc = (s) => s.replace(/[\n#]/g, ' ');
+
+class Failure extends Error {}
+const assert = (cond, why) => {
+	if (!cond) throw new Failure(why);
+};
+
+const watchdog = setTimeout(() => {
+	console.log(`Bail out! the browser test did not end within ${RUN_MS / 1000} s`);
+	process.exit(1);
+}, RUN_MS);
+
+// --- what goes wrong in the pages ----------------------------------------------------------------
+
+// Every console error, page error, failed request, HTTP error of a sub-resource and CSP violation,
+// with the step it happened in. A step may allow some (the 401 of a refused sign-in).
+const problems = [];
+let currentStep = '(setup)';
+let allowed = [];
+
+const note = (kind, text, url) => {
+	if (allowed.some((a) => a.kind === kind && a.test(text, url))) return;
+	problems.push({ step: currentStep, kind, text, url });
+};
+
+const watch = (page) => {
+	page.on('console', (msg) => {
+		if (msg.type() === 'error' || /content security policy/i.test(msg.text()))
+			note(`console.${msg.type()}`, msg.text(), msg.location().url);
+	});
+	page.on('pageerror', (err) => note('pageerror', String(err), page.url()));
+	page.on('requestfailed', (req) => {
+		const why = req.failure()?.errorText;
+		note('requestfailed', `${req.method()} ${req.url()}: ${why}`, req.url());
+	});
+	page.on('response', (res) => {
+		if (res.status() >= 400 && res.request().resourceType() !== 'document')
+			note('http', `${res.request().method()} ${res.url()}: ${res.status()}`, res.url());
+	});
+};
+
+// The page reports its own CSP violations to a binding (the event carries what the console may
+// word differently from one Chromium to the next).
+const newContext = async (browser) => {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	context.setDefaultTimeout(WAIT_MS);
+	context.setDefaultNavigationTimeout(WAIT_MS);
+	await context.exposeBinding('weftCspViolation', ({ page }, v) =>
+		note('csp', `${v.directive} blocked ${v.blocked || '(inline)'} at ${v.source}:${v.line}`,
+			page ? page.url() : v.document));
+	await context.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) => {
+			window.weftCspViolation({
+				directive: e.effectiveDirective || e.violatedDirective,
+				blocked: e.blockedURI,
+				source: e.sourceFile,
+				line: e.lineNumber,
+				document: e.documentURI,
+			});
+		});
+	});
+	return context;
+};
+
+// --- helpers -------------------------------------------------------------------------------------
+
+let shotSeq = 0;
+const screenshot = async (page, name) => {
+	shotSeq += 1;
+	const path = join(shots, `${String(shotSeq).padStart(2, '0')}-${name}.png`);
+	await page.screenshot({ path, fullPage: true, timeout: WAIT_MS });
+	return path;
+};
+
+const within = (promise, ms, fallback) =>
+	Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(fallback), ms))]);
+
+// The page a step was on when it failed: its URL and text, for the diagnostics.
+const describe = async (page) => {
+	if (!page || page.isClosed()) return 'no page';
+	const text = await within(
+		page.evaluate(() => (document.body || document.documentElement).innerText)
+			.catch((e) => `(no text: ${e.message})`),
+		3000, '(no text: the page did not answer)');
+	const clipped = text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+	return `page: ${page.url()}\npage text:\n${clipped.replace(/\n{2,}/g, '\n')}`;
+};
+
+const pathOf = (page) => new URL(page.url()).pathname;
+const onPath = (path) => (url) => url.pathname === path;
+
+// go(page, where, action): does action (a click, a key press) and waits until the page is at
+// where (a path, or a test of the URL). A page answered with an error status (a refused form: 400,
+// 401, 409, 429; or a 404, a 500) fails at once with its alert, rather than at the timeout.
+const go = async (page, where, action) => {
+	const arrived = page.waitForURL(typeof where === 'string' ? onPath(where) : where)
+		.then(() => null);
+	const refused = page.waitForResponse((r) =>
+		r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() &&
+		r.status() >= 400);
+	await action();
+	const bad = await Promise.race([arrived, refused]);
+	if (!bad) return;
+	await page.waitForLoadState('load');
+	const alert = page.locator('[role="alert"]');
+	const why = await alert.count() ? `: ${await textOf(alert.first())}` : '';
+	throw new Failure(`${bad.request().method()} ${new URL(bad.url()).pathname} answered ` +
+		`${bad.status()}${why}`);
+};
+
+const textOf = async (locator) => ((await locator.textContent({ timeout: WAIT_MS })) || '')
+	.replace(/\s+/g, ' ').trim();
+
+const expectText = async (locator, pattern, what) => {
+	await locator.first().waitFor({ state: 'visible' });
+	const text = await textOf(locator.first());
+	assert(pattern.test(text), `${what}: "${text}" does not match ${pattern}`);
+};
+
+const expectHeading = (page, name) =>
+	page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible' });
+
+// Signs in through the form as a person would with a mouse: fills both fields, clicks Sign in.
+const signIn = async (page, who) => {
+	await page.goto(`${hubUrl}/login`);
+	await page.getByLabel('Username or email').fill(who.username);
+	await page.getByLabel('Password').fill(who.password);
+	await go(page, '/dashboard', () => page.getByRole('button', { name: 'Sign in' }).click());
+	await expectHeading(page, 'Dashboard');
+};
+
+const signOutButton = (page) => page.getByRole('banner').getByRole('button', { name: /^Sign out/ });
+
+// --- the steps -----------------------------------------------------------------------------------
+
+const steps = [];
+const step = (name, fn) => steps.push({ name, fn });
+const state = {};
+
+step('home page: title, top bar in hub blue (the stylesheet applied), sign-in links', async () => {
+	const { page } = state;
+	const res = await page.goto(`${hubUrl}/`);
+	assert(res && res.status() === 200, `GET / answered ${res && res.status()}`);
+	const title = await page.title();
+	assert(title === 'weft hub · weft hub' || /^[^·]+ · weft hub$/.test(title),
+		`title "${title}" is not "… · weft hub"`);
+	await expectHeading(page, 'weft hub');
+	const bar = page.locator('header.topbar');
+	await bar.waitFor({ state: 'visible' });
+	const bg = await bar.evaluate((el) => getComputedStyle(el).backgroundColor);
+	assert(bg === 'rgb(0, 82, 204)', `top bar background ${bg}, not rgb(0, 82, 204) (#0052cc)`);
+	const font = await page.locator('body').evaluate((el) => getComputedStyle(el).fontFamily);
+	assert(!/^"?Times/.test(font), `body font ${font}: the stylesheet's font did not apply`);
+	await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+	await page.getByRole('banner').getByRole('link', { name: 'Sign up' }).waitFor();
+	await screenshot(page, 'home');
+});
+
+step('sign up through the form: on the dashboard with the "not confirmed" notice', async () => {
+	const { page } = state;
+	await go(page, '/signup', () =>
+		page.getByRole('banner').getByRole('link', { name: 'Sign up' }).click());
+	await expectHeading(page, /^Create your .* account$/);
+	await page.getByLabel('Username', { exact: true }).fill(newcomer.username);
+	await page.getByLabel('Email', { exact: true }).fill(newcomer.email);
+	await page.getByLabel('Password', { exact: true }).fill(newcomer.password);
+	await screenshot(page, 'signup');
+	await go(page, '/dashboard', () => page.getByRole('button', { name: 'Sign up' }).click());
+	await expectHeading(page, 'Dashboard');
+	await expectText(page.getByRole('status').filter({ hasText: 'not confirmed' }),
+		new RegExp(`${newcomer.email.replace(/\./g, '\\.')} is not confirmed`), 'the notice');
+	await signOutButton(page).waitFor();
+	await expectText(signOutButton(page), new RegExp(`Sign out ${newcomer.username}$`),
+		'the top bar button');
+	await screenshot(page, 'dashboard-unconfirmed');
+});
+
+step('sign out through the top bar button: back on the home page, signed out', async () => {
+	const { page } = state;
+	await go(page, '/', () => signOutButton(page).click());
+	await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
+	assert(await signOutButton(page).count() === 0, 'the Sign out button is still there');
+	const res = await page.goto(`${hubUrl}/dashboard`);
+	assert(pathOf(page) === '/login', `/dashboard after signing out went to ${page.url()}` +
+		` (status ${res && res.status()}), not to the sign-in form`);
+});
+
+step('sign in with a wrong password: error shown, username kept, password empty', async () => {
+	const { page } = state;
+	await page.goto(`${hubUrl}/`);
+	await go(page, '/login', () =>
+		page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click());
+	await expectHeading(page, /^Sign in to /);
+	// The refusal's status (401) is the page's own; Chromium logs it as a failed resource.
+	allowed = [{ kind: 'console.error', test: (text, url) =>
+		/status of 401/.test(text) && new URL(url).pathname === '/login' }];
+	await page.getByLabel('Username or email').fill(newcomer.username);
+	await page.getByLabel('Password').fill('not the password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	const alert = page.getByRole('alert');
+	await alert.waitFor({ state: 'visible' });
+	const message = await textOf(alert);
+	assert(/password|incorrect|invalid|wrong/i.test(message), `the error says "${message}"`);
+	assert(pathOf(page) === '/login', `the form was answered at ${page.url()}`);
+	const login = await page.getByLabel('Username or email').inputValue();
+	assert(login === newcomer.username, `username field holds "${login}"`);
+	const password = await page.getByLabel('Password').inputValue();
+	assert(password === '', `password field holds "${password}"`);
+	await screenshot(page, 'login-refused');
+});
+
+step('sign in with the right password, keyboard only (type, Tab, type, Enter)', async () => {
+	const { page } = state;
+	// The form autofocuses the username field, which still holds the name typed before.
+	const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+	assert(focused === 'login', `the focus is on "${focused}", not on the username field`);
+	await page.keyboard.press('Tab');
+	const next = await page.evaluate(() => document.activeElement && document.activeElement.id);
+	assert(next === 'password', `Tab moved the focus to "${next}", not to the password field`);
+	await page.keyboard.type(newcomer.password);
+	await go(page, '/dashboard', () => page.keyboard.press('Enter'));
+	allowed = [];
+	await expectHeading(page, 'Dashboard');
+	await expectText(signOutButton(page), new RegExp(`Sign out ${newcomer.username}$`),
+		'the top bar button');
+});
+
+step('Teams › Create team: the team\'s overview page with its members', async () => {
+	const { page } = state;
+	await go(page, '/teams', () =>
+		page.getByRole('banner').getByRole('link', { name: 'Teams', exact: true }).click());
+	await expectHeading(page, 'Teams');
+	await go(page, '/teams/new', () =>
+		page.getByRole('main').getByRole('link', { name: 'Create team', exact: true }).click());
+	await expectHeading(page, 'Create a team');
+	await page.getByLabel('Team name').fill(team.name);
+	await page.getByLabel('Team ID').fill(team.id);
+	await page.getByLabel(/^Members/).fill(member.username);
+	await screenshot(page, 'team-new');
+	await go(page, `/${team.id}`, () => page.getByRole('button', { name: 'Create team' }).click());
+	await expectHeading(page, team.name);
+	await expectText(page.getByRole('status'), /Team created/, 'the notice');
+	const members = page.locator('section[aria-labelledby="members-title"]');
+	await members.waitFor({ state: 'visible' });
+	const list = await textOf(members);
+	for (const name of [newcomer.username, member.username])
+		assert(list.includes(name), `the members card lacks ${name}: ${list}`);
+	assert(/Members \(2\)/.test(list), `the members card does not count 2: ${list}`);
+	await screenshot(page, 'team-overview');
+});
+
+step('team settings › User groups: create a group, see its page and it in the list', async () => {
+	const { page } = state;
+	await go(page, `/${team.id}/settings`, () =>
+		page.getByRole('link', { name: 'Team settings' }).click());
+	await go(page, `/${team.id}/settings/groups`, () =>
+		page.getByRole('navigation', { name: 'Team settings' })
+			.getByRole('link', { name: 'User groups' }).click());
+	await page.getByRole('heading', { name: 'User groups' }).waitFor();
+	await page.getByLabel('Group name').fill(group.name);
+	await page.getByLabel('Permission').selectOption(group.permission);
+	await go(page, (url) => url.pathname.startsWith(`/${team.id}/settings/groups/`), () =>
+		page.getByRole('button', { name: 'Create group' }).click());
+	await expectText(page.getByRole('status'), /Group created/, 'the notice');
+	await page.getByRole('heading', { name: new RegExp(`^Members of ${group.name}`) }).waitFor();
+	state.groupPath = pathOf(page);
+	await screenshot(page, 'group');
+	await go(page, `/${team.id}/settings/groups`, () =>
+		page.getByRole('link', { name: 'User groups' }).first().click());
+	const row = page.getByRole('row').filter({ hasText: group.name });
+	await row.waitFor({ state: 'visible' });
+	const text = await textOf(row);
+	assert(text.includes(group.permission),
+		`the group's row does not say ${group.permission}: ${text}`);
+	await screenshot(page, 'team-groups');
+});
+
+step('as the administrator: /admin lists the users, the newcomer unconfirmed', async () => {
+	state.adminContext = await newContext(state.browser);
+	state.adminPage = await state.adminContext.newPage();
+	const page = state.adminPage;
+	state.at = page;
+	watch(page);
+	await signIn(page, admin);
+	await go(page, '/admin', () =>
+		page.getByRole('banner').getByRole('link', { name: 'Administration' }).click());
+	await expectHeading(page, 'Administration');
+	for (const name of [admin.username, member.username, newcomer.username])
+		await page.getByRole('row').filter({ hasText: name }).first().waitFor({ state: 'visible' });
+	const row = await textOf(page.getByRole('row').filter({ hasText: newcomer.username }));
+	assert(row.includes(newcomer.email) && /unconfirmed/.test(row),
+		`the newcomer's row is not "${newcomer.email} unconfirmed": ${row}`);
+	await screenshot(page, 'admin-users');
+});
+
+step('/admin/mail holds the confirmation mail; its link confirms the email', async () => {
+	const page = state.adminPage;
+	await go(page, '/admin/mail', () => page.getByRole('link', { name: 'Mail outbox' }).click());
+	const mail = page.locator('article.mail').filter({ hasText: `to ${newcomer.email}` });
+	await mail.first().waitFor({ state: 'visible' });
+	const body = await mail.first().locator('.mail-body').textContent();
+	const links = body.match(/https?:\/\/\S+\/confirm\/\S+/g) || [];
+	assert(links.length === 1, `the mail has ${links.length} confirmation links: ${body}`);
+	const link = links[0];
+	assert(link.startsWith(`${hubUrl}/confirm/`), `the link ${link} is not on ${hubUrl}`);
+	await screenshot(page, 'admin-mail');
+	const res = await page.goto(link);
+	assert(res && res.status() === 200, `the link answered ${res && res.status()}`);
+	await expectHeading(page, 'Email confirmed');
+	await screenshot(page, 'email-confirmed');
+});
+
+step('after confirming: no notice on the newcomer\'s dashboard, confirmed in /admin', async () => {
+	const { page, adminPage } = state;
+	state.at = page;
+	await go(page, '/dashboard', () =>
+		page.getByRole('banner').getByRole('link', { name: 'Dashboard' }).click());
+	await expectHeading(page, 'Dashboard');
+	assert(await page.getByText('is not confirmed').count() === 0, 'the notice is still there');
+	await page.getByRole('link', { name: team.name }).waitFor();
+	await screenshot(page, 'dashboard');
+	state.at = adminPage;
+	await adminPage.goto(`${hubUrl}/admin`);
+	const row = await textOf(adminPage.getByRole('row').filter({ hasText: newcomer.username }));
+	assert(!/unconfirmed/.test(row), `the newcomer's row still says unconfirmed: ${row}`);
+});
+
+// --- the run -------------------------------------------------------------------------------------
+
+const run = async () => {
+	const started = Date.now();
+	try {
+		state.browser = await chromium.launch({
+			executablePath,
+			timeout: 30000,
+			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+				'--disable-component-update', '--disable-sync', '--no-first-run'],
+		});
+	} catch (e) {
+		console.log(`Bail out! cannot start ${executablePath}: ${e.message.split('\n')[0]}`);
+		process.exit(1);
+	}
+	diag(`${state.browser.version()} (playwright-core), screenshots in ${shots}`);
+	state.context = await newContext(state.browser);
+	state.page = await state.context.newPage();
+	watch(state.page);
+
+	let broken = null;
+	for (const { name, fn } of steps) {
+		n += 1;
+		if (broken) {
+			console.log(`ok ${n} - ${tapDesc(name)} # SKIP "${tapDesc(broken)}" failed`);
+			continue;
+		}
+		currentStep = name;
+		const t0 = Date.now();
+		try {
+			await fn();
+			console.log(`ok ${n} - ${tapDesc(name)}`);
+		} catch (e) {
+			failed += 1;
+			broken = name;
+			console.log(`not ok ${n} - ${tapDesc(name)}`);
+			const stack = (e.stack || String(e)).split('\n').slice(0, 6).join('\n');
+			diag(e instanceof Failure ? e.message : stack);
+			const page = state.at || state.page;
+			diag(await describe(page));
+			try {
+				diag(`screenshot: ${await screenshot(page, 'failure')}`);
+			} catch {
+				// no screenshot of a page that does not answer
+			}
+		}
+		diag(`${Date.now() - t0} ms`);
+	}
+	currentStep = '(end)';
+
+	const show = (p) => diag(`[${p.step}] ${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ''}`);
+
+	n += 1;
+	const desc = 'no console error, page error, failed request or CSP violation in the whole run ' +
+		'(the icon included)';
+	if (problems.length === 0) {
+		console.log(`ok ${n} - ${desc}`);
+	} else {
+		failed += 1;
+		console.log(`not ok ${n} - ${desc}`);
+		problems.slice(0, 20).forEach(show);
+	}
+
+	await within(state.browser.close(), 5000);
+	console.log(`1..${n}`);
+	diag(`${Date.now() - started} ms in all`);
+	clearTimeout(watchdog);
+	process.exit(failed ? 1 : 0);
+};
+
+run().catch((e) => {
+	console.log(`Bail out! ${(e.stack || String(e)).split('\n')[0]}`);
+	process.exit(1);
+});
