@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "db/migrate.h"
+#include "hub/maintenance.h"
 
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool)
 {
@@ -42,6 +43,8 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 		return rc;
 	mail_settings mail = { cfg->smtp_url, cfg->smtp_user, cfg->smtp_password, cfg->mail_from };
 	s->mail = mail_register_jobs(s->jobs, s->d, &mail);
+	if (strcmp(s->service, "hub") == 0 && (rc = hub_maintenance_start(s->jobs, s->d)) < 0)
+		return rc;
 	return job_queue_start(s->jobs);
 }
 

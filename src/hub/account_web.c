@@ -1,4 +1,5 @@
 /* The pages of signing in and out, and the dashboard. */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -62,6 +63,11 @@ int hub_login_submit(web_request *req, web_response *res)
 	hub_viewer signed_in;
 	int64_t retry_after;
 	int rc = hub_sign_in(req, login, password, &signed_in, &retry_after);
+	if (rc == WEFT_ELIMIT) {
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%lld", (long long)retry_after);
+		web_res_header(req, res, "Retry-After", seconds);
+	}
 	if (rc == WEFT_EAUTH || rc == WEFT_ELIMIT)
 		return login_form(req, res, rc == WEFT_EAUTH ? 401 : 429, login, err_msg());
 	/* A new id at every sign-in: a session id planted before it is worth nothing. */
