@@ -140,3 +140,17 @@ int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, 
 	free(all);
 	return failed;
 }
+
+int64_t fixture_scalar(db *d, const char *sql)
+{
+	db_conn *c;
+	if (db_conn_get(&c, d) < 0)
+		return -1;
+	db_stmt *st;
+	int64_t v = -1;
+	if (db_query(&st, c, sql, DB_END) == 0 && db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_done(st);
+	db_conn_put(c);
+	return v;
+}

@@ -32,6 +32,9 @@ int fixture_db_create(fixture_db *out, db_engine engine);
 /* Drops it (PostgreSQL) or removes its files (SQLite). */
 void fixture_db_destroy(fixture_db *f);
 
+/* The first column of the first row of sql (no parameters) on a connection of its own, or -1. */
+int64_t fixture_scalar(db *d, const char *sql);
+
 /* Runs tests once per engine (PostgreSQL when WEFT_TEST_PG_URL is set; when WEFT_TEST_REQUIRE_PG
  * is set too and PostgreSQL is missing, that is a failure), each test named "ENGINE/test" and
  * given a fixture with a fresh database opened with a pool of pool_size. Returns the number of

@@ -48,19 +48,6 @@ static int enqueue(db_conn *c, void *ctx)
 	return e->fail_after ? err_fail(WEFT_EINVALID, "rolled back") : 0;
 }
 
-static int64_t scalar(db *d, const char *sql)
-{
-	db_conn *c;
-	db_conn_get(&c, d);
-	db_stmt *s;
-	int64_t v = -1;
-	if (db_query(&s, c, sql, DB_END) == 0 && db_step(s) == DB_ROW)
-		v = db_col_int(s, 0);
-	db_done(s);
-	db_conn_put(c);
-	return v;
-}
-
 /* Records each run in the ran table, in its own transaction, as a real handler would. */
 typedef struct record_ctx {
 	db *d;
@@ -117,7 +104,7 @@ static void enqueue_commits_with_the_change(void **state)
 	fixture *f = begin(state);
 	enqueue_ctx rolled = { "test.record", "{\"n\":1}", { 0 }, false, true, 0 };
 	assert_int_equal(db_tx(f->d, enqueue, &rolled), WEFT_EINVALID);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs"), 0);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs"), 0);
 	enqueue_ctx kept = { "test.record", "{\"n\":2}", { 0 }, false, false, 0 };
 	assert_int_equal(db_tx(f->d, enqueue, &kept), 0);
 	assert_true(kept.enqueued);
@@ -130,7 +117,7 @@ static void enqueue_commits_with_the_change(void **state)
 	assert_string_equal(r.last_payload, "{\"n\":2}");
 	assert_int_equal(job_queue_run_one(q, &ran), 0);
 	assert_false(ran);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
 	job_queue_stop(q, 5);
 }
 
@@ -144,7 +131,7 @@ static void pending_duplicates_are_suppressed(void **state)
 	assert_false(e.enqueued);
 	e.count = 3; /* three times in one transaction: still one */
 	assert_int_equal(db_tx(f->d, enqueue, &e), 0);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs"), 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs"), 1);
 	/* once the job runs, a new change needs a new run */
 	db_conn *c;
 	db_conn_get(&c, f->d);
@@ -153,7 +140,7 @@ static void pending_duplicates_are_suppressed(void **state)
 	e.count = 1;
 	assert_int_equal(db_tx(f->d, enqueue, &e), 0);
 	assert_true(e.enqueued);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs"), 2);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs"), 2);
 }
 
 static void failures_back_off_then_die(void **state)
@@ -165,17 +152,19 @@ static void failures_back_off_then_die(void **state)
 	job_queue *q = new_queue(f->d, 0, 60000, 1000);
 	job_queue_register(q, "test.record", record, &r);
 	for (int i = 0;
-	     i < 200 && scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0; i++) {
+	     i < 200 && fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0;
+	     i++) {
 		bool ran;
 		job_queue_run_one(q, &ran);
 		if (!ran)
 			usleep(2000); /* the backoff, at most a few ms here */
 	}
 	assert_int_equal(atomic_load(&r.runs), 3);
-	assert_int_equal(scalar(f->d, "SELECT attempts FROM jobs"), 3);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'"
-	                              " AND last_error = 'failure 3' AND finished_at IS NOT NULL"),
-	                 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT attempts FROM jobs"), 3);
+	assert_int_equal(
+	        fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'"
+	                             " AND last_error = 'failure 3' AND finished_at IS NOT NULL"),
+	        1);
 	/* a job that can never succeed dies at once */
 	enqueue_ctx bad = { "test.invalid", "{}", { 0 }, false, false, 0 };
 	assert_int_equal(db_tx(f->d, enqueue, &bad), 0);
@@ -183,18 +172,20 @@ static void failures_back_off_then_die(void **state)
 	job_queue_register(q, "test.invalid", record, &never);
 	bool ran;
 	assert_int_equal(job_queue_run_one(q, &ran), 0);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.invalid'"
-	                              " AND state = 'dead' AND attempts = 1"),
+	assert_int_equal(fixture_scalar(f->d,
+	                                "SELECT COUNT(*) FROM jobs WHERE kind = 'test.invalid'"
+	                                " AND state = 'dead' AND attempts = 1"),
 	                 1);
 	/* an unknown kind dies too, with a message saying so */
 	enqueue_ctx unknown = { "test.unknown", "{}", { 0 }, false, false, 0 };
 	assert_int_equal(db_tx(f->d, enqueue, &unknown), 0);
 	assert_int_equal(job_queue_run_one(q, &ran), 0);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE kind = 'test.unknown'"
-	                              " AND state = 'dead' AND last_error LIKE '%no handler%'"),
+	assert_int_equal(fixture_scalar(f->d,
+	                                "SELECT COUNT(*) FROM jobs WHERE kind = 'test.unknown'"
+	                                " AND state = 'dead' AND last_error LIKE '%no handler%'"),
 	                 1);
 	/* retry brings a dead job back with fresh attempts */
-	int64_t id = scalar(f->d, "SELECT id FROM jobs WHERE kind = 'test.record'");
+	int64_t id = fixture_scalar(f->d, "SELECT id FROM jobs WHERE kind = 'test.record'");
 	assert_int_equal(jobs_retry(f->d, id), 0);
 	r.fail_first = 0;
 	assert_int_equal(job_queue_run_one(q, &ran), 0);
@@ -202,7 +193,7 @@ static void failures_back_off_then_die(void **state)
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM jobs WHERE id = %lld AND state = 'done'",
 	         (long long)id);
-	assert_int_equal(scalar(f->d, sql), 1);
+	assert_int_equal(fixture_scalar(f->d, sql), 1);
 	assert_int_equal(jobs_retry(f->d, id), WEFT_ECONFLICT);
 	assert_int_equal(jobs_retry(f->d, 987654), WEFT_ENOTFOUND);
 	int64_t deleted;
@@ -214,7 +205,7 @@ static void failures_back_off_then_die(void **state)
 static bool wait_until(db *d, const char *sql, int64_t want, int seconds)
 {
 	for (int i = 0; i < seconds * 100; i++) {
-		if (scalar(d, sql) == want)
+		if (fixture_scalar(d, sql) == want)
 			return true;
 		usleep(10000);
 	}
@@ -232,8 +223,8 @@ static void each_job_is_claimed_by_one_worker(void **state)
 	assert_int_equal(job_queue_start(q), 0);
 	assert_true(wait_until(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'", 150, 60));
 	job_queue_stop(q, 10);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM ran"), 150);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(DISTINCT job_id) FROM ran"), 150);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM ran"), 150);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(DISTINCT job_id) FROM ran"), 150);
 }
 
 static void each_job_is_claimed_by_one_process(void **state)
@@ -263,9 +254,10 @@ static void each_job_is_claimed_by_one_process(void **state)
 		waitpid(kids[k], &status, 0);
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 120);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM ran"), 120);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(DISTINCT job_id) FROM ran"), 120);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"),
+	                 120);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM ran"), 120);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(DISTINCT job_id) FROM ran"), 120);
 }
 
 static void enqueue_wakes_a_sleeping_worker(void **state)
@@ -327,7 +319,8 @@ static void a_killed_worker_loses_no_job(void **state)
 		_exit(0);
 	}
 	assert_true(wait_until(f->d, "SELECT COUNT(*) FROM ran", 1, 30));
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'running'"), 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'running'"),
+	                 1);
 	kill(kid, SIGKILL);
 	waitpid(kid, NULL, 0);
 	record_ctx r = { .d = f->d };
@@ -341,8 +334,8 @@ static void a_killed_worker_loses_no_job(void **state)
 	}
 	assert_true(ran);
 	assert_string_equal(r.last_payload, "{\"important\":true}");
-	assert_int_equal(scalar(f->d, "SELECT attempts FROM jobs"), 2);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT attempts FROM jobs"), 2);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
 	job_queue_stop(q, 5);
 }
 

@@ -361,19 +361,6 @@ static void end(env *e)
 	free_test_arena();
 }
 
-static int64_t scalar(db *d, const char *sql)
-{
-	db_conn *c;
-	assert_int_equal(db_conn_get(&c, d), 0);
-	db_stmt *s;
-	int64_t v = -1;
-	if (db_query(&s, c, sql, DB_END) == 0 && db_step(s) == DB_ROW)
-		v = db_col_int(s, 0);
-	db_done(s);
-	db_conn_put(c);
-	return v;
-}
-
 typedef struct create_ctx {
 	arena *a;
 	account_new n;
@@ -408,9 +395,9 @@ static hub_user must_create(env *e, const char *username, const char *email, con
 
 static void account_counts(db *d, int64_t users, int64_t workspaces, int64_t emails)
 {
-	assert_int_equal(scalar(d, "SELECT COUNT(*) FROM users"), users);
-	assert_int_equal(scalar(d, "SELECT COUNT(*) FROM workspaces"), workspaces);
-	assert_int_equal(scalar(d, "SELECT COUNT(*) FROM emails"), emails);
+	assert_int_equal(fixture_scalar(d, "SELECT COUNT(*) FROM users"), users);
+	assert_int_equal(fixture_scalar(d, "SELECT COUNT(*) FROM workspaces"), workspaces);
+	assert_int_equal(fixture_scalar(d, "SELECT COUNT(*) FROM emails"), emails);
 }
 
 /* Borrows a connection: each call outside a transaction commits at once. */
@@ -443,20 +430,23 @@ static void create_makes_user_workspace_and_email(void **state)
 	assert_true(u->created_at >= before && u->created_at <= clock_now_ms());
 	account_counts(e.f->d, 1, 1, 1);
 	/* the personal workspace: a user workspace whose slug is the username in lower case */
-	assert_int_equal(scalar(e.f->d, "SELECT COUNT(*) FROM workspaces WHERE slug = 'alice_w'"
+	assert_int_equal(fixture_scalar(e.f->d,
+	                                "SELECT COUNT(*) FROM workspaces WHERE slug = 'alice_w'"
 	                                " AND kind = 'user' AND name = 'Alice_W'"),
 	                 1);
-	assert_int_equal(scalar(e.f->d, "SELECT user_id FROM workspaces"), u->id);
-	assert_int_equal(scalar(e.f->d,
-	                        "SELECT COUNT(*) FROM emails WHERE is_primary = 1"
-	                        " AND confirmed_at IS NOT NULL AND address = 'Alice@Example.com'"),
-	                 1);
-	assert_int_equal(scalar(e.f->d, "SELECT user_id FROM emails"), u->id);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT user_id FROM workspaces"), u->id);
+	assert_int_equal(
+	        fixture_scalar(e.f->d,
+	                       "SELECT COUNT(*) FROM emails WHERE is_primary = 1"
+	                       " AND confirmed_at IS NOT NULL AND address = 'Alice@Example.com'"),
+	        1);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT user_id FROM emails"), u->id);
 	/* the password is stored hashed, with argon2id */
-	assert_int_equal(scalar(e.f->d,
-	                        "SELECT COUNT(*) FROM users WHERE password_hash LIKE "
-	                        "'$argon2id$%' AND password_hash NOT LIKE '%correct horse%'"),
-	                 1);
+	assert_int_equal(
+	        fixture_scalar(e.f->d,
+	                       "SELECT COUNT(*) FROM users WHERE password_hash LIKE "
+	                       "'$argon2id$%' AND password_hash NOT LIKE '%correct horse%'"),
+	        1);
 	/* without a display name or a confirmation */
 	hub_user b = must_create(&e, "bob", "bob@example.com", "bob's password");
 	assert_string_equal(b.display_name, "bob");
@@ -464,8 +454,9 @@ static void create_makes_user_workspace_and_email(void **state)
 	assert_false(b.is_admin);
 	assert_true(b.is_active);
 	assert_string_not_equal(b.uuid, u->uuid);
-	assert_int_equal(scalar(e.f->d, "SELECT COUNT(*) FROM emails WHERE confirmed_at IS NULL"),
-	                 1);
+	assert_int_equal(
+	        fixture_scalar(e.f->d, "SELECT COUNT(*) FROM emails WHERE confirmed_at IS NULL"),
+	        1);
 	account_counts(e.f->d, 2, 2, 2);
 	/* an empty display name is the username too */
 	create_ctx empty = { e.a,
@@ -651,7 +642,8 @@ static void administrators_are_made_by_name(void **state)
 	assert_int_equal(account_find_id(c, e.a, a.id, &u), 0);
 	assert_false(u.is_admin);
 	assert_int_equal(account_set_admin(c, "nobody", true), WEFT_ENOTFOUND);
-	assert_int_equal(scalar(e.f->d, "SELECT COUNT(*) FROM users WHERE is_admin <> 0"), 0);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT COUNT(*) FROM users WHERE is_admin <> 0"),
+	                 0);
 	db_conn_put(c);
 	end(&e);
 }
@@ -708,7 +700,7 @@ static void deactivation_ends_sessions(void **state)
 	assert_int_equal(account_set_active(c, a.id, false), 0);
 	assert_int_equal(web_session_find(c, t1, &found), WEFT_ENOTFOUND);
 	assert_int_equal(web_session_find(c, t2, &found), WEFT_ENOTFOUND);
-	assert_int_equal(scalar(e.f->d, "SELECT COUNT(*) FROM sessions"), 1);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT COUNT(*) FROM sessions"), 1);
 	assert_int_equal(web_session_find(c, tb, &found), 0); /* bob's stays */
 	assert_int_equal(found.user_id, b.id);
 	/* reactivating does not bring them back */
@@ -746,7 +738,9 @@ static void sessions_are_created_found_and_ended(void **state)
 	assert_string_equal(db_col_text(st, 0), digest);
 	db_done(st);
 	assert_int_equal(
-	        scalar(e.f->d, "SELECT COUNT(*) FROM sessions WHERE token_hash = csrf_token"), 0);
+	        fixture_scalar(e.f->d,
+	                       "SELECT COUNT(*) FROM sessions WHERE token_hash = csrf_token"),
+	        0);
 
 	memset(&found, 0, sizeof found);
 	assert_int_equal(web_session_find(c, t1, &found), 0);
@@ -817,7 +811,7 @@ static void throttle_delays_after_the_free_failures(void **state)
 		assert_int_equal(retry, 0);
 	}
 	assert_int_equal(throttle_fail(c, "hub:login:alice"), 0);
-	assert_int_equal(scalar(e.f->d, "SELECT failures FROM sign_in_failures"),
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT failures FROM sign_in_failures"),
 	                 THROTTLE_FREE_FAILURES);
 	assert_int_equal(throttle_check(c, "hub:login:alice", &retry), WEFT_ELIMIT);
 	assert_true(retry >= 1);
@@ -830,7 +824,7 @@ static void throttle_delays_after_the_free_failures(void **state)
 	assert_int_equal(throttle_clear(c, "hub:login:alice"), 0);
 	assert_int_equal(throttle_check(c, "hub:login:alice", &retry), 0);
 	assert_int_equal(retry, 0);
-	assert_int_equal(scalar(e.f->d, "SELECT COUNT(*) FROM sign_in_failures"), 0);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT COUNT(*) FROM sign_in_failures"), 0);
 	assert_int_equal(throttle_clear(c, "hub:login:nobody"), 0);
 	db_conn_put(c);
 	end(&e);
@@ -850,7 +844,7 @@ static void throttle_forgets_old_failures(void **state)
 	assert_int_equal(throttle_check(c, "hub:address:10.0.0.1", &retry), 0);
 	assert_int_equal(retry, 0);
 	assert_int_equal(throttle_fail(c, "hub:address:10.0.0.1"), 0);
-	assert_int_equal(scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1);
 	db_conn_put(c);
 	end(&e);
 }
@@ -902,7 +896,7 @@ static void throttle_delay_grows_and_passes(void **state)
 	assert_int_equal(throttle_check(c, "s", &retry), 0);
 	/* a failure then counts on */
 	assert_int_equal(throttle_fail(c, "s"), 0);
-	assert_int_equal(scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1001);
+	assert_int_equal(fixture_scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1001);
 	assert_int_equal(throttle_check(c, "s", &retry), WEFT_ELIMIT);
 	assert_true(retry > 890 && retry <= 900);
 	db_conn_put(c);

@@ -1,7 +1,7 @@
 /* Tests of src/hub/app_password.c on both engines: label and permission rules, creation (the
  * secret comes out once, only its digest is stored), lookup by user and secret, Basic sign-in
  * (last use recorded), revocation, deactivated accounts and the limit. */
-#include "../db/fixture.h"
+#include "hub_env.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,47 +13,7 @@
 #include "hub/account.h"
 #include "hub/app_password.h"
 
-typedef struct env {
-	fixture *f;
-	arena *a;
-	db_conn *c; /* outside any transaction: each statement commits at once */
-} env;
-
-static env begin(void **state)
-{
-	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
-}
-
-static void end(env *e)
-{
-	db_conn_put(e->c);
-	arena_free(e->a);
-}
-
-static hub_user must_create(env *e, const char *username, const char *email)
-{
-	account_new n = { username, email, "a long enough password", NULL, false, false };
-	hub_user u;
-	if (account_create(e->c, e->a, &n, &u) < 0)
-		fail_msg("creating %s: %s", username, err_msg());
-	return u;
-}
-
-static int64_t scalar(env *e, const char *sql, db_arg arg)
-{
-	db_stmt *st;
-	int64_t v = -1;
-	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_done(st);
-	return v;
-}
+typedef hub_env env;
 
 static void assert_message_starts(const char *prefix)
 {
@@ -137,8 +97,8 @@ static void scopes_are_checked_and_made_canonical(void **state)
 
 static void the_secret_comes_out_once_and_only_its_digest_is_stored(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	char secret[APP_PASSWORD_SECRET_LEN + 1], other[APP_PASSWORD_SECRET_LEN + 1];
 	hub_app_password p = must_make(&e, &a, "laptop git", "repository:write account", secret);
 	assert_true(is_secret(secret));
@@ -170,17 +130,17 @@ static void the_secret_comes_out_once_and_only_its_digest_is_stored(void **state
 	                 WEFT_EINVALID);
 	assert_int_equal(app_password_create(e.c, e.a, a.id, "ok", "nothing", other, &x),
 	                 WEFT_EINVALID);
-	assert_int_equal(
-	        scalar(&e, "SELECT COUNT(*) FROM app_passwords WHERE user_id = $1", db_int(a.id)),
-	        2);
-	end(&e);
+	assert_int_equal(hub_env_scalar(&e, "SELECT COUNT(*) FROM app_passwords WHERE user_id = $1",
+	                                db_int(a.id)),
+	                 2);
+	hub_env_end(&e);
 }
 
 static void app_passwords_are_found_by_user_and_secret(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	hub_user b = must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
 	char secret[APP_PASSWORD_SECRET_LEN + 1], bobs[APP_PASSWORD_SECRET_LEN + 1];
 	hub_app_password made = must_make(&e, &a, "ci", "pullrequest", secret);
 	must_make(&e, &b, "ci", "pullrequest", bobs);
@@ -193,14 +153,14 @@ static void app_passwords_are_found_by_user_and_secret(void **state)
 	assert_int_equal(app_password_find(e.c, e.a, a.id, bobs, &found), WEFT_ENOTFOUND);
 	secret[0] = secret[0] == 'a' ? 'b' : 'a';
 	assert_int_equal(app_password_find(e.c, e.a, a.id, secret, &found), WEFT_ENOTFOUND);
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void basic_sign_in_takes_a_name_or_address_and_records_the_use(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_env_user(&e, "bob", "bob@example.com", NULL);
 	assert_int_equal(db_exec(e.c,
 	                         "INSERT INTO emails (user_id, address, is_primary, created_at)"
 	                         " VALUES ($1, 'Other@Example.com', 0, 1)",
@@ -219,8 +179,8 @@ static void basic_sign_in_takes_a_name_or_address_and_records_the_use(void **sta
 		assert_string_equal(who.username, "alice");
 		assert_string_equal(scopes, "repository:read webhook");
 	}
-	assert_true(scalar(&e, "SELECT last_used_at FROM app_passwords WHERE id = $1",
-	                   db_int(p.id)) >= p.created_at);
+	assert_true(hub_env_scalar(&e, "SELECT last_used_at FROM app_passwords WHERE id = $1",
+	                           db_int(p.id)) >= p.created_at);
 	/* another name, an unknown one, another secret, the account password, a malformed one */
 	const char *names[] = { "bob", "bob@example.com", "nobody", "nobody@example.com" };
 	hub_user who;
@@ -241,7 +201,7 @@ static void basic_sign_in_takes_a_name_or_address_and_records_the_use(void **sta
 		        WEFT_EAUTH);
 	/* and the other way round: an app password is no account password */
 	assert_int_equal(account_authenticate(e.c, e.a, "alice", secret, &who), WEFT_EAUTH);
-	end(&e);
+	hub_env_end(&e);
 }
 
 typedef struct listed {
@@ -261,9 +221,9 @@ static void collect(void *ctx, const hub_app_password *p)
 
 static void revoked_app_passwords_stop_working(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	hub_user b = must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
 	char s1[APP_PASSWORD_SECRET_LEN + 1], s2[APP_PASSWORD_SECRET_LEN + 1];
 	char sb[APP_PASSWORD_SECRET_LEN + 1];
 	hub_app_password p1 = must_make(&e, &a, "one", "account", s1);
@@ -297,13 +257,13 @@ static void revoked_app_passwords_stop_working(void **state)
 	assert_int_equal(app_password_authenticate(e.c, e.a, "bob", sb, &who, &scopes), 0);
 	assert_int_equal(who.id, b.id);
 	(void)pb;
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void a_deactivated_accounts_app_passwords_stop_working(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	char secret[APP_PASSWORD_SECRET_LEN + 1];
 	must_make(&e, &a, "ci", "account", secret);
 	hub_user who;
@@ -314,13 +274,13 @@ static void a_deactivated_accounts_app_passwords_stop_working(void **state)
 	assert_string_equal(err_msg(), "Incorrect username or password.");
 	assert_int_equal(account_set_active(e.c, a.id, true), 0);
 	assert_int_equal(app_password_authenticate(e.c, e.a, "alice", secret, &who, &scopes), 0);
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void live_app_passwords_are_limited(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	char secret[APP_PASSWORD_SECRET_LEN + 1];
 	hub_app_password p = { 0 };
 	for (int i = 0; i < APP_PASSWORD_PER_USER_MAX; i++)
@@ -332,7 +292,7 @@ static void live_app_passwords_are_limited(void **state)
 	/* a revoked one makes room */
 	assert_int_equal(app_password_revoke(e.c, a.id, p.id), 0);
 	must_make(&e, &a, "one more", "account", secret);
-	end(&e);
+	hub_env_end(&e);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 /* Tests of src/hub/email.c and of confirming any address (src/hub/confirm.c), on both engines:
  * uniqueness in any case, the limit, the list's order, only confirmed addresses become primary,
  * the primary and the last address stay, and the links of secondary addresses. */
-#include "../db/fixture.h"
+#include "hub_env.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,47 +13,7 @@
 #include "hub/confirm.h"
 #include "hub/email.h"
 
-typedef struct env {
-	fixture *f;
-	arena *a;
-	db_conn *c; /* outside any transaction: each statement commits at once */
-} env;
-
-static env begin(void **state)
-{
-	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
-}
-
-static void end(env *e)
-{
-	db_conn_put(e->c);
-	arena_free(e->a);
-}
-
-static hub_user must_create(env *e, const char *username, const char *email)
-{
-	account_new n = { username, email, "a long enough password", NULL, false, false };
-	hub_user u;
-	if (account_create(e->c, e->a, &n, &u) < 0)
-		fail_msg("creating %s: %s", username, err_msg());
-	return u;
-}
-
-static int64_t scalar(env *e, const char *sql, db_arg arg)
-{
-	db_stmt *st;
-	int64_t v = -1;
-	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_done(st);
-	return v;
-}
+typedef hub_env env;
 
 static int64_t must_add(env *e, const hub_user *u, const char *address)
 {
@@ -96,9 +56,9 @@ static listed list_of(env *e, int64_t user_id)
 
 static void added_addresses_are_unconfirmed_and_listed_after_the_primary(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "zz-alice@example.com");
-	must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "zz-alice@example.com", NULL);
+	hub_env_user(&e, "bob", "bob@example.com", NULL);
 	hub_email added;
 	assert_int_equal(email_add(e.c, e.a, a.id, "Mid@example.com", &added), 0);
 	assert_true(added.id > 0);
@@ -117,14 +77,14 @@ static void added_addresses_are_unconfirmed_and_listed_after_the_primary(void **
 	hub_user again;
 	assert_int_equal(account_find_id(e.c, e.a, a.id, &again), 0);
 	assert_string_equal(again.email, "zz-alice@example.com");
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void taken_and_malformed_addresses_are_refused(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_env_user(&e, "bob", "bob@example.com", NULL);
 	must_add(&e, &a, "second@example.com");
 	hub_email x;
 	assert_int_equal(email_add(e.c, e.a, a.id, "BOB@Example.COM", &x), WEFT_EEXISTS);
@@ -140,15 +100,16 @@ static void taken_and_malformed_addresses_are_refused(void **state)
 			fail_msg("'%s': expected WEFT_EINVALID, got %d", bad[i], rc);
 		assert_message_starts("Email:");
 	}
-	assert_int_equal(scalar(&e, "SELECT COUNT(*) FROM emails WHERE user_id = $1", db_int(a.id)),
-	                 2);
-	end(&e);
+	assert_int_equal(
+	        hub_env_scalar(&e, "SELECT COUNT(*) FROM emails WHERE user_id = $1", db_int(a.id)),
+	        2);
+	hub_env_end(&e);
 }
 
 static void an_account_has_at_most_the_limit_of_addresses(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	char address[64];
 	for (int i = 1; i < EMAIL_PER_USER_MAX; i++) {
 		snprintf(address, sizeof address, "alias%d@example.com", i);
@@ -157,9 +118,10 @@ static void an_account_has_at_most_the_limit_of_addresses(void **state)
 	hub_email x;
 	assert_int_equal(email_add(e.c, e.a, a.id, "one-more@example.com", &x), WEFT_EINVALID);
 	assert_message_starts("Email: an account has at most");
-	assert_int_equal(scalar(&e, "SELECT COUNT(*) FROM emails WHERE user_id = $1", db_int(a.id)),
-	                 EMAIL_PER_USER_MAX);
-	end(&e);
+	assert_int_equal(
+	        hub_env_scalar(&e, "SELECT COUNT(*) FROM emails WHERE user_id = $1", db_int(a.id)),
+	        EMAIL_PER_USER_MAX);
+	hub_env_end(&e);
 }
 
 /* ---- confirmation ---- */
@@ -193,9 +155,9 @@ static void confirm(env *e, const hub_user *u, int64_t email_id)
 
 static void secondary_addresses_are_confirmed_by_their_own_link(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	hub_user b = must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
 	int64_t second = must_add(&e, &a, "Second@example.com");
 	char token[65], recipient[128];
 	assert_int_equal(confirm_send_email(e.c, &a, second, "http://hub.test"), 0);
@@ -225,13 +187,13 @@ static void secondary_addresses_are_confirmed_by_their_own_link(void **state)
 	assert_string_equal(recipient, "alice@example.com");
 	assert_int_equal(confirm_follow(e.c, token, &user_id), 0);
 	assert_int_equal(confirm_send(e.c, &a, "http://hub.test"), WEFT_ECONFLICT);
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void a_removed_address_takes_its_link_along(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	int64_t second = must_add(&e, &a, "second@example.com");
 	char token[65], recipient[128];
 	assert_int_equal(confirm_send_email(e.c, &a, second, "http://hub.test"), 0);
@@ -239,19 +201,19 @@ static void a_removed_address_takes_its_link_along(void **state)
 	assert_int_equal(email_remove(e.c, e.a, a.id, second), 0);
 	int64_t user_id = 0;
 	assert_int_equal(confirm_follow(e.c, token, &user_id), WEFT_ENOTFOUND);
-	end(&e);
+	hub_env_end(&e);
 }
 
 /* ---- primary and removal ---- */
 
 static void only_a_confirmed_address_becomes_primary(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	hub_user b = must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
 	int64_t second = must_add(&e, &a, "second@example.com");
-	int64_t first = scalar(&e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1",
-	                       db_int(a.id));
+	int64_t first = hub_env_scalar(
+	        &e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1", db_int(a.id));
 	assert_int_equal(email_make_primary(e.c, e.a, a.id, second), WEFT_ECONFLICT);
 	assert_message_starts("Email: confirm second@example.com");
 	confirm(&e, &a, second);
@@ -261,10 +223,11 @@ static void only_a_confirmed_address_becomes_primary(void **state)
 	assert_int_equal(account_find_id(e.c, e.a, a.id, &again), 0);
 	assert_string_equal(again.email, "second@example.com");
 	assert_true(again.email_confirmed);
-	assert_int_equal(scalar(&e,
-	                        "SELECT COUNT(*) FROM emails WHERE user_id = $1 AND is_primary = 1",
-	                        db_int(a.id)),
-	                 1);
+	assert_int_equal(
+	        hub_env_scalar(&e,
+	                       "SELECT COUNT(*) FROM emails WHERE user_id = $1 AND is_primary = 1",
+	                       db_int(a.id)),
+	        1);
 	/* already primary: nothing to do; the old primary can come back (once confirmed) */
 	assert_int_equal(email_make_primary(e.c, e.a, a.id, second), 0);
 	assert_int_equal(email_make_primary(e.c, e.a, a.id, first), WEFT_ECONFLICT);
@@ -275,17 +238,17 @@ static void only_a_confirmed_address_becomes_primary(void **state)
 	/* bob's primary never moved */
 	assert_int_equal(account_find_id(e.c, e.a, b.id, &again), 0);
 	assert_string_equal(again.email, "bob@example.com");
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void the_primary_and_the_last_address_stay(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com");
-	hub_user b = must_create(&e, "bob", "bob@example.com");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
 	int64_t second = must_add(&e, &a, "second@example.com");
-	int64_t first = scalar(&e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1",
-	                       db_int(a.id));
+	int64_t first = hub_env_scalar(
+	        &e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1", db_int(a.id));
 	assert_int_equal(email_remove(e.c, e.a, a.id, first), WEFT_ECONFLICT);
 	assert_message_starts("Email: alice@example.com is your primary address");
 	assert_int_equal(email_remove(e.c, e.a, b.id, second), WEFT_ENOTFOUND); /* not bob's */
@@ -299,7 +262,7 @@ static void the_primary_and_the_last_address_stay(void **state)
 	assert_int_equal(email_remove(e.c, e.a, a.id, first), WEFT_ECONFLICT);
 	assert_message_starts("Email: alice@example.com is your only address");
 	assert_int_equal(list_of(&e, a.id).n, 1);
-	end(&e);
+	hub_env_end(&e);
 }
 
 int main(void)

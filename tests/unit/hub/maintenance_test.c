@@ -9,19 +9,6 @@
 #include "hub/account.h"
 #include "hub/maintenance.h"
 
-static int64_t scalar(db *d, const char *sql)
-{
-	db_conn *c;
-	db_conn_get(&c, d);
-	db_stmt *s;
-	int64_t v = -1;
-	if (db_query(&s, c, sql, DB_END) == 0 && db_step(s) == DB_ROW)
-		v = db_col_int(s, 0);
-	db_done(s);
-	db_conn_put(c);
-	return v;
-}
-
 static int populate(db_conn *c, void *ctx)
 {
 	arena *a = ctx;
@@ -73,13 +60,14 @@ static void cleanup_removes_what_expired(void **state)
 	int64_t removed = 0;
 	assert_int_equal(db_tx(f->d, cleanup, &removed), 0);
 	assert_int_equal(removed, 4);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'live'"),
-	                 1);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM sessions"), 1);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM sign_in_failures"), 1);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM tokens WHERE token_hash = 'just-used'"),
-	                 1);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM tokens"), 1);
+	assert_int_equal(
+	        fixture_scalar(f->d, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'live'"), 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM sessions"), 1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM sign_in_failures"), 1);
+	assert_int_equal(
+	        fixture_scalar(f->d, "SELECT COUNT(*) FROM tokens WHERE token_hash = 'just-used'"),
+	        1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM tokens"), 1);
 	arena_free(a);
 }
 
@@ -94,15 +82,16 @@ static void one_next_run_is_scheduled(void **state)
 	assert_int_equal(job_queue_new(&q, f->d, "test", &opt), 0);
 	assert_int_equal(hub_maintenance_start(q, f->d), 0);
 	assert_int_equal(hub_maintenance_start(q, f->d), 0); /* a second node starting */
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE kind = 'hub.cleanup'"), 1);
+	assert_int_equal(
+	        fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE kind = 'hub.cleanup'"), 1);
 	bool ran;
 	assert_int_equal(job_queue_run_one(q, &ran), 0);
 	assert_true(ran);
-	assert_int_equal(scalar(f->d,
-	                        "SELECT COUNT(*) FROM jobs WHERE kind = 'hub.cleanup'"
-	                        " AND state = 'pending' AND run_after > created_at + 3000000"),
-	                 1);
-	assert_int_equal(scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
+	assert_int_equal(
+	        fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE kind = 'hub.cleanup'"
+	                             " AND state = 'pending' AND run_after > created_at + 3000000"),
+	        1);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'done'"), 1);
 	job_queue_stop(q, 5);
 }
 

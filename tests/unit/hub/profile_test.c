@@ -1,7 +1,7 @@
 /* Tests of src/hub/profile.c on both engines: changing the display name, and changing the
  * password (the current one is required; the new one twice and by the account's rules; every
  * other session of the user ends, nobody else's). */
-#include "../db/fixture.h"
+#include "hub_env.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,37 +13,7 @@
 #include "hub/profile.h"
 #include "web/session.h"
 
-typedef struct env {
-	fixture *f;
-	arena *a;
-	db_conn *c; /* outside any transaction: each statement commits at once */
-} env;
-
-static env begin(void **state)
-{
-	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
-}
-
-static void end(env *e)
-{
-	db_conn_put(e->c);
-	arena_free(e->a);
-}
-
-static hub_user must_create(env *e, const char *username, const char *email, const char *password)
-{
-	account_new n = { username, email, password, NULL, false, false };
-	hub_user u;
-	if (account_create(e->c, e->a, &n, &u) < 0)
-		fail_msg("creating %s: %s", username, err_msg());
-	return u;
-}
+typedef hub_env env;
 
 static void assert_message_starts(const char *prefix)
 {
@@ -60,9 +30,9 @@ static const char *display_name(env *e, int64_t id)
 
 static void the_display_name_changes_by_the_rules(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com", "alice's password");
-	hub_user b = must_create(&e, "bob", "bob@example.com", "bob's password");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", "alice's password");
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", "bob's password");
 	assert_int_equal(profile_set_display_name(e.c, &a, "Alice \xC3\xA9 <Liddell>"), 0);
 	assert_string_equal(display_name(&e, a.id), "Alice \xC3\xA9 <Liddell>");
 	assert_string_equal(display_name(&e, b.id), "bob");
@@ -76,7 +46,7 @@ static void the_display_name_changes_by_the_rules(void **state)
 	assert_string_equal(display_name(&e, a.id), "Alice \xC3\xA9 <Liddell>");
 	assert_int_equal(profile_set_display_name(e.c, &a, ""), 0);
 	assert_string_equal(display_name(&e, a.id), "alice");
-	end(&e);
+	hub_env_end(&e);
 }
 
 static bool signs_in(env *e, const char *login, const char *password)
@@ -93,8 +63,8 @@ static bool live(env *e, const char *token)
 
 static void refused_password_changes_change_nothing(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com", "alice's password");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", "alice's password");
 	char t1[WEB_TOKEN_LEN + 1], t2[WEB_TOKEN_LEN + 1];
 	web_session s1, s2;
 	assert_int_equal(web_session_create(e.c, a.id, 60000, t1, &s1), 0);
@@ -125,14 +95,14 @@ static void refused_password_changes_change_nothing(void **state)
 	assert_true(signs_in(&e, "alice", "alice's password"));
 	assert_true(live(&e, t1));
 	assert_true(live(&e, t2));
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void a_new_password_ends_every_other_session(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com", "alice's password");
-	hub_user b = must_create(&e, "bob", "bob@example.com", "bob's password");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", "alice's password");
+	hub_user b = hub_env_user(&e, "bob", "bob@example.com", "bob's password");
 	char t1[WEB_TOKEN_LEN + 1], t2[WEB_TOKEN_LEN + 1], t3[WEB_TOKEN_LEN + 1];
 	char tb[WEB_TOKEN_LEN + 1];
 	web_session s1, s2, s3, sb;
@@ -156,18 +126,18 @@ static void a_new_password_ends_every_other_session(void **state)
 	                 0);
 	assert_false(live(&e, t2));
 	assert_true(live(&e, tb));
-	end(&e);
+	hub_env_end(&e);
 }
 
 static void a_deactivated_account_cannot_change_its_password(void **state)
 {
-	env e = begin(state);
-	hub_user a = must_create(&e, "alice", "alice@example.com", "alice's password");
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", "alice's password");
 	assert_int_equal(account_set_active(e.c, a.id, false), 0);
 	assert_int_equal(profile_change_password(e.c, e.a, &a, "alice's password",
 	                                         "a better password", "a better password", 0),
 	                 WEFT_EAUTH);
-	end(&e);
+	hub_env_end(&e);
 }
 
 int main(void)

@@ -1,0 +1,42 @@
+/* Shortcuts for hub's domain tests. */
+#include "hub_env.h"
+
+#include "base/err.h"
+#include "db/migrate.h"
+
+hub_env hub_env_begin(void **state)
+{
+	fixture *f = *state;
+	int applied;
+	if (db_migrate_up(&applied, f->d, "hub") < 0)
+		fail_msg("migrations: %s", err_msg());
+	hub_env e = { f, arena_new(), NULL };
+	assert_int_equal(db_conn_get(&e.c, f->d), 0);
+	return e;
+}
+
+void hub_env_end(hub_env *e)
+{
+	db_conn_put(e->c);
+	arena_free(e->a);
+}
+
+hub_user hub_env_user(hub_env *e, const char *username, const char *email, const char *password)
+{
+	account_new n = { username, email, password ? password : "a long enough password",
+		          NULL,     false, false };
+	hub_user u;
+	if (account_create(e->c, e->a, &n, &u) < 0)
+		fail_msg("creating %s: %s", username, err_msg());
+	return u;
+}
+
+int64_t hub_env_scalar(hub_env *e, const char *sql, db_arg arg)
+{
+	db_stmt *st;
+	int64_t v = -1;
+	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_done(st);
+	return v;
+}
