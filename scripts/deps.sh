@@ -5,17 +5,18 @@
 set -euo pipefail
 
 build_packages=(
-  build-essential meson ninja-build pkg-config git
-  libmicrohttpd-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
+  build-essential meson ninja-build pkg-config git python3
+  libmicrohttpd-dev libjansson-dev libsodium-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
 )
 check_packages=(
   clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates postgresql
   python3-aiosmtpd chromium
 )
 bench_packages=(wrk nginx-light procps)
-# The API conformance tests (tests/conformance) run the npm clients on Node.js (20 or later: playwright-core needs it) with
-# npm. A Node.js installed some other way (NodeSource's, whose nodejs package brings npm, or nvm)
-# is used as it is; Debian's packages only when there is none.
+# The API conformance tests (tests/conformance) and the browser tests (tests/browser) run on
+# Node.js with npm (20 or later: playwright-core needs it). A Node.js installed some other way
+# (NodeSource's, whose nodejs package brings npm, or nvm) is used as it is; Debian's packages only
+# when there is none (Debian 12's is 18: the browser tests then say what is missing).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   check_packages+=(nodejs npm)
 fi
