@@ -84,6 +84,10 @@ const watch = (page) => {
 	page.on('pageerror', (err) => note('pageerror', String(err), page.url()));
 	page.on('requestfailed', (req) => {
 		const why = req.failure()?.errorText;
+		// A sub-resource still loading when the page moves on (the icon, as a form is sent) is
+		// abandoned by the browser, not refused by the server.
+		if (why === 'net::ERR_ABORTED' && req.resourceType() !== 'document')
+			return;
 		note('requestfailed', `${req.method()} ${req.url()}: ${why}`, req.url());
 	});
 	page.on('response', (res) => {
