@@ -185,9 +185,7 @@ typedef struct signup_ctx {
 static int sign_up(db_conn *c, void *ctx)
 {
 	signup_ctx *sc = ctx;
-	int rc = account_create(c, sc->req->arena, &sc->n, &sc->user);
-	if (rc == 0)
-		rc = confirm_send(c, &sc->user, web_base_url(sc->req));
+	int rc = confirm_sign_up(c, sc->req->arena, &sc->n, web_base_url(sc->req), &sc->user);
 	sc->session.user_id = sc->user.id;
 	if (rc == 0)
 		rc = start_session(c, &sc->session);

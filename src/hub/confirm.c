@@ -161,3 +161,9 @@ int confirm_follow(db_conn *c, const char *token, int64_t *user_id)
 		rc = team_accept_invitations_for(c, *user_id, NULL);
 	return rc < 0 ? rc : 0;
 }
+
+int confirm_sign_up(db_conn *c, arena *a, const account_new *n, const char *base_url, hub_user *out)
+{
+	int rc = account_create(c, a, n, out);
+	return rc < 0 ? rc : confirm_send(c, out, base_url);
+}

@@ -25,4 +25,9 @@ int confirm_send_email(db_conn *c, const hub_user *user, int64_t email_id, const
  * is gone. *user_id gets the account's id. */
 int confirm_follow(db_conn *c, const char *token, int64_t *user_id);
 
+/* Signs up: creates the account (account_create's rules, unconfirmed) and sends its confirmation
+ * mail, inside c's transaction. The web form and the API both come here. */
+int confirm_sign_up(db_conn *c, arena *a, const account_new *n, const char *base_url,
+                    hub_user *out);
+
 #endif

@@ -98,6 +98,8 @@ static const web_route routes[] = {
 	{ "GET", "/2.0/user/emails/{email}", hub_api_user_email, WEB_API | WEB_NEEDS_USER, 0, 0,
 	  NULL, NULL },
 	{ "GET", "/2.0/users/{selected_user}", hub_api_selected_user, WEB_API, 0, 0, NULL, NULL },
+	{ "POST", "/2.0/users", hub_api_sign_up, WEB_API | WEB_BODY_JSON, 0, 16 * 1024, NULL,
+	  NULL },
 	/* API: workspaces and groups (team_api.c) */
 	{ "GET", "/2.0/workspaces", hub_api_workspaces, WEB_API | WEB_NEEDS_USER, 0, 0, NULL,
 	  NULL },

@@ -6,6 +6,7 @@
 
 #include "base/err.h"
 #include "hub/api.h"
+#include "hub/confirm.h"
 #include "hub/hub.h"
 #include "web/escape.h"
 
@@ -110,5 +111,44 @@ int hub_api_selected_user(web_request *req, web_response *res)
 	if (rc < 0)
 		return rc;
 	web_res_json(res, 200, hub_api_user(req, &sc.user));
+	return 0;
+}
+
+typedef struct sign_up_ctx {
+	web_request *req;
+	account_new n;
+	hub_user user;
+} sign_up_ctx;
+
+static int sign_up(db_conn *c, void *ctx)
+{
+	sign_up_ctx *sc = ctx;
+	return confirm_sign_up(c, sc->req->arena, &sc->n, web_base_url(sc->req), &sc->user);
+}
+
+/* A string member of the body, "" when absent (the rules then name the field). */
+static const char *member(const json_t *body, const char *name)
+{
+	const char *v = json_string_value(json_object_get(body, name));
+	return v ? v : "";
+}
+
+int hub_api_sign_up(web_request *req, web_response *res)
+{
+	if (!json_is_object(req->json))
+		return err_fail(WEFT_EINVALID, "Send a JSON object: {\"username\", \"email\", "
+		                               "\"password\", \"display_name\"}.");
+	sign_up_ctx sc = { .req = req };
+	const char *display = member(req->json, "display_name");
+	sc.n = (account_new){ member(req->json, "username"),
+		              member(req->json, "email"),
+		              member(req->json, "password"),
+		              *display ? display : NULL,
+		              false,
+		              false };
+	int rc = db_tx(hub_app_of(req)->d, sign_up, &sc);
+	if (rc < 0)
+		return rc;
+	web_res_json(res, 201, hub_api_user(req, &sc.user));
 	return 0;
 }
