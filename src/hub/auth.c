@@ -119,10 +119,12 @@ int hub_authenticate(web_request *req)
 	hub_viewer *v = arena_alloc(req->arena, sizeof *v);
 	if (authorization && strncasecmp(authorization, "Basic ", 6) == 0) {
 		const char *login = NULL, *password = NULL;
-		int64_t retry_after;
+		int64_t retry_after = 0;
 		int rc = parse_basic(req, authorization, &login, &password);
 		if (rc == 0)
 			rc = sign_in(req, login, password, true, v, &retry_after);
+		if (rc == WEFT_ELIMIT)
+			req->retry_after_s = retry_after;
 		if (rc < 0)
 			return rc;
 		req->user = v;

@@ -162,7 +162,9 @@ static void add_status_headers(web_request *req, web_response *res, int status)
 	if (status == 401 && !find_header(res, "WWW-Authenticate"))
 		web_res_header(req, res, "WWW-Authenticate", "Basic realm=\"weft\"");
 	if (status == 429 && !find_header(res, "Retry-After")) {
-		web_res_header(req, res, "Retry-After", "60");
+		int64_t wait = req->retry_after_s > 0 ? req->retry_after_s : 60;
+		web_res_header(req, res, "Retry-After",
+		               arena_printf(req->arena, "%lld", (long long)wait));
 		web_res_header(req, res, "X-RateLimit-Limit", "60");
 		web_res_header(req, res, "X-RateLimit-Interval-Seconds", "60");
 		web_res_header(req, res, "X-RateLimit-FillRate", "1");

@@ -110,6 +110,7 @@ struct web_request {
 	void *session; /* likewise, when the caller came with a session cookie */
 	void *app; /* the service's state (its database, settings), from the server */
 	void *scope; /* what the authorize hook checked the route's permission against */
+	int64_t retry_after_s; /* for a 429: when to come back (0: the default minute) */
 	void *conn; /* the HTTP library's connection, for web_header */
 };
 

@@ -459,7 +459,7 @@ fi
 from 127.0.0.28 -u "erin:erin's password" "$HUB_URL/status"
 if expect_throttled "Basic: 3 wrong passwords for erin, then the right one, is 429" "$THROTTLE_T0"; then
 	expect_api_error hub "the Basic 429 is a JSON error in Bitbucket's shape"
-	expect_header Retry-After '^[0-9]+$' "the Basic 429 carries Retry-After"
+	expect_header Retry-After '^[1-9]$' "the Basic 429 carries Retry-After: the real wait (1 s), not a default minute"
 	expect_header X-RateLimit-Limit '^[0-9]+$' "the Basic 429 carries X-RateLimit-Limit"
 fi
 
