@@ -3,6 +3,7 @@
 #include "db/db.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -307,6 +308,21 @@ int db_step(db_stmt *s)
 	if (rc < 0 && transient)
 		s->conn->transient = true;
 	return rc;
+}
+
+int db_step_one(db_stmt *s, const char *fmt, ...)
+{
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		return 0;
+	if (rc < 0)
+		return rc;
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	return err_fail(WEFT_ENOTFOUND, "%s", message);
 }
 
 int db_exec_args(db_conn *c, const char *sql, const db_arg *args)

@@ -127,6 +127,10 @@ int db_exec_script(db_conn *c, const char *sql);
  * NULL or CHECK violation, WEFT_ERROR otherwise) with a message. */
 int db_step(db_stmt *s);
 
+/* Steps a statement that should give one row: 0 on that row (read it, then db_done), WEFT_ENOTFOUND
+ * with the message made from fmt when there is none, or db_step's error. */
+int db_step_one(db_stmt *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Column getters for the current row, counted from 0. Text and blobs stay valid until the next
  * db_step or db_done. NULL reads as 0, NULL text, or an empty blob. */
 int64_t db_col_int(db_stmt *s, int col);

@@ -221,14 +221,11 @@ static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, hub_user 
 	db_stmt *st;
 	int rc = db_query(&st, c, sql, arg);
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "There is no such account.");
+	if (rc == 0) {
 		read_user(st, a, out);
 		if (password_hash)
 			*password_hash = arena_strdup(a, db_col_text(st, 9));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "There is no such account.");
 	}
 	db_done(st);
 	return rc;

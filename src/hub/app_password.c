@@ -203,14 +203,11 @@ int app_password_find(db_conn *c, arena *a, int64_t user_id, const char *secret,
 	                                      " AND revoked_at IS NULL",
 	                  db_int(user_id), db_text(digest));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "App password: no such app password.");
+	if (rc == 0) {
 		read_row(st, out);
 		out->label = arena_strdup(a, out->label);
 		out->scopes = arena_strdup(a, out->scopes);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "App password: no such app password.");
 	}
 	db_done(st);
 	return rc;

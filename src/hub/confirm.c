@@ -133,14 +133,10 @@ static int use_token(db_conn *c, const char *token, int64_t now, int64_t *user_i
 	                 " AND used_at IS NULL AND expires_at > $1 RETURNING user_id, email_id",
 	                 db_int(now), db_text(digest));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "This confirmation link is invalid, used or expired.");
+	if (rc == 0) {
 		*user_id = db_col_int(st, 0);
 		*email_id = db_col_int(st, 1);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND,
-		              "This confirmation link is invalid, used or expired.");
 	}
 	db_done(st);
 	return rc;

@@ -39,13 +39,10 @@ int email_find(db_conn *c, arena *a, int64_t user_id, int64_t email_id, hub_emai
 	db_stmt *st;
 	int rc = db_query(&st, c, EMAIL_SELECT "AND id = $2", db_int(user_id), db_int(email_id));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "Email: you have no such address.");
+	if (rc == 0) {
 		read_email(st, out);
 		out->address = arena_strdup(a, out->address);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "Email: you have no such address.");
 	}
 	db_done(st);
 	return rc;

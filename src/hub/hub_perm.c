@@ -44,17 +44,14 @@ int hub_workspace_find(db_conn *c, arena *a, const char *slug_or_uuid, hub_works
 	                  " FROM workspaces WHERE slug = lower($1) OR uuid = $2",
 	                  db_text(by_uuid ? "" : slug_or_uuid), db_text(by_uuid ? uuid : ""));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "There is no workspace %s.", slug_or_uuid);
+	if (rc == 0) {
 		out->id = db_col_int(st, 0);
 		snprintf(out->uuid, sizeof out->uuid, "%s", db_col_text(st, 1));
 		out->slug = arena_strdup(a, db_col_text(st, 2));
 		out->name = arena_strdup(a, db_col_text(st, 3));
 		out->is_team = db_col_int(st, 4) != 0;
 		out->owner_id = db_col_int(st, 5);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "There is no workspace %s.", slug_or_uuid);
 	}
 	db_done(st);
 	return rc;

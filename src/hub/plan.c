@@ -92,12 +92,9 @@ static int find_one(db_conn *c, arena *a, const char *sql, int64_t arg, hub_plan
 	db_stmt *st;
 	int rc = db_query(&st, c, sql, db_int(arg));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "Plan: there is no such plan.");
+	if (rc == 0) {
 		read_plan(st, a, out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "Plan: there is no such plan.");
 	}
 	db_done(st);
 	return rc;

@@ -423,12 +423,9 @@ int team_find_member(db_conn *c, arena *a, int64_t workspace_id, const char *use
 	                  " WHERE tm.workspace_id = $1 AND " USER_BY_NAME_SQL,
 	                  db_int(workspace_id), db_text(username));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "%s is not a member of this team.", username);
+	if (rc == 0) {
 		read_member(st, a, out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "%s is not a member of this team.", username);
 	}
 	db_done(st);
 	return rc;
@@ -478,12 +475,9 @@ static int find_group(db_conn *c, arena *a, int64_t workspace_id, const char *sl
 	                  " AND g.slug = lower($2)",
 	                  db_int(workspace_id), db_text(slug));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "There is no group %s in this team.", slug);
+	if (rc == 0) {
 		read_group(st, a, out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "There is no group %s in this team.", slug);
 	}
 	db_done(st);
 	return rc;
@@ -901,13 +895,9 @@ static int find_pending(db_conn *c, arena *a, int64_t workspace_id, int64_t id,
 	                                    "AND i.id = $2 AND i.workspace_id = $3",
 	                  db_int(clock_now_ms()), db_int(id), db_int(workspace_id));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "There is no pending invitation %lld.", (long long)id);
+	if (rc == 0) {
 		read_invitation(st, a, out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "There is no pending invitation %lld.",
-		              (long long)id);
 	}
 	db_done(st);
 	return rc;
@@ -1049,14 +1039,10 @@ static int find_by_token(db_conn *c, arena *a, const char *token, team_invitatio
 	int rc = db_query(&st, c, INVITATION_SELECT "WHERE" PENDING_SQL "AND i.token_hash = $2",
 	                  db_int(clock_now_ms()), db_text(digest));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "This invitation link is invalid, used, revoked or expired.");
+	if (rc == 0) {
 		read_invitation(st, a, out);
 		*group_id = db_col_int(st, 10);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND,
-		              "This invitation link is invalid, used, revoked or expired.");
 	}
 	db_done(st);
 	return rc;

@@ -327,12 +327,9 @@ static int workspace_read(db_conn *c, web_request *req, const hub_workspace *ws,
 	int rc = db_query(&st, c, "SELECT created_at, updated_at FROM workspaces WHERE id = $1",
 	                  db_int(ws->id));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "There is no workspace %s.", ws->slug);
+	if (rc == 0) {
 		*out = workspace_json(req, ws, db_col_int(st, 0), db_col_int(st, 1));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "There is no workspace %s.", ws->slug);
 	}
 	db_done(st);
 	return rc;

@@ -47,15 +47,12 @@ int web_session_find(db_conn *c, const char *token, web_session *out)
 	                  " WHERE token_hash = $1 AND expires_at > $2",
 	                  db_text(digest), db_int(clock_now_ms()));
 	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
+		rc = db_step_one(st, "no such session");
+	if (rc == 0) {
 		out->id = db_col_int(st, 0);
 		out->user_id = db_col_int(st, 1);
 		snprintf(out->csrf, sizeof out->csrf, "%s", db_col_text(st, 2));
 		out->expires_at = db_col_int(st, 3);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_fail(WEFT_ENOTFOUND, "no such session");
 	}
 	db_done(st);
 	return rc;

@@ -336,6 +336,23 @@ static void bad_urls_and_unusable_databases(void **state)
 	assert_non_null(strstr(err_msg(), "postgresql://nobody@127.0.0.1:1/none"));
 }
 
+static void one_row_or_not_found(void **state)
+{
+	fixture *s = begin(state);
+	db_conn *c;
+	db_conn_get(&c, s->d);
+	db_stmt *st;
+	assert_int_equal(db_query(&st, c, "SELECT n FROM counter WHERE id = $1", db_int(1)), 0);
+	assert_int_equal(db_step_one(st, "no counter %d", 1), 0);
+	assert_int_equal(db_col_int(st, 0), 0);
+	db_done(st);
+	assert_int_equal(db_query(&st, c, "SELECT n FROM counter WHERE id = $1", db_int(2)), 0);
+	assert_int_equal(db_step_one(st, "no counter %d", 2), WEFT_ENOTFOUND);
+	assert_string_equal(err_msg(), "no counter 2");
+	db_done(st);
+	db_conn_put(c);
+}
+
 static void describe_hides_passwords(void **state)
 {
 	fixture *s = begin(state);
@@ -352,6 +369,7 @@ int main(void)
 		cmocka_unit_test(concurrent_writers_lose_nothing),
 		cmocka_unit_test(two_processes_write_one_database),
 		cmocka_unit_test(nested_use_of_one_statement),
+		cmocka_unit_test(one_row_or_not_found),
 		cmocka_unit_test(describe_hides_passwords),
 		cmocka_unit_test(bad_urls_and_unusable_databases),
 	};
