@@ -7,12 +7,13 @@ set -euo pipefail
 build_packages=(
   build-essential meson ninja-build pkg-config git python3
   libmicrohttpd-dev libjansson-dev libsodium-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
+  libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev
 )
 check_packages=(
   clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates postgresql
   python3-aiosmtpd chromium
 )
-bench_packages=(wrk nginx-light procps)
+bench_packages=(wrk nginx-light procps fcgiwrap)
 # The API conformance tests (tests/conformance) and the browser tests (tests/browser) run on
 # Node.js with npm (20 or later: playwright-core needs it). A Node.js installed some other way
 # (NodeSource's, whose nodejs package brings npm, or nvm) is used as it is; Debian's packages only

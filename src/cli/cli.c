@@ -1,6 +1,8 @@
 /* The subcommand table and the commands too small for a file of their own. */
 #include "cli/cli.h"
 
+#include "hub/hub.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -136,8 +138,12 @@ int cli_main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0)
 		return cli_version(1, argv + 1);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			hub_global_init();
+			int status = commands[i].run(argc - 1, argv + 1);
+			hub_global_shutdown();
+			return status;
+		}
 	char message[160];
 	snprintf(message, sizeof message, "unknown command '%.60s' (see 'weft help')", argv[1]);
 	return cli_usage_error(NULL, message);

@@ -34,7 +34,6 @@ typedef struct service_slot {
 	char *local_url; /* where it listens, for the "listening" line */
 	char *public_url; /* configured, or derived from the listen address; NULL: from Host */
 	cli_store store;
-	hub_app hub; /* the hub's state, when this slot is hub */
 	web_server *server;
 } service_slot;
 
@@ -178,8 +177,7 @@ static int start_services(serve_state *s)
 			.templates = s->templates,
 		};
 		const web_service *svc = i == SERVICE_HUB ? hub_service() : track_service();
-		slot->hub.d = slot->store.d;
-		opt.app = i == SERVICE_HUB ? (void *)&slot->hub : NULL;
+		opt.app = i == SERVICE_HUB ? (void *)&slot->store.hub : NULL;
 		int rc = web_server_start(&slot->server, svc, slot->fd, &opt);
 		slot->fd = -1; /* the server owns it now, even on failure */
 		if (rc < 0) {

@@ -3,11 +3,46 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
 #include "db/migrate.h"
 #include "hub/maintenance.h"
+
+static char *data_path(const config *cfg, const char *name)
+{
+	char *path = NULL;
+	return asprintf(&path, "%s/%s", cfg->data_dir, name) < 0 ? NULL : path;
+}
+
+/* The program's own path, which git runs as the repositories' hook: /proc/self/exe resolved,
+ * so that the hook still finds it when started from another directory. */
+static char *program_path(void)
+{
+	return realpath("/proc/self/exe", NULL);
+}
+
+static void free_hub_app(hub_app *h)
+{
+	free((char *)h->repos_dir);
+	free((char *)h->trash_dir);
+	free((char *)h->weft_path);
+	free((char *)h->db_url);
+	memset(h, 0, sizeof *h);
+}
+
+static int fill_hub_app(hub_app *h, const config *cfg, db *d, char *url)
+{
+	h->d = d;
+	h->db_url = url;
+	h->repos_dir = data_path(cfg, "repos");
+	h->trash_dir = data_path(cfg, "trash");
+	h->weft_path = program_path();
+	if (!h->repos_dir || !h->trash_dir || !h->weft_path)
+		return err_fail(WEFT_ERROR, "hub: cannot find this program's path or the data folders");
+	return 0;
+}
 
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool)
 {
@@ -15,10 +50,15 @@ int cli_store_open(cli_store *out, const config *cfg, const char *service, int p
 	out->service = service;
 	char *url = config_db_url(cfg, service);
 	int rc = db_open(&out->d, url, pool);
-	free(url);
-	if (rc < 0)
+	if (rc < 0) {
+		free(url);
 		return err_fail(rc, "%s: %s", service, err_msg());
-	return 0;
+	}
+	if (strcmp(service, "hub") != 0) {
+		free(url);
+		return 0;
+	}
+	return fill_hub_app(&out->hub, cfg, out->d, url);
 }
 
 int cli_store_migrate(cli_store *s, int *applied)
@@ -56,4 +96,5 @@ void cli_store_close(cli_store *s, int timeout_seconds)
 	s->mail = NULL;
 	db_close(s->d);
 	s->d = NULL;
+	free_hub_app(&s->hub);
 }

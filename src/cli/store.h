@@ -6,6 +6,7 @@
 #include "base/config.h"
 #include "db/db.h"
 #include "db/jobs.h"
+#include "hub/hub.h"
 #include "mail/mail.h"
 
 typedef struct cli_store {
@@ -13,10 +14,12 @@ typedef struct cli_store {
 	db *d;
 	job_queue *jobs;
 	mail_jobs *mail;
+	hub_app hub; /* for the hub's store: what its handlers and jobs reach (strings owned here) */
 } cli_store;
 
 /* Opens service's database (--hub-db / --track-db, or DATA/SERVICE.db) with room for pool
- * connections. The message of an error names the service and the database. */
+ * connections, and for hub fills s->hub (the database, DATA/repos, DATA/trash, this program's
+ * path). The message of an error names the service and the database. */
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool);
 
 /* Applies pending migrations; *applied (may be NULL) counts them. */

@@ -1,6 +1,8 @@
 /* hub's route table, its shared page rendering and its Bitbucket-shaped API errors. */
 #include "hub/hub.h"
 
+#include <git2.h>
+
 #include "hub/settings_web.h"
 #include "hub/team_web.h"
 #include "hub/team_api.h"
@@ -12,6 +14,20 @@ static void render_api_error(web_request *req, web_response *res, int status, co
 	(void)req;
 	web_res_json(res, status,
 	             json_pack("{s:s, s:{s:s}}", "type", "error", "error", "message", message));
+}
+
+void hub_global_init(void)
+{
+	git_libgit2_init();
+	/* libgit2's object cache and mapped pack windows count towards the server's memory: keep
+	 * them small, since git itself (not libgit2) serves clones. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 * 1024 * 1024);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 * 1024 * 1024);
+}
+
+void hub_global_shutdown(void)
+{
+	git_libgit2_shutdown();
 }
 
 int hub_page(web_request *req, web_response *res, int status, const char *page, const char *title,

@@ -12,7 +12,16 @@
 /* What every hub request can reach through req->app. */
 typedef struct hub_app {
 	db *d;
+	const char *repos_dir; /* DATA/repos: the bare repositories (repo_storage.h) */
+	const char *trash_dir; /* DATA/trash: deleted repositories until the purge job */
+	const char *weft_path; /* this program, which the repositories' hooks run */
+	const char *db_url; /* the hub database, for `weft hook` run by git on its behalf */
 } hub_app;
+
+/* Sets up the libraries hub needs process-wide (libgit2, with caches sized for a server). Call
+ * once before any hub code runs; hub_global_shutdown undoes it. */
+void hub_global_init(void);
+void hub_global_shutdown(void);
 
 /* The permissions routes declare (web_route.permission); hub_perm.c decides each. */
 enum {
