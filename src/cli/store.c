@@ -40,7 +40,8 @@ static int fill_hub_app(hub_app *h, const config *cfg, db *d, char *url)
 	h->trash_dir = data_path(cfg, "trash");
 	h->weft_path = program_path();
 	if (!h->repos_dir || !h->trash_dir || !h->weft_path)
-		return err_fail(WEFT_ERROR, "hub: cannot find this program's path or the data folders");
+		return err_fail(WEFT_ERROR,
+		                "hub: cannot find this program's path or the data folders");
 	return 0;
 }
 

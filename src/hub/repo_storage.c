@@ -25,7 +25,8 @@ const char *repo_storage_path(arena *a, const char *repos_dir, const char *works
 static int git_failure(const char *doing)
 {
 	const git_error *e = git_error_last();
-	return err_fail(WEFT_ERROR, "%s: %s", doing, e && e->message ? e->message : "libgit2 failed");
+	return err_fail(WEFT_ERROR, "%s: %s", doing,
+	                e && e->message ? e->message : "libgit2 failed");
 }
 
 /* The hook is a two-line script: the server tells the git process where weft is (WEFT_PROGRAM),
@@ -33,8 +34,8 @@ static int git_failure(const char *doing)
 static void hook_script(buf *out, const char *weft_path)
 {
 	buf_puts(out, "#!/bin/sh\n"
-	                 "# Installed by weft: records each push in the hub database.\n"
-	                 "default='");
+	              "# Installed by weft: records each push in the hub database.\n"
+	              "default='");
 	for (const char *p = weft_path; *p; p++) {
 		if (*p == '\'')
 			buf_puts(out, "'\\''");
@@ -116,7 +117,8 @@ int repo_storage_trash(arena *a, const char *path, const char *trash_dir, const 
 	const char *to = arena_printf(a, "%s/%lld-%s", trash_dir, (long long)clock_now_ms(),
 	                              base ? base + 1 : path);
 	if (rename(path, to) < 0)
-		return err_fail(WEFT_ERROR, "cannot move %s to the trash: %s", path, strerror(errno));
+		return err_fail(WEFT_ERROR, "cannot move %s to the trash: %s", path,
+		                strerror(errno));
 	*trashed = to;
 	return 0;
 }

@@ -1,9 +1,74 @@
-/* track, the issue tracker: its service description (routes and hooks) for the web layer. */
+/* track, the issue tracker: its state, the permissions its routes declare, who is asking, and
+ * its service description (routes and hooks) for the web layer. */
 #ifndef WEFT_TRACK_TRACK_H
 #define WEFT_TRACK_TRACK_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "web/session.h"
 #include "web/web.h"
 
+/* What every track request can reach through req->app. */
+typedef struct track_app {
+	db *d;
+	int hours_per_day; /* work-log durations: 1d = 8h by default */
+	int days_per_week; /* 1w = 5d by default */
+} track_app;
+
+/* A track user (track's own accounts: nothing is shared with hub). Strings live in an arena. */
+typedef struct track_user {
+	int64_t id;
+	const char *account_id; /* stable, numeric, as text (Jira's accountId) */
+	const char *username;
+	const char *display_name;
+	const char *email;
+	bool is_admin;
+	bool is_active;
+	int64_t created_at;
+} track_user;
+
+/* Who is asking, once the authenticate hook ran: NULL for anonymous callers. */
+typedef struct track_viewer {
+	track_user user;
+	web_session session; /* id 0 when the caller used Basic or Bearer, not a session */
+} track_viewer;
+
+/* The permissions routes declare (web_route.permission); track_perm.c decides each. Project
+ * permissions need a {key} (project key or id) or an {issue} (issue key or id) in the path. */
+enum {
+	TRACK_PERM_NONE = 0,
+	TRACK_PERM_SITE_ADMIN, /* the administrators' area */
+	TRACK_PERM_BROWSE, /* see the project and its issues */
+	TRACK_PERM_CREATE_ISSUES,
+	TRACK_PERM_EDIT_ISSUES,
+	TRACK_PERM_TRANSITION_ISSUES,
+	TRACK_PERM_COMMENT,
+	TRACK_PERM_WORK_ON_ISSUES, /* log work */
+	TRACK_PERM_ADMINISTER_PROJECT,
+	TRACK_PERM_VIEW_DEV_TOOLS, /* the development panel (the connector) */
+};
+
+static inline track_viewer *track_viewer_of(const web_request *req)
+{
+	return req->user;
+}
+
+static inline track_app *track_app_of(const web_request *req)
+{
+	return req->app;
+}
+
+/* The cookie names: per service, since cookies are per host, not per port. */
+#define TRACK_SESSION_COOKIE "track_session"
+#define TRACK_CSRF_COOKIE "track_csrf"
+
 const web_service *track_service(void);
+
+/* Renders a track page in the layout with what every page shows: the viewer and the CSRF token
+ * for its forms (data is stolen). */
+int track_page(web_request *req, web_response *res, int status, const char *page, const char *title,
+               json_t *data);
 
 #endif
