@@ -3,8 +3,10 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
+#include "base/str.h"
 
 /* OWASP's argon2id baseline (19 MiB, 2 passes): strong against offline guessing, and cheap
  * enough that a busy server can check sign-ins without running out of memory. */
@@ -46,4 +48,19 @@ bool password_equal(const char *a, const char *b)
 	crypto_hash_sha256(da, (const unsigned char *)a, la);
 	crypto_hash_sha256(db, (const unsigned char *)b, lb);
 	return sodium_memcmp(da, db, sizeof da) == 0 && la == lb;
+}
+
+int password_check(const char *password, const char *username, const char *email)
+{
+	size_t chars = str_utf8_chars(password);
+	if (!str_is_utf8(password, strlen(password)))
+		return err_fail(WEFT_EINVALID, "Password: not valid text.");
+	if (chars < PASSWORD_MIN)
+		return err_fail(WEFT_EINVALID, "Password: at least %d characters.", PASSWORD_MIN);
+	if (chars > PASSWORD_MAX)
+		return err_fail(WEFT_EINVALID, "Password: at most %d characters.", PASSWORD_MAX);
+	if ((username && strcasecmp(password, username) == 0) ||
+	    (email && strcasecmp(password, email) == 0))
+		return err_fail(WEFT_EINVALID, "Password: must not be your username or email.");
+	return 0;
 }

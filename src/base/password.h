@@ -9,6 +9,12 @@
 
 enum { PASSWORD_HASH_MAX = 128 }; /* crypto_pwhash_STRBYTES */
 
+enum { PASSWORD_MIN = 8, PASSWORD_MAX = 128 }; /* characters, not bytes */
+
+/* The rules of a new password: 8 to 128 characters of valid UTF-8, not equal (ignoring case) to
+ * username or email (either may be NULL). 0 or WEFT_EINVALID with a message "Password: …". */
+int password_check(const char *password, const char *username, const char *email);
+
 /* Hashes password[0..len) into out. WEFT_ERROR when the machine cannot spare the memory. */
 int password_hash(char out[PASSWORD_HASH_MAX], const char *password, size_t len);
 

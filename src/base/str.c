@@ -93,3 +93,23 @@ bool str_is_utf8(const char *s, size_t len)
 	}
 	return true;
 }
+
+size_t str_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xC0) != 0x80;
+	return n;
+}
+
+int str_check_line(const char *field, const char *s, size_t max_chars)
+{
+	if (!str_is_utf8(s, strlen(s)) || str_utf8_chars(s) > max_chars)
+		return err_fail(WEFT_EINVALID, "%s: at most %zu characters of text.", field,
+		                max_chars);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return err_fail(WEFT_EINVALID, "%s: no line breaks or control characters.",
+			                field);
+	return 0;
+}

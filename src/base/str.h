@@ -17,4 +17,12 @@ int str_to_i64(int64_t *out, const char *s, int64_t min, int64_t max, const char
 /* True when every byte of s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 bool str_is_utf8(const char *s, size_t len);
 
+/* The number of Unicode characters (not bytes) of the UTF-8 string s. */
+size_t str_utf8_chars(const char *s);
+
+/* A one-line text field (a display name, a label): valid UTF-8, at most max_chars characters, no
+ * line breaks or control characters. 0 or WEFT_EINVALID with a message "FIELD: …". An empty s
+ * passes: callers that need a value say so. */
+int str_check_line(const char *field, const char *s, size_t max_chars);
+
 #endif

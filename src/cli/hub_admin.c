@@ -28,20 +28,6 @@ static void print_help(void)
 	config_print_help(stdout, CONFIG_DB);
 }
 
-/* One line from standard input, without its line ending. */
-static char *read_password(void)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
-}
-
 typedef struct create_ctx {
 	account_new n;
 	arena *a;
@@ -125,7 +111,7 @@ static int run_action(const config *cfg, const char *action, const char *usernam
 	char *password = NULL;
 	int rc = 0;
 	if (strcmp(action, "create-user") == 0) {
-		n.password = password = email ? read_password() : NULL;
+		n.password = password = email ? cli_read_line() : NULL;
 		rc = check_new_user(&n);
 	}
 	if (rc == 0)
@@ -231,11 +217,5 @@ static int hub_admin(int argc, char **argv)
 
 int cli_hub(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "admin") == 0)
-		return hub_admin(argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		print_help();
-		return CLI_OK;
-	}
-	return cli_usage_error("hub", "expects admin … (see 'weft hub --help')");
+	return cli_service_command(argc, argv, "hub", hub_admin, print_help);
 }

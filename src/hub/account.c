@@ -54,56 +54,21 @@ int account_check_username(const char *username)
 	return 0;
 }
 
-/* The mail layer's rules, so that an address accepted here can be mailed; and, as people expect
- * of a sign-up form, a domain with a dot in it (no "alice@localhost"). */
+/* The mail layer's rules for an account's address, so that an address accepted here can be
+ * mailed. */
 int account_check_email(const char *email)
 {
-	if (!*email)
-		return err_fail(WEFT_EINVALID, "Email: enter an email address.");
-	const char *at = strchr(email, '@');
-	const char *dot = at ? strrchr(at, '.') : NULL;
-	if (mail_check_address("Email", email) < 0 || !dot || dot == at + 1 || !dot[1])
-		return err_fail(WEFT_EINVALID, "Email: \"%.254s\" is not a valid address.", email);
-	return 0;
-}
-
-/* Unicode characters, not bytes: a password of 8 emoji is 8 characters long. */
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += (*p & 0xC0) != 0x80;
-	return n;
+	return mail_check_user_address("Email", email);
 }
 
 int account_check_password(const char *password, const char *username, const char *email)
 {
-	size_t bytes = strlen(password), chars = utf8_length(password);
-	if (!str_is_utf8(password, bytes))
-		return err_fail(WEFT_EINVALID, "Password: not valid text.");
-	if (chars < ACCOUNT_PASSWORD_MIN)
-		return err_fail(WEFT_EINVALID, "Password: at least %d characters.",
-		                ACCOUNT_PASSWORD_MIN);
-	if (chars > ACCOUNT_PASSWORD_MAX)
-		return err_fail(WEFT_EINVALID, "Password: at most %d characters.",
-		                ACCOUNT_PASSWORD_MAX);
-	if ((username && strcasecmp(password, username) == 0) ||
-	    (email && strcasecmp(password, email) == 0))
-		return err_fail(WEFT_EINVALID, "Password: must not be your username or email.");
-	return 0;
+	return password_check(password, username, email);
 }
 
 int account_check_display_name(const char *name)
 {
-	size_t n = strlen(name);
-	if (!str_is_utf8(name, n) || utf8_length(name) > ACCOUNT_DISPLAY_NAME_MAX)
-		return err_fail(WEFT_EINVALID, "Display name: at most %d characters of text.",
-		                ACCOUNT_DISPLAY_NAME_MAX);
-	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			return err_fail(WEFT_EINVALID,
-			                "Display name: no line breaks or control characters.");
-	return 0;
+	return str_check_line("Display name", name, ACCOUNT_DISPLAY_NAME_MAX);
 }
 
 static int check_new(const account_new *n)

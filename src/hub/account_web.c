@@ -11,31 +11,19 @@
 
 enum { SESSION_LIFETIME_MS = 14LL * 24 * 60 * 60 * 1000 };
 
-/* Only a path of this site is a place to return to after signing in (no open redirect): one
- * leading '/', then no second '/' or '\\' that a browser could read as another host, and no
- * control character (browsers drop tabs and newlines: "/\t/evil" becomes "//evil"). */
-static const char *safe_next(const char *next)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return "/dashboard";
-	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			return "/dashboard";
-	return next;
-}
-
 static int login_form(web_request *req, web_response *res, int status, const char *login,
                       const char *error)
 {
 	json_t *data = json_pack("{s:s?, s:s?, s:s}", "login", login, "error", error, "next",
-	                         safe_next(web_query(req, "next")));
-	return hub_page(req, res, status, "hub/login", "Sign in", data);
+	                         web_local_path(web_query(req, "next"), "/dashboard"));
+	return hub_page(req, res, status, "login", "Sign in", data);
 }
 
 int hub_login_page(web_request *req, web_response *res)
 {
 	if (hub_viewer_of(req)) {
-		web_res_redirect(req, res, 303, safe_next(web_query(req, "next")));
+		web_res_redirect(req, res, 303,
+		                 web_local_path(web_query(req, "next"), "/dashboard"));
 		return 0;
 	}
 	return login_form(req, res, 200, NULL, NULL);
@@ -77,7 +65,8 @@ int hub_login_submit(web_request *req, web_response *res)
 	if (rc < 0)
 		return rc;
 	web_cookie_set(req, res, HUB_SESSION_COOKIE, sc.token, SESSION_LIFETIME_MS / 1000);
-	web_res_redirect(req, res, 303, safe_next(web_pairs_get(&req->form, "next")));
+	web_res_redirect(req, res, 303,
+	                 web_local_path(web_pairs_get(&req->form, "next"), "/dashboard"));
 	return 0;
 }
 

@@ -25,27 +25,11 @@ const app_password_scope app_password_scopes[] = {
 	{ NULL, NULL },
 };
 
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += (*p & 0xC0) != 0x80;
-	return n;
-}
-
 int app_password_check_label(const char *label)
 {
-	size_t chars = utf8_length(label);
-	if (chars == 0)
+	if (!*label)
 		return err_fail(WEFT_EINVALID, "Label: enter a label.");
-	if (!str_is_utf8(label, strlen(label)) || chars > APP_PASSWORD_LABEL_MAX)
-		return err_fail(WEFT_EINVALID, "Label: at most %d characters of text.",
-		                APP_PASSWORD_LABEL_MAX);
-	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return err_fail(WEFT_EINVALID,
-			                "Label: no line breaks or control characters.");
-	return 0;
+	return str_check_line("Label", label, APP_PASSWORD_LABEL_MAX);
 }
 
 /* The index of name[0..len) in app_password_scopes, or -1. */

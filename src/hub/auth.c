@@ -1,10 +1,7 @@
 /* Who is calling hub: a session cookie (browsers), or HTTP Basic with a username or email and a
  * password or app password (API clients, git). Failed Basic sign-ins are throttled like the
  * sign-in form, which takes the account password only. */
-#include <sodium.h>
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/err.h"
 #include "hub/app_password.h"
@@ -18,7 +15,6 @@ typedef struct auth_ctx {
 	const char *password;
 	bool app_passwords; /* Basic auth: an app password may stand in for the password */
 	hub_viewer *viewer;
-	int64_t retry_after;
 } auth_ctx;
 
 static int load_session(db_conn *c, void *ctx)
@@ -33,42 +29,15 @@ static int load_session(db_conn *c, void *ctx)
 	return rc;
 }
 
-/* The throttle subjects of a sign-in: the name typed, and the client's address. */
-static void throttle_subjects(web_request *req, const char *login, const char **by_name,
-                              const char **by_address)
-{
-	*by_name = arena_printf(req->arena, "hub:login:%s", login);
-	for (char *p = (char *)*by_name; *p; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	*by_address = arena_printf(req->arena, "hub:address:%s", web_client_address(req));
-}
-
-/* One sign-in attempt, throttled; the failure is recorded even though the request fails. */
+/* One sign-in attempt (throttle_sign_in throttles it): the password, or an app password. */
 static int check_password(db_conn *c, void *ctx)
 {
 	auth_ctx *ac = ctx;
-	const char *by_name, *by_address;
-	throttle_subjects(ac->req, ac->login, &by_name, &by_address);
-	int rc = throttle_check(c, by_name, &ac->retry_after);
-	if (rc == 0)
-		rc = throttle_check(c, by_address, &ac->retry_after);
-	if (rc < 0)
-		return rc;
-	rc = account_authenticate(c, ac->req->arena, ac->login, ac->password, &ac->viewer->user);
+	int rc =
+	        account_authenticate(c, ac->req->arena, ac->login, ac->password, &ac->viewer->user);
 	if (rc == WEFT_EAUTH && ac->app_passwords)
 		rc = app_password_authenticate(c, ac->req->arena, ac->login, ac->password,
 		                               &ac->viewer->user, &ac->viewer->scopes);
-	if (rc == WEFT_EAUTH) {
-		char message[512];
-		snprintf(message, sizeof message, "%s", err_msg());
-		if (throttle_fail(c, by_name) < 0 || throttle_fail(c, by_address) < 0)
-			return WEFT_ERROR;
-		ac->retry_after = -1; /* marks "failed, but commit the count" */
-		err_set("%s", message);
-		return 0;
-	}
-	if (rc == 0)
-		rc = throttle_clear(c, by_name);
 	return rc;
 }
 
@@ -80,11 +49,7 @@ static int sign_in(web_request *req, const char *login, const char *password, bo
 		        .password = password,
 		        .app_passwords = app_passwords,
 		        .viewer = out };
-	int rc = db_tx(hub_app_of(req)->d, check_password, &ac);
-	*retry_after = ac.retry_after > 0 ? ac.retry_after : 0;
-	if (rc == 0 && ac.retry_after == -1)
-		return err_fail(WEFT_EAUTH, "Incorrect username or password.");
-	return rc;
+	return throttle_sign_in(req, hub_app_of(req)->d, login, check_password, &ac, retry_after);
 }
 
 int hub_sign_in(web_request *req, const char *login, const char *password, hub_viewer *out,
@@ -93,34 +58,13 @@ int hub_sign_in(web_request *req, const char *login, const char *password, hub_v
 	return sign_in(req, login, password, false, out, retry_after);
 }
 
-/* "Basic base64(login:password)" into its two halves, in the request's arena. */
-static int parse_basic(web_request *req, const char *header, const char **login,
-                       const char **password)
-{
-	const char *b64 = header + 6;
-	size_t max = strlen(b64), len = 0;
-	unsigned char *raw = arena_alloc(req->arena, max + 1);
-	if (sodium_base642bin(raw, max, b64, max, " ", &len, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0)
-		return err_fail(WEFT_EAUTH, "The Authorization header is malformed.");
-	raw[len] = '\0';
-	char *colon = strchr((char *)raw, ':');
-	if (!colon || strlen((char *)raw) != len)
-		return err_fail(WEFT_EAUTH, "The Authorization header is malformed.");
-	*colon = '\0';
-	*login = (const char *)raw;
-	*password = colon + 1;
-	return 0;
-}
-
 int hub_authenticate(web_request *req)
 {
-	const char *authorization = web_header(req, "Authorization");
 	hub_viewer *v = arena_alloc(req->arena, sizeof *v);
-	if (authorization && strncasecmp(authorization, "Basic ", 6) == 0) {
-		const char *login = NULL, *password = NULL;
+	const char *login = NULL, *password = NULL;
+	int rc = web_basic_credentials(req, &login, &password);
+	if (rc != WEFT_ENOTFOUND) {
 		int64_t retry_after = 0;
-		int rc = parse_basic(req, authorization, &login, &password);
 		if (rc == 0)
 			rc = sign_in(req, login, password, true, v, &retry_after);
 		if (rc == WEFT_ELIMIT)
@@ -130,13 +74,13 @@ int hub_authenticate(web_request *req)
 		req->user = v;
 		return 0;
 	}
-	/* The API answers only credentials in the request: a session cookie there would let any
-	 * site's page call it with the visitor's rights. */
+	/* The API and git (WEB_CHALLENGE) answer only credentials in the request: a session
+	 * cookie there would let any site's page call them with the visitor's rights. */
 	const char *token = web_cookie(req, HUB_SESSION_COOKIE);
-	if (!token || (req->route->flags & WEB_API))
+	if (!token || (req->route->flags & (WEB_API | WEB_CHALLENGE)))
 		return 0;
 	auth_ctx ac = { .req = req, .token = token, .viewer = v };
-	int rc = db_read(hub_app_of(req)->d, load_session, &ac);
+	rc = db_read(hub_app_of(req)->d, load_session, &ac);
 	if (rc == 0) {
 		req->user = v;
 		req->session = &v->session;
@@ -145,29 +89,13 @@ int hub_authenticate(web_request *req)
 	return rc == WEFT_ENOTFOUND ? 0 : rc;
 }
 
-/* Whether a browser says the request comes from another site (Sec-Fetch-Site, else Origin).
- * API clients send neither. */
-static bool from_another_site(web_request *req)
-{
-	const char *site = web_header(req, "Sec-Fetch-Site");
-	if (site)
-		return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
-	const char *origin = web_header(req, "Origin");
-	return origin && strcmp(origin, web_base_url(req)) != 0;
-}
-
 int hub_check_csrf(web_request *req)
 {
+	/* API routes take no cookies (hub_authenticate): the credentials a forged request could
+	 * carry are Basic ones a browser remembers, and a browser tells where it was. Pages: the
+	 * session's token, or for anyone else (Basic included) the double-submit cookie, which
+	 * another site cannot read. */
 	const hub_viewer *v = hub_viewer_of(req);
-	if (req->route->flags & WEB_API) {
-		/* API routes take no cookies (hub_authenticate): the credentials a forged request
-		 * could carry are Basic ones a browser remembers, and a browser tells where it was. */
-		if (v && from_another_site(req))
-			return err_fail(WEFT_EPERM,
-			                "Cross-site requests with credentials are refused.");
-		return 0;
-	}
-	/* Pages: the session's token, or for anyone else (Basic included) the double-submit
-	 * cookie, which another site cannot read. */
-	return web_csrf_check(req, v && v->session.id ? &v->session : NULL, HUB_CSRF_COOKIE);
+	return web_csrf_check_route(req, v && v->session.id ? &v->session : NULL, v != NULL,
+	                            HUB_CSRF_COOKIE);
 }

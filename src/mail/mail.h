@@ -24,6 +24,10 @@ enum {
  * list, within RFC 5321's lengths. field names it in the message. 0 or WEFT_EINVALID. */
 int mail_check_address(const char *field, const char *address);
 
+/* An account's address: mail_check_address's rules and, as people expect of a sign-up form, a
+ * domain with a dot in it (no "alice@localhost"). 0 or WEFT_EINVALID ("FIELD: …"). */
+int mail_check_user_address(const char *field, const char *address);
+
 /* Checks a From setting, "Name <local@domain>" or "local@domain", and appends its address part to
  * out (for the SMTP envelope). WEFT_EINVALID naming what is wrong (for start-up checks too). */
 int mail_from_address(buf *out, const char *from);

@@ -120,6 +120,18 @@ int mail_check_address(const char *field, const char *address)
 	return check_address_slice(field, slice_cstr(address ? address : ""));
 }
 
+int mail_check_user_address(const char *field, const char *address)
+{
+	if (!address || !*address)
+		return err_fail(WEFT_EINVALID, "%s: enter an email address.", field);
+	const char *at = strchr(address, '@');
+	const char *dot = at ? strrchr(at, '.') : NULL;
+	if (mail_check_address(field, address) < 0 || !dot || dot == at + 1 || !dot[1])
+		return err_fail(WEFT_EINVALID, "%s: \"%.254s\" is not a valid address.", field,
+		                address);
+	return 0;
+}
+
 /* Text for a header (a subject, a display name): one line of UTF-8 without control
  * characters, tabs aside. */
 static int check_header_text(const char *field, slice text)

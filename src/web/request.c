@@ -1,7 +1,11 @@
 /* Reading a request: headers, path and query parameters, cookies, the base URL. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <string.h>
+#include <strings.h>
+
+#include "base/err.h"
 
 #include "web/server_internal.h"
 #include "web/web.h"
@@ -74,4 +78,55 @@ const char *web_client_address(web_request *req)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		          text, sizeof text);
 	return arena_strdup(req->arena, text);
+}
+
+int web_basic_credentials(web_request *req, const char **login, const char **password)
+{
+	const char *header = web_header(req, "Authorization");
+	if (!header || strncasecmp(header, "Basic ", 6) != 0)
+		return WEFT_ENOTFOUND;
+	const char *b64 = header + 6;
+	size_t max = strlen(b64), len = 0;
+	unsigned char *raw = arena_alloc(req->arena, max + 1);
+	if (sodium_base642bin(raw, max, b64, max, " ", &len, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0)
+		return err_fail(WEFT_EAUTH, "The Authorization header is malformed.");
+	raw[len] = '\0';
+	char *colon = strchr((char *)raw, ':');
+	if (!colon || strlen((char *)raw) != len)
+		return err_fail(WEFT_EAUTH, "The Authorization header is malformed.");
+	*colon = '\0';
+	*login = (const char *)raw;
+	*password = colon + 1;
+	return 0;
+}
+
+const char *web_bearer_token(const web_request *req)
+{
+	const char *header = web_header(req, "Authorization");
+	if (!header || strncasecmp(header, "Bearer ", 7) != 0)
+		return NULL;
+	const char *token = header + 7;
+	while (*token == ' ')
+		token++;
+	return token;
+}
+
+bool web_cross_site(const web_request *req)
+{
+	const char *site = web_header(req, "Sec-Fetch-Site");
+	if (site)
+		return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+	const char *origin = web_header(req, "Origin");
+	return origin && strcmp(origin, web_base_url(req)) != 0;
+}
+
+const char *web_local_path(const char *next, const char *fallback)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return fallback;
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return fallback;
+	return next;
 }

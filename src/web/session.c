@@ -114,3 +114,46 @@ int web_csrf_check(web_request *req, const web_session *session, const char *csr
 		                            "Reload the page and try again.");
 	return 0;
 }
+
+int web_csrf_check_route(web_request *req, const web_session *session, bool has_credentials,
+                         const char *csrf_cookie)
+{
+	if (!(req->route->flags & WEB_API))
+		return web_csrf_check(req, session, csrf_cookie);
+	if (has_credentials && web_cross_site(req))
+		return err_fail(WEFT_EPERM, "Cross-site requests with credentials are refused.");
+	return 0;
+}
+
+typedef struct start_ctx {
+	int64_t user_id, lifetime_ms;
+	char token[WEB_TOKEN_LEN + 1];
+	web_session session;
+} start_ctx;
+
+static int start_session(db_conn *c, void *ctx)
+{
+	start_ctx *sc = ctx;
+	return web_session_create(c, sc->user_id, sc->lifetime_ms, sc->token, &sc->session);
+}
+
+int web_session_start(web_request *req, web_response *res, db *d, int64_t user_id,
+                      int64_t lifetime_ms, const char *cookie)
+{
+	start_ctx sc = { .user_id = user_id, .lifetime_ms = lifetime_ms };
+	int rc = db_tx(d, start_session, &sc);
+	if (rc == 0)
+		web_cookie_set(req, res, cookie, sc.token, lifetime_ms / 1000);
+	return rc;
+}
+
+int web_res_page_for(web_request *req, web_response *res, int status, const char *page,
+                     const char *title, json_t *data, json_t *viewer, const web_session *session,
+                     const char *csrf_cookie)
+{
+	if (viewer)
+		json_object_set_new(data, "viewer", viewer);
+	json_object_set_new(data, "csrf",
+	                    json_string(web_csrf_token(req, res, session, csrf_cookie)));
+	return web_res_page(req, res, status, page, title, data);
+}

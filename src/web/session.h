@@ -46,4 +46,22 @@ const char *web_csrf_token(web_request *req, web_response *res, const web_sessio
  * does not match. */
 int web_csrf_check(web_request *req, const web_session *session, const char *csrf_cookie);
 
+/* The CSRF check of a service whose API takes only credentials in the request, never cookies:
+ * an API route refuses a cross-site request that carries credentials (a browser's remembered
+ * Basic login; has_credentials), any other route checks the form as web_csrf_check does. */
+int web_csrf_check_route(web_request *req, const web_session *session, bool has_credentials,
+                         const char *csrf_cookie);
+
+/* Renders a page (web_res_page) for whoever asks: viewer (stolen; NULL for anonymous visitors)
+ * as "viewer", and as "csrf" the token its forms carry (web_csrf_token with session and
+ * csrf_cookie). */
+int web_res_page_for(web_request *req, web_response *res, int status, const char *page,
+                     const char *title, json_t *data, json_t *viewer, const web_session *session,
+                     const char *csrf_cookie);
+
+/* Starts a session for user_id lasting lifetime_ms in a transaction of its own, and sets its
+ * cookie (a new id at every sign-in: a session id planted before it is worth nothing). */
+int web_session_start(web_request *req, web_response *res, db *d, int64_t user_id,
+                      int64_t lifetime_ms, const char *cookie);
+
 #endif

@@ -5,6 +5,8 @@
 #include "base/clock.h"
 #include "base/err.h"
 
+#include <stdio.h>
+
 enum {
 	MAX_DELAY_S = 15 * 60,
 	/* Failures older than this are forgotten: an address shared by many people (an office)
@@ -67,4 +69,58 @@ int throttle_clear(db_conn *c, const char *subject)
 {
 	int rc = db_exec(c, "DELETE FROM sign_in_failures WHERE subject = $1", db_text(subject));
 	return rc < 0 ? rc : 0;
+}
+
+typedef struct sign_in_ctx {
+	web_request *req;
+	const char *login;
+	int (*attempt)(db_conn *c, void *ctx);
+	void *ctx;
+	int64_t retry_after;
+	bool failed;
+	char message[512];
+} sign_in_ctx;
+
+/* The throttle subjects of a sign-in: the name typed, and the client's address. */
+static void subjects(sign_in_ctx *sc, const char **by_name, const char **by_address)
+{
+	arena *a = sc->req->arena;
+	const char *service = sc->req->service->name;
+	char *name = arena_printf(a, "%s:login:%s", service, sc->login);
+	for (char *p = name; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	*by_name = name;
+	*by_address = arena_printf(a, "%s:address:%s", service, web_client_address(sc->req));
+}
+
+/* The failure is recorded even though the sign-in fails: this transaction commits it. */
+static int throttled_attempt(db_conn *c, void *ctx)
+{
+	sign_in_ctx *sc = ctx;
+	const char *by_name, *by_address;
+	subjects(sc, &by_name, &by_address);
+	int rc = throttle_check(c, by_name, &sc->retry_after);
+	if (rc == 0)
+		rc = throttle_check(c, by_address, &sc->retry_after);
+	if (rc == 0)
+		rc = sc->attempt(c, sc->ctx);
+	if (rc == WEFT_EAUTH) {
+		snprintf(sc->message, sizeof sc->message, "%s", err_msg());
+		sc->failed = true;
+		if (throttle_fail(c, by_name) < 0 || throttle_fail(c, by_address) < 0)
+			return WEFT_ERROR;
+		return 0;
+	}
+	return rc == 0 ? throttle_clear(c, by_name) : rc;
+}
+
+int throttle_sign_in(web_request *req, db *d, const char *login,
+                     int (*attempt)(db_conn *c, void *ctx), void *ctx, int64_t *retry_after_s)
+{
+	sign_in_ctx sc = { .req = req, .login = login, .attempt = attempt, .ctx = ctx };
+	int rc = db_tx(d, throttled_attempt, &sc);
+	*retry_after_s = sc.retry_after > 0 ? sc.retry_after : 0;
+	if (rc == 0 && sc.failed)
+		return err_fail(WEFT_EAUTH, "%s", sc.message);
+	return rc;
 }

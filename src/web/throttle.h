@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "web/web.h"
 
 enum { THROTTLE_FREE_FAILURES = 3 }; /* failures allowed before any delay */
 
@@ -19,5 +20,13 @@ int throttle_check(db_conn *c, const char *subject, int64_t *retry_after_s);
 int throttle_fail(db_conn *c, const char *subject);
 /* Forgets subject's failures (after a success). */
 int throttle_clear(db_conn *c, const char *subject);
+
+/* One throttled sign-in attempt, in one transaction of d: the waits of login (the name typed, in
+ * any case) and of the client's address are checked, then attempt(c, ctx) runs. When it returns
+ * WEFT_EAUTH, a failure is counted for both subjects and committed, and WEFT_EAUTH is returned
+ * with attempt's message; on success the name's failures are forgotten. WEFT_ELIMIT with
+ * *retry_after_s set while either must wait. Subjects are prefixed with the service's name. */
+int throttle_sign_in(web_request *req, db *d, const char *login,
+                     int (*attempt)(db_conn *c, void *ctx), void *ctx, int64_t *retry_after_s);
 
 #endif

@@ -10,29 +10,14 @@
 // HUB_ADMIN_PASSWORD (a site administrator), HUB_USERNAME and HUB_PASSWORD (a normal user),
 // SCREENSHOT_DIR (where the screenshots go; default: a new temporary directory), CHROMIUM (the
 // browser; default /usr/bin/chromium).
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const env = (name, fallback) => {
-	const value = process.env[name] || fallback;
-	if (value === undefined) {
-		console.log(`Bail out! ${name} is not set`);
-		process.exit(1);
-	}
-	return value;
-};
+import {
+	allow, assert, env, expectHeading, expectText, go, main, newContext, pathOf, screenshot, state,
+	step, textOf, watch,
+} from './lib.mjs';
 
 const hubUrl = env('HUB_URL').replace(/\/$/, '');
 const admin = { username: env('HUB_ADMIN_USERNAME'), password: env('HUB_ADMIN_PASSWORD') };
 const member = { username: env('HUB_USERNAME'), password: env('HUB_PASSWORD') };
-const shots = process.env.SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), 'weft-browser-'));
-mkdirSync(shots, { recursive: true });
-const executablePath = env('CHROMIUM', '/usr/bin/chromium');
-
-const WAIT_MS = 15000; // any one wait: an element, a navigation, a click
-const RUN_MS = 90000; // the whole run
 
 // The newcomer who signs up through the form.
 const suffix = `${process.pid.toString(36)}${Date.now().toString(36)}`.slice(-8);
@@ -43,139 +28,6 @@ const newcomer = {
 };
 const team = { name: 'Browser Testers', id: `browser-${suffix}` };
 const group = { name: 'Reviewers', permission: 'write' };
-
-// --- TAP -----------------------------------------------------------------------------------------
-
-let n = 0;
-let failed = 0;
-const diag = (text) => {
-	for (const line of String(text).split('\n')) console.log(`# ${line}`);
-};
-const tapDesc = (s) => s.replace(/[\n#]/g, ' ');
-
-class Failure extends Error {}
-const assert = (cond, why) => {
-	if (!cond) throw new Failure(why);
-};
-
-const watchdog = setTimeout(() => {
-	console.log(`Bail out! the browser test did not end within ${RUN_MS / 1000} s`);
-	process.exit(1);
-}, RUN_MS);
-
-// --- what goes wrong in the pages ----------------------------------------------------------------
-
-// Every console error, page error, failed request, HTTP error of a sub-resource and CSP violation,
-// with the step it happened in. A step may allow some (the 401 of a refused sign-in).
-const problems = [];
-let currentStep = '(setup)';
-let allowed = [];
-
-const note = (kind, text, url) => {
-	if (allowed.some((a) => a.kind === kind && a.test(text, url))) return;
-	problems.push({ step: currentStep, kind, text, url });
-};
-
-const watch = (page) => {
-	page.on('console', (msg) => {
-		if (msg.type() === 'error' || /content security policy/i.test(msg.text()))
-			note(`console.${msg.type()}`, msg.text(), msg.location().url);
-	});
-	page.on('pageerror', (err) => note('pageerror', String(err), page.url()));
-	page.on('requestfailed', (req) => {
-		const why = req.failure()?.errorText;
-		// A sub-resource still loading when the page moves on (the icon, as a form is sent) is
-		// abandoned by the browser, not refused by the server.
-		if (why === 'net::ERR_ABORTED' && req.resourceType() !== 'document')
-			return;
-		note('requestfailed', `${req.method()} ${req.url()}: ${why}`, req.url());
-	});
-	page.on('response', (res) => {
-		if (res.status() >= 400 && res.request().resourceType() !== 'document')
-			note('http', `${res.request().method()} ${res.url()}: ${res.status()}`, res.url());
-	});
-};
-
-// The page reports its own CSP violations to a binding (the event carries what the console may
-// word differently from one Chromium to the next).
-const newContext = async (browser) => {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-	context.setDefaultTimeout(WAIT_MS);
-	context.setDefaultNavigationTimeout(WAIT_MS);
-	await context.exposeBinding('weftCspViolation', ({ page }, v) =>
-		note('csp', `${v.directive} blocked ${v.blocked || '(inline)'} at ${v.source}:${v.line}`,
-			page ? page.url() : v.document));
-	await context.addInitScript(() => {
-		document.addEventListener('securitypolicyviolation', (e) => {
-			window.weftCspViolation({
-				directive: e.effectiveDirective || e.violatedDirective,
-				blocked: e.blockedURI,
-				source: e.sourceFile,
-				line: e.lineNumber,
-				document: e.documentURI,
-			});
-		});
-	});
-	return context;
-};
-
-// --- helpers -------------------------------------------------------------------------------------
-
-let shotSeq = 0;
-const screenshot = async (page, name) => {
-	shotSeq += 1;
-	const path = join(shots, `${String(shotSeq).padStart(2, '0')}-${name}.png`);
-	await page.screenshot({ path, fullPage: true, timeout: WAIT_MS });
-	return path;
-};
-
-const within = (promise, ms, fallback) =>
-	Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(fallback), ms))]);
-
-// The page a step was on when it failed: its URL and text, for the diagnostics.
-const describe = async (page) => {
-	if (!page || page.isClosed()) return 'no page';
-	const text = await within(
-		page.evaluate(() => (document.body || document.documentElement).innerText)
-			.catch((e) => `(no text: ${e.message})`),
-		3000, '(no text: the page did not answer)');
-	const clipped = text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
-	return `page: ${page.url()}\npage text:\n${clipped.replace(/\n{2,}/g, '\n')}`;
-};
-
-const pathOf = (page) => new URL(page.url()).pathname;
-const onPath = (path) => (url) => url.pathname === path;
-
-// go(page, where, action): does action (a click, a key press) and waits until the page is at
-// where (a path, or a test of the URL). A page answered with an error status (a refused form: 400,
-// 401, 409, 429; or a 404, a 500) fails at once with its alert, rather than at the timeout.
-const go = async (page, where, action) => {
-	const arrived = page.waitForURL(typeof where === 'string' ? onPath(where) : where)
-		.then(() => null);
-	const refused = page.waitForResponse((r) =>
-		r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() &&
-		r.status() >= 400);
-	await action();
-	const bad = await Promise.race([arrived, refused]);
-	if (!bad) return;
-	await page.waitForLoadState('load');
-	const alert = page.locator('[role="alert"]');
-	const why = await alert.count() ? `: ${await textOf(alert.first())}` : '';
-	throw new Failure(`${bad.request().method()} ${new URL(bad.url()).pathname} answered ` +
-		`${bad.status()}${why}`);
-};
-
-const textOf = async (locator) => ((await locator.textContent({ timeout: WAIT_MS })) || '')
-	.replace(/\s+/g, ' ').trim();
-
-const expectText = async (locator, pattern, what) => {
-	await locator.first().waitFor({ state: 'visible' });
-	const text = await textOf(locator.first());
-	assert(pattern.test(text), `${what}: "${text}" does not match ${pattern}`);
-};
-
-const expectHeading = (page, name) =>
-	page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible' });
 
 // Signs in through the form as a person would with a mouse: fills both fields, clicks Sign in.
 const signIn = async (page, who) => {
@@ -190,9 +42,6 @@ const signOutButton = (page) => page.getByRole('banner').getByRole('button', { n
 
 // --- the steps -----------------------------------------------------------------------------------
 
-const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
-const state = {};
 
 step('home page: title, top bar in hub blue (the stylesheet applied), sign-in links', async () => {
 	const { page } = state;
@@ -249,8 +98,8 @@ step('sign in with a wrong password: error shown, username kept, password empty'
 		page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click());
 	await expectHeading(page, /^Sign in to /);
 	// The refusal's status (401) is the page's own; Chromium logs it as a failed resource.
-	allowed = [{ kind: 'console.error', test: (text, url) =>
-		/status of 401/.test(text) && new URL(url).pathname === '/login' }];
+	allow([{ kind: 'console.error', test: (text, url) =>
+		/status of 401/.test(text) && new URL(url).pathname === '/login' }]);
 	await page.getByLabel('Username or email').fill(newcomer.username);
 	await page.getByLabel('Password').fill('not the password');
 	await page.getByRole('button', { name: 'Sign in' }).click();
@@ -276,7 +125,7 @@ step('sign in with the right password, keyboard only (type, Tab, type, Enter)', 
 	assert(next === 'password', `Tab moved the focus to "${next}", not to the password field`);
 	await page.keyboard.type(newcomer.password);
 	await go(page, '/dashboard', () => page.keyboard.press('Enter'));
-	allowed = [];
+	allow([]);
 	await expectHeading(page, 'Dashboard');
 	await expectText(signOutButton(page), new RegExp(`Sign out ${newcomer.username}$`),
 		'the top bar button');
@@ -382,77 +231,42 @@ step('after confirming: no notice on the newcomer\'s dashboard, confirmed in /ad
 	assert(!/unconfirmed/.test(row), `the newcomer's row still says unconfirmed: ${row}`);
 });
 
-// --- the run -------------------------------------------------------------------------------------
-
-const run = async () => {
-	const started = Date.now();
-	try {
-		state.browser = await chromium.launch({
-			executablePath,
-			timeout: 30000,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-				'--disable-component-update', '--disable-sync', '--no-first-run'],
-		});
-	} catch (e) {
-		console.log(`Bail out! cannot start ${executablePath}: ${e.message.split('\n')[0]}`);
-		process.exit(1);
-	}
-	diag(`${state.browser.version()} (playwright-core), screenshots in ${shots}`);
-	state.context = await newContext(state.browser);
-	state.page = await state.context.newPage();
-	watch(state.page);
-
-	let broken = null;
-	for (const { name, fn } of steps) {
-		n += 1;
-		if (broken) {
-			console.log(`ok ${n} - ${tapDesc(name)} # SKIP "${tapDesc(broken)}" failed`);
-			continue;
-		}
-		currentStep = name;
-		const t0 = Date.now();
-		try {
-			await fn();
-			console.log(`ok ${n} - ${tapDesc(name)}`);
-		} catch (e) {
-			failed += 1;
-			broken = name;
-			console.log(`not ok ${n} - ${tapDesc(name)}`);
-			const stack = (e.stack || String(e)).split('\n').slice(0, 6).join('\n');
-			diag(e instanceof Failure ? e.message : stack);
-			const page = state.at || state.page;
-			diag(await describe(page));
-			try {
-				diag(`screenshot: ${await screenshot(page, 'failure')}`);
-			} catch {
-				// no screenshot of a page that does not answer
-			}
-		}
-		diag(`${Date.now() - t0} ms`);
-	}
-	currentStep = '(end)';
-
-	const show = (p) => diag(`[${p.step}] ${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ''}`);
-
-	n += 1;
-	const desc = 'no console error, page error, failed request or CSP violation in the whole run ' +
-		'(the icon included)';
-	if (problems.length === 0) {
-		console.log(`ok ${n} - ${desc}`);
-	} else {
-		failed += 1;
-		console.log(`not ok ${n} - ${desc}`);
-		problems.slice(0, 20).forEach(show);
-	}
-
-	await within(state.browser.close(), 5000);
-	console.log(`1..${n}`);
-	diag(`${Date.now() - started} ms in all`);
-	clearTimeout(watchdog);
-	process.exit(failed ? 1 : 0);
-};
-
-run().catch((e) => {
-	console.log(`Bail out! ${(e.stack || String(e)).split('\n')[0]}`);
-	process.exit(1);
+step('+ Repository: a private repository with a README in a new project, then its settings', async () => {
+	const { page } = state;
+	state.at = page;
+	await go(page, '/repo/create', () =>
+		page.getByRole('banner').getByRole('link', { name: '+ Repository' }).click());
+	await expectHeading(page, 'Create a new repository');
+	await page.getByLabel('Workspace').selectOption(team.id);
+	await page.getByLabel('Project', { exact: true }).selectOption('new');
+	await page.getByLabel('Project name').fill('Browser Project');
+	await page.getByLabel('Project key').fill('BROWSER');
+	await page.getByLabel('Repository name').fill('Browser Repo');
+	assert(await page.getByLabel('Private repository').isChecked(), 'private is not the default');
+	await page.getByLabel('Yes, with a template').check();
+	await screenshot(page, 'repo-create');
+	await go(page, `/${team.id}/browser-repo`, () =>
+		page.getByRole('button', { name: 'Create repository' }).click());
+	await go(page, `/${team.id}/browser-repo/admin`, () => page.goto(`${hubUrl}/${team.id}/browser-repo/admin`));
+	await expectHeading(page, /: settings$/);
+	assert(await page.getByLabel('Name', { exact: true }).inputValue() === 'Browser Repo',
+		'the settings page does not show the name');
+	await page.getByLabel('Description').fill('Made in a browser');
+	await go(page, (url) => url.pathname === `/${team.id}/browser-repo/admin` && url.search.includes('notice'),
+		() => page.getByRole('button', { name: 'Save repository details' }).click());
+	await expectText(page.getByRole('status'), /Repository settings saved/, 'the notice');
+	await screenshot(page, 'repo-settings');
+	await go(page, `/${team.id}/browser-repo/admin/access`, () =>
+		page.getByRole('navigation', { name: 'Repository settings' })
+			.getByRole('link', { name: 'Access' }).click());
+	await page.getByLabel('Username or group slug').fill(member.username);
+	await page.getByLabel('Permission', { exact: true }).selectOption('read');
+	await go(page, (url) => url.pathname === `/${team.id}/browser-repo/admin/access` &&
+		url.search.includes('notice'), () => page.getByRole('button', { name: 'Add' }).click());
+	await expectText(page.getByRole('status'), /Access saved/, 'the notice');
+	const row = await textOf(page.getByRole('row').filter({ hasText: member.username }));
+	assert(/read/.test(row), `the access row of ${member.username} does not say read: ${row}`);
+	await screenshot(page, 'repo-access');
 });
+
+main();

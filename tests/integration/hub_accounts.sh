@@ -3,21 +3,10 @@
 # cookies, same-site `next` only), signing out, throttling per name and per client address, HTTP
 # Basic, and the administrators' area with deactivation.
 
-# lib.sh clears the caller's WEFT_* variables, so that none reaches the servers: the engine's two
-# are kept first, and set again after it as shell variables (not exported).
-engine=${WEFT_TEST_ENGINE:-sqlite}
-pg_url=${WEFT_TEST_PG_URL:-}
 . "$(dirname "$0")/lib.sh"
+. "$IT_DIR/accounts_lib.sh"
 
-DATA=$TEST_TMP/accounts-data
-HUB_DB=()
-if [ "$engine" = postgres ]; then
-	[ -n "$pg_url" ] || bail "WEFT_TEST_ENGINE=postgres needs WEFT_TEST_PG_URL"
-	WEFT_TEST_PG_URL=$pg_url
-	# Not in $(…): fresh_pg_database must register the database for the clean-up in this shell.
-	fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
-	HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
-fi
+hub_store accounts
 diag "hub's database: ${HUB_DB[1]:-$DATA/hub.db}"
 
 # Throttling counts per client address: 127.0.0.0/8 is all loopback on Linux, so each scenario
@@ -26,58 +15,8 @@ CLEAN_IP=127.0.0.1
 
 # --- the command line --------------------------------------------------------------------------
 
-# admin PASSWORD_LINE ARGS...: `weft hub admin ARGS…` on this file's store with PASSWORD_LINE on
-# standard input (no input at all when it is "-"); sets RUN_RC, RUN_OUT, RUN_ERR.
-admin() {
-	local input=$1
-	shift
-	RUN_OUT=$TEST_TMP/admin.out
-	RUN_ERR=$TEST_TMP/admin.err
-	if [ "$input" = - ]; then
-		timeout 60 "$WEFT_BIN" hub admin "$@" --data "$DATA" "${HUB_DB[@]}" \
-			>"$RUN_OUT" 2>"$RUN_ERR" </dev/null
-	else
-		printf '%s\n' "$input" | timeout 60 "$WEFT_BIN" hub admin "$@" --data "$DATA" \
-			"${HUB_DB[@]}" >"$RUN_OUT" 2>"$RUN_ERR"
-	fi
-	RUN_RC=$?
-}
-
-run_diag() {
-	diag "exit status: $RUN_RC" "stdout:" "$(head -c 600 "$RUN_OUT")" "stderr:" "$(head -c 600 "$RUN_ERR")"
-}
-
-# expect_admin_ok DESC STDOUT_ERE PASSWORD_LINE ARGS...
-expect_admin_ok() {
-	local desc=$1 pattern=$2
-	shift 2
-	admin "$@"
-	if [ "$RUN_RC" = 0 ] && grep -Eq -- "$pattern" "$RUN_OUT" && [ ! -s "$RUN_ERR" ]; then
-		pass "$desc"
-	else
-		fail "$desc" "expected exit 0, stdout matching /$pattern/ and nothing on stderr"
-		run_diag
-	fi
-}
-
-# expect_admin_refused DESC STDERR_ERE PASSWORD_LINE ARGS...: exit 2, exactly one line on stderr
-# matching STDERR_ERE, nothing on stdout.
-expect_admin_refused() {
-	local desc=$1 pattern=$2 problems=() lines
-	shift 2
-	admin "$@"
-	[ "$RUN_RC" = 2 ] || problems+=("exit status $RUN_RC, expected 2")
-	lines=$(grep -c '' "$RUN_ERR")
-	[ "$lines" = 1 ] || problems+=("$lines lines on stderr, expected 1")
-	grep -Eiq -- "$pattern" "$RUN_ERR" || problems+=("stderr does not match /$pattern/")
-	[ ! -s "$RUN_OUT" ] || problems+=("something on stdout")
-	if [ "${#problems[@]}" -eq 0 ]; then
-		pass "$desc"
-	else
-		fail "$desc" "weft hub admin $*" "${problems[@]}"
-		run_diag
-	fi
-}
+ADMIN_CMD=(hub admin)
+ADMIN_STORE=(--data "$DATA" "${HUB_DB[@]}")
 
 forget_response
 UUID_ERE='\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}'
@@ -133,30 +72,6 @@ expect_admin_refused "an unknown action: exit 2, one line" 'create-user|promote'
 weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}" ||
 	bail "weft serve hub did not start on the accounts' data"
 HOST=$(url_host "$HUB_URL"):$(url_port "$HUB_URL")
-
-# cookie JAR NAME: the value of cookie NAME in curl's cookie jar (HttpOnly ones included).
-cookie() {
-	[ -f "$1" ] || return 1
-	awk -v name="$2" -F '\t' 'NF >= 7 && $6 == name { v = $7; found = 1 }
-		END { if (found) print v; exit !found }' "$1"
-}
-
-# csrf_of_body: the csrf field of the first form of the last response.
-csrf_of_body() {
-	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
-}
-
-# set_cookie_line NAME: the Set-Cookie line of the last response that sets NAME.
-set_cookie_line() {
-	tr -d '\r' <"$RESP_HEADERS" | grep -i "^set-cookie: $1=" | tail -n 1
-}
-
-# from IP CURL_ARGS...: one request from source address IP.
-from() {
-	local ip=$1
-	shift
-	req --interface "$ip" "$@"
-}
 
 # sign_in IP JAR LOGIN PASSWORD [NEXT]: fetches the form (for its CSRF cookie and field) and posts
 # it, with JAR for the cookies; the response of the POST is the last response.
@@ -617,17 +532,6 @@ expect_status 200 "… and stays signed in"
 
 # --- the end of this server, and one behind https -------------------------------------------------
 
-# stop_server DESC: SIGTERM; the server ends with status 0 and without a sanitizer's report.
-stop_server() {
-	local pid=$WEFT_PID
-	forget_response
-	stop_pid "$pid"
-	if [ "${EXIT_STATUS:-}" = 0 ] && ! grep -Eq 'Sanitizer|runtime error' "$WEFT_ERR"; then
-		pass "$1"
-	else
-		fail "$1" "exit status ${EXIT_STATUS:-?}" "$(grep -E -A12 'Sanitizer|runtime error' "$WEFT_ERR" | head -n 30)"
-	fi
-}
 stop_server "the server stops cleanly (status 0, no sanitizer report)"
 
 # Behind https (its public URL), the cookies are Secure. curl keeps Secure cookies away from

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/password.h"
 #include "base/str.h"
 #include "base/token.h"
 
@@ -93,6 +94,38 @@ static void tokens_and_uuids_are_fresh(void **state)
 	assert_int_equal(u[23], '-');
 }
 
+static void one_line_text_fields(void **state)
+{
+	(void)state;
+	assert_int_equal(str_utf8_chars(""), 0);
+	assert_int_equal(str_utf8_chars("h\xc3\xa9llo"), 5);
+	assert_int_equal(str_check_line("Label", "", 3), 0);
+	assert_int_equal(str_check_line("Label", "\xc3\xa9\xc3\xa9\xc3\xa9", 3), 0);
+	assert_int_equal(str_check_line("Label", "abcd", 3), WEFT_EINVALID);
+	assert_string_equal(err_msg(), "Label: at most 3 characters of text.");
+	assert_int_equal(str_check_line("Label", "\xff", 3), WEFT_EINVALID);
+	assert_int_equal(str_check_line("Name", "a\tb", 3), WEFT_EINVALID);
+	assert_string_equal(err_msg(), "Name: no line breaks or control characters.");
+	assert_int_equal(str_check_line("Name", "a\x7f", 3), WEFT_EINVALID);
+}
+
+static void password_rules(void **state)
+{
+	(void)state;
+	assert_int_equal(password_check("eight ch", NULL, NULL), 0);
+	assert_int_equal(
+	        password_check("\xf0\x9f\x94\x91\xf0\x9f\x94\x91\xf0\x9f\x94\x91\xf0\x9f"
+	                       "\x94\x91\xf0\x9f\x94\x91\xf0\x9f\x94\x91\xf0\x9f\x94\x91\xf0"
+	                       "\x9f\x94\x91",
+	                       NULL, NULL),
+	        0); /* eight characters, 32 bytes */
+	assert_int_equal(password_check("seven c", NULL, NULL), WEFT_EINVALID);
+	assert_string_equal(err_msg(), "Password: at least 8 characters.");
+	assert_int_equal(password_check("Alice_Smith", "alice_smith", NULL), WEFT_EINVALID);
+	assert_int_equal(password_check("A@EXAMPLE.COM", "alice", "a@example.com"), WEFT_EINVALID);
+	assert_int_equal(password_check("\xff\xfe long enough", NULL, NULL), WEFT_EINVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +135,8 @@ int main(void)
 		cmocka_unit_test(errors_carry_one_line_messages),
 		cmocka_unit_test(timestamps_in_both_styles),
 		cmocka_unit_test(tokens_and_uuids_are_fresh),
+		cmocka_unit_test(one_line_text_fields),
+		cmocka_unit_test(password_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
