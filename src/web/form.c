@@ -267,17 +267,19 @@ static char *token_value(arena *a, const char **s, const char *end)
 	return arena_slice(a, v);
 }
 
-/* Reads one "; name=value" parameter at *s into name and value (value NULL without '='). */
+/* Reads one "; name=value" parameter at *s into name and value (value NULL without '=').
+ * ':' also separates a name from its value: Bitbucket writes x-attributes:"executable", and no
+ * parameter name contains a ':'. */
 static void next_param(slice *name, char **value, arena *a, const char **s, const char *end)
 {
 	const char *p = skip_space(*s, end);
 	const char *stop = p;
-	while (stop < end && *stop != '=' && *stop != ';')
+	while (stop < end && *stop != '=' && *stop != ':' && *stop != ';')
 		stop++;
 	*name = slice_trim((slice){ p, (size_t)(stop - p) });
 	*value = NULL;
 	p = stop;
-	if (p < end && *p == '=') {
+	if (p < end && (*p == '=' || *p == ':')) {
 		p = skip_space(p + 1, end);
 		if (p < end && *p == '"') {
 			p++;
@@ -401,6 +403,7 @@ static int part_header(web_part *part, bool *seen_disposition, arena *a, slice l
 			return err_fail(WEFT_EINVALID,
 			                "multipart part with two Content-Disposition headers");
 		*seen_disposition = true;
+		part->disposition = arena_slice(a, value);
 		part->name = header_param(a, value, "name");
 		part->filename = header_param(a, value, "filename");
 	}
@@ -505,4 +508,11 @@ const web_part *web_parts_get(const web_parts *p, const char *name)
 		if (strcmp(p->items[i].name, name) == 0)
 			return &p->items[i];
 	return NULL;
+}
+
+const char *web_part_param(arena *a, const web_part *part, const char *name)
+{
+	if (!part->disposition)
+		return NULL;
+	return header_param(a, (slice){ part->disposition, strlen(part->disposition) }, name);
 }

@@ -52,6 +52,7 @@ typedef struct web_part {
 	const char *name; /* from Content-Disposition; never NULL */
 	const char *filename; /* NULL for a plain field */
 	const char *content_type; /* NULL when the part had none */
+	const char *disposition; /* the raw Content-Disposition value, for web_part_param */
 	const char *data; /* points into an arena copy; may contain NUL bytes */
 	size_t len;
 } web_part;
@@ -69,5 +70,10 @@ int web_multipart_parse(web_parts *out, arena *a, const char *content_type, cons
 
 /* The first part called name, or NULL. */
 const web_part *web_parts_get(const web_parts *p, const char *name);
+
+/* The value of parameter name (case-insensitive) of part's Content-Disposition, or NULL: e.g.
+ * Bitbucket's x-attributes. Besides "name=value" this accepts "name:value", the form Bitbucket
+ * documents for x-attributes:"executable". The value lives in a. */
+const char *web_part_param(arena *a, const web_part *part, const char *name);
 
 #endif

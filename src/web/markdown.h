@@ -6,6 +6,7 @@
 #ifndef WEFT_WEB_MARKDOWN_H
 #define WEFT_WEB_MARKDOWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/arena.h"
@@ -13,5 +14,9 @@
 /* Renders len bytes of Markdown (need not be NUL-terminated; invalid UTF-8 is replaced) to safe
  * HTML in a. Never NULL. */
 const char *web_markdown_html(arena *a, const char *text, size_t len);
+
+/* True when url names a scheme that must never be followed from our pages (javascript:,
+ * vbscript:, file:, data:), whitespace and control characters inside the scheme ignored. */
+bool web_url_is_dangerous(const char *url);
 
 #endif

@@ -50,6 +50,7 @@ static void reset_body(web_response *res, int status, const char *content_type)
 	res->stream = NULL;
 	res->stream_ctx = NULL;
 	res->stream_free = NULL;
+	res->stream_wait_fd = -1;
 	res->etag = NULL;
 	buf_clear(&res->body);
 	res->status = status;
@@ -86,6 +87,11 @@ void web_res_stream(web_response *res, int status, const char *content_type, web
 	res->stream = fn;
 	res->stream_ctx = ctx;
 	res->stream_free = free_ctx;
+}
+
+void web_res_stream_wait(web_response *res, int fd)
+{
+	res->stream_wait_fd = fd;
 }
 
 /* The keys every page and the layout can use. */
@@ -125,8 +131,10 @@ int web_res_page(web_request *req, web_response *res, int status, const char *pa
 
 static bool wants_json_errors(const web_request *req)
 {
-	if (req->route)
-		return req->route->flags & WEB_API;
+	if (req->route && (req->route->flags & WEB_API))
+		return true;
+	/* A path under an API prefix answers JSON even when a page's pattern matched it too
+	 * ("/2.0/nothing" fits hub's "/{workspace}/{repo_slug}"). */
 	const char *const *prefix = req->service->api_prefixes;
 	for (; prefix && *prefix; prefix++)
 		if (str_starts_with(req->path, *prefix))
@@ -182,6 +190,8 @@ void web_res_error_status(web_request *req, web_response *res, int status, const
 	}
 	if (wants_json_errors(req))
 		req->service->render_api_error(req, res, status, message);
+	else if (req->route && (req->route->flags & WEB_CHALLENGE))
+		web_res_text(res, status, message);
 	else if (status == 401 && req->service->sign_in_path && strcmp(req->method, "GET") == 0)
 		redirect_to_sign_in(req, res);
 	else

@@ -3,13 +3,18 @@
  * While its body arrives: bounded buffering, or streaming to the route. When it is complete: body
  * parsing, CSRF, declared parameters, then the handler. */
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,7 +33,11 @@ static const char content_security_policy[] =
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
         "report-uri /csp-report";
 
-enum { DISCARD_LIMIT = 1024 * 1024 };
+enum {
+	DISCARD_LIMIT = 1024 * 1024,
+	PARK_RECHECK_S = 30, /* a parked stream is asked again at least this often */
+	PARK_BATCH = 64,
+};
 
 typedef struct request_state {
 	web_request req;
@@ -40,9 +49,17 @@ typedef struct request_state {
 	bool started; /* phase 1 ran */
 	bool responded; /* a response was queued */
 	bool too_large; /* the body went over the limit; answer 413 when it ends */
+	bool chunk_failed; /* the route's body_chunk failed: its answer waits for the body's end */
 	size_t discarded; /* bytes dropped since */
 	int status_sent;
 	size_t bytes_sent;
+	/* While parked (its stream had nothing yet): the watcher's list, what it watches, and when it
+	 * resumes the connection anyway. */
+	bool parked;
+	int wait_fd; /* a duplicate of res.stream_wait_fd, this entry's own in the epoll set */
+	int client_fd;
+	int64_t wake_ns;
+	struct request_state *prev, *next;
 } request_state;
 
 /* Called by MHD with the raw request URI before it parses anything: the one place that sees the
@@ -59,6 +76,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->req.conn = conn;
 	st->req.app = s->app;
 	st->res.cacheable = true;
+	st->res.stream_wait_fd = -1;
+	st->wait_fd = st->client_fd = -1;
 	atomic_fetch_add(&s->in_flight, 1);
 	return st;
 }
@@ -206,7 +225,7 @@ static bool start_request(request_state *st, const char *method)
 
 static void take_chunk(request_state *st, const char *data, size_t len)
 {
-	if (st->too_large) {
+	if (st->too_large || st->chunk_failed) {
 		st->discarded += len;
 		return;
 	}
@@ -221,7 +240,7 @@ static void take_chunk(request_state *st, const char *data, size_t len)
 		int rc = route->body_chunk(&st->req, data, len);
 		if (rc < 0) {
 			fail_code(st, rc);
-			st->responded = true; /* answer now; further chunks are dropped */
+			st->chunk_failed = true; /* the answer is ready; the rest is dropped */
 		}
 		return;
 	}
@@ -363,10 +382,201 @@ static void apply_validator(request_state *st)
 	}
 }
 
+/* ---- parked streams ----
+ * A stream with nothing to send yet must not hold its worker thread: every other connection the
+ * library gave that thread would wait with it. Its connection is suspended and handed to one
+ * watcher thread, which resumes it when the producer's descriptor is readable, the client hangs
+ * up, PARK_RECHECK_S pass (so that the producer can check its own time limit), or the server
+ * stops. The library does not watch a suspended connection at all, hence the client's socket
+ * here. */
+typedef struct web_parking {
+	pthread_mutex_t lock; /* the list, the epoll set and stopping */
+	request_state *head;
+	int epoll_fd;
+	int wake_fd; /* an eventfd: wakes the watcher for the first parked stream, or to stop */
+	bool stopping;
+	pthread_t thread;
+} web_parking;
+
+/* Under the lock: takes st out of the list and the epoll set; resuming it is the caller's. */
+static void unpark(web_parking *p, request_state *st)
+{
+	epoll_ctl(p->epoll_fd, EPOLL_CTL_DEL, st->wait_fd, NULL);
+	epoll_ctl(p->epoll_fd, EPOLL_CTL_DEL, st->client_fd, NULL);
+	close(st->wait_fd);
+	st->wait_fd = -1;
+	if (st->prev)
+		st->prev->next = st->next;
+	else
+		p->head = st->next;
+	if (st->next)
+		st->next->prev = st->prev;
+	st->prev = st->next = NULL;
+	st->parked = false;
+}
+
+/* Under the lock: watches st's descriptors; false when they cannot be watched. */
+static bool watch(web_parking *p, request_state *st)
+{
+	struct epoll_event in = { .events = EPOLLIN, .data.ptr = st };
+	struct epoll_event hup = { .events = EPOLLRDHUP, .data.ptr = st };
+	/* A duplicate: two streams may wait on one description, and epoll keys on the number. */
+	st->wait_fd = fcntl(st->res.stream_wait_fd, F_DUPFD_CLOEXEC, 0);
+	if (st->wait_fd >= 0 && epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, st->wait_fd, &in) == 0) {
+		if (epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, st->client_fd, &hup) == 0)
+			return true;
+		epoll_ctl(p->epoll_fd, EPOLL_CTL_DEL, st->wait_fd, NULL);
+	}
+	log_error("cannot wait for a stream: %s", strerror(errno));
+	if (st->wait_fd >= 0)
+		close(st->wait_fd);
+	st->wait_fd = -1;
+	return false;
+}
+
+/* Suspends st's connection until its stream may have news; false when it cannot wait (the
+ * server is stopping, or the descriptors cannot be watched). Called by the content reader, the
+ * one place besides the request handler where the library allows a suspension. */
+static bool park(request_state *st)
+{
+	web_parking *p = st->req.server->parking;
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(st->req.conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	bool ok = false;
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping || !info)
+		goto done;
+	st->client_fd = info->connect_fd;
+	if (!watch(p, st))
+		goto done;
+	if (!p->head) /* the watcher sleeps without a timeout while none is parked */
+		eventfd_write(p->wake_fd, 1);
+	st->next = p->head;
+	if (p->head)
+		p->head->prev = st;
+	p->head = st;
+	st->parked = true;
+	st->wake_ns = clock_mono_ns() + (int64_t)PARK_RECHECK_S * 1000000000;
+	MHD_suspend_connection(st->req.conn);
+	ok = true;
+done:
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+/* Takes off the list what an epoll batch and the clock say is due, and only then resumes it: a
+ * resumed request may end and be freed at once, while the batch can name it twice (both its
+ * descriptors). */
+static void resume_due(web_parking *p, const struct epoll_event *ev, int n)
+{
+	struct MHD_Connection *due[2 * PARK_BATCH];
+	size_t ndue = 0;
+	for (int i = 0; i < n; i++) {
+		request_state *st = ev[i].data.ptr;
+		eventfd_t ignored;
+		if (!st)
+			eventfd_read(p->wake_fd, &ignored);
+		else if (st->parked) {
+			unpark(p, st);
+			due[ndue++] = st->req.conn;
+		}
+	}
+	int64_t now = clock_mono_ns();
+	for (request_state *st = p->head, *next; st && ndue < 2 * PARK_BATCH; st = next) {
+		next = st->next;
+		if (st->wake_ns <= now) {
+			unpark(p, st);
+			due[ndue++] = st->req.conn;
+		}
+	}
+	for (size_t i = 0; i < ndue; i++)
+		MHD_resume_connection(due[i]);
+}
+
+static void *watch_parked(void *arg)
+{
+	web_parking *p = arg;
+	for (;;) {
+		struct epoll_event ev[PARK_BATCH];
+		/* The clock matters only while a stream is parked (park wakes this for the first). */
+		pthread_mutex_lock(&p->lock);
+		int timeout_ms = p->head ? 1000 : -1;
+		pthread_mutex_unlock(&p->lock);
+		int n = epoll_wait(p->epoll_fd, ev, PARK_BATCH, timeout_ms);
+		pthread_mutex_lock(&p->lock);
+		bool stopping = p->stopping; /* then the events may name freed requests */
+		if (!stopping)
+			resume_due(p, ev, n > 0 ? n : 0);
+		pthread_mutex_unlock(&p->lock);
+		if (stopping)
+			return NULL;
+	}
+}
+
+static void parking_free(web_parking *p)
+{
+	if (p->epoll_fd >= 0)
+		close(p->epoll_fd);
+	if (p->wake_fd >= 0)
+		close(p->wake_fd);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+static int parking_start(web_parking **out)
+{
+	web_parking *p = mem_zalloc(sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	struct epoll_event wake = { .events = EPOLLIN, .data.ptr = NULL };
+	if (p->epoll_fd < 0 || p->wake_fd < 0 ||
+	    epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, p->wake_fd, &wake) < 0 ||
+	    pthread_create(&p->thread, NULL, watch_parked, p) != 0) {
+		int rc = err_fail(WEFT_ERROR, "cannot start the stream watcher: %s",
+		                  strerror(errno));
+		parking_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Resumes every parked connection (their streams, asked again, cannot park any more and end
+ * with an error): the library must not be stopped with a connection suspended. */
+static void parking_stop(web_parking *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	while (p->head) {
+		struct MHD_Connection *conn = p->head->req.conn;
+		unpark(p, p->head);
+		MHD_resume_connection(conn);
+	}
+	pthread_mutex_unlock(&p->lock);
+	eventfd_write(p->wake_fd, 1);
+	pthread_join(p->thread, NULL);
+	parking_free(p);
+}
+
+/* Whether the client has closed its side: then a stream that waits is abandoned, not parked. */
+static bool client_gone(const request_state *st)
+{
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(st->req.conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!info)
+		return true;
+	struct pollfd p = { info->connect_fd, POLLRDHUP, 0 };
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
 {
 	request_state *st = cls;
 	ssize_t n = st->res.stream(st->res.stream_ctx, pos, out, max);
+	/* 0 with the connection suspended: the library asks again once it is resumed. */
+	if (n == WEB_STREAM_WAIT && st->res.stream_wait_fd >= 0 && !client_gone(st) && park(st))
+		return 0;
 	if (n == 0)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	if (n < 0)
@@ -432,18 +642,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!st->responded)
 			take_chunk(st, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		/* A body over the limit is read and dropped until it ends, so that the client, still
-		 * sending, gets its 413 instead of a reset connection; but not forever: past
+		/* A body over the limit (or one whose streaming route failed) is read and dropped
+		 * until it ends, so that the client, still sending, gets its 413 (or the route's
+		 * error) instead of a reset connection; but not forever: past
 		 * DISCARD_LIMIT more bytes (a body that never ends) it is answered now, which closes
 		 * the connection. */
-		if (st->too_large && !st->responded && st->discarded > DISCARD_LIMIT) {
-			refuse_too_large(st);
+		if ((st->too_large || st->chunk_failed) && !st->responded &&
+		    st->discarded > DISCARD_LIMIT) {
+			if (st->too_large)
+				refuse_too_large(st);
 			result = queue(st, conn);
 		}
 	} else if (!st->responded) {
 		if (st->too_large)
 			refuse_too_large(st);
-		else
+		else if (!st->chunk_failed)
 			finish_request(st);
 		result = queue(st, conn);
 	}
@@ -482,6 +695,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	log_access(st, toe);
 	if (st->res.stream_free)
 		st->res.stream_free(st->res.stream_ctx);
+	if (st->req.stream_release)
+		st->req.stream_release(st->req.stream_state);
 	json_decref(st->req.json);
 	buf_dispose(&st->req.body);
 	buf_dispose(&st->res.body);
@@ -517,8 +732,8 @@ static struct MHD_Daemon *start_daemon(web_server *s, int fd, const web_server_o
 	 * library only what is far beyond it. */
 	size_t memory = s->max_header_bytes * 2 + 16 * 1024;
 	unsigned threads = thread_count(opt->threads);
-	unsigned flags =
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem options[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL },
 		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
@@ -545,6 +760,8 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 	s->max_header_bytes = (size_t)(opt->max_header_kib > 0 ? opt->max_header_kib : 32) * 1024;
 	s->app = opt->app;
 	int rc = web_router_new(&s->router, svc->routes, svc->nroutes);
+	if (rc == 0)
+		rc = parking_start(&s->parking);
 	if (rc == 0) {
 		s->daemon = start_daemon(s, listen_fd, opt);
 		if (!s->daemon)
@@ -552,6 +769,8 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 	}
 	if (rc < 0) {
 		close(listen_fd);
+		if (s->parking)
+			parking_stop(s->parking);
 		web_router_free(s->router);
 		free(s->public_url);
 		free(s->other_url);
@@ -575,6 +794,7 @@ void web_server_stop(web_server *s, int timeout_seconds)
 	if (atomic_load(&s->in_flight) > 0)
 		log_warn("%s: %d requests still running after %d s; closing them", s->service->name,
 		         atomic_load(&s->in_flight), timeout_seconds);
+	parking_stop(s->parking);
 	MHD_stop_daemon(s->daemon);
 	web_router_free(s->router);
 	free(s->public_url);

@@ -17,6 +17,7 @@ struct web_server {
 	size_t max_header_bytes;
 	void *app;
 	atomic_int in_flight;
+	struct web_parking *parking; /* streams waiting for their producer (server.c) */
 };
 
 #endif

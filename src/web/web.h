@@ -34,6 +34,10 @@ enum {
 	/* Only a browser session will do, not credentials in the request: a cached Basic login or a
 	 * token must not manage the account. */
 	WEB_NEEDS_SESSION = 1 << 5,
+	/* For non-browser clients that prompt for credentials (git): errors are plain text (which
+	 * such clients print), and a caller without credentials gets 401 with the Basic challenge,
+	 * never a redirect to the sign-in page. */
+	WEB_CHALLENGE = 1 << 6,
 };
 
 enum {
@@ -112,6 +116,11 @@ struct web_request {
 	void *scope; /* what the authorize hook checked the route's permission against */
 	int64_t retry_after_s; /* for a 429: when to come back (0: the default minute) */
 	void *conn; /* the HTTP library's connection, for web_header */
+	/* A streaming route's own state (set by its body_chunk or handler): stream_release is
+	 * called with it exactly once when the request ends, completed or aborted by the client,
+	 * so that what it holds (child processes, descriptors) never outlives the request. */
+	void *stream_state;
+	void (*stream_release)(void *state);
 };
 
 /* A request header, or NULL. Names are case-insensitive. */
@@ -127,14 +136,36 @@ const char *web_client_address(web_request *req);
 /* The public base URL of the service handling req ("http://127.0.0.1:7990", no trailing '/'). */
 const char *web_base_url(const web_request *req);
 
+/* Credentials of an "Authorization: Basic base64(login:password)" header, split in the request's
+ * arena. WEFT_ENOTFOUND (no message) when the request has no Basic header; WEFT_EAUTH when it is
+ * malformed. */
+int web_basic_credentials(web_request *req, const char **login, const char **password);
+/* The token of an "Authorization: Bearer TOKEN" header, or NULL. */
+const char *web_bearer_token(const web_request *req);
+/* Whether a browser says the request comes from another site (Sec-Fetch-Site, else Origin).
+ * API clients send neither. */
+bool web_cross_site(const web_request *req);
+/* next when it is a path of this site to return to after signing in, fallback otherwise (no open
+ * redirect): one leading '/', then no second '/' or '\\' that a browser could read as another
+ * host, and no control character (browsers drop tabs and newlines: "/\t/evil" becomes
+ * "//evil"). */
+const char *web_local_path(const char *next, const char *fallback);
+
 typedef struct web_header_field {
 	const char *name;
 	const char *value;
 } web_header_field;
 
 /* Produces a streamed body: writes at most max bytes into out and returns how many, 0 at the
- * end, or -1 on an error (the connection is then closed). */
+ * end, -1 on an error (the connection is then closed), or WEB_STREAM_WAIT when nothing is ready
+ * yet. It must not block: the worker thread that calls it serves other connections too. */
 typedef ssize_t (*web_stream_fn)(void *ctx, uint64_t offset, char *out, size_t max);
+
+/* "Nothing yet": the server parks the connection, freeing its worker thread, until the
+ * response's stream_wait_fd is readable (or has hung up), the client goes away, or a while has
+ * passed; then it calls the stream function again. Only for a response that named that
+ * descriptor (web_res_stream_wait); otherwise it counts as an error. */
+enum { WEB_STREAM_WAIT = -2 };
 
 struct web_response {
 	int status;
@@ -145,6 +176,7 @@ struct web_response {
 	web_stream_fn stream; /* set for streamed responses (no ETag, no Content-Length) */
 	void *stream_ctx;
 	void (*stream_free)(void *ctx);
+	int stream_wait_fd; /* readable when a WEB_STREAM_WAIT has news; -1: none */
 	const char *etag; /* a precomputed validator (static assets); otherwise hashed from body */
 	bool cacheable; /* 200 answers to GET/HEAD get an ETag and honour If-None-Match */
 };
@@ -166,6 +198,9 @@ int web_res_page(web_request *req, web_response *res, int status, const char *pa
 /* A streamed body of unknown length; ctx is released with free_ctx when the response is done. */
 void web_res_stream(web_response *res, int status, const char *content_type, web_stream_fn fn,
                     void *ctx, void (*free_ctx)(void *ctx));
+/* Names the descriptor a streamed response waits on when its function returns WEB_STREAM_WAIT;
+ * it must stay open for as long as the function may return that. */
+void web_res_stream_wait(web_response *res, int fd);
 
 /* Turns an error code and err_msg() into the service's error page or API error body. */
 void web_res_error(web_request *req, web_response *res, int code, const char *message);

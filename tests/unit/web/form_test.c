@@ -449,6 +449,39 @@ static void test_multipart_binary(void **state)
 	assert_int_equal(p.items[0].data[p.items[0].len], '\0');
 }
 
+/* Bitbucket's POST /src marks executables and symlinks with x-attributes:"..." (a ':', not '='). */
+static void test_multipart_disposition_params(void **state)
+{
+	web_parts p;
+	assert_int_equal(
+	        multipart(&p, *state, CT,
+	                  BODY("--XyZ\r\n"
+	                       "Content-Disposition: attachment; name=\"bin/run.sh\"; "
+	                       "filename=\"run.sh\"; x-attributes:\"executable\"\r\n"
+	                       "\r\n"
+	                       "#!/bin/sh\r\n"
+	                       "--XyZ\r\n"
+	                       "Content-Disposition: form-data; name=l; X-Attributes=link\r\n"
+	                       "\r\n"
+	                       "target\r\n"
+	                       "--XyZ\r\n"
+	                       "Content-Disposition: form-data; name=\"a:b\"\r\n"
+	                       "\r\n"
+	                       "x\r\n"
+	                       "--XyZ--\r\n")),
+	        0);
+	assert_int_equal(p.len, 3);
+	assert_part(&p, 0, "bin/run.sh", "#!/bin/sh", 9);
+	assert_string_equal(p.items[0].filename, "run.sh");
+	assert_string_equal(web_part_param(*state, &p.items[0], "x-attributes"), "executable");
+	assert_string_equal(web_part_param(*state, &p.items[1], "x-attributes"), "link");
+	assert_string_equal(p.items[2].name, "a:b");
+	assert_null(web_part_param(*state, &p.items[2], "x-attributes"));
+	assert_string_equal(p.items[2].disposition, "form-data; name=\"a:b\"");
+	web_part none = { .name = "n" };
+	assert_null(web_part_param(*state, &none, "name"));
+}
+
 static void test_multipart_quoted_boundary(void **state)
 {
 	web_parts p;
@@ -694,6 +727,7 @@ int main(void)
 		T(test_multipart_fields),
 		T(test_multipart_file),
 		T(test_multipart_binary),
+		T(test_multipart_disposition_params),
 		T(test_multipart_quoted_boundary),
 		T(test_multipart_boundary_among_params),
 		T(test_multipart_missing_boundary),

@@ -1,6 +1,11 @@
 /* Tests of src/web/server.c, request.c and response.c through a real socket: a test service on a
  * free port, driven with libcurl. Covers the central checks (hooks, limits, parameters), streamed
  * bodies in both directions, validators, headers and the graceful stop. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +16,12 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "base/token.h"
 #include "base/asset.h"
 #include "web/embedded.h"
@@ -80,6 +87,87 @@ static int stream_out(web_request *req, web_response *res)
 	counter_stream *cs = malloc(sizeof *cs);
 	cs->left = 5 * 1024 * 1024;
 	web_res_stream(res, 200, "application/octet-stream", produce, cs, free);
+	return 0;
+}
+
+/* A streaming route's own state: created by its first chunk or its handler, released by the
+ * server when the request ends however it ends. */
+static atomic_int states_made, states_released;
+
+static void release_state(void *state)
+{
+	free(state);
+	atomic_fetch_add(&states_released, 1);
+}
+
+static void attach_state(web_request *req)
+{
+	if (req->stream_state)
+		return;
+	req->stream_state = malloc(1);
+	req->stream_release = release_state;
+	atomic_fetch_add(&states_made, 1);
+}
+
+/* Fails on a chunk that starts with '!', after having taken state. */
+static int picky_chunk(web_request *req, const char *data, size_t len)
+{
+	attach_state(req);
+	if (len && data[0] == '!')
+		return err_fail(WEFT_EINVALID, "a bang is not welcome here");
+	return 0;
+}
+
+static ssize_t endless(void *ctx, uint64_t offset, char *out, size_t max)
+{
+	(void)ctx;
+	(void)offset;
+	memset(out, 'e', max);
+	return (ssize_t)max;
+}
+
+static int picky_done(web_request *req, web_response *res)
+{
+	attach_state(req);
+	web_res_stream(res, 200, "application/octet-stream", endless, NULL, NULL);
+	return 0;
+}
+
+/* A producer with nothing yet: the read end of a pipe that the test writes to later. */
+static atomic_int waiting_fd = -1; /* taken by the next GET /waiting */
+static atomic_int waits; /* WEB_STREAM_WAIT answers given */
+
+static ssize_t read_pipe(void *ctx, uint64_t offset, char *out, size_t max)
+{
+	(void)offset;
+	ssize_t n = read(*(int *)ctx, out, max);
+	if (n < 0 && errno == EAGAIN) {
+		atomic_fetch_add(&waits, 1);
+		return WEB_STREAM_WAIT;
+	}
+	return n < 0 ? -1 : n;
+}
+
+static void close_pipe(void *ctx)
+{
+	close(*(int *)ctx);
+	free(ctx);
+}
+
+static int waiting(web_request *req, web_response *res)
+{
+	attach_state(req);
+	int *fd = malloc(sizeof *fd);
+	*fd = atomic_exchange(&waiting_fd, -1);
+	web_res_stream(res, 200, "text/plain", read_pipe, fd, close_pipe);
+	web_res_stream_wait(res, *fd);
+	return 0;
+}
+
+static int challenged(web_request *req, web_response *res)
+{
+	(void)req;
+	web_res_text(res, 200, "in");
 	return 0;
 }
 
@@ -181,7 +269,11 @@ static const web_route routes[] = {
 	{ "POST", "/form", echo_form, WEB_BODY_FORM, 0, 0, NULL, NULL },
 	{ "POST", "/upload", upload_done, WEB_API, 0, 8 * 1024 * 1024, NULL, count_chunk },
 	{ "GET", "/stream", stream_out, 0, 0, 0, NULL, NULL },
+	{ "POST", "/picky", picky_done, WEB_CHALLENGE, 0, 8 * 1024 * 1024, NULL, picky_chunk },
+	{ "GET", "/challenged", challenged, WEB_CHALLENGE | WEB_NEEDS_USER, 0, 0, NULL, NULL },
+	{ "GET", "/members", challenged, WEB_NEEDS_USER, 0, 0, NULL, NULL },
 	{ "GET", "/slow", slow, 0, 0, 0, NULL, NULL },
+	{ "GET", "/waiting", waiting, 0, 0, 0, NULL, NULL },
 	{ "GET", "/api/conflict", fails, WEB_API, 0, 0, NULL, NULL },
 	{ "GET", "/api/broken", crashes_quietly, WEB_API, 0, 0, NULL, NULL },
 	{ "GET", "/api/items/{id}", show_params, WEB_API, 0, 0, numbered_params, NULL },
@@ -197,6 +289,7 @@ static const web_service service = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof routes[0],
 	.api_prefixes = api_prefixes,
+	.sign_in_path = "/login",
 	.render_api_error = render_api_error,
 	.authenticate = authenticate,
 	.authorize = authorize,
@@ -450,6 +543,81 @@ static void streamed_upload_and_download(void **state)
 	reply_dispose(&r);
 }
 
+/* Counts what a download received and stops it after limit bytes (the client goes away). */
+typedef struct partial {
+	size_t got, limit;
+} partial;
+
+static size_t take_some(char *data, size_t size, size_t n, void *userdata)
+{
+	(void)data;
+	partial *p = userdata;
+	p->got += size * n;
+	return p->got >= p->limit ? 0 : size * n;
+}
+
+/* Waits up to 5 s for the server to release as many states as were made. */
+static int settled_releases(void)
+{
+	for (int i = 0; i < 500 && atomic_load(&states_released) != atomic_load(&states_made); i++)
+		usleep(10 * 1000);
+	return atomic_load(&states_released);
+}
+
+static void stream_state_is_released_on_every_path(void **state)
+{
+	(void)state;
+	atomic_store(&states_made, 0);
+	atomic_store(&states_released, 0);
+	/* a chunk that fails: the route's error, once the body is in */
+	size_t size = 256 * 1024;
+	char *data = malloc(size);
+	memset(data, '!', size);
+	reply r = request("POST", "/picky", NULL, data, (long)size);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(buf_cstr(&r.body), "a bang is not welcome here"));
+	char v[128];
+	assert_non_null(strstr(header(&r, "Content-Type", v, sizeof v), "text/plain"));
+	reply_dispose(&r);
+	assert_int_equal(settled_releases(), 1);
+	/* an endless response whose client goes away */
+	memset(data, 'o', size);
+	CURL *c = curl_easy_init();
+	char url[128];
+	snprintf(url, sizeof url, "%s/picky", base);
+	partial p = { 0, 3 * 1024 * 1024 };
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)size);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_some);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &p);
+	assert_int_equal(curl_easy_perform(c), CURLE_WRITE_ERROR);
+	curl_easy_cleanup(c);
+	assert_true(p.got >= p.limit);
+	assert_int_equal(settled_releases(), 2);
+	assert_int_equal(atomic_load(&states_made), 2);
+	free(data);
+}
+
+static void challenge_routes_answer_401_not_a_redirect(void **state)
+{
+	(void)state;
+	reply r = get("/members");
+	assert_int_equal(r.status, 303); /* a page: to the sign-in form */
+	reply_dispose(&r);
+	r = get("/challenged");
+	assert_int_equal(r.status, 401);
+	char v[128];
+	assert_string_equal(header(&r, "WWW-Authenticate", v, sizeof v), "Basic realm=\"weft\"");
+	assert_non_null(strstr(header(&r, "Content-Type", v, sizeof v), "text/plain"));
+	assert_string_equal(buf_cstr(&r.body), "You need to sign in first.");
+	reply_dispose(&r);
+	const char *good[] = { "Authorization: Bearer good", NULL };
+	r = request("GET", "/challenged", good, NULL, 0);
+	assert_int_equal(r.status, 200);
+	reply_dispose(&r);
+}
+
 static void forms_and_csrf(void **state)
 {
 	(void)state;
@@ -642,6 +810,115 @@ static void graceful_stop_finishes_requests_in_flight(void **state)
 	assert_int_equal(web_server_start(&server, &service, fd, &opt), 0);
 }
 
+/* A server of its own with ONE worker thread: a stream that held it would stall everything. */
+static web_server *start_single(int *port)
+{
+	int fd;
+	assert_int_equal(web_listen(&fd, port, "127.0.0.1:0"), 0);
+	web_server_options opt = { .threads = 1, .max_header_kib = 8, .templates = templates };
+	web_server *s = NULL;
+	assert_int_equal(web_server_start(&s, &service, fd, &opt), 0);
+	return s;
+}
+
+/* Opens the pipe the next GET /waiting streams from; returns its write end. */
+static int prepare_waiting(void)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	atomic_store(&waiting_fd, p[0]);
+	return p[1];
+}
+
+/* Sends GET /waiting (HTTP/1.0: the server closes when the body ends) and returns the socket
+ * once the stream has said it has nothing yet. */
+static int start_waiting(int port)
+{
+	int before = atomic_load(&waits);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(s, (struct sockaddr *)&a, sizeof a), 0);
+	const char *line = "GET /waiting HTTP/1.0\r\n\r\n";
+	assert_int_equal(write(s, line, strlen(line)), (ssize_t)strlen(line));
+	for (int i = 0; i < 2000 && atomic_load(&waits) == before; i++)
+		usleep(5 * 1000);
+	assert_true(atomic_load(&waits) > before);
+	return s;
+}
+
+/* Reads what the server sent until it closes the connection. */
+static void read_to_end(int s, buf *out)
+{
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(s, chunk, sizeof chunk)) > 0)
+		buf_append(out, chunk, (size_t)n);
+}
+
+static void waiting_stream_frees_its_worker_thread(void **state)
+{
+	(void)state;
+	int port;
+	web_server *one = start_single(&port);
+	atomic_store(&states_made, 0);
+	atomic_store(&states_released, 0);
+	int feed = prepare_waiting();
+	int s = start_waiting(port);
+	/* The only worker thread answers another request while the stream waits... */
+	char saved[sizeof base];
+	memcpy(saved, base, sizeof base);
+	snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+	reply r = get("/status");
+	memcpy(base, saved, sizeof base);
+	assert_int_equal(r.status, 200);
+	reply_dispose(&r);
+	/* ...whose response has not ended (no EOF yet)... */
+	struct pollfd p = { s, POLLIN, 0 };
+	if (poll(&p, 1, 0) > 0) {
+		char peek[4096];
+		assert_true(recv(s, peek, sizeof peek, MSG_PEEK | MSG_DONTWAIT) > 0);
+	}
+	/* ...and goes on once its producer has something. */
+	assert_int_equal(write(feed, "hello, ", 7), 7);
+	assert_int_equal(write(feed, "world", 5), 5);
+	close(feed);
+	buf got = BUF_INIT;
+	read_to_end(s, &got);
+	close(s);
+	assert_true(strncmp(buf_cstr(&got), "HTTP/1.", 7) == 0);
+	assert_non_null(strstr(buf_cstr(&got), " 200 "));
+	assert_non_null(strstr(buf_cstr(&got), "\r\n\r\nhello, world"));
+	assert_true(str_ends_with(buf_cstr(&got), "hello, world"));
+	buf_dispose(&got);
+	/* A client that goes away while its stream waits: the request still ends and releases. */
+	feed = prepare_waiting();
+	s = start_waiting(port);
+	close(s);
+	assert_int_equal(settled_releases(), 2);
+	close(feed);
+	web_server_stop(one, 5);
+}
+
+static void stop_ends_a_waiting_stream(void **state)
+{
+	(void)state;
+	int port;
+	web_server *one = start_single(&port);
+	atomic_store(&states_made, 0);
+	atomic_store(&states_released, 0);
+	int feed = prepare_waiting();
+	int s = start_waiting(port);
+	web_server_stop(one, 1); /* returns, though the stream never gets its data */
+	assert_int_equal(atomic_load(&states_released), 1);
+	buf got = BUF_INIT;
+	read_to_end(s, &got); /* the server closed the connection */
+	assert_null(strstr(buf_cstr(&got), "hello"));
+	buf_dispose(&got);
+	close(s);
+	close(feed);
+}
+
 static void busy_address_is_refused(void **state)
 {
 	(void)state;
@@ -669,6 +946,8 @@ int main(void)
 		cmocka_unit_test(json_bodies),
 		cmocka_unit_test(body_limits),
 		cmocka_unit_test(streamed_upload_and_download),
+		cmocka_unit_test(stream_state_is_released_on_every_path),
+		cmocka_unit_test(challenge_routes_answer_401_not_a_redirect),
 		cmocka_unit_test(forms_and_csrf),
 		cmocka_unit_test(declared_parameters),
 		cmocka_unit_test(authentication_and_permission_hooks),
@@ -677,6 +956,8 @@ int main(void)
 		cmocka_unit_test(pages_escape_and_link_the_other_service),
 		cmocka_unit_test(oversized_headers_are_refused),
 		cmocka_unit_test(graceful_stop_finishes_requests_in_flight),
+		cmocka_unit_test(waiting_stream_frees_its_worker_thread),
+		cmocka_unit_test(stop_ends_a_waiting_stream),
 		cmocka_unit_test(busy_address_is_refused),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
