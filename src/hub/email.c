@@ -71,6 +71,14 @@ static int scalar(db_conn *c, const char *sql, db_arg arg, int64_t *out)
 	return rc < 0 ? rc : 0;
 }
 
+int email_confirmed_owner(db_conn *c, const char *address, int64_t *user_id)
+{
+	return scalar(c,
+	              "SELECT user_id FROM emails WHERE lower(address) = lower($1)"
+	              " AND confirmed_at IS NOT NULL",
+	              db_text(address), user_id);
+}
+
 static int count_addresses(db_conn *c, int64_t user_id, int64_t *out)
 {
 	return scalar(c, "SELECT COUNT(*) FROM emails WHERE user_id = $1", db_int(user_id), out);

@@ -28,6 +28,10 @@ int email_list(db_conn *c, int64_t user_id, void (*fn)(void *ctx, const hub_emai
  * such address (another user's counts as none). */
 int email_find(db_conn *c, arena *a, int64_t user_id, int64_t email_id, hub_email *out);
 
+/* The id of the account that has address (in any case) confirmed in *user_id; 0 when none has.
+ * The store's error, if any. */
+int email_confirmed_owner(db_conn *c, const char *address, int64_t *user_id);
+
 /* Adds an unconfirmed, secondary address for user_id; *out from a. WEFT_EINVALID for an address
  * that breaks account_check_email's rules or past EMAIL_PER_USER_MAX addresses; WEFT_EEXISTS when
  * the address (in any case) is already this user's or another account's. Messages start "Email:". */

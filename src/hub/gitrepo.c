@@ -103,5 +103,16 @@ int hub_git_resolve_commit(git_commit **out, git_repository *repo, const char *r
 
 bool hub_git_is_empty(git_repository *repo)
 {
-	return git_repository_is_empty(repo) == 1;
+	/* Not git_repository_is_empty: it also wants HEAD to name init.defaultBranch (or "master"),
+	 * and hub's repositories start on their own main branch. */
+	if (git_repository_head_unborn(repo) != 1)
+		return false;
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	bool empty = git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) == 0 &&
+	             git_branch_next(&ref, &type, it) == GIT_ITEROVER;
+	git_reference_free(ref);
+	git_branch_iterator_free(it);
+	return empty;
 }

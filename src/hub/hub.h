@@ -40,6 +40,10 @@ enum {
 typedef struct hub_scope {
 	hub_workspace ws;
 	int64_t repository_id; /* 0 for workspace routes */
+	const char *repository_slug; /* its current slug; NULL for workspace routes */
+	/* The old slug the path used when it only matched a redirect (hub_repo_find), else NULL:
+	 * pages answer 301 to the current address (hub_repo_redirect), the API follows it. */
+	const char *redirected_from;
 	hub_level level; /* the caller's level on the workspace or repository */
 } hub_scope;
 

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "hub/hub.h"
+#include "hub/repo.h"
 
 const char *hub_level_name(hub_level level)
 {
@@ -170,25 +171,39 @@ typedef struct scope_ctx {
 	hub_scope *scope;
 } scope_ctx;
 
-static int find_repository(db_conn *c, const hub_scope *s, const char *slug, int64_t *id,
-                           bool *is_private)
+/* The repository the path names, by slug, {uuid} or an old slug (hub_repo_find); the scope
+ * records an old slug so that pages can answer with a redirect to the current address. */
+static int find_repository(db_conn *c, arena *a, hub_scope *s, const char *slug, bool *is_private)
 {
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT id, is_private FROM repositories WHERE workspace_id = $1"
-	                  " AND (slug = lower($2) OR '{' || uuid || '}' = $2)",
-	                  db_int(s->ws.id), db_text(slug));
-	if (rc == 0)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_col_int(st, 0);
-		*is_private = db_col_int(st, 1) != 0;
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = hidden();
+	hub_repo r;
+	int rc = hub_repo_find(c, a, &s->ws, slug, &r, &s->redirected_from);
+	if (rc == WEFT_ENOTFOUND)
+		return hidden();
+	/* An old address after a transfer leads into the repository's new workspace. */
+	if (rc == 0 && r.workspace_id != s->ws.id)
+		rc = hub_workspace_find(c, a, r.workspace_slug, &s->ws);
+	if (rc == 0) {
+		s->repository_id = r.id;
+		s->repository_slug = r.slug;
+		*is_private = r.is_private;
 	}
-	db_done(st);
 	return rc;
+}
+
+/* A PUT on a repository's address gated on workspace membership creates the repository when it
+ * is absent (Bitbucket's PUT /2.0/repositories/{ws}/{slug}); when it exists, the PUT changes
+ * it and needs admin on it, which a user may hold through a direct grant without being a
+ * member of the workspace. So: existing repository, REPO_ADMIN; absent, the route's own. */
+static int creating_put_permission(db_conn *c, scope_ctx *sc, const char *repo)
+{
+	web_request *req = sc->req;
+	if (!repo || strcmp(req->method, "PUT") != 0 || sc->permission != HUB_PERM_WORKSPACE_MEMBER)
+		return 0;
+	hub_repo r;
+	int rc = hub_repo_find(c, req->arena, &sc->scope->ws, repo, &r, NULL);
+	if (rc == 0)
+		sc->permission = HUB_PERM_REPO_ADMIN;
+	return rc == WEFT_ENOTFOUND ? 0 : rc;
 }
 
 static int resolve_scope(db_conn *c, void *ctx)
@@ -203,11 +218,11 @@ static int resolve_scope(db_conn *c, void *ctx)
 	        workspace ? hub_workspace_find(c, req->arena, workspace, &sc->scope->ws) : hidden();
 	if (rc == WEFT_ENOTFOUND)
 		return hidden();
+	if (rc == 0)
+		rc = creating_put_permission(c, sc, repo);
 	if (rc == 0 && sc->permission >= HUB_PERM_REPO_READ) {
 		bool is_private = true;
-		rc = repo ? find_repository(c, sc->scope, repo, &sc->scope->repository_id,
-		                            &is_private)
-		          : hidden();
+		rc = repo ? find_repository(c, req->arena, sc->scope, repo, &is_private) : hidden();
 		if (rc == 0)
 			rc = hub_perm_repository(c, user, &sc->scope->ws, sc->scope->repository_id,
 			                         is_private, &sc->scope->level);
@@ -232,9 +247,11 @@ static hub_level needed(int permission)
 
 /* The app-password scope a route needs (Bitbucket's names), from its place in the API: NULL for
  * routes no app password may use. Where a route is not listed, the narrowest reading wins. */
-static const char *required_scope(const web_route *r)
+static const char *required_scope(const web_route *r, int permission)
 {
 	bool reads = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	if (r->flags & WEB_CHALLENGE) /* git over HTTP: clone and fetch, or push */
+		return permission >= HUB_PERM_REPO_WRITE ? "repository:write" : "repository:read";
 	if (!(r->flags & WEB_API))
 		return NULL; /* pages: app passwords never sign in to the web UI */
 	if (strncmp(r->pattern, "/2.0/user/permissions/workspaces", 32) == 0 ||
@@ -244,6 +261,12 @@ static const char *required_scope(const web_route *r)
 		return reads ? "team" : "team:write";
 	if (strncmp(r->pattern, "/2.0/user", 9) == 0 || strncmp(r->pattern, "/2.0/users/", 11) == 0)
 		return reads ? "account" : NULL;
+	/* Repositories: reading (POST /commits reads too), pushing (refs, commits from form
+	 * fields), and administering (creating, changing, deleting a repository). */
+	if (strncmp(r->pattern, "/2.0/repositories", 17) == 0)
+		return reads || permission == HUB_PERM_REPO_READ ? "repository:read"
+		       : permission == HUB_PERM_REPO_WRITE       ? "repository:write"
+		                                                 : "repository:admin";
 	return NULL;
 }
 
@@ -260,25 +283,52 @@ static bool has_scope(const char *scopes, const char *scope)
 }
 
 /* An app password reaches only the API routes its scopes name (team:write includes team). */
-static int check_scope(const hub_viewer *v, const web_route *r)
+static int check_scope(const hub_viewer *v, const web_route *r, int permission)
 {
 	if (!v || !v->scopes)
 		return 0;
-	const char *scope = required_scope(r);
+	const char *scope = required_scope(r, permission);
 	if (!scope)
 		return err_fail(WEFT_EPERM, "App passwords work with the API, not with this page.");
 	bool granted = has_scope(v->scopes, scope) ||
-	               (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write"));
+	               (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write")) ||
+	               (strcmp(scope, "repository:read") == 0 &&
+	                has_scope(v->scopes, "repository:write")) ||
+	               (strncmp(scope, "repository:", 11) == 0 &&
+	                has_scope(v->scopes, "repository:admin"));
 	if (!granted)
 		return err_fail(WEFT_EPERM, "This app password lacks the %s permission.", scope);
 	return 0;
 }
 
+/* The permission a request needs: the route's, except for git's info/refs, where the service
+ * asked for decides (a push's advertisement needs write). */
+static int request_permission(const web_request *req)
+{
+	const char *service = web_query(req, "service");
+	if ((req->route->flags & WEB_CHALLENGE) && service &&
+	    strcmp(service, "git-receive-pack") == 0)
+		return HUB_PERM_REPO_WRITE;
+	return req->route->permission;
+}
+
+/* Git prints a refusal's text: say why a push was refused to someone who may read. */
+static int refuse_request(const web_request *req, const hub_viewer *v, int permission,
+                          hub_level has)
+{
+	if (v && has == HUB_LEVEL_READ && permission == HUB_PERM_REPO_WRITE &&
+	    (req->route->flags & WEB_CHALLENGE))
+		return err_fail(WEFT_EPERM, "You do not have permission to do this. You have read "
+		                            "access to this repository, not write: you cannot push "
+		                            "to it.");
+	return refuse(v, has);
+}
+
 int hub_authorize(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	int permission = req->route->permission;
-	int rc = check_scope(v, req->route);
+	int permission = request_permission(req);
+	int rc = check_scope(v, req->route, permission);
 	if (rc < 0)
 		return rc;
 	if (permission == HUB_PERM_NONE)
@@ -288,11 +338,13 @@ int hub_authorize(web_request *req)
 	if (permission < HUB_PERM_WORKSPACE_VIEW || permission > HUB_PERM_REPO_ADMIN)
 		return hidden(); /* a permission nobody taught this file is nobody's */
 	scope_ctx sc = { req, permission, arena_alloc(req->arena, sizeof(hub_scope)) };
+	*sc.scope = (hub_scope){ 0 };
 	rc = db_read(hub_app_of(req)->d, resolve_scope, &sc);
 	if (rc < 0)
 		return rc;
-	if (sc.scope->level < needed(permission))
-		return refuse(v, sc.scope->level);
+	/* resolve_scope may have raised the permission (creating_put_permission). */
+	if (sc.scope->level < needed(sc.permission))
+		return refuse_request(req, v, sc.permission, sc.scope->level);
 	req->scope = sc.scope;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "base/password.h"
 #include "base/str.h"
 #include "base/token.h"
+#include "hub/email.h"
 #include "hub/plan.h"
 #include "mail/mail.h"
 
@@ -50,27 +51,12 @@ static int scalar_args(db_conn *c, int64_t *out, const char *sql, const db_arg *
 }
 #define scalar(c, out, sql, ...) scalar_args(c, out, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
 
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += (*p & 0xC0) != 0x80;
-	return n;
-}
-
 /* Free text of 1 to max characters without control characters; field names it. */
 static int check_text(const char *field, const char *value, size_t max)
 {
-	size_t n = strlen(value);
-	if (n == 0)
+	if (!*value)
 		return err_fail(WEFT_EINVALID, "%s: enter a name.", field);
-	if (!str_is_utf8(value, n) || utf8_length(value) > max)
-		return err_fail(WEFT_EINVALID, "%s: at most %zu characters of text.", field, max);
-	for (const char *p = value; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return err_fail(WEFT_EINVALID, "%s: no line breaks or control characters.",
-			                field);
-	return 0;
+	return str_check_line(field, value, max);
 }
 
 static int require_team(const hub_workspace *ws)
@@ -639,15 +625,6 @@ int team_group_add_user(db_conn *c, arena *a, const hub_workspace *ws, const cha
 	return rc;
 }
 
-/* The account whose confirmed address email is; 0 when there is none. */
-static int confirmed_owner(db_conn *c, const char *email, int64_t *user_id)
-{
-	return scalar(c, user_id,
-	              "SELECT user_id FROM emails WHERE lower(address) = lower($1)"
-	              " AND confirmed_at IS NOT NULL",
-	              db_text(email));
-}
-
 /* Adds by email: the account that has it confirmed, or an invitation. */
 static int add_by_email(db_conn *c, arena *a, const hub_workspace *ws, const team_group *g,
                         const char *email, const hub_user *inviter, const char *base_url,
@@ -656,7 +633,7 @@ static int add_by_email(db_conn *c, arena *a, const hub_workspace *ws, const tea
 	int64_t user_id = 0;
 	int rc = account_check_email(email);
 	if (rc == 0)
-		rc = confirmed_owner(c, email, &user_id);
+		rc = email_confirmed_owner(c, email, &user_id);
 	if (rc == 0 && user_id == 0) {
 		out->invited = true;
 		return team_invite(c, ws, g->id, email, inviter, base_url, &out->invitation_id);

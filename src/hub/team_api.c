@@ -1,6 +1,6 @@
 /* The workspaces API (Bitbucket Cloud 2.0) and the groups API (Bitbucket 1.0) in their shapes:
  * each handler reads what it needs through team.h in one transaction, builds the JSON, and lets
- * the shared filter (BBQL q=), sort= and paging of hub_api_select and respond_list answer. */
+ * the shared filter (BBQL q=), sort= and paging of hub_api_respond_list answer. */
 #include "hub/team_api.h"
 
 #include <ctype.h>
@@ -518,39 +518,7 @@ static int read_my_permissions(db_conn *c, void *p)
  * ctx->out is released. */
 static int run(api_ctx *ctx, db_fn fn, bool write)
 {
-	db *d = hub_app_of(ctx->req)->d;
-	int rc = write ? db_tx(d, fn, ctx) : db_read(d, fn, ctx);
-	if (rc < 0) {
-		json_decref(ctx->out);
-		ctx->out = NULL;
-	}
-	return rc;
-}
-
-/* Answers with one page of items (stolen), filtered by ?q= and ordered by ?sort=. */
-static int respond_list(web_request *req, web_response *res, json_t *items,
-                        const char *const *fields)
-{
-	hub_page_params p;
-	bbql *q = NULL;
-	json_t *selected = NULL;
-	const char *query = web_query(req, "q");
-	int rc = hub_api_page_params(req, &p);
-	if (rc == 0 && query)
-		rc = bbql_parse(&q, req->arena, query, fields);
-	if (rc == 0)
-		rc = hub_api_select(&selected, req->arena, items, q, web_query(req, "sort"),
-		                    fields);
-	json_decref(items);
-	if (rc < 0)
-		return rc;
-	int64_t total = (int64_t)json_array_size(selected), first = (p.page - 1) * p.pagelen;
-	json_t *values = json_array();
-	for (int64_t i = first; i < total && i < first + p.pagelen; i++)
-		json_array_append(values, json_array_get(selected, (size_t)i));
-	json_decref(selected);
-	web_res_json(res, 200, hub_api_envelope(req, &p, values, total, false));
-	return 0;
+	return hub_api_run(&ctx->out, ctx->req, fn, ctx, write);
 }
 
 /* Runs a reading fn that fills a list, and answers with its page. */
@@ -558,7 +526,7 @@ static int list(web_request *req, web_response *res, api_ctx *ctx, db_fn fn,
                 const char *const *fields)
 {
 	int rc = run(ctx, fn, false);
-	return rc < 0 ? rc : respond_list(req, res, ctx->out, fields);
+	return rc < 0 ? rc : hub_api_respond_list(req, res, ctx->out, fields);
 }
 
 /* Runs fn and answers 200 with the object or array it built. */

@@ -9,8 +9,10 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/str.h"
+#include "hub/form.h"
 #include "hub/hub.h"
 #include "hub/plan.h"
+#include "hub/project.h"
 #include "hub/team.h"
 #include "web/status.h"
 
@@ -26,39 +28,6 @@ const web_param_spec hub_team_id_params[] = {
 	{ "id", WEB_FROM_PATH, true, check_id },
 	{ NULL, WEB_FROM_PATH, false, NULL },
 };
-
-/* Refusals a form shows next to what was typed; other errors get the error page. */
-static bool is_refusal(int rc)
-{
-	return rc == WEFT_EINVALID || rc == WEFT_EEXISTS || rc == WEFT_ECONFLICT ||
-	       rc == WEFT_ELIMIT || rc == WEFT_ENOTFOUND || rc == WEFT_EPERM;
-}
-
-/* A form field without surrounding blanks, in the request's arena; "" when absent. */
-static const char *field(web_request *req, const char *name)
-{
-	const char *v = web_pairs_get(&req->form, name);
-	if (!v)
-		return "";
-	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
-		v++;
-	size_t n = strlen(v);
-	while (n > 0 &&
-	       (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
-		n--;
-	return arena_strndup(req->arena, v, n);
-}
-
-static bool checked(web_request *req, const char *name)
-{
-	return web_pairs_get(&req->form, name) != NULL;
-}
-
-static int see_other(web_request *req, web_response *res, const char *location)
-{
-	web_res_redirect(req, res, 303, location);
-	return 0;
-}
 
 /* The message behind ?notice=…: fixed texts only, so that a link cannot put words on a page. */
 static json_t *notice(web_request *req)
@@ -239,8 +208,9 @@ static int load_nothing(db_conn *c, void *ctx)
 static int new_team_form(web_request *req, web_response *res, int status, const char *error)
 {
 	load_ctx lc = { req, NULL, NULL };
-	json_t *form = json_pack("{s:s, s:s, s:s}", "name", field(req, "name"), "id",
-	                         field(req, "id"), "members", field(req, "members"));
+	json_t *form =
+	        json_pack("{s:s, s:s, s:s}", "name", hub_form_text(req, "name"), "id",
+	                  hub_form_text(req, "id"), "members", hub_form_text(req, "members"));
 	return render(req, res, status, "hub/team_new", "Create a team", load_nothing, &lc, error,
 	              form);
 }
@@ -272,19 +242,20 @@ static int create_team(db_conn *c, void *ctx)
 	form_ctx *fc = ctx;
 	web_request *req = fc->req;
 	team_new n = { fc->a, fc->b, NULL, 0, web_base_url(req) };
-	n.members = split_members(req, field(req, "members"), &n.nmembers);
+	n.members = split_members(req, hub_form_text(req, "members"), &n.nmembers);
 	return team_create(c, req->arena, viewer_user(req), &n, &fc->created);
 }
 
 int hub_team_create_submit(web_request *req, web_response *res)
 {
-	form_ctx fc = { .a = field(req, "id"), .b = field(req, "name") };
+	form_ctx fc = { .a = hub_form_text(req, "id"), .b = hub_form_text(req, "name") };
 	int rc = change(req, create_team, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return new_team_form(req, res, web_status_for_error(rc), copy_error(req));
 	if (rc < 0)
 		return rc;
-	return see_other(req, res, arena_printf(req->arena, "/%s?notice=created", fc.created.slug));
+	return hub_form_redirect(req, res,
+	                         arena_printf(req->arena, "/%s?notice=created", fc.created.slug));
 }
 
 /* ---- /{workspace} ---- */
@@ -332,6 +303,21 @@ static int add_owner(db_conn *c, load_ctx *lc, const hub_workspace *ws)
 	return rc;
 }
 
+/* The projects of ws, for its members (repositories list themselves by permission). */
+static int add_projects(db_conn *c, load_ctx *lc, const hub_workspace *ws)
+{
+	hub_project *p;
+	size_t n;
+	int rc = hub_project_list(c, lc->req->arena, ws->id, &p, &n);
+	json_t *projects = json_array();
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(projects,
+		                      json_pack("{s:s, s:s, s:s}", "key", p[i].key, "name",
+		                                p[i].name, "description", p[i].description));
+	set_list(lc->out, "projects", projects);
+	return rc;
+}
+
 static int load_workspace(db_conn *c, void *ctx)
 {
 	load_ctx *lc = ctx;
@@ -343,6 +329,8 @@ static int load_workspace(db_conn *c, void *ctx)
 	int rc = add_repositories(c, lc, &s->ws);
 	if (rc == 0 && s->ws.is_team && s->level >= HUB_LEVEL_READ)
 		rc = add_members(c, lc, s->ws.id);
+	if (rc == 0 && s->level >= HUB_LEVEL_READ)
+		rc = add_projects(c, lc, &s->ws);
 	if (rc == 0 && !s->ws.is_team)
 		rc = add_owner(c, lc, &s->ws);
 	return rc;
@@ -422,13 +410,13 @@ static int rename_team(db_conn *c, void *ctx)
 
 int hub_team_rename_submit(web_request *req, web_response *res)
 {
-	form_ctx fc = { .a = field(req, "name") };
+	form_ctx fc = { .a = hub_form_text(req, "name") };
 	int rc = change(req, rename_team, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return settings_form(req, res, rc, json_pack("{s:s}", "name", fc.a));
 	if (rc < 0)
 		return rc;
-	return see_other(
+	return hub_form_redirect(
 	        req, res,
 	        arena_printf(req->arena, "/%s/settings?notice=renamed", scope_ws(req)->slug));
 }
@@ -445,15 +433,15 @@ static int delete_team(db_conn *c, void *ctx)
 
 int hub_team_delete_submit(web_request *req, web_response *res)
 {
-	form_ctx fc = { .a = field(req, "confirm") };
+	form_ctx fc = { .a = hub_form_text(req, "confirm") };
 	int rc = change(req, delete_team, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return settings_form(
 		        req, res, rc,
 		        json_pack("{s:s, s:s}", "name", scope_ws(req)->name, "confirm", fc.a));
 	if (rc < 0)
 		return rc;
-	return see_other(req, res, "/teams?notice=deleted");
+	return hub_form_redirect(req, res, "/teams?notice=deleted");
 }
 
 static int remove_member(db_conn *c, void *ctx)
@@ -468,11 +456,11 @@ int hub_team_member_remove_submit(web_request *req, web_response *res)
 {
 	form_ctx fc = { .a = web_param(req, "username") };
 	int rc = change(req, remove_member, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return settings_form(req, res, rc, json_pack("{s:s}", "name", scope_ws(req)->name));
 	if (rc < 0)
 		return rc;
-	return see_other(
+	return hub_form_redirect(
 	        req, res,
 	        arena_printf(req->arena, "/%s/settings?notice=removed", scope_ws(req)->slug));
 }
@@ -558,19 +546,20 @@ static int create_group(db_conn *c, void *ctx)
 
 int hub_team_group_create_submit(web_request *req, web_response *res)
 {
-	form_ctx fc = { .a = field(req, "name"),
-		        .level = hub_level_parse(field(req, "permission")),
-		        .flag = checked(req, "auto_add") };
+	form_ctx fc = { .a = hub_form_text(req, "name"),
+		        .level = hub_level_parse(hub_form_text(req, "permission")),
+		        .flag = hub_form_checked(req, "auto_add") };
 	int rc = change(req, create_group, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return groups_form(req, res, rc,
 		                   json_pack("{s:s, s:b, s:o}", "name", fc.a, "auto_add", fc.flag,
 		                             "levels", levels_json(fc.level)));
 	if (rc < 0)
 		return rc;
-	return see_other(req, res,
-	                 arena_printf(req->arena, "/%s/settings/groups/%s?notice=group_created",
-	                              scope_ws(req)->slug, fc.b));
+	return hub_form_redirect(req, res,
+	                         arena_printf(req->arena,
+	                                      "/%s/settings/groups/%s?notice=group_created",
+	                                      scope_ws(req)->slug, fc.b));
 }
 
 /* ---- /{workspace}/settings/groups/{group} ---- */
@@ -622,18 +611,19 @@ static int update_group(db_conn *c, void *ctx)
 /* The group page's own redirect after a change. */
 static int back_to_group(web_request *req, web_response *res, const char *notice_code)
 {
-	return see_other(req, res,
-	                 arena_printf(req->arena, "/%s/settings/groups/%s?notice=%s",
-	                              scope_ws(req)->slug, web_param(req, "group"), notice_code));
+	return hub_form_redirect(req, res,
+	                         arena_printf(req->arena, "/%s/settings/groups/%s?notice=%s",
+	                                      scope_ws(req)->slug, web_param(req, "group"),
+	                                      notice_code));
 }
 
 int hub_team_group_update_submit(web_request *req, web_response *res)
 {
-	form_ctx fc = { .a = field(req, "name"),
-		        .level = hub_level_parse(field(req, "permission")),
-		        .flag = checked(req, "auto_add") };
+	form_ctx fc = { .a = hub_form_text(req, "name"),
+		        .level = hub_level_parse(hub_form_text(req, "permission")),
+		        .flag = hub_form_checked(req, "auto_add") };
 	int rc = change(req, update_group, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return group_form(req, res, rc,
 		                  json_pack("{s:b, s:s, s:b, s:o}", "edited", true, "name", fc.a,
 		                            "auto_add", fc.flag, "levels", levels_json(fc.level)));
@@ -650,13 +640,14 @@ int hub_team_group_delete_submit(web_request *req, web_response *res)
 {
 	form_ctx fc = { 0 };
 	int rc = change(req, delete_group, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return group_form(req, res, rc, NULL);
 	if (rc < 0)
 		return rc;
-	return see_other(req, res,
-	                 arena_printf(req->arena, "/%s/settings/groups?notice=group_deleted",
-	                              scope_ws(req)->slug));
+	return hub_form_redirect(req, res,
+	                         arena_printf(req->arena,
+	                                      "/%s/settings/groups?notice=group_deleted",
+	                                      scope_ws(req)->slug));
 }
 
 static int add_group_member(db_conn *c, void *ctx)
@@ -669,9 +660,9 @@ static int add_group_member(db_conn *c, void *ctx)
 
 int hub_team_group_member_add_submit(web_request *req, web_response *res)
 {
-	form_ctx fc = { .a = field(req, "member") };
+	form_ctx fc = { .a = hub_form_text(req, "member") };
 	int rc = change(req, add_group_member, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return group_form(req, res, rc, json_pack("{s:s}", "member", fc.a));
 	if (rc < 0)
 		return rc;
@@ -688,7 +679,7 @@ int hub_team_group_member_remove_submit(web_request *req, web_response *res)
 {
 	form_ctx fc = { .a = web_param(req, "username") };
 	int rc = change(req, remove_group_member, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return group_form(req, res, rc, NULL);
 	return rc < 0 ? rc : back_to_group(req, res, "removed");
 }
@@ -718,15 +709,15 @@ static int invitation_action(web_request *req, web_response *res, db_fn fn, cons
 	int rc = invitation_id(req, &fc.id);
 	if (rc == 0)
 		rc = change(req, fn, &fc);
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return groups_form(req, res, rc,
 		                   json_pack("{s:s, s:b, s:o}", "name", "", "auto_add", false,
 		                             "levels", levels_json(HUB_LEVEL_READ)));
 	if (rc < 0)
 		return rc;
-	return see_other(req, res,
-	                 arena_printf(req->arena, "/%s/settings/groups?notice=%s",
-	                              scope_ws(req)->slug, done));
+	return hub_form_redirect(req, res,
+	                         arena_printf(req->arena, "/%s/settings/groups?notice=%s",
+	                                      scope_ws(req)->slug, done));
 }
 
 int hub_team_invitation_revoke_submit(web_request *req, web_response *res)
@@ -807,9 +798,9 @@ int hub_invitation_accept_submit(web_request *req, web_response *res)
 	int rc = change(req, accept_invitation, &fc);
 	if (rc == WEFT_ENOTFOUND || rc == WEFT_EPERM)
 		return invitation_view(req, res, 0, NULL); /* the page says why, with its status */
-	if (is_refusal(rc))
+	if (hub_form_refusal(rc))
 		return invitation_view(req, res, rc, copy_error(req));
 	if (rc < 0)
 		return rc;
-	return see_other(req, res, arena_printf(req->arena, "/%s?notice=joined", fc.a));
+	return hub_form_redirect(req, res, arena_printf(req->arena, "/%s?notice=joined", fc.a));
 }

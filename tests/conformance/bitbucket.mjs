@@ -4,44 +4,14 @@
 // Environment: HUB_URL (http://host:port), HUB_USERNAME and HUB_PASSWORD (a member of the team
 // workspace), HUB_WORKSPACE (that team's slug), HUB_WORKSPACES (optional: how many workspaces the
 // user belongs to, all roles), HUB_HIDDEN_WORKSPACE (optional: a workspace the user is not in).
-import bitbucket from 'bitbucket'; // CommonJS: no named exports
+import { absolute, assert, env, Failure, runCases, test, userClient, uuidRe } from './lib.mjs';
 
-const { Bitbucket } = bitbucket;
-
-const env = (name, fallback) => {
-	const value = process.env[name] ?? fallback;
-	if (value === undefined) {
-		console.log(`Bail out! ${name} is not set`);
-		process.exit(1);
-	}
-	return value;
-};
-
-const hubUrl = env('HUB_URL').replace(/\/$/, '');
 const username = env('HUB_USERNAME');
 const workspace = env('HUB_WORKSPACE');
 const expectedWorkspaces = process.env.HUB_WORKSPACES ? Number(process.env.HUB_WORKSPACES) : null;
 const hidden = env('HUB_HIDDEN_WORKSPACE', 'no-such-workspace');
-
-const bb = new Bitbucket({
-	baseUrl: `${hubUrl}/2.0`,
-	auth: { username, password: env('HUB_PASSWORD') },
-	notice: false,
-	request: { timeout: 10000 },
-});
-
-const uuidRe = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/;
+const bb = userClient();
 const state = {};
-const cases = [];
-const test = (name, fn) => cases.push({ name, fn });
-
-class Failure extends Error {}
-const assert = (cond, why) => {
-	if (!cond) throw new Failure(why);
-};
-const absolute = (link, what) =>
-	assert(link && typeof link.href === 'string' && link.href.startsWith(hubUrl + '/'),
-		`${what} is not an absolute link to ${hubUrl}: ${JSON.stringify(link)}`);
 
 const checkUser = (u, what) => {
 	assert(u && u.type === 'user', `${what}: type is ${u && u.type}, not user`);
@@ -189,25 +159,4 @@ test('a member that is not in the workspace: HTTPError 404', async () => {
 	throw new Failure('no error was thrown');
 });
 
-const describe = (err) => {
-	if (err instanceof Failure) return [err.message];
-	const lines = [`${err.name}: ${err.message}`];
-	if (err.status !== undefined) lines.push(`status: ${err.status}`);
-	if (err.error !== undefined) lines.push(`body: ${JSON.stringify(err.error).slice(0, 400)}`);
-	if (err.request) lines.push(`request: ${err.request.method} ${err.request.url}`);
-	return lines;
-};
-
-let failed = 0;
-console.log(`1..${cases.length}`);
-for (const [i, c] of cases.entries()) {
-	try {
-		await c.fn();
-		console.log(`ok ${i + 1} - bitbucket.js: ${c.name}`);
-	} catch (err) {
-		failed++;
-		console.log(`not ok ${i + 1} - bitbucket.js: ${c.name}`);
-		for (const line of describe(err)) console.log(`# ${line}`);
-	}
-}
-process.exit(failed ? 1 : 0);
+await runCases('bitbucket.js');

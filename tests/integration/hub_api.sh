@@ -5,14 +5,7 @@
 # passed through.
 . "$(dirname "$0")/lib.sh"
 
-DATA=$TEST_TMP/api-data
-HUB_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	# Not in $(…): fresh_pg_database must register the database for the clean-up in this shell.
-	fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
-	HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
-fi
-CONFORMANCE_DIR=$(cd "$IT_DIR/../conformance" && pwd)
+hub_store api
 
 # admin PASSWORD_LINE ARGS...: `weft hub admin ARGS…` on this file's store (no input for "-");
 # sets RUN_RC, RUN_OUT, RUN_ERR.
@@ -375,35 +368,7 @@ expect_json "sorted(g['slug'] for g in j) == ['administrators', 'developers', 'o
 
 # --- the npm bitbucket client ------------------------------------------------------------------
 
-run_conformance() {
-	local out=$TEST_TMP/conformance.out line
-	if ! command -v node >/dev/null 2>&1; then
-		fail "node is on PATH for the conformance tests"
-		return
-	fi
-	if [ ! -d "$CONFORMANCE_DIR/node_modules/bitbucket" ]; then
-		fail "tests/conformance/node_modules holds bitbucket" \
-			"run: npm ci --prefix tests/conformance (make check does)"
-		return
-	fi
-	HUB_URL=$HUB_URL HUB_USERNAME=mark HUB_PASSWORD=$(password_of mark) HUB_WORKSPACE=acme \
-		HUB_WORKSPACES=2 HUB_HIDDEN_WORKSPACE=olivia \
-		timeout 120 node "$CONFORMANCE_DIR/bitbucket.mjs" >"$out" 2>&1
-	local rc=$? seen=0
-	forget_response
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) seen=$((seen + 1)); pass "${line#ok * - }" ;;
-		"not ok "*) seen=$((seen + 1)); fail "${line#not ok * - }" ;;
-		"#"*) echo "$line" ;;
-		"1.."*) ;;
-		*) diag "node: $line" ;;
-		esac
-	done <"$out"
-	if [ "$seen" = 0 ] || { [ "$rc" != 0 ] && ! grep -q '^not ok' "$out"; }; then
-		fail "node tests/conformance/bitbucket.mjs ran to its end" "exit $rc" "$(tail -n 20 "$out")"
-	fi
-}
-run_conformance
+run_conformance bitbucket.mjs HUB_URL="$HUB_URL" HUB_USERNAME=mark HUB_PASSWORD="$(password_of mark)" \
+	HUB_WORKSPACE=acme HUB_WORKSPACES=2 HUB_HIDDEN_WORKSPACE=olivia
 
 done_testing

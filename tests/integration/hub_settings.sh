@@ -1,20 +1,9 @@
 # hub's "Manage account" pages over HTTP with curl and cookie jars: display name, email addresses
 # (confirmed through the outbox), the password change that ends other sessions, "Sign out
 # everywhere", app passwords (shown once; Basic auth only; revocable; dead with their account).
-# lib.sh clears the caller's WEFT_* variables: the engine's two are kept first.
-engine=${WEFT_TEST_ENGINE:-sqlite}
-pg_url=${WEFT_TEST_PG_URL:-}
 . "$(dirname "$0")/lib.sh"
 
-DATA=$TEST_TMP/settings-data
-HUB_DB=()
-if [ "$engine" = postgres ]; then
-	[ -n "$pg_url" ] || bail "WEFT_TEST_ENGINE=postgres needs WEFT_TEST_PG_URL"
-	WEFT_TEST_PG_URL=$pg_url
-	# Not in $(…): fresh_pg_database must register the database for the clean-up in this shell.
-	fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
-	HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
-fi
+hub_store settings
 diag "hub's database: ${HUB_DB[1]:-$DATA/hub.db}"
 
 # create_user NAME EMAIL PASSWORD [FLAGS...]: `weft hub admin create-user` on this file's store.

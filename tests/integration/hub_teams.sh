@@ -3,19 +3,9 @@
 # confirming it (the links read from the administrators' outbox page) to join the team and group;
 # the last-administrator rule, plan limits, CSRF, who sees which page (404, 403, sign in), groups,
 # invitations revoked and re-sent, renaming and deleting a team.
-# lib.sh clears the caller's WEFT_* variables: the engine's two are kept first (see hub_accounts.sh).
-engine=${WEFT_TEST_ENGINE:-sqlite}
-pg_url=${WEFT_TEST_PG_URL:-}
 . "$(dirname "$0")/lib.sh"
 
-DATA=$TEST_TMP/teams-data
-HUB_DB=()
-if [ "$engine" = postgres ]; then
-	[ -n "$pg_url" ] || bail "WEFT_TEST_ENGINE=postgres needs WEFT_TEST_PG_URL"
-	WEFT_TEST_PG_URL=$pg_url
-	fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
-	HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
-fi
+hub_store teams
 diag "hub's database: ${HUB_DB[1]:-$DATA/hub.db}"
 PASSWORD="correct horse battery"
 

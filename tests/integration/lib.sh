@@ -239,6 +239,19 @@ fresh_pg_database() {
 	printf '%s/%s\n' "${base%/*}" "$name"
 }
 
+# hub_store NAME: sets DATA to $TEST_TMP/NAME-data and HUB_DB to the flags of hub's database:
+# nothing (hub.db in DATA), or --hub-db with a fresh PostgreSQL database when
+# WEFT_TEST_ENGINE=postgres. Call it in the test's shell, not in $(…): fresh_pg_database registers
+# the database for the clean-up there.
+hub_store() {
+	DATA=$TEST_TMP/$1-data
+	HUB_DB=()
+	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
+		fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
+		HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
+	fi
+}
+
 # url_port URL: the port of http://HOST:PORT.
 url_port() {
 	local rest=${1#*://}
@@ -602,5 +615,58 @@ expect_usage_error() {
 	else
 		fail "$desc" "weft $*" "${problems[@]}"
 		run_diag
+	fi
+}
+
+# stop_server DESC: SIGTERM to the last weft started; it ends with status 0 and without a
+# sanitizer's report (the sanitized build's runs).
+stop_server() {
+	local pid=$WEFT_PID
+	forget_response
+	stop_pid "$pid"
+	if [ "${EXIT_STATUS:-}" = 0 ] && ! grep -Eq 'Sanitizer|runtime error' "$WEFT_ERR"; then
+		pass "$1"
+	else
+		fail "$1" "exit status ${EXIT_STATUS:-?}" "$(grep -E -A12 'Sanitizer|runtime error' "$WEFT_ERR" | head -n 30)"
+	fi
+}
+
+# --- conformance tests with the real client libraries (tests/conformance, npm) -----------------
+
+CONFORMANCE_DIR=$(cd "$IT_DIR/../conformance" && pwd)
+
+# run_conformance FILE [NAME=VALUE...]: runs `node tests/conformance/FILE` with NAME=VALUE... in
+# its environment and relays its TAP lines as this file's assertions. A missing node or npm
+# package, or a run that ends without a line of its own failure, fails.
+run_conformance() {
+	local file=$1 out=$TEST_TMP/conformance.out line missing
+	shift
+	if ! command -v node >/dev/null 2>&1; then
+		fail "node is on PATH for the conformance tests"
+		return
+	fi
+	missing=$(python3 -c 'import json, os, sys
+deps = json.load(open(os.path.join(sys.argv[1], "package.json")))["dependencies"]
+print(" ".join(d for d in deps if not os.path.isdir(os.path.join(sys.argv[1], "node_modules", d))))' \
+		"$CONFORMANCE_DIR")
+	if [ -n "$missing" ]; then
+		fail "tests/conformance/node_modules holds $missing" \
+			"run: npm ci --prefix tests/conformance (make check does)"
+		return
+	fi
+	env "$@" timeout 120 node "$CONFORMANCE_DIR/$file" >"$out" 2>&1
+	local rc=$? seen=0
+	forget_response
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) seen=$((seen + 1)); pass "${line#ok * - }" ;;
+		"not ok "*) seen=$((seen + 1)); fail "${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		"1.."*) ;;
+		*) diag "node: $line" ;;
+		esac
+	done <"$out"
+	if [ "$seen" = 0 ] || { [ "$rc" != 0 ] && ! grep -q '^not ok' "$out"; }; then
+		fail "node tests/conformance/$file ran to its end" "exit $rc" "$(tail -n 20 "$out")"
 	fi
 }

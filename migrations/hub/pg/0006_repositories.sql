@@ -22,6 +22,10 @@ ALTER TABLE repositories ADD COLUMN fork_policy TEXT NOT NULL DEFAULT 'allow_for
 ALTER TABLE repositories ADD COLUMN language TEXT NOT NULL DEFAULT '';
 ALTER TABLE repositories ADD COLUMN has_issues INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE repositories ADD COLUMN has_wiki INTEGER NOT NULL DEFAULT 0;
+-- The workspace the repository was created in, whose folder holds its bare repository: a
+-- transfer changes workspace_id but never moves files ('' for rows older than this column: the
+-- current workspace).
+ALTER TABLE repositories ADD COLUMN storage_workspace_uuid TEXT NOT NULL DEFAULT '';
 CREATE INDEX repositories_project ON repositories (project_id);
 CREATE INDEX repositories_workspace_updated ON repositories (workspace_id, updated_at);
 

@@ -1,6 +1,7 @@
 /* Tests of src/hub/email.c and of confirming any address (src/hub/confirm.c), on both engines:
  * uniqueness in any case, the limit, the list's order, only confirmed addresses become primary,
- * the primary and the last address stay, and the links of secondary addresses. */
+ * the primary and the last address stay, the links of secondary addresses, and the owner of a
+ * confirmed address. */
 #include "hub_env.h"
 
 #include <stdio.h>
@@ -190,6 +191,21 @@ static void secondary_addresses_are_confirmed_by_their_own_link(void **state)
 	hub_env_end(&e);
 }
 
+static void only_a_confirmed_address_names_its_owner(void **state)
+{
+	env e = hub_env_begin(state);
+	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
+	int64_t second = must_add(&e, &a, "Second@example.com"), owner = -1;
+	assert_int_equal(email_confirmed_owner(e.c, "second@EXAMPLE.com", &owner), 0);
+	assert_int_equal(owner, 0); /* not confirmed yet */
+	confirm(&e, &a, second);
+	assert_int_equal(email_confirmed_owner(e.c, "second@EXAMPLE.com", &owner), 0);
+	assert_int_equal(owner, a.id); /* in any case */
+	assert_int_equal(email_confirmed_owner(e.c, "nobody@example.com", &owner), 0);
+	assert_int_equal(owner, 0);
+	hub_env_end(&e);
+}
+
 static void a_removed_address_takes_its_link_along(void **state)
 {
 	env e = hub_env_begin(state);
@@ -272,6 +288,7 @@ int main(void)
 		cmocka_unit_test(taken_and_malformed_addresses_are_refused),
 		cmocka_unit_test(an_account_has_at_most_the_limit_of_addresses),
 		cmocka_unit_test(secondary_addresses_are_confirmed_by_their_own_link),
+		cmocka_unit_test(only_a_confirmed_address_names_its_owner),
 		cmocka_unit_test(a_removed_address_takes_its_link_along),
 		cmocka_unit_test(only_a_confirmed_address_becomes_primary),
 		cmocka_unit_test(the_primary_and_the_last_address_stay),

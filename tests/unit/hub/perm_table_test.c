@@ -15,6 +15,8 @@
 #include "base/token.h"
 #include "db/migrate.h"
 #include "hub/hub.h"
+#include "hub/repo.h"
+#include "hub/repo_storage.h"
 #include "web/embedded.h"
 #include "web/server.h"
 #include "web/template.h"
@@ -36,6 +38,8 @@ typedef struct world {
 	web_server *server;
 	char base[64];
 	char cookies[NIDENTITIES][128];
+	char root[64], repos_dir[96], trash_dir[96];
+	int64_t ids[NIDENTITIES];
 } world;
 
 static world w;
@@ -90,20 +94,85 @@ static int make_team(db_conn *c, const int64_t *ids)
 			         " VALUES ($1, $2, 0)",
 			         2000 + g, ids[READER + g]);
 	}
-	if (rc >= 0)
+	return rc < 0 ? rc : 0;
+}
+
+/* The private repository "code" of acme, made as the product makes one (hub_repo_create: a
+ * bare repository with a README in the test's repos_dir); the three groups are auto_add, so
+ * they get read, write and admin on it. */
+static int make_repository(const int64_t *ids)
+{
+	arena *a = arena_new();
+	hub_user creator;
+	hub_workspace acme;
+	hub_repo r;
+	hub_repo_dirs dirs = { w.app.repos_dir, w.app.trash_dir, "/bin/true" };
+	hub_repo_new n = { .name = "code", .is_private = true, .with_readme = true };
+	db_conn *c = NULL;
+	int rc = db_conn_get(&c, w.d);
+	if (rc == 0)
+		rc = account_find_id(c, a, ids[TEAM_ADMIN], &creator);
+	if (rc == 0)
+		rc = hub_workspace_find(c, a, "acme", &acme);
+	db_conn_put(c);
+	if (rc == 0)
+		rc = hub_repo_create(w.d, a, &dirs, &creator, &acme, &n, &r);
+	arena_free(a);
+	return rc;
+}
+
+/* Puts back what a destructive route (DELETE of a group or of the repository, as the identities
+ * allowed to) took away, so that the routes after it meet the same world. */
+static int restore_grants(db_conn *c, void *ctx)
+{
+	(void)ctx;
+	const char *groups[] = { "readers", "developers", "administrators" };
+	const char *levels[] = { "read", "write", "admin" };
+	int rc = 0;
+	for (int g = 0; rc >= 0 && g < 3; g++) {
 		rc = db_exec(
 		        c,
-		        "INSERT INTO repositories (id, uuid, workspace_id, slug, name, is_private,"
-		        " created_at, updated_at) VALUES (3000, "
-		        "'00000000-0000-4000-8000-000000003000',"
-		        " 1000, 'code', 'code', 1, $1, $1)",
-		        db_int(now));
-	for (int g = 0; rc >= 0 && g < 3; g++)
-		rc = db_exec(c,
-		             "INSERT INTO repository_group_permissions (repository_id, group_id,"
-		             " permission) VALUES (3000, $1, $2)",
-		             db_int(2000 + g), db_text(levels[g]));
+		        "INSERT INTO groups (id, workspace_id, slug, name, permission, auto_add,"
+		        " created_at) VALUES ($1, 1000, $2, $2, $3, 1, 0) ON CONFLICT DO NOTHING",
+		        db_int(2000 + g), db_text(groups[g]), db_text(levels[g]));
+		if (rc >= 0)
+			rc = db_exec(c,
+			             "INSERT INTO group_members (group_id, user_id, created_at)"
+			             " VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
+			             db_int(2000 + g), db_int(w.ids[READER + g]));
+		if (rc >= 0)
+			rc = db_exec(
+			        c,
+			        "INSERT INTO repository_group_permissions (repository_id, group_id,"
+			        " permission) SELECT id, $1, $2 FROM repositories"
+			        " WHERE workspace_id = 1000 AND slug = 'code' ON CONFLICT DO "
+			        "NOTHING",
+			        db_int(2000 + g), db_text(levels[g]));
+	}
 	return rc < 0 ? rc : 0;
+}
+
+static int count_code(db_conn *c, void *ctx)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT COUNT(*) FROM repositories WHERE workspace_id = 1000"
+	                  " AND slug = 'code'",
+	                  DB_END);
+	if (rc == 0)
+		rc = db_step_one(st, "no count");
+	if (rc == 0)
+		*(int64_t *)ctx = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}
+
+static void restore(void)
+{
+	int64_t n = 0;
+	if (db_read(w.d, count_code, &n) < 0 || (n == 0 && make_repository(w.ids) < 0) ||
+	    db_tx(w.d, restore_grants, NULL) < 0)
+		fail_msg("cannot restore the fixture: %s", err_msg());
 }
 
 static int populate(db_conn *c, void *ctx)
@@ -129,11 +198,21 @@ static int start(void **state)
 	log_setup(LOG_ERROR, LOG_TEXT);
 	token_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	int64_t ids[NIDENTITIES] = { 0 };
+	int64_t *ids = w.ids;
 	int applied, fd, port;
+	hub_global_init();
+	snprintf(w.root, sizeof w.root, "/tmp/weft-perm-table-XXXXXX");
+	if (!mkdtemp(w.root))
+		return -1;
+	w.app.repos_dir = w.repos_dir;
+	w.app.trash_dir = w.trash_dir;
+	w.app.weft_path = "/bin/true";
+	snprintf(w.repos_dir, sizeof w.repos_dir, "%s/repos", w.root);
+	snprintf(w.trash_dir, sizeof w.trash_dir, "%s/trash", w.root);
 	if (fixture_db_create(&w.fx, DB_SQLITE) < 0 || db_open(&w.d, w.fx.url, 8) < 0 ||
 	    db_migrate_up(&applied, w.d, "hub") < 0 || db_tx(w.d, populate, ids) < 0 ||
-	    web_templates_load(&w.templates) < 0 || web_listen(&fd, &port, "127.0.0.1:0") < 0) {
+	    make_repository(ids) < 0 || web_templates_load(&w.templates) < 0 ||
+	    web_listen(&fd, &port, "127.0.0.1:0") < 0) {
 		fprintf(stderr, "# setup: %s\n", err_msg());
 		return -1;
 	}
@@ -154,6 +233,8 @@ static int stop(void **state)
 	tmpl_set_free(w.templates);
 	db_close(w.d);
 	fixture_db_destroy(&w.fx);
+	repo_storage_remove_tree(w.root);
+	hub_global_shutdown();
 	curl_global_cleanup();
 	return 0;
 }
@@ -173,7 +254,12 @@ static outcome expected(const web_route *r, identity who)
 	if ((r->flags & WEB_NEEDS_USER) && !signed_in)
 		return NEEDS_SIGN_IN;
 	hub_level level = HUB_LEVEL_NONE, need = HUB_LEVEL_NONE;
-	switch (r->permission) {
+	int permission = r->permission;
+	/* A PUT that may create a repository changes an existing one (code): admin on it. */
+	if (permission == HUB_PERM_WORKSPACE_MEMBER && strcmp(r->method, "PUT") == 0 &&
+	    has_param(r, "repo_slug"))
+		permission = HUB_PERM_REPO_ADMIN;
+	switch (permission) {
 	case HUB_PERM_NONE:
 	case HUB_PERM_WORKSPACE_VIEW: return PASS;
 	case HUB_PERM_SITE_ADMIN:
@@ -191,9 +277,9 @@ static outcome expected(const web_route *r, identity who)
 		        : who == WRITER   ? HUB_LEVEL_WRITE
 		        : who == READER   ? HUB_LEVEL_READ
 		                          : HUB_LEVEL_NONE;
-		need = r->permission == HUB_PERM_REPO_READ    ? HUB_LEVEL_READ
-		       : r->permission == HUB_PERM_REPO_WRITE ? HUB_LEVEL_WRITE
-		                                              : HUB_LEVEL_ADMIN;
+		need = permission == HUB_PERM_REPO_READ    ? HUB_LEVEL_READ
+		       : permission == HUB_PERM_REPO_WRITE ? HUB_LEVEL_WRITE
+		                                           : HUB_LEVEL_ADMIN;
 	}
 	if (level >= need)
 		return PASS;
@@ -252,11 +338,12 @@ static outcome observe(const web_route *r, identity who, long *status)
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
 	if (strcmp(r->method, "GET") != 0)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-	/* Pages know callers by their session; the API only by credentials in the request. */
+	/* Pages know callers by their session; the API and git only by credentials in the
+	 * request. */
 	char credentials[96];
 	snprintf(credentials, sizeof credentials, "%s:a long enough password",
 	         who != ANONYMOUS ? usernames[who] : "");
-	if (who != ANONYMOUS && (r->flags & WEB_API))
+	if (who != ANONYMOUS && (r->flags & (WEB_API | WEB_CHALLENGE)))
 		curl_easy_setopt(c, CURLOPT_USERPWD, credentials);
 	else if (who != ANONYMOUS)
 		curl_easy_setopt(c, CURLOPT_COOKIE, w.cookies[who]);
@@ -293,6 +380,7 @@ static void every_route_answers_as_declared(void **state)
 			long status;
 			outcome want = expected(r, (identity)who),
 			        got = observe(r, (identity)who, &status);
+			restore();
 			checked++;
 			if (got == want)
 				continue;
