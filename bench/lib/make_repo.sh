@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Generated bare repositories for the benchmarks, fast (git fast-import from a generated stream):
+#
+#   bench/lib/make_repo.sh DIR COMMITS           a linear history of COMMITS commits on main, each
+#                                                changing one of 100 small files, one minute apart
+#   bench/lib/make_repo.sh --large DIR FILES MB  one commit on main with FILES files of MB MiB of
+#                                                random (incompressible) bytes each
+#
+# DIR must not exist. Prints nothing on success; needs git and python3.
+set -eu
+
+die() {
+	echo "bench/lib/make_repo: $*" >&2
+	exit 1
+}
+
+history() { # COMMITS
+	python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+out = sys.stdout.buffer
+start = 1500000000
+for i in range(1, n + 1):
+    body = b"change %d\n" % i
+    msg = b"Change number %d\n\nA generated commit for the benchmark.\n" % i
+    out.write(b"commit refs/heads/main\nmark :%d\n" % i)
+    out.write(b"author Bench Author <bench@example.com> %d +0000\n" % (start + 60 * i))
+    out.write(b"committer Bench Author <bench@example.com> %d +0000\n" % (start + 60 * i))
+    out.write(b"data %d\n%s" % (len(msg), msg))
+    if i > 1:
+        out.write(b"from :%d\n" % (i - 1))
+    out.write(b"M 100644 inline file%02d.txt\ndata %d\n%s\n" % (i % 100, len(body), body))
+PY
+}
+
+large() { # FILES MB
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+files, mib = int(sys.argv[1]), int(sys.argv[2])
+out = sys.stdout.buffer
+size = mib * 1024 * 1024
+for f in range(1, files + 1):
+    out.write(b"blob\nmark :%d\ndata %d\n" % (f, size))
+    left = size
+    while left:
+        chunk = os.urandom(min(left, 1 << 20))
+        out.write(chunk)
+        left -= len(chunk)
+    out.write(b"\n")
+msg = b"%d large files\n" % files
+out.write(b"commit refs/heads/main\n")
+out.write(b"author Bench Author <bench@example.com> 1500000000 +0000\n")
+out.write(b"committer Bench Author <bench@example.com> 1500000000 +0000\n")
+out.write(b"data %d\n%s" % (len(msg), msg))
+for f in range(1, files + 1):
+    out.write(b"M 100644 :%d large%02d.bin\n" % (f, f))
+out.write(b"\n")
+PY
+}
+
+if [ "${1:-}" = --large ]; then
+	[ $# = 4 ] || die "usage: make_repo.sh --large DIR FILES MB"
+	dir=$2
+	stream() { large "$3" "$4"; }
+else
+	[ $# = 2 ] || die "usage: make_repo.sh DIR COMMITS"
+	dir=$1
+	stream() { history "$2"; }
+fi
+[ ! -e "$dir" ] || die "$dir exists"
+git init -q --bare "$dir"
+git --git-dir="$dir" symbolic-ref HEAD refs/heads/main
+stream "$@" | git --git-dir="$dir" -c core.bigFileThreshold=1g fast-import --quiet ||
+	die "git fast-import failed"
