@@ -1,0 +1,22 @@
+/* Reading query results into arena arrays: the loop every track list shares. */
+#ifndef WEFT_TRACK_ROWS_H
+#define WEFT_TRACK_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "db/db.h"
+
+/* Fills one element (of the caller's type) from the current row. */
+typedef void (*track_row_reader)(db_stmt *st, arena *a, void *item);
+
+/* Steps st (from db_query, which returned rc) to its end, reading each row with read into an
+ * arena array of elements of `size` bytes; releases st. On failure *out and *n are untouched. */
+int track_rows_read(void **out, size_t *n, db_stmt *st, int rc, arena *a, size_t size,
+                    track_row_reader read);
+
+/* *total = the single number sql (one parameter, $1 = id) answers. */
+int track_rows_count(int64_t *total, db_conn *c, const char *sql, int64_t id);
+
+#endif

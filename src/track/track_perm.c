@@ -1,0 +1,253 @@
+/* track's permission scheme (track_perm.h): project roles, what each allows, the authorize hook
+ * for project-level routes, and the search's browse restriction. What a caller may not browse
+ * answers 404, never 403. */
+#include "track/track_perm.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "base/err.h"
+#include "track/issue.h"
+#include "track/project.h"
+
+const char *track_role_name(unsigned role)
+{
+	switch (role) {
+	case TRACK_ROLE_USERS: return "users";
+	case TRACK_ROLE_DEVELOPERS: return "developers";
+	case TRACK_ROLE_ADMINISTRATORS: return "administrators";
+	default: return NULL;
+	}
+}
+
+const char *track_role_title(unsigned role)
+{
+	switch (role) {
+	case TRACK_ROLE_USERS: return "Users";
+	case TRACK_ROLE_DEVELOPERS: return "Developers";
+	case TRACK_ROLE_ADMINISTRATORS: return "Administrators";
+	default: return NULL;
+	}
+}
+
+unsigned track_role_parse(const char *name)
+{
+	static const unsigned roles[] = { TRACK_ROLE_USERS, TRACK_ROLE_DEVELOPERS,
+		                          TRACK_ROLE_ADMINISTRATORS };
+	for (size_t i = 0; name && i < 3; i++)
+		if (strcasecmp(name, track_role_name(roles[i])) == 0)
+			return roles[i];
+	return 0;
+}
+
+int track_perm_roles(db_conn *c, const track_user *user, int64_t project_id, unsigned *out)
+{
+	*out = 0;
+	if (!user || !user->is_active)
+		return 0;
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT role FROM project_roles WHERE project_id = $1 AND user_id = $2",
+	                  db_int(project_id), db_int(user->id));
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		*out |= track_role_parse(db_col_text(st, 0));
+		rc = 0;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The roles that hold each project permission (the scheme in track_perm.h). */
+static unsigned roles_for(int permission)
+{
+	const unsigned all = TRACK_ROLE_USERS | TRACK_ROLE_DEVELOPERS | TRACK_ROLE_ADMINISTRATORS;
+	const unsigned devs = TRACK_ROLE_DEVELOPERS | TRACK_ROLE_ADMINISTRATORS;
+	switch (permission) {
+	case TRACK_PERM_BROWSE:
+	case TRACK_PERM_CREATE_ISSUES:
+	case TRACK_PERM_COMMENT: return all;
+	case TRACK_PERM_EDIT_ISSUES:
+	case TRACK_PERM_TRANSITION_ISSUES:
+	case TRACK_PERM_WORK_ON_ISSUES:
+	case TRACK_PERM_VIEW_DEV_TOOLS: return devs;
+	case TRACK_PERM_ADMINISTER_PROJECT: return TRACK_ROLE_ADMINISTRATORS;
+	default: return 0;
+	}
+}
+
+bool track_perm_allows(bool site_admin, unsigned roles, int permission)
+{
+	if (permission == TRACK_PERM_NONE)
+		return true;
+	if (site_admin)
+		return true;
+	return (roles & roles_for(permission)) != 0;
+}
+
+int track_perm_check(db_conn *c, const track_user *user, int64_t project_id, int permission,
+                     bool *out)
+{
+	unsigned roles = 0;
+	int rc = track_perm_roles(c, user, project_id, &roles);
+	bool admin = user && user->is_active && user->is_admin;
+	*out = rc == 0 && track_perm_allows(admin, roles, permission);
+	return rc;
+}
+
+/* ---- the authorize hook ---- */
+
+typedef struct scope_ctx {
+	web_request *req;
+	track_scope *scope;
+	bool is_issue;
+} scope_ctx;
+
+static const char *param_of(const web_request *req, const char *a, const char *b)
+{
+	const char *v = web_param(req, a);
+	return v ? v : web_param(req, b);
+}
+
+static int resolve_issue(db_conn *c, web_request *req, track_scope *s, const char *id_or_key)
+{
+	track_issue issue;
+	int rc = track_issue_find(c, req->arena, id_or_key, &issue, &s->redirected_from);
+	if (rc == WEFT_ENOTFOUND)
+		return err_fail(WEFT_ENOTFOUND, TRACK_ISSUE_HIDDEN);
+	if (rc == 0) {
+		s->issue_id = issue.id;
+		s->issue_key = issue.key;
+		s->project_id = issue.project_id;
+		s->project_key = issue.project_key;
+	}
+	return rc;
+}
+
+static int resolve_project(db_conn *c, web_request *req, track_scope *s, const char *id_or_key)
+{
+	track_project p;
+	int rc = track_project_find(c, req->arena, id_or_key, &p);
+	if (rc == 0) {
+		s->project_id = p.id;
+		s->project_key = p.key;
+	}
+	return rc;
+}
+
+static int resolve_scope(db_conn *c, void *ctx)
+{
+	scope_ctx *sc = ctx;
+	web_request *req = sc->req;
+	const track_viewer *v = track_viewer_of(req);
+	const char *issue = param_of(req, "issueIdOrKey", "issue");
+	const char *project = param_of(req, "projectIdOrKey", "key");
+	/* Pages share /browse/{key} between projects and issues, as Jira does: project keys have
+	 * no '-', issue keys always do. */
+	if (!issue && project && strchr(project, '-')) {
+		issue = project;
+		project = NULL;
+	}
+	int rc;
+	sc->is_issue = issue != NULL;
+	if (issue)
+		rc = resolve_issue(c, req, sc->scope, issue);
+	else if (project)
+		rc = resolve_project(c, req, sc->scope, project);
+	else
+		rc = err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
+	if (rc == 0)
+		rc = track_perm_roles(c, v ? &v->user : NULL, sc->scope->project_id,
+		                      &sc->scope->roles);
+	return rc;
+}
+
+static int hidden(const scope_ctx *sc)
+{
+	if (sc->is_issue)
+		return err_fail(WEFT_ENOTFOUND, TRACK_ISSUE_HIDDEN);
+	return err_fail(WEFT_ENOTFOUND, "No project could be found with key '%s'.",
+	                param_of(sc->req, "projectIdOrKey", "key"));
+}
+
+static int refuse(const scope_ctx *sc, int permission)
+{
+	if (!track_perm_allows(sc->scope->site_admin, sc->scope->roles, TRACK_PERM_BROWSE))
+		return hidden(sc);
+	switch (permission) {
+	case TRACK_PERM_EDIT_ISSUES:
+		return err_fail(WEFT_EPERM, "You do not have permission to edit issues in this "
+		                            "project.");
+	case TRACK_PERM_TRANSITION_ISSUES:
+		return err_fail(WEFT_EPERM, "You do not have permission to transition this issue.");
+	case TRACK_PERM_COMMENT:
+		return err_fail(WEFT_EPERM, "You do not have permission to comment on this issue.");
+	case TRACK_PERM_WORK_ON_ISSUES:
+		return err_fail(WEFT_EPERM, "You do not have permission to work on this issue.");
+	case TRACK_PERM_CREATE_ISSUES:
+		return err_fail(WEFT_EPERM, "You do not have permission to create issues in this "
+		                            "project.");
+	default:
+		return err_fail(WEFT_EPERM,
+		                "You do not have permission to administer this project.");
+	}
+}
+
+int track_perm_authorize(web_request *req)
+{
+	const track_viewer *v = track_viewer_of(req);
+	int permission = req->route->permission;
+	bool admin = v && v->user.is_active && v->user.is_admin;
+	if (permission == TRACK_PERM_NONE)
+		return 0;
+	if (!v)
+		return err_fail(WEFT_EAUTH, "You are not authenticated. Authentication required to "
+		                            "perform this operation.");
+	if (permission == TRACK_PERM_SITE_ADMIN)
+		return admin ? 0
+		             : err_fail(WEFT_EPERM, "You must be a site administrator to do this.");
+	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_VIEW_DEV_TOOLS)
+		return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
+	scope_ctx sc = { req, arena_alloc(req->arena, sizeof(track_scope)), false };
+	sc.scope->site_admin = admin;
+	int rc = db_read(track_app_of(req)->d, resolve_scope, &sc);
+	if (rc < 0)
+		return rc;
+	if (!track_perm_allows(admin, sc.scope->roles, permission))
+		return refuse(&sc, permission);
+	req->scope = sc.scope;
+	return 0;
+}
+
+/* ---- the search's restriction ---- */
+
+const char *track_perm_browse_sql(arena *a, const track_user *user, const char *project_column,
+                                  int param, bool *uses_param)
+{
+	*uses_param = false;
+	if (!user || !user->is_active)
+		return "1 = 0";
+	if (user->is_admin)
+		return "1 = 1";
+	*uses_param = true;
+	return arena_printf(a, "%s IN (SELECT project_id FROM project_roles WHERE user_id = $%d)",
+	                    project_column, param);
+}
+
+int track_perm_browsable_projects(db_conn *c, arena *a, const track_user *user, int64_t **out,
+                                  size_t *n)
+{
+	track_project *list = NULL;
+	size_t count = 0;
+	*out = NULL;
+	*n = 0;
+	if (!user || !user->is_active)
+		return 0;
+	int rc = track_project_list(c, a, user->id, user->is_admin, &list, &count);
+	if (rc < 0)
+		return rc;
+	*out = arena_array(a, count ? count : 1, sizeof(int64_t));
+	for (size_t i = 0; i < count; i++)
+		(*out)[i] = list[i].id;
+	*n = count;
+	return 0;
+}
