@@ -1,0 +1,309 @@
+/* The permission table: every route of track's table, called over HTTP as anonymous, a signed-in
+ * outsider, a member of each project role (Users, Developers, Administrators) and a site
+ * administrator, each answer checked against the permission the route declares. It reads the
+ * route table itself, so every route a later feature adds is covered without touching this file.
+ * Pages are called with a session cookie, the API with a personal access token. */
+#include "../db/fixture.h"
+#include "../web/route_call.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/token.h"
+#include "db/migrate.h"
+#include "track/account.h"
+#include "track/issue.h"
+#include "track/project.h"
+#include "track/token.h"
+#include "track/track.h"
+#include "track/track_perm.h"
+#include "web/embedded.h"
+#include "web/server.h"
+#include "web/template.h"
+
+typedef enum {
+	ANONYMOUS,
+	OUTSIDER,
+	USER,
+	DEVELOPER,
+	PROJECT_ADMIN,
+	SITE_ADMIN,
+	NIDENTITIES
+} identity;
+static const char *const identity_names[] = { "anonymous", "outsider",      "users-role",
+	                                      "developer", "project-admin", "site-admin" };
+static const char *const usernames[] = { NULL, "olga", "uma", "dev", "padma", "sam" };
+static const unsigned roles[] = {
+	0, 0, TRACK_ROLE_USERS, TRACK_ROLE_DEVELOPERS, TRACK_ROLE_ADMINISTRATORS, 0
+};
+
+typedef enum { PASS, NEEDS_SIGN_IN, HIDDEN, FORBIDDEN } outcome;
+static const char *const outcome_names[] = { "passes the gate", "is asked to sign in", "gets 404",
+	                                     "gets 403" };
+
+typedef struct world {
+	fixture_db fx;
+	db *d;
+	tmpl_set *templates;
+	track_app app;
+	web_server *server;
+	char base[64];
+	char cookies[NIDENTITIES][128];
+	char bearer[NIDENTITIES][128];
+	int64_t ids[NIDENTITIES];
+	int64_t project_id;
+	char issue_key[32]; /* a fresh issue for each call: some routes delete or change it */
+} world;
+
+static world w;
+
+/* ---- the fixture: a user per identity, project PERM with one issue ---- */
+
+static int make_user(db_conn *c, arena *a, identity who)
+{
+	char email[64];
+	snprintf(email, sizeof email, "%s@example.com", usernames[who]);
+	track_account_new n = { usernames[who], email, "a long enough password", NULL,
+		                who == SITE_ADMIN };
+	track_user u;
+	int rc = track_account_create(c, a, &n, &u);
+	w.ids[who] = u.id;
+	char token[WEB_TOKEN_LEN + 1], secret[TRACK_TOKEN_SECRET_LEN + 1];
+	web_session s;
+	track_token t;
+	if (rc == 0)
+		rc = web_session_create(c, u.id, 3600000, token, &s);
+	snprintf(w.cookies[who], sizeof w.cookies[who], "%s=%s", TRACK_SESSION_COOKIE, token);
+	if (rc == 0)
+		rc = track_token_create(c, a, u.id, TRACK_TOKEN_PAT, "perm", secret, &t);
+	snprintf(w.bearer[who], sizeof w.bearer[who], "Authorization: Bearer %s", secret);
+	return rc;
+}
+
+static int make_project(db_conn *c, arena *a)
+{
+	track_project p;
+	int rc = track_project_create(c, a, "PERM", "Permissions", "", 0, w.ids[PROJECT_ADMIN], &p);
+	w.project_id = p.id;
+	for (int who = USER; rc == 0 && who < PROJECT_ADMIN; who++)
+		rc = track_project_role_add(c, p.id, w.ids[who], roles[who]);
+	return rc;
+}
+
+static int make_issue(db_conn *c, void *ctx)
+{
+	(void)ctx;
+	arena *a = arena_new();
+	track_issue_fields f = track_issue_fields_none();
+	f.summary = "an issue of the permission table";
+	track_issue issue;
+	const char *field = NULL;
+	int rc = track_issue_create(c, a, w.project_id, &f, w.ids[PROJECT_ADMIN], &issue, &field);
+	if (rc == 0)
+		snprintf(w.issue_key, sizeof w.issue_key, "%s", issue.key);
+	arena_free(a);
+	return rc;
+}
+
+static int populate(db_conn *c, void *ctx)
+{
+	(void)ctx;
+	arena *a = arena_new();
+	int rc = 0;
+	for (int who = OUTSIDER; rc == 0 && who < NIDENTITIES; who++)
+		rc = make_user(c, a, (identity)who);
+	if (rc == 0)
+		rc = make_project(c, a);
+	arena_free(a);
+	return rc;
+}
+
+static int start(void **state)
+{
+	(void)state;
+	log_setup(LOG_ERROR, LOG_TEXT);
+	token_init();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int applied, fd, port;
+	if (fixture_db_create(&w.fx, DB_SQLITE) < 0 || db_open(&w.d, w.fx.url, 8) < 0 ||
+	    db_migrate_up(&applied, w.d, "track") < 0 || db_tx(w.d, populate, NULL) < 0 ||
+	    web_templates_load(&w.templates) < 0 || web_listen(&fd, &port, "127.0.0.1:0") < 0) {
+		fprintf(stderr, "# setup: %s\n", err_msg());
+		return -1;
+	}
+	snprintf(w.base, sizeof w.base, "http://127.0.0.1:%d", port);
+	w.app = (track_app){ .d = w.d, .hours_per_day = 8, .days_per_week = 5 };
+	web_server_options opt = { .public_url = w.base,
+		                   .threads = 4,
+		                   .max_header_kib = 32,
+		                   .templates = w.templates,
+		                   .app = &w.app };
+	return web_server_start(&w.server, track_service(), fd, &opt);
+}
+
+static int stop(void **state)
+{
+	(void)state;
+	web_server_stop(w.server, 5);
+	tmpl_set_free(w.templates);
+	db_close(w.d);
+	fixture_db_destroy(&w.fx);
+	curl_global_cleanup();
+	return 0;
+}
+
+/* ---- what each route should answer ---- */
+
+static bool has_param(const web_route *r, const char *name)
+{
+	char braced[64];
+	snprintf(braced, sizeof braced, "{%s}", name);
+	return strstr(r->pattern, braced) != NULL;
+}
+
+static outcome expected(const web_route *r, identity who)
+{
+	bool signed_in = who != ANONYMOUS;
+	if ((r->flags & WEB_NEEDS_USER) && !signed_in)
+		return NEEDS_SIGN_IN;
+	if (r->permission == TRACK_PERM_NONE)
+		return PASS;
+	if (!signed_in)
+		return NEEDS_SIGN_IN;
+	if (r->permission == TRACK_PERM_SITE_ADMIN)
+		return who == SITE_ADMIN ? PASS : (r->flags & WEB_API) ? FORBIDDEN : HIDDEN;
+	bool site_admin = who == SITE_ADMIN;
+	if (track_perm_allows(site_admin, roles[who], r->permission))
+		return PASS;
+	return track_perm_allows(site_admin, roles[who], TRACK_PERM_BROWSE) ? FORBIDDEN : HIDDEN;
+}
+
+/* The route's pattern with a value of the fixture for each parameter. Pages share {key} between
+ * projects and issues (as Jira's /browse/KEY does): key_is_issue picks which. */
+static void fill_path(char *out, size_t size, const char *pattern, bool key_is_issue)
+{
+	const route_value values[] = {
+		{ "{projectIdOrKey}", "PERM" },
+		{ "{key}", key_is_issue ? w.issue_key : "PERM" },
+		{ "{issueIdOrKey}", w.issue_key },
+		{ "{issue}", w.issue_key },
+		{ "{username}", "uma" },
+		{ "{path...}", "weft.css" },
+		{ "{idOrName}", "1" },
+		{ "{id}", "999999" },
+	};
+	route_fill_path(out, size, pattern, values, sizeof values / sizeof values[0]);
+}
+
+/* How the gate answered, told apart from what a handler answers once past it by the messages
+ * only the gate gives. */
+static outcome classify(long status, const char *headers, const char *text)
+{
+	if (status == 401 || (status == 303 && strstr(headers, "/login?next=")))
+		return NEEDS_SIGN_IN;
+	if (status == 404 && (strstr(text, "There is nothing at this address.") ||
+	                      strstr(text, TRACK_ISSUE_HIDDEN) ||
+	                      strstr(text, "No project could be found with key")))
+		return HIDDEN;
+	if (status == 403 && (strstr(text, "You do not have permission") ||
+	                      strstr(text, "You must be a site administrator")))
+		return FORBIDDEN;
+	return PASS;
+}
+
+static outcome observe(const web_route *r, identity who, bool key_is_issue, long *status)
+{
+	char path[512], url[600];
+	if (db_tx(w.d, make_issue, NULL) < 0)
+		fail_msg("creating an issue: %s", err_msg());
+	fill_path(path, sizeof path, r->pattern, key_is_issue);
+	snprintf(url, sizeof url, "%s%s", w.base, path);
+	buf body = BUF_INIT, headers = BUF_INIT;
+	bool api = r->flags & WEB_API;
+	*status = route_call(r->method, url, who != ANONYMOUS && !api ? w.cookies[who] : NULL,
+	                     who != ANONYMOUS && api ? w.bearer[who] : NULL, &headers, &body);
+	outcome o = classify(*status, buf_cstr(&headers), buf_cstr(&body));
+	buf_dispose(&body);
+	buf_dispose(&headers);
+	return o;
+}
+
+static void every_route_answers_as_declared(void **state)
+{
+	(void)state;
+	const web_service *svc = track_service();
+	int failures = 0, checked = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		for (int who = ANONYMOUS; who < NIDENTITIES; who++) {
+			long status;
+			outcome want = expected(r, (identity)who),
+			        got = observe(r, (identity)who, false, &status);
+			/* The gate answers alike for a project and its issue; a handler of issue
+			 * pages only finds the issue. */
+			if (got != want && has_param(r, "key"))
+				got = observe(r, (identity)who, true, &status);
+			checked++;
+			if (got == want)
+				continue;
+			failures++;
+			fprintf(stderr, "# %s %s as %s: %s, but it %s (status %ld)\n", r->method,
+			        r->pattern, identity_names[who], outcome_names[want],
+			        outcome_names[got], status);
+		}
+	}
+	fprintf(stderr, "# %d calls to %zu routes checked\n", checked, svc->nroutes);
+	assert_int_equal(failures, 0);
+}
+
+/* A route that names a project or an issue must say who may reach it. */
+static void routes_on_projects_declare_a_permission(void **state)
+{
+	(void)state;
+	const web_service *svc = track_service();
+	int failures = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		bool scoped = has_param(r, "projectIdOrKey") || has_param(r, "key") ||
+		              has_param(r, "issueIdOrKey") || has_param(r, "issue");
+		if (scoped && r->permission < TRACK_PERM_BROWSE) {
+			failures++;
+			fprintf(stderr,
+			        "# %s %s names a project or issue but declares no permission\n",
+			        r->method, r->pattern);
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* The administrators' routes are all declared as such. */
+static void admin_routes_need_a_site_administrator(void **state)
+{
+	(void)state;
+	const web_service *svc = track_service();
+	int failures = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		if (strncmp(r->pattern, "/admin", 6) == 0 &&
+		    r->permission != TRACK_PERM_SITE_ADMIN) {
+			failures++;
+			fprintf(stderr, "# %s %s is not declared TRACK_PERM_SITE_ADMIN\n",
+			        r->method, r->pattern);
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(routes_on_projects_declare_a_permission),
+		cmocka_unit_test(admin_routes_need_a_site_administrator),
+		cmocka_unit_test(every_route_answers_as_declared),
+	};
+	return cmocka_run_group_tests(tests, start, stop);
+}
