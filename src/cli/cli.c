@@ -4,6 +4,7 @@
 #include "hub/hub.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "version.h"
@@ -20,9 +21,11 @@ static int cli_help(int argc, char **argv);
 static const subcommand commands[] = {
 	{ "serve", cli_serve, "run both services, or one: serve hub | serve track" },
 	{ "hub", cli_hub, "administer hub: hub admin create-user|promote" },
+	{ "track", cli_track, "administer track: track admin create-user" },
 	{ "migrate", cli_migrate,
 	  "show or apply database migrations: migrate status|up [hub|track]" },
 	{ "jobs", cli_jobs, "inspect the job queues: jobs list|retry|purge [hub|track]" },
+	{ "hook", cli_hook, "run by git in hub's repositories: hook post-receive" },
 	{ "version", cli_version, "print the version" },
 	{ "help", cli_help, "print this help" },
 };
@@ -90,6 +93,32 @@ const char *cli_take_flag(int *argc, char **argv, const char *name)
 		return value;
 	}
 	return NULL;
+}
+
+int cli_service_command(int argc, char **argv, const char *service,
+                        int (*admin)(int argc, char **argv), void (*print_help)(void))
+{
+	if (argc >= 2 && strcmp(argv[1], "admin") == 0)
+		return admin(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		print_help();
+		return CLI_OK;
+	}
+	char message[96];
+	snprintf(message, sizeof message, "expects admin … (see 'weft %s --help')", service);
+	return cli_usage_error(service, message);
+}
+
+char *cli_read_line(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	if (getline(&line, &cap, stdin) < 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
 }
 
 bool cli_take_switch(int *argc, char **argv, const char *name)

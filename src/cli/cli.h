@@ -20,8 +20,23 @@ int cli_migrate(int argc, char **argv);
 /* weft jobs list|retry|purge [hub|track] …: each service's job queue. */
 int cli_jobs(int argc, char **argv);
 
+/* weft hook post-receive: records a push in the hub database (run by git, src/cli/hook.c). */
+int cli_hook(int argc, char **argv);
+
 /* weft hub admin …: site administration of hub. */
 int cli_hub(int argc, char **argv);
+
+/* weft track admin …: site administration of track. */
+int cli_track(int argc, char **argv);
+
+/* weft SERVICE …: runs admin for "SERVICE admin …" (argv[0] = "admin"), prints help for
+ * --help, and is a usage error otherwise. */
+int cli_service_command(int argc, char **argv, const char *service,
+                        int (*admin)(int argc, char **argv), void (*print_help)(void));
+
+/* One line from standard input without its line ending (a password), malloc'd; NULL at the end
+ * of input. */
+char *cli_read_line(void);
 
 /* Removes a flag without a value ("--admin") from argv; true when it was there. */
 bool cli_take_switch(int *argc, char **argv, const char *name);

@@ -177,7 +177,7 @@ static int start_services(serve_state *s)
 			.templates = s->templates,
 		};
 		const web_service *svc = i == SERVICE_HUB ? hub_service() : track_service();
-		opt.app = i == SERVICE_HUB ? (void *)&slot->store.hub : NULL;
+		opt.app = i == SERVICE_HUB ? (void *)&slot->store.hub : (void *)&slot->store.track;
 		int rc = web_server_start(&slot->server, svc, slot->fd, &opt);
 		slot->fd = -1; /* the server owns it now, even on failure */
 		if (rc < 0) {

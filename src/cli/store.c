@@ -7,13 +7,51 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "db/migrate.h"
 #include "hub/maintenance.h"
+#include "hub/push.h"
+#include "hub/repo_purge.h"
+
+/* path, made absolute against the working directory: git runs the repositories' hook in the
+ * repository's folder, where a relative path would lead nowhere. NULL when out of memory. */
+static char *absolute_path(const char *path)
+{
+	char *out = NULL, *cwd = NULL;
+	if (path[0] == '/')
+		return strdup(path);
+	cwd = getcwd(NULL, 0);
+	if (cwd && asprintf(&out, "%s/%s", cwd, path) < 0)
+		out = NULL;
+	free(cwd);
+	return out;
+}
 
 static char *data_path(const config *cfg, const char *name)
 {
-	char *path = NULL;
-	return asprintf(&path, "%s/%s", cfg->data_dir, name) < 0 ? NULL : path;
+	char *path = NULL, *absolute = NULL;
+	if (asprintf(&path, "%s/%s", cfg->data_dir, name) >= 0)
+		absolute = absolute_path(path);
+	free(path);
+	return absolute;
+}
+
+/* The hub database's URL as the hook will use it: a SQLite path made absolute. */
+static char *hook_db_url(const char *url)
+{
+	const char *prefix = "", *path = url;
+	char *absolute = NULL, *out = NULL;
+	if (str_starts_with(url, "postgres") || str_starts_with(url, "sqlite://"))
+		return strdup(url);
+	if (str_starts_with(url, "sqlite:")) {
+		prefix = "sqlite:";
+		path = url + strlen(prefix);
+	}
+	absolute = absolute_path(path);
+	if (absolute && asprintf(&out, "%s%s", prefix, absolute) < 0)
+		out = NULL;
+	free(absolute);
+	return out;
 }
 
 /* The program's own path, which git runs as the repositories' hook: /proc/self/exe resolved,
@@ -35,14 +73,21 @@ static void free_hub_app(hub_app *h)
 static int fill_hub_app(hub_app *h, const config *cfg, db *d, char *url)
 {
 	h->d = d;
-	h->db_url = url;
+	h->db_url = hook_db_url(url);
+	free(url);
 	h->repos_dir = data_path(cfg, "repos");
 	h->trash_dir = data_path(cfg, "trash");
 	h->weft_path = program_path();
-	if (!h->repos_dir || !h->trash_dir || !h->weft_path)
+	if (!h->db_url || !h->repos_dir || !h->trash_dir || !h->weft_path)
 		return err_fail(WEFT_ERROR,
 		                "hub: cannot find this program's path or the data folders");
 	return 0;
+}
+
+/* A serve setting, or its default for the commands that do not load serve's settings. */
+static int setting_or(int64_t value, int dflt)
+{
+	return value > 0 ? (int)value : dflt;
 }
 
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool)
@@ -57,6 +102,10 @@ int cli_store_open(cli_store *out, const config *cfg, const char *service, int p
 	}
 	if (strcmp(service, "hub") != 0) {
 		free(url);
+		out->track =
+		        (track_app){ .d = out->d,
+			             .hours_per_day = setting_or(cfg->track_hours_per_day, 8),
+			             .days_per_week = setting_or(cfg->track_days_per_week, 5) };
 		return 0;
 	}
 	return fill_hub_app(&out->hub, cfg, out->d, url);
@@ -85,6 +134,10 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 	mail_settings mail = { cfg->smtp_url, cfg->smtp_user, cfg->smtp_password, cfg->mail_from };
 	s->mail = mail_register_jobs(s->jobs, s->d, &mail);
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_maintenance_start(s->jobs, s->d)) < 0)
+		return rc;
+	if (strcmp(s->service, "hub") == 0 && (rc = hub_push_reconcile_start(s->jobs, &s->hub)) < 0)
+		return rc;
+	if (strcmp(s->service, "hub") == 0 && (rc = hub_repo_purge_start(s->jobs, &s->hub)) < 0)
 		return rc;
 	return job_queue_start(s->jobs);
 }

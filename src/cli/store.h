@@ -8,6 +8,7 @@
 #include "db/jobs.h"
 #include "hub/hub.h"
 #include "mail/mail.h"
+#include "track/track.h"
 
 typedef struct cli_store {
 	const char *service; /* "hub" or "track" */
@@ -15,11 +16,13 @@ typedef struct cli_store {
 	job_queue *jobs;
 	mail_jobs *mail;
 	hub_app hub; /* for the hub's store: what its handlers and jobs reach (strings owned here) */
+	track_app track; /* for the track's store: what its handlers reach */
 } cli_store;
 
 /* Opens service's database (--hub-db / --track-db, or DATA/SERVICE.db) with room for pool
  * connections, and for hub fills s->hub (the database, DATA/repos, DATA/trash, this program's
- * path). The message of an error names the service and the database. */
+ * path), for track s->track (the database, --track-hours-per-day, --track-days-per-week). The
+ * message of an error names the service and the database. */
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool);
 
 /* Applies pending migrations; *applied (may be NULL) counts them. */

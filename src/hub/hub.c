@@ -3,7 +3,13 @@
 
 #include <git2.h>
 
+#include "hub/git_http.h"
+#include "hub/history.h"
+#include "hub/repo_api.h"
+#include "hub/project_web.h"
+#include "hub/repo_web.h"
 #include "hub/settings_web.h"
+#include "hub/source_web.h"
 #include "hub/team_web.h"
 #include "hub/team_api.h"
 #include "hub/user_api.h"
@@ -34,16 +40,12 @@ int hub_page(web_request *req, web_response *res, int status, const char *page, 
              json_t *data)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	if (v)
-		json_object_set_new(data, "viewer",
-		                    json_pack("{s:s, s:s, s:b}", "username", v->user.username,
-		                              "display_name", v->user.display_name, "is_admin",
-		                              v->user.is_admin));
-	json_object_set_new(
-	        data, "csrf",
-	        json_string(web_csrf_token(req, res, v && v->session.id ? &v->session : NULL,
-	                                   HUB_CSRF_COOKIE)));
-	return web_res_page(req, res, status, page, title, data);
+	json_t *viewer =
+	        v ? json_pack("{s:s, s:s, s:b}", "username", v->user.username, "display_name",
+	                      v->user.display_name, "is_admin", v->user.is_admin)
+	          : NULL;
+	return web_res_page_for(req, res, status, page, title, data, viewer,
+	                        v && v->session.id ? &v->session : NULL, HUB_CSRF_COOKIE);
 }
 
 int hub_home_page(web_request *req, web_response *res)
@@ -149,6 +151,85 @@ static const web_route routes[] = {
 	{ "DELETE", "/1.0/groups/{workspace}/{group_slug}/members/{member}",
 	  hub_api_group_member_remove, WEB_API | WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL,
 	  NULL },
+	/* API: source browsing and commits from form fields (source_api.c) */
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/src", hub_api_src_root, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path...}", hub_api_src,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/src", hub_api_src_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_WRITE, 32 * 1024 * 1024, NULL,
+	  NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/filehistory/{commit}/{path...}",
+	  hub_api_filehistory, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	/* API: history (commit_api.c, ref_api.c, diff_api.c): commits, refs, diffs */
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commits", hub_api_commits, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/commits", hub_api_commits,
+	  WEB_API | WEB_BODY_FORM, HUB_PERM_REPO_READ, 256 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commits/{revision}", hub_api_commits,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/commits/{revision}", hub_api_commits,
+	  WEB_API | WEB_BODY_FORM, HUB_PERM_REPO_READ, 256 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}", hub_api_commit, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/refs", hub_api_refs, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/refs/branches", hub_api_branches,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/refs/branches", hub_api_branch_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE, 16 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{name}", hub_api_branch,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{name}",
+	  hub_api_branch_delete, WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_WRITE, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/refs/tags", hub_api_tags, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/refs/tags", hub_api_tag_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE, 128 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/refs/tags/{name}", hub_api_tag, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/refs/tags/{name}",
+	  hub_api_tag_delete, WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_WRITE, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/diff/{spec}", hub_api_diff, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/diffstat/{spec}", hub_api_diffstat,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/patch/{spec}", hub_api_patch, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/merge-base/{spec}", hub_api_merge_base,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	/* repositories and projects (repo_web.c): literal paths, before "/{workspace}" */
+	{ "GET", "/repo/create", hub_repo_create_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
+	{ "POST", "/repo/create", hub_repo_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM, 0,
+	  64 * 1024, NULL, NULL },
+	/* API: projects and repositories (project_api.c, repo_api.c). Creating needs membership
+	 * of the workspace; PUT on a repository may create, so it checks admin on an existing one
+	 * itself. */
+	{ "GET", "/2.0/workspaces/{workspace}/projects", hub_api_projects, WEB_API | WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_MEMBER, 0, NULL, NULL },
+	{ "POST", "/2.0/workspaces/{workspace}/projects", hub_api_project_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_MEMBER, 64 * 1024, NULL,
+	  NULL },
+	{ "GET", "/2.0/workspaces/{workspace}/projects/{project_key}", hub_api_project,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_WORKSPACE_MEMBER, 0, NULL, NULL },
+	{ "PUT", "/2.0/workspaces/{workspace}/projects/{project_key}", hub_api_project_update,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, 64 * 1024, NULL,
+	  NULL },
+	{ "DELETE", "/2.0/workspaces/{workspace}/projects/{project_key}", hub_api_project_delete,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories", hub_api_public_repositories, WEB_API, 0, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}", hub_api_repositories, WEB_API,
+	  HUB_PERM_WORKSPACE_VIEW, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}", hub_api_repository_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_MEMBER, 64 * 1024, NULL,
+	  NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}", hub_api_repository, WEB_API,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}", hub_api_repository_update,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_MEMBER, 64 * 1024, NULL,
+	  NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}", hub_api_repository_delete,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
 	/* administration (admin_web.c) */
 	{ "GET", "/admin", hub_admin_users_page, WEB_NEEDS_USER, HUB_PERM_SITE_ADMIN, 0, NULL,
 	  NULL },
@@ -167,8 +248,38 @@ static const web_route routes[] = {
 	{ "POST", "/admin/plans/{id}/delete", hub_admin_plan_delete_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_SITE_ADMIN, 16 * 1024, hub_team_id_params,
 	  NULL },
+	/* Git over smart HTTP (git_http.c), with and without ".git"; info/refs needs write when it
+	 * advertises for a push (hub_perm.c) */
+	{ "GET", "/{workspace}/{repo_slug}.git/info/refs", hub_git_info_refs, WEB_CHALLENGE,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}.git/git-upload-pack", hub_git_rpc,
+	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_READ, GIT_HTTP_BODY_LIMIT, NULL,
+	  hub_git_rpc_chunk },
+	{ "POST", "/{workspace}/{repo_slug}.git/git-receive-pack", hub_git_rpc,
+	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_WRITE, GIT_HTTP_BODY_LIMIT, NULL,
+	  hub_git_rpc_chunk },
+	{ "GET", "/{workspace}/{repo_slug}/info/refs", hub_git_info_refs, WEB_CHALLENGE,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/git-upload-pack", hub_git_rpc,
+	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_READ, GIT_HTTP_BODY_LIMIT, NULL,
+	  hub_git_rpc_chunk },
+	{ "POST", "/{workspace}/{repo_slug}/git-receive-pack", hub_git_rpc,
+	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_WRITE, GIT_HTTP_BODY_LIMIT, NULL,
+	  hub_git_rpc_chunk },
 	/* workspace pages (team_web.c): last, since "/{workspace}" matches the paths above too */
 	{ "GET", "/{workspace}", hub_workspace_page, 0, HUB_PERM_WORKSPACE_VIEW, 0, NULL, NULL },
+	/* a workspace's projects (repo_web.c) */
+	{ "GET", "/{workspace}/projects", hub_projects_page, 0, HUB_PERM_WORKSPACE_VIEW, 0, NULL,
+	  NULL },
+	{ "POST", "/{workspace}/projects", hub_project_create_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_MEMBER, 16 * 1024, NULL, NULL },
+	/* a project's page, editing and deleting it (project_web.c) */
+	{ "GET", "/{workspace}/projects/{project_key}", hub_project_page, 0,
+	  HUB_PERM_WORKSPACE_VIEW, 0, NULL, NULL },
+	{ "POST", "/{workspace}/projects/{project_key}", hub_project_update_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, 16 * 1024, NULL, NULL },
+	{ "POST", "/{workspace}/projects/{project_key}/delete", hub_project_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, 16 * 1024, NULL, NULL },
 	{ "GET", "/{workspace}/settings", hub_team_settings_page, WEB_NEEDS_USER,
 	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
 	{ "POST", "/{workspace}/settings", hub_team_rename_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
@@ -198,6 +309,47 @@ static const web_route routes[] = {
 	{ "POST", "/{workspace}/settings/invitations/{id}/resend",
 	  hub_team_invitation_resend_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
 	  HUB_PERM_WORKSPACE_ADMIN, 16 * 1024, hub_team_id_params, NULL },
+	/* repository overview and source pages (source_web.c): after the workspace pages, whose
+	 * literal paths ("/{workspace}/settings") they would shadow */
+	{ "GET", "/{workspace}/{repo_slug}.git", hub_repo_git_page, 0, HUB_PERM_REPO_READ, 0, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/{repo_slug}", hub_repo_overview_page, 0, HUB_PERM_REPO_READ, 0, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/{repo_slug}/src", hub_source_root_page, 0, HUB_PERM_REPO_READ, 0,
+	  NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/src/{ref}/{path...}", hub_source_page, 0,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/raw/{ref}/{path...}", hub_source_raw, 0,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	/* history pages (commit_web.c, ref_web.c): after the workspace pages */
+	{ "GET", "/{workspace}/{repo_slug}/commits", hub_commits_page, 0, HUB_PERM_REPO_READ, 0,
+	  NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/commits/branch/{branch}", hub_commits_page, 0,
+	  HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/commits/{hash}", hub_commit_page, 0, HUB_PERM_REPO_READ,
+	  0, NULL, NULL },
+	/* the raw diff for browsers, whose session the API does not take */
+	{ "GET", "/{workspace}/{repo_slug}/diff/{spec}", hub_api_diff, 0, HUB_PERM_REPO_READ, 0,
+	  NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/branches", hub_branches_page, 0, HUB_PERM_REPO_READ, 0,
+	  NULL, NULL },
+	/* repository settings (repo_web.c): after the workspace pages */
+	{ "GET", "/{workspace}/{repo_slug}/admin", hub_repo_admin_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin", hub_repo_admin_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, 16 * 1024, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/access", hub_repo_access_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/access", hub_repo_access_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, 16 * 1024, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/transfer", hub_repo_transfer_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/transfer", hub_repo_transfer_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, 16 * 1024, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/delete", hub_repo_delete_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/delete", hub_repo_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, 16 * 1024, NULL, NULL },
 };
 
 static const char *const api_prefixes[] = { "/2.0/", "/1.0/", NULL };

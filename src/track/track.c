@@ -1,5 +1,10 @@
-/* track's route table, its home page and its Jira-shaped API errors. */
+/* track's route table, its shared page rendering and its Jira-shaped API errors. */
 #include "track/track.h"
+
+#include "track/account_web.h"
+#include "track/issue_api.h"
+#include "track/issue_web.h"
+#include "track/search_api.h"
 
 /* Jira's ErrorCollection: {"errorMessages": ["…"], "errors": {}}. */
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)
@@ -8,15 +13,185 @@ static void render_api_error(web_request *req, web_response *res, int status, co
 	web_res_json(res, status, json_pack("{s:[s], s:{}}", "errorMessages", message, "errors"));
 }
 
-static int home_page(web_request *req, web_response *res)
+int track_page(web_request *req, web_response *res, int status, const char *page, const char *title,
+               json_t *data)
 {
-	return web_res_page(req, res, 200, "track/home", "Home",
-	                    json_pack("{s:s}", "state", "RUNNING"));
+	const track_viewer *v = track_viewer_of(req);
+	json_t *viewer =
+	        v ? json_pack("{s:s, s:s, s:b}", "username", v->user.username, "display_name",
+	                      v->user.display_name, "is_admin", v->user.is_admin)
+	          : NULL;
+	return web_res_page_for(req, res, status, page, title, data, viewer,
+	                        v && v->session.id ? &v->session : NULL, TRACK_CSRF_COOKIE);
 }
 
+static int home_page(web_request *req, web_response *res)
+{
+	return track_page(req, res, 200, "track/home", "Home",
+	                  json_pack("{s:s}", "state", "RUNNING"));
+}
+
+/* Jira serves each REST resource under /rest/api/2/, /rest/api/latest/ (the same) and
+ * /rest/api/3/ (rich text in ADF): TRACK_API declares a route under all three. Handlers that care
+ * tell v3 apart by req->path. Every feature's API routes use it. */
+#define TRACK_API_ROUTE(prefix, method, resource, handler, flags, permission, limit, params)    \
+	{                                                                                       \
+		method, prefix resource, handler, (flags) | WEB_API, permission, limit, params, \
+		        NULL                                                                    \
+	}
+#define TRACK_API(method, resource, ...)                                             \
+	TRACK_API_ROUTE("/rest/api/2/", method, resource, __VA_ARGS__),              \
+	        TRACK_API_ROUTE("/rest/api/latest/", method, resource, __VA_ARGS__), \
+	        TRACK_API_ROUTE("/rest/api/3/", method, resource, __VA_ARGS__)
+
+/* The table is ordered: the first route whose pattern matches wins. Each feature adds its routes
+ * under its own heading. */
 static const web_route routes[] = {
 	WEB_BUILTIN_ROUTES,
 	{ "GET", "/", home_page, 0, 0, 0, NULL, NULL },
+	/* accounts (account_web.c) */
+	{ "GET", "/login", track_login_page, 0, 0, 0, NULL, NULL },
+	{ "POST", "/login", track_login_submit, WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
+	{ "POST", "/logout", track_logout_submit, WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
+	{ "GET", "/dashboard", track_dashboard_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
+	{ "GET", "/signup", track_signup_page, 0, 0, 0, NULL, NULL },
+	{ "POST", "/signup", track_signup_submit, WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
+	{ "GET", "/set-password/{token}", track_set_password_page, 0, 0, 0, NULL, NULL },
+	{ "POST", "/set-password/{token}", track_set_password_submit, WEB_BODY_FORM, 0, 16 * 1024,
+	  NULL, NULL },
+	/* API tokens and personal access tokens (token_web.c) */
+	{ "GET", "/account/tokens", track_tokens_page, WEB_NEEDS_USER | WEB_NEEDS_SESSION, 0, 0,
+	  NULL, NULL },
+	{ "POST", "/account/tokens", track_token_create_submit,
+	  WEB_NEEDS_USER | WEB_NEEDS_SESSION | WEB_BODY_FORM, 0, 16 * 1024, NULL, NULL },
+	{ "POST", "/account/tokens/{id}/revoke", track_token_revoke_submit,
+	  WEB_NEEDS_USER | WEB_NEEDS_SESSION | WEB_BODY_FORM, 0, 16 * 1024, track_token_id_params,
+	  NULL },
+	/* administration (admin_web.c) */
+	{ "GET", "/admin", track_admin_users_page, WEB_NEEDS_USER, TRACK_PERM_SITE_ADMIN, 0, NULL,
+	  NULL },
+	{ "POST", "/admin/users", track_admin_user_add_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_SITE_ADMIN, 16 * 1024, NULL, NULL },
+	{ "POST", "/admin/users/{username}/active", track_admin_user_active_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_SITE_ADMIN, 16 * 1024, NULL, NULL },
+	{ "POST", "/admin/signup", track_admin_signup_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_SITE_ADMIN, 16 * 1024, NULL, NULL },
+	{ "GET", "/admin/mail", track_admin_mail_page, WEB_NEEDS_USER, TRACK_PERM_SITE_ADMIN, 0,
+	  NULL, NULL },
+	/* projects and issues: pages (project_web.c, issue_web.c); /browse/{key} is a project or an
+	 * issue, {issue} only an issue and {projectIdOrKey} only a project */
+	{ "GET", "/projects", track_projects_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
+	{ "POST", "/projects", track_project_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_SITE_ADMIN, 64 * 1024, NULL, NULL },
+	{ "GET", "/browse/{key}", track_browse_page, WEB_NEEDS_USER, TRACK_PERM_BROWSE, 0, NULL,
+	  NULL },
+	{ "GET", "/browse/{projectIdOrKey}/create", track_issue_create_page, WEB_NEEDS_USER,
+	  TRACK_PERM_CREATE_ISSUES, 0, NULL, NULL },
+	{ "POST", "/browse/{projectIdOrKey}/create", track_issue_create_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_CREATE_ISSUES, 256 * 1024, NULL, NULL },
+	{ "GET", "/browse/{issue}/edit", track_issue_edit_page, WEB_NEEDS_USER,
+	  TRACK_PERM_EDIT_ISSUES, 0, NULL, NULL },
+	{ "POST", "/browse/{issue}/edit", track_issue_edit_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_EDIT_ISSUES, 256 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/transition", track_issue_transition_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_TRANSITION_ISSUES, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/assignee", track_issue_assignee_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_EDIT_ISSUES, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/priority", track_issue_priority_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_EDIT_ISSUES, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/comments", track_issue_comment_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_COMMENT, 256 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/comments/{id}/delete", track_issue_comment_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_COMMENT, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/comments/{id}/edit", track_issue_comment_edit_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_COMMENT, 256 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/worklog", track_issue_worklog_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_WORK_ON_ISSUES, 64 * 1024, NULL, NULL },
+	{ "POST", "/browse/{issue}/move", track_issue_move_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_EDIT_ISSUES, 16 * 1024, NULL, NULL },
+	{ "GET", "/browse/{projectIdOrKey}/settings", track_settings_page, WEB_NEEDS_USER,
+	  TRACK_PERM_ADMINISTER_PROJECT, 0, NULL, NULL },
+	{ "POST", "/browse/{projectIdOrKey}/settings/roles", track_settings_role_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_ADMINISTER_PROJECT, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{projectIdOrKey}/settings/roles/remove",
+	  track_settings_role_remove_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_ADMINISTER_PROJECT, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{projectIdOrKey}/settings/statuses", track_settings_status_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_ADMINISTER_PROJECT, 16 * 1024, NULL, NULL },
+	{ "POST", "/browse/{projectIdOrKey}/settings/transitions", track_settings_transition_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_ADMINISTER_PROJECT, 16 * 1024, NULL, NULL },
+	/* API: server and users (user_api.c) */
+	TRACK_API("GET", "serverInfo", track_api_server_info, 0, 0, 0, NULL),
+	TRACK_API("GET", "myself", track_api_myself, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "user", track_api_user, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "user/search", track_api_user_search, WEB_NEEDS_USER, 0, 0, NULL),
+	/* API: projects, issues, transitions, comments, work logs, global lists (issue_api.h) */
+	TRACK_API("GET", "project", track_api_projects, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("POST", "project", track_api_project_create, WEB_NEEDS_USER | WEB_BODY_JSON,
+	          TRACK_PERM_SITE_ADMIN, 64 * 1024, NULL),
+	TRACK_API("GET", "project/search", track_api_project_search, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "project/{projectIdOrKey}", track_api_project, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("GET", "project/{projectIdOrKey}/role", track_api_project_roles, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("GET", "project/{projectIdOrKey}/role/{id}", track_api_project_role,
+	          WEB_NEEDS_USER, TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "project/{projectIdOrKey}/role/{id}", track_api_project_role_add,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_ADMINISTER_PROJECT, 64 * 1024, NULL),
+	TRACK_API("DELETE", "project/{projectIdOrKey}/role/{id}", track_api_project_role_remove,
+	          WEB_NEEDS_USER, TRACK_PERM_ADMINISTER_PROJECT, 0, NULL),
+	TRACK_API("POST", "issue", track_api_issue_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
+	          256 * 1024, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}", track_api_issue, WEB_NEEDS_USER, TRACK_PERM_BROWSE,
+	          0, NULL),
+	TRACK_API("PUT", "issue/{issueIdOrKey}", track_api_issue_edit,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_EDIT_ISSUES, 256 * 1024, NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}", track_api_issue_delete, WEB_NEEDS_USER,
+	          TRACK_PERM_ADMINISTER_PROJECT, 0, NULL),
+	TRACK_API("PUT", "issue/{issueIdOrKey}/assignee", track_api_issue_assign,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_EDIT_ISSUES, 16 * 1024, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/changelog", track_api_changelog, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/transitions", track_api_transitions, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/transitions", track_api_transition_do,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_TRANSITION_ISSUES, 256 * 1024, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/comment", track_api_comments, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/comment", track_api_comment_add,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_COMMENT, 256 * 1024, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/comment/{id}", track_api_comment, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("PUT", "issue/{issueIdOrKey}/comment/{id}", track_api_comment_edit,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_COMMENT, 256 * 1024, NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/comment/{id}", track_api_comment_delete,
+	          WEB_NEEDS_USER, TRACK_PERM_COMMENT, 0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/worklog", track_api_worklogs, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/worklog", track_api_worklog_add,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_WORK_ON_ISSUES, 64 * 1024, NULL),
+	TRACK_API("GET", "field", track_api_fields, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "issuetype", track_api_issuetypes, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "status", track_api_statuses, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "status/{idOrName}", track_api_status, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "priority", track_api_priorities, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "resolution", track_api_resolutions, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "user/assignable/search", track_api_assignable, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	TRACK_API("GET", "permissionscheme", track_api_permission_schemes, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	TRACK_API("GET", "issuesecurityschemes", track_api_security_schemes, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	TRACK_API("GET", "projectCategory", track_api_project_categories, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	/* search: JQL over the API and the search page (search_api.c, search_web.c) */
+	TRACK_API("GET", "search", track_api_search, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("POST", "search", track_api_search, WEB_NEEDS_USER | WEB_BODY_JSON, 0, 64 * 1024,
+	          NULL),
+	TRACK_API("GET", "search/jql", track_api_search_jql, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("POST", "search/jql", track_api_search_jql, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
+	          64 * 1024, NULL),
+	{ "GET", "/issues/", track_search_issues_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
 };
 
 static const char *const api_prefixes[] = { "/rest/", NULL };
@@ -27,7 +202,11 @@ static const web_service service = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof routes[0],
 	.api_prefixes = api_prefixes,
+	.sign_in_path = "/login",
 	.render_api_error = render_api_error,
+	.authenticate = track_authenticate,
+	.authorize = track_authorize,
+	.check_csrf = track_check_csrf,
 };
 
 const web_service *track_service(void)
