@@ -36,6 +36,7 @@ static const char content_security_policy[] =
 enum {
 	DISCARD_LIMIT = 1024 * 1024,
 	PARK_RECHECK_S = 30, /* a parked stream is asked again at least this often */
+	PARK_DRAIN_MS = 2000, /* at stop: how long resumed streams get to end */
 	PARK_BATCH = 64,
 };
 
@@ -795,6 +796,11 @@ void web_server_stop(web_server *s, int timeout_seconds)
 		log_warn("%s: %d requests still running after %d s; closing them", s->service->name,
 		         atomic_load(&s->in_flight), timeout_seconds);
 	parking_stop(s->parking);
+	/* The connections just resumed end on the workers' next turn (their streams may no longer
+	 * wait); stopping the library before that would leave them half-closed. */
+	deadline = clock_mono_ns() + (int64_t)PARK_DRAIN_MS * 1000000;
+	while (atomic_load(&s->in_flight) > 0 && clock_mono_ns() < deadline)
+		usleep(5 * 1000);
 	MHD_stop_daemon(s->daemon);
 	web_router_free(s->router);
 	free(s->public_url);
