@@ -32,8 +32,20 @@ static void put_arg(compiler *k, db_arg v)
 		k->cap = grown;
 	}
 	k->args[k->nargs++] = v;
-	buf_printf(&k->sql, "$%zu", k->nargs);
+	buf_printf(&k->sql, "$%zu", k->nargs); /* the placeholder's number, never the value */
 }
+
+/* Appends SQL text made only of this file's constants (columns, operators, function names),
+ * ending at NULL: values never pass here, they are bound by put_arg. */
+static void put_sql_parts(compiler *k, ...)
+{
+	va_list ap;
+	va_start(ap, k);
+	for (const char *part; (part = va_arg(ap, const char *));)
+		buf_puts(&k->sql, part);
+	va_end(ap);
+}
+#define put_sql(k, ...) put_sql_parts((k), __VA_ARGS__, (const char *)NULL)
 
 static int no_such_value(const jql_node *n, const jql_value *v)
 {
@@ -147,7 +159,7 @@ static int compile_ids(compiler *k, const jql_node *n, const named_table *t)
 {
 	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN;
 	bool with_empty = false, first = true;
-	buf_printf(&k->sql, "(%s %s (", t->column, negate ? "NOT IN" : "IN");
+	put_sql(k, "(", t->column, negate ? " NOT IN (" : " IN (");
 	for (size_t i = 0; i < n->n_values; i++) {
 		int64_t id = 0;
 		if (means_empty(n, &n->values[i])) {
@@ -165,8 +177,8 @@ static int compile_ids(compiler *k, const jql_node *n, const named_table *t)
 		buf_puts(&k->sql, "NULL"); /* only EMPTY was listed: IN (NULL) matches nothing */
 	buf_puts(&k->sql, ")");
 	if (with_empty)
-		buf_printf(&k->sql, " %s %s IS %sNULL", negate ? "AND" : "OR", t->column,
-		           negate ? "NOT " : "");
+		put_sql(k, negate ? " AND " : " OR ", t->column,
+		        negate ? " IS NOT NULL" : " IS NULL");
 	buf_puts(&k->sql, ")");
 	return 0;
 }
@@ -177,7 +189,7 @@ static void compile_is(compiler *k, const jql_node *n, const char *column)
 	if (!column)
 		buf_puts(&k->sql, is ? "1 = 0" : "1 = 1"); /* a field that is never empty */
 	else
-		buf_printf(&k->sql, "%s IS %sNULL", column, is ? "" : "NOT ");
+		put_sql(k, column, is ? " IS NULL" : " IS NOT NULL");
 }
 
 static const char *cmp_sql(jql_op op)
@@ -203,8 +215,8 @@ static int compile_priority_cmp(compiler *k, const jql_node *n)
 	static const char *const inverted[] = {
 		[JQL_GT] = "<", [JQL_GE] = "<=", [JQL_LT] = ">", [JQL_LE] = ">="
 	};
-	buf_printf(&k->sql, "i.priority_id IN (SELECT id FROM priorities WHERE position %s ",
-	           inverted[n->op]);
+	put_sql(k, "i.priority_id IN (SELECT id FROM priorities WHERE position ", inverted[n->op],
+	        " ");
 	put_arg(k, db_int(position));
 	buf_puts(&k->sql, ")");
 	return 0;
@@ -261,7 +273,7 @@ static int compile_key_cmp(compiler *k, const jql_node *n)
 		return rc;
 	buf_puts(&k->sql, "(i.project_id = ");
 	put_arg(k, db_int(project_id));
-	buf_printf(&k->sql, " AND i.number %s ", cmp_sql(n->op));
+	put_sql(k, " AND i.number ", cmp_sql(n->op), " ");
 	put_arg(k, db_int(number));
 	buf_puts(&k->sql, ")");
 	return 0;
@@ -276,7 +288,7 @@ static int compile_key(compiler *k, const jql_node *n)
 	if (n->op >= JQL_GT && n->op <= JQL_LE)
 		return compile_key_cmp(k, n);
 	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN;
-	buf_printf(&k->sql, "i.id %s (", negate ? "NOT IN" : "IN");
+	put_sql(k, negate ? "i.id NOT IN (" : "i.id IN (");
 	for (size_t i = 0; i < n->n_values; i++) {
 		int64_t id = 0, project_id = 0;
 		if (n->values[i].kind == JQL_VALUE_EMPTY) {
@@ -395,20 +407,18 @@ static int compile_text_pg(compiler *k, const jql_node *n, const char *text)
 	 * every issue row (which PostgreSQL can only run as a scan). */
 	buf_puts(&k->sql, "i.id IN (");
 	if (n->field != JQL_DESCRIPTION) {
-		buf_printf(&k->sql, "SELECT id FROM issues WHERE summary_tsv @@ %s('simple', ", fn);
+		put_sql(k, "SELECT id FROM issues WHERE summary_tsv @@ ", fn, "('simple', ");
 		put_arg(k, db_text(text));
 		buf_puts(&k->sql, n->field == JQL_SUMMARY ? ")" : ") UNION ");
 	}
 	if (n->field != JQL_SUMMARY) {
-		buf_printf(&k->sql, "SELECT id FROM issues WHERE description_tsv @@ %s('simple', ",
-		           fn);
+		put_sql(k, "SELECT id FROM issues WHERE description_tsv @@ ", fn, "('simple', ");
 		put_arg(k, db_text(text));
 		buf_puts(&k->sql, ")");
 	}
 	if (n->field == JQL_TEXT) {
-		buf_printf(&k->sql,
-		           " UNION SELECT issue_id FROM comments WHERE body_tsv @@ %s('simple', ",
-		           fn);
+		put_sql(k, " UNION SELECT issue_id FROM comments WHERE body_tsv @@ ", fn,
+		        "('simple', ");
 		put_arg(k, db_text(text));
 		buf_puts(&k->sql, ")");
 	}
@@ -419,7 +429,7 @@ static int compile_text_pg(compiler *k, const jql_node *n, const char *text)
 static int compile_text(compiler *k, const jql_node *n)
 {
 	if (n->op == JQL_IS || n->op == JQL_IS_NOT) { /* description IS EMPTY */
-		buf_printf(&k->sql, "i.description %s ''", n->op == JQL_IS ? "=" : "<>");
+		put_sql(k, n->op == JQL_IS ? "i.description = ''" : "i.description <> ''");
 		return 0;
 	}
 	if (n->op == JQL_NOT_LIKE)
@@ -432,15 +442,13 @@ static int compile_labels(compiler *k, const jql_node *n)
 {
 	const char *any = "EXISTS (SELECT 1 FROM issue_labels l WHERE l.issue_id = i.id)";
 	if (n->op == JQL_IS || n->op == JQL_IS_NOT) {
-		buf_printf(&k->sql, "%s%s", n->op == JQL_IS ? "NOT " : "", any);
+		put_sql(k, n->op == JQL_IS ? "NOT " : "", any);
 		return 0;
 	}
 	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN, with_empty = false, first = true;
 	/* As in Jira, labels != x does not match issues without labels. */
-	buf_printf(&k->sql,
-	           "(%s%sEXISTS (SELECT 1 FROM issue_labels l WHERE l.issue_id = i.id "
-	           "AND l.label IN (",
-	           negate ? any : "", negate ? " AND NOT " : "");
+	put_sql(k, "(", negate ? any : "", negate ? " AND NOT " : "",
+	        "EXISTS (SELECT 1 FROM issue_labels l WHERE l.issue_id = i.id AND l.label IN (");
 	for (size_t i = 0; i < n->n_values; i++) {
 		if (n->values[i].kind == JQL_VALUE_EMPTY) {
 			with_empty = true;
@@ -452,7 +460,7 @@ static int compile_labels(compiler *k, const jql_node *n)
 	}
 	buf_puts(&k->sql, first ? "NULL))" : "))");
 	if (with_empty)
-		buf_printf(&k->sql, negate ? " AND %s" : " OR NOT %s", any);
+		put_sql(k, negate ? " AND " : " OR NOT ", any);
 	buf_puts(&k->sql, ")");
 	return 0;
 }
@@ -477,8 +485,8 @@ static int compile_category(compiler *k, const jql_node *n)
 		return 0;
 	}
 	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN;
-	buf_printf(&k->sql, "i.status_id %s (SELECT id FROM statuses WHERE category IN (",
-	           negate ? "NOT IN" : "IN");
+	put_sql(k, negate ? "i.status_id NOT IN" : "i.status_id IN",
+	        " (SELECT id FROM statuses WHERE category IN (");
 	for (size_t i = 0; i < n->n_values; i++) {
 		const jql_value *v = &n->values[i];
 		const char *key = v->kind == JQL_VALUE_TEXT ? category_key(v->text) : NULL;
@@ -511,9 +519,9 @@ static int compile_date(compiler *k, const jql_node *n)
 	bool list = n->op == JQL_IN || n->op == JQL_NOT_IN || n->op == JQL_EQ || n->op == JQL_NE;
 	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN;
 	if (list)
-		buf_printf(&k->sql, "%s %s (", column, negate ? "NOT IN" : "IN");
+		put_sql(k, column, negate ? " NOT IN (" : " IN (");
 	else
-		buf_printf(&k->sql, "%s %s ", column, cmp_sql(n->op));
+		put_sql(k, column, " ", cmp_sql(n->op), " ");
 	for (size_t i = 0; i < n->n_values; i++) {
 		int64_t ms = 0;
 		if (n->values[i].kind == JQL_VALUE_EMPTY) {
@@ -599,14 +607,17 @@ static const char *compile_order(arena *a, const jql_query *q)
 		const char *expr = sort_expr(s->field, &nullable), *dir = desc ? " DESC" : " ASC";
 		if (i > 0)
 			buf_puts(&b, ", ");
-		if (!expr)
-			buf_printf(
-			        &b,
-			        "(SELECT key FROM projects WHERE id = i.project_id)%s, i.number%s",
-			        dir, dir);
-		else
-			buf_printf(&b, "%s%s%s", expr, dir,
-			           nullable ? (desc ? " NULLS FIRST" : " NULLS LAST") : "");
+		/* Only this file's constants: the field names were resolved by the parser. */
+		if (!expr) {
+			buf_puts(&b, "(SELECT key FROM projects WHERE id = i.project_id)");
+			buf_puts(&b, dir);
+			buf_puts(&b, ", i.number");
+			buf_puts(&b, dir);
+		} else {
+			buf_puts(&b, expr);
+			buf_puts(&b, dir);
+			buf_puts(&b, nullable ? (desc ? " NULLS FIRST" : " NULLS LAST") : "");
+		}
 	}
 	buf_puts(&b, q->n_order ? ", i.id DESC" : "i.created_at DESC, i.id DESC");
 	char *out = arena_strdup(a, buf_cstr(&b));
@@ -629,7 +640,7 @@ int track_search_compile(db_conn *c, arena *a, const track_user *viewer, const j
 		k.cap = 16;
 		k.args[k.nargs++] = db_int(viewer->id);
 	}
-	buf_printf(&k.sql, "(%s)", browse);
+	put_sql(&k, "(", browse, ")");
 	int rc = 0;
 	if (q->where) {
 		buf_puts(&k.sql, " AND ");
