@@ -15,7 +15,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "db/db.h"
-#include "hub/push.h"
+#include "hub/git/push.h"
 
 enum { HOOK_UPDATES_MAX = 100000 };
 
@@ -49,7 +49,7 @@ static int read_updates(hook_push *p)
 		}
 		push_update u;
 		char *copy = arena_strdup(p->a, line);
-		rc = push_parse_line(&u, copy);
+		rc = hub_push_parse_line(&u, copy);
 		if (rc < 0)
 			break;
 		if (p->n == p->cap) {
@@ -67,8 +67,8 @@ static int read_updates(hook_push *p)
 static int record(db_conn *c, void *ctx)
 {
 	hook_push *p = ctx;
-	return push_record(c, p->repository_id, p->actor_id, false, clock_now_ms(), p->updates,
-	                   p->n, NULL);
+	return hub_push_record(c, p->repository_id, p->actor_id, false, clock_now_ms(), p->updates,
+	                       p->n, NULL);
 }
 
 static int record_push(hook_push *p)

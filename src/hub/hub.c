@@ -3,16 +3,16 @@
 
 #include <git2.h>
 
-#include "hub/git_http.h"
-#include "hub/history.h"
-#include "hub/repo_api.h"
-#include "hub/project_web.h"
-#include "hub/repo_web.h"
-#include "hub/settings_web.h"
-#include "hub/source_web.h"
-#include "hub/team_web.h"
-#include "hub/team_api.h"
-#include "hub/user_api.h"
+#include "hub/git/git_http.h"
+#include "hub/browse/history.h"
+#include "hub/repo/repo_api.h"
+#include "hub/project/project_web.h"
+#include "hub/repo/repo_web.h"
+#include "hub/account/settings_web.h"
+#include "hub/browse/source_web.h"
+#include "hub/team/team_web.h"
+#include "hub/team/team_api.h"
+#include "hub/account/user_api.h"
 
 /* Bitbucket Cloud's error body: {"type": "error", "error": {"message": "…"}}. */
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)

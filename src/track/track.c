@@ -1,10 +1,10 @@
 /* track's route table, its shared page rendering and its Jira-shaped API errors. */
 #include "track/track.h"
 
-#include "track/account_web.h"
-#include "track/issue_api.h"
-#include "track/issue_web.h"
-#include "track/search_api.h"
+#include "track/account/account_web.h"
+#include "track/issue/issue_api.h"
+#include "track/issue/issue_web.h"
+#include "track/search/search_api.h"
 
 /* Jira's ErrorCollection: {"errorMessages": ["…"], "errors": {}}. */
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)
