@@ -41,6 +41,16 @@ static int check_password(db_conn *c, void *ctx)
 	return rc;
 }
 
+/* The account the login names, which the throttle counts whichever name reached it. */
+static int find_account(db_conn *c, void *ctx, int64_t *account_id)
+{
+	auth_ctx *ac = ctx;
+	hub_user user;
+	int rc = hub_account_find_login(c, ac->req->arena, ac->login, &user, NULL);
+	*account_id = rc == 0 ? user.id : 0;
+	return rc;
+}
+
 static int sign_in(web_request *req, const char *login, const char *password, bool app_passwords,
                    hub_viewer *out, int64_t *retry_after)
 {
@@ -49,7 +59,8 @@ static int sign_in(web_request *req, const char *login, const char *password, bo
 		        .password = password,
 		        .app_passwords = app_passwords,
 		        .viewer = out };
-	return throttle_sign_in(req, hub_app_of(req)->d, login, check_password, &ac, retry_after);
+	return throttle_sign_in(req, hub_app_of(req)->d, login, find_account, check_password, &ac,
+	                        retry_after);
 }
 
 int hub_sign_in(web_request *req, const char *login, const char *password, hub_viewer *out,
