@@ -29,15 +29,18 @@ static int load_session(db_conn *c, void *ctx)
 	return rc;
 }
 
-/* One sign-in attempt (throttle_sign_in throttles it): the password, or an app password. */
+/* One sign-in attempt (throttle_sign_in throttles it): an app password (looked up by digest,
+ * cheap), else the account password (argon2id, unless verified a moment ago). */
 static int check_password(db_conn *c, void *ctx)
 {
 	auth_ctx *ac = ctx;
-	int rc = hub_account_authenticate(c, ac->req->arena, ac->login, ac->password,
-	                                  &ac->viewer->user);
-	if (rc == WEFT_EAUTH && ac->app_passwords)
+	int rc = WEFT_EAUTH;
+	if (ac->app_passwords)
 		rc = hub_app_password_authenticate(c, ac->req->arena, ac->login, ac->password,
 		                                   &ac->viewer->user, &ac->viewer->scopes);
+	if (rc == WEFT_EAUTH)
+		rc = hub_account_authenticate(c, ac->req->arena, ac->login, ac->password,
+		                              &ac->viewer->user);
 	return rc;
 }
 
