@@ -20,12 +20,12 @@ static int handler(web_request *req, web_response *res)
 }
 
 static const web_route routes[] = {
-	{ "GET", "/", handler, 0, 0, 0, NULL, NULL },
-	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}", handler, 0, 0, 0, NULL, NULL },
+	{ "GET", "/", handler, 0, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}", handler, 0, 0, 0, NULL, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path...}", handler, 0, 0,
-	  0, NULL, NULL },
-	{ "POST", "/{workspace}/{repo}.git/git-upload-pack", handler, 0, 0, 0, NULL, NULL },
-	{ "GET", "/static/{path...}", handler, 0, 0, 0, NULL, NULL },
+	  0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/{repo}.git/git-upload-pack", handler, 0, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/static/{path...}", handler, 0, 0, 0, NULL, NULL, NULL },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -46,6 +46,14 @@ void password_token_digest(char out[65], const char *token, size_t len)
 	sodium_bin2hex(out, 65, digest, sizeof digest);
 }
 
+void password_sha256_base64url(char out[PASSWORD_SHA256_B64_LEN], const char *s, size_t len)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, (const unsigned char *)s, len);
+	sodium_bin2base64(out, PASSWORD_SHA256_B64_LEN, digest, sizeof digest,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 bool password_equal(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

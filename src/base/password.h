@@ -30,6 +30,11 @@ const char *password_dummy_hash(void);
  * hex digits: such tokens are stored hashed and looked up by hash; argon2 is for passwords. */
 void password_token_digest(char out[65], const char *token, size_t len);
 
+enum { PASSWORD_SHA256_B64_LEN = 44 }; /* 43 base64url characters and the NUL */
+/* The SHA-256 of s[0..len) in unpadded base64url (RFC 4648 §5), as OAuth's PKCE S256 code
+ * challenge is written (RFC 7636 §4.2). */
+void password_sha256_base64url(char out[PASSWORD_SHA256_B64_LEN], const char *s, size_t len);
+
 /* Constant-time equality of two strings of any lengths. */
 bool password_equal(const char *a, const char *b);
 

@@ -1,16 +1,18 @@
-/* Who is calling hub: a session cookie (browsers), or HTTP Basic with a username or email and a
- * password or app password (API clients, git). Failed Basic sign-ins are throttled like the
- * sign-in form, which takes the account password only. */
+/* Who is calling hub: a session cookie (browsers), HTTP Basic with a username or email and a
+ * password or app password (API clients, git), or an OAuth access token (oauth/oauth.h). Failed
+ * Basic sign-ins are throttled like the sign-in form, which takes the account password only. */
 #include <string.h>
 
 #include "base/err.h"
 #include "hub/account/app_password.h"
 #include "hub/hub.h"
+#include "hub/oauth/oauth.h"
+#include "hub/oauth/token.h"
 #include "web/throttle.h"
 
 typedef struct auth_ctx {
 	web_request *req;
-	const char *token; /* the session cookie */
+	const char *token; /* the session cookie, or an OAuth access token */
 	const char *login; /* Basic credentials */
 	const char *password;
 	bool app_passwords; /* Basic auth: an app password may stand in for the password */
@@ -72,9 +74,33 @@ int hub_sign_in(web_request *req, const char *login, const char *password, hub_v
 	return sign_in(req, login, password, false, out, retry_after);
 }
 
+static int check_token(db_conn *c, void *ctx)
+{
+	auth_ctx *ac = ctx;
+	hub_viewer *v = ac->viewer;
+	return oauth_token_authenticate(c, ac->req->arena, ac->token, &v->user, &v->scopes,
+	                                &v->grant_id);
+}
+
+/* An OAuth access token: the caller is its user, limited to its grant's scopes. */
+static int token_sign_in(web_request *req, const char *token, hub_viewer *v)
+{
+	auth_ctx ac = { .req = req, .token = token, .viewer = v };
+	int rc = db_read(hub_app_of(req)->d, check_token, &ac);
+	if (rc < 0)
+		return rc;
+	v->is_token = true;
+	req->user = v;
+	return 0;
+}
+
 int hub_authenticate(web_request *req)
 {
 	hub_viewer *v = arena_alloc(req->arena, sizeof *v);
+	*v = (hub_viewer){ 0 };
+	const char *access_token = hub_oauth_request_token(req);
+	if (access_token)
+		return token_sign_in(req, access_token, v);
 	const char *login = NULL, *password = NULL;
 	int rc = web_basic_credentials(req, &login, &password);
 	if (rc != WEFT_ENOTFOUND) {

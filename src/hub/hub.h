@@ -59,6 +59,8 @@ typedef struct hub_viewer {
 	/* The permissions of the app password the caller used (space-separated, as stored); NULL
 	 * for a session or the account password, which may do all the user may. */
 	const char *scopes;
+	bool is_token; /* scopes are an OAuth access token's (oauth/token.h), not an app password's */
+	int64_t grant_id; /* the token's grant, when is_token */
 } hub_viewer;
 
 static inline hub_viewer *hub_viewer_of(const web_request *req)

@@ -245,60 +245,84 @@ static hub_level needed(int permission)
 	}
 }
 
-/* The app-password scope a route needs (Bitbucket's names), from its place in the API: NULL for
- * routes no app password may use. Where a route is not listed, the narrowest reading wins. */
-static const char *required_scope(const web_route *r, int permission)
-{
-	bool reads = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-	if (r->flags & WEB_CHALLENGE) /* git over HTTP: clone and fetch, or push */
-		return permission >= HUB_PERM_REPO_WRITE ? "repository:write" : "repository:read";
-	if (!(r->flags & WEB_API))
-		return NULL; /* pages: app passwords never sign in to the web UI */
-	if (strncmp(r->pattern, "/2.0/user/permissions/workspaces", 32) == 0 ||
-	    strncmp(r->pattern, "/2.0/workspaces", 15) == 0)
-		return reads ? "team" : "team:write";
-	if (strncmp(r->pattern, "/1.0/groups", 11) == 0)
-		return reads ? "team" : "team:write";
-	if (strncmp(r->pattern, "/2.0/user", 9) == 0 || strncmp(r->pattern, "/2.0/users/", 11) == 0)
-		return reads ? "account" : NULL;
-	/* Repositories: reading (POST /commits reads too), pushing (refs, commits from form
-	 * fields), and administering (creating, changing, deleting a repository). */
-	if (strncmp(r->pattern, "/2.0/repositories", 17) == 0)
-		return reads || permission == HUB_PERM_REPO_READ ? "repository:read"
-		       : permission == HUB_PERM_REPO_WRITE       ? "repository:write"
-		                                                 : "repository:admin";
-	return NULL;
-}
+/* B.1's implications between scopes: each scope and the ones it includes directly. Admin and
+ * delete include nothing (repository:admin does not read), write includes read, and
+ * pull requests reach the repository they belong to. "repository:read" is the app passwords'
+ * name for "repository". */
+static const struct {
+	const char *scope, *includes[2];
+} implications[] = {
+	{ "account", { "email", NULL } },
+	{ "account:write", { "account", NULL } },
+	{ "team:write", { "team", NULL } },
+	{ "project", { "repository", NULL } },
+	{ "repository:read", { "repository", NULL } },
+	{ "repository:write", { "repository", NULL } },
+	{ "pullrequest", { "repository", NULL } },
+	{ "pullrequest:write", { "pullrequest", "repository:write" } },
+	{ "issue", { "repository", NULL } },
+	{ "issue:write", { "issue", NULL } },
+	{ "snippet:write", { "snippet", NULL } },
+	{ "pipeline:write", { "pipeline", NULL } },
+	{ "pipeline:variable", { "pipeline:write", NULL } },
+	{ "runner:write", { "runner", NULL } },
+};
 
-static bool has_scope(const char *scopes, const char *scope)
+/* Whether scope (a granted one) is or includes needed; depth bounds the (acyclic) walk. */
+static bool includes(const char *scope, size_t len, const char *needed, int depth)
 {
-	size_t n = strlen(scope);
-	for (const char *p = scopes; p && *p;) {
-		size_t len = strcspn(p, " ");
-		if (len == n && strncmp(p, scope, n) == 0)
-			return true;
-		p += len + (p[len] == ' ');
+	if (strlen(needed) == len && strncmp(scope, needed, len) == 0)
+		return true;
+	for (size_t i = 0; depth > 0 && i < sizeof implications / sizeof implications[0]; i++) {
+		if (strlen(implications[i].scope) != len ||
+		    strncmp(implications[i].scope, scope, len) != 0)
+			continue;
+		for (int j = 0; j < 2 && implications[i].includes[j]; j++)
+			if (includes(implications[i].includes[j],
+			             strlen(implications[i].includes[j]), needed, depth - 1))
+				return true;
 	}
 	return false;
 }
 
-/* An app password reaches only the API routes its scopes name (team:write includes team). */
+bool hub_scopes_cover(const char *scopes, const char *needed)
+{
+	for (const char *p = scopes; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len && includes(p, len, needed, 4))
+			return true;
+		p += len ? len : 1;
+	}
+	return false;
+}
+
+/* The scope a request needs: the route's, except that git's info/refs advertising for a push
+ * needs what the push does. */
+static const char *request_scope(const web_route *r, int permission)
+{
+	if ((r->flags & WEB_CHALLENGE) && permission >= HUB_PERM_REPO_WRITE)
+		return "repository:write";
+	return r->scope;
+}
+
+/* A credential limited to scopes (an app password, an OAuth token) reaches only the routes whose
+ * declared scope its scopes cover. */
 static int check_scope(const hub_viewer *v, const web_route *r, int permission)
 {
 	if (!v || !v->scopes)
 		return 0;
-	const char *scope = required_scope(r, permission);
+	const char *scope = request_scope(r, permission);
+	if (!scope && v->is_token)
+		return err_fail(WEFT_EPERM, "Access tokens work with the API, not with this page.");
 	if (!scope)
 		return err_fail(WEFT_EPERM, "App passwords work with the API, not with this page.");
-	bool granted = has_scope(v->scopes, scope) ||
-	               (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write")) ||
-	               (strcmp(scope, "repository:read") == 0 &&
-	                has_scope(v->scopes, "repository:write")) ||
-	               (strncmp(scope, "repository:", 11) == 0 &&
-	                has_scope(v->scopes, "repository:admin"));
-	if (!granted)
-		return err_fail(WEFT_EPERM, "This app password lacks the %s permission.", scope);
-	return 0;
+	if (hub_scopes_cover(v->scopes, scope))
+		return 0;
+	if (v->is_token)
+		return err_fail(WEFT_EPERM,
+		                "Your credentials lack one or more required privilege scopes (%s).",
+		                scope);
+	return err_fail(WEFT_EPERM, "This app password lacks the %s permission.", scope);
 }
 
 /* The permission a request needs: the route's, except for git's info/refs, where the service

@@ -65,6 +65,11 @@ int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *w
 	              " OR EXISTS (SELECT 1 FROM repository_user_permissions rup WHERE " \
 	              "rup.repository_id = " r ".id AND rup.user_id = " user "))"
 
+/* Whether a space-separated list of scopes grants needed, itself or through B.1's implications
+ * (repository:write includes repository; pullrequest:write includes pullrequest and
+ * repository:write; repository:admin and repository:delete include nothing else). */
+bool hub_scopes_cover(const char *scopes, const char *needed);
+
 /* Whether user administers the team (for the last-administrator rule and team settings). */
 int hub_perm_is_team_admin(db_conn *c, int64_t user_id, int64_t workspace_id, bool *out);
 

@@ -160,6 +160,11 @@ static void redirect_to_sign_in(web_request *req, web_response *res)
 	buf_puts(&location, req->service->sign_in_path);
 	buf_puts(&location, "?next=");
 	esc_url_query(&location, req->path, strlen(req->path));
+	/* The query too: the page signed in for may be one its query describes (OAuth's consent). */
+	if (req->query_string && *req->query_string) {
+		esc_url_query(&location, "?", 1);
+		esc_url_query(&location, req->query_string, strlen(req->query_string));
+	}
 	web_res_redirect(req, res, 303, buf_cstr(&location));
 	buf_dispose(&location);
 }

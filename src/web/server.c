@@ -51,6 +51,7 @@ typedef struct request_state {
 	bool responded; /* a response was queued */
 	bool too_large; /* the body went over the limit; answer 413 when it ends */
 	bool chunk_failed; /* the route's body_chunk failed: its answer waits for the body's end */
+	bool admit_after_body; /* credentials may be in the body: admit once it is parsed */
 	size_t discarded; /* bytes dropped since */
 	int status_sent;
 	size_t bytes_sent;
@@ -194,7 +195,8 @@ static bool admit(request_state *st)
 {
 	web_request *req = &st->req;
 	const web_service *svc = req->service;
-	int rc = svc->authenticate ? svc->authenticate(req) : 0;
+	bool own_auth = req->route->flags & WEB_OWN_AUTH;
+	int rc = svc->authenticate && !own_auth ? svc->authenticate(req) : 0;
 	if (rc == 0 && (req->route->flags & WEB_NEEDS_USER) && !req->user)
 		rc = err_fail(WEFT_EAUTH, "You need to sign in first.");
 	if (rc == 0 && (req->route->flags & WEB_NEEDS_SESSION) && !req->session)
@@ -215,13 +217,29 @@ static bool admit(request_state *st)
 	return true;
 }
 
+/* RFC 6750 §2.2: an API client may send its access token as the access_token field of an
+ * urlencoded POST body, which arrives after the headers. Such a request, with no credentials in
+ * its headers or query, is admitted once its (size-limited) body is parsed. */
+static bool credentials_may_be_in_body(request_state *st)
+{
+	const web_request *req = &st->req;
+	const char *type = web_header(req, "Content-Type");
+	unsigned flags = req->route->flags;
+	st->admit_after_body = (flags & WEB_API) && (flags & WEB_BODY_FORM) &&
+	                       !(flags & WEB_OWN_AUTH) && !req->route->body_chunk &&
+	                       strcmp(req->method, "POST") == 0 && type &&
+	                       strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 &&
+	                       !web_header(req, "Authorization") && !web_query(req, "access_token");
+	return st->admit_after_body;
+}
+
 /* Phase 1; false when a response is ready to be queued. */
 static bool start_request(request_state *st, const char *method)
 {
 	st->started = true;
 	set_request_id(st);
 	return read_uri(st, method) && route_request(st) && headers_fit(st) && body_fits(st) &&
-	       admit(st);
+	       (credentials_may_be_in_body(st) || admit(st));
 }
 
 static void take_chunk(request_state *st, const char *data, size_t len)
@@ -330,6 +348,10 @@ static void finish_request(request_state *st)
 		rc = parse_json_body(req);
 	if (rc == 0 && (flags & WEB_BODY_FORM))
 		rc = parse_form_body(req);
+	if (rc < 0)
+		fail_code(st, rc);
+	if (rc < 0 || (st->admit_after_body && !admit(st)))
+		return;
 	/* Every state-changing request, not only forms: a JSON body can be forged as text/plain. */
 	if (rc == 0 && !(flags & WEB_NO_CSRF) && !is_safe_method(req->method) &&
 	    req->service->check_csrf)

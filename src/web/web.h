@@ -38,6 +38,10 @@ enum {
 	 * such clients print), and a caller without credentials gets 401 with the Basic challenge,
 	 * never a redirect to the sign-in page. */
 	WEB_CHALLENGE = 1 << 6,
+	/* The handler authenticates its caller itself (OAuth's token endpoint, whose Basic
+	 * credentials are a client's, not a user's): the service's authenticate hook is not called
+	 * and req->user stays NULL. */
+	WEB_OWN_AUTH = 1 << 7,
 };
 
 enum {
@@ -71,6 +75,10 @@ struct web_route {
 	const web_param_spec *params; /* terminated by an entry with name NULL; may be NULL */
 	/* For streamed uploads (git pushes): called with each chunk instead of buffering the body. */
 	int (*body_chunk)(web_request *req, const char *data, size_t len);
+	/* The scope (Bitbucket's names: "repository:write") that a credential limited to scopes
+	 * (an app password, an OAuth token) needs for this route; NULL: no such credential may
+	 * call it. The service's authorize hook checks it. */
+	const char *scope;
 };
 
 struct web_service {
@@ -217,12 +225,12 @@ int web_static_handler(web_request *req, web_response *res);
 int web_csp_report_handler(web_request *req, web_response *res);
 
 /* The routes of those handlers, for the top of each service's table. */
-#define WEB_BUILTIN_ROUTES                                                                 \
-	{ "GET", "/status", web_status_handler, WEB_API, 0, 0, NULL, NULL },               \
-	        { "GET", "/static/{path...}", web_static_handler, 0, 0, 0, NULL, NULL },   \
-	{                                                                                  \
-		"POST", "/csp-report", web_csp_report_handler, WEB_API | WEB_BODY_JSON, 0, \
-		        64 * 1024, NULL, NULL                                              \
+#define WEB_BUILTIN_ROUTES                                                                     \
+	{ "GET", "/status", web_status_handler, WEB_API, 0, 0, NULL, NULL, NULL },             \
+	        { "GET", "/static/{path...}", web_static_handler, 0, 0, 0, NULL, NULL, NULL }, \
+	{                                                                                      \
+		"POST", "/csp-report", web_csp_report_handler, WEB_API | WEB_BODY_JSON, 0,     \
+		        64 * 1024, NULL, NULL, NULL                                            \
 	}
 
 #endif

@@ -356,6 +356,7 @@ app_password() {
 }
 READ_SECRET=$(app_password repository:read)
 ADMIN_SECRET=$(app_password repository:admin)
+DELETE_SECRET=$(app_password repository:delete)
 req -u "alice:$READ_SECRET" "$HUB_URL/2.0/repositories/acme/private-one"
 expect_status 200 "an app password with repository:read reads a repository"
 req -u "alice:$READ_SECRET" -X POST -H 'Content-Type: application/json' --data '{}' "$HUB_URL/2.0/repositories/alice/by-app"
@@ -364,7 +365,11 @@ expect_body_contains "lacks the repository:admin permission" "the refusal names 
 req -u "alice:$ADMIN_SECRET" -X POST -H 'Content-Type: application/json' --data '{}' "$HUB_URL/2.0/repositories/alice/by-app"
 expect_status 200 "an app password with repository:admin creates one"
 req -u "alice:$ADMIN_SECRET" -X DELETE "$HUB_URL/2.0/repositories/alice/by-app"
-expect_status 204 "and deletes it"
+expect_status 403 "but may not delete it: that is repository:delete (B.1)"
+req -u "alice:$ADMIN_SECRET" "$HUB_URL/2.0/repositories/alice/by-app"
+expect_status 403 "nor read it: repository:admin does not include repository (B.1)"
+req -u "alice:$DELETE_SECRET" -X DELETE "$HUB_URL/2.0/repositories/alice/by-app"
+expect_status 204 "an app password with repository:delete deletes it"
 
 # --- the npm bitbucket client --------------------------------------------------------------------
 

@@ -289,8 +289,8 @@ post "$J1" /account/settings/app-passwords --data-urlencode "label=ci box"
 expect_refusal 400 '^Permissions:' "no permission at all is refused"
 expect_body_contains 'value="ci box"' "the label typed is kept"
 post "$J1" /account/settings/app-passwords --data-urlencode "label=ci box" \
-	--data-urlencode "scopes=repository:read" --data-urlencode "scopes=repository:delete"
-expect_refusal 400 '^Permissions: .*repository:delete' "an unknown permission is refused"
+	--data-urlencode "scopes=repository:read" --data-urlencode "scopes=repository:destroy"
+expect_refusal 400 '^Permissions: .*repository:destroy' "an unknown permission is refused"
 check "the permissions ticked are kept" grep -q 'value="repository:read" checked' "$RESP_BODY"
 
 post "$J1" /account/settings/app-passwords --data-urlencode "label=ci box" \

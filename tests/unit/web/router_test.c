@@ -17,18 +17,18 @@ static int dummy(web_request *req, web_response *res)
 }
 
 static const web_route routes[] = {
-	{ "GET", "/", dummy, 0, 0, 0, NULL, NULL },
-	{ "GET", "/status", dummy, 0, 0, 0, NULL, NULL },
-	{ "GET", "/2.0/repositories/{workspace}", dummy, 0, 0, 0, NULL, NULL },
-	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}", dummy, 0, 0, 0, NULL, NULL },
-	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}", dummy, 0, 0, 0, NULL, NULL },
-	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}", dummy, 0, 0, 0, NULL, NULL },
+	{ "GET", "/", dummy, 0, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/status", dummy, 0, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}", dummy, 0, 0, 0, NULL, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}", dummy, 0, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}", dummy, 0, 0, 0, NULL, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}", dummy, 0, 0, 0, NULL, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/src/{commit}/{path...}", dummy, 0, 0, 0,
-	  NULL, NULL },
+	  NULL, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{name}", dummy, 0, 0, 0,
-	  NULL, NULL },
-	{ "GET", "/{workspace}/{repo}.git/info/refs", dummy, 0, 0, 0, NULL, NULL },
-	{ "GET", "/{workspace}/{repo}/info/refs", dummy, 0, 0, 0, NULL, NULL },
+	  NULL, NULL, NULL },
+	{ "GET", "/{workspace}/{repo}.git/info/refs", dummy, 0, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/{workspace}/{repo}/info/refs", dummy, 0, 0, 0, NULL, NULL, NULL },
 };
 
 static web_router *router;
@@ -174,7 +174,7 @@ static void malformed_patterns_are_refused(void **state)
 	const char *bad[] = { "status",         "/a/{",    "/a/{}",
 		              "/a/{rest...}/b", "/a/x{y}", "/a/{rest...}.git" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		web_route r = { "GET", bad[i], dummy, 0, 0, 0, NULL, NULL };
+		web_route r = { "GET", bad[i], dummy, 0, 0, 0, NULL, NULL, NULL };
 		web_router *out = NULL;
 		if (web_router_new(&out, &r, 1) != WEFT_EINVALID)
 			fail_msg("pattern %s was accepted", bad[i]);

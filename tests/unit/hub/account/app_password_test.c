@@ -83,7 +83,7 @@ static void scopes_are_checked_and_made_canonical(void **state)
 	assert_string_equal(out, "account repository:read repository:write repository:admin "
 	                         "pullrequest pullrequest:write webhook team team:write");
 	const char *unknown[] = { "repository", "Repository:read", "repository:read,account",
-		                  "admin", "repository:delete" };
+		                  "admin", "repository:destroy" };
 	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
 		assert_int_equal(hub_app_password_parse_scopes(a, unknown[i], &out), WEFT_EINVALID);
 		assert_message_starts("Permissions: \"");

@@ -1,0 +1,158 @@
+/* OAuth's token endpoint (B.2): client authentication (Basic key:secret or body fields,
+ * throttled like sign-ins), the authorization_code, refresh_token and client_credentials grants,
+ * and RFC 6749's error bodies; and finding the access token a request carries. */
+#include <string.h>
+#include <strings.h>
+
+#include "base/err.h"
+#include "hub/hub.h"
+#include "hub/oauth/oauth.h"
+#include "hub/oauth/token.h"
+#include "web/throttle.h"
+
+/* The form field name, taken out of the form (so that it is nobody's data), or NULL. */
+static const char *take_field(web_pairs *form, const char *name)
+{
+	for (size_t i = 0; i < form->len; i++) {
+		if (strcmp(form->items[i].name, name) != 0)
+			continue;
+		const char *value = form->items[i].value;
+		memmove(&form->items[i], &form->items[i + 1],
+		        (form->len - i - 1) * sizeof form->items[0]);
+		form->len--;
+		return value && *value ? value : NULL;
+	}
+	return NULL;
+}
+
+const char *hub_oauth_request_token(web_request *req)
+{
+	const char *bearer = web_bearer_token(req);
+	if (bearer)
+		return bearer;
+	const char *login = NULL, *password = NULL;
+	if (web_basic_credentials(req, &login, &password) == 0)
+		return strcmp(login, "x-token-auth") == 0 ? password : NULL;
+	if (web_header(req, "Authorization"))
+		return NULL;
+	if (strcmp(req->method, "POST") == 0)
+		return take_field(&req->form, "access_token");
+	return web_query(req, "access_token");
+}
+
+/* RFC 6749 §5.2: {"error": code, "error_description": text}; a failed client authentication
+ * with Basic credentials also carries the challenge. */
+static int oauth_error(web_request *req, web_response *res, int status, const char *error,
+                       const char *description)
+{
+	web_res_json(res, status,
+	             json_pack("{s:s, s:s}", "error", error, "error_description", description));
+	web_res_header(req, res, "Cache-Control", "no-store");
+	if (status == 401)
+		web_res_header(req, res, "WWW-Authenticate", "Basic realm=\"weft hub\"");
+	return 0;
+}
+
+typedef struct token_request {
+	web_request *req;
+	const char *key, *secret, *grant_type;
+	oauth_consumer consumer;
+	oauth_token_pair pair;
+	int grant_rc; /* the grant's own failure, which is no failed client authentication */
+} token_request;
+
+static const char *field(const web_request *req, const char *name)
+{
+	return web_pairs_get(&req->form, name);
+}
+
+static int run_grant(db_conn *c, token_request *tr)
+{
+	web_request *req = tr->req;
+	if (strcmp(tr->grant_type, "authorization_code") == 0)
+		return field(req, "code")
+		               ? oauth_code_redeem(c, &tr->consumer, field(req, "code"),
+		                                   field(req, "redirect_uri"),
+		                                   field(req, "code_verifier"), &tr->pair)
+		               : err_fail(WEFT_EINVALID, "The code is missing.");
+	if (strcmp(tr->grant_type, "refresh_token") == 0)
+		return field(req, "refresh_token")
+		               ? oauth_refresh(c, req->arena, &tr->consumer,
+		                               field(req, "refresh_token"), &tr->pair)
+		               : err_fail(WEFT_EINVALID, "The refresh_token is missing.");
+	return oauth_client_credentials(c, &tr->consumer, &tr->pair);
+}
+
+/* One throttled attempt: authenticate the client, then run its grant in the same transaction.
+ * Only the client's authentication counts as a failed sign-in. */
+static int attempt(db_conn *c, void *ctx)
+{
+	token_request *tr = ctx;
+	int rc = oauth_client_authenticate(c, tr->req->arena, tr->key, tr->secret, &tr->consumer);
+	if (rc == 0)
+		rc = tr->grant_rc = run_grant(c, tr);
+	return rc;
+}
+
+/* The client's credentials: Basic, or client_id and client_secret in the body. */
+static int client_credentials(token_request *tr)
+{
+	web_request *req = tr->req;
+	int rc = web_basic_credentials(req, &tr->key, &tr->secret);
+	if (rc == WEFT_ENOTFOUND) {
+		tr->key = field(req, "client_id");
+		tr->secret = field(req, "client_secret");
+		rc = tr->key && tr->secret ? 0 : WEFT_EAUTH;
+	}
+	return rc;
+}
+
+static int token_response(web_request *req, web_response *res, const token_request *tr)
+{
+	json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", tr->pair.access,
+	                         "scopes", tr->pair.scopes, "expires_in", OAUTH_ACCESS_TTL_S,
+	                         "refresh_token", tr->pair.refresh, "token_type", "bearer", "state",
+	                         tr->grant_type);
+	web_res_json(res, 200, body);
+	web_res_header(req, res, "Cache-Control", "no-store");
+	web_res_header(req, res, "Pragma", "no-cache");
+	return 0;
+}
+
+/* The failure of a grant, as RFC 6749 §5.2 names it. */
+static int grant_error(web_request *req, web_response *res, int rc)
+{
+	switch (rc) {
+	case WEFT_ENOTFOUND: return oauth_error(req, res, 400, "invalid_grant", err_msg());
+	case WEFT_EINVALID: return oauth_error(req, res, 400, "invalid_request", err_msg());
+	case WEFT_EPERM: return oauth_error(req, res, 400, "unauthorized_client", err_msg());
+	default: return rc;
+	}
+}
+
+int hub_oauth_token_submit(web_request *req, web_response *res)
+{
+	token_request tr = { .req = req, .grant_type = field(req, "grant_type") };
+	if (!tr.grant_type)
+		return oauth_error(req, res, 400, "invalid_request", "The grant_type is missing.");
+	if (strcmp(tr.grant_type, "authorization_code") != 0 &&
+	    strcmp(tr.grant_type, "refresh_token") != 0 &&
+	    strcmp(tr.grant_type, "client_credentials") != 0)
+		return oauth_error(req, res, 400, "unsupported_grant_type",
+		                   "The grant_type is not one hub supports.");
+	if (client_credentials(&tr) < 0)
+		return oauth_error(
+		        req, res, 401, "invalid_client",
+		        "The client must authenticate: Basic key:secret, or client_id and "
+		        "client_secret.");
+	int64_t retry_after = 0;
+	const char *subject = arena_printf(req->arena, "oauth-client:%s", tr.key);
+	int rc = throttle_sign_in(req, hub_app_of(req)->d, subject, attempt, &tr, &retry_after);
+	if (rc == WEFT_ELIMIT)
+		req->retry_after_s = retry_after;
+	if (rc == WEFT_EAUTH && tr.grant_rc == 0)
+		return oauth_error(req, res, 401, "invalid_client", err_msg());
+	if (rc < 0)
+		return grant_error(req, res, rc);
+	return token_response(req, res, &tr);
+}
