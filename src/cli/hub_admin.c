@@ -13,6 +13,7 @@
 #include "cli/datadir.h"
 #include "cli/store.h"
 #include "hub/account/account.h"
+#include "hub/oauth/consumer.h"
 #include "hub/team/team.h"
 
 static void print_help(void)
@@ -20,11 +21,17 @@ static void print_help(void)
 	printf("Usage: weft hub admin create-user USERNAME --email EMAIL [--display-name NAME] "
 	       "[--admin]\n"
 	       "       weft hub admin create-team TEAM_ID [--name NAME] --owner USERNAME\n"
-	       "       weft hub admin promote USERNAME\n\n"
+	       "       weft hub admin promote USERNAME\n"
+	       "       weft hub admin create-consumer WORKSPACE --name NAME --callback URL "
+	       "[--private]\n"
+	       "                                      --scopes \"repository:admin webhook …\"\n\n"
 	       "create-user: creates an account (its email counts as confirmed); the password is "
 	       "read\n"
 	       "             from standard input, one line.\n"
-	       "promote:     makes an account a site administrator.\n\nOptions:\n");
+	       "promote:     makes an account a site administrator.\n"
+	       "create-consumer: an OAuth consumer of the workspace (a team's acts, for the\n"
+	       "             client credentials grant, as its longest-standing administrator);\n"
+	       "             prints key=KEY and secret=SECRET, nothing else.\n\nOptions:\n");
 	config_print_help(stdout, CONFIG_DB);
 }
 
@@ -185,11 +192,79 @@ static int hub_admin_create_team(int argc, char **argv)
 	return status;
 }
 
+typedef struct consumer_ctx {
+	arena *a;
+	const char *workspace;
+	oauth_consumer_fields f;
+	char secret[OAUTH_SECRET_LEN + 1];
+	oauth_consumer created;
+} consumer_ctx;
+
+static int create_consumer(db_conn *c, void *ctx)
+{
+	consumer_ctx *cc = ctx;
+	return oauth_consumer_create_in(c, cc->a, cc->workspace, &cc->f, cc->secret, &cc->created);
+}
+
+static int run_create_consumer(const config *cfg, consumer_ctx *cc)
+{
+	int rc = open_data_dir(cfg, false);
+	cli_store store = { 0 };
+	if (rc == 0)
+		rc = cli_store_open(&store, cfg, "hub", 2);
+	if (rc == 0)
+		rc = cli_store_migrate(&store, NULL);
+	if (rc == 0)
+		rc = db_tx(store.d, create_consumer, cc);
+	if (rc == 0)
+		printf("key=%s\nsecret=%s\n", cc->created.key, cc->secret);
+	if (store.d)
+		cli_store_close(&store, 0);
+	return rc;
+}
+
+/* weft hub admin create-consumer WORKSPACE --name NAME --callback URL [--private] --scopes "…",
+ * with argv[0] = "admin". Standard output is exactly the key and secret lines. */
+static int hub_admin_create_consumer(int argc, char **argv)
+{
+	consumer_ctx cc = { .a = arena_new() };
+	cc.f = (oauth_consumer_fields){
+		cli_take_flag(&argc, argv, "--name"),      "",
+		cli_take_flag(&argc, argv, "--callback"),  "",
+		cli_take_switch(&argc, argv, "--private"), cli_take_flag(&argc, argv, "--scopes")
+	};
+	config cfg;
+	int npositional, help;
+	if (config_load(&cfg, CONFIG_DB, argc, argv, &npositional, &help) < 0) {
+		arena_free(cc.a);
+		return cli_usage_error("hub admin", err_msg());
+	}
+	int status = CLI_OK;
+	if (help) {
+		print_help();
+	} else if (npositional != 2 || !cc.f.name || !cc.f.callback_url || !cc.f.scopes) {
+		status = cli_usage_error("hub admin",
+		                         "expects create-consumer WORKSPACE --name NAME "
+		                         "--callback URL [--private] --scopes \"…\"");
+	} else {
+		log_setup(LOG_WARN, LOG_TEXT);
+		token_init();
+		cc.workspace = argv[2];
+		if (run_create_consumer(&cfg, &cc) < 0)
+			status = cli_usage_error("hub admin", err_msg());
+	}
+	config_dispose(&cfg);
+	arena_free(cc.a);
+	return status;
+}
+
 /* weft hub admin ACTION …, with argv[0] = "admin". */
 static int hub_admin(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "create-team") == 0)
 		return hub_admin_create_team(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "create-consumer") == 0)
+		return hub_admin_create_consumer(argc, argv);
 	const char *email = cli_take_flag(&argc, argv, "--email");
 	const char *display_name = cli_take_flag(&argc, argv, "--display-name");
 	bool admin = cli_take_switch(&argc, argv, "--admin");

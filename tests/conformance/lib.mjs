@@ -26,9 +26,12 @@ export const client = (auth) =>
 		request: { timeout: 10000 },
 	});
 
-// The client of HUB_USERNAME with HUB_PASSWORD.
+// The client of HUB_USERNAME with HUB_PASSWORD, or of the OAuth access token HUB_TOKEN when it
+// is set (auth: { token } sends it as Bearer).
 export const userClient = () =>
-	client({ username: env('HUB_USERNAME'), password: env('HUB_PASSWORD') });
+	process.env.HUB_TOKEN
+		? client({ token: process.env.HUB_TOKEN })
+		: client({ username: env('HUB_USERNAME'), password: env('HUB_PASSWORD') });
 
 export const uuidRe = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/;
 

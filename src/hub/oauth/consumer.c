@@ -191,6 +191,38 @@ int oauth_consumer_create(db_conn *c, arena *a, int64_t workspace_id, int64_t cr
 	return rc;
 }
 
+/* The workspace's id and who acts for it: its user, or its longest-standing administrator. */
+static int workspace_actor(db_conn *c, const char *slug, int64_t *workspace_id, int64_t *user_id)
+{
+	db_stmt *st;
+	int rc = db_query(
+	        &st, c,
+	        "SELECT w.id, COALESCE(w.user_id, (SELECT gm.user_id FROM group_members gm"
+	        " JOIN groups g ON g.id = gm.group_id WHERE g.workspace_id = w.id"
+	        " AND g.permission = 'admin' ORDER BY gm.created_at, gm.user_id LIMIT 1), 0)"
+	        " FROM workspaces w WHERE w.slug = lower($1)",
+	        db_text(slug));
+	if (rc == 0)
+		rc = db_step_one(st, "There is no workspace %.80s.", slug);
+	if (rc == 0) {
+		*workspace_id = db_col_int(st, 0);
+		*user_id = db_col_int(st, 1);
+	}
+	db_done(st);
+	if (rc == 0 && !*user_id)
+		rc = err_fail(WEFT_ENOTFOUND, "The team %.80s has no administrator to act as.",
+		              slug);
+	return rc;
+}
+
+int oauth_consumer_create_in(db_conn *c, arena *a, const char *slug, const oauth_consumer_fields *f,
+                             char secret[OAUTH_SECRET_LEN + 1], oauth_consumer *out)
+{
+	int64_t workspace_id = 0, user_id = 0;
+	int rc = workspace_actor(c, slug, &workspace_id, &user_id);
+	return rc < 0 ? rc : oauth_consumer_create(c, a, workspace_id, user_id, f, secret, out);
+}
+
 int oauth_consumer_update(db_conn *c, arena *a, int64_t workspace_id, int64_t id,
                           const oauth_consumer_fields *f)
 {

@@ -68,6 +68,13 @@ int oauth_consumer_create(db_conn *c, arena *a, int64_t workspace_id, int64_t cr
                           const oauth_consumer_fields *f, char secret[OAUTH_SECRET_LEN + 1],
                           oauth_consumer *out);
 
+/* Creates a consumer of the workspace named slug from the command line, where nobody is signed
+ * in: it is made by (and client_credentials acts as) the user of a personal workspace, or the
+ * team's longest-standing administrator. Errors as oauth_consumer_create; WEFT_ENOTFOUND for an
+ * unknown workspace or a team without administrators. */
+int oauth_consumer_create_in(db_conn *c, arena *a, const char *slug, const oauth_consumer_fields *f,
+                             char secret[OAUTH_SECRET_LEN + 1], oauth_consumer *out);
+
 /* Changes a consumer's fields (not its key or secret). Errors as create; WEFT_ENOTFOUND when
  * workspace_id has no consumer id. */
 int oauth_consumer_update(db_conn *c, arena *a, int64_t workspace_id, int64_t id,
