@@ -164,6 +164,8 @@ get_page() { req -b "$JAR" -c "$JAR" "$HUB_URL$1"; }
 get_page /teams/new
 req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$(csrf)" --data-urlencode "name=Tokens" --data-urlencode "id=tok" "$HUB_URL/teams/new"
 run_conformance bitbucket_repos.mjs HUB_URL="$HUB_URL" HUB_TOKEN="$ACCESS" HUB_WORKSPACE=tok
+run_conformance bitbucket_oauth.mjs HUB_URL="$HUB_URL" HUB_USERNAME=alice \
+	HUB_PASSWORD="$(password_of alice)" OAUTH_KEY="$KEY" OAUTH_SECRET="$SECRET" OAUTH_CALLBACK="$CB"
 
 # --- scopes, PKCE, other clients, expiry, refresh, revocation ----------------------------------
 
