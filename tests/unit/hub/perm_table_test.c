@@ -1,7 +1,9 @@
 /* The permission table: every route of hub's table, called over HTTP as anonymous, a signed-in
  * outsider, team members with read, write and admin groups, and a site administrator, each answer
- * checked against the permission the route declares. It reads the route table itself, so every
- * route a later feature adds is covered without touching this file. */
+ * checked against the permission the route declares; then with OAuth access tokens of the team
+ * administrator, one holding exactly the scope the route declares and one holding every other
+ * scope that does not include it (B.1). It reads the route table itself, so every route a later
+ * feature adds is covered without touching this file. */
 #include "../db/fixture.h"
 
 #include <curl/curl.h>
@@ -15,6 +17,8 @@
 #include "base/token.h"
 #include "db/migrate.h"
 #include "hub/hub.h"
+#include "hub/oauth/consumer.h"
+#include "hub/oauth/token.h"
 #include "hub/repo/repo.h"
 #include "hub/repo/repo_storage.h"
 #include "web/embedded.h"
@@ -26,9 +30,9 @@ static const char *const identity_names[] = { "anonymous", "outsider",   "reader
 	                                      "writer",    "team-admin", "site-admin" };
 static const char *const usernames[] = { NULL, "olga", "rita", "will", "tina", "sam" };
 
-typedef enum { PASS, NEEDS_SIGN_IN, HIDDEN, FORBIDDEN } outcome;
+typedef enum { PASS, NEEDS_SIGN_IN, HIDDEN, FORBIDDEN, TOKEN_REFUSED } outcome;
 static const char *const outcome_names[] = { "passes the gate", "is asked to sign in", "gets 404",
-	                                     "gets 403" };
+	                                     "gets 403", "refuses the token (403)" };
 
 typedef struct world {
 	fixture_db fx;
@@ -335,7 +339,7 @@ static size_t collect(char *data, size_t size, size_t n, void *userdata)
 }
 
 /* What the gate did with one call. */
-static outcome observe(const web_route *r, identity who, long *status)
+static outcome observe(const web_route *r, identity who, const char *token, long *status)
 {
 	char path[512], url[600];
 	fill_path(path, sizeof path, r->pattern);
@@ -351,7 +355,12 @@ static outcome observe(const web_route *r, identity who, long *status)
 	char credentials[96];
 	snprintf(credentials, sizeof credentials, "%s:a long enough password",
 	         who != ANONYMOUS ? usernames[who] : "");
-	if (who != ANONYMOUS && (r->flags & (WEB_API | WEB_CHALLENGE)))
+	char bearer[128];
+	snprintf(bearer, sizeof bearer, "Authorization: Bearer %s", token ? token : "");
+	struct curl_slist *headers_out = token ? curl_slist_append(NULL, bearer) : NULL;
+	if (token)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_out);
+	else if (who != ANONYMOUS && (r->flags & (WEB_API | WEB_CHALLENGE)))
 		curl_easy_setopt(c, CURLOPT_USERPWD, credentials);
 	else if (who != ANONYMOUS)
 		curl_easy_setopt(c, CURLOPT_COOKIE, w.cookies[who]);
@@ -364,6 +373,7 @@ static outcome observe(const web_route *r, identity who, long *status)
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(headers_out);
 	const char *text = buf_cstr(&body);
 	outcome o = PASS;
 	if (*status == 401 || (*status == 303 && strstr(buf_cstr(&headers), "/login?next=")))
@@ -372,6 +382,10 @@ static outcome observe(const web_route *r, identity who, long *status)
 		o = HIDDEN;
 	else if (*status == 403 && strstr(text, "You do not have permission to do this."))
 		o = FORBIDDEN;
+	else if (*status == 403 && token &&
+	         (strstr(text, "scopes") || strstr(text, "tokens work") ||
+	          strstr(text, "signed in with the sign-in form")))
+		o = TOKEN_REFUSED;
 	buf_dispose(&body);
 	buf_dispose(&headers);
 	return o;
@@ -387,7 +401,7 @@ static void every_route_answers_as_declared(void **state)
 		for (int who = ANONYMOUS; who < NIDENTITIES; who++) {
 			long status;
 			outcome want = expected(r, (identity)who),
-			        got = observe(r, (identity)who, &status);
+			        got = observe(r, (identity)who, NULL, &status);
 			restore();
 			checked++;
 			if (got == want)
@@ -417,10 +431,10 @@ static void private_repositories_answer_as_missing_ones(void **state)
 		for (int who = ANONYMOUS; who <= OUTSIDER; who++) {
 			long private_status, missing_status;
 			repository = "code";
-			outcome private_outcome = observe(r, (identity)who, &private_status);
+			outcome private_outcome = observe(r, (identity)who, NULL, &private_status);
 			restore();
 			repository = "missing";
-			outcome missing_outcome = observe(r, (identity)who, &missing_status);
+			outcome missing_outcome = observe(r, (identity)who, NULL, &missing_status);
 			repository = "code";
 			checked++;
 			if (private_status == missing_status && private_outcome == missing_outcome)
@@ -437,6 +451,146 @@ static void private_repositories_answer_as_missing_ones(void **state)
 	fprintf(stderr, "# %d routes × identities compared\n", checked);
 	assert_true(checked > 0);
 	assert_int_equal(failures, 0);
+}
+
+/* ---- OAuth tokens: the scope each route declares ---- */
+
+typedef struct token_ctx {
+	const char *name, *scopes;
+	char access[OAUTH_SECRET_LEN + 1];
+} token_ctx;
+
+/* A private consumer of the team administrator's own workspace with scopes, and an access token
+ * of its client_credentials grant (which acts as the team administrator). */
+static int make_token(db_conn *c, void *ctx)
+{
+	token_ctx *tc = ctx;
+	arena *a = arena_new();
+	oauth_consumer_fields f = { tc->name, "", "https://example.com/cb", "", true, tc->scopes };
+	char secret[OAUTH_SECRET_LEN + 1];
+	oauth_consumer consumer;
+	oauth_token_pair pair;
+	int rc = oauth_consumer_create_in(c, a, "tina", &f, secret, &consumer);
+	if (rc == 0)
+		rc = oauth_client_credentials(c, &consumer, &pair);
+	if (rc == 0)
+		memcpy(tc->access, pair.access, sizeof pair.access);
+	arena_free(a);
+	return rc;
+}
+
+/* Every scope a consumer may hold that does not include needed, space-separated. */
+static void others_than(char *out, size_t size, const char *needed)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const oauth_scope *s = oauth_scopes; s->name; s++)
+		if (!hub_scopes_cover(s->name, needed))
+			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? " " : "", s->name);
+}
+
+/* The token holding scopes, made once per distinct list (the tokens array caches them). */
+static const char *token_for(token_ctx *tokens, size_t *ntokens, const char *scopes)
+{
+	for (size_t i = 0; i < *ntokens; i++)
+		if (strcmp(tokens[i].scopes, scopes) == 0)
+			return tokens[i].access;
+	token_ctx *tc = &tokens[(*ntokens)++];
+	tc->scopes = strdup(scopes);
+	tc->name = tc->scopes;
+	if (db_tx(w.d, make_token, tc) < 0)
+		fail_msg("cannot make a token with %s: %s", scopes, err_msg());
+	return tc->access;
+}
+
+/* With a token: the route's own scope reaches what the team administrator may; no other scope
+ * that lacks it gets past the scope check. Routes without a scope (pages) refuse tokens; the
+ * token endpoint authenticates its own clients. */
+static outcome expected_with_token(const web_route *r, bool has_scope)
+{
+	if (r->flags & WEB_OWN_AUTH)
+		return PASS;
+	if (!r->scope || !has_scope || (r->flags & WEB_NEEDS_SESSION))
+		return TOKEN_REFUSED;
+	return expected(r, TEAM_ADMIN);
+}
+
+static int check_token_call(const web_route *r, const char *token, const char *scopes,
+                            bool has_scope)
+{
+	long status;
+	outcome want = expected_with_token(r, has_scope),
+	        got = observe(r, TEAM_ADMIN, token, &status);
+	restore();
+	if (got == want)
+		return 0;
+	fprintf(stderr, "# %s %s with a token of [%s]: %s, but it %s (status %ld)\n", r->method,
+	        r->pattern, scopes, outcome_names[want], outcome_names[got], status);
+	return 1;
+}
+
+static void tokens_reach_what_their_scopes_cover(void **state)
+{
+	(void)state;
+	const web_service *svc = hub_service();
+	token_ctx tokens[64] = { 0 };
+	size_t ntokens = 0;
+	int failures = 0, checked = 0;
+	char others[1024];
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		const char *own = r->scope ? r->scope : "account";
+		others_than(others, sizeof others, own);
+		failures += check_token_call(r, token_for(tokens, &ntokens, own), own,
+		                             r->scope != NULL);
+		if (r->scope)
+			failures += check_token_call(r, token_for(tokens, &ntokens, others), others,
+			                             false);
+		checked += r->scope ? 2 : 1;
+	}
+	for (size_t i = 0; i < ntokens; i++)
+		free((char *)tokens[i].scopes);
+	fprintf(stderr, "# %d calls with tokens to %zu routes checked\n", checked, svc->nroutes);
+	assert_int_equal(failures, 0);
+}
+
+/* B.1's implications, written out: which granted scope includes which needed one. */
+static void scopes_include_as_b1_says(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *granted, *needed;
+		bool covers;
+	} table[] = {
+		{ "repository", "repository", true },
+		{ "repository:write", "repository", true },
+		{ "repository:admin", "repository", false },
+		{ "repository:admin", "repository:write", false },
+		{ "repository:delete", "repository", false },
+		{ "repository", "repository:write", false },
+		{ "pullrequest", "repository", true },
+		{ "pullrequest", "repository:write", false },
+		{ "pullrequest:write", "pullrequest", true },
+		{ "pullrequest:write", "repository:write", true },
+		{ "pullrequest:write", "repository", true },
+		{ "project", "repository", true },
+		{ "project:admin", "project", false },
+		{ "project:admin", "repository", false },
+		{ "account", "email", true },
+		{ "email", "account", false },
+		{ "account:write", "account", true },
+		{ "team:write", "team", true },
+		{ "team", "team:write", false },
+		{ "webhook", "repository", false },
+		{ "repository:read", "repository", true }, /* app passwords' name */
+		{ "account webhook", "repository", false },
+		{ "account webhook repository:write", "repository", true },
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (hub_scopes_cover(table[i].granted, table[i].needed) != table[i].covers)
+			fail_msg("[%s] %s %s", table[i].granted,
+			         table[i].covers ? "should include" : "should not include",
+			         table[i].needed);
 }
 
 /* A route that names a workspace or repository must say who may reach it. */
@@ -464,6 +618,8 @@ int main(void)
 		cmocka_unit_test(routes_on_workspaces_declare_a_permission),
 		cmocka_unit_test(every_route_answers_as_declared),
 		cmocka_unit_test(private_repositories_answer_as_missing_ones),
+		cmocka_unit_test(scopes_include_as_b1_says),
+		cmocka_unit_test(tokens_reach_what_their_scopes_cover),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
