@@ -17,8 +17,32 @@ extern const web_param_spec hub_oauth_authorize_params[]; /* the consent page's 
 extern const web_param_spec hub_oauth_authorize_form_params[]; /* the same, from its form */
 extern const web_param_spec hub_oauth_id_params[];
 
+/* The fields of a token request's form (RFC 6749 §4.1.3, §4.4, §6), in the form's memory. */
+typedef struct hub_oauth_token_request {
+	const char *grant_type; /* "authorization_code", "refresh_token" or "client_credentials" */
+	const char *code, *redirect_uri, *code_verifier; /* authorization_code */
+	const char *refresh_token; /* refresh_token */
+	const char *client_id, *client_secret; /* body client authentication; NULL when absent */
+	const char *error; /* RFC 6749's error code when the request is refused */
+} hub_oauth_token_request;
+
+/* Reads a token request from its form: a supported grant_type and the fields it needs, each at
+ * most a few kilobytes. WEFT_EINVALID with out->error ("invalid_request",
+ * "unsupported_grant_type") and a message otherwise. */
+int hub_oauth_token_request_read(const web_pairs *form, hub_oauth_token_request *out);
+
 /* oauth_api.c: POST /site/oauth2/access_token (RFC 6749 §4.1.3, §4.4, §6; B.2). */
 int hub_oauth_token_submit(web_request *req, web_response *res);
+
+/* The error an authorization request gets by redirect (RFC 6749 §4.1.2.1) for its response_type
+ * and PKCE fields, or NULL when it may go on: only "code", and only S256 challenges. */
+const char *hub_oauth_authorize_error(const char *response_type, const char *challenge,
+                                      const char *method);
+
+/* Appends the location that answers a client: target, then name=value and the state (unless
+ * NULL) as query fields, escaped. */
+void hub_oauth_redirect_location(buf *out, const char *target, const char *name, const char *value,
+                                 const char *state);
 
 /* oauth_web.c: the consent page and its answer. */
 int hub_oauth_authorize_page(web_request *req, web_response *res);

@@ -55,31 +55,69 @@ static int oauth_error(web_request *req, web_response *res, int status, const ch
 
 typedef struct token_request {
 	web_request *req;
-	const char *key, *secret, *grant_type;
+	hub_oauth_token_request in;
+	const char *key, *secret;
 	oauth_consumer consumer;
 	oauth_token_pair pair;
 	int grant_rc; /* the grant's own failure, which is no failed client authentication */
 } token_request;
 
-static const char *field(const web_request *req, const char *name)
+/* A field of at most 4 KiB, else NULL with *too_long set. */
+static const char *bounded(const web_pairs *form, const char *name, bool *too_long)
 {
-	return web_pairs_get(&req->form, name);
+	const char *value = web_pairs_get(form, name);
+	if (value && strlen(value) > 4096) {
+		*too_long = true;
+		return NULL;
+	}
+	return value;
+}
+
+static int refuse_request(hub_oauth_token_request *out, const char *error, const char *message)
+{
+	out->error = error;
+	return err_fail(WEFT_EINVALID, "%s", message);
+}
+
+int hub_oauth_token_request_read(const web_pairs *form, hub_oauth_token_request *out)
+{
+	bool too_long = false;
+	*out = (hub_oauth_token_request){
+		.grant_type = bounded(form, "grant_type", &too_long),
+		.code = bounded(form, "code", &too_long),
+		.redirect_uri = bounded(form, "redirect_uri", &too_long),
+		.code_verifier = bounded(form, "code_verifier", &too_long),
+		.refresh_token = bounded(form, "refresh_token", &too_long),
+		.client_id = bounded(form, "client_id", &too_long),
+		.client_secret = bounded(form, "client_secret", &too_long)
+	};
+	const char *g = out->grant_type;
+	if (too_long)
+		return refuse_request(out, "invalid_request", "A field is longer than 4096 bytes.");
+	if (!g)
+		return refuse_request(out, "invalid_request", "The grant_type is missing.");
+	if (strcmp(g, "authorization_code") == 0)
+		return out->code ? 0
+		                 : refuse_request(out, "invalid_request", "The code is missing.");
+	if (strcmp(g, "refresh_token") == 0)
+		return out->refresh_token ? 0
+		                          : refuse_request(out, "invalid_request",
+		                                           "The refresh_token is missing.");
+	if (strcmp(g, "client_credentials") == 0)
+		return 0;
+	return refuse_request(out, "unsupported_grant_type",
+	                      "The grant_type is not one hub supports.");
 }
 
 static int run_grant(db_conn *c, token_request *tr)
 {
-	web_request *req = tr->req;
-	if (strcmp(tr->grant_type, "authorization_code") == 0)
-		return field(req, "code")
-		               ? oauth_code_redeem(c, &tr->consumer, field(req, "code"),
-		                                   field(req, "redirect_uri"),
-		                                   field(req, "code_verifier"), &tr->pair)
-		               : err_fail(WEFT_EINVALID, "The code is missing.");
-	if (strcmp(tr->grant_type, "refresh_token") == 0)
-		return field(req, "refresh_token")
-		               ? oauth_refresh(c, req->arena, &tr->consumer,
-		                               field(req, "refresh_token"), &tr->pair)
-		               : err_fail(WEFT_EINVALID, "The refresh_token is missing.");
+	const hub_oauth_token_request *in = &tr->in;
+	if (strcmp(in->grant_type, "authorization_code") == 0)
+		return oauth_code_redeem(c, &tr->consumer, in->code, in->redirect_uri,
+		                         in->code_verifier, &tr->pair);
+	if (strcmp(in->grant_type, "refresh_token") == 0)
+		return oauth_refresh(c, tr->req->arena, &tr->consumer, in->refresh_token,
+		                     &tr->pair);
 	return oauth_client_credentials(c, &tr->consumer, &tr->pair);
 }
 
@@ -97,11 +135,10 @@ static int attempt(db_conn *c, void *ctx)
 /* The client's credentials: Basic, or client_id and client_secret in the body. */
 static int client_credentials(token_request *tr)
 {
-	web_request *req = tr->req;
-	int rc = web_basic_credentials(req, &tr->key, &tr->secret);
+	int rc = web_basic_credentials(tr->req, &tr->key, &tr->secret);
 	if (rc == WEFT_ENOTFOUND) {
-		tr->key = field(req, "client_id");
-		tr->secret = field(req, "client_secret");
+		tr->key = tr->in.client_id;
+		tr->secret = tr->in.client_secret;
 		rc = tr->key && tr->secret ? 0 : WEFT_EAUTH;
 	}
 	return rc;
@@ -112,7 +149,7 @@ static int token_response(web_request *req, web_response *res, const token_reque
 	json_t *body = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "access_token", tr->pair.access,
 	                         "scopes", tr->pair.scopes, "expires_in", OAUTH_ACCESS_TTL_S,
 	                         "refresh_token", tr->pair.refresh, "token_type", "bearer", "state",
-	                         tr->grant_type);
+	                         tr->in.grant_type);
 	web_res_json(res, 200, body);
 	web_res_header(req, res, "Cache-Control", "no-store");
 	web_res_header(req, res, "Pragma", "no-cache");
@@ -124,7 +161,6 @@ static int grant_error(web_request *req, web_response *res, int rc)
 {
 	switch (rc) {
 	case WEFT_ENOTFOUND: return oauth_error(req, res, 400, "invalid_grant", err_msg());
-	case WEFT_EINVALID: return oauth_error(req, res, 400, "invalid_request", err_msg());
 	case WEFT_EPERM: return oauth_error(req, res, 400, "unauthorized_client", err_msg());
 	default: return rc;
 	}
@@ -132,14 +168,9 @@ static int grant_error(web_request *req, web_response *res, int rc)
 
 int hub_oauth_token_submit(web_request *req, web_response *res)
 {
-	token_request tr = { .req = req, .grant_type = field(req, "grant_type") };
-	if (!tr.grant_type)
-		return oauth_error(req, res, 400, "invalid_request", "The grant_type is missing.");
-	if (strcmp(tr.grant_type, "authorization_code") != 0 &&
-	    strcmp(tr.grant_type, "refresh_token") != 0 &&
-	    strcmp(tr.grant_type, "client_credentials") != 0)
-		return oauth_error(req, res, 400, "unsupported_grant_type",
-		                   "The grant_type is not one hub supports.");
+	token_request tr = { .req = req };
+	if (hub_oauth_token_request_read(&req->form, &tr.in) < 0)
+		return oauth_error(req, res, 400, tr.in.error, err_msg());
 	if (client_credentials(&tr) < 0)
 		return oauth_error(
 		        req, res, 401, "invalid_client",

@@ -115,16 +115,35 @@ static int check_client(authorize_request *ar)
 	return 0;
 }
 
-/* The error the client should get by redirect (RFC 6749 §4.1.2.1), or NULL. */
-static const char *request_error(const authorize_request *ar)
+const char *hub_oauth_authorize_error(const char *response_type, const char *challenge,
+                                      const char *method)
 {
-	if (!ar->response_type || strcmp(ar->response_type, "code") != 0)
+	if (!response_type || strcmp(response_type, "code") != 0)
 		return "unsupported_response_type";
-	if (ar->challenge && (!ar->method || strcmp(ar->method, "S256") != 0))
+	if (challenge && (!method || strcmp(method, "S256") != 0))
 		return "invalid_request"; /* only S256 is honoured; "plain" would defeat PKCE */
-	if (!ar->challenge && ar->method)
+	if (!challenge && method)
 		return "invalid_request";
 	return NULL;
+}
+
+static const char *request_error(const authorize_request *ar)
+{
+	return hub_oauth_authorize_error(ar->response_type, ar->challenge, ar->method);
+}
+
+void hub_oauth_redirect_location(buf *out, const char *target, const char *name, const char *value,
+                                 const char *state)
+{
+	buf_puts(out, target);
+	buf_puts(out, strchr(target, '?') ? "&" : "?");
+	esc_url_query(out, name, strlen(name));
+	buf_puts(out, "=");
+	esc_url_query(out, value, strlen(value));
+	if (state) {
+		buf_puts(out, "&state=");
+		esc_url_query(out, state, strlen(state));
+	}
 }
 
 /* Redirects to the client's target with name=value and the state. */
@@ -132,14 +151,7 @@ static int redirect_back(authorize_request *ar, web_response *res, const char *n
                          const char *value)
 {
 	buf location = BUF_INIT;
-	buf_puts(&location, ar->target);
-	buf_puts(&location, strchr(ar->target, '?') ? "&" : "?");
-	buf_printf(&location, "%s=", name);
-	esc_url_query(&location, value, strlen(value));
-	if (ar->state) {
-		buf_puts(&location, "&state=");
-		esc_url_query(&location, ar->state, strlen(ar->state));
-	}
+	hub_oauth_redirect_location(&location, ar->target, name, value, ar->state);
 	web_res_redirect(ar->req, res, 302, buf_cstr(&location));
 	web_res_header(ar->req, res, "Cache-Control", "no-store");
 	buf_dispose(&location);
