@@ -204,7 +204,7 @@ expect_json 'j["username"] == "alice"' "it acts as the consumer's owner"
 
 # PKCE: S256 of a verifier; a wrong verifier fails, the right one works.
 VERIFIER=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ
-CHALLENGE=$(printf '%s' "$VERIFIER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
+CHALLENGE=$(python3 -c 'import base64,hashlib,sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode().rstrip("="))' "$VERIFIER")
 req -b "$JAR" -c "$JAR" "$HUB_URL$AUTHZ&code_challenge=$CHALLENGE&code_challenge_method=S256"
 expect_status 200 "the consent page takes an S256 challenge"
 grant --data-urlencode "code_challenge=$CHALLENGE" --data-urlencode code_challenge_method=S256 --data-urlencode action=grant
