@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (web_query_parse(&query, a, (const char *)data, size) == 0 &&
 	    check_params(&query) == 0) {
 		const char *redirect = web_pairs_get(&query, "redirect_uri");
-		bool allowed = !redirect || oauth_redirect_allowed(callback, redirect);
+		bool allowed = !redirect || hub_oauth_redirect_allowed(callback, redirect);
 		if (redirect && allowed) {
 			CHECK(strncmp(redirect, callback, strlen(callback)) == 0);
 			CHECK(!strchr(redirect, '#') && !strchr(redirect, '\\') &&

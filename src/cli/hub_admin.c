@@ -203,7 +203,8 @@ typedef struct consumer_ctx {
 static int create_consumer(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_create_in(c, cc->a, cc->workspace, &cc->f, cc->secret, &cc->created);
+	return hub_oauth_consumer_create_in(c, cc->a, cc->workspace, &cc->f, cc->secret,
+	                                    &cc->created);
 }
 
 static int run_create_consumer(const config *cfg, consumer_ctx *cc)

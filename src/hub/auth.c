@@ -78,8 +78,8 @@ static int check_token(db_conn *c, void *ctx)
 {
 	auth_ctx *ac = ctx;
 	hub_viewer *v = ac->viewer;
-	return oauth_token_authenticate(c, ac->req->arena, ac->token, &v->user, &v->scopes,
-	                                &v->grant_id);
+	return hub_oauth_token_authenticate(c, ac->req->arena, ac->token, &v->user, &v->scopes,
+	                                    &v->grant_id);
 }
 
 /* An OAuth access token: the caller is its user, limited to its grant's scopes. */

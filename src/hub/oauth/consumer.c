@@ -13,7 +13,7 @@
 #include "base/token.h"
 
 /* Bitbucket's names (B.1), in the order the form and the consent page show them. */
-const oauth_scope oauth_scopes[] = {
+const oauth_scope hub_oauth_scopes[] = {
 	{ "account", "Read your account information" },
 	{ "account:write", "Read and change your account information" },
 	{ "email", "Read your email addresses" },
@@ -33,14 +33,14 @@ const oauth_scope oauth_scopes[] = {
 
 static int scope_index(const char *name, size_t len)
 {
-	for (int i = 0; oauth_scopes[i].name; i++)
-		if (strlen(oauth_scopes[i].name) == len &&
-		    memcmp(oauth_scopes[i].name, name, len) == 0)
+	for (int i = 0; hub_oauth_scopes[i].name; i++)
+		if (strlen(hub_oauth_scopes[i].name) == len &&
+		    memcmp(hub_oauth_scopes[i].name, name, len) == 0)
 			return i;
 	return -1;
 }
 
-int oauth_scopes_parse(arena *a, const char *text, const char **out)
+int hub_oauth_scopes_parse(arena *a, const char *text, const char **out)
 {
 	unsigned chosen = 0;
 	for (const char *p = text; *p;) {
@@ -56,10 +56,10 @@ int oauth_scopes_parse(arena *a, const char *text, const char **out)
 	if (!chosen)
 		return err_fail(WEFT_EINVALID, "Permissions: choose at least one.");
 	buf canonical = BUF_INIT;
-	for (int i = 0; oauth_scopes[i].name; i++)
+	for (int i = 0; hub_oauth_scopes[i].name; i++)
 		if (chosen & (1u << i))
 			buf_printf(&canonical, "%s%s", canonical.len ? " " : "",
-			           oauth_scopes[i].name);
+			           hub_oauth_scopes[i].name);
 	*out = arena_strdup(a, buf_cstr(&canonical));
 	buf_dispose(&canonical);
 	return 0;
@@ -86,7 +86,7 @@ static int check_url(const char *field, const char *url)
 	return 0;
 }
 
-int oauth_consumer_check(arena *a, const oauth_consumer_fields *f, const char **scopes)
+int hub_oauth_consumer_check(arena *a, const oauth_consumer_fields *f, const char **scopes)
 {
 	int rc = *f->name ? str_check_line("Name", f->name, OAUTH_NAME_MAX)
 	                  : err_fail(WEFT_EINVALID, "Name: enter a name.");
@@ -97,11 +97,11 @@ int oauth_consumer_check(arena *a, const oauth_consumer_fields *f, const char **
 	if (rc == 0 && *f->url)
 		rc = check_url("URL", f->url);
 	if (rc == 0)
-		rc = oauth_scopes_parse(a, f->scopes, scopes);
+		rc = hub_oauth_scopes_parse(a, f->scopes, scopes);
 	return rc;
 }
 
-bool oauth_redirect_allowed(const char *callback, const char *redirect_uri)
+bool hub_oauth_redirect_allowed(const char *callback, const char *redirect_uri)
 {
 	size_t n = strlen(callback);
 	if (strncmp(redirect_uri, callback, n) != 0)
@@ -164,13 +164,13 @@ static int insert(db_conn *c, int64_t workspace_id, int64_t created_by,
 	return name_taken(rc, f->name);
 }
 
-int oauth_consumer_create(db_conn *c, arena *a, int64_t workspace_id, int64_t created_by,
-                          const oauth_consumer_fields *f, char secret[OAUTH_SECRET_LEN + 1],
-                          oauth_consumer *out)
+int hub_oauth_consumer_create(db_conn *c, arena *a, int64_t workspace_id, int64_t created_by,
+                              const oauth_consumer_fields *f, char secret[OAUTH_SECRET_LEN + 1],
+                              oauth_consumer *out)
 {
 	oauth_consumer_fields checked = *f;
 	int64_t count = 0;
-	int rc = oauth_consumer_check(a, f, &checked.scopes);
+	int rc = hub_oauth_consumer_check(a, f, &checked.scopes);
 	if (rc == 0)
 		rc = count_consumers(c, workspace_id, &count);
 	if (rc == 0 && count >= OAUTH_CONSUMERS_MAX)
@@ -185,7 +185,7 @@ int oauth_consumer_create(db_conn *c, arena *a, int64_t workspace_id, int64_t cr
 	int64_t id = 0;
 	rc = insert(c, workspace_id, created_by, &checked, key, digest, clock_now_ms(), &id);
 	if (rc == 0)
-		rc = oauth_consumer_get(c, a, workspace_id, id, out);
+		rc = hub_oauth_consumer_get(c, a, workspace_id, id, out);
 	if (rc == 0)
 		memcpy(secret, fresh, sizeof fresh);
 	return rc;
@@ -215,19 +215,20 @@ static int workspace_actor(db_conn *c, const char *slug, int64_t *workspace_id, 
 	return rc;
 }
 
-int oauth_consumer_create_in(db_conn *c, arena *a, const char *slug, const oauth_consumer_fields *f,
-                             char secret[OAUTH_SECRET_LEN + 1], oauth_consumer *out)
+int hub_oauth_consumer_create_in(db_conn *c, arena *a, const char *slug,
+                                 const oauth_consumer_fields *f, char secret[OAUTH_SECRET_LEN + 1],
+                                 oauth_consumer *out)
 {
 	int64_t workspace_id = 0, user_id = 0;
 	int rc = workspace_actor(c, slug, &workspace_id, &user_id);
-	return rc < 0 ? rc : oauth_consumer_create(c, a, workspace_id, user_id, f, secret, out);
+	return rc < 0 ? rc : hub_oauth_consumer_create(c, a, workspace_id, user_id, f, secret, out);
 }
 
-int oauth_consumer_update(db_conn *c, arena *a, int64_t workspace_id, int64_t id,
-                          const oauth_consumer_fields *f)
+int hub_oauth_consumer_update(db_conn *c, arena *a, int64_t workspace_id, int64_t id,
+                              const oauth_consumer_fields *f)
 {
 	const char *scopes = NULL;
-	int rc = oauth_consumer_check(a, f, &scopes);
+	int rc = hub_oauth_consumer_check(a, f, &scopes);
 	if (rc < 0)
 		return rc;
 	rc = db_exec(c,
@@ -242,7 +243,7 @@ int oauth_consumer_update(db_conn *c, arena *a, int64_t workspace_id, int64_t id
 	return rc < 0 ? name_taken(rc, f->name) : 0;
 }
 
-int oauth_consumer_delete(db_conn *c, int64_t workspace_id, int64_t id)
+int hub_oauth_consumer_delete(db_conn *c, int64_t workspace_id, int64_t id)
 {
 	int rc = db_exec(c, "DELETE FROM oauth_consumers WHERE id = $1 AND workspace_id = $2",
 	                 db_int(id), db_int(workspace_id));
@@ -251,8 +252,8 @@ int oauth_consumer_delete(db_conn *c, int64_t workspace_id, int64_t id)
 	return rc < 0 ? rc : 0;
 }
 
-int oauth_consumer_regenerate_secret(db_conn *c, int64_t workspace_id, int64_t id,
-                                     char secret[OAUTH_SECRET_LEN + 1])
+int hub_oauth_consumer_regenerate_secret(db_conn *c, int64_t workspace_id, int64_t id,
+                                         char secret[OAUTH_SECRET_LEN + 1])
 {
 	char fresh[OAUTH_SECRET_LEN + 1], digest[65];
 	token_hex(fresh, OAUTH_SECRET_LEN / 2);
@@ -333,7 +334,8 @@ static int read_one(db_stmt *st, arena *a, oauth_consumer *out, char digest[65])
 	return rc;
 }
 
-int oauth_consumer_get(db_conn *c, arena *a, int64_t workspace_id, int64_t id, oauth_consumer *out)
+int hub_oauth_consumer_get(db_conn *c, arena *a, int64_t workspace_id, int64_t id,
+                           oauth_consumer *out)
 {
 	db_stmt *st;
 	int rc = db_query(&st, c, CONSUMER_SELECT "WHERE oc.id = $1 AND oc.workspace_id = $2",
@@ -341,8 +343,8 @@ int oauth_consumer_get(db_conn *c, arena *a, int64_t workspace_id, int64_t id, o
 	return rc < 0 ? rc : read_one(st, a, out, NULL);
 }
 
-int oauth_consumer_list(db_conn *c, int64_t workspace_id,
-                        void (*fn)(void *ctx, const oauth_consumer *consumer), void *ctx)
+int hub_oauth_consumer_list(db_conn *c, int64_t workspace_id,
+                            void (*fn)(void *ctx, const oauth_consumer *consumer), void *ctx)
 {
 	db_stmt *st;
 	int rc = db_query(
@@ -367,13 +369,13 @@ static int find_key(db_conn *c, arena *a, const char *key, oauth_consumer *out, 
 	return rc < 0 ? rc : read_one(st, a, out, digest);
 }
 
-int oauth_consumer_find_key(db_conn *c, arena *a, const char *key, oauth_consumer *out)
+int hub_oauth_consumer_find_key(db_conn *c, arena *a, const char *key, oauth_consumer *out)
 {
 	return find_key(c, a, key, out, NULL);
 }
 
-int oauth_client_authenticate(db_conn *c, arena *a, const char *key, const char *secret,
-                              oauth_consumer *out)
+int hub_oauth_client_authenticate(db_conn *c, arena *a, const char *key, const char *secret,
+                                  oauth_consumer *out)
 {
 	char stored[65] = "", given[65];
 	oauth_consumer found;

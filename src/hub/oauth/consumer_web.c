@@ -111,7 +111,7 @@ static bool has_word(const char *list, const char *word)
 static json_t *scope_choices(const char *ticked)
 {
 	json_t *choices = json_array();
-	for (const oauth_scope *s = oauth_scopes; s->name; s++)
+	for (const oauth_scope *s = hub_oauth_scopes; s->name; s++)
 		json_array_append_new(choices,
 		                      json_pack("{s:s, s:s, s:b}", "name", s->name, "words",
 		                                s->words, "checked", has_word(ticked, s->name)));
@@ -202,7 +202,7 @@ static void add_row(void *ctx, const oauth_consumer *c)
 static int list_consumers(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_list(c, cc->ws.id, add_row, cc->items);
+	return hub_oauth_consumer_list(c, cc->ws.id, add_row, cc->items);
 }
 
 /* The list with the add form (typed: what was refused), and the new consumer's secret. */
@@ -245,8 +245,9 @@ int hub_oauth_consumers_page(web_request *req, web_response *res)
 static int create_consumer(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_create(c, cc->req->arena, cc->ws.id, hub_viewer_of(cc->req)->user.id,
-	                             &cc->f, cc->secret, &cc->consumer);
+	return hub_oauth_consumer_create(c, cc->req->arena, cc->ws.id,
+	                                 hub_viewer_of(cc->req)->user.id, &cc->f, cc->secret,
+	                                 &cc->consumer);
 }
 
 int hub_oauth_consumer_create_submit(web_request *req, web_response *res)
@@ -265,7 +266,7 @@ int hub_oauth_consumer_create_submit(web_request *req, web_response *res)
 static int get_consumer(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_get(c, cc->req->arena, cc->ws.id, cc->id, &cc->consumer);
+	return hub_oauth_consumer_get(c, cc->req->arena, cc->ws.id, cc->id, &cc->consumer);
 }
 
 /* One consumer: its key, grants, the edit form (typed, when refused), regenerate and delete. */
@@ -291,7 +292,7 @@ int hub_oauth_consumer_page(web_request *req, web_response *res)
 static int update_consumer(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_update(c, cc->req->arena, cc->ws.id, cc->id, &cc->f);
+	return hub_oauth_consumer_update(c, cc->req->arena, cc->ws.id, cc->id, &cc->f);
 }
 
 int hub_oauth_consumer_update_submit(web_request *req, web_response *res)
@@ -312,7 +313,7 @@ int hub_oauth_consumer_update_submit(web_request *req, web_response *res)
 static int delete_consumer(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_delete(c, cc->ws.id, cc->id);
+	return hub_oauth_consumer_delete(c, cc->ws.id, cc->id);
 }
 
 int hub_oauth_consumer_delete_submit(web_request *req, web_response *res)
@@ -331,7 +332,7 @@ int hub_oauth_consumer_delete_submit(web_request *req, web_response *res)
 static int regenerate(db_conn *c, void *ctx)
 {
 	consumer_ctx *cc = ctx;
-	return oauth_consumer_regenerate_secret(c, cc->ws.id, cc->id, cc->secret);
+	return hub_oauth_consumer_regenerate_secret(c, cc->ws.id, cc->id, cc->secret);
 }
 
 int hub_oauth_consumer_secret_submit(web_request *req, web_response *res)

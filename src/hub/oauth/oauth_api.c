@@ -113,12 +113,12 @@ static int run_grant(db_conn *c, token_request *tr)
 {
 	const hub_oauth_token_request *in = &tr->in;
 	if (strcmp(in->grant_type, "authorization_code") == 0)
-		return oauth_code_redeem(c, &tr->consumer, in->code, in->redirect_uri,
-		                         in->code_verifier, &tr->pair);
+		return hub_oauth_code_redeem(c, &tr->consumer, in->code, in->redirect_uri,
+		                             in->code_verifier, &tr->pair);
 	if (strcmp(in->grant_type, "refresh_token") == 0)
-		return oauth_refresh(c, tr->req->arena, &tr->consumer, in->refresh_token,
-		                     &tr->pair);
-	return oauth_client_credentials(c, &tr->consumer, &tr->pair);
+		return hub_oauth_refresh(c, tr->req->arena, &tr->consumer, in->refresh_token,
+		                         &tr->pair);
+	return hub_oauth_client_credentials(c, &tr->consumer, &tr->pair);
 }
 
 /* One throttled attempt: authenticate the client, then run its grant in the same transaction.
@@ -126,7 +126,8 @@ static int run_grant(db_conn *c, token_request *tr)
 static int attempt(db_conn *c, void *ctx)
 {
 	token_request *tr = ctx;
-	int rc = oauth_client_authenticate(c, tr->req->arena, tr->key, tr->secret, &tr->consumer);
+	int rc = hub_oauth_client_authenticate(c, tr->req->arena, tr->key, tr->secret,
+	                                       &tr->consumer);
 	if (rc == 0)
 		rc = tr->grant_rc = run_grant(c, tr);
 	return rc;

@@ -94,7 +94,7 @@ static void read_request(web_request *req, authorize_request *out)
 static int find_consumer(db_conn *c, void *ctx)
 {
 	authorize_request *ar = ctx;
-	return oauth_consumer_find_key(c, ar->req->arena, ar->client_id, &ar->consumer);
+	return hub_oauth_consumer_find_key(c, ar->req->arena, ar->client_id, &ar->consumer);
 }
 
 /* The checks that decide whether hub may redirect at all: a known consumer, and a redirect URI
@@ -107,7 +107,7 @@ static int check_client(authorize_request *ar)
 	if (rc < 0)
 		return rc;
 	if (ar->redirect_uri &&
-	    !oauth_redirect_allowed(ar->consumer.f.callback_url, ar->redirect_uri))
+	    !hub_oauth_redirect_allowed(ar->consumer.f.callback_url, ar->redirect_uri))
 		return err_fail(WEFT_EINVALID,
 		                "The redirect_uri does not extend the consumer's callback URL: hub "
 		                "will not send you there.");
@@ -169,7 +169,7 @@ static void set_text(json_t *object, const char *key, const char *text)
 static json_t *plain_words(const char *scopes)
 {
 	json_t *out = json_array();
-	for (const oauth_scope *s = oauth_scopes; s->name; s++) {
+	for (const oauth_scope *s = hub_oauth_scopes; s->name; s++) {
 		size_t len = strlen(s->name);
 		for (const char *p = scopes; p && *p;) {
 			size_t n = strcspn(p, " ");
@@ -218,10 +218,11 @@ int hub_oauth_authorize_page(web_request *req, web_response *res)
 static int grant_and_issue(db_conn *c, void *ctx)
 {
 	authorize_request *ar = ctx;
-	int rc = oauth_grant_give(c, &ar->consumer, hub_viewer_of(ar->req)->user.id, &ar->grant_id);
+	int rc = hub_oauth_grant_give(c, &ar->consumer, hub_viewer_of(ar->req)->user.id,
+	                              &ar->grant_id);
 	if (rc == 0)
-		rc = oauth_code_issue(c, ar->grant_id, ar->redirect_uri ? ar->redirect_uri : "",
-		                      ar->challenge ? ar->challenge : "", ar->code);
+		rc = hub_oauth_code_issue(c, ar->grant_id, ar->redirect_uri ? ar->redirect_uri : "",
+		                          ar->challenge ? ar->challenge : "", ar->code);
 	return rc;
 }
 
@@ -266,7 +267,7 @@ typedef struct grants_ctx {
 static int list_grants(db_conn *c, void *ctx)
 {
 	grants_ctx *gc = ctx;
-	return oauth_grant_list(c, gc->user_id, add_grant, gc->items);
+	return hub_oauth_grant_list(c, gc->user_id, add_grant, gc->items);
 }
 
 int hub_oauth_applications_page(web_request *req, web_response *res)
@@ -291,7 +292,7 @@ int hub_oauth_applications_page(web_request *req, web_response *res)
 static int revoke_grant(db_conn *c, void *ctx)
 {
 	grants_ctx *gc = ctx;
-	return oauth_grant_revoke(c, gc->user_id, gc->grant_id);
+	return hub_oauth_grant_revoke(c, gc->user_id, gc->grant_id);
 }
 
 int hub_oauth_application_revoke_submit(web_request *req, web_response *res)

@@ -9,7 +9,8 @@
 #include "base/password.h"
 #include "base/token.h"
 
-int oauth_grant_give(db_conn *c, const oauth_consumer *consumer, int64_t user_id, int64_t *grant_id)
+int hub_oauth_grant_give(db_conn *c, const oauth_consumer *consumer, int64_t user_id,
+                         int64_t *grant_id)
 {
 	db_stmt *st;
 	int rc = db_query(&st, c,
@@ -43,8 +44,8 @@ static void digest_of(char digest[65], const char *value)
 		password_token_digest(digest, value, len);
 }
 
-int oauth_code_issue(db_conn *c, int64_t grant_id, const char *redirect_uri,
-                     const char *code_challenge, char code[OAUTH_SECRET_LEN + 1])
+int hub_oauth_code_issue(db_conn *c, int64_t grant_id, const char *redirect_uri,
+                         const char *code_challenge, char code[OAUTH_SECRET_LEN + 1])
 {
 	char digest[65];
 	fresh_secret(code, digest);
@@ -138,8 +139,9 @@ static int check_binding(const oauth_consumer *consumer, const code_row *row,
 	return 0;
 }
 
-int oauth_code_redeem(db_conn *c, const oauth_consumer *consumer, const char *code,
-                      const char *redirect_uri, const char *code_verifier, oauth_token_pair *out)
+int hub_oauth_code_redeem(db_conn *c, const oauth_consumer *consumer, const char *code,
+                          const char *redirect_uri, const char *code_verifier,
+                          oauth_token_pair *out)
 {
 	char digest[65];
 	digest_of(digest, code);
@@ -195,8 +197,8 @@ static int find_token(db_conn *c, arena *a, const char *digest, const char *kind
 	return rc;
 }
 
-int oauth_refresh(db_conn *c, arena *a, const oauth_consumer *consumer, const char *refresh_token,
-                  oauth_token_pair *out)
+int hub_oauth_refresh(db_conn *c, arena *a, const oauth_consumer *consumer,
+                      const char *refresh_token, oauth_token_pair *out)
 {
 	char digest[65];
 	digest_of(digest, refresh_token);
@@ -219,7 +221,7 @@ int oauth_refresh(db_conn *c, arena *a, const oauth_consumer *consumer, const ch
 	return rc;
 }
 
-int oauth_client_credentials(db_conn *c, const oauth_consumer *consumer, oauth_token_pair *out)
+int hub_oauth_client_credentials(db_conn *c, const oauth_consumer *consumer, oauth_token_pair *out)
 {
 	if (!consumer->f.is_private)
 		return err_fail(WEFT_EPERM,
@@ -227,7 +229,7 @@ int oauth_client_credentials(db_conn *c, const oauth_consumer *consumer, oauth_t
 	if (!consumer->owner_user_id)
 		return err_fail(WEFT_EPERM, "This consumer has no owner to act as.");
 	int64_t grant_id = 0;
-	int rc = oauth_grant_give(c, consumer, consumer->owner_user_id, &grant_id);
+	int rc = hub_oauth_grant_give(c, consumer, consumer->owner_user_id, &grant_id);
 	if (rc == 0)
 		rc = issue_pair(c, grant_id, out);
 	if (rc == 0) {
@@ -237,8 +239,8 @@ int oauth_client_credentials(db_conn *c, const oauth_consumer *consumer, oauth_t
 	return rc;
 }
 
-int oauth_token_authenticate(db_conn *c, arena *a, const char *token, hub_user *user,
-                             const char **scopes, int64_t *grant_id)
+int hub_oauth_token_authenticate(db_conn *c, arena *a, const char *token, hub_user *user,
+                                 const char **scopes, int64_t *grant_id)
 {
 	char digest[65];
 	digest_of(digest, token);
@@ -247,7 +249,7 @@ int oauth_token_authenticate(db_conn *c, arena *a, const char *token, hub_user *
 	                                scopes)
 	                   : WEFT_ENOTFOUND;
 	if (rc == 0)
-		rc = account_find_id(c, a, user_id, user);
+		rc = hub_account_find_id(c, a, user_id, user);
 	if (rc == 0 && !user->is_active)
 		rc = WEFT_ENOTFOUND;
 	if (rc == WEFT_ENOTFOUND)
@@ -255,8 +257,8 @@ int oauth_token_authenticate(db_conn *c, arena *a, const char *token, hub_user *
 	return rc;
 }
 
-int oauth_grant_list(db_conn *c, int64_t user_id, void (*fn)(void *ctx, const oauth_grant *g),
-                     void *ctx)
+int hub_oauth_grant_list(db_conn *c, int64_t user_id, void (*fn)(void *ctx, const oauth_grant *g),
+                         void *ctx)
 {
 	db_stmt *st;
 	int rc = db_query(&st, c,
@@ -277,7 +279,7 @@ int oauth_grant_list(db_conn *c, int64_t user_id, void (*fn)(void *ctx, const oa
 	return rc < 0 ? rc : 0;
 }
 
-int oauth_grant_revoke(db_conn *c, int64_t user_id, int64_t grant_id)
+int hub_oauth_grant_revoke(db_conn *c, int64_t user_id, int64_t grant_id)
 {
 	int rc = db_exec(c, "DELETE FROM oauth_grants WHERE id = $1 AND user_id = $2",
 	                 db_int(grant_id), db_int(user_id));

@@ -11,7 +11,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/account.h"
+#include "hub/account/account.h"
 #include "hub/oauth/consumer.h"
 
 enum {
@@ -30,36 +30,37 @@ typedef struct oauth_token_pair {
 
 /* Records that user_id grants consumer its scopes (replacing an earlier grant's scopes, keeping
  * its date); *grant_id is the grant's. */
-int oauth_grant_give(db_conn *c, const oauth_consumer *consumer, int64_t user_id,
-                     int64_t *grant_id);
+int hub_oauth_grant_give(db_conn *c, const oauth_consumer *consumer, int64_t user_id,
+                         int64_t *grant_id);
 
 /* A new authorization code (into code, to send to the client once) for grant_id, bound to
  * redirect_uri ("" when the request named none) and code_challenge (PKCE S256; "" for none). */
-int oauth_code_issue(db_conn *c, int64_t grant_id, const char *redirect_uri,
-                     const char *code_challenge, char code[OAUTH_SECRET_LEN + 1]);
+int hub_oauth_code_issue(db_conn *c, int64_t grant_id, const char *redirect_uri,
+                         const char *code_challenge, char code[OAUTH_SECRET_LEN + 1]);
 
 /* Exchanges an authorization code of consumer for a token pair: the code must be unused,
  * younger than 10 minutes, issued to this consumer, redirect_uri must equal the one the
  * authorization named (absent or the callback when it named none), and code_verifier (NULL
  * when absent) must match its PKCE challenge. Marks the code used. WEFT_ENOTFOUND
  * (RFC 6749's invalid_grant) with the reason otherwise. */
-int oauth_code_redeem(db_conn *c, const oauth_consumer *consumer, const char *code,
-                      const char *redirect_uri, const char *code_verifier, oauth_token_pair *out);
+int hub_oauth_code_redeem(db_conn *c, const oauth_consumer *consumer, const char *code,
+                          const char *redirect_uri, const char *code_verifier,
+                          oauth_token_pair *out);
 
 /* A new access token for consumer's refresh token (which stays valid and is given back).
  * WEFT_ENOTFOUND (invalid_grant) for a token that is not consumer's live refresh token. */
-int oauth_refresh(db_conn *c, arena *a, const oauth_consumer *consumer, const char *refresh_token,
-                  oauth_token_pair *out);
+int hub_oauth_refresh(db_conn *c, arena *a, const oauth_consumer *consumer,
+                      const char *refresh_token, oauth_token_pair *out);
 
 /* The client_credentials grant: a token pair acting as consumer's owner (owner_user_id), for a
  * private consumer only. WEFT_EPERM (unauthorized_client) for a public consumer or one with
  * no owner to act as. */
-int oauth_client_credentials(db_conn *c, const oauth_consumer *consumer, oauth_token_pair *out);
+int hub_oauth_client_credentials(db_conn *c, const oauth_consumer *consumer, oauth_token_pair *out);
 
 /* The user and scopes of a live access token (strings in a), and its grant. WEFT_EAUTH
  * ("Access token expired or revoked.") for anything else, an inactive user included. */
-int oauth_token_authenticate(db_conn *c, arena *a, const char *token, hub_user *user,
-                             const char **scopes, int64_t *grant_id);
+int hub_oauth_token_authenticate(db_conn *c, arena *a, const char *token, hub_user *user,
+                                 const char **scopes, int64_t *grant_id);
 
 /* One of a user's grants, for Integrated applications. */
 typedef struct oauth_grant {
@@ -74,11 +75,11 @@ typedef struct oauth_grant {
 } oauth_grant;
 
 /* Calls fn for each of user_id's grants, newest first; strings live until fn returns. */
-int oauth_grant_list(db_conn *c, int64_t user_id, void (*fn)(void *ctx, const oauth_grant *g),
-                     void *ctx);
+int hub_oauth_grant_list(db_conn *c, int64_t user_id, void (*fn)(void *ctx, const oauth_grant *g),
+                         void *ctx);
 
 /* Ends one of user_id's grants with its codes and tokens, at once. WEFT_ENOTFOUND
  * ("Integrated application: …") when user_id has no such grant. */
-int oauth_grant_revoke(db_conn *c, int64_t user_id, int64_t grant_id);
+int hub_oauth_grant_revoke(db_conn *c, int64_t user_id, int64_t grant_id);
 
 #endif

@@ -470,9 +470,9 @@ static int make_token(db_conn *c, void *ctx)
 	char secret[OAUTH_SECRET_LEN + 1];
 	oauth_consumer consumer;
 	oauth_token_pair pair;
-	int rc = oauth_consumer_create_in(c, a, "tina", &f, secret, &consumer);
+	int rc = hub_oauth_consumer_create_in(c, a, "tina", &f, secret, &consumer);
 	if (rc == 0)
-		rc = oauth_client_credentials(c, &consumer, &pair);
+		rc = hub_oauth_client_credentials(c, &consumer, &pair);
 	if (rc == 0)
 		memcpy(tc->access, pair.access, sizeof pair.access);
 	arena_free(a);
@@ -484,7 +484,7 @@ static void others_than(char *out, size_t size, const char *needed)
 {
 	size_t n = 0;
 	out[0] = '\0';
-	for (const oauth_scope *s = oauth_scopes; s->name; s++)
+	for (const oauth_scope *s = hub_oauth_scopes; s->name; s++)
 		if (!hub_scopes_cover(s->name, needed))
 			n += (size_t)snprintf(out + n, size - n, "%s%s", n ? " " : "", s->name);
 }
