@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
@@ -281,6 +282,51 @@ static bool includes(const char *scope, size_t len, const char *needed, int dept
 			if (includes(implications[i].includes[j],
 			             strlen(implications[i].includes[j]), needed, depth - 1))
 				return true;
+	}
+	return false;
+}
+
+/* The index of name[0..len) in table, or -1. */
+static int scope_index(const hub_scope_info *table, const char *name, size_t len)
+{
+	for (int i = 0; table[i].name; i++)
+		if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+int hub_scopes_parse(arena *a, const hub_scope_info *table, const char *text, const char **out)
+{
+	unsigned chosen = 0;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		int i = len ? scope_index(table, p, len) : -2;
+		if (i == -1)
+			return err_fail(WEFT_EINVALID, "Permissions: \"%.*s\" is not a permission.",
+			                (int)(len > 40 ? 40 : len), p);
+		if (i >= 0)
+			chosen |= 1u << i;
+		p += len ? len : 1;
+	}
+	if (!chosen)
+		return err_fail(WEFT_EINVALID, "Permissions: choose at least one.");
+	buf canonical = BUF_INIT;
+	for (int i = 0; table[i].name; i++)
+		if (chosen & (1u << i))
+			buf_printf(&canonical, "%s%s", canonical.len ? " " : "", table[i].name);
+	*out = arena_strdup(a, buf_cstr(&canonical));
+	buf_dispose(&canonical);
+	return 0;
+}
+
+bool hub_scopes_has(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, " ");
+		if (n == len && memcmp(p, word, n) == 0)
+			return true;
+		p += n ? n : 1;
 	}
 	return false;
 }

@@ -65,6 +65,20 @@ int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *w
 	              " OR EXISTS (SELECT 1 FROM repository_user_permissions rup WHERE " \
 	              "rup.repository_id = " r ".id AND rup.user_id = " user "))"
 
+/* A scope a credential can hold (Bitbucket's name), with what the pages say about it. Tables of
+ * them end with a NULL name. */
+typedef struct hub_scope_info {
+	const char *name;
+	const char *description;
+} hub_scope_info;
+
+/* Parses space-separated names of table into their canonical form in a: each name once, in
+ * table's order. WEFT_EINVALID ("Permissions: …") for a name not in table, or none at all. */
+int hub_scopes_parse(arena *a, const hub_scope_info *table, const char *text, const char **out);
+
+/* Whether the space-separated list holds word itself (no implications). */
+bool hub_scopes_has(const char *list, const char *word);
+
 /* Whether a space-separated list of scopes grants needed, itself or through B.1's implications
  * (repository:write includes repository; pullrequest:write includes pullrequest and
  * repository:write; repository:admin and repository:delete include nothing else). */

@@ -10,6 +10,7 @@
 #include "base/password.h"
 #include "base/str.h"
 #include "base/token.h"
+#include "hub/hub_perm.h"
 
 /* Bitbucket's names; API routes check them against hub_viewer.scopes. */
 const app_password_scope hub_app_password_scopes[] = {
@@ -35,39 +36,9 @@ int hub_app_password_check_label(const char *label)
 	return str_check_line("Label", label, APP_PASSWORD_LABEL_MAX);
 }
 
-/* The index of name[0..len) in hub_app_password_scopes, or -1. */
-static int scope_index(const char *name, size_t len)
-{
-	for (int i = 0; hub_app_password_scopes[i].name; i++)
-		if (strlen(hub_app_password_scopes[i].name) == len &&
-		    memcmp(hub_app_password_scopes[i].name, name, len) == 0)
-			return i;
-	return -1;
-}
-
 int hub_app_password_parse_scopes(arena *a, const char *text, const char **out)
 {
-	unsigned chosen = 0;
-	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, " ");
-		int i = len ? scope_index(p, len) : -2;
-		if (i == -1)
-			return err_fail(WEFT_EINVALID, "Permissions: \"%.*s\" is not a permission.",
-			                (int)(len > 40 ? 40 : len), p);
-		if (i >= 0)
-			chosen |= 1u << i;
-		p += len ? len : 1;
-	}
-	if (!chosen)
-		return err_fail(WEFT_EINVALID, "Permissions: choose at least one.");
-	buf canonical = BUF_INIT;
-	for (int i = 0; hub_app_password_scopes[i].name; i++)
-		if (chosen & (1u << i))
-			buf_printf(&canonical, "%s%s", canonical.len ? " " : "",
-			           hub_app_password_scopes[i].name);
-	*out = arena_strdup(a, buf_cstr(&canonical));
-	buf_dispose(&canonical);
-	return 0;
+	return hub_scopes_parse(a, hub_app_password_scopes, text, out);
 }
 
 static int count_live(db_conn *c, int64_t user_id, int64_t *out)

@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "hub/account/account.h"
+#include "hub/hub_perm.h"
 
 enum {
 	APP_PASSWORD_LABEL_MAX = 100, /* characters */
@@ -17,11 +18,8 @@ enum {
 	APP_PASSWORD_PER_USER_MAX = 100, /* live ones */
 };
 
-/* One permission an app password can hold. */
-typedef struct app_password_scope {
-	const char *name; /* "repository:write" */
-	const char *description; /* for the page that creates them */
-} app_password_scope;
+/* One permission an app password can hold ("repository:write", and its description). */
+typedef hub_scope_info app_password_scope;
 
 /* The permissions, in their canonical order; the list ends with a NULL name. */
 extern const app_password_scope hub_app_password_scopes[];

@@ -388,18 +388,6 @@ static json_t *words(const char *list)
 	return out;
 }
 
-static bool has_word(const char *list, const char *word)
-{
-	size_t len = strlen(word);
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, " ");
-		if (n == len && memcmp(p, word, n) == 0)
-			return true;
-		p += n ? n : 1;
-	}
-	return false;
-}
-
 /* The form's checkboxes, ticked as the user left them (ticked NULL: none). */
 static json_t *scope_choices(const char *ticked)
 {
@@ -407,7 +395,7 @@ static json_t *scope_choices(const char *ticked)
 	for (const app_password_scope *s = hub_app_password_scopes; s->name; s++)
 		json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "name", s->name,
 		                                         "description", s->description, "checked",
-		                                         has_word(ticked, s->name)));
+		                                         hub_scopes_has(ticked, s->name)));
 	return choices;
 }
 

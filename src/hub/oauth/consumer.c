@@ -31,38 +31,9 @@ const oauth_scope hub_oauth_scopes[] = {
 	{ NULL, NULL },
 };
 
-static int scope_index(const char *name, size_t len)
-{
-	for (int i = 0; hub_oauth_scopes[i].name; i++)
-		if (strlen(hub_oauth_scopes[i].name) == len &&
-		    memcmp(hub_oauth_scopes[i].name, name, len) == 0)
-			return i;
-	return -1;
-}
-
 int hub_oauth_scopes_parse(arena *a, const char *text, const char **out)
 {
-	unsigned chosen = 0;
-	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, " ");
-		int i = len ? scope_index(p, len) : -2;
-		if (i == -1)
-			return err_fail(WEFT_EINVALID, "Permissions: \"%.*s\" is not a permission.",
-			                (int)(len > 40 ? 40 : len), p);
-		if (i >= 0)
-			chosen |= 1u << i;
-		p += len ? len : 1;
-	}
-	if (!chosen)
-		return err_fail(WEFT_EINVALID, "Permissions: choose at least one.");
-	buf canonical = BUF_INIT;
-	for (int i = 0; hub_oauth_scopes[i].name; i++)
-		if (chosen & (1u << i))
-			buf_printf(&canonical, "%s%s", canonical.len ? " " : "",
-			           hub_oauth_scopes[i].name);
-	*out = arena_strdup(a, buf_cstr(&canonical));
-	buf_dispose(&canonical);
-	return 0;
+	return hub_scopes_parse(a, hub_oauth_scopes, text, out);
 }
 
 /* An absolute http(s) URL: a scheme, a host, no fragment, no whitespace or control

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
+#include "hub/hub_perm.h"
 
 enum {
 	OAUTH_KEY_LEN = 32, /* characters of a key: 128 random bits in hex, public */
@@ -20,11 +21,9 @@ enum {
 	OAUTH_CONSUMERS_MAX = 200, /* per workspace */
 };
 
-/* One permission a consumer can ask for, with what the consent page says about it. */
-typedef struct oauth_scope {
-	const char *name; /* Bitbucket's: "repository:write" */
-	const char *words; /* "Read and modify your repositories" */
-} oauth_scope;
+/* One permission a consumer can ask for, with what the consent page says about it ("Read and
+ * modify your repositories"). */
+typedef hub_scope_info oauth_scope;
 
 /* The permissions, in their canonical order; the list ends with a NULL name. */
 extern const oauth_scope hub_oauth_scopes[];

@@ -96,25 +96,13 @@ static void read_form(consumer_ctx *cc)
 	buf_dispose(&joined);
 }
 
-static bool has_word(const char *list, const char *word)
-{
-	size_t len = strlen(word);
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, " ");
-		if (n == len && memcmp(p, word, n) == 0)
-			return true;
-		p += n ? n : 1;
-	}
-	return false;
-}
-
 static json_t *scope_choices(const char *ticked)
 {
 	json_t *choices = json_array();
 	for (const oauth_scope *s = hub_oauth_scopes; s->name; s++)
-		json_array_append_new(choices,
-		                      json_pack("{s:s, s:s, s:b}", "name", s->name, "words",
-		                                s->words, "checked", has_word(ticked, s->name)));
+		json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "name", s->name,
+		                                         "words", s->description, "checked",
+		                                         hub_scopes_has(ticked, s->name)));
 	return choices;
 }
 

@@ -175,7 +175,7 @@ static json_t *plain_words(const char *scopes)
 			size_t n = strcspn(p, " ");
 			if (n == len && memcmp(p, s->name, n) == 0)
 				json_array_append_new(out, json_pack("{s:s, s:s}", "name", s->name,
-				                                     "words", s->words));
+				                                     "words", s->description));
 			p += n ? n : 1;
 		}
 	}

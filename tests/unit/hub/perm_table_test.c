@@ -521,7 +521,8 @@ static int check_token_call(const web_route *r, const char *token, const char *s
 	long status;
 	outcome want = expected_with_token(r, has_scope),
 	        got = observe(r, TEAM_ADMIN, token, &status);
-	restore();
+	if (strcmp(r->method, "GET") != 0)
+		restore(); /* only a change can have taken something away */
 	if (got == want)
 		return 0;
 	fprintf(stderr, "# %s %s with a token of [%s]: %s, but it %s (status %ld)\n", r->method,
