@@ -39,3 +39,15 @@ int hub_form_redirect(web_request *req, web_response *res, const char *location)
 	web_res_redirect(req, res, 303, location);
 	return 0;
 }
+
+json_t *hub_form_words(const char *list)
+{
+	json_t *out = json_array();
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, " ");
+		if (n)
+			json_array_append_new(out, json_stringn(p, n));
+		p += n ? n : 1;
+	}
+	return out;
+}

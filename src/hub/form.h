@@ -17,6 +17,9 @@ bool hub_form_checked(const web_request *req, const char *name);
  * limit, not found, not allowed); other errors get the error page. */
 bool hub_form_refusal(int rc);
 
+/* The words of a space-separated list (scopes) as a new JSON array of strings, one badge each. */
+json_t *hub_form_words(const char *list);
+
 /* Answers 303 See Other to location (POST, redirect, GET); returns 0. */
 int hub_form_redirect(web_request *req, web_response *res, const char *location);
 

@@ -14,6 +14,7 @@
 #include "hub/account/app_password.h"
 #include "hub/account/confirm.h"
 #include "hub/account/email.h"
+#include "hub/form.h"
 #include "hub/hub.h"
 #include "hub/account/profile.h"
 #include "web/status.h"
@@ -375,19 +376,6 @@ int hub_settings_sign_out_everywhere_submit(web_request *req, web_response *res)
 
 /* ---- app passwords ---- */
 
-/* The words of a space-separated list, as an array (one badge each). */
-static json_t *words(const char *list)
-{
-	json_t *out = json_array();
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, " ");
-		if (n)
-			json_array_append_new(out, json_stringn(p, n));
-		p += n ? n : 1;
-	}
-	return out;
-}
-
 /* The form's checkboxes, ticked as the user left them (ticked NULL: none). */
 static json_t *scope_choices(const char *ticked)
 {
@@ -401,7 +389,8 @@ static json_t *scope_choices(const char *ticked)
 
 static void add_app_password_row(void *ctx, const hub_app_password *p)
 {
-	json_t *row = json_pack("{s:I, s:o}", "id", (json_int_t)p->id, "scopes", words(p->scopes));
+	json_t *row = json_pack("{s:I, s:o}", "id", (json_int_t)p->id, "scopes",
+	                        hub_form_words(p->scopes));
 	set_text(row, "label", p->label);
 	set_time(row, "created", p->created_at);
 	if (p->last_used_at)
@@ -419,8 +408,8 @@ static int list_app_passwords(db_conn *c, void *ctx)
 /* The secret of the app password just made, in this answer only, which no cache may keep. */
 static void show_secret(web_request *req, web_response *res, json_t *data, const change *ch)
 {
-	json_t *created =
-	        json_pack("{s:s, s:o}", "secret", ch->secret, "scopes", words(ch->created.scopes));
+	json_t *created = json_pack("{s:s, s:o}", "secret", ch->secret, "scopes",
+	                            hub_form_words(ch->created.scopes));
 	set_text(created, "label", ch->created.label);
 	json_object_set_new(data, "created", created);
 	web_res_header(req, res, "Cache-Control", "no-store");

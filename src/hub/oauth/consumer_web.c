@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/str.h"
+#include "hub/form.h"
 #include "hub/hub.h"
 #include "hub/oauth/consumer.h"
 #include "hub/oauth/oauth.h"
@@ -72,12 +73,6 @@ static int begin(web_request *req, consumer_ctx *out)
 	return db_read(db_of(req), find_own_workspace, out);
 }
 
-static const char *field(const web_request *req, const char *name)
-{
-	const char *value = web_pairs_get(&req->form, name);
-	return value ? value : "";
-}
-
 /* The form's fields; the ticked permissions joined with spaces (the form repeats "scopes"). */
 static void read_form(consumer_ctx *cc)
 {
@@ -87,12 +82,11 @@ static void read_form(consumer_ctx *cc)
 	buf joined = BUF_INIT;
 	for (size_t i = 0; i < n; i++)
 		buf_printf(&joined, "%s%s", i ? " " : "", names[i]);
-	cc->f = (oauth_consumer_fields){ field(req, "name"),
-		                         field(req, "description"),
-		                         field(req, "callback_url"),
-		                         field(req, "url"),
-		                         *field(req, "is_private") != '\0',
-		                         arena_strdup(req->arena, buf_cstr(&joined)) };
+	cc->f = (oauth_consumer_fields){
+		hub_form_text(req, "name"),          hub_form_text(req, "description"),
+		hub_form_text(req, "callback_url"),  hub_form_text(req, "url"),
+		hub_form_checked(req, "is_private"), arena_strdup(req->arena, buf_cstr(&joined))
+	};
 	buf_dispose(&joined);
 }
 
@@ -104,18 +98,6 @@ static json_t *scope_choices(const char *ticked)
 		                                         "words", s->description, "checked",
 		                                         hub_scopes_has(ticked, s->name)));
 	return choices;
-}
-
-static json_t *words(const char *list)
-{
-	json_t *out = json_array();
-	for (const char *p = list; p && *p;) {
-		size_t n = strcspn(p, " ");
-		if (n)
-			json_array_append_new(out, json_stringn(p, n));
-		p += n ? n : 1;
-	}
-	return out;
 }
 
 /* A string member; text typed that is not UTF-8 (and refused) is dropped rather than shown. */
@@ -141,10 +123,10 @@ static json_t *consumer_json(const oauth_consumer *c)
 {
 	char iso[CLOCK_ISO_LEN];
 	clock_format_iso8601(iso, c->created_at);
-	json_t *out =
-	        json_pack("{s:I, s:s, s:o, s:I, s:b, s:s%}", "id", (json_int_t)c->id, "key", c->key,
-	                  "permissions", words(c->f.scopes), "grants", (json_int_t)c->grants,
-	                  "is_private", c->f.is_private, "created", iso, (size_t)10);
+	json_t *out = json_pack("{s:I, s:s, s:o, s:I, s:b, s:s%}", "id", (json_int_t)c->id, "key",
+	                        c->key, "permissions", hub_form_words(c->f.scopes), "grants",
+	                        (json_int_t)c->grants, "is_private", c->f.is_private, "created",
+	                        iso, (size_t)10);
 	set_text(out, "name", c->f.name);
 	set_text(out, "description", c->f.description);
 	set_text(out, "callback_url", c->f.callback_url);

@@ -204,15 +204,24 @@ static int consent_page(authorize_request *ar, web_response *res)
 	                data);
 }
 
+/* Reads and checks an authorization request (the page's query or its form's fields): its
+ * failures before a redirect is allowed are hub's (< 0); the client's own (RFC 6749 §4.1.2.1) are
+ * answered by redirect, and *answered says so. */
+static int begin(web_request *req, web_response *res, authorize_request *ar, bool *answered)
+{
+	read_request(req, ar);
+	int rc = check_client(ar);
+	const char *error = rc == 0 ? request_error(ar) : NULL;
+	*answered = error != NULL;
+	return error ? redirect_back(ar, res, "error", error) : rc;
+}
+
 int hub_oauth_authorize_page(web_request *req, web_response *res)
 {
 	authorize_request ar;
-	read_request(req, &ar);
-	int rc = check_client(&ar);
-	if (rc < 0)
-		return rc;
-	const char *error = request_error(&ar);
-	return error ? redirect_back(&ar, res, "error", error) : consent_page(&ar, res);
+	bool answered = false;
+	int rc = begin(req, res, &ar, &answered);
+	return rc < 0 || answered ? rc : consent_page(&ar, res);
 }
 
 static int grant_and_issue(db_conn *c, void *ctx)
@@ -229,13 +238,10 @@ static int grant_and_issue(db_conn *c, void *ctx)
 int hub_oauth_authorize_submit(web_request *req, web_response *res)
 {
 	authorize_request ar;
-	read_request(req, &ar);
-	int rc = check_client(&ar);
-	if (rc < 0)
+	bool answered = false;
+	int rc = begin(req, res, &ar, &answered);
+	if (rc < 0 || answered)
 		return rc;
-	const char *error = request_error(&ar);
-	if (error)
-		return redirect_back(&ar, res, "error", error);
 	const char *action = web_pairs_get(&req->form, "action");
 	if (!action || strcmp(action, "grant") != 0)
 		return redirect_back(&ar, res, "error", "access_denied");
