@@ -133,6 +133,15 @@ static int attempt(db_conn *c, void *ctx)
 	return rc;
 }
 
+/* A client is no account: its failures count against its key and the caller's address. */
+static int no_account(db_conn *c, void *ctx, int64_t *account_id)
+{
+	(void)c;
+	(void)ctx;
+	*account_id = 0;
+	return 0;
+}
+
 /* The client's credentials: Basic, or client_id and client_secret in the body. */
 static int client_credentials(token_request *tr)
 {
@@ -179,7 +188,8 @@ int hub_oauth_token_submit(web_request *req, web_response *res)
 		        "client_secret.");
 	int64_t retry_after = 0;
 	const char *subject = arena_printf(req->arena, "oauth-client:%s", tr.key);
-	int rc = throttle_sign_in(req, hub_app_of(req)->d, subject, attempt, &tr, &retry_after);
+	int rc = throttle_sign_in(req, hub_app_of(req)->d, subject, no_account, attempt, &tr,
+	                          &retry_after);
 	if (rc == WEFT_ELIMIT)
 		req->retry_after_s = retry_after;
 	if (rc == WEFT_EAUTH && tr.grant_rc == 0)
