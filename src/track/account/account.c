@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "base/token.h"
 #include "mail/mail.h"
+#include "track/track_perm.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
 #define NO_PASSWORD "!"
@@ -278,6 +279,12 @@ static const char *contains_pattern(arena *a, const char *text)
 	return out;
 }
 
+/* The stored name of role when roles holds it, else "" (which no role row has). */
+static const char *role_or_empty(unsigned roles, unsigned role)
+{
+	return (roles & role) ? track_role_name(role) : "";
+}
+
 int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_user **out,
                          size_t *n)
 {
@@ -288,10 +295,15 @@ int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_
 	                  " OR lower(display_name) LIKE $1 ESCAPE '\\'"
 	                  " OR lower(email) LIKE $1 ESCAPE '\\')"
 	                  " AND ((is_active = 1 AND $2 = 1) OR (is_active = 0 AND $3 = 1))"
+	                  " AND ($6 = 0 OR id IN (SELECT user_id FROM project_roles WHERE"
+	                  " project_id = $6 AND role IN ($7, $8, $9)))"
 	                  " ORDER BY lower(display_name), id LIMIT $4 OFFSET $5",
 	                  db_text(contains_pattern(a, q->query ? q->query : "")), db_int(q->active),
 	                  db_int(q->inactive), db_int(clamp(q->max, 0, TRACK_USER_LIST_MAX)),
-	                  db_int(q->start < 0 ? 0 : q->start));
+	                  db_int(q->start < 0 ? 0 : q->start), db_int(q->project_id),
+	                  db_text(role_or_empty(q->roles, TRACK_ROLE_USERS)),
+	                  db_text(role_or_empty(q->roles, TRACK_ROLE_DEVELOPERS)),
+	                  db_text(role_or_empty(q->roles, TRACK_ROLE_ADMINISTRATORS)));
 	if (rc == 0)
 		rc = read_users(st, a, out, n);
 	db_done(st);

@@ -70,11 +70,14 @@ int track_account_list(db_conn *c, arena *a, int limit, track_user **out, size_t
 
 /* The user search (Jira's user/search): users whose username, display name or email contains
  * query (any case; "" matches all), active ones and/or inactive ones, by display name, skipping
- * start and returning at most max. *out is an array in a. */
+ * start and returning at most max; with project_id set, only those holding one of roles (a set
+ * of TRACK_ROLE_* bits) in that project. *out is an array in a. */
 typedef struct track_user_query {
 	const char *query;
 	bool active, inactive;
 	int start, max;
+	int64_t project_id;
+	unsigned roles;
 } track_user_query;
 int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_user **out,
                          size_t *n);

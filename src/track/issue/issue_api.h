@@ -17,7 +17,10 @@
 int track_api_issue_json(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out);
 /* Jira's worklog JSON; comment as a string (v2) or ADF (v3). */
 json_t *track_api_worklog_json(db_conn *c, web_request *req, const track_worklog *w, bool v3);
-/* Jira's comment JSON; body as a string (v2) or ADF (v3). */
+/* Jira's comment visibility in: {"type": "role", "value": "Administrators"}, or null / absent
+ * (0), as a TRACK_ROLE_* bit. WEFT_EINVALID with Jira's message for a group or unknown role. */
+int track_api_visibility_in(const json_t *v, unsigned *out);
+/* Jira's comment JSON (with visibility when restricted); body as a string (v2) or ADF (v3). */
 json_t *track_api_comment_json(db_conn *c, web_request *req, const track_comment *cm, bool v3,
                                int64_t issue_id);
 

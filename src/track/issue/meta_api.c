@@ -221,25 +221,15 @@ static int assignable_tx(db_conn *c, void *p)
 	const char *q = web_query(ctx->req, "query");
 	if (!q)
 		q = web_query(ctx->req, "username");
-	db_stmt *st = NULL;
+	track_user *users = NULL;
+	size_t n = 0;
 	if (rc == 0)
-		rc = db_query(
-		        &st, c,
-		        "SELECT DISTINCT u.id, u.display_name FROM project_roles r JOIN users u"
-		        " ON u.id = r.user_id WHERE r.project_id = $1 AND u.is_active = 1"
-		        " AND r.role IN ('developers', 'administrators') AND ($2 = ''"
-		        " OR lower(u.username) LIKE '%' || lower($2) || '%'"
-		        " OR lower(u.display_name) LIKE '%' || lower($2) || '%'"
-		        " OR lower(u.email) LIKE '%' || lower($2) || '%')"
-		        " ORDER BY u.display_name, u.id LIMIT 1000",
-		        db_int(project_id), db_text(q ? q : ""));
+		rc = track_perm_assignable_users(c, ctx->req->arena, project_id, q,
+		                                 TRACK_USER_LIST_MAX, &users, &n);
 	ctx->out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_array_append_new(ctx->out, track_jira_user(c, ctx->req, db_col_int(st, 0)));
-		rc = 0;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(ctx->out, track_user_json(ctx->req, &users[i]));
+	return rc;
 }
 
 int track_api_assignable(web_request *req, web_response *res)

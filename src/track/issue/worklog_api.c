@@ -86,12 +86,12 @@ static int read_body(worklog_ctx *ctx, const char **field)
 	track_app *app = track_app_of(ctx->req);
 	int rc;
 	*field = "timeLogged";
-	if (json_is_integer(secs))
-		rc = (ctx->seconds = json_integer_value(secs)) > 0
-		             ? 0
-		             : err_fail(WEFT_EINVALID,
-		                        "Worklog must not be null and must be positive.");
-	else if (json_is_string(spent))
+	if (secs && !json_is_null(secs)) {
+		rc = track_jira_int(secs, "timeSpentSeconds", &ctx->seconds);
+		if (rc == 0 && ctx->seconds <= 0)
+			rc = err_fail(WEFT_EINVALID,
+			              "Worklog must not be null and must be positive.");
+	} else if (json_is_string(spent))
 		rc = track_duration_parse(&ctx->seconds, json_string_value(spent),
 		                          app->hours_per_day, app->days_per_week);
 	else
