@@ -2,6 +2,7 @@
 #include "track/track.h"
 
 #include "track/account/account_web.h"
+#include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
 #include "track/issue/issue_web.h"
 #include "track/search/search_api.h"
@@ -151,8 +152,16 @@ static const web_route routes[] = {
 	          WEB_NEEDS_USER, TRACK_PERM_ADMINISTER_PROJECT, 0, NULL),
 	TRACK_API("POST", "issue", track_api_issue_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
 	          WEB_BODY_LIMIT_TEXT, NULL),
+	/* before issue/{issueIdOrKey}, which would take "createmeta" for an issue key */
+	TRACK_API("GET", "issue/createmeta", track_api_createmeta, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "issue/createmeta/{projectIdOrKey}/issuetypes", track_api_createmeta_types,
+	          WEB_NEEDS_USER, TRACK_PERM_CREATE_ISSUES, 0, NULL),
+	TRACK_API("GET", "issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}",
+	          track_api_createmeta_fields, WEB_NEEDS_USER, TRACK_PERM_CREATE_ISSUES, 0, NULL),
 	TRACK_API("GET", "issue/{issueIdOrKey}", track_api_issue, WEB_NEEDS_USER, TRACK_PERM_BROWSE,
 	          0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/editmeta", track_api_editmeta, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
 	TRACK_API("PUT", "issue/{issueIdOrKey}", track_api_issue_edit,
 	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_EDIT_ISSUES, WEB_BODY_LIMIT_TEXT,
 	          NULL),

