@@ -64,4 +64,46 @@ test('cloud getEditIssueMeta (v3)', async () => {
 	assert(meta.fields.comment.operations.includes('add'), 'comment add');
 });
 
+test('v2 worklogs by id: get, update with adjustEstimate=new, delete with manual increaseBy', async () => {
+	await v2.issues.editIssue({
+		issueIdOrKey: issueKey,
+		fields: { timetracking: { originalEstimate: '10h' } },
+	});
+	const added = await v2.issueWorklogs.addWorklog({ issueIdOrKey: issueKey, timeSpentSeconds: 3600 });
+	const got = await v2.issueWorklogs.getWorklog({ issueIdOrKey: issueKey, id: added.id });
+	assert(got.id === added.id && got.timeSpentSeconds === 3600, JSON.stringify(got));
+	const updated = await v2.issueWorklogs.updateWorklog({
+		issueIdOrKey: issueKey,
+		id: added.id,
+		timeSpent: '2h',
+		adjustEstimate: 'new',
+		newEstimate: '4h',
+	});
+	assert(updated.timeSpentSeconds === 7200, `timeSpentSeconds ${updated.timeSpentSeconds}`);
+	let issue = await v2.issues.getIssue({ issueIdOrKey: issueKey, fields: ['timetracking'] });
+	assert(issue.fields.timetracking.remainingEstimateSeconds === 4 * 3600, 'remaining after new');
+	await v2.issueWorklogs.deleteWorklog({
+		issueIdOrKey: issueKey,
+		id: added.id,
+		adjustEstimate: 'manual',
+		increaseBy: '30m',
+	});
+	issue = await v2.issues.getIssue({ issueIdOrKey: issueKey, fields: ['timetracking'] });
+	const t = issue.fields.timetracking;
+	assert(t.remainingEstimateSeconds === 4 * 3600 + 1800 && (t.timeSpentSeconds ?? 0) === 0,
+		JSON.stringify(t));
+});
+
+test('cloud getWorklog answers 404 for a deleted work log', async () => {
+	const added = await cloud.issueWorklogs.addWorklog({ issueIdOrKey: issueKey, timeSpentSeconds: 60 });
+	await cloud.issueWorklogs.deleteWorklog({ issueIdOrKey: issueKey, id: added.id });
+	let status = 0;
+	try {
+		await cloud.issueWorklogs.getWorklog({ issueIdOrKey: issueKey, id: added.id });
+	} catch (err) {
+		status = err.status ?? err.response?.status ?? -1;
+	}
+	assert(status === 404, `status ${status}`);
+});
+
 await run();

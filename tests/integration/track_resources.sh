@@ -1,7 +1,8 @@
 # track's per-issue resources and metadata over the Jira API (v2, latest and v3): createmeta
 # (projectKeys, projectIds, issuetypeNames, expand=projects.issuetypes.fields; the route no
-# longer falls into issue/{key}), createmeta/{project}/issuetypes[/{id}], editmeta; then the
-# npm jira.js clients (tests/conformance/jira_meta.mjs).
+# longer falls into issue/{key}), createmeta/{project}/issuetypes[/{id}], editmeta; work logs
+# by id with adjustEstimate (auto, leave, new, manual) and who may change them; then the npm
+# jira.js clients (tests/conformance/jira_meta.mjs).
 
 . "$(dirname "$0")/track_env.sh"
 
@@ -56,6 +57,50 @@ as carol "$T/rest/api/3/issue/TEST-1/editmeta"
 expect_json 'j == {"fields": {}}' "carol (Users) may edit nothing: no fields (v3)"
 as dave "$API/issue/TEST-1/editmeta"
 expect_status 404 "dave cannot see the issue: 404"
+
+# --- work logs by id -----------------------------------------------------------------------------
+
+json alice PUT "$API/issue/TEST-1" '{"fields":{"timetracking":{"originalEstimate":"8h"}}}'
+json bob POST "$API/issue/TEST-1/worklog?adjustEstimate=manual&reduceBy=3h" '{"timeSpentSeconds":3600}'
+expect_status 201 "a work log with adjustEstimate=manual&reduceBy=3h"
+WID=$(jget 'j["id"]')
+remaining() { as alice "$API/issue/TEST-1?fields=timetracking" >/dev/null; jget 'j["fields"]["timetracking"].get("remainingEstimateSeconds")'; }
+spent() { as alice "$API/issue/TEST-1?fields=timetracking" >/dev/null; jget 'j["fields"]["timetracking"].get("timeSpentSeconds", 0)'; }
+check "…lowers the remaining estimate by 3h" test "$(remaining)" = $((5 * 3600))
+as carol "$T/rest/api/3/issue/TEST-1/worklog/$WID"
+expect_status 200 "GET worklog/{id} (v3) for anyone who may browse"
+expect_json 'j["id"] == "'"$WID"'" and j["timeSpentSeconds"] == 3600 and j["comment"]["type"] == "doc"' "…the work log, comment in ADF"
+json bob PUT "$API/issue/TEST-1/worklog/$WID" '{"timeSpentSeconds":"5400","comment":"longer"}'
+expect_status 200 "PUT worklog/{id} (auto)"
+expect_json 'j["timeSpentSeconds"] == 5400 and j["comment"] == "longer"' "…changed"
+check "…time spent follows" test "$(spent)" = 5400
+check "…the estimate drops by the difference" test "$(remaining)" = $((5 * 3600 - 1800))
+json bob PUT "$T/rest/api/latest/issue/TEST-1/worklog/$WID?adjustEstimate=leave" '{"timeSpent":"2h"}'
+expect_status 200 "PUT with adjustEstimate=leave (latest)"
+check "…leaves the estimate" test "$(remaining)" = $((5 * 3600 - 1800))
+json bob PUT "$API/issue/TEST-1/worklog/$WID?adjustEstimate=manual&reduceBy=1h" '{"timeSpent":"2h"}'
+expect_status 400 "manual is refused on an edit, as in Jira"
+json bob PUT "$API/issue/TEST-1/worklog/$WID?adjustEstimate=new" '{"timeSpent":"2h"}'
+expect_status 400 "new without newEstimate is 400"
+expect_json 'j["errorMessages"] == ["You must supply a valid new estimate."]' "…in Jira's words"
+json bob PUT "$API/issue/TEST-1/worklog/$WID?adjustEstimate=sideways" '{"timeSpent":"2h"}'
+expect_status 400 "an unknown adjustEstimate is 400"
+json carol PUT "$API/issue/TEST-1/worklog/$WID" '{"timeSpent":"1m"}'
+expect_status 403 "a User may not change work logs"
+json alice POST "$API/project/TEST/role/10001" '{"user":["dave"]}'
+json dave PUT "$API/issue/TEST-1/worklog/$WID" '{"timeSpent":"1m"}'
+expect_status 403 "another Developer may not change bob's work log"
+as dave -X DELETE "$API/issue/TEST-1/worklog/$WID"
+expect_status 403 "…nor delete it"
+as bob -X DELETE "$API/issue/TEST-1/worklog/$WID?adjustEstimate=new&newEstimate=1d"
+expect_status 204 "DELETE worklog/{id} with adjustEstimate=new"
+check "…time spent back to 0" test "$(spent)" = 0
+check "…the estimate is the new one (1d = 8h)" test "$(remaining)" = $((8 * 3600))
+as bob "$API/issue/TEST-1/worklog/$WID"
+expect_status 404 "the deleted work log is 404"
+expect_json 'j["errorMessages"] == ["Cannot find worklog with id: '"'$WID'"'."]' "…in Jira's words"
+as bob "$API/issue/TEST-1/worklog/abc"
+expect_status 404 "a non-numeric id is 404"
 
 # --- the npm jira.js clients ---------------------------------------------------------------------
 

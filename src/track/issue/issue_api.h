@@ -56,6 +56,11 @@ int track_api_comment_delete(web_request *req, web_response *res);
 /* worklog_api.c */
 int track_api_worklogs(web_request *req, web_response *res);
 int track_api_worklog_add(web_request *req, web_response *res);
+/* …/worklog/{id}: GET, PUT (adjustEstimate auto, leave, new), DELETE (also manual with
+ * increaseBy); changing one needs its author or a project administrator. */
+int track_api_worklog(web_request *req, web_response *res);
+int track_api_worklog_edit(web_request *req, web_response *res);
+int track_api_worklog_delete(web_request *req, web_response *res);
 
 /* meta_api.c */
 int track_api_fields(web_request *req, web_response *res);
