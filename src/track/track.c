@@ -4,6 +4,7 @@
 #include "track/account/account_web.h"
 #include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
+#include "track/issue/people_api.h"
 #include "track/issue/issue_web.h"
 #include "track/search/search_api.h"
 
@@ -177,6 +178,18 @@ static const web_route routes[] = {
 	TRACK_API("POST", "issue/{issueIdOrKey}/transitions", track_api_transition_do,
 	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_TRANSITION_ISSUES, WEB_BODY_LIMIT_TEXT,
 	          NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/watchers", track_api_watchers, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/watchers", track_api_watcher_add,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_BROWSE, WEB_BODY_LIMIT_FORM, NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/watchers", track_api_watcher_remove,
+	          WEB_NEEDS_USER, TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/votes", track_api_votes, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/votes", track_api_vote_add, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/votes", track_api_vote_remove, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
 	TRACK_API("GET", "issue/{issueIdOrKey}/comment", track_api_comments, WEB_NEEDS_USER,
 	          TRACK_PERM_BROWSE, 0, NULL),
 	TRACK_API("POST", "issue/{issueIdOrKey}/comment", track_api_comment_add,

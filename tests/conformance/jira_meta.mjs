@@ -106,4 +106,25 @@ test('cloud getWorklog answers 404 for a deleted work log', async () => {
 	assert(status === 404, `status ${status}`);
 });
 
+test('v2 watchers: get, add (the accountId as axios sends it), remove', async () => {
+	const me = await v2.myself.getCurrentUser();
+	await v2.issueWatchers.removeWatcher({ issueIdOrKey: issueKey, accountId: me.accountId });
+	let w = await v2.issueWatchers.getIssueWatchers({ issueIdOrKey: issueKey });
+	assert(w.isWatching === false, JSON.stringify(w));
+	await v2.issueWatchers.addWatcher({ issueIdOrKey: issueKey, accountId: me.accountId });
+	w = await v2.issueWatchers.getIssueWatchers({ issueIdOrKey: issueKey });
+	assert(w.isWatching === true && w.watchers.some((u) => u.accountId === me.accountId),
+		JSON.stringify(w));
+	assert(w.watchCount === w.watchers.length, 'watchCount');
+});
+
+test('cloud votes: add, get, remove', async () => {
+	await cloud.issueVotes.addVote({ issueIdOrKey: issueKey });
+	let votes = await cloud.issueVotes.getVotes({ issueIdOrKey: issueKey });
+	assert(votes.votes === 1 && votes.hasVoted === true, JSON.stringify(votes));
+	await cloud.issueVotes.removeVote({ issueIdOrKey: issueKey });
+	votes = await cloud.issueVotes.getVotes({ issueIdOrKey: issueKey });
+	assert(votes.votes === 0 && votes.hasVoted === false, JSON.stringify(votes));
+});
+
 await run();

@@ -1,7 +1,8 @@
 # track's per-issue resources and metadata over the Jira API (v2, latest and v3): createmeta
 # (projectKeys, projectIds, issuetypeNames, expand=projects.issuetypes.fields; the route no
 # longer falls into issue/{key}), createmeta/{project}/issuetypes[/{id}], editmeta; work logs
-# by id with adjustEstimate (auto, leave, new, manual) and who may change them; then the npm
+# by id with adjustEstimate (auto, leave, new, manual) and who may change them; watchers (the
+# reporter and commenters by default) and votes, fields.watches and fields.votes; then the npm
 # jira.js clients (tests/conformance/jira_meta.mjs).
 
 . "$(dirname "$0")/track_env.sh"
@@ -101,6 +102,48 @@ expect_status 404 "the deleted work log is 404"
 expect_json 'j["errorMessages"] == ["Cannot find worklog with id: '"'$WID'"'."]' "…in Jira's words"
 as bob "$API/issue/TEST-1/worklog/abc"
 expect_status 404 "a non-numeric id is 404"
+
+# --- watchers and votes -------------------------------------------------------------------------
+
+json carol POST "$API/issue" '{"fields":{"project":{"key":"TEST"},"summary":"Watch me"}}'
+WKEY=$(jget 'j["key"]')
+as bob "$API/issue/$WKEY/watchers"
+expect_status 200 "GET watchers"
+expect_json '[u["name"] for u in j["watchers"]] == ["carol"] and j["watchCount"] == 1 and j["isWatching"] is False' \
+	"the reporter watches a new issue"
+json bob POST "$API/issue/$WKEY/comment" '{"body":"on it"}'
+as bob "$T/rest/api/3/issue/$WKEY/watchers"
+expect_json 'sorted(u["name"] for u in j["watchers"]) == ["bob", "carol"] and j["isWatching"] is True' \
+	"a commenter watches too (v3)"
+as carol -X DELETE "$API/issue/$WKEY/watchers?accountId=$(as alice "$API/user?username=carol" >/dev/null; jget 'j["accountId"]')"
+expect_status 204 "carol stops watching (DELETE ?accountId=)"
+as carol -X POST "$API/issue/$WKEY/watchers"
+expect_status 204 "POST watchers without a body: the caller watches"
+json carol POST "$API/issue/$WKEY/watchers" '"bob"'
+expect_status 403 "a User may not add someone else"
+json alice POST "$API/issue/$WKEY/watchers" '"dave"'
+expect_status 204 "a project administrator adds dave (a Developer now)"
+json alice POST "$API/project/OTHER/role/10000" '{"user":["carol"]}'
+json alice POST "$API/issue" '{"fields":{"project":{"key":"OTHER"},"summary":"Elsewhere"}}'
+OKEY=$(jget 'j["key"]')
+json alice POST "$API/issue/$OKEY/watchers" '"bob"'
+expect_status 400 "a watcher must be able to see the issue"
+expect_json '"does not have permission to view" in j["errorMessages"][0]' "…saying so"
+as alice "$API/issue/$WKEY?fields=watches,votes"
+expect_json 'j["fields"]["watches"]["watchCount"] == 3 and j["fields"]["watches"]["isWatching"] is False and j["fields"]["votes"]["votes"] == 0' \
+	"fields.watches and fields.votes"
+as carol -X POST "$API/issue/$WKEY/votes"
+expect_status 400 "the reporter cannot vote"
+expect_json 'j["errorMessages"] == ["You cannot vote for an issue you have reported."]' "…in Jira's words"
+as bob -X POST "$API/issue/$WKEY/votes"
+expect_status 204 "bob votes"
+as carol "$T/rest/api/latest/issue/$WKEY/votes"
+expect_json 'j["votes"] == 1 and j["hasVoted"] is False and [u["name"] for u in j["voters"]] == ["bob"]' \
+	"GET votes (latest)"
+as bob -X DELETE "$API/issue/$WKEY/votes"
+expect_status 204 "bob takes his vote back"
+as dave "$API/issue/$OKEY/votes"
+expect_status 404 "votes of an issue dave cannot see: 404"
 
 # --- the npm jira.js clients ---------------------------------------------------------------------
 

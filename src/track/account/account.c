@@ -123,11 +123,9 @@ int track_account_create(db_conn *c, arena *a, const track_account_new *n, track
 }
 
 /* Every user query starts so; joined at compile time with its WHERE (no SQL is built at run time). */
-#define USER_SELECT                                                                  \
-	"SELECT id, account_id, username, display_name, email, is_admin, is_active," \
-	" created_at, password_hash FROM users "
+#define USER_SELECT "SELECT " TRACK_USER_COLUMNS("") ", password_hash FROM users "
 
-static void read_user(db_stmt *st, arena *a, track_user *out)
+void track_account_read_row(db_stmt *st, arena *a, track_user *out)
 {
 	out->id = db_col_int(st, 0);
 	out->account_id = arena_strdup(a, db_col_text(st, 1));
@@ -148,7 +146,7 @@ static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_use
 	if (rc == 0)
 		rc = db_step_one(st, "There is no such user.");
 	if (rc == 0) {
-		read_user(st, a, out);
+		track_account_read_row(st, a, out);
 		if (password_hash)
 			*password_hash = arena_strdup(a, db_col_text(st, 8));
 	}
@@ -240,7 +238,7 @@ static int read_users(db_stmt *st, arena *a, track_user **out, size_t *n)
 			items = arena_grow(a, items, cap * sizeof *items, 2 * cap * sizeof *items);
 			cap *= 2;
 		}
-		read_user(st, a, &items[len++]);
+		track_account_read_row(st, a, &items[len++]);
 	}
 	*out = items;
 	*n = len;

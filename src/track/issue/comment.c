@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "track/issue/issue.h"
+#include "track/issue/people.h"
 #include "track/rows.h"
 #include "track/track_perm.h"
 
@@ -115,6 +116,8 @@ int track_comment_add(db_conn *c, arena *a, int64_t issue_id, const track_user *
 	db_done(st);
 	if (rc == 0)
 		rc = track_issue_touch(c, issue_id);
+	if (rc == 0 && author) /* commenters watch the issue */
+		rc = track_people_add(c, TRACK_WATCHERS, issue_id, author->id);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "track/issue/people.h"
 #include "track/rows.h"
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
@@ -494,6 +495,11 @@ static int insert_issue(db_conn *c, arena *a, int64_t project_id, const track_is
 		rc = insert_key(c, key, *out_id);
 	if (rc == 0)
 		rc = insert_labels(c, *out_id, f);
+	/* The creator and the reporter watch the issue from the start. */
+	if (rc == 0)
+		rc = track_people_add(c, TRACK_WATCHERS, *out_id, creator_id);
+	if (rc == 0 && f->reporter_id > 0)
+		rc = track_people_add(c, TRACK_WATCHERS, *out_id, f->reporter_id);
 	return rc;
 }
 

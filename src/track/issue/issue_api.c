@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
+#include "track/issue/people_api.h"
 #include "track/jira.h"
 #include "track/project/project.h"
 #include "track/track.h"
@@ -489,6 +490,13 @@ static int more_fields(db_conn *c, web_request *req, const track_issue *i, bool 
 		json_object_set_new(f, "comment", v);
 	if (rc == 0 && wanted(names, n, "worklog") && (rc = worklog_field(c, req, i, v3, &v)) == 0)
 		json_object_set_new(f, "worklog", v);
+	json_t *watches = NULL, *votes = NULL;
+	if (rc == 0 && (wanted(names, n, "watches") || wanted(names, n, "votes")))
+		rc = track_api_people_fields(c, req, i->id, i->key, &watches, &votes);
+	if (rc == 0) {
+		put(f, names, n, "watches", watches);
+		put(f, names, n, "votes", votes);
+	}
 	return rc;
 }
 

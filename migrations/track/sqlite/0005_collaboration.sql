@@ -1,4 +1,7 @@
--- track: comment visibility (Jira's {"type": "role", "value": "Administrators"}). A restricted
+-- track: what people do around an issue besides editing it: comment visibility, watchers and
+-- voters, and each user's choice about notification mail.
+--
+-- Comment visibility (Jira's {"type": "role", "value": "Administrators"}). A restricted
 -- comment shows only to the holders of that project role and to site administrators
 -- (src/track/track_perm.h decides). NULL visibility_type: everyone who may browse the issue.
 --
@@ -41,3 +44,24 @@ CREATE TRIGGER comments_text_delete AFTER DELETE ON comments BEGIN
   WHERE rowid = old.issue_id;
   DELETE FROM comment_text WHERE rowid = old.id;
 END;
+
+-- Watchers (the reporter, the creator and commenters watch by default) and voters: one row per
+-- person and issue; both go with the issue or the user.
+CREATE TABLE issue_watchers (
+  issue_id INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (issue_id, user_id)
+);
+CREATE INDEX issue_watchers_user ON issue_watchers (user_id);
+
+CREATE TABLE issue_voters (
+  issue_id INTEGER NOT NULL REFERENCES issues (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (issue_id, user_id)
+);
+CREATE INDEX issue_voters_user ON issue_voters (user_id);
+
+-- Mail to watchers about the issues they watch: on unless the user turns it off.
+ALTER TABLE users ADD COLUMN notify_watching INTEGER NOT NULL DEFAULT 1;
