@@ -1,7 +1,8 @@
 // track's issue metadata and per-issue resources as the npm `jira.js` clients call them:
 // createmeta (with projectKeys, issuetypeNames and the fields), createmeta/{project}/issuetypes
 // [/{id}] and editmeta through the 5.4 Version2Client and the 6.2 cloud client (schemas checked);
-// work logs by id. Prints TAP.
+// work logs by id; watchers and votes; status categories; assignable users of several projects.
+// Prints TAP.
 //
 // Environment: TRACK_URL, JIRA_EMAIL and JIRA_TOKEN (a site administrator's), JIRA_PROJECT (an
 // existing project key) and JIRA_ISSUE (an issue of it).
@@ -125,6 +126,18 @@ test('cloud votes: add, get, remove', async () => {
 	await cloud.issueVotes.removeVote({ issueIdOrKey: issueKey });
 	votes = await cloud.issueVotes.getVotes({ issueIdOrKey: issueKey });
 	assert(votes.votes === 0 && votes.hasVoted === false, JSON.stringify(votes));
+});
+
+test('v2 getStatusCategories and getStatusCategory', async () => {
+	const all = await v2.workflowStatusCategories.getStatusCategories();
+	assert(all.map((c) => c.key).join() === 'new,indeterminate,done', JSON.stringify(all));
+	const done = await v2.workflowStatusCategories.getStatusCategory({ idOrKey: 'done' });
+	assert(done.id === 3 && done.name === 'Done', JSON.stringify(done));
+});
+
+test('v2 findBulkAssignableUsers (user/assignable/multiProjectSearch)', async () => {
+	const users = await v2.userSearch.findBulkAssignableUsers({ projectKeys: projectKey });
+	assert(users.some((u) => u.emailAddress === 'alice@example.com'), JSON.stringify(users));
 });
 
 await run();

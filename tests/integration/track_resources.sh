@@ -2,7 +2,8 @@
 # (projectKeys, projectIds, issuetypeNames, expand=projects.issuetypes.fields; the route no
 # longer falls into issue/{key}), createmeta/{project}/issuetypes[/{id}], editmeta; work logs
 # by id with adjustEstimate (auto, leave, new, manual) and who may change them; watchers (the
-# reporter and commenters by default) and votes, fields.watches and fields.votes; then the npm
+# reporter and commenters by default) and votes, fields.watches and fields.votes; statuscategory
+# and user/assignable/multiProjectSearch; then the npm
 # jira.js clients (tests/conformance/jira_meta.mjs).
 
 . "$(dirname "$0")/track_env.sh"
@@ -144,6 +145,34 @@ as bob -X DELETE "$API/issue/$WKEY/votes"
 expect_status 204 "bob takes his vote back"
 as dave "$API/issue/$OKEY/votes"
 expect_status 404 "votes of an issue dave cannot see: 404"
+
+# --- status categories and assignable users of several projects ---------------------------------
+
+as carol "$API/statuscategory"
+expect_status 200 "GET statuscategory"
+expect_json '[(c["id"], c["key"]) for c in j] == [(2, "new"), (4, "indeterminate"), (3, "done")] and j[0]["name"] == "To Do"' \
+	"…To Do, In Progress, Done with Jira's ids"
+as carol "$T/rest/api/3/statuscategory/done"
+expect_json 'j["id"] == 3 and j["colorName"] == "green"' "statuscategory/done (v3)"
+as carol "$API/statuscategory/4"
+expect_json 'j["key"] == "indeterminate"' "statuscategory/4"
+as carol "$API/statuscategory/7"
+expect_status 404 "an unknown status category is 404"
+json alice POST "$API/project/OTHER/role/10001" '{"user":["bob"]}'
+as alice "$API/user/assignable/multiProjectSearch?projectKeys=TEST,OTHER"
+expect_status 200 "GET user/assignable/multiProjectSearch"
+expect_json 'sorted(u["name"] for u in j) == ["alice", "bob"]' \
+	"…users assignable in both projects (dave is a Developer of TEST only)"
+as alice "$T/rest/api/latest/user/assignable/multiProjectSearch?projectKeys=TEST&query=da"
+expect_json '[u["name"] for u in j] == ["dave"]' "…with query= (latest)"
+as alice "$API/user/assignable/multiProjectSearch?projectKeys=TEST&accountId=$(as alice "$API/user?username=bob" >/dev/null; jget 'j["accountId"]')"
+expect_json '[u["name"] for u in j] == ["bob"]' "…and accountId="
+as carol "$API/user/assignable/multiProjectSearch?projectKeys=TEST,OTHER"
+expect_status 200 "carol may browse both"
+as dave "$API/user/assignable/multiProjectSearch?projectKeys=TEST,OTHER"
+expect_status 404 "dave cannot see OTHER: 404"
+as alice "$API/user/assignable/multiProjectSearch"
+expect_status 400 "projectKeys is required"
 
 # --- the npm jira.js clients ---------------------------------------------------------------------
 

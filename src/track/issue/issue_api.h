@@ -70,6 +70,12 @@ int track_api_status(web_request *req, web_response *res);
 int track_api_priorities(web_request *req, web_response *res);
 int track_api_resolutions(web_request *req, web_response *res);
 int track_api_assignable(web_request *req, web_response *res);
+/* GET user/assignable/multiProjectSearch?projectKeys=A,B&query=: users assignable in every one
+ * of the projects (each browsable by the caller, else 404), paged by startAt and maxResults. */
+int track_api_assignable_multi(web_request *req, web_response *res);
+/* GET statuscategory (To Do, In Progress, Done) and statuscategory/{idOrKey} (2, "new", …). */
+int track_api_status_categories(web_request *req, web_response *res);
+int track_api_status_category(web_request *req, web_response *res);
 int track_api_permission_schemes(web_request *req, web_response *res);
 int track_api_security_schemes(web_request *req, web_response *res);
 int track_api_project_categories(web_request *req, web_response *res);
