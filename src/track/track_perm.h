@@ -66,6 +66,14 @@ static inline const track_scope *track_scope_of(const web_request *req)
 	return req->scope;
 }
 
+/* Whether the caller in scope s may change what author_id wrote (a comment, a work log, a
+ * watcher list entry): its author (user_id), or a project or site administrator. */
+static inline bool track_scope_author_or_admin(const track_scope *s, int64_t author_id,
+                                               int64_t user_id)
+{
+	return author_id == user_id || s->site_admin || (s->roles & TRACK_ROLE_ADMINISTRATORS);
+}
+
 /* Decides req->route->permission. Project-level codes (TRACK_PERM_BROWSE …
  * TRACK_PERM_VIEW_DEV_TOOLS) resolve the project from the path parameter {key} or
  * {projectIdOrKey} (key or numeric id), or the issue from {issue} or {issueIdOrKey} (key, any

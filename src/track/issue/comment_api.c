@@ -162,8 +162,7 @@ static int may_change(db_conn *c, const comment_ctx *ctx)
 	                           ctx->comment_id, &cm);
 	if (rc < 0)
 		return rc;
-	bool admin = ctx->scope->site_admin || (ctx->scope->roles & TRACK_ROLE_ADMINISTRATORS);
-	if (cm.author_id != ctx->user->id && !admin)
+	if (!track_scope_author_or_admin(ctx->scope, cm.author_id, ctx->user->id))
 		return err_fail(WEFT_EPERM, "You do not have permission to edit this comment.");
 	return 0;
 }

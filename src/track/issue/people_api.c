@@ -82,8 +82,7 @@ static int watcher_of(db_conn *c, people_ctx *ctx, int64_t *out)
 	int rc = track_jira_user_ref(c, ctx->req->arena, ctx->who, out);
 	if (rc == 0 && *out == 0)
 		rc = err_fail(WEFT_EINVALID, "Name a user to watch the issue.");
-	bool admin = s->site_admin || (s->roles & TRACK_ROLE_ADMINISTRATORS);
-	if (rc == 0 && *out != ctx->viewer->id && !admin)
+	if (rc == 0 && !track_scope_author_or_admin(s, *out, ctx->viewer->id))
 		return err_fail(WEFT_EPERM, "You do not have the permission to manage the watcher "
 		                            "list.");
 	track_user u;

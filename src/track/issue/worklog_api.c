@@ -223,8 +223,7 @@ static int may_change(db_conn *c, const worklog_ctx *ctx)
 {
 	track_worklog w;
 	int rc = track_worklog_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->worklog_id, &w);
-	bool admin = ctx->scope->site_admin || (ctx->scope->roles & TRACK_ROLE_ADMINISTRATORS);
-	if (rc == 0 && w.author_id != ctx->user_id && !admin)
+	if (rc == 0 && !track_scope_author_or_admin(ctx->scope, w.author_id, ctx->user_id))
 		rc = err_fail(WEFT_EPERM, "You do not have the permission to edit this worklog.");
 	return rc;
 }
