@@ -6,6 +6,7 @@
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
 #include "track/issue/issue_web.h"
+#include "track/project/permission_api.h"
 #include "track/search/search_api.h"
 
 /* Jira's ErrorCollection: {"errorMessages": ["…"], "errors": {}}. */
@@ -216,6 +217,8 @@ static const web_route routes[] = {
 	TRACK_API("GET", "issuetype", track_api_issuetypes, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "status", track_api_statuses, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "status/{idOrName}", track_api_status, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "permissions", track_api_permissions, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "mypermissions", track_api_mypermissions, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "statuscategory", track_api_status_categories, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "statuscategory/{idOrKey}", track_api_status_category, WEB_NEEDS_USER, 0,
 	          0, NULL),

@@ -140,4 +140,13 @@ test('v2 findBulkAssignableUsers (user/assignable/multiProjectSearch)', async ()
 	assert(users.some((u) => u.emailAddress === 'alice@example.com'), JSON.stringify(users));
 });
 
+test('v2 getMyPermissions in the project', async () => {
+	const mine = await v2.permissions.getMyPermissions({
+		permissions: 'BROWSE_PROJECTS,ADMINISTER_PROJECTS',
+		projectKey,
+	});
+	assert(mine.permissions.BROWSE_PROJECTS.havePermission === true, JSON.stringify(mine));
+	assert(mine.permissions.ADMINISTER_PROJECTS.havePermission === true, 'a site administrator');
+});
+
 await run();

@@ -3,7 +3,7 @@
 # longer falls into issue/{key}), createmeta/{project}/issuetypes[/{id}], editmeta; work logs
 # by id with adjustEstimate (auto, leave, new, manual) and who may change them; watchers (the
 # reporter and commenters by default) and votes, fields.watches and fields.votes; statuscategory
-# and user/assignable/multiProjectSearch; then the npm
+# and user/assignable/multiProjectSearch; permissions and mypermissions; then the npm
 # jira.js clients (tests/conformance/jira_meta.mjs).
 
 . "$(dirname "$0")/track_env.sh"
@@ -173,6 +173,30 @@ as dave "$API/user/assignable/multiProjectSearch?projectKeys=TEST,OTHER"
 expect_status 404 "dave cannot see OTHER: 404"
 as alice "$API/user/assignable/multiProjectSearch"
 expect_status 400 "projectKeys is required"
+
+# --- permissions and mypermissions --------------------------------------------------------------
+
+as carol "$API/permissions"
+expect_json '{"BROWSE_PROJECTS", "CREATE_ISSUES", "EDIT_ISSUES", "ASSIGNABLE_USER", "ADMINISTER"} <= set(j["permissions"])' \
+	"GET permissions lists Jira's keys"
+as carol "$API/mypermissions?permissions=BROWSE_PROJECTS,EDIT_ISSUES,ADD_COMMENTS,ASSIGNABLE_USER&projectKey=TEST"
+expect_status 200 "GET mypermissions in TEST"
+expect_json '{k: v["havePermission"] for k, v in j["permissions"].items()} == {"BROWSE_PROJECTS": True, "EDIT_ISSUES": False, "ADD_COMMENTS": True, "ASSIGNABLE_USER": False}' \
+	"…carol (Users) browses and comments, may not edit, cannot be assigned"
+as bob "$T/rest/api/3/mypermissions?permissions=EDIT_ISSUES,ASSIGNABLE_USER,ADMINISTER_PROJECTS&issueKey=TEST-1"
+expect_json '{k: v["havePermission"] for k, v in j["permissions"].items()} == {"EDIT_ISSUES": True, "ASSIGNABLE_USER": True, "ADMINISTER_PROJECTS": False}' \
+	"…bob (Developers) in an issue's context (v3)"
+as dave "$API/mypermissions?permissions=BROWSE_PROJECTS&projectKey=OTHER"
+expect_status 404 "a project the caller cannot browse is 404"
+as carol "$API/mypermissions?permissions=ADMINISTER_PROJECTS,BROWSE_PROJECTS"
+expect_json 'j["permissions"]["BROWSE_PROJECTS"]["havePermission"] is True and j["permissions"]["ADMINISTER_PROJECTS"]["havePermission"] is False' \
+	"…without context: held in any project"
+as alice "$API/mypermissions?permissions=ADMINISTER"
+expect_json 'j["permissions"]["ADMINISTER"]["havePermission"] is True' "ADMINISTER for a site administrator"
+as carol "$API/mypermissions"
+expect_status 400 "permissions= is required"
+as carol "$API/mypermissions?permissions=FLY"
+expect_status 400 "an unknown key is 400"
 
 # --- the npm jira.js clients ---------------------------------------------------------------------
 
