@@ -1,5 +1,5 @@
 -- track: what people do around an issue besides editing it: comment visibility, watchers and
--- voters, and each user's choice about notification mail.
+-- voters.
 --
 -- Comment visibility (Jira's {"type": "role", "value": "Administrators"}). A restricted
 -- comment shows only to the holders of that project role and to site administrators
@@ -62,6 +62,3 @@ CREATE TABLE issue_voters (
   PRIMARY KEY (issue_id, user_id)
 );
 CREATE INDEX issue_voters_user ON issue_voters (user_id);
-
--- Mail to watchers about the issues they watch: on unless the user turns it off.
-ALTER TABLE users ADD COLUMN notify_watching INTEGER NOT NULL DEFAULT 1;
