@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "base/str.h"
 #include "track/account/account.h"
 #include "track/account/account_web.h"
 #include "track/issue/adf.h"
@@ -289,6 +290,30 @@ int track_jira_user_ref(db_conn *c, arena *a, const json_t *value, int64_t *out)
 	if (rc == 0)
 		*out = u.id;
 	return rc;
+}
+
+int track_jira_int(const json_t *v, const char *name, int64_t *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	bool negative = s && *s == '-';
+	if (s && str_to_i64(out, s + negative, 0, INT64_MAX, name) == 0) {
+		*out = negative ? -*out : *out;
+		return 0;
+	}
+	return err_fail(WEFT_EINVALID, "'%s' must be a number.", name);
+}
+
+const char *track_jira_id_text(arena *a, const json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		return arena_printf(a, "%lld", (long long)json_integer_value(v));
+	return NULL;
 }
 
 void track_jira_paging(const web_request *req, int64_t def, int64_t cap, int64_t *start,

@@ -55,6 +55,13 @@ int track_jira_text_in(const char **out, arena *a, const json_t *value, bool v3)
  * its id; 0 when value is null or names "-1" (unassigned). WEFT_EINVALID for an unknown user. */
 int track_jira_user_ref(db_conn *c, arena *a, const json_t *value, int64_t *out);
 
+/* A number as Jira reads one (Jackson's coercion): a JSON integer, or a string of decimal digits
+ * ("1800"). WEFT_EINVALID ("'name' must be a number.") for anything else. */
+int track_jira_int(const json_t *v, const char *name, int64_t *out);
+/* An id as text: a JSON string as is, an integer printed (ids come as either); NULL for
+ * anything else. In a. */
+const char *track_jira_id_text(arena *a, const json_t *v);
+
 /* Runs fn(c, ctx) in a read transaction (write: a write one) and answers status with the JSON it
  * leaves in *out, which is cleared before each attempt the store makes; frees it on failure. */
 int track_jira_answer(web_request *req, web_response *res, int status, bool write, db_fn fn,

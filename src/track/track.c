@@ -2,8 +2,11 @@
 #include "track/track.h"
 
 #include "track/account/account_web.h"
+#include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
+#include "track/issue/people_api.h"
 #include "track/issue/issue_web.h"
+#include "track/project/permission_api.h"
 #include "track/search/search_api.h"
 
 /* Jira's ErrorCollection: {"errorMessages": ["…"], "errors": {}}. */
@@ -159,8 +162,16 @@ static const web_route routes[] = {
 	          WEB_NEEDS_USER, TRACK_PERM_ADMINISTER_PROJECT, 0, NULL),
 	TRACK_API("POST", "issue", track_api_issue_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
 	          WEB_BODY_LIMIT_TEXT, NULL),
+	/* before issue/{issueIdOrKey}, which would take "createmeta" for an issue key */
+	TRACK_API("GET", "issue/createmeta", track_api_createmeta, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "issue/createmeta/{projectIdOrKey}/issuetypes", track_api_createmeta_types,
+	          WEB_NEEDS_USER, TRACK_PERM_CREATE_ISSUES, 0, NULL),
+	TRACK_API("GET", "issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}",
+	          track_api_createmeta_fields, WEB_NEEDS_USER, TRACK_PERM_CREATE_ISSUES, 0, NULL),
 	TRACK_API("GET", "issue/{issueIdOrKey}", track_api_issue, WEB_NEEDS_USER, TRACK_PERM_BROWSE,
 	          0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/editmeta", track_api_editmeta, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
 	TRACK_API("PUT", "issue/{issueIdOrKey}", track_api_issue_edit,
 	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_EDIT_ISSUES, WEB_BODY_LIMIT_TEXT,
 	          NULL),
@@ -176,6 +187,18 @@ static const web_route routes[] = {
 	TRACK_API("POST", "issue/{issueIdOrKey}/transitions", track_api_transition_do,
 	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_TRANSITION_ISSUES, WEB_BODY_LIMIT_TEXT,
 	          NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/watchers", track_api_watchers, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/watchers", track_api_watcher_add,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_BROWSE, WEB_BODY_LIMIT_FORM, NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/watchers", track_api_watcher_remove,
+	          WEB_NEEDS_USER, TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/votes", track_api_votes, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/votes", track_api_vote_add, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/votes", track_api_vote_remove, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
 	TRACK_API("GET", "issue/{issueIdOrKey}/comment", track_api_comments, WEB_NEEDS_USER,
 	          TRACK_PERM_BROWSE, 0, NULL),
 	TRACK_API("POST", "issue/{issueIdOrKey}/comment", track_api_comment_add,
@@ -191,10 +214,24 @@ static const web_route routes[] = {
 	TRACK_API("POST", "issue/{issueIdOrKey}/worklog", track_api_worklog_add,
 	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_WORK_ON_ISSUES, WEB_BODY_LIMIT_OBJECT,
 	          NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/worklog/{id}", track_api_worklog, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("PUT", "issue/{issueIdOrKey}/worklog/{id}", track_api_worklog_edit,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_WORK_ON_ISSUES, WEB_BODY_LIMIT_OBJECT,
+	          NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/worklog/{id}", track_api_worklog_delete,
+	          WEB_NEEDS_USER, TRACK_PERM_WORK_ON_ISSUES, 0, NULL),
 	TRACK_API("GET", "field", track_api_fields, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "issuetype", track_api_issuetypes, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "status", track_api_statuses, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "status/{idOrName}", track_api_status, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "permissions", track_api_permissions, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "mypermissions", track_api_mypermissions, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "statuscategory", track_api_status_categories, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "statuscategory/{idOrKey}", track_api_status_category, WEB_NEEDS_USER, 0,
+	          0, NULL),
+	TRACK_API("GET", "user/assignable/multiProjectSearch", track_api_assignable_multi,
+	          WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "priority", track_api_priorities, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "resolution", track_api_resolutions, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "user/assignable/search", track_api_assignable, WEB_NEEDS_USER, 0, 0,

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "base/err.h"
+#include "track/account/account.h"
 #include "track/issue/issue.h"
 #include "track/project/project.h"
 
@@ -271,4 +272,57 @@ int track_perm_browsable_projects(db_conn *c, arena *a, const track_user *user, 
 		(*out)[i] = list[i].id;
 	*n = count;
 	return 0;
+}
+
+/* ---- assignable users ---- */
+
+static const unsigned assignable_roles = TRACK_ROLE_DEVELOPERS | TRACK_ROLE_ADMINISTRATORS;
+
+int track_perm_check_assignable(db_conn *c, arena *a, int64_t user_id, int64_t project_id)
+{
+	track_user u;
+	unsigned roles = 0;
+	int rc = track_account_find_id(c, a, user_id, &u);
+	if (rc == WEFT_ENOTFOUND)
+		return err_fail(WEFT_EINVALID, "User '%lld' does not exist.", (long long)user_id);
+	if (rc == 0)
+		rc = track_perm_roles(c, &u, project_id, &roles);
+	if (rc == 0 && !(roles & assignable_roles))
+		rc = err_fail(WEFT_EINVALID, "User '%s' cannot be assigned issues.", u.username);
+	return rc;
+}
+
+int track_perm_assignable_users(db_conn *c, arena *a, int64_t project_id, const char *query,
+                                int limit, track_user **out, size_t *n)
+{
+	track_user_query q = { .query = query ? query : "",
+		               .active = true,
+		               .max = limit,
+		               .project_id = project_id,
+		               .roles = assignable_roles };
+	return track_account_search(c, a, &q, out, n);
+}
+
+/* ---- comment visibility ---- */
+
+const char *track_perm_comment_sql(arena *a, const char *comment, const char *project_column,
+                                   int user_param, int admin_param)
+{
+	return arena_printf(a,
+	                    "(%s.visibility_type IS NULL OR $%d = 1 OR EXISTS (SELECT 1 FROM"
+	                    " project_roles vr WHERE vr.user_id = $%d AND vr.project_id = %s AND"
+	                    " %s.visibility_type = 'role' AND vr.role = %s.visibility_value))",
+	                    comment, admin_param, user_param, project_column, comment, comment);
+}
+
+void track_perm_comment_args(const track_user *user, db_arg *out_user, db_arg *out_admin)
+{
+	bool active = user && user->is_active;
+	*out_user = db_int(active ? user->id : 0);
+	*out_admin = db_int(active && user->is_admin ? 1 : 0);
+}
+
+bool track_perm_comment_visible(bool site_admin, unsigned roles, unsigned role)
+{
+	return role == 0 || site_admin || (roles & role) != 0;
 }

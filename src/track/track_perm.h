@@ -8,7 +8,11 @@
  *   Developers role        browse, create, edit, transition, comment, log work, view dev tools
  *   Users role             browse, create issues, comment
  *   anyone else            nothing: the project and its issues do not exist for them (404).
- * Modify reporter (naming someone else as an issue's reporter) is the Administrators'. */
+ * Modify reporter (naming someone else as an issue's reporter) is the Administrators'.
+ *
+ * Assignable users (Jira's "Assignable user" permission) are the active holders of the Developers
+ * or Administrators role. A comment restricted to a role shows to that role's holders and to
+ * site administrators only. */
 #ifndef WEFT_TRACK_TRACK_PERM_H
 #define WEFT_TRACK_TRACK_PERM_H
 
@@ -62,6 +66,14 @@ static inline const track_scope *track_scope_of(const web_request *req)
 	return req->scope;
 }
 
+/* Whether the caller in scope s may change what author_id wrote (a comment, a work log, a
+ * watcher list entry): its author (user_id), or a project or site administrator. */
+static inline bool track_scope_author_or_admin(const track_scope *s, int64_t author_id,
+                                               int64_t user_id)
+{
+	return author_id == user_id || s->site_admin || (s->roles & TRACK_ROLE_ADMINISTRATORS);
+}
+
 /* Decides req->route->permission. Project-level codes (TRACK_PERM_BROWSE …
  * TRACK_PERM_VIEW_DEV_TOOLS) resolve the project from the path parameter {key} or
  * {projectIdOrKey} (key or numeric id), or the issue from {issue} or {issueIdOrKey} (key, any
@@ -82,6 +94,31 @@ const char *track_perm_browse_sql(arena *a, const track_user *user, const char *
 /* The ids of the projects user may browse, in a (for lists and the search page). */
 int track_perm_browsable_projects(db_conn *c, arena *a, const track_user *user, int64_t **out,
                                   size_t *n);
+
+/* ---- assignable users ---- */
+
+/* Whether user_id may be assigned issues of project_id. An unknown user is WEFT_EINVALID
+ * ("User 'x' does not exist."); one without the permission WEFT_EINVALID with Jira's "User 'x'
+ * cannot be assigned issues." (x the username). */
+int track_perm_check_assignable(db_conn *c, arena *a, int64_t user_id, int64_t project_id);
+
+/* The assignable users of project_id whose username, display name or email contains query (any
+ * case; NULL or "" matches all), by display name, at most limit. *out is an array in a. */
+int track_perm_assignable_users(db_conn *c, arena *a, int64_t project_id, const char *query,
+                                int limit, track_user **out, size_t *n);
+
+/* ---- comment visibility ---- */
+
+/* The SQL condition that holds for the comments (table alias comment) that a reader may see, in
+ * the project that project_column names. It always uses $user_param and $admin_param: bind
+ * them with track_perm_comment_args. The string lives in a. */
+const char *track_perm_comment_sql(arena *a, const char *comment, const char *project_column,
+                                   int user_param, int admin_param);
+/* The two values track_perm_comment_sql's condition binds for user (NULL: anonymous). */
+void track_perm_comment_args(const track_user *user, db_arg *out_user, db_arg *out_admin);
+/* Whether a reader with these roles (and site-admin flag) sees a comment restricted to role
+ * (0: unrestricted). */
+bool track_perm_comment_visible(bool site_admin, unsigned roles, unsigned role);
 
 /* Jira's 404 message for an issue that is not there or not visible. */
 #define TRACK_ISSUE_HIDDEN "Issue does not exist or you do not have permission to see it."

@@ -155,6 +155,10 @@ json carol PUT "$API/issue/TEST-1" '{"fields":{"summary":"carol edits"}}'
 expect_status 403 "Users may not edit issues"
 expect_api_error track "…in Jira's error shape"
 json bob PUT "$API/issue/TEST-1/assignee" "{\"accountId\":\"$CAROL_ID\"}"
+expect_status 400 "carol (Users only) cannot be assigned"
+expect_json 'j == {"errorMessages": [], "errors": {"assignee": "User '"'carol'"' cannot be assigned issues."}}' \
+	"…with Jira's message under errors.assignee"
+json bob PUT "$API/issue/TEST-1/assignee" "{\"accountId\":\"$(accountid alice)\"}"
 expect_status 204 "PUT assignee by accountId"
 json bob PUT "$API/issue/TEST-1/assignee" '{"name":"bob"}'
 expect_status 204 "PUT assignee by name"

@@ -39,6 +39,8 @@ json alice POST "$API/project/TEST/role/10001" '{"user":["bob"]}'
 must 200 "bob joins Developers"
 json alice POST "$API/project/TEST/role/10000" '{"user":["carol"]}'
 must 200 "carol joins Users"
+json alice POST "$API/project/TEST/role/10001" '{"user":["carol"]}'
+must 200 "carol joins Developers too (assignees need the Assignable user permission)"
 
 # issue BODY: creates an issue as bob, echoes its key.
 issue() {

@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "base/token.h"
 #include "mail/mail.h"
+#include "track/track_perm.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
 #define NO_PASSWORD "!"
@@ -122,11 +123,9 @@ int track_account_create(db_conn *c, arena *a, const track_account_new *n, track
 }
 
 /* Every user query starts so; joined at compile time with its WHERE (no SQL is built at run time). */
-#define USER_SELECT                                                                  \
-	"SELECT id, account_id, username, display_name, email, is_admin, is_active," \
-	" created_at, password_hash FROM users "
+#define USER_SELECT "SELECT " TRACK_USER_COLUMNS("") ", password_hash FROM users "
 
-static void read_user(db_stmt *st, arena *a, track_user *out)
+void track_account_read_row(db_stmt *st, arena *a, track_user *out)
 {
 	out->id = db_col_int(st, 0);
 	out->account_id = arena_strdup(a, db_col_text(st, 1));
@@ -147,7 +146,7 @@ static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_use
 	if (rc == 0)
 		rc = db_step_one(st, "There is no such user.");
 	if (rc == 0) {
-		read_user(st, a, out);
+		track_account_read_row(st, a, out);
 		if (password_hash)
 			*password_hash = arena_strdup(a, db_col_text(st, 8));
 	}
@@ -239,7 +238,7 @@ static int read_users(db_stmt *st, arena *a, track_user **out, size_t *n)
 			items = arena_grow(a, items, cap * sizeof *items, 2 * cap * sizeof *items);
 			cap *= 2;
 		}
-		read_user(st, a, &items[len++]);
+		track_account_read_row(st, a, &items[len++]);
 	}
 	*out = items;
 	*n = len;
@@ -278,6 +277,12 @@ static const char *contains_pattern(arena *a, const char *text)
 	return out;
 }
 
+/* The stored name of role when roles holds it, else "" (which no role row has). */
+static const char *role_or_empty(unsigned roles, unsigned role)
+{
+	return (roles & role) ? track_role_name(role) : "";
+}
+
 int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_user **out,
                          size_t *n)
 {
@@ -288,10 +293,15 @@ int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_
 	                  " OR lower(display_name) LIKE $1 ESCAPE '\\'"
 	                  " OR lower(email) LIKE $1 ESCAPE '\\')"
 	                  " AND ((is_active = 1 AND $2 = 1) OR (is_active = 0 AND $3 = 1))"
+	                  " AND ($6 = 0 OR id IN (SELECT user_id FROM project_roles WHERE"
+	                  " project_id = $6 AND role IN ($7, $8, $9)))"
 	                  " ORDER BY lower(display_name), id LIMIT $4 OFFSET $5",
 	                  db_text(contains_pattern(a, q->query ? q->query : "")), db_int(q->active),
 	                  db_int(q->inactive), db_int(clamp(q->max, 0, TRACK_USER_LIST_MAX)),
-	                  db_int(q->start < 0 ? 0 : q->start));
+	                  db_int(q->start < 0 ? 0 : q->start), db_int(q->project_id),
+	                  db_text(role_or_empty(q->roles, TRACK_ROLE_USERS)),
+	                  db_text(role_or_empty(q->roles, TRACK_ROLE_DEVELOPERS)),
+	                  db_text(role_or_empty(q->roles, TRACK_ROLE_ADMINISTRATORS)));
 	if (rc == 0)
 		rc = read_users(st, a, out, n);
 	db_done(st);

@@ -44,6 +44,14 @@ int track_account_check_new(const track_account_new *n);
  * or "Email: …") when taken. *out's strings live in a. */
 int track_account_create(db_conn *c, arena *a, const track_account_new *n, track_user *out);
 
+/* The user columns track_account_read_row reads, each after prefix p (a table alias and a dot,
+ * or ""): for other modules' queries that join users. */
+#define TRACK_USER_COLUMNS(p)                                                                    \
+	p "id, " p "account_id, " p "username, " p "display_name, " p "email, " p "is_admin, " p \
+	  "is_active, " p "created_at"
+/* Reads a user from the current row of st, whose first columns are TRACK_USER_COLUMNS. */
+void track_account_read_row(db_stmt *st, arena *a, track_user *out);
+
 /* Lookups; WEFT_ENOTFOUND ("There is no such user.") when there is none. Usernames and emails
  * match in any case; login is a username or an email. */
 int track_account_find_id(db_conn *c, arena *a, int64_t id, track_user *out);
@@ -70,11 +78,14 @@ int track_account_list(db_conn *c, arena *a, int limit, track_user **out, size_t
 
 /* The user search (Jira's user/search): users whose username, display name or email contains
  * query (any case; "" matches all), active ones and/or inactive ones, by display name, skipping
- * start and returning at most max. *out is an array in a. */
+ * start and returning at most max; with project_id set, only those holding one of roles (a set
+ * of TRACK_ROLE_* bits) in that project. *out is an array in a. */
 typedef struct track_user_query {
 	const char *query;
 	bool active, inactive;
 	int start, max;
+	int64_t project_id;
+	unsigned roles;
 } track_user_query;
 int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_user **out,
                          size_t *n);

@@ -79,9 +79,11 @@ int track_api_user(web_request *req, web_response *res)
 	if (!uc.account_id && !uc.username)
 		return err_fail(WEFT_EINVALID, "The query parameter 'accountId' is required.");
 	int rc = db_read(track_app_of(req)->d, load_user, &uc);
-	if (rc == WEFT_ENOTFOUND)
+	if (rc == WEFT_ENOTFOUND && uc.account_id)
 		return err_fail(WEFT_ENOTFOUND, "The user with accountId '%s' does not exist.",
-		                uc.account_id ? uc.account_id : uc.username);
+		                uc.account_id);
+	if (rc == WEFT_ENOTFOUND) /* Jira Server's words for username= and key= */
+		return err_fail(WEFT_ENOTFOUND, "The user named '%s' does not exist.", uc.username);
 	if (rc == 0)
 		web_res_json(res, 200, track_user_json(req, uc.users));
 	return rc;

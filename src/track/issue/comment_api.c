@@ -13,9 +13,11 @@ typedef struct comment_ctx {
 	web_request *req;
 	bool v3;
 	const track_scope *scope;
-	int64_t user_id;
+	const track_user *user;
 	int64_t comment_id;
 	const char *body;
+	int role; /* the visibility asked, or TRACK_COMMENT_KEEP_ROLE when not given */
+	const char *field; /* of a field error */
 	json_t *out;
 } comment_ctx;
 
@@ -24,7 +26,9 @@ static int ctx_init(comment_ctx *ctx, web_request *req)
 	const track_viewer *v = track_viewer_of(req);
 	*ctx = (comment_ctx){ .req = req,
 		              .scope = track_scope_of(req),
-		              .user_id = v ? v->user.id : 0 };
+		              .user = v ? &v->user : NULL,
+		              .role = TRACK_COMMENT_KEEP_ROLE,
+		              .field = "comment" };
 	const char *id = web_param(req, "id");
 	if (id) {
 		char *end = NULL;
@@ -42,15 +46,37 @@ static int read_body(comment_ctx *ctx)
 	int rc = track_jira_text_in(&ctx->body, ctx->req->arena, body, ctx->v3);
 	if (rc == 0 && !ctx->body)
 		rc = err_fail(WEFT_EINVALID, "Comment body can not be empty!");
+	/* Absent leaves an edited comment's visibility alone; null clears it. */
+	const json_t *visibility = json_object_get(ctx->req->json, "visibility");
+	unsigned role = 0;
+	if (rc == 0 && visibility) {
+		ctx->field = "commentLevel";
+		rc = track_api_visibility_in(visibility, &role);
+		ctx->role = (int)role;
+	}
+	if (rc == 0)
+		ctx->field = "comment";
 	return rc;
 }
 
-static int field_error(web_response *res, int rc)
+static int field_error(web_response *res, const comment_ctx *ctx, int rc)
 {
 	if (rc == WEFT_EINVALID) {
-		track_jira_field_error(res, "comment", err_msg());
+		track_jira_field_error(res, ctx->field, err_msg());
 		return 0;
 	}
+	return rc;
+}
+
+/* Jira reports a visibility the author may not use under errors.commentLevel. */
+static int check_role(db_conn *c, comment_ctx *ctx)
+{
+	if (ctx->role == TRACK_COMMENT_KEEP_ROLE)
+		return 0;
+	ctx->field = "commentLevel";
+	int rc = track_comment_role_check(c, ctx->scope->issue_id, ctx->user, (unsigned)ctx->role);
+	if (rc == 0)
+		ctx->field = "comment";
 	return rc;
 }
 
@@ -61,8 +87,8 @@ static int list_tx(db_conn *c, void *p)
 	track_jira_paging(ctx->req, 5000, 5000, &start, &max);
 	track_comment *list = NULL;
 	size_t n = 0;
-	int rc = track_comment_list(c, ctx->req->arena, ctx->scope->issue_id, start, max, &list, &n,
-	                            &total);
+	int rc = track_comment_list(c, ctx->req->arena, ctx->scope->issue_id, ctx->user, start, max,
+	                            &list, &n, &total);
 	if (rc < 0)
 		return rc;
 	json_t *arr = json_array();
@@ -87,8 +113,11 @@ static int add_tx(db_conn *c, void *p)
 {
 	comment_ctx *ctx = p;
 	track_comment cm;
-	int rc = track_comment_add(c, ctx->req->arena, ctx->scope->issue_id, ctx->user_id,
-	                           ctx->body, &cm);
+	int rc = check_role(c, ctx);
+	if (rc == 0)
+		rc = track_comment_add(
+		        c, ctx->req->arena, ctx->scope->issue_id, ctx->user, ctx->body,
+		        ctx->role == TRACK_COMMENT_KEEP_ROLE ? 0 : (unsigned)ctx->role, &cm);
 	if (rc == 0)
 		ctx->out = track_api_comment_json(c, ctx->req, &cm, ctx->v3, ctx->scope->issue_id);
 	return rc;
@@ -102,14 +131,15 @@ int track_api_comment_add(web_request *req, web_response *res)
 		rc = read_body(&ctx);
 	if (rc == 0)
 		rc = track_jira_answer(req, res, 201, true, add_tx, &ctx, &ctx.out);
-	return field_error(res, rc);
+	return field_error(res, &ctx, rc);
 }
 
 static int get_tx(db_conn *c, void *p)
 {
 	comment_ctx *ctx = p;
 	track_comment cm;
-	int rc = track_comment_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->comment_id, &cm);
+	int rc = track_comment_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->user,
+	                           ctx->comment_id, &cm);
 	if (rc == 0)
 		ctx->out = track_api_comment_json(c, ctx->req, &cm, ctx->v3, ctx->scope->issue_id);
 	return rc;
@@ -128,11 +158,11 @@ int track_api_comment(web_request *req, web_response *res)
 static int may_change(db_conn *c, const comment_ctx *ctx)
 {
 	track_comment cm;
-	int rc = track_comment_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->comment_id, &cm);
+	int rc = track_comment_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->user,
+	                           ctx->comment_id, &cm);
 	if (rc < 0)
 		return rc;
-	bool admin = ctx->scope->site_admin || (ctx->scope->roles & TRACK_ROLE_ADMINISTRATORS);
-	if (cm.author_id != ctx->user_id && !admin)
+	if (!track_scope_author_or_admin(ctx->scope, cm.author_id, ctx->user->id))
 		return err_fail(WEFT_EPERM, "You do not have permission to edit this comment.");
 	return 0;
 }
@@ -142,8 +172,10 @@ static int edit_tx(db_conn *c, void *p)
 	comment_ctx *ctx = p;
 	int rc = may_change(c, ctx);
 	if (rc == 0)
-		rc = track_comment_edit(c, ctx->scope->issue_id, ctx->comment_id, ctx->user_id,
-		                        ctx->body);
+		rc = check_role(c, ctx);
+	if (rc == 0)
+		rc = track_comment_edit(c, ctx->scope->issue_id, ctx->comment_id, ctx->user,
+		                        ctx->body, ctx->role);
 	return rc == 0 ? get_tx(c, p) : rc;
 }
 
@@ -155,7 +187,7 @@ int track_api_comment_edit(web_request *req, web_response *res)
 		rc = read_body(&ctx);
 	if (rc == 0)
 		rc = track_jira_answer(req, res, 200, true, edit_tx, &ctx, &ctx.out);
-	return field_error(res, rc);
+	return field_error(res, &ctx, rc);
 }
 
 static int delete_tx(db_conn *c, void *p)

@@ -9,7 +9,9 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "track/issue/people.h"
 #include "track/rows.h"
+#include "track/track_perm.h"
 #include "track/issue/workflow.h"
 #include "track/track_perm.h"
 
@@ -362,9 +364,11 @@ static int check_parent(db_conn *c, int64_t actor_id, int64_t project_id, int64_
 	return rc == WEFT_ENOTFOUND ? WEFT_EINVALID : rc;
 }
 
-/* Type, parent, priority and people: the rules between fields. */
-static int check_refs(db_conn *c, int64_t actor_id, int64_t project_id, int64_t type_id,
-                      int64_t parent_id, const track_issue_fields *f, const char **out_field)
+/* Type, parent, priority and people: the rules between fields (assignee_now: the issue's
+ * assignee, 0 for a new issue). */
+static int check_refs(db_conn *c, arena *a, int64_t actor_id, int64_t project_id, int64_t type_id,
+                      int64_t parent_id, int64_t assignee_now, const track_issue_fields *f,
+                      const char **out_field)
 {
 	bool subtask = false;
 	int rc = field_error(out_field, "issuetype", type_is_subtask(c, type_id, &subtask));
@@ -381,10 +385,10 @@ static int check_refs(db_conn *c, int64_t actor_id, int64_t project_id, int64_t 
 		rc = field_error(out_field, "priority",
 		                 exists(c, "SELECT 1 FROM priorities WHERE id = $1", f->priority_id,
 		                        "The priority selected is invalid."));
-	if (rc == 0 && f->assignee_id > 0)
+	/* Only a new assignee needs the permission: edits of other fields keep one who lost it. */
+	if (rc == 0 && f->assignee_id > 0 && f->assignee_id != assignee_now)
 		rc = field_error(out_field, "assignee",
-		                 exists(c, "SELECT 1 FROM users WHERE id = $1", f->assignee_id,
-		                        "The user selected as assignee does not exist."));
+		                 track_perm_check_assignable(c, a, f->assignee_id, project_id));
 	if (rc == 0 && f->reporter_id > 0)
 		rc = field_error(out_field, "reporter",
 		                 exists(c, "SELECT 1 FROM users WHERE id = $1", f->reporter_id,
@@ -491,6 +495,11 @@ static int insert_issue(db_conn *c, arena *a, int64_t project_id, const track_is
 		rc = insert_key(c, key, *out_id);
 	if (rc == 0)
 		rc = insert_labels(c, *out_id, f);
+	/* The creator and the reporter watch the issue from the start. */
+	if (rc == 0)
+		rc = track_people_add(c, TRACK_WATCHERS, *out_id, creator_id);
+	if (rc == 0 && f->reporter_id > 0)
+		rc = track_people_add(c, TRACK_WATCHERS, *out_id, f->reporter_id);
 	return rc;
 }
 
@@ -508,8 +517,8 @@ int track_issue_create(db_conn *c, arena *a, int64_t project_id, const track_iss
 	if (rc == 0)
 		rc = check_reporter(c, creator_id, project_id, creator_id, f, out_field);
 	if (rc == 0)
-		rc = check_refs(c, creator_id, project_id,
-		                f->type_id ? f->type_id : TRACK_TYPE_TASK, f->parent_id, f,
+		rc = check_refs(c, a, creator_id, project_id,
+		                f->type_id ? f->type_id : TRACK_TYPE_TASK, f->parent_id, 0, f,
 		                out_field);
 	int64_t id = 0;
 	if (rc == 0)
@@ -670,7 +679,7 @@ static int apply_edits(edit_ctx *e, const track_issue_fields *f)
 	return rc;
 }
 
-static int check_edit(db_conn *c, int64_t author_id, const track_issue *old,
+static int check_edit(db_conn *c, arena *a, int64_t author_id, const track_issue *old,
                       const track_issue_fields *f, const char **out_field)
 {
 	int rc = f->summary
@@ -686,7 +695,8 @@ static int check_edit(db_conn *c, int64_t author_id, const track_issue *old,
 	if (rc == 0)
 		rc = check_reporter(c, author_id, old->project_id, old->reporter_id, f, out_field);
 	if (rc == 0)
-		rc = check_refs(c, author_id, old->project_id, type, parent, f, out_field);
+		rc = check_refs(c, a, author_id, old->project_id, type, parent, old->assignee_id, f,
+		                out_field);
 	return rc;
 }
 
@@ -698,7 +708,7 @@ int track_issue_edit(db_conn *c, arena *a, int64_t id, const track_issue_fields 
 	track_issue old = { 0 };
 	int rc = track_issue_get(c, a, id, &old);
 	if (rc == 0)
-		rc = check_edit(c, author_id, &old, f, out_field);
+		rc = check_edit(c, a, author_id, &old, f, out_field);
 	edit_ctx e = { c, a, &old, author_id, 0 };
 	/* As Jira does: a first estimate is also what remains. */
 	track_issue_fields with_remaining = *f;

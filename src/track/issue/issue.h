@@ -108,7 +108,9 @@ int track_issue_label_add(db_conn *c, arena *a, int64_t id, const char *label, i
 int track_issue_label_remove(db_conn *c, arena *a, int64_t id, const char *label,
                              int64_t author_id);
 
-/* Sets the assignee (0: unassigned), recorded. */
+/* Sets the assignee (0: unassigned), recorded. As in create and edit, a new assignee needs the
+ * Assignable user permission in the issue's project (track_perm_check_assignable's
+ * WEFT_EINVALID "User 'x' cannot be assigned issues."). */
 int track_issue_assign(db_conn *c, arena *a, int64_t id, int64_t assignee_id, int64_t author_id);
 
 /* Deletes the issue with its comments, work logs, history and keys; with subtasks false, an

@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
+#include "track/issue/people_api.h"
 #include "track/jira.h"
 #include "track/project/project.h"
 #include "track/track.h"
@@ -25,6 +26,7 @@ typedef struct issue_ctx {
 	track_issue_fields fields;
 	const char *field; /* the field a WEFT_EINVALID is about */
 	const char *comment; /* update.comment add / transition comment */
+	unsigned comment_role; /* its visibility */
 	const char **add_labels;
 	size_t nadd;
 	const char **remove_labels;
@@ -43,20 +45,15 @@ static int64_t viewer_id(const issue_ctx *ctx)
 
 /* ---- reading fields and update operations ---- */
 
-static int named_ref(db_conn *c, const json_t *v, int (*find)(db_conn *, const char *, int64_t *),
-                     int64_t *out)
+static int named_ref(db_conn *c, arena *a, const json_t *v,
+                     int (*find)(db_conn *, const char *, int64_t *), int64_t *out)
 {
-	const json_t *id = json_object_get(v, "id");
 	const json_t *name = json_object_get(v, "name");
-	char num[32];
-	const char *key =
-	        json_is_string(id) ? json_string_value(id)
-	        : json_is_integer(id)
-	                ? (snprintf(num, sizeof num, "%lld", (long long)json_integer_value(id)),
-	                   num)
-	        : json_is_string(name) ? json_string_value(name)
-	        : json_is_string(v)    ? json_string_value(v)
-	                               : NULL;
+	const char *key = track_jira_id_text(a, json_object_get(v, "id"));
+	if (!key)
+		key = json_is_string(name) ? json_string_value(name)
+		      : json_is_string(v)  ? json_string_value(v)
+		                           : NULL;
 	if (!key)
 		return err_fail(WEFT_EINVALID, "Expected {\"id\": …} or {\"name\": …}.");
 	int rc = find(c, key, out);
@@ -81,10 +78,8 @@ static int string_list(arena *a, const json_t *v, const char ***out, size_t *n)
 static int parent_ref(db_conn *c, arena *a, const json_t *v, int64_t *out)
 {
 	const json_t *key = json_object_get(v, "key");
-	const json_t *id = json_object_get(v, "id");
-	const char *ref = json_is_string(key)  ? json_string_value(key)
-	                  : json_is_string(id) ? json_string_value(id)
-	                                       : NULL;
+	const char *ref = json_is_string(key) ? json_string_value(key)
+	                                      : track_jira_id_text(a, json_object_get(v, "id"));
 	track_issue parent;
 	int rc = ref ? track_issue_find(c, a, ref, &parent, NULL)
 	             : err_fail(WEFT_EINVALID, "Expected {\"key\": …}.");
@@ -128,9 +123,9 @@ static int read_field(db_conn *c, issue_ctx *ctx, const char *name, const json_t
 		return rc;
 	}
 	if (strcmp(name, "issuetype") == 0)
-		return named_ref(c, v, track_issue_type_find, &f->type_id);
+		return named_ref(c, a, v, track_issue_type_find, &f->type_id);
 	if (strcmp(name, "priority") == 0)
-		return named_ref(c, v, track_priority_find, &f->priority_id);
+		return named_ref(c, a, v, track_priority_find, &f->priority_id);
 	if (strcmp(name, "assignee") == 0) {
 		int rc = track_jira_user_ref(c, a, v, &f->assignee_id);
 		if (rc == 0 && f->assignee_id == 0)
@@ -205,6 +200,9 @@ static int read_comment_ops(issue_ctx *ctx, const json_t *ops)
 		if (add) {
 			int rc = track_jira_text_in(&ctx->comment, ctx->req->arena,
 			                            json_object_get(add, "body"), ctx->v3);
+			if (rc == 0)
+				rc = track_api_visibility_in(json_object_get(add, "visibility"),
+				                             &ctx->comment_role);
 			if (rc < 0)
 				return rc;
 		}
@@ -352,18 +350,37 @@ static int subtasks_json(db_conn *c, web_request *req, const track_issue *i, jso
 	return rc < 0 ? rc : 0;
 }
 
+int track_api_visibility_in(const json_t *v, unsigned *out)
+{
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	const json_t *type = json_object_get(v, "type");
+	const json_t *value = json_object_get(v, "value");
+	if (!json_is_string(type) || !json_is_string(value))
+		return err_fail(WEFT_EINVALID, "Visibility needs a type (role) and a value.");
+	return track_comment_visibility_parse(json_string_value(type), json_string_value(value),
+	                                      out);
+}
+
 json_t *track_api_comment_json(db_conn *c, web_request *req, const track_comment *cm, bool v3,
                                int64_t issue_id)
 {
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "self",
-	                 track_jira_self(req, "issue/%lld/comment/%lld", (long long)issue_id,
-	                                 (long long)cm->id),
-	                 "id", arena_printf(req->arena, "%lld", (long long)cm->id), "author",
-	                 track_jira_user(c, req, cm->author_id), "body",
-	                 track_jira_text(cm->body, v3), "updateAuthor",
-	                 track_jira_user(c, req, cm->update_author_id), "created",
-	                 track_jira_time(req->arena, cm->created_at), "updated",
-	                 track_jira_time(req->arena, cm->updated_at), "jsdPublic", true);
+	json_t *out = json_pack(
+	        "{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:b}", "self",
+	        track_jira_self(req, "issue/%lld/comment/%lld", (long long)issue_id,
+	                        (long long)cm->id),
+	        "id", arena_printf(req->arena, "%lld", (long long)cm->id), "author",
+	        track_jira_user(c, req, cm->author_id), "body", track_jira_text(cm->body, v3),
+	        "updateAuthor", track_jira_user(c, req, cm->update_author_id), "created",
+	        track_jira_time(req->arena, cm->created_at), "updated",
+	        track_jira_time(req->arena, cm->updated_at), "jsdPublic", cm->role == 0);
+	if (cm->role)
+		json_object_set_new(out, "visibility",
+		                    json_pack("{s:s, s:s, s:s}", "type", "role", "value",
+		                              track_role_title(cm->role), "identifier",
+		                              track_role_title(cm->role)));
+	return out;
 }
 
 static int comments_field(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out)
@@ -371,7 +388,9 @@ static int comments_field(db_conn *c, web_request *req, const track_issue *i, bo
 	track_comment *list = NULL;
 	size_t n = 0;
 	int64_t total = 0;
-	int rc = track_comment_list(c, req->arena, i->id, 0, 1000, &list, &n, &total);
+	const track_viewer *viewer = track_viewer_of(req);
+	int rc = track_comment_list(c, req->arena, i->id, viewer ? &viewer->user : NULL, 0, 1000,
+	                            &list, &n, &total);
 	if (rc < 0)
 		return rc;
 	json_t *arr = json_array();
@@ -471,6 +490,13 @@ static int more_fields(db_conn *c, web_request *req, const track_issue *i, bool 
 		json_object_set_new(f, "comment", v);
 	if (rc == 0 && wanted(names, n, "worklog") && (rc = worklog_field(c, req, i, v3, &v)) == 0)
 		json_object_set_new(f, "worklog", v);
+	json_t *watches = NULL, *votes = NULL;
+	if (rc == 0 && (wanted(names, n, "watches") || wanted(names, n, "votes")))
+		rc = track_api_people_fields(c, req, i->id, i->key, &watches, &votes);
+	if (rc == 0) {
+		put(f, names, n, "watches", watches);
+		put(f, names, n, "votes", votes);
+	}
 	return rc;
 }
 
@@ -627,15 +653,9 @@ static int project_of_fields(db_conn *c, issue_ctx *ctx, const json_t *fields)
 {
 	const json_t *p = json_object_get(fields, "project");
 	const json_t *key = json_object_get(p, "key");
-	const json_t *id = json_object_get(p, "id");
-	char num[32];
-	const char *ref =
-	        json_is_string(key)  ? json_string_value(key)
-	        : json_is_string(id) ? json_string_value(id)
-	        : json_is_integer(id)
-	                ? (snprintf(num, sizeof num, "%lld", (long long)json_integer_value(id)),
-	                   num)
-	                : NULL;
+	const char *ref = json_is_string(key)
+	                          ? json_string_value(key)
+	                          : track_jira_id_text(ctx->req->arena, json_object_get(p, "id"));
 	track_project project;
 	ctx->field = "project";
 	int rc = ref ? track_project_find(c, ctx->req->arena, ref, &project)
@@ -757,8 +777,9 @@ static int add_comment(db_conn *c, issue_ctx *ctx)
 	if (!ctx->comment)
 		return 0;
 	track_comment cm;
-	int rc = track_comment_add(c, ctx->req->arena, ctx->scope->issue_id, viewer_id(ctx),
-	                           ctx->comment, &cm);
+	int rc = track_comment_add(c, ctx->req->arena, ctx->scope->issue_id,
+	                           ctx->viewer ? &ctx->viewer->user : NULL, ctx->comment,
+	                           ctx->comment_role, &cm);
 	if (rc < 0)
 		ctx->field = "comment";
 	return rc;
@@ -875,17 +896,17 @@ static int read_transition(db_conn *c, issue_ctx *ctx)
 	const json_t *body = ctx->req->json;
 	const json_t *id = json_object_get(json_object_get(body, "transition"), "id");
 	ctx->field = "transition";
-	if (json_is_integer(id))
-		ctx->transition_id = json_integer_value(id);
-	else if (json_is_string(id) && *json_string_value(id))
-		ctx->transition_id = strtoll(json_string_value(id), NULL, 10);
-	else
+	if (!id || json_is_null(id))
 		return err_fail(WEFT_EINVALID, "Missing 'transition' identifier");
+	int rc = track_jira_int(id, "transition", &ctx->transition_id);
+	if (rc < 0)
+		return rc;
 	const json_t *resolution = json_object_get(json_object_get(body, "fields"), "resolution");
 	ctx->field = "resolution";
-	int rc = resolution && !json_is_null(resolution)
-	                 ? named_ref(c, resolution, track_resolution_find, &ctx->resolution_id)
-	                 : 0;
+	rc = resolution && !json_is_null(resolution)
+	             ? named_ref(c, ctx->req->arena, resolution, track_resolution_find,
+	                         &ctx->resolution_id)
+	             : 0;
 	if (rc == 0)
 		ctx->field = NULL;
 	return rc;

@@ -17,7 +17,10 @@
 int track_api_issue_json(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out);
 /* Jira's worklog JSON; comment as a string (v2) or ADF (v3). */
 json_t *track_api_worklog_json(db_conn *c, web_request *req, const track_worklog *w, bool v3);
-/* Jira's comment JSON; body as a string (v2) or ADF (v3). */
+/* Jira's comment visibility in: {"type": "role", "value": "Administrators"}, or null / absent
+ * (0), as a TRACK_ROLE_* bit. WEFT_EINVALID with Jira's message for a group or unknown role. */
+int track_api_visibility_in(const json_t *v, unsigned *out);
+/* Jira's comment JSON (with visibility when restricted); body as a string (v2) or ADF (v3). */
 json_t *track_api_comment_json(db_conn *c, web_request *req, const track_comment *cm, bool v3,
                                int64_t issue_id);
 
@@ -53,6 +56,11 @@ int track_api_comment_delete(web_request *req, web_response *res);
 /* worklog_api.c */
 int track_api_worklogs(web_request *req, web_response *res);
 int track_api_worklog_add(web_request *req, web_response *res);
+/* …/worklog/{id}: GET, PUT (adjustEstimate auto, leave, new), DELETE (also manual with
+ * increaseBy); changing one needs its author or a project administrator. */
+int track_api_worklog(web_request *req, web_response *res);
+int track_api_worklog_edit(web_request *req, web_response *res);
+int track_api_worklog_delete(web_request *req, web_response *res);
 
 /* meta_api.c */
 int track_api_fields(web_request *req, web_response *res);
@@ -62,6 +70,12 @@ int track_api_status(web_request *req, web_response *res);
 int track_api_priorities(web_request *req, web_response *res);
 int track_api_resolutions(web_request *req, web_response *res);
 int track_api_assignable(web_request *req, web_response *res);
+/* GET user/assignable/multiProjectSearch?projectKeys=A,B&query=: users assignable in every one
+ * of the projects (each browsable by the caller, else 404), paged by startAt and maxResults. */
+int track_api_assignable_multi(web_request *req, web_response *res);
+/* GET statuscategory (To Do, In Progress, Done) and statuscategory/{idOrKey} (2, "new", …). */
+int track_api_status_categories(web_request *req, web_response *res);
+int track_api_status_category(web_request *req, web_response *res);
 int track_api_permission_schemes(web_request *req, web_response *res);
 int track_api_security_schemes(web_request *req, web_response *res);
 int track_api_project_categories(web_request *req, web_response *res);

@@ -58,6 +58,12 @@ static int64_t viewer_id(const web_request *req)
 	return v ? v->user.id : 0;
 }
 
+static const track_user *viewer_user(const web_request *req)
+{
+	const track_viewer *v = track_viewer_of(req);
+	return v ? &v->user : NULL;
+}
+
 static char *duration(web_request *req, int64_t seconds)
 {
 	track_app *app = track_app_of(req);
@@ -88,26 +94,22 @@ static int list_json(db_conn *c, const char *sql, int64_t selected, json_t **out
 	return rc < 0 ? rc : 0;
 }
 
-/* Developers and Administrators of the project: who may be assigned. */
+/* Who may be assigned (track_perm.h), and the current assignee even when no longer. */
 static int assignables(db_conn *c, arena *a, int64_t project_id, int64_t selected, json_t **out)
 {
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT DISTINCT u.id, u.display_name FROM project_roles r JOIN users u"
-	                  " ON u.id = r.user_id WHERE r.project_id = $1 AND u.is_active = 1 AND"
-	                  " r.role IN ('developers', 'administrators') ORDER BY u.display_name",
-	                  db_int(project_id));
+	track_user *users = NULL;
+	size_t n = 0;
+	int rc = track_perm_assignable_users(c, a, project_id, NULL, TRACK_USER_LIST_MAX, &users,
+	                                     &n);
 	json_t *list = json_array();
 	bool found = selected == 0;
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t id = users[i].id;
 		found = found || id == selected;
 		json_array_append_new(list,
 		                      json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name",
-		                                db_col_text(st, 1), "selected", id == selected));
-		rc = 0;
+		                                users[i].display_name, "selected", id == selected));
 	}
-	db_done(st);
 	if (rc == 0 && !found) {
 		json_t *p = person(c, a, selected);
 		if (json_is_object(p))
@@ -139,8 +141,8 @@ static int comments_json(db_conn *c, view_ctx *v, json_t **out)
 	web_request *req = v->req;
 	track_comment *list = NULL;
 	size_t n = 0;
-	int rc = track_comment_list(c, req->arena, v->issue.id, v->start, TRACK_VIEW_PAGE, &list,
-	                            &n, &v->total);
+	int rc = track_comment_list(c, req->arena, v->issue.id, viewer_user(req), v->start,
+	                            TRACK_VIEW_PAGE, &list, &n, &v->total);
 	bool admin = may(req, TRACK_PERM_ADMINISTER_PROJECT);
 	*out = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++)
@@ -154,6 +156,10 @@ static int comments_json(db_conn *c, view_ctx *v, json_t **out)
 		                  web_markdown_html(req->arena, list[i].body, strlen(list[i].body)),
 		                  "edited", list[i].updated_at != list[i].created_at, "body",
 		                  list[i].body));
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (list[i].role)
+			json_object_set_new(json_array_get(*out, i), "restricted",
+			                    json_string(track_role_title(list[i].role)));
 	return rc;
 }
 
@@ -296,12 +302,28 @@ static int load_view(db_conn *c, void *p)
 	return rc;
 }
 
+/* The roles the viewer may restrict a comment to (track_perm.h): the comment form's choices. */
+static json_t *comment_levels(const web_request *req)
+{
+	static const unsigned roles[] = { TRACK_ROLE_ADMINISTRATORS, TRACK_ROLE_DEVELOPERS,
+		                          TRACK_ROLE_USERS };
+	const track_scope *s = track_scope_of(req);
+	json_t *out = json_array();
+	for (size_t i = 0; i < 3; i++)
+		if (track_perm_comment_visible(s->site_admin, s->roles, roles[i]))
+			json_array_append_new(out, json_pack("{s:s, s:s}", "value",
+			                                     track_role_name(roles[i]), "title",
+			                                     track_role_title(roles[i])));
+	return out;
+}
+
 static void view_flags(web_request *req, json_t *data, const char *tab)
 {
 	json_object_set_new(data, "can_edit", json_boolean(may(req, TRACK_PERM_EDIT_ISSUES)));
 	json_object_set_new(data, "can_transition",
 	                    json_boolean(may(req, TRACK_PERM_TRANSITION_ISSUES)));
 	json_object_set_new(data, "can_comment", json_boolean(may(req, TRACK_PERM_COMMENT)));
+	json_object_set_new(data, "comment_levels", comment_levels(req));
 	json_object_set_new(data, "can_log", json_boolean(may(req, TRACK_PERM_WORK_ON_ISSUES)));
 	json_object_set_new(data, "tab_comments", json_boolean(strcmp(tab, "comments") == 0));
 	json_object_set_new(data, "tab_worklog", json_boolean(strcmp(tab, "worklog") == 0));
@@ -454,8 +476,13 @@ static int comment_tx(db_conn *c, void *p)
 {
 	action_ctx *ctx = p;
 	track_comment cm;
-	return track_comment_add(c, ctx->req->arena, track_scope_of(ctx->req)->issue_id,
-	                         viewer_id(ctx->req), ctx->text, &cm);
+	const char *level = form(ctx->req, "visibility");
+	unsigned role = 0;
+	int rc = level && *level ? track_comment_visibility_parse("role", level, &role) : 0;
+	if (rc == 0)
+		rc = track_comment_add(c, ctx->req->arena, track_scope_of(ctx->req)->issue_id,
+		                       viewer_user(ctx->req), ctx->text, role, &cm);
+	return rc;
 }
 
 int track_issue_comment_submit(web_request *req, web_response *res)
@@ -713,7 +740,8 @@ static int comment_own(db_conn *c, action_ctx *ctx, const char *verb)
 {
 	web_request *req = ctx->req;
 	track_comment cm;
-	int rc = track_comment_get(c, req->arena, track_scope_of(req)->issue_id, ctx->id, &cm);
+	int rc = track_comment_get(c, req->arena, track_scope_of(req)->issue_id, viewer_user(req),
+	                           ctx->id, &cm);
 	if (rc == 0 && cm.author_id != viewer_id(req) && !may(req, TRACK_PERM_ADMINISTER_PROJECT))
 		rc = err_fail(WEFT_EPERM, "You do not have permission to %s this comment.", verb);
 	return rc;
@@ -734,7 +762,8 @@ static int comment_edit_tx(db_conn *c, void *p)
 	int rc = comment_own(c, ctx, "edit");
 	if (rc == 0)
 		rc = track_comment_edit(c, track_scope_of(ctx->req)->issue_id, ctx->id,
-		                        viewer_id(ctx->req), ctx->text ? ctx->text : "");
+		                        viewer_user(ctx->req), ctx->text ? ctx->text : "",
+		                        TRACK_COMMENT_KEEP_ROLE);
 	return rc;
 }
 

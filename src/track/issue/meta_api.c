@@ -1,6 +1,8 @@
 /* Jira's global lists: field, issuetype, status, priority, resolution, the assignable users,
  * and the schemes and categories clients read before creating a project. */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
 #include "track/account/account.h"
@@ -11,6 +13,7 @@
 #include "track/track.h"
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
+#include "web/form.h"
 
 typedef struct meta_ctx {
 	web_request *req;
@@ -135,6 +138,44 @@ int track_api_status(web_request *req, web_response *res)
 	return run(req, res, status_tx);
 }
 
+/* The status categories track's statuses use, in Jira's order (To Do, In Progress, Done). */
+static const char *const category_keys[] = { "new", "indeterminate", "done" };
+
+int track_api_status_categories(web_request *req, web_response *res)
+{
+	bool v3;
+	int rc = track_jira_version(req, &v3);
+	json_t *list = json_array();
+	for (size_t i = 0; rc == 0 && i < 3; i++)
+		json_array_append_new(list, track_jira_status_category_json(req, category_keys[i]));
+	if (rc == 0)
+		web_res_json(res, 200, list);
+	else
+		json_decref(list);
+	return rc;
+}
+
+int track_api_status_category(web_request *req, web_response *res)
+{
+	bool v3;
+	const char *id = web_param(req, "idOrKey");
+	int rc = track_jira_version(req, &v3);
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
+		json_t *c = track_jira_status_category_json(req, category_keys[i]);
+		char num[16];
+		snprintf(num, sizeof num, "%lld",
+		         (long long)json_integer_value(json_object_get(c, "id")));
+		if (strcmp(id, num) == 0 || strcasecmp(id, category_keys[i]) == 0) {
+			web_res_json(res, 200, c);
+			return 0;
+		}
+		json_decref(c);
+	}
+	return rc < 0 ? rc
+	              : err_fail(WEFT_ENOTFOUND,
+	                         "The status category with id or key '%s' does not exist.", id);
+}
+
 static int priorities_tx(db_conn *c, void *p)
 {
 	meta_ctx *ctx = p;
@@ -221,30 +262,81 @@ static int assignable_tx(db_conn *c, void *p)
 	const char *q = web_query(ctx->req, "query");
 	if (!q)
 		q = web_query(ctx->req, "username");
-	db_stmt *st = NULL;
+	track_user *users = NULL;
+	size_t n = 0;
 	if (rc == 0)
-		rc = db_query(
-		        &st, c,
-		        "SELECT DISTINCT u.id, u.display_name FROM project_roles r JOIN users u"
-		        " ON u.id = r.user_id WHERE r.project_id = $1 AND u.is_active = 1"
-		        " AND r.role IN ('developers', 'administrators') AND ($2 = ''"
-		        " OR lower(u.username) LIKE '%' || lower($2) || '%'"
-		        " OR lower(u.display_name) LIKE '%' || lower($2) || '%'"
-		        " OR lower(u.email) LIKE '%' || lower($2) || '%')"
-		        " ORDER BY u.display_name, u.id LIMIT 1000",
-		        db_int(project_id), db_text(q ? q : ""));
+		rc = track_perm_assignable_users(c, ctx->req->arena, project_id, q,
+		                                 TRACK_USER_LIST_MAX, &users, &n);
 	ctx->out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_array_append_new(ctx->out, track_jira_user(c, ctx->req, db_col_int(st, 0)));
-		rc = 0;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(ctx->out, track_user_json(ctx->req, &users[i]));
+	return rc;
 }
 
 int track_api_assignable(web_request *req, web_response *res)
 {
 	return run(req, res, assignable_tx);
+}
+
+/* Keeps in users only those also in more (both by id). */
+static void intersect(track_user *users, size_t *n, const track_user *more, size_t nmore)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++)
+		for (size_t j = 0; j < nmore; j++)
+			if (users[i].id == more[j].id) {
+				users[kept++] = users[i];
+				break;
+			}
+	*n = kept;
+}
+
+/* The users assignable in every project of projectKeys (each one the caller may browse),
+ * matching query (and accountId when given), paged by startAt and maxResults. */
+static int multi_assignable_tx(db_conn *c, void *p)
+{
+	meta_ctx *ctx = p;
+	web_request *req = ctx->req;
+	const char **keys = NULL;
+	size_t nkeys = web_pairs_list(&keys, req->arena, &req->query, "projectKeys");
+	const char *q =
+	        web_query(req, "query") ? web_query(req, "query") : web_query(req, "username");
+	const track_viewer *v = track_viewer_of(req);
+	track_user *users = NULL, *more = NULL;
+	size_t n = 0, nmore = 0;
+	int rc = nkeys ? 0 : err_fail(WEFT_EINVALID, "The projectKeys parameter is required.");
+	for (size_t i = 0; rc == 0 && i < nkeys; i++) {
+		track_project project;
+		bool browse = false;
+		rc = track_project_find(c, req->arena, keys[i], &project);
+		if (rc == 0)
+			rc = track_perm_check(c, &v->user, project.id, TRACK_PERM_BROWSE, &browse);
+		if (rc == WEFT_ENOTFOUND || (rc == 0 && !browse))
+			rc = err_fail(WEFT_ENOTFOUND, "No project could be found with key '%s'.",
+			              keys[i]);
+		if (rc == 0)
+			rc = track_perm_assignable_users(c, req->arena, project.id, q,
+			                                 TRACK_USER_LIST_MAX, i ? &more : &users,
+			                                 i ? &nmore : &n);
+		if (rc == 0 && i)
+			intersect(users, &n, more, nmore);
+	}
+	int64_t start, max;
+	track_jira_paging(req, 50, TRACK_USER_LIST_MAX, &start, &max);
+	const char *account = web_query(req, "accountId");
+	ctx->out = json_array();
+	for (size_t i = 0, seen = 0; rc == 0 && i < n && seen < (size_t)(start + max); i++) {
+		if (account && strcmp(account, users[i].account_id) != 0)
+			continue;
+		if (seen++ >= (size_t)start)
+			json_array_append_new(ctx->out, track_user_json(req, &users[i]));
+	}
+	return rc;
+}
+
+int track_api_assignable_multi(web_request *req, web_response *res)
+{
+	return run(req, res, multi_assignable_tx);
 }
 
 static int schemes_tx(db_conn *c, void *p)

@@ -1,4 +1,7 @@
-/* Jira's worklog resource: /rest/api/{version}/issue/{issueIdOrKey}/worklog (list, add). */
+/* Jira's worklog resource: /rest/api/{version}/issue/{issueIdOrKey}/worklog (list, add) and
+ * …/worklog/{id} (get, edit, delete; the author or a project administrator changes one), with
+ * adjustEstimate, newEstimate, reduceBy and increaseBy. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -14,6 +17,8 @@ typedef struct worklog_ctx {
 	bool v3;
 	const track_scope *scope;
 	int64_t user_id;
+	int64_t worklog_id;
+	track_estimate_adjust adjust;
 	int64_t seconds;
 	int64_t started;
 	const char *comment;
@@ -45,7 +50,53 @@ static int ctx_init(worklog_ctx *ctx, web_request *req)
 	*ctx = (worklog_ctx){ .req = req,
 		              .scope = track_scope_of(req),
 		              .user_id = v ? v->user.id : 0 };
+	const char *id = web_param(req, "id");
+	if (id) {
+		char *end = NULL;
+		ctx->worklog_id = strtoll(id, &end, 10);
+		if (!*id || *end || ctx->worklog_id <= 0)
+			return err_fail(WEFT_ENOTFOUND, "Cannot find worklog with id: '%s'.", id);
+	}
 	return track_jira_version(req, &ctx->v3);
+}
+
+/* A duration query parameter (Jira's "2d 4h", or seconds as digits). */
+static int duration_param(worklog_ctx *ctx, const char *name, const char *missing, int64_t *out)
+{
+	const char *v = web_query(ctx->req, name);
+	track_app *app = track_app_of(ctx->req);
+	if (!v)
+		return err_fail(WEFT_EINVALID, "%s", missing);
+	return track_duration_parse(out, v, app->hours_per_day, app->days_per_week);
+}
+
+/* adjustEstimate (auto, leave, new with newEstimate, manual with manual_param: reduceBy on add,
+ * increaseBy on delete). */
+static int read_adjust(worklog_ctx *ctx, const char *manual_param)
+{
+	const char *mode = web_query(ctx->req, "adjustEstimate");
+	track_estimate_adjust *adj = &ctx->adjust;
+	*adj = (track_estimate_adjust){ TRACK_ADJUST_AUTO, 0 };
+	if (!mode || strcmp(mode, "auto") == 0)
+		return 0;
+	if (strcmp(mode, "leave") == 0) {
+		adj->mode = TRACK_ADJUST_LEAVE;
+		return 0;
+	}
+	if (strcmp(mode, "new") == 0) {
+		adj->mode = TRACK_ADJUST_NEW;
+		return duration_param(ctx, "newEstimate", "You must supply a valid new estimate.",
+		                      &adj->seconds);
+	}
+	if (strcmp(mode, "manual") == 0 && manual_param) {
+		adj->mode = TRACK_ADJUST_MANUAL;
+		return duration_param(ctx, manual_param,
+		                      strcmp(manual_param, "reduceBy") == 0
+		                              ? "You must supply a valid amount to reduce by."
+		                              : "You must supply a valid amount to increase by.",
+		                      &adj->seconds);
+	}
+	return err_fail(WEFT_EINVALID, "Invalid value for adjustEstimate: '%s'.", mode);
 }
 
 static int list_tx(db_conn *c, void *p)
@@ -76,8 +127,17 @@ int track_api_worklogs(web_request *req, web_response *res)
 	return rc;
 }
 
-/* timeSpentSeconds or timeSpent (a Jira duration), started, comment. */
-static int read_body(worklog_ctx *ctx, const char **field)
+/* A field error (errors.field), or errorMessages when field is NULL; other errors pass on. */
+static int field_error(web_response *res, const char *field, int rc)
+{
+	if (rc != WEFT_EINVALID)
+		return rc;
+	track_jira_bad_request(res, field, err_msg());
+	return 0;
+}
+
+/* timeSpentSeconds or timeSpent (a Jira duration; required unless edit), started, comment. */
+static int read_body(worklog_ctx *ctx, const char **field, bool time_required)
 {
 	const json_t *body = ctx->req->json;
 	const json_t *secs = json_object_get(body, "timeSpentSeconds");
@@ -86,16 +146,18 @@ static int read_body(worklog_ctx *ctx, const char **field)
 	track_app *app = track_app_of(ctx->req);
 	int rc;
 	*field = "timeLogged";
-	if (json_is_integer(secs))
-		rc = (ctx->seconds = json_integer_value(secs)) > 0
-		             ? 0
-		             : err_fail(WEFT_EINVALID,
-		                        "Worklog must not be null and must be positive.");
-	else if (json_is_string(spent))
+	if (secs && !json_is_null(secs)) {
+		rc = track_jira_int(secs, "timeSpentSeconds", &ctx->seconds);
+		if (rc == 0 && ctx->seconds <= 0)
+			rc = err_fail(WEFT_EINVALID,
+			              "Worklog must not be null and must be positive.");
+	} else if (json_is_string(spent))
 		rc = track_duration_parse(&ctx->seconds, json_string_value(spent),
 		                          app->hours_per_day, app->days_per_week);
 	else
-		rc = err_fail(WEFT_EINVALID, "You must indicate the time spent working.");
+		rc = time_required
+		             ? err_fail(WEFT_EINVALID, "You must indicate the time spent working.")
+		             : 0;
 	if (rc == 0 && json_is_string(started)) {
 		*field = "started";
 		rc = track_jira_parse_time(&ctx->started, json_string_value(started));
@@ -113,7 +175,7 @@ static int add_tx(db_conn *c, void *p)
 	worklog_ctx *ctx = p;
 	track_worklog w;
 	int rc = track_worklog_add(c, ctx->req->arena, ctx->scope->issue_id, ctx->user_id,
-	                           ctx->seconds, ctx->started, ctx->comment, &w);
+	                           ctx->seconds, ctx->started, ctx->comment, &ctx->adjust, &w);
 	if (rc == 0)
 		ctx->out = track_api_worklog_json(c, ctx->req, &w, ctx->v3);
 	return rc;
@@ -125,14 +187,98 @@ int track_api_worklog_add(web_request *req, web_response *res)
 	const char *field = NULL;
 	int rc = ctx_init(&ctx, req);
 	if (rc == 0)
-		rc = read_body(&ctx, &field);
+		rc = read_body(&ctx, &field, true);
+	if (rc == 0) {
+		field = NULL;
+		rc = read_adjust(&ctx, "reduceBy");
+	}
 	if (rc == 0) {
 		field = "timeLogged";
 		rc = track_jira_answer(req, res, 201, true, add_tx, &ctx, &ctx.out);
 	}
-	if (rc == WEFT_EINVALID) {
-		track_jira_field_error(res, field, err_msg());
-		return 0;
-	}
+	return field_error(res, field, rc);
+}
+
+static int get_tx(db_conn *c, void *p)
+{
+	worklog_ctx *ctx = p;
+	track_worklog w;
+	int rc = track_worklog_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->worklog_id, &w);
+	if (rc == 0)
+		ctx->out = track_api_worklog_json(c, ctx->req, &w, ctx->v3);
 	return rc;
+}
+
+int track_api_worklog(web_request *req, web_response *res)
+{
+	worklog_ctx ctx;
+	int rc = ctx_init(&ctx, req);
+	if (rc == 0)
+		rc = track_jira_answer(req, res, 200, false, get_tx, &ctx, &ctx.out);
+	return rc;
+}
+
+/* The author changes their own work logs; project administrators anyone's. */
+static int may_change(db_conn *c, const worklog_ctx *ctx)
+{
+	track_worklog w;
+	int rc = track_worklog_get(c, ctx->req->arena, ctx->scope->issue_id, ctx->worklog_id, &w);
+	if (rc == 0 && !track_scope_author_or_admin(ctx->scope, w.author_id, ctx->user_id))
+		rc = err_fail(WEFT_EPERM, "You do not have the permission to edit this worklog.");
+	return rc;
+}
+
+static int edit_tx(db_conn *c, void *p)
+{
+	worklog_ctx *ctx = p;
+	track_worklog w;
+	int rc = may_change(c, ctx);
+	if (rc == 0)
+		rc = track_worklog_edit(c, ctx->req->arena, ctx->scope->issue_id, ctx->worklog_id,
+		                        ctx->user_id, ctx->seconds, ctx->started, ctx->comment,
+		                        &ctx->adjust, &w);
+	if (rc == 0)
+		ctx->out = track_api_worklog_json(c, ctx->req, &w, ctx->v3);
+	return rc;
+}
+
+int track_api_worklog_edit(web_request *req, web_response *res)
+{
+	worklog_ctx ctx;
+	const char *field = NULL;
+	int rc = ctx_init(&ctx, req);
+	if (rc == 0)
+		rc = read_body(&ctx, &field, false);
+	if (rc == 0) {
+		field = NULL;
+		rc = read_adjust(&ctx, NULL);
+	}
+	if (rc == 0) {
+		field = "timeLogged";
+		rc = track_jira_answer(req, res, 200, true, edit_tx, &ctx, &ctx.out);
+	}
+	return field_error(res, field, rc);
+}
+
+static int delete_tx(db_conn *c, void *p)
+{
+	worklog_ctx *ctx = p;
+	int rc = may_change(c, ctx);
+	if (rc == 0)
+		rc = track_worklog_delete(c, ctx->req->arena, ctx->scope->issue_id, ctx->worklog_id,
+		                          ctx->user_id, &ctx->adjust);
+	return rc;
+}
+
+int track_api_worklog_delete(web_request *req, web_response *res)
+{
+	worklog_ctx ctx;
+	int rc = ctx_init(&ctx, req);
+	if (rc == 0)
+		rc = read_adjust(&ctx, "increaseBy");
+	if (rc == 0)
+		rc = db_tx(track_app_of(req)->d, delete_tx, &ctx);
+	if (rc == 0)
+		web_res_text(res, 204, "");
+	return field_error(res, NULL, rc);
 }

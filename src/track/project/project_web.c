@@ -144,6 +144,22 @@ static int options(db_conn *c, const char *sql, int64_t project_id, int64_t sele
 	return rc < 0 ? rc : 0;
 }
 
+/* The assignee filter offers the project's assignable users (track_perm.h). */
+static int assignee_options(db_conn *c, project_ctx *pc, json_t **out)
+{
+	track_user *users = NULL;
+	size_t n = 0;
+	int rc = track_perm_assignable_users(c, pc->req->arena, pc->project.id, NULL,
+	                                     TRACK_USER_LIST_MAX, &users, &n);
+	*out = json_array();
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(*out,
+		                      json_pack("{s:I, s:s, s:b}", "id", (json_int_t)users[i].id,
+		                                "name", users[i].display_name, "selected",
+		                                users[i].id == pc->assignee));
+	return rc;
+}
+
 static int issue_rows(db_conn *c, project_ctx *pc, json_t **out)
 {
 	db_stmt *st;
@@ -190,11 +206,7 @@ static int load_project(db_conn *c, void *p)
 		rc = options(c, "SELECT id, name FROM issue_types WHERE $1 = $1 ORDER BY id",
 		             pc->project.id, pc->type, &types);
 	if (rc == 0)
-		rc = options(
-		        c,
-		        "SELECT DISTINCT u.id, u.display_name FROM project_roles r JOIN users u"
-		        " ON u.id = r.user_id WHERE r.project_id = $1 ORDER BY u.display_name",
-		        pc->project.id, pc->assignee, &people);
+		rc = assignee_options(c, pc, &people);
 	if (rc == 0)
 		rc = issue_rows(c, pc, &issues);
 	json_decref(pc->data); /* from an attempt the store ran again */

@@ -38,6 +38,7 @@ static const struct field_def {
 	{ "summary", JQL_SUMMARY, OPS_TEXT, true },
 	{ "description", JQL_DESCRIPTION, OPS_TEXT | 1u << JQL_IS | 1u << JQL_IS_NOT, false },
 	{ "text", JQL_TEXT, 1u << JQL_LIKE, false },
+	{ "comment", JQL_COMMENT, OPS_TEXT, false },
 	{ "status", JQL_STATUS, OPS_EQ, true },
 	{ "statusCategory", JQL_STATUS_CATEGORY, OPS_EQ, true },
 	{ "category", JQL_STATUS_CATEGORY, OPS_EQ, true },
@@ -74,6 +75,7 @@ static const char *const canonical_names[JQL_FIELD_COUNT] = {
 	[JQL_CREATED] = "created",
 	[JQL_UPDATED] = "updated",
 	[JQL_RESOLUTION_DATE] = "resolutiondate",
+	[JQL_COMMENT] = "comment",
 };
 
 static const char *const op_names[] = {

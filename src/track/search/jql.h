@@ -35,6 +35,7 @@ typedef enum jql_field {
 	JQL_CREATED,
 	JQL_UPDATED,
 	JQL_RESOLUTION_DATE,
+	JQL_COMMENT, /* comment bodies the viewer may read */
 	JQL_FIELD_COUNT
 } jql_field;
 

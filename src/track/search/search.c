@@ -22,8 +22,8 @@ typedef struct compiler {
 	size_t nargs, cap;
 } compiler;
 
-/* Binds v as the next parameter and writes its placeholder. */
-static void put_arg(compiler *k, db_arg v)
+/* Binds v as the next parameter: its number. */
+static int push_arg(compiler *k, db_arg v)
 {
 	if (k->nargs == k->cap) {
 		size_t grown = k->cap ? k->cap * 2 : 16;
@@ -32,7 +32,13 @@ static void put_arg(compiler *k, db_arg v)
 		k->cap = grown;
 	}
 	k->args[k->nargs++] = v;
-	buf_printf(&k->sql, "$%zu", k->nargs); /* the placeholder's number, never the value */
+	return (int)k->nargs;
+}
+
+/* Binds v as the next parameter and writes its placeholder. */
+static void put_arg(compiler *k, db_arg v)
+{
+	buf_printf(&k->sql, "$%d", push_arg(k, v)); /* the placeholder's number, never the value */
 }
 
 /* Appends SQL text made only of this file's constants (columns, operators, function names),
@@ -354,17 +360,44 @@ static int fts5_query(compiler *k, const jql_node *n, const char *text, const ch
 	return 0;
 }
 
+/* Writes the condition that comments aliased c (of issues aliased ci) are visible to the
+ * viewer (track_perm.h), binding the viewer. */
+static void put_comment_visible(compiler *k)
+{
+	db_arg user, admin;
+	track_perm_comment_args(k->viewer, &user, &admin);
+	int u = push_arg(k, user), ad = push_arg(k, admin);
+	buf_puts(&k->sql, track_perm_comment_sql(k->a, "c", "ci.project_id", u, ad));
+}
+
+/* issue_text.comments holds only unrestricted comments; restricted ones are matched in
+ * comment_text and kept when the viewer may read them (migration 0005). */
 static int compile_text_sqlite(compiler *k, const jql_node *n, const char *text)
 {
 	const char *columns = n->field == JQL_SUMMARY       ? "summary"
 	                      : n->field == JQL_DESCRIPTION ? "description"
+	                      : n->field == JQL_COMMENT     ? "comments"
 	                                                    : "summary description comments";
-	const char *match = NULL;
+	const char *match = NULL, *restricted = NULL;
 	int rc = fts5_query(k, n, text, columns, &match);
+	bool comments = n->field == JQL_TEXT || n->field == JQL_COMMENT;
+	if (rc == 0 && comments)
+		rc = fts5_query(k, n, text, "body", &restricted);
 	if (rc)
 		return rc;
-	buf_puts(&k->sql, "i.id IN (SELECT rowid FROM issue_text WHERE issue_text MATCH ");
+	buf_puts(&k->sql, "(i.id IN (SELECT rowid FROM issue_text WHERE issue_text MATCH ");
 	put_arg(k, db_text(match));
+	buf_puts(&k->sql, ")");
+	if (comments) {
+		buf_puts(&k->sql,
+		         " OR i.id IN (SELECT c.issue_id FROM comment_text t JOIN comments c"
+		         " ON c.id = t.rowid JOIN issues ci ON ci.id = c.issue_id WHERE"
+		         " comment_text MATCH ");
+		put_arg(k, db_text(restricted));
+		buf_puts(&k->sql, " AND ");
+		put_comment_visible(k);
+		buf_puts(&k->sql, ")");
+	}
 	buf_puts(&k->sql, ")");
 	return 0;
 }
@@ -406,21 +439,22 @@ static int compile_text_pg(compiler *k, const jql_node *n, const char *text)
 	/* Each column's GIN index answers its own branch: a union of ids, never an OR over
 	 * every issue row (which PostgreSQL can only run as a scan). */
 	buf_puts(&k->sql, "i.id IN (");
-	if (n->field != JQL_DESCRIPTION) {
+	if (n->field == JQL_SUMMARY || n->field == JQL_TEXT) {
 		put_sql(k, "SELECT id FROM issues WHERE summary_tsv @@ ", fn, "('simple', ");
 		put_arg(k, db_text(text));
 		buf_puts(&k->sql, n->field == JQL_SUMMARY ? ")" : ") UNION ");
 	}
-	if (n->field != JQL_SUMMARY) {
+	if (n->field == JQL_DESCRIPTION || n->field == JQL_TEXT) {
 		put_sql(k, "SELECT id FROM issues WHERE description_tsv @@ ", fn, "('simple', ");
 		put_arg(k, db_text(text));
-		buf_puts(&k->sql, ")");
+		buf_puts(&k->sql, n->field == JQL_DESCRIPTION ? ")" : ") UNION ");
 	}
-	if (n->field == JQL_TEXT) {
-		put_sql(k, " UNION SELECT issue_id FROM comments WHERE body_tsv @@ ", fn,
-		        "('simple', ");
+	if (n->field == JQL_TEXT || n->field == JQL_COMMENT) {
+		put_sql(k, "SELECT c.issue_id FROM comments c JOIN issues ci ON ci.id = c.issue_id",
+		        " WHERE c.body_tsv @@ ", fn, "('simple', ");
 		put_arg(k, db_text(text));
-		buf_puts(&k->sql, ")");
+		buf_puts(&k->sql, ") AND ");
+		put_comment_visible(k);
 	}
 	buf_puts(&k->sql, ")");
 	return 0;
@@ -545,6 +579,7 @@ static int compile_clause(compiler *k, const jql_node *n)
 	case JQL_KEY: return compile_key(k, n);
 	case JQL_SUMMARY:
 	case JQL_DESCRIPTION:
+	case JQL_COMMENT:
 	case JQL_TEXT: return compile_text(k, n);
 	case JQL_LABELS: return compile_labels(k, n);
 	case JQL_STATUS_CATEGORY: return compile_category(k, n);

@@ -69,10 +69,7 @@ static int body_int(const json_t *body, const char *name, int64_t def, int64_t *
 	*out = def;
 	if (!v || json_is_null(v))
 		return 0;
-	if (!json_is_integer(v))
-		return err_fail(WEFT_EINVALID, "'%s' must be an integer", name);
-	*out = json_integer_value(v);
-	return 0;
+	return track_jira_int(v, name, out);
 }
 
 /* The parameters of a POST: jql, startAt, maxResults, fields, expand from the body. */

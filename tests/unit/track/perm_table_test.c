@@ -194,6 +194,8 @@ static void fill_path(char *out, size_t size, const char *pattern, bool key_is_i
 		{ "{username}", "uma" },
 		{ "{path...}", "weft.css" },
 		{ "{idOrName}", "1" },
+		{ "{issueTypeId}", "10002" },
+		{ "{idOrKey}", "2" },
 		{ "{id}", "999999" },
 	};
 	route_fill_path(out, size, pattern, values, sizeof values / sizeof values[0]);

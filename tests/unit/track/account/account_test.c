@@ -210,21 +210,23 @@ static void the_user_search_matches_names_and_addresses(void **state)
 	assert_int_equal(track_account_set_active(e.c, b.id, false), 0);
 	track_user *users;
 	size_t n;
-	track_user_query q = { "EXAMPLE", true, false, 0, 50 };
+	track_user_query q = { "EXAMPLE", true, false, 0, 50, 0, 0 };
 	assert_int_equal(track_account_search(e.c, e.a, &q, &users, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(users[0].username, "alice");
-	q = (track_user_query){ "work", true, false, 0, 50 };
+	q = (track_user_query){ "work", true, false, 0, 50, 0, 0 };
 	assert_int_equal(track_account_search(e.c, e.a, &q, &users, &n), 0);
 	assert_int_equal(n, 0); /* bob is inactive */
 	q.inactive = true;
 	assert_int_equal(track_account_search(e.c, e.a, &q, &users, &n), 0);
 	assert_int_equal(n, 1);
-	q = (track_user_query){ "_", true, true, 0, 50 }; /* a literal underscore, not a wildcard */
+	q = (track_user_query){
+		"_", true, true, 0, 50, 0, 0
+	}; /* a literal underscore, not a wildcard */
 	assert_int_equal(track_account_search(e.c, e.a, &q, &users, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(users[0].username, "carol_x");
-	q = (track_user_query){ "", true, true, 1, 1 };
+	q = (track_user_query){ "", true, true, 1, 1, 0, 0 };
 	assert_int_equal(track_account_search(e.c, e.a, &q, &users, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(users[0].username, "bob");

@@ -1,13 +1,15 @@
 /* Tests of src/track/issue.c on both engines: summary and label rules, sub-tasks and parents,
  * numbering (never repeated, also after deletes and under concurrent creation from two threads),
  * lookups by key in any case, edits recorded in the history, moves that keep old keys resolving,
- * the full-text index following summaries and descriptions, who may name a reporter, and parents
- * the caller may not see. */
+ * the full-text index following summaries and descriptions, who may name a reporter, parents
+ * the caller may not see, and the Assignable user rule on assignees. */
 #include "../issues_env.h"
 
 #include <pthread.h>
 #include <string.h>
 
+#include "base/err.h"
+#include "track/project/project.h"
 #include "track/track_perm.h"
 
 static void summaries_and_labels_have_rules(void **state)
@@ -175,6 +177,7 @@ static void edits_are_recorded(void **state)
 	track_user alice = make_user(&e, "alice", false);
 	track_user bob = make_user(&e, "bob", false);
 	track_project p = make_project(&e, "TEST", &alice);
+	ok(track_project_role_add(e.c, p.id, bob.id, TRACK_ROLE_DEVELOPERS));
 	track_issue i = make_issue(&e, &p, &alice, "before");
 	track_issue_fields f = track_issue_fields_none();
 	f.summary = "after";
@@ -227,6 +230,48 @@ static void edits_are_recorded(void **state)
 	bad.summary = "line\nbreak";
 	assert_int_equal(track_issue_edit(e.c, e.a, i.id, &bad, alice.id, &field), WEFT_EINVALID);
 	assert_string_equal(field, "summary");
+	end(&e);
+}
+
+/* Only holders of Developers or Administrators may be assigned, on create, edit and assign; an
+ * assignee who lost the role stays through edits of other fields. */
+static void assignees_need_the_assignable_permission(void **state)
+{
+	env e = begin(state);
+	track_user alice = make_user(&e, "alice", false);
+	track_user bob = make_user(&e, "bob", false);
+	track_user carol = make_user(&e, "carol", false);
+	track_user dave = make_user(&e, "dave", false);
+	track_project p = make_project(&e, "TEST", &alice);
+	ok(track_project_role_add(e.c, p.id, bob.id, TRACK_ROLE_DEVELOPERS));
+	ok(track_project_role_add(e.c, p.id, carol.id, TRACK_ROLE_USERS));
+	track_issue i = make_issue(&e, &p, &alice, "work");
+	const char *field = NULL;
+	track_issue_fields f = track_issue_fields_none();
+	f.summary = "new";
+	f.assignee_id = carol.id;
+	track_issue made;
+	assert_int_equal(track_issue_create(e.c, e.a, p.id, &f, alice.id, &made, &field),
+	                 WEFT_EINVALID);
+	assert_string_equal(field, "assignee");
+	assert_string_equal(err_msg(), "User 'carol' cannot be assigned issues.");
+	assert_int_equal(track_issue_assign(e.c, e.a, i.id, dave.id, alice.id), WEFT_EINVALID);
+	assert_string_equal(err_msg(), "User 'dave' cannot be assigned issues.");
+	ok(track_issue_assign(e.c, e.a, i.id, bob.id, alice.id));
+	ok(track_issue_assign(e.c, e.a, i.id, alice.id, alice.id)); /* Administrators */
+	ok(track_issue_assign(e.c, e.a, i.id, bob.id, alice.id));
+	ok(track_project_role_remove(e.c, p.id, bob.id, TRACK_ROLE_DEVELOPERS));
+	track_issue_fields g = track_issue_fields_none();
+	g.summary = "renamed";
+	g.assignee_id = bob.id; /* unchanged: allowed although bob lost the role */
+	ok(track_issue_edit(e.c, e.a, i.id, &g, alice.id, &field));
+	track_user *users;
+	size_t n;
+	ok(track_perm_assignable_users(e.c, e.a, p.id, NULL, 100, &users, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(users[0].username, "alice");
+	ok(track_perm_assignable_users(e.c, e.a, p.id, "bo", 100, &users, &n));
+	assert_int_equal(n, 0);
 	end(&e);
 }
 
@@ -378,6 +423,7 @@ int main(void)
 		cmocka_unit_test(creates_check_their_fields),
 		cmocka_unit_test(concurrent_creators_never_share_a_number),
 		cmocka_unit_test(edits_are_recorded),
+		cmocka_unit_test(assignees_need_the_assignable_permission),
 		cmocka_unit_test(moves_give_new_keys_and_keep_old_ones),
 		cmocka_unit_test(the_text_index_follows_edits),
 		cmocka_unit_test(only_administrators_name_another_reporter),

@@ -1,11 +1,15 @@
 /* Tests of src/track/search.c on both engines: values are bound, never spliced into the SQL;
  * results are restricted to the projects the viewer may browse (and names of other projects do
- * not resolve); hostile ~ values cannot be full-text syntax; paging and counting. */
+ * not resolve); hostile ~ values cannot be full-text syntax; comment ~ and text ~ find a
+ * restricted comment only for readers of its role; paging and counting. */
 #include "../issues_env.h"
 
 #include <string.h>
 
+#include "track/issue/comment.h"
 #include "track/search/jql.h"
+#include "track/project/project.h"
+#include "track/track_perm.h"
 #include "track/search/search.h"
 
 static const int64_t now_ms = 1705320000000;
@@ -112,6 +116,32 @@ static void text_values_are_only_words(void **state)
 	end(&e);
 }
 
+static void restricted_comments_match_for_their_readers_only(void **state)
+{
+	env e = begin(state);
+	track_user root = make_user(&e, "root", true);
+	track_user alice = make_user(&e, "alice", false);
+	track_user carol = make_user(&e, "carol", false);
+	track_project p = make_project(&e, "TEST", &alice); /* alice administers TEST */
+	ok(track_project_role_add(e.c, p.id, carol.id, TRACK_ROLE_USERS));
+	track_issue i = make_issue(&e, &p, &alice, "plain");
+	track_issue j = make_issue(&e, &p, &alice, "other");
+	track_comment cm;
+	ok(track_comment_add(e.c, e.a, i.id, &alice, "secret quokka", TRACK_ROLE_ADMINISTRATORS,
+	                     &cm));
+	ok(track_comment_add(e.c, e.a, j.id, &carol, "public quokka", 0, &cm));
+	assert_string_equal(keys(&e, &carol, "comment ~ quokka"), j.key);
+	assert_string_equal(keys(&e, &carol, "text ~ secret"), "");
+	assert_string_equal(keys(&e, &carol, "comment ~ \"secret quokka\""), "");
+	assert_string_equal(keys(&e, &carol, "comment !~ secret ORDER BY key"),
+	                    arena_printf(e.a, "%s,%s", i.key, j.key));
+	assert_string_equal(keys(&e, &alice, "comment ~ secret"), i.key);
+	assert_string_equal(keys(&e, &alice, "text ~ secret"), i.key);
+	assert_string_equal(keys(&e, &root, "comment ~ quokka ORDER BY key"),
+	                    arena_printf(e.a, "%s,%s", i.key, j.key));
+	end(&e);
+}
+
 static void pages_and_counts(void **state)
 {
 	env e = begin(state);
@@ -146,6 +176,7 @@ int main(void)
 		cmocka_unit_test(values_are_bound_never_spliced),
 		cmocka_unit_test(results_respect_browse_permission),
 		cmocka_unit_test(text_values_are_only_words),
+		cmocka_unit_test(restricted_comments_match_for_their_readers_only),
 		cmocka_unit_test(pages_and_counts),
 	};
 	return fixture_run_engine_tests("track/search", tests, sizeof tests / sizeof tests[0], 2);

@@ -1,0 +1,96 @@
+/* Watchers and voters of issues (people.h): one table each, the same shape, so one set of
+ * statements picked by kind. */
+#include "track/issue/people.h"
+
+#include "base/clock.h"
+#include "base/err.h"
+#include "track/account/account.h"
+#include "track/issue/issue.h"
+
+/* The statements of each kind: table names are constants of this file, never input. */
+static const struct {
+	const char *add, *remove, *list, *count;
+} sql[] = {
+	[TRACK_WATCHERS] = {
+		"INSERT INTO issue_watchers (issue_id, user_id, created_at) VALUES ($1, $2, $3)"
+		" ON CONFLICT DO NOTHING",
+		"DELETE FROM issue_watchers WHERE issue_id = $1 AND user_id = $2",
+		"SELECT " TRACK_USER_COLUMNS("u.") " FROM issue_watchers w JOIN users u ON u.id = w.user_id"
+		" WHERE w.issue_id = $1 ORDER BY lower(u.display_name), u.id LIMIT $2",
+		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = $2 THEN 1 ELSE 0 END), 0)"
+		" FROM issue_watchers WHERE issue_id = $1",
+	},
+	[TRACK_VOTERS] = {
+		"INSERT INTO issue_voters (issue_id, user_id, created_at) VALUES ($1, $2, $3)"
+		" ON CONFLICT DO NOTHING",
+		"DELETE FROM issue_voters WHERE issue_id = $1 AND user_id = $2",
+		"SELECT " TRACK_USER_COLUMNS("u.") " FROM issue_voters w JOIN users u ON u.id = w.user_id"
+		" WHERE w.issue_id = $1 ORDER BY lower(u.display_name), u.id LIMIT $2",
+		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = $2 THEN 1 ELSE 0 END), 0)"
+		" FROM issue_voters WHERE issue_id = $1",
+	},
+};
+
+int track_people_add(db_conn *c, track_people_kind kind, int64_t issue_id, int64_t user_id)
+{
+	int rc = db_exec(c, sql[kind].add, db_int(issue_id), db_int(user_id),
+	                 db_int(clock_now_ms()));
+	return rc < 0 ? rc : 0;
+}
+
+int track_people_remove(db_conn *c, track_people_kind kind, int64_t issue_id, int64_t user_id)
+{
+	int rc = db_exec(c, sql[kind].remove, db_int(issue_id), db_int(user_id));
+	return rc < 0 ? rc : 0;
+}
+
+int track_people_list(db_conn *c, arena *a, track_people_kind kind, int64_t issue_id,
+                      track_user **out, size_t *n)
+{
+	db_stmt *st;
+	size_t cap = 8, len = 0;
+	track_user *users = arena_array(a, cap, sizeof *users);
+	int rc = db_query(&st, c, sql[kind].list, db_int(issue_id), db_int(TRACK_USER_LIST_MAX));
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		if (len == cap) {
+			users = arena_grow(a, users, cap * sizeof *users, 2 * cap * sizeof *users);
+			cap *= 2;
+		}
+		track_account_read_row(st, a, &users[len++]);
+		rc = 0;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	*out = users;
+	*n = len;
+	return 0;
+}
+
+int track_people_count(db_conn *c, track_people_kind kind, int64_t issue_id, int64_t user_id,
+                       int64_t *count, bool *is_one)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c, sql[kind].count, db_int(issue_id), db_int(user_id));
+	if (rc == 0)
+		rc = db_step_one(st, "no count");
+	if (rc == 0) {
+		*count = db_col_int(st, 0);
+		*is_one = db_col_int(st, 1) > 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+int track_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id)
+{
+	track_issue issue;
+	int rc = track_issue_get(c, a, issue_id, &issue);
+	if (rc == 0 && issue.reporter_id == voter_id)
+		rc = err_fail(WEFT_EINVALID, "You cannot vote for an issue you have reported.");
+	if (rc == 0 && issue.resolution_id)
+		rc = err_fail(WEFT_EINVALID, "You cannot vote for a resolved issue.");
+	if (rc == 0)
+		rc = track_people_add(c, TRACK_VOTERS, issue_id, voter_id);
+	return rc;
+}
