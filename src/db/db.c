@@ -325,6 +325,17 @@ int db_step_one(db_stmt *s, const char *fmt, ...)
 	return err_fail(WEFT_ENOTFOUND, "%s", message);
 }
 
+int db_query_int_args(int64_t *out, db_conn *c, const char *sql, const db_arg *args)
+{
+	db_stmt *s;
+	int rc = db_query_args(&s, c, sql, args);
+	if (rc == 0)
+		rc = db_step(s);
+	*out = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
 int db_exec_args(db_conn *c, const char *sql, const db_arg *args)
 {
 	db_stmt *s;

@@ -13,6 +13,7 @@
 #include "hub/repo/repo_storage.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo.h"
+#include "hub/team/group.h"
 #include "hub/team/team.h"
 #include "web/status.h"
 
@@ -118,7 +119,7 @@ static int add_workspaces(db_conn *c, page_ctx *pc, const char *selected)
 	int rc = hub_team_list_for_user(c, a, me(pc->req)->id, true, &list, &n);
 	json_t *all = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (list[i].role < TEAM_ROLE_MEMBER)
+		if (list[i].role < HUB_MEMBER_ROLE_MEMBER)
 			continue;
 		hub_project *p;
 		size_t np;
@@ -552,7 +553,7 @@ static int load_transfer(db_conn *c, void *p)
 		rc = hub_team_list_for_user(c, pc->req->arena, me(pc->req)->id, false, &list, &n);
 	json_t *targets = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (list[i].role == TEAM_ROLE_OWNER && list[i].ws.id != pc->repo.workspace_id)
+		if (list[i].role == HUB_MEMBER_ROLE_OWNER && list[i].ws.id != pc->repo.workspace_id)
 			json_array_append_new(targets,
 			                      json_pack("{s:s, s:s}", "slug", list[i].ws.slug,
 			                                "name", list[i].ws.name));

@@ -14,6 +14,7 @@
 #include "hub/api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
+#include "hub/team/team.h"
 
 /* What q= and sort= may name in each collection. */
 static const char *const workspace_fields[] = { "slug",       "name",       "uuid", "is_private",
@@ -318,7 +319,7 @@ static void set_out(api_ctx *ctx, json_t *out)
 static api_ctx ctx_of(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	return (api_ctx){ req, hub_scope_of(req), v ? &v->user : NULL, TEAM_ROLE_NONE, NULL };
+	return (api_ctx){ req, hub_scope_of(req), v ? &v->user : NULL, HUB_MEMBER_ROLE_NONE, NULL };
 }
 
 static int workspace_read(db_conn *c, web_request *req, const hub_workspace *ws, json_t **out)
@@ -541,15 +542,15 @@ static int one(web_response *res, api_ctx *ctx, db_fn fn, bool write)
 
 static int parse_role(const char *role, hub_member_role *out)
 {
-	*out = TEAM_ROLE_NONE;
+	*out = HUB_MEMBER_ROLE_NONE;
 	if (!role)
 		return 0;
 	if (strcmp(role, "owner") == 0)
-		*out = TEAM_ROLE_OWNER;
+		*out = HUB_MEMBER_ROLE_OWNER;
 	else if (strcmp(role, "member") == 0)
-		*out = TEAM_ROLE_MEMBER;
+		*out = HUB_MEMBER_ROLE_MEMBER;
 	else if (strcmp(role, "collaborator") == 0)
-		*out = TEAM_ROLE_COLLABORATOR;
+		*out = HUB_MEMBER_ROLE_COLLABORATOR;
 	else
 		return err_fail(WEFT_EINVALID, "role must be owner, collaborator or member.");
 	return 0;

@@ -8,7 +8,8 @@
 
 #include "base/arena.h"
 #include "hub/bbql.h"
-#include "hub/team/team.h"
+#include "hub/team/group.h"
+#include "hub/team/member.h"
 #include "web/web.h"
 
 /* GET /2.0/workspaces: the caller's workspaces (their personal one, then teams), paginated;

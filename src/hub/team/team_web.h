@@ -4,6 +4,8 @@
 #define WEFT_HUB_TEAM_WEB_H
 
 #include "web/web.h"
+#include "hub/team/invitation.h"
+#include "hub/team/team.h"
 
 /* The {id} path parameter of plans and invitations: a positive integer. */
 extern const web_param_spec hub_team_id_params[];

@@ -6,7 +6,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "track/issue/issue.h"
-#include "track/rows.h"
+#include "db/rows.h"
 
 #define COMMENT_COLUMNS                                                                          \
 	"id, issue_id, COALESCE(author_id, 0), COALESCE(update_author_id, 0), body, created_at," \
@@ -62,14 +62,14 @@ int track_comment_list(db_conn *c, arena *a, int64_t issue_id, int64_t start, in
                        track_comment **out, size_t *n, int64_t *total)
 {
 	db_stmt *st = NULL;
-	int rc = track_rows_count(total, c, "SELECT COUNT(*) FROM comments WHERE issue_id = $1",
-	                          issue_id);
+	int rc = db_rows_count(total, c, "SELECT COUNT(*) FROM comments WHERE issue_id = $1",
+	                       issue_id);
 	if (rc == 0)
 		rc = db_query(&st, c,
 		              "SELECT " COMMENT_COLUMNS " FROM comments WHERE issue_id = $1"
 		              " ORDER BY created_at, id LIMIT $2 OFFSET $3",
 		              db_int(issue_id), db_int(max), db_int(start));
-	return track_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
 }
 
 int track_comment_get(db_conn *c, arena *a, int64_t issue_id, int64_t id, track_comment *out)
