@@ -57,17 +57,11 @@ struct db {
 	void *waker_arg;
 };
 
-static _Thread_local char conflict_name[128];
-
-void db_set_conflict(const char *name)
-{
-	snprintf(conflict_name, sizeof conflict_name, "%s", name ? name : "");
-}
-
-const char *db_conflict(void)
-{
-	return conflict_name;
-}
+/* A listener: the engine's own, and the table that closes it. */
+struct db_listener {
+	const db_backend *backend;
+	void *impl;
+};
 
 /* "postgresql://user:secret@host/db" is shown as "postgresql://user@host/db". */
 static char *without_password(const char *url)
@@ -515,18 +509,27 @@ void db_wake_after_commit(db_conn *c)
 
 int db_listen(db_listener **out, db *d, const char *channel)
 {
-	if (d->backend->engine != DB_POSTGRES)
+	if (!d->backend->listen)
 		return err_fail(WEFT_ENOTFOUND, "only PostgreSQL has notifications");
-	return db_pg_listen(out, d->target, channel);
+	void *impl = NULL;
+	int rc = d->backend->listen(&impl, d->target, channel);
+	if (rc < 0)
+		return rc;
+	db_listener *l = mem_zalloc(sizeof *l);
+	*l = (db_listener){ d->backend, impl };
+	*out = l;
+	return 0;
 }
 
 int db_listener_wait(db_listener *l, int timeout_ms)
 {
-	return db_pg_listener_wait(l, timeout_ms);
+	return l->backend->listener_wait(l->impl, timeout_ms);
 }
 
 void db_listener_free(db_listener *l)
 {
-	if (l)
-		db_pg_listener_free(l);
+	if (!l)
+		return;
+	l->backend->listener_free(l->impl);
+	free(l);
 }

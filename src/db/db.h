@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "db/conflict.h"
+
 typedef enum { DB_SQLITE, DB_POSTGRES } db_engine;
 
 typedef struct db db; /* a database: a pool of connections; thread-safe */
@@ -151,8 +153,5 @@ int64_t db_changes(db_stmt *s);
 
 /* Releases a statement (back into the cache). NULL is allowed. */
 void db_done(db_stmt *s);
-
-/* The unique index behind this thread's last WEFT_EEXISTS ("users_email_key"), or "". */
-const char *db_conflict(void);
 
 #endif

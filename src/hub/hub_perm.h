@@ -10,18 +10,8 @@
 
 #include "db/db.h"
 #include "hub/account/account.h"
+#include "hub/level.h"
 #include "hub/workspace.h"
-
-typedef enum {
-	HUB_LEVEL_NONE = 0,
-	HUB_LEVEL_READ = 1,
-	HUB_LEVEL_WRITE = 2,
-	HUB_LEVEL_ADMIN = 3,
-} hub_level;
-
-/* "read", "write", "admin" ↔ levels; parse gives HUB_LEVEL_NONE for anything else. */
-const char *hub_level_name(hub_level level);
-hub_level hub_level_parse(const char *name);
 
 /* The caller's level on a workspace: admin for a site administrator, the owner of a personal
  * workspace, or a team administrator; read for any other team member; none otherwise. user NULL

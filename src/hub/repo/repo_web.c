@@ -347,7 +347,7 @@ static json_t *branches_json(web_request *req, const hub_repo *r)
 	git_reference *ref = NULL;
 	git_branch_t type;
 	json_t *list = json_array();
-	if (hub_git_open(&repo, hub_app_of(req)->repos_dir, r) < 0 ||
+	if (hub_git_open(&repo, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, r)) < 0 ||
 	    git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0)
 		goto done;
 	for (int n = 0; n < 500 && git_branch_next(&ref, &type, it) == 0; n++) {

@@ -9,7 +9,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
-#include "track/track_perm.h"
+#include "track/role.h"
 #include "track/issue/workflow.h"
 
 enum { NAME_MAX_LEN = 80, PROJECT_DESCRIPTION_MAX = 10000 };
