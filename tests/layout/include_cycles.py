@@ -11,6 +11,18 @@ LAYERS = {"base": 0, "db": 1, "web": 2, "mail": 3, "hub": 4, "track": 4, "cli": 
 # The services' route tables are their composition roots, as main.c is the program's: they
 # include every handler's header by design, so their own includes are not edges of the graph.
 ROOTS = {"hub/hub.c", "track/track.c"}
+# Cycles that main gained after issue #17's clean-up, each to be broken by its feature's owner:
+# listed here so that the check still fails on any other cycle, and on an entry that no longer
+# occurs (delete it then). Each is the exact set of modules of one strongly connected component.
+KNOWN = {
+    # account.c records a sign-up in the activity (activity.h needs hub_user); activity.c filters
+    # with hub_perm's SQL, and hub_perm resolves repositories (repo.c records activity too).
+    frozenset({"hub/account/account", "hub/hub", "hub/hub_perm", "hub/project/project",
+               "hub/repo/repo", "hub/team/activity"}),
+    # issue.c checks Modify reporter / Browse through track_perm_check_id, and track_perm's
+    # authorize hook resolves an issue's scope through issue.h.
+    frozenset({"track/issue/issue", "track/track_perm"}),
+}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -116,16 +128,22 @@ def cycles(graph):
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../../src")
     graph = modules(src)
-    found = cycles(graph)
+    every = cycles(graph)
+    found = [c for c in every if frozenset(c) not in KNOWN]
+    stale = [k for k in KNOWN if sorted(k) not in every]
     layers = layer_errors(graph)
     print("1..2")
-    print(("ok" if not found else "not ok") + " 1 - no include cycles between modules")
-    for comp in found:
-        print("# cycle: " + " <-> ".join(comp))
+    bad = found or stale
+    print(("ok" if not bad else "not ok") + " 1 - no include cycles between modules")
+    for comp in every:
+        known = " (known, to break)" if frozenset(comp) in KNOWN else ""
+        print("# cycle%s: %s" % (known, " <-> ".join(comp)))
+    for k in stale:
+        print("# no longer a cycle, delete it from KNOWN: " + ", ".join(sorted(k)))
     print(("ok" if not layers else "not ok") + " 2 - no layer includes a later layer")
     for e in layers:
         print("# " + e)
-    return 1 if found or layers else 0
+    return 1 if bad or layers else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "hub/browse/commit.h"
 #include "hub/git/gitrepo.h"
+#include "hub/repo/repo.h"
 #include "../history_repo.h"
 
 /* A file of a test tree: mode 0 means a regular file; len 0 means strlen(content). */
