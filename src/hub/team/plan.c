@@ -234,24 +234,46 @@ static int plan_if_any(db_conn *c, arena *a, int64_t workspace_id, hub_plan *out
 	return rc == WEFT_ENOTFOUND ? 0 : rc;
 }
 
+/* What a limit check found: the plan (found false: none), and the usage it counts against. */
+typedef struct plan_usage {
+	hub_plan plan;
+	bool found;
+	int64_t members, private_repositories;
+} plan_usage;
+
+/* Locks the team, reads its plan and, when the limit that limit_of picks is set, its usage. */
+static int read_usage(db_conn *c, arena *a, int64_t workspace_id,
+                      int64_t (*limit_of)(const hub_plan *), plan_usage *out)
+{
+	int rc = hub_workspace_lock(c, workspace_id);
+	if (rc == 0)
+		rc = plan_if_any(c, a, workspace_id, &out->plan, &out->found);
+	if (rc == 0 && out->found && limit_of(&out->plan) != PLAN_UNLIMITED)
+		rc = hub_plan_usage(c, workspace_id, &out->members, &out->private_repositories);
+	return rc;
+}
+
+static int64_t repository_limit(const hub_plan *p)
+{
+	return p->max_private_repositories;
+}
+
+static int64_t member_limit(const hub_plan *p)
+{
+	return p->max_members;
+}
+
 int hub_plan_check_private_repo_limit(db_conn *c, int64_t workspace_id)
 {
 	arena *a = arena_new();
-	hub_plan plan;
-	bool found;
-	int64_t members = 0, repos = 0;
-	int rc = hub_workspace_lock(c, workspace_id);
-	if (rc == 0)
-		rc = plan_if_any(c, a, workspace_id, &plan, &found);
-	if (rc == 0 && found && plan.max_private_repositories != PLAN_UNLIMITED)
-		rc = hub_plan_usage(c, workspace_id, &members, &repos);
-	if (rc == 0 && found && plan.max_private_repositories != PLAN_UNLIMITED &&
-	    repos + 1 > plan.max_private_repositories)
+	plan_usage u = { 0 };
+	int rc = read_usage(c, a, workspace_id, repository_limit, &u);
+	int64_t max = u.plan.max_private_repositories;
+	if (rc == 0 && u.found && max != PLAN_UNLIMITED && u.private_repositories + 1 > max)
 		rc = err_fail(WEFT_ELIMIT,
 		              "Private repositories: the plan \"%s\" allows at most %lld private "
 		              "repositories, and this team has %lld.",
-		              plan.name, (long long)plan.max_private_repositories,
-		              (long long)repos);
+		              u.plan.name, (long long)max, (long long)u.private_repositories);
 	arena_free(a);
 	return rc;
 }
@@ -259,20 +281,14 @@ int hub_plan_check_private_repo_limit(db_conn *c, int64_t workspace_id)
 int hub_plan_check_member_limit(db_conn *c, int64_t workspace_id, int64_t more)
 {
 	arena *a = arena_new();
-	hub_plan plan;
-	bool found;
-	int64_t members = 0, repos = 0;
-	int rc = hub_workspace_lock(c, workspace_id);
-	if (rc == 0)
-		rc = plan_if_any(c, a, workspace_id, &plan, &found);
-	if (rc == 0 && found && plan.max_members != PLAN_UNLIMITED)
-		rc = hub_plan_usage(c, workspace_id, &members, &repos);
-	if (rc == 0 && found && plan.max_members != PLAN_UNLIMITED &&
-	    members + more > plan.max_members)
+	plan_usage u = { 0 };
+	int rc = read_usage(c, a, workspace_id, member_limit, &u);
+	int64_t max = u.plan.max_members;
+	if (rc == 0 && u.found && max != PLAN_UNLIMITED && u.members + more > max)
 		rc = err_fail(WEFT_ELIMIT,
 		              "Members: the plan \"%s\" allows at most %lld members, and this team "
 		              "has %lld (pending invitations count).",
-		              plan.name, (long long)plan.max_members, (long long)members);
+		              u.plan.name, (long long)max, (long long)u.members);
 	arena_free(a);
 	return rc;
 }
