@@ -113,3 +113,10 @@ int str_check_line(const char *field, const char *s, size_t max_chars)
 			                field);
 	return 0;
 }
+
+int str_check_name(const char *field, const char *s, size_t max_chars)
+{
+	if (!*s)
+		return err_fail(WEFT_EINVALID, "%s: enter a name.", field);
+	return str_check_line(field, s, max_chars);
+}

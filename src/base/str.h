@@ -24,5 +24,7 @@ size_t str_utf8_chars(const char *s);
  * line breaks or control characters. 0 or WEFT_EINVALID with a message "FIELD: …". An empty s
  * passes: callers that need a value say so. */
 int str_check_line(const char *field, const char *s, size_t max_chars);
+/* A name: as str_check_line, but empty is refused too ("FIELD: enter a name."). */
+int str_check_name(const char *field, const char *s, size_t max_chars);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef WEFT_DB_BACKEND_H
 #define WEFT_DB_BACKEND_H
 
+#include "db/conflict.h"
 #include "db/db.h"
 
 typedef struct db_backend {
@@ -31,17 +32,14 @@ typedef struct db_backend {
 	int (*exec_script)(void *conn, const char *sql, bool *transient);
 	const char *begin_write;
 	const char *begin_read;
+	/* Notifications (NULL where the engine has none): a connection of its own that listens on
+	 * channel; waiting on it (1 notified, 0 timeout, WEFT_ERROR broken); closing it. */
+	int (*listen)(void **out, const char *target, const char *channel);
+	int (*listener_wait)(void *listener, int timeout_ms);
+	void (*listener_free)(void *listener);
 } db_backend;
 
 extern const db_backend db_sqlite_backend;
 extern const db_backend db_postgres_backend;
-
-/* PostgreSQL's listener (postgres.c), behind db_listen. */
-int db_pg_listen(db_listener **out, const char *uri, const char *channel);
-int db_pg_listener_wait(db_listener *l, int timeout_ms);
-void db_pg_listener_free(db_listener *l);
-
-/* Remembers the unique index behind a WEFT_EEXISTS for db_conflict(). */
-void db_set_conflict(const char *name);
 
 #endif

@@ -57,17 +57,11 @@ struct db {
 	void *waker_arg;
 };
 
-static _Thread_local char conflict_name[128];
-
-void db_set_conflict(const char *name)
-{
-	snprintf(conflict_name, sizeof conflict_name, "%s", name ? name : "");
-}
-
-const char *db_conflict(void)
-{
-	return conflict_name;
-}
+/* A listener: the engine's own, and the table that closes it. */
+struct db_listener {
+	const db_backend *backend;
+	void *impl;
+};
 
 /* "postgresql://user:secret@host/db" is shown as "postgresql://user@host/db". */
 static char *without_password(const char *url)
@@ -325,6 +319,17 @@ int db_step_one(db_stmt *s, const char *fmt, ...)
 	return err_fail(WEFT_ENOTFOUND, "%s", message);
 }
 
+int db_query_int_args(int64_t *out, db_conn *c, const char *sql, const db_arg *args)
+{
+	db_stmt *s;
+	int rc = db_query_args(&s, c, sql, args);
+	if (rc == 0)
+		rc = db_step(s);
+	*out = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
 int db_exec_args(db_conn *c, const char *sql, const db_arg *args)
 {
 	db_stmt *s;
@@ -504,18 +509,27 @@ void db_wake_after_commit(db_conn *c)
 
 int db_listen(db_listener **out, db *d, const char *channel)
 {
-	if (d->backend->engine != DB_POSTGRES)
+	if (!d->backend->listen)
 		return err_fail(WEFT_ENOTFOUND, "only PostgreSQL has notifications");
-	return db_pg_listen(out, d->target, channel);
+	void *impl = NULL;
+	int rc = d->backend->listen(&impl, d->target, channel);
+	if (rc < 0)
+		return rc;
+	db_listener *l = mem_zalloc(sizeof *l);
+	*l = (db_listener){ d->backend, impl };
+	*out = l;
+	return 0;
 }
 
 int db_listener_wait(db_listener *l, int timeout_ms)
 {
-	return db_pg_listener_wait(l, timeout_ms);
+	return l->backend->listener_wait(l->impl, timeout_ms);
 }
 
 void db_listener_free(db_listener *l)
 {
-	if (l)
-		db_pg_listener_free(l);
+	if (!l)
+		return;
+	l->backend->listener_free(l->impl);
+	free(l);
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "db/conflict.h"
+
 typedef enum { DB_SQLITE, DB_POSTGRES } db_engine;
 
 typedef struct db db; /* a database: a pool of connections; thread-safe */
@@ -119,6 +121,12 @@ int db_query_args(db_stmt **out, db_conn *c, const char *sql, const db_arg *args
 int db_exec_args(db_conn *c, const char *sql, const db_arg *args);
 #define db_exec(c, sql, ...) db_exec_args(c, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
 
+/* *out = the first column of the first row as an integer, or 0 when there is no row (a count, an
+ * id, an EXISTS). 0 or the store's error. Write it with the macro, as db_query. */
+int db_query_int_args(int64_t *out, db_conn *c, const char *sql, const db_arg *args);
+#define db_query_int(out, c, sql, ...) \
+	db_query_int_args(out, c, sql, (const db_arg[]){ __VA_ARGS__, DB_END })
+
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db_conn *c, const char *sql);
 
@@ -145,8 +153,5 @@ int64_t db_changes(db_stmt *s);
 
 /* Releases a statement (back into the cache). NULL is allowed. */
 void db_done(db_stmt *s);
-
-/* The unique index behind this thread's last WEFT_EEXISTS ("users_email_key"), or "". */
-const char *db_conflict(void);
 
 #endif

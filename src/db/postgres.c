@@ -288,6 +288,71 @@ static int64_t pg_changes(void *stmt)
 	return ((pg_stmt *)stmt)->changes;
 }
 
+/* ---- LISTEN ---- */
+
+typedef struct pg_listener {
+	PGconn *pg;
+} pg_listener;
+
+static int pg_listen(void **out, const char *uri, const char *channel)
+{
+	void *conn;
+	int rc = pg_connect(&conn, uri);
+	if (rc < 0)
+		return rc;
+	pg_conn *c = conn;
+	char *quoted = PQescapeIdentifier(c->pg, channel, strlen(channel));
+	char sql[160];
+	snprintf(sql, sizeof sql, "LISTEN %s", quoted ? quoted : "\"\"");
+	PQfreemem(quoted);
+	bool ignored;
+	rc = pg_exec_script(c, sql, &ignored);
+	if (rc < 0) {
+		pg_disconnect(c);
+		return rc;
+	}
+	pg_listener *l = mem_zalloc(sizeof *l);
+	l->pg = c->pg;
+	free(c); /* the listener keeps only the PGconn */
+	*out = l;
+	return 0;
+}
+
+/* Drains every notification that has arrived; true when there was at least one. */
+static bool drain(PGconn *pg)
+{
+	bool any = false;
+	PGnotify *n;
+	while ((n = PQnotifies(pg)) != NULL) {
+		any = true;
+		PQfreemem(n);
+	}
+	return any;
+}
+
+static int pg_listener_wait(void *listener, int timeout_ms)
+{
+	pg_listener *l = listener;
+	if (!PQconsumeInput(l->pg))
+		return err_fail(WEFT_ERROR, "listener: %s", PQerrorMessage(l->pg));
+	if (drain(l->pg))
+		return 1;
+	struct pollfd p = { .fd = PQsocket(l->pg), .events = POLLIN };
+	int ready = poll(&p, 1, timeout_ms);
+	if (ready <= 0)
+		return 0;
+	if (!PQconsumeInput(l->pg))
+		return err_fail(WEFT_ERROR, "listener: %s", PQerrorMessage(l->pg));
+	return drain(l->pg) ? 1 : 0;
+}
+
+static void pg_listener_free(void *listener)
+{
+	pg_listener *l = listener;
+	PQfinish(l->pg);
+	free(l);
+}
+
 const db_backend db_postgres_backend = {
 	.engine = DB_POSTGRES,
 	.connect = pg_connect,
@@ -308,67 +373,7 @@ const db_backend db_postgres_backend = {
 	.exec_script = pg_exec_script,
 	.begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED",
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	.listen = pg_listen,
+	.listener_wait = pg_listener_wait,
+	.listener_free = pg_listener_free,
 };
-
-/* ---- LISTEN ---- */
-
-struct db_listener {
-	PGconn *pg;
-};
-
-int db_pg_listen(db_listener **out, const char *uri, const char *channel)
-{
-	void *conn;
-	int rc = pg_connect(&conn, uri);
-	if (rc < 0)
-		return rc;
-	pg_conn *c = conn;
-	char *quoted = PQescapeIdentifier(c->pg, channel, strlen(channel));
-	char sql[160];
-	snprintf(sql, sizeof sql, "LISTEN %s", quoted ? quoted : "\"\"");
-	PQfreemem(quoted);
-	bool ignored;
-	rc = pg_exec_script(c, sql, &ignored);
-	if (rc < 0) {
-		pg_disconnect(c);
-		return rc;
-	}
-	db_listener *l = mem_zalloc(sizeof *l);
-	l->pg = c->pg;
-	free(c); /* the listener keeps only the PGconn */
-	*out = l;
-	return 0;
-}
-
-/* Drains every notification that has arrived; true when there was at least one. */
-static bool drain(PGconn *pg)
-{
-	bool any = false;
-	PGnotify *n;
-	while ((n = PQnotifies(pg)) != NULL) {
-		any = true;
-		PQfreemem(n);
-	}
-	return any;
-}
-
-int db_pg_listener_wait(db_listener *l, int timeout_ms)
-{
-	if (!PQconsumeInput(l->pg))
-		return err_fail(WEFT_ERROR, "listener: %s", PQerrorMessage(l->pg));
-	if (drain(l->pg))
-		return 1;
-	struct pollfd p = { .fd = PQsocket(l->pg), .events = POLLIN };
-	int ready = poll(&p, 1, timeout_ms);
-	if (ready <= 0)
-		return 0;
-	if (!PQconsumeInput(l->pg))
-		return err_fail(WEFT_ERROR, "listener: %s", PQerrorMessage(l->pg));
-	return drain(l->pg) ? 1 : 0;
-}
-
-void db_pg_listener_free(db_listener *l)
-{
-	PQfinish(l->pg);
-	free(l);
-}

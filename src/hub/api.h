@@ -8,6 +8,7 @@
 
 #include "db/db.h"
 #include "hub/account/account.h"
+#include "hub/bbql.h"
 #include "web/web.h"
 
 enum { HUB_PAGELEN_DEFAULT = 10, HUB_PAGELEN_MAX = 100 };
@@ -50,5 +51,19 @@ const char *hub_api_braced(web_request *req, const char *uuid);
 
 /* The account object (type "user") with its links. */
 json_t *hub_api_user(web_request *req, const hub_user *u);
+
+/* A JSON object as BBQL sees it: hub_json_field (a bbql_field_fn) reads a dotted path (user.uuid)
+ * as text, "true"/"false" for booleans, digits for numbers, NULL for null or absent. */
+typedef struct hub_json_item {
+	const json_t *json;
+	char number[32]; /* where a number's text is written */
+} hub_json_item;
+const char *hub_json_field(void *item, const char *name);
+
+/* The items of the array items (borrowed) that match q (NULL: all), ordered by sort ("field" or
+ * "-field" for descending, NULL keeps the order; stable), as a new array in *out (owned).
+ * WEFT_EINVALID for a sort field that is not in fields. */
+int hub_api_select(json_t **out, arena *a, const json_t *items, const bbql *q, const char *sort,
+                   const char *const *fields);
 
 #endif

@@ -5,7 +5,8 @@
 
 #include "db/db.h"
 #include "hub/account/account.h"
-#include "hub/hub_perm.h"
+#include "hub/level.h"
+#include "hub/workspace.h"
 #include "web/session.h"
 #include "web/web.h"
 

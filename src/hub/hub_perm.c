@@ -11,54 +11,6 @@
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
 
-const char *hub_level_name(hub_level level)
-{
-	switch (level) {
-	case HUB_LEVEL_READ: return "read";
-	case HUB_LEVEL_WRITE: return "write";
-	case HUB_LEVEL_ADMIN: return "admin";
-	default: return "none";
-	}
-}
-
-hub_level hub_level_parse(const char *name)
-{
-	if (!name)
-		return HUB_LEVEL_NONE;
-	if (strcmp(name, "read") == 0)
-		return HUB_LEVEL_READ;
-	if (strcmp(name, "write") == 0)
-		return HUB_LEVEL_WRITE;
-	if (strcmp(name, "admin") == 0)
-		return HUB_LEVEL_ADMIN;
-	return HUB_LEVEL_NONE;
-}
-
-int hub_workspace_find(db_conn *c, arena *a, const char *slug_or_uuid, hub_workspace *out)
-{
-	char uuid[37] = "";
-	bool by_uuid = slug_or_uuid[0] == '{';
-	if (by_uuid)
-		snprintf(uuid, sizeof uuid, "%.36s", slug_or_uuid + 1);
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT id, uuid, slug, name, kind = 'team', COALESCE(user_id, 0)"
-	                  " FROM workspaces WHERE slug = lower($1) OR uuid = $2",
-	                  db_text(by_uuid ? "" : slug_or_uuid), db_text(by_uuid ? uuid : ""));
-	if (rc == 0)
-		rc = db_step_one(st, "There is no workspace %s.", slug_or_uuid);
-	if (rc == 0) {
-		out->id = db_col_int(st, 0);
-		snprintf(out->uuid, sizeof out->uuid, "%s", db_col_text(st, 1));
-		out->slug = arena_strdup(a, db_col_text(st, 2));
-		out->name = arena_strdup(a, db_col_text(st, 3));
-		out->is_team = db_col_int(st, 4) != 0;
-		out->owner_id = db_col_int(st, 5);
-	}
-	db_done(st);
-	return rc;
-}
-
 /* The highest level of one query's rows (each a permission name), or none. */
 static int max_level(db_stmt *st, hub_level *out)
 {

@@ -10,29 +10,8 @@
 
 #include "db/db.h"
 #include "hub/account/account.h"
-
-typedef enum {
-	HUB_LEVEL_NONE = 0,
-	HUB_LEVEL_READ = 1,
-	HUB_LEVEL_WRITE = 2,
-	HUB_LEVEL_ADMIN = 3,
-} hub_level;
-
-/* "read", "write", "admin" ↔ levels; parse gives HUB_LEVEL_NONE for anything else. */
-const char *hub_level_name(hub_level level);
-hub_level hub_level_parse(const char *name);
-
-/* A workspace, found by slug or {uuid}. */
-typedef struct hub_workspace {
-	int64_t id;
-	char uuid[37];
-	const char *slug;
-	const char *name;
-	bool is_team;
-	int64_t owner_id; /* the user of a personal workspace; 0 for a team */
-} hub_workspace;
-
-int hub_workspace_find(db_conn *c, arena *a, const char *slug_or_uuid, hub_workspace *out);
+#include "hub/level.h"
+#include "hub/workspace.h"
 
 /* The caller's level on a workspace: admin for a site administrator, the owner of a personal
  * workspace, or a team administrator; read for any other team member; none otherwise. user NULL

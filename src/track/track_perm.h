@@ -20,21 +20,8 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "track/role.h"
 #include "track/track.h"
-
-/* Project roles, as a bit set (a user may hold several). */
-enum {
-	TRACK_ROLE_USERS = 1 << 0,
-	TRACK_ROLE_DEVELOPERS = 1 << 1,
-	TRACK_ROLE_ADMINISTRATORS = 1 << 2,
-};
-
-/* The role's stored name ("administrators", "developers", "users"), or NULL. */
-const char *track_role_name(unsigned role);
-/* The display name ("Administrators"), or NULL. */
-const char *track_role_title(unsigned role);
-/* A role from its stored or display name (any case); 0 when unknown. */
-unsigned track_role_parse(const char *name);
 
 /* The roles user holds in project_id (0 for NULL or inactive users). */
 int track_perm_roles(db_conn *c, const track_user *user, int64_t project_id, unsigned *out);

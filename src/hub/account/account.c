@@ -161,22 +161,19 @@ int hub_account_create(db_conn *c, arena *a, const account_new *n, hub_user *out
 }
 
 /* Every user query starts so; joined at compile time with its WHERE (no SQL is built at run time). */
-#define USER_SELECT                                                                               \
-	"SELECT u.id, u.uuid, u.username, u.display_name, e.address, e.confirmed_at IS NOT NULL," \
-	" u.is_admin, u.is_active, u.created_at, u.password_hash FROM users u"                    \
-	" LEFT JOIN emails e ON e.user_id = u.id AND e.is_primary = 1 "
+#define USER_SELECT "SELECT " HUB_USER_COLS ", u.password_hash FROM users u" HUB_USER_EMAIL_JOIN " "
 
-static void read_user(db_stmt *st, arena *a, hub_user *out)
+void hub_account_read(db_stmt *st, arena *a, int col, hub_user *out)
 {
-	out->id = db_col_int(st, 0);
-	snprintf(out->uuid, sizeof out->uuid, "%s", db_col_text(st, 1));
-	out->username = arena_strdup(a, db_col_text(st, 2));
-	out->display_name = arena_strdup(a, db_col_text(st, 3));
-	out->email = db_col_null(st, 4) ? NULL : arena_strdup(a, db_col_text(st, 4));
-	out->email_confirmed = db_col_int(st, 5) != 0;
-	out->is_admin = db_col_int(st, 6) != 0;
-	out->is_active = db_col_int(st, 7) != 0;
-	out->created_at = db_col_int(st, 8);
+	out->id = db_col_int(st, col);
+	snprintf(out->uuid, sizeof out->uuid, "%s", db_col_text(st, col + 1));
+	out->username = arena_strdup(a, db_col_text(st, col + 2));
+	out->display_name = arena_strdup(a, db_col_text(st, col + 3));
+	out->email = db_col_null(st, col + 4) ? NULL : arena_strdup(a, db_col_text(st, col + 4));
+	out->email_confirmed = db_col_int(st, col + 5) != 0;
+	out->is_admin = db_col_int(st, col + 6) != 0;
+	out->is_active = db_col_int(st, col + 7) != 0;
+	out->created_at = db_col_int(st, col + 8);
 }
 
 /* Runs a user query with one parameter and reads the single row. */
@@ -188,7 +185,7 @@ static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, hub_user 
 	if (rc == 0)
 		rc = db_step_one(st, "There is no such account.");
 	if (rc == 0) {
-		read_user(st, a, out);
+		hub_account_read(st, a, 0, out);
 		if (password_hash)
 			*password_hash = arena_strdup(a, db_col_text(st, 9));
 	}
@@ -271,7 +268,7 @@ int hub_account_list(db_conn *c, arena *a, int limit, void (*fn)(void *ctx, cons
 	int rc = db_query(&st, c, USER_SELECT "ORDER BY lower(u.username) LIMIT $1", db_int(limit));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		hub_user u;
-		read_user(st, a, &u);
+		hub_account_read(st, a, 0, &u);
 		fn(ctx, &u);
 		rc = 0;
 	}

@@ -77,6 +77,17 @@ int hub_account_set_admin(db_conn *c, const char *username, bool is_admin);
 int hub_account_set_active(db_conn *c, int64_t user_id, bool active);
 
 /* Lists users for the administrators' page, by username, calling fn for each. */
+/* The columns of a user `u` with its primary address `e` (joined by HUB_USER_EMAIL_JOIN), for
+ * queries of other modules that list users; hub_account_read reads them from column col on. */
+#define HUB_USER_COLS                                                                      \
+	"u.id, u.uuid, u.username, u.display_name, e.address, e.confirmed_at IS NOT NULL," \
+	" u.is_admin, u.is_active, u.created_at"
+#define HUB_USER_EMAIL_JOIN " LEFT JOIN emails e ON e.user_id = u.id AND e.is_primary = 1"
+enum { HUB_USER_NCOLS = 9 };
+
+/* Fills *out from HUB_USER_COLS starting at column col of st's current row; strings in a. */
+void hub_account_read(db_stmt *st, arena *a, int col, hub_user *out);
+
 int hub_account_list(db_conn *c, arena *a, int limit, void (*fn)(void *ctx, const hub_user *u),
                      void *ctx);
 

@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "base/password.h"
 #include "base/token.h"
-#include "hub/team/team.h"
+#include "hub/team/invitation.h"
 #include "mail/mail.h"
 
 /* An address that a link is about to be sent for. */

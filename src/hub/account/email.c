@@ -60,29 +60,18 @@ static int lock_user(db_conn *c, int64_t user_id)
 	return rc < 0 ? rc : 0;
 }
 
-/* One integer from a query with one or two integer parameters (a count, an owner). */
-static int scalar(db_conn *c, const char *sql, db_arg arg, int64_t *out)
-{
-	db_stmt *st;
-	int rc = db_query(&st, c, sql, arg);
-	if (rc == 0)
-		rc = db_step(st);
-	*out = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
 int hub_email_confirmed_owner(db_conn *c, const char *address, int64_t *user_id)
 {
-	return scalar(c,
-	              "SELECT user_id FROM emails WHERE lower(address) = lower($1)"
-	              " AND confirmed_at IS NOT NULL",
-	              db_text(address), user_id);
+	return db_query_int(user_id, c,
+	                    "SELECT user_id FROM emails WHERE lower(address) = lower($1)"
+	                    " AND confirmed_at IS NOT NULL",
+	                    db_text(address));
 }
 
 static int count_addresses(db_conn *c, int64_t user_id, int64_t *out)
 {
-	return scalar(c, "SELECT COUNT(*) FROM emails WHERE user_id = $1", db_int(user_id), out);
+	return db_query_int(out, c, "SELECT COUNT(*) FROM emails WHERE user_id = $1",
+	                    db_int(user_id));
 }
 
 /* Asked before inserting: on PostgreSQL a failed INSERT ends the transaction, and the user
@@ -90,8 +79,9 @@ static int count_addresses(db_conn *c, int64_t user_id, int64_t *out)
 static int check_unused(db_conn *c, int64_t user_id, const char *address)
 {
 	int64_t owner = 0;
-	int rc = scalar(c, "SELECT user_id FROM emails WHERE lower(address) = lower($1)",
-	                db_text(address), &owner);
+	int rc = db_query_int(&owner, c,
+	                      "SELECT user_id FROM emails WHERE lower(address) = lower($1)",
+	                      db_text(address));
 	if (rc == 0 && owner == user_id)
 		return err_fail(WEFT_EEXISTS, "Email: %s is already one of your addresses.",
 		                address);

@@ -9,7 +9,7 @@
 #include "hub/api.h"
 #include "hub/account/email.h"
 #include "hub/git/gitrepo.h"
-#include "hub/browse/history.h"
+#include "hub/browse/commit_api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
 #include "web/markdown.h"
@@ -20,7 +20,7 @@ int hub_history_open(web_request *req, hub_repo *r, git_repository **git)
 {
 	int rc = hub_request_repo(req, r);
 	if (rc == 0)
-		rc = hub_git_open(git, hub_app_of(req)->repos_dir, r);
+		rc = hub_git_open(git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, r));
 	return rc;
 }
 

@@ -8,7 +8,8 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "hub/git/gitrepo.h"
-#include "hub/browse/history.h"
+#include "hub/browse/commit_web.h"
+#include "hub/browse/commit_api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
 

@@ -7,7 +7,8 @@
 #include "base/str.h"
 #include "hub/api.h"
 #include "hub/git/gitrepo.h"
-#include "hub/browse/history.h"
+#include "hub/browse/diff_api.h"
+#include "hub/browse/commit_api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
 

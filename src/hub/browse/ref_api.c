@@ -11,8 +11,8 @@
 #include "base/log.h"
 #include "hub/api.h"
 #include "hub/bbql.h"
-#include "hub/browse/history.h"
-#include "hub/git/git_http.h"
+#include "hub/browse/ref_api.h"
+#include "hub/browse/commit_api.h"
 #include "hub/git/gitrepo.h"
 #include "hub/hub.h"
 #include "hub/git/push.h"
@@ -231,7 +231,7 @@ int hub_api_tag(web_request *req, web_response *res)
 static int lock_repo(web_request *req, const hub_repo *r)
 {
 	const char *dir = hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, r);
-	const char *path = arena_printf(req->arena, "%s/%s", dir, GIT_HTTP_PUSH_LOCK);
+	const char *path = arena_printf(req->arena, "%s/%s", dir, HUB_PUSH_LOCK);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_SH) < 0) {
 		int e = errno;

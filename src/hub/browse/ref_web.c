@@ -4,7 +4,9 @@
 
 #include "base/err.h"
 #include "base/str.h"
-#include "hub/browse/history.h"
+#include "hub/browse/ref_web.h"
+#include "hub/browse/commit_api.h"
+#include "hub/browse/commit_web.h"
 #include "hub/git/gitrepo.h"
 #include "hub/hub.h"
 #include "hub/browse/ref.h"

@@ -14,7 +14,6 @@
 #include "base/str.h"
 #include "hub/api.h"
 #include "hub/bbql.h"
-#include "hub/git/git_http.h"
 #include "hub/git/gitrepo.h"
 #include "hub/hub.h"
 #include "hub/git/push.h"
@@ -373,7 +372,7 @@ static int read_spec(web_request *req, const hub_source_at *at, hub_source_commi
  * and recorded, so that the reconcile job does not record it a second time. -1 on failure. */
 static int lock_pushes(web_request *req, const char *dir)
 {
-	const char *path = arena_printf(req->arena, "%s/%s", dir, GIT_HTTP_PUSH_LOCK);
+	const char *path = arena_printf(req->arena, "%s/%s", dir, HUB_PUSH_LOCK);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd >= 0 && flock(fd, LOCK_SH) == 0)
 		return fd;

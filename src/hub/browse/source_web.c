@@ -28,7 +28,8 @@ int hub_source_open(hub_source_at *at, web_request *req)
 	memset(at, 0, sizeof *at);
 	int rc = hub_request_repo(req, &at->repo);
 	if (rc == 0)
-		rc = hub_git_open(&at->git, hub_app_of(req)->repos_dir, &at->repo);
+		rc = hub_git_open(&at->git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir,
+		                                             &at->repo));
 	return rc;
 }
 

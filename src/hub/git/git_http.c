@@ -28,6 +28,7 @@
 #include "base/str.h"
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
+#include "hub/git/push.h"
 
 enum {
 	SPILL_MEMORY = 64 * 1024, /* child output held in memory before a temporary file takes it */
@@ -287,7 +288,7 @@ static int repo_dir(web_request *req, const char **dir, int64_t *repository_id)
 /* A push holds a shared lock on the repository for as long as receive-pack runs. */
 static int take_push_lock(git_rpc *rpc, web_request *req, const char *dir)
 {
-	const char *path = arena_printf(req->arena, "%s/%s", dir, GIT_HTTP_PUSH_LOCK);
+	const char *path = arena_printf(req->arena, "%s/%s", dir, HUB_PUSH_LOCK);
 	rpc->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (rpc->lock_fd < 0 || flock(rpc->lock_fd, LOCK_SH) < 0)
 		return err_fail(WEFT_ERROR, "cannot lock %s: %s", path, strerror(errno));

@@ -22,11 +22,6 @@ enum {
 
 #define GIT_HTTP_BODY_LIMIT ((size_t)GIT_HTTP_BODY_LIMIT_MIB * 1024 * 1024)
 
-/* The file whose shared lock a push holds while git receive-pack runs, so that the reconcile
- * job (push.h) never mistakes a push in flight for one its hook failed to record. Relative to
- * the bare repository. */
-#define GIT_HTTP_PUSH_LOCK "weft-push.lock"
-
 /* GET …/info/refs?service=git-upload-pack|git-receive-pack: the ref advertisement. */
 int hub_git_info_refs(web_request *req, web_response *res);
 /* POST …/git-upload-pack and …/git-receive-pack: the request body was streamed into the git

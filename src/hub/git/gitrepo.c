@@ -167,13 +167,9 @@ size_t hub_git_pool_size(void)
 	return n;
 }
 
-int hub_git_open(git_repository **out, const char *repos_dir, const hub_repo *r)
+int hub_git_open(git_repository **out, const char *path)
 {
-	char path[4096];
 	struct stat st;
-	int n = snprintf(path, sizeof path, "%s/%s/%s.git", repos_dir, r->workspace_uuid, r->uuid);
-	if (n < 0 || (size_t)n >= sizeof path)
-		return err_fail(WEFT_ERROR, "the repositories' folder path is too long");
 	bool pooled = stat(path, &st) == 0;
 	if (pooled && (*out = pool_take(path, &st)) != NULL)
 		return 0;

@@ -1,5 +1,5 @@
-/* Reading a repository with libgit2, for the browsing pages and the API: opening the bare
- * repository of a hub_repo (from a small pool of open ones: opening a repository and reading its
+/* Reading a repository with libgit2, for the browsing pages and the API: opening a bare
+ * repository (hub_repo_git_dir says where a hub_repo's is; from a small pool of open ones: opening a repository and reading its
  * pack index again on every request cost more than the page itself), resolving what a URL names (hash, short hash, branch, tag) to a
  * commit, and turning libgit2's errors into weft's. */
 #ifndef WEFT_HUB_GITREPO_H
@@ -8,14 +8,12 @@
 #include <git2.h>
 #include <stdbool.h>
 
-#include "hub/repo/repo.h"
-
-/* Opens r's bare repository, for the calling thread alone until hub_git_close: an idle one
+/* Opens the bare repository at git_dir, for the calling thread alone until hub_git_close: an idle one
  * from the pool when there is one (once hub_git_pool_init ran), else a new one. What it reads
  * is never stale: libgit2 reads references from disk on every lookup and looks for new packs
  * when an object is missing, and cached objects are immutable. -1 with the reason when it
  * cannot be opened (a repository row whose folder is missing is a server fault, not a 404). */
-int hub_git_open(git_repository **out, const char *repos_dir, const hub_repo *r);
+int hub_git_open(git_repository **out, const char *git_dir);
 
 /* Gives back what hub_git_open opened (NULL: nothing): kept in the pool while there is room,
  * else freed. Objects read from it may outlive it, as after git_repository_free. */

@@ -13,7 +13,6 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
-#include "hub/git/git_http.h"
 #include "hub/repo/repo.h"
 
 static const char zeros[PUSH_HASH_MAX + 1] =
@@ -373,7 +372,7 @@ static int reconcile_one(const hub_app *app, int64_t repository_id, int *recorde
 	if (rc < 0)
 		goto done;
 	const char *dir = hub_repo_git_dir(ctx.a, app->repos_dir, &ctx.repo);
-	const char *lock = arena_printf(ctx.a, "%s/%s", dir, GIT_HTTP_PUSH_LOCK);
+	const char *lock = arena_printf(ctx.a, "%s/%s", dir, HUB_PUSH_LOCK);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
 		goto done; /* busy, or no repository on disk: nothing to do now */

@@ -12,6 +12,11 @@
 
 #include "base/arena.h"
 #include "db/db.h"
+
+/* The file whose shared lock a push holds while git receive-pack runs (git_http.c, and the
+ * writers of the API that commit), so that the reconcile job never mistakes a push in flight for
+ * one its hook failed to record. Relative to the bare repository. */
+#define HUB_PUSH_LOCK "weft-push.lock"
 #include "db/jobs.h"
 #include "hub/hub.h"
 

@@ -30,9 +30,7 @@ int hub_project_check_key(const char *key)
 
 int hub_project_check_name(const char *name)
 {
-	if (!*name)
-		return err_fail(WEFT_EINVALID, "Name: enter a name.");
-	return str_check_line("Name", name, PROJECT_NAME_MAX);
+	return str_check_name("Name", name, PROJECT_NAME_MAX);
 }
 
 static int check_description(const char *d)

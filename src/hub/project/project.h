@@ -10,7 +10,8 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/hub_perm.h"
+#include "hub/level.h"
+#include "hub/workspace.h"
 
 enum {
 	PROJECT_KEY_MAX = 64,

@@ -1,5 +1,5 @@
 /* The projects API (A.4): /2.0/workspaces/{workspace}/projects[/{project_key}]. */
-#include "hub/repo/repo_api.h"
+#include "hub/project/project_api.h"
 
 #include <string.h>
 

@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "hub/form.h"
 #include "hub/hub.h"
+#include "hub/hub_perm.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo.h"
 #include "web/status.h"

@@ -20,7 +20,7 @@
 #include "hub/git/gitrepo.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo_storage.h"
-#include "hub/team/team.h"
+#include "hub/team/plan.h"
 
 /* The columns hub_repo reads, in read_row's order. */
 #define REPO_COLUMNS                                                                              \
@@ -213,9 +213,7 @@ static void slug_put(buf *b, const char *ascii, bool *dash)
 
 static int check_name(const char *name)
 {
-	if (!*name)
-		return err_fail(WEFT_EINVALID, "Name: enter a name.");
-	return str_check_line("Name", name, REPO_NAME_MAX);
+	return str_check_name("Name", name, REPO_NAME_MAX);
 }
 
 int hub_repo_slugify(char out[REPO_SLUG_MAX + 1], const char *name)

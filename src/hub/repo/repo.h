@@ -12,7 +12,8 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "hub/account/account.h"
-#include "hub/hub_perm.h"
+#include "hub/level.h"
+#include "hub/workspace.h"
 #include "web/web.h"
 
 enum {

@@ -3,6 +3,8 @@
  * transparently (the authorize hook resolved them). */
 #include "hub/repo/repo_api.h"
 
+#include "hub/project/project.h"
+
 #include <stdio.h>
 #include <string.h>
 

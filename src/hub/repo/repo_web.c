@@ -13,6 +13,7 @@
 #include "hub/repo/repo_storage.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo.h"
+#include "hub/team/group.h"
 #include "hub/team/team.h"
 #include "web/status.h"
 
@@ -118,7 +119,7 @@ static int add_workspaces(db_conn *c, page_ctx *pc, const char *selected)
 	int rc = hub_team_list_for_user(c, a, me(pc->req)->id, true, &list, &n);
 	json_t *all = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (list[i].role < TEAM_ROLE_MEMBER)
+		if (list[i].role < HUB_MEMBER_ROLE_MEMBER)
 			continue;
 		hub_project *p;
 		size_t np;
@@ -346,7 +347,7 @@ static json_t *branches_json(web_request *req, const hub_repo *r)
 	git_reference *ref = NULL;
 	git_branch_t type;
 	json_t *list = json_array();
-	if (hub_git_open(&repo, hub_app_of(req)->repos_dir, r) < 0 ||
+	if (hub_git_open(&repo, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, r)) < 0 ||
 	    git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0)
 		goto done;
 	for (int n = 0; n < 500 && git_branch_next(&ref, &type, it) == 0; n++) {
@@ -552,7 +553,7 @@ static int load_transfer(db_conn *c, void *p)
 		rc = hub_team_list_for_user(c, pc->req->arena, me(pc->req)->id, false, &list, &n);
 	json_t *targets = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (list[i].role == TEAM_ROLE_OWNER && list[i].ws.id != pc->repo.workspace_id)
+		if (list[i].role == HUB_MEMBER_ROLE_OWNER && list[i].ws.id != pc->repo.workspace_id)
 			json_array_append_new(targets,
 			                      json_pack("{s:s, s:s}", "slug", list[i].ws.slug,
 			                                "name", list[i].ws.name));

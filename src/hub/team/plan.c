@@ -7,8 +7,8 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/str.h"
-#include "hub/hub_perm.h"
-#include "hub/team/team.h"
+#include "db/rows.h"
+#include "hub/workspace.h"
 
 int hub_plan_parse_limit(int64_t *out, const char *field, const char *text)
 {
@@ -27,18 +27,7 @@ int hub_plan_parse_limit(int64_t *out, const char *field, const char *text)
 
 static int check_name(const char *name)
 {
-	size_t n = strlen(name), chars = 0;
-	if (n == 0)
-		return err_fail(WEFT_EINVALID, "Plan name: enter a name.");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		chars += (*p & 0xC0) != 0x80;
-		if (*p < 0x20 || *p == 0x7f)
-			return err_fail(WEFT_EINVALID, "Plan name: no control characters.");
-	}
-	if (!str_is_utf8(name, n) || chars > PLAN_NAME_MAX)
-		return err_fail(WEFT_EINVALID, "Plan name: at most %d characters of text.",
-		                PLAN_NAME_MAX);
-	return 0;
+	return str_check_name("Plan name", name, PLAN_NAME_MAX);
 }
 
 static int check_limit(const char *field, int64_t limit)
@@ -163,25 +152,16 @@ int hub_plan_delete(db_conn *c, int64_t plan_id)
 	return rc < 0 ? rc : 0;
 }
 
+static void read_plan_row(db_stmt *st, arena *a, void *item)
+{
+	read_plan(st, a, item);
+}
+
 int hub_plan_list(db_conn *c, arena *a, hub_plan **out, size_t *n)
 {
 	db_stmt *st;
-	size_t count = 0, cap = 0;
-	hub_plan *plans = NULL;
 	int rc = db_query(&st, c, PLAN_SELECT "ORDER BY lower(p.name)", DB_END);
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			plans = arena_grow(a, plans, cap * sizeof *plans, grown * sizeof *plans);
-			cap = grown;
-		}
-		read_plan(st, a, &plans[count++]);
-		rc = 0;
-	}
-	db_done(st);
-	*out = plans;
-	*n = count;
-	return rc < 0 ? rc : 0;
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_plan_row);
 }
 
 /* Refuses a plan that the team's present use already exceeds. */
@@ -225,4 +205,90 @@ int hub_plan_assign(db_conn *c, const char *team_slug, int64_t plan_id)
 		             db_int(ws.id));
 	arena_free(a);
 	return rc < 0 ? rc : 0;
+}
+
+/* ---- limits ---- */
+
+int hub_plan_usage(db_conn *c, int64_t workspace_id, int64_t *members,
+                   int64_t *private_repositories)
+{
+	int rc = db_query_int(members, c,
+	                      "SELECT (SELECT COUNT(*) FROM team_members WHERE workspace_id = $1)"
+	                      " + (SELECT COUNT(DISTINCT lower(email)) FROM invitations"
+	                      " WHERE workspace_id = $1 AND accepted_at IS NULL"
+	                      " AND revoked_at IS NULL AND expires_at > $2)",
+	                      db_int(workspace_id), db_int(clock_now_ms()));
+	if (rc == 0)
+		rc = db_query_int(private_repositories, c,
+		                  "SELECT COUNT(*) FROM repositories WHERE workspace_id = $1"
+		                  " AND is_private = 1",
+		                  db_int(workspace_id));
+	return rc;
+}
+
+/* The workspace's plan, or found = false when it has none. */
+static int plan_if_any(db_conn *c, arena *a, int64_t workspace_id, hub_plan *out, bool *found)
+{
+	int rc = hub_plan_of(c, a, workspace_id, out);
+	*found = rc == 0;
+	return rc == WEFT_ENOTFOUND ? 0 : rc;
+}
+
+/* What a limit check found: the plan (found false: none), and the usage it counts against. */
+typedef struct plan_usage {
+	hub_plan plan;
+	bool found;
+	int64_t members, private_repositories;
+} plan_usage;
+
+/* Locks the team, reads its plan and, when the limit that limit_of picks is set, its usage. */
+static int read_usage(db_conn *c, arena *a, int64_t workspace_id,
+                      int64_t (*limit_of)(const hub_plan *), plan_usage *out)
+{
+	int rc = hub_workspace_lock(c, workspace_id);
+	if (rc == 0)
+		rc = plan_if_any(c, a, workspace_id, &out->plan, &out->found);
+	if (rc == 0 && out->found && limit_of(&out->plan) != PLAN_UNLIMITED)
+		rc = hub_plan_usage(c, workspace_id, &out->members, &out->private_repositories);
+	return rc;
+}
+
+static int64_t repository_limit(const hub_plan *p)
+{
+	return p->max_private_repositories;
+}
+
+static int64_t member_limit(const hub_plan *p)
+{
+	return p->max_members;
+}
+
+int hub_plan_check_private_repo_limit(db_conn *c, int64_t workspace_id)
+{
+	arena *a = arena_new();
+	plan_usage u = { 0 };
+	int rc = read_usage(c, a, workspace_id, repository_limit, &u);
+	int64_t max = u.plan.max_private_repositories;
+	if (rc == 0 && u.found && max != PLAN_UNLIMITED && u.private_repositories + 1 > max)
+		rc = err_fail(WEFT_ELIMIT,
+		              "Private repositories: the plan \"%s\" allows at most %lld private "
+		              "repositories, and this team has %lld.",
+		              u.plan.name, (long long)max, (long long)u.private_repositories);
+	arena_free(a);
+	return rc;
+}
+
+int hub_plan_check_member_limit(db_conn *c, int64_t workspace_id, int64_t more)
+{
+	arena *a = arena_new();
+	plan_usage u = { 0 };
+	int rc = read_usage(c, a, workspace_id, member_limit, &u);
+	int64_t max = u.plan.max_members;
+	if (rc == 0 && u.found && max != PLAN_UNLIMITED && u.members + more > max)
+		rc = err_fail(WEFT_ELIMIT,
+		              "Members: the plan \"%s\" allows at most %lld members, and this team "
+		              "has %lld (pending invitations count).",
+		              u.plan.name, (long long)max, (long long)u.members);
+	arena_free(a);
+	return rc;
 }

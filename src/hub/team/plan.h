@@ -1,6 +1,7 @@
 /* Plans: named limits on a team (private repositories, members) that site administrators define
  * and assign. A team without a plan, or a plan's NULL limit, is unlimited. Domain only: no HTTP;
- * writes run inside the caller's transaction. team.h checks the limits. */
+ * writes run inside the caller's transaction. The limits are checked here too, by the modules
+ * that add members (member.c, invitation.c) and private repositories (repo.c). */
 #ifndef WEFT_HUB_PLAN_H
 #define WEFT_HUB_PLAN_H
 
@@ -55,5 +56,20 @@ int hub_plan_of(db_conn *c, arena *a, int64_t workspace_id, hub_plan *out);
  * WEFT_ECONFLICT for a personal workspace, WEFT_ELIMIT when the team already has more members
  * (with pending invitations) or private repositories than the plan allows. */
 int hub_plan_assign(db_conn *c, const char *team_slug, int64_t plan_id);
+
+/* What counts against a plan: members plus pending invitations (each address once), and
+ * private repositories. */
+int hub_plan_usage(db_conn *c, int64_t workspace_id, int64_t *members,
+                   int64_t *private_repositories);
+
+/* 0 when one more private repository fits in workspace_id's plan; WEFT_ELIMIT ("Private
+ * repositories: the plan \"P\" allows at most N private repositories, …") otherwise. No plan or
+ * a NULL limit: unlimited. Takes the team's row lock (so that two creations cannot both take the
+ * last place): call it in the write transaction that then creates the repository. */
+int hub_plan_check_private_repo_limit(db_conn *c, int64_t workspace_id);
+
+/* 0 when adding more members (counting pending invitations as members) fits the plan;
+ * WEFT_ELIMIT naming the limit and the plan otherwise. Takes the team's row lock, as above. */
+int hub_plan_check_member_limit(db_conn *c, int64_t workspace_id, int64_t more);
 
 #endif

@@ -1,5 +1,7 @@
 /* The administrators' plans page: defining plans (limits on private repositories and members),
  * changing and deleting them, and giving a team its plan. */
+#include "hub/team/plan_web.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -7,7 +9,6 @@
 #include "base/str.h"
 #include "hub/hub.h"
 #include "hub/team/plan.h"
-#include "hub/team/team_web.h"
 #include "web/status.h"
 
 static const char *field(web_request *req, const char *name)

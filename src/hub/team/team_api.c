@@ -14,6 +14,7 @@
 #include "hub/api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
+#include "hub/team/team.h"
 
 /* What q= and sort= may name in each collection. */
 static const char *const workspace_fields[] = { "slug",       "name",       "uuid", "is_private",
@@ -98,100 +99,6 @@ int hub_api_group_change(const json_t *body, hub_group_change *out)
 	out->permission =
 	        permission ? hub_level_parse(json_string_value(permission)) : HUB_LEVEL_NONE;
 	out->auto_add = auto_add ? json_is_true(auto_add) : -1;
-	return 0;
-}
-
-/* The member of object v named by the first component of path (up to '.' or the end). */
-static const json_t *path_step(const json_t *v, const char **path)
-{
-	char key[64];
-	const char *dot = strchr(*path, '.');
-	size_t len = dot ? (size_t)(dot - *path) : strlen(*path);
-	if (len >= sizeof key || !json_is_object(v))
-		return NULL;
-	memcpy(key, *path, len);
-	key[len] = '\0';
-	*path += len + (dot != NULL);
-	return json_object_get(v, key);
-}
-
-const char *hub_json_field(void *item, const char *name)
-{
-	hub_json_item *it = item;
-	const json_t *v = it->json;
-	for (const char *path = name; v && *path;)
-		v = path_step(v, &path);
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_STRING: return json_string_value(v);
-	case JSON_TRUE: return "true";
-	case JSON_FALSE: return "false";
-	case JSON_INTEGER:
-		snprintf(it->number, sizeof it->number, "%" JSON_INTEGER_FORMAT,
-		         json_integer_value(v));
-		return it->number;
-	case JSON_REAL:
-		snprintf(it->number, sizeof it->number, "%.17g", json_real_value(v));
-		return it->number;
-	default: return NULL;
-	}
-}
-
-typedef struct sort_entry {
-	json_t *item;
-	const char *key; /* NULL for null */
-	size_t index; /* the position before sorting: ties keep it */
-} sort_entry;
-
-static int by_key(const void *a, const void *b, void *descending)
-{
-	const sort_entry *x = a, *y = b;
-	int o = hub_bbql_order(x->key, y->key);
-	if (*(const bool *)descending)
-		o = -o;
-	return o ? o : (x->index > y->index) - (x->index < y->index);
-}
-
-static bool in_list(const char *const *list, const char *name)
-{
-	for (; list && *list; list++)
-		if (strcmp(*list, name) == 0)
-			return true;
-	return false;
-}
-
-/* The entries of items that match q, with their sort keys for field (NULL: none). */
-static size_t matching(sort_entry *out, arena *a, const json_t *items, const bbql *q,
-                       const char *field)
-{
-	size_t n = 0, i;
-	json_t *item;
-	json_array_foreach(items, i, item)
-	{
-		hub_json_item it = { .json = item };
-		if (q && !hub_bbql_match(q, hub_json_field, &it))
-			continue;
-		const char *key = field ? hub_json_field(&it, field) : NULL;
-		out[n++] = (sort_entry){ item, key ? arena_strdup(a, key) : NULL, i };
-	}
-	return n;
-}
-
-int hub_api_select(json_t **out, arena *a, const json_t *items, const bbql *q, const char *sort,
-                   const char *const *fields)
-{
-	bool descending = sort && sort[0] == '-';
-	const char *field = sort ? sort + descending : NULL;
-	if (field && !in_list(fields, field))
-		return err_fail(WEFT_EINVALID, "Invalid sort: there is no field %s to sort by.",
-		                field);
-	sort_entry *entries = arena_array(a, json_array_size(items) + 1, sizeof *entries);
-	size_t n = matching(entries, a, items, q, field);
-	if (field)
-		qsort_r(entries, n, sizeof *entries, by_key, &descending);
-	json_t *selected = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append(selected, entries[i].item);
-	*out = selected;
 	return 0;
 }
 
@@ -318,7 +225,7 @@ static void set_out(api_ctx *ctx, json_t *out)
 static api_ctx ctx_of(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	return (api_ctx){ req, hub_scope_of(req), v ? &v->user : NULL, TEAM_ROLE_NONE, NULL };
+	return (api_ctx){ req, hub_scope_of(req), v ? &v->user : NULL, HUB_MEMBER_ROLE_NONE, NULL };
 }
 
 static int workspace_read(db_conn *c, web_request *req, const hub_workspace *ws, json_t **out)
@@ -541,15 +448,15 @@ static int one(web_response *res, api_ctx *ctx, db_fn fn, bool write)
 
 static int parse_role(const char *role, hub_member_role *out)
 {
-	*out = TEAM_ROLE_NONE;
+	*out = HUB_MEMBER_ROLE_NONE;
 	if (!role)
 		return 0;
 	if (strcmp(role, "owner") == 0)
-		*out = TEAM_ROLE_OWNER;
+		*out = HUB_MEMBER_ROLE_OWNER;
 	else if (strcmp(role, "member") == 0)
-		*out = TEAM_ROLE_MEMBER;
+		*out = HUB_MEMBER_ROLE_MEMBER;
 	else if (strcmp(role, "collaborator") == 0)
-		*out = TEAM_ROLE_COLLABORATOR;
+		*out = HUB_MEMBER_ROLE_COLLABORATOR;
 	else
 		return err_fail(WEFT_EINVALID, "role must be owner, collaborator or member.");
 	return 0;

@@ -8,7 +8,8 @@
 
 #include "base/arena.h"
 #include "hub/bbql.h"
-#include "hub/team/team.h"
+#include "hub/team/group.h"
+#include "hub/team/member.h"
 #include "web/web.h"
 
 /* GET /2.0/workspaces: the caller's workspaces (their personal one, then teams), paginated;
@@ -60,19 +61,5 @@ const char *hub_api_member_key(arena *a, const char *member);
  * are borrowed from body). body NULL (no body) changes nothing. WEFT_EINVALID naming the field for
  * a body that is not an object or a field of the wrong type or value. */
 int hub_api_group_change(const json_t *body, hub_group_change *out);
-
-/* A JSON object as BBQL sees it: hub_json_field (a bbql_field_fn) reads a dotted path (user.uuid)
- * as text, "true"/"false" for booleans, digits for numbers, NULL for null or absent. */
-typedef struct hub_json_item {
-	const json_t *json;
-	char number[32]; /* where a number's text is written */
-} hub_json_item;
-const char *hub_json_field(void *item, const char *name);
-
-/* The items of the array items (borrowed) that match q (NULL: all), ordered by sort ("field" or
- * "-field" for descending, NULL keeps the order; stable), as a new array in *out (owned).
- * WEFT_EINVALID for a sort field that is not in fields. */
-int hub_api_select(json_t **out, arena *a, const json_t *items, const bbql *q, const char *sort,
-                   const char *const *fields);
 
 #endif

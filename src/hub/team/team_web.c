@@ -11,9 +11,11 @@
 #include "base/str.h"
 #include "hub/form.h"
 #include "hub/hub.h"
+#include "hub/team/group.h"
+#include "hub/team/invitation.h"
 #include "hub/team/plan.h"
-#include "hub/project/project.h"
 #include "hub/team/team.h"
+#include "hub/project/project.h"
 #include "web/status.h"
 
 /* ---- helpers ---- */
@@ -182,10 +184,11 @@ static int load_teams(db_conn *c, void *ctx)
 	size_t n;
 	int rc = hub_team_list_for_user(c, lc->req->arena, viewer_user(lc->req)->id, false, &m, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (!m[i].ws.is_team || m[i].role < TEAM_ROLE_MEMBER)
+		if (!m[i].ws.is_team || m[i].role < HUB_MEMBER_ROLE_MEMBER)
 			continue;
 		json_t *t = ws_json(&m[i].ws);
-		json_object_set_new(t, "is_admin", json_boolean(m[i].role == TEAM_ROLE_OWNER));
+		json_object_set_new(t, "is_admin",
+		                    json_boolean(m[i].role == HUB_MEMBER_ROLE_OWNER));
 		json_array_append_new(teams, t);
 	}
 	set_list(lc->out, "teams", teams);
@@ -262,7 +265,7 @@ int hub_team_create_submit(web_request *req, web_response *res)
 
 static int add_repositories(db_conn *c, load_ctx *lc, const hub_workspace *ws)
 {
-	team_repository *r;
+	hub_team_repository *r;
 	size_t n;
 	int rc = hub_team_visible_repositories(c, lc->req->arena, viewer_user(lc->req), ws, &r, &n);
 	json_t *repos = json_array();
@@ -283,7 +286,8 @@ static int add_members(db_conn *c, load_ctx *lc, int64_t workspace_id)
 	json_t *members = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *u = user_json(&m[i].user);
-		json_object_set_new(u, "is_admin", json_boolean(m[i].role == TEAM_ROLE_OWNER));
+		json_object_set_new(u, "is_admin",
+		                    json_boolean(m[i].role == HUB_MEMBER_ROLE_OWNER));
 		json_array_append_new(members, u);
 	}
 	json_object_set_new(lc->out, "members", members);
@@ -482,7 +486,7 @@ static json_t *group_json(const hub_group *g)
 /* The pending invitations, all of them or those of one group. */
 static int add_invitations(db_conn *c, load_ctx *lc, int64_t workspace_id, const char *group_slug)
 {
-	team_invitation *inv;
+	hub_invitation *inv;
 	size_t n;
 	int rc = hub_invitation_list(c, lc->req->arena, workspace_id, &inv, &n);
 	json_t *list = json_array();
@@ -732,7 +736,7 @@ int hub_team_invitation_resend_submit(web_request *req, web_response *res)
 
 /* ---- /invitations/{token}, from the invited side ---- */
 
-static json_t *invitation_json(const team_invitation *inv)
+static json_t *invitation_json(const hub_invitation *inv)
 {
 	return json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o}", "team_slug", inv->workspace_slug,
 	                 "team_name", inv->workspace_name, "group_name", inv->group_name, "email",
@@ -746,7 +750,7 @@ static int load_invitation(db_conn *c, void *ctx)
 	load_ctx *lc = ctx;
 	const hub_user *viewer = viewer_user(lc->req);
 	json_t *out = fresh(lc);
-	team_invitation inv;
+	hub_invitation inv;
 	int rc = viewer ? hub_invitation_check(c, lc->req->arena, lc->name, viewer, &inv)
 	                : hub_invitation_find(c, lc->req->arena, lc->name, &inv);
 	if (rc == 0 || rc == WEFT_EPERM)
@@ -784,7 +788,7 @@ int hub_invitation_page(web_request *req, web_response *res)
 static int accept_invitation(db_conn *c, void *ctx)
 {
 	form_ctx *fc = ctx;
-	team_invitation inv;
+	hub_invitation inv;
 	int rc = hub_invitation_accept(c, fc->req->arena, web_param(fc->req, "token"),
 	                               viewer_user(fc->req), &inv);
 	if (rc == 0)

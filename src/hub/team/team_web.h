@@ -1,11 +1,13 @@
-/* The HTML pages of teams (team_web.c) and of plans in the administrators' area (plan_web.c).
+/* The HTML pages of teams, their groups and invitations.
  * Each handler runs after the router's checks of the permission its route declares (hub.c). */
 #ifndef WEFT_HUB_TEAM_WEB_H
 #define WEFT_HUB_TEAM_WEB_H
 
 #include "web/web.h"
+#include "hub/team/invitation.h"
+#include "hub/team/team.h"
 
-/* The {id} path parameter of plans and invitations: a positive integer. */
+/* The {id} path parameter of invitations (and plans, plan_web.h): a positive integer. */
 extern const web_param_spec hub_team_id_params[];
 
 /* /teams, /teams/new (signed-in users): your teams, and creating one. */
@@ -36,12 +38,5 @@ int hub_team_group_member_add_submit(web_request *req, web_response *res);
 int hub_team_group_member_remove_submit(web_request *req, web_response *res);
 int hub_team_invitation_revoke_submit(web_request *req, web_response *res);
 int hub_team_invitation_resend_submit(web_request *req, web_response *res);
-
-/* /admin/plans… (HUB_PERM_SITE_ADMIN): defining plans and giving them to teams. */
-int hub_admin_plans_page(web_request *req, web_response *res);
-int hub_admin_plan_create_submit(web_request *req, web_response *res);
-int hub_admin_plan_update_submit(web_request *req, web_response *res);
-int hub_admin_plan_delete_submit(web_request *req, web_response *res);
-int hub_admin_plan_assign_submit(web_request *req, web_response *res);
 
 #endif

@@ -8,8 +8,8 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "track/issue/issue.h"
+#include "db/rows.h"
 #include "track/issue/people.h"
-#include "track/rows.h"
 #include "track/track_perm.h"
 
 /* The columns read_row reads, each name after prefix p ("c." or ""). */
@@ -148,7 +148,7 @@ int track_comment_list(db_conn *c, arena *a, int64_t issue_id, const track_user 
 		              visible_sql(a, COMMENT_COLUMNS,
 		                          " ORDER BY c.created_at, c.id LIMIT $4 OFFSET $5"),
 		              db_int(issue_id), user, admin, db_int(max), db_int(start));
-	return track_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
 }
 
 int track_comment_get(db_conn *c, arena *a, int64_t issue_id, const track_user *reader, int64_t id,

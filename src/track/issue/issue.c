@@ -9,8 +9,8 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "db/rows.h"
 #include "track/issue/people.h"
-#include "track/rows.h"
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
 #include "track/track_perm.h"
@@ -265,7 +265,7 @@ int track_changelog_page(db_conn *c, arena *a, int64_t issue_id, int64_t start, 
                          track_change **out, size_t *n, int64_t *total)
 {
 	db_stmt *st = NULL;
-	int rc = track_rows_count(
+	int rc = db_rows_count(
 	        total, c, "SELECT COUNT(*) FROM changelog_groups WHERE issue_id = $1", issue_id);
 	if (rc == 0)
 		rc = db_query(&st, c,
@@ -274,7 +274,7 @@ int track_changelog_page(db_conn *c, arena *a, int64_t issue_id, int64_t start, 
 		              db_int(issue_id), db_int(max), db_int(start));
 	track_change *items = NULL;
 	size_t count = 0;
-	rc = track_rows_read((void **)&items, &count, st, rc, a, sizeof *items, read_change);
+	rc = db_rows_read((void **)&items, &count, st, rc, a, sizeof *items, read_change);
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		rc = read_items(c, a, &items[i]);
 	if (rc < 0)

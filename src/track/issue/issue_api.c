@@ -17,6 +17,7 @@
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
 #include "web/markdown.h"
+#include "track/issue/transition.h"
 
 typedef struct issue_ctx {
 	web_request *req;
@@ -920,8 +921,8 @@ static int transition_tx(db_conn *c, void *p)
 	if (rc == 0 && json_is_object(update))
 		rc = read_updates(c, ctx, update);
 	if (rc == 0)
-		rc = track_workflow_transition(c, ctx->scope->issue_id, ctx->transition_id,
-		                               ctx->resolution_id, viewer_id(ctx));
+		rc = track_issue_transition(c, ctx->scope->issue_id, ctx->transition_id,
+		                            ctx->resolution_id, viewer_id(ctx));
 	if (rc == 0)
 		rc = add_comment(c, ctx);
 	return rc;

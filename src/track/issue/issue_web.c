@@ -18,6 +18,7 @@
 #include "track/issue/workflow.h"
 #include "track/issue/worklog.h"
 #include "web/markdown.h"
+#include "track/issue/transition.h"
 
 /* ---- small helpers ---- */
 
@@ -434,8 +435,8 @@ static int64_t form_id(const web_request *req, const char *name)
 static int transition_tx(db_conn *c, void *p)
 {
 	action_ctx *ctx = p;
-	return track_workflow_transition(c, track_scope_of(ctx->req)->issue_id, ctx->id, 0,
-	                                 viewer_id(ctx->req));
+	return track_issue_transition(c, track_scope_of(ctx->req)->issue_id, ctx->id, 0,
+	                              viewer_id(ctx->req));
 }
 
 int track_issue_transition_submit(web_request *req, web_response *res)

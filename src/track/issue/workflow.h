@@ -70,10 +70,4 @@ int track_workflow_transitions(db_conn *c, arena *a, int64_t project_id, track_t
 int track_workflow_available(db_conn *c, arena *a, int64_t project_id, int64_t status_id,
                              track_transition **out, size_t *n);
 
-/* Moves the issue along transition_id: WEFT_EINVALID ("… is not a valid transition …") when it is
- * not available from the issue's status. resolution_id (0: the transition's own) overrides what
- * a 'set' transition sets. Records the changes (author_id) and touches updated. */
-int track_workflow_transition(db_conn *c, int64_t issue_id, int64_t transition_id,
-                              int64_t resolution_id, int64_t author_id);
-
 #endif

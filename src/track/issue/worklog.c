@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "track/issue/duration.h"
 #include "track/issue/issue.h"
-#include "track/rows.h"
+#include "db/rows.h"
 
 enum { WORKLOG_COMMENT_MAX = 32 * 1024 };
 #define WORKLOG_SECONDS_MAX (10LL * 365 * 24 * 3600)
@@ -203,12 +203,12 @@ int track_worklog_list(db_conn *c, arena *a, int64_t issue_id, int64_t start, in
                        track_worklog **out, size_t *n, int64_t *total)
 {
 	db_stmt *st = NULL;
-	int rc = track_rows_count(total, c, "SELECT COUNT(*) FROM worklogs WHERE issue_id = $1",
-	                          issue_id);
+	int rc = db_rows_count(total, c, "SELECT COUNT(*) FROM worklogs WHERE issue_id = $1",
+	                       issue_id);
 	if (rc == 0)
 		rc = db_query(&st, c,
 		              "SELECT " WORKLOG_COLUMNS " FROM worklogs WHERE issue_id = $1"
 		              " ORDER BY started_at, id LIMIT $2 OFFSET $3",
 		              db_int(issue_id), db_int(max), db_int(start));
-	return track_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
 }

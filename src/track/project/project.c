@@ -8,8 +8,8 @@
 
 #include "base/clock.h"
 #include "base/err.h"
-#include "track/rows.h"
-#include "track/track_perm.h"
+#include "db/rows.h"
+#include "track/role.h"
 #include "track/issue/workflow.h"
 
 enum { NAME_MAX_LEN = 80, PROJECT_DESCRIPTION_MAX = 10000 };
@@ -134,7 +134,7 @@ int track_project_list(db_conn *c, arena *a, int64_t user_id, bool site_admin, t
 	                  "SELECT " PROJECT_COLUMNS " FROM projects WHERE $1 = 1 OR id IN"
 	                  " (SELECT project_id FROM project_roles WHERE user_id = $2) ORDER BY key",
 	                  db_int(site_admin ? 1 : 0), db_int(user_id));
-	return track_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_row);
 }
 
 int track_project_update(db_conn *c, int64_t id, const char *name, const char *description,

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "hub/browse/commit.h"
 #include "hub/git/gitrepo.h"
+#include "hub/repo/repo.h"
 #include "../history_repo.h"
 
 /* A file of a test tree: mode 0 means a regular file; len 0 means strlen(content). */
@@ -294,7 +295,7 @@ static const char *main_summary(pool_env *p, git_repository **used)
 {
 	git_repository *git = NULL;
 	git_commit *c = NULL;
-	assert_int_equal(hub_git_open(&git, p->repos, &p->r), 0);
+	assert_int_equal(hub_git_open(&git, hub_repo_git_dir(p->h.a, p->repos, &p->r)), 0);
 	assert_int_equal(hub_git_resolve_commit(&c, git, "main"), 0);
 	const char *s = arena_strdup(p->h.a, git_commit_summary(c));
 	git_commit_free(c);
@@ -329,10 +330,10 @@ static void test_pool_reuse_and_push(void **state)
 	assert_int_equal(hub_git_pool_size(), 1);
 
 	/* A handle that is lent is never lent twice. */
-	assert_int_equal(hub_git_open(&held, p->repos, &p->r), 0);
+	assert_int_equal(hub_git_open(&held, hub_repo_git_dir(p->h.a, p->repos, &p->r)), 0);
 	assert_ptr_equal(held, first);
 	git_repository *other = NULL;
-	assert_int_equal(hub_git_open(&other, p->repos, &p->r), 0);
+	assert_int_equal(hub_git_open(&other, hub_repo_git_dir(p->h.a, p->repos, &p->r)), 0);
 	assert_ptr_not_equal(other, held);
 	hub_git_close(other);
 	hub_git_close(held);
@@ -350,7 +351,7 @@ static void test_pool_reuse_and_push(void **state)
 	git_repository *git = NULL;
 	hub_diff_opts o;
 	hub_diff_opts_init(&o);
-	assert_int_equal(hub_git_open(&git, p->repos, &p->r), 0);
+	assert_int_equal(hub_git_open(&git, hub_repo_git_dir(p->h.a, p->repos, &p->r)), 0);
 	assert_int_equal(hub_diff_load(&diff, git, "main", &o), 0);
 	buf text = BUF_INIT;
 	assert_int_equal(hub_diff_text(&text, diff, 1 << 16), 0);
@@ -372,7 +373,7 @@ static void test_pool_replaced_folder(void **state)
 	snprintf(moved, sizeof moved, "%s/trashed.git", p->h.dir);
 	git_repository_free(p->h.repo);
 	assert_int_equal(rename(path, moved), 0);
-	assert_int_not_equal(hub_git_open(&used, p->repos, &p->r), 0);
+	assert_int_not_equal(hub_git_open(&used, hub_repo_git_dir(p->h.a, p->repos, &p->r)), 0);
 	assert_int_equal(hub_repo_storage_init(path, "main", "/bin/true"), 0);
 	assert_int_equal(git_repository_open(&p->h.repo, path), 0);
 	push_commit(p, "new repository", "new\n");

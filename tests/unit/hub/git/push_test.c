@@ -201,7 +201,7 @@ static void reconcile_job_reads_the_disk_and_respects_the_push_lock(void **state
 
 	hub_app app = { .d = e.f->d, .repos_dir = repos_dir };
 	/* A push in flight holds the lock: its own hook will record it. */
-	const char *lock = arena_printf(e.a, "%s/%s", dir, GIT_HTTP_PUSH_LOCK);
+	const char *lock = arena_printf(e.a, "%s/%s", dir, HUB_PUSH_LOCK);
 	int fd = open(lock, O_RDWR | O_CREAT, 0644);
 	assert_true(fd >= 0);
 	assert_int_equal(flock(fd, LOCK_SH), 0);

@@ -15,12 +15,13 @@
 #include "base/err.h"
 #include "db/jobs.h"
 #include "hub/hub.h"
+#include "hub/team/group.h"
 #include "hub/team/plan.h"
+#include "hub/team/team.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo.h"
 #include "hub/repo/repo_purge.h"
 #include "hub/repo/repo_storage.h"
-#include "hub/team/team.h"
 
 static void ok(int rc)
 {

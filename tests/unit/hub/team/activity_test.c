@@ -8,6 +8,7 @@
 
 #include "db/migrate.h"
 #include "hub/team/activity.h"
+#include "hub/team/group.h"
 #include "hub/team/team.h"
 
 typedef struct world {

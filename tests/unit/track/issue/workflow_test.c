@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "track/issue/workflow.h"
+#include "track/issue/transition.h"
 
 static int64_t transition_named(env *e, const track_issue *i, const char *name)
 {
@@ -38,21 +39,21 @@ static void the_default_workflow_moves_issues(void **state)
 	for (size_t k = 0; k < n; k++)
 		if (strcmp(list[k].name, "Stop Progress") == 0)
 			stop = list[k].id;
-	assert_int_equal(track_workflow_transition(e.c, i.id, stop, 0, alice.id), WEFT_EINVALID);
+	assert_int_equal(track_issue_transition(e.c, i.id, stop, 0, alice.id), WEFT_EINVALID);
 	assert_non_null(strstr(err_msg(), "is not valid for this issue"));
-	ok(track_workflow_transition(e.c, i.id, transition_named(&e, &i, "Start Progress"), 0,
-	                             alice.id));
+	ok(track_issue_transition(e.c, i.id, transition_named(&e, &i, "Start Progress"), 0,
+	                          alice.id));
 	track_issue now;
 	ok(track_issue_get(e.c, e.a, i.id, &now));
 	assert_string_equal(now.status_name, "In Progress");
 	assert_int_equal(now.resolution_id, 0);
-	ok(track_workflow_transition(e.c, i.id, transition_named(&e, &i, "Done"), 0, alice.id));
+	ok(track_issue_transition(e.c, i.id, transition_named(&e, &i, "Done"), 0, alice.id));
 	ok(track_issue_get(e.c, e.a, i.id, &now));
 	assert_string_equal(now.status_category, "done");
 	assert_string_equal(now.resolution_name, "Done");
 	assert_true(now.resolution_date > 0);
 	assert_int_equal(transition_named(&e, &i, "Done"), 0);
-	ok(track_workflow_transition(e.c, i.id, transition_named(&e, &i, "Reopen"), 0, alice.id));
+	ok(track_issue_transition(e.c, i.id, transition_named(&e, &i, "Reopen"), 0, alice.id));
 	ok(track_issue_get(e.c, e.a, i.id, &now));
 	assert_string_equal(now.status_name, "To Do");
 	assert_int_equal(now.resolution_id, 0);
@@ -77,8 +78,8 @@ static void a_chosen_resolution_wins(void **state)
 	track_issue i = make_issue(&e, &p, &alice, "duplicate");
 	int64_t duplicate = 0;
 	ok(track_resolution_find(e.c, "duplicate", &duplicate));
-	ok(track_workflow_transition(e.c, i.id, transition_named(&e, &i, "Done"), duplicate,
-	                             alice.id));
+	ok(track_issue_transition(e.c, i.id, transition_named(&e, &i, "Done"), duplicate,
+	                          alice.id));
 	track_issue now;
 	ok(track_issue_get(e.c, e.a, i.id, &now));
 	assert_string_equal(now.resolution_name, "Duplicate");
@@ -112,8 +113,8 @@ static void administrators_extend_the_workflow(void **state)
 	                                               TRACK_RESOLUTION_KEEP, 0, &t),
 	                 WEFT_EINVALID);
 	track_issue i = make_issue(&e, &p, &alice, "reviewed");
-	ok(track_workflow_transition(e.c, i.id, transition_named(&e, &i, "Review"), 0, alice.id));
-	ok(track_workflow_transition(e.c, i.id, reject, 0, alice.id));
+	ok(track_issue_transition(e.c, i.id, transition_named(&e, &i, "Review"), 0, alice.id));
+	ok(track_issue_transition(e.c, i.id, reject, 0, alice.id));
 	track_issue now;
 	ok(track_issue_get(e.c, e.a, i.id, &now));
 	assert_string_equal(now.status_name, "Done");

@@ -1,0 +1,25 @@
+/* Reading query results into arena arrays: the one loop every list query shares (the domain
+ * modules of both services read their rows through it). */
+#ifndef WEFT_DB_ROWS_H
+#define WEFT_DB_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "db/db.h"
+
+/* Fills one element (of the caller's type, zeroed) from the current row. */
+typedef void (*db_row_reader)(db_stmt *st, arena *a, void *item);
+
+/* Steps st (from db_query, which returned rc) to its end, reading each row with read into an
+ * arena array of elements of `size` bytes; releases st. *out is NULL when there is no row. On
+ * failure *out and *n are untouched and the store's error is returned. */
+int db_rows_read(void **out, size_t *n, db_stmt *st, int rc, arena *a, size_t size,
+                 db_row_reader read);
+
+/* *total = the single number sql (one parameter, $1 = id) answers. WEFT_ENOTFOUND when it gives
+ * no row. */
+int db_rows_count(int64_t *total, db_conn *c, const char *sql, int64_t id);
+
+#endif
