@@ -267,6 +267,48 @@ expect_api_error track "…in Jira's error shape"
 as bob "$API/search/jql?jql=$(urlq 'project = TEST')&nextPageToken=abc"
 expect_status 400 "…and a malformed token"
 
+# --- paging values out of range: clamped in one place (web/paging.c), never overflowing ----------
+
+HUGE=9223372036854775807
+as bob "$API/search?jql=$(urlq 'project = TEST')&maxResults=0"
+expect_json 'j["maxResults"] == 0 and j["issues"] == [] and j["total"] == 3' \
+	"maxResults=0: no issues, only the total (as Jira)"
+json bob POST "$API/search" '{"jql":"project = TEST","maxResults":0}'
+expect_json 'j["maxResults"] == 0 and j["issues"] == [] and j["total"] == 3' "…in a POST body too"
+as bob "$API/search?jql=$(urlq 'project = TEST')&startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["maxResults"] == 100 and j["issues"] == [] and j["total"] == 3' \
+	"startAt and maxResults of 2^63-1: clamped, an empty page"
+as bob "$API/search?jql=$(urlq 'project = TEST')&startAt=99999999999999999999999&maxResults=-5"
+expect_json 'j["startAt"] == 2147483647 and j["maxResults"] == 50 and j["issues"] == []' \
+	"…beyond 64 bits, and a negative maxResults (the default)"
+json bob POST "$API/search" "{\"jql\":\"project = TEST\",\"startAt\":$HUGE,\"maxResults\":$HUGE}"
+expect_json 'j["startAt"] == 2147483647 and j["maxResults"] == 100 and j["issues"] == []' "…in a POST body"
+as bob "$API/search/jql?jql=$(urlq 'project = TEST')&nextPageToken=$HUGE"
+expect_json 'j["issues"] == [] and j["isLast"] is True and "nextPageToken" not in j' \
+	"search/jql: a token of 2^63-1 is past the end"
+as bob "$API/search/jql?jql=$(urlq 'project = TEST')&maxResults=0"
+expect_json 'j["issues"] == [] and "nextPageToken" not in j' "…maxResults=0 gives no token to loop on"
+as bob "$API/project/search?startAt=$HUGE"
+expect_status 200 "project/search?startAt=2^63-1 (UBSan found the overflow here)"
+expect_json 'j["startAt"] == 2147483647 and j["values"] == [] and j["isLast"] is True and "nextPage" not in j' \
+	"…an empty last page"
+as bob "$API/project/search?maxResults=0"
+expect_json 'j["values"] == [] and j["total"] == 1 and "nextPage" not in j' "project/search?maxResults=0: the total alone"
+as bob "$API/issue/TEST-3/comment?startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["comments"] == [] and j["total"] == 1' "comments: clamped"
+as bob "$API/issue/TEST-3/comment?maxResults=0"
+expect_json 'j["comments"] == [] and j["total"] == 1' "comments?maxResults=0: the total alone"
+as bob "$API/issue/TEST-3/worklog?startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["worklogs"] == []' "worklogs: clamped"
+as bob "$API/issue/TEST-3/changelog?startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["values"] == [] and j["isLast"] is True' "changelog: clamped"
+as bob "$API/user/search?query=tester&startAt=$HUGE"
+expect_json 'j == []' "user/search?startAt=2^63-1: an empty list, not an error"
+as bob "$T/issues/?jql=$(urlq 'project = TEST')&startAt=$HUGE"
+expect_status 200 "the search page at startAt=2^63-1"
+as bob "$T/browse/TEST-3?tab=comments&startAt=$HUGE"
+expect_status 200 "the issue page's comments tab at startAt=2^63-1"
+
 # --- the search page -----------------------------------------------------------------------------
 
 as bob "$T/issues/?jql=$(urlq 'project = TEST ORDER BY key')"

@@ -16,6 +16,7 @@
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
 #include "web/markdown.h"
+#include "web/paging.h"
 
 typedef struct issue_ctx {
 	web_request *req;
@@ -716,8 +717,10 @@ int track_api_issue(web_request *req, web_response *res)
 static int changelog_tx(db_conn *c, void *p)
 {
 	issue_ctx *ctx = p;
-	int64_t start, max, total = 0;
-	track_jira_paging(ctx->req, TRACK_CHANGELOG_PAGE, TRACK_CHANGELOG_PAGE, &start, &max);
+	int64_t total = 0;
+	web_paging pg;
+	web_paging_offset(&pg, ctx->req, TRACK_CHANGELOG_PAGE, TRACK_CHANGELOG_PAGE);
+	int64_t start = pg.start, max = pg.max;
 	track_change *list = NULL;
 	size_t n = 0;
 	int rc = track_changelog_page(c, ctx->req->arena, ctx->scope->issue_id, start, max, &list,

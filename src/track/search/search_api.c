@@ -12,6 +12,7 @@
 #include "track/jira.h"
 #include "track/search/search.h"
 #include "track/track.h"
+#include "web/paging.h"
 
 /* What one search asks for. */
 typedef struct search_ask {
@@ -92,9 +93,10 @@ static int read_body(web_request *req, search_ask *ask)
 		rc = body_list(req, body, "fields");
 	if (rc == 0)
 		rc = body_list(req, body, "expand");
-	if (rc == 0 && ask->max <= 0)
-		ask->max = TRACK_SEARCH_DEFAULT_RESULTS;
-	ask->start = ask->start < 0 ? 0 : ask->start;
+	web_paging p = { ask->start, ask->max };
+	web_paging_clamp(&p, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS);
+	ask->start = p.start;
+	ask->max = p.max;
 	return rc;
 }
 
@@ -107,8 +109,10 @@ static int read_params(web_request *req, search_ask *ask)
 		return read_body(req, ask);
 	const char *jql = web_query(req, "jql");
 	ask->jql = jql ? jql : "";
-	track_jira_paging(req, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS, &ask->start,
-	                  &ask->max);
+	web_paging p;
+	web_paging_offset(&p, req, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS);
+	ask->start = p.start;
+	ask->max = p.max;
 	return 0;
 }
 
@@ -156,8 +160,6 @@ int track_api_search(web_request *req, web_response *res)
 {
 	search_ask ask = { .count = true };
 	int rc = read_params(req, &ask);
-	if (rc == 0 && ask.max > TRACK_SEARCH_MAX_RESULTS)
-		ask.max = TRACK_SEARCH_MAX_RESULTS;
 	if (rc == 0 && !web_query(req, "fields"))
 		query_add(req, "fields", "*navigable,-comment,-worklog");
 	if (rc == 0)
@@ -184,7 +186,9 @@ static int read_token(web_request *req, search_ask *ask)
 	long long offset = strtoll(token, &end, 10);
 	if (*end || offset < 0 || token[0] < '0' || token[0] > '9')
 		return err_fail(WEFT_EINVALID, "The nextPageToken '%s' is not valid.", token);
-	ask->start = offset;
+	web_paging p = { offset, ask->max };
+	web_paging_clamp(&p, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS);
+	ask->start = p.start;
 	return 0;
 }
 
@@ -195,8 +199,6 @@ int track_api_search_jql(web_request *req, web_response *res)
 	int rc = read_params(req, &ask);
 	if (rc == 0)
 		rc = read_token(req, &ask);
-	if (rc == 0 && ask.max > TRACK_SEARCH_MAX_RESULTS)
-		ask.max = TRACK_SEARCH_MAX_RESULTS;
 	ask.ids_only = !web_query(req, "fields");
 	/* Jira refuses a search with no condition here; the parse errors come first. */
 	if (rc == 0)
@@ -210,7 +212,8 @@ int track_api_search_jql(web_request *req, web_response *res)
 	if (rc)
 		return rc;
 	json_t *body = json_pack("{s:o, s:b}", "issues", ask.issues, "isLast", !ask.page.more);
-	if (ask.page.more)
+	/* A page of no items (maxResults=0) has no next page to give. */
+	if (ask.page.more && ask.max > 0)
 		json_object_set_new(body, "nextPageToken",
 		                    json_string(arena_printf(req->arena, "%lld",
 		                                             (long long)(ask.start + ask.max))));

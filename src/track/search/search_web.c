@@ -1,7 +1,6 @@
 /* The search page, GET /issues/?jql=…&startAt=…: a JQL box, the parser's message when the query
  * is wrong, a result table whose column headers sort (they rewrite the query's ORDER BY), and
  * paging links. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -12,6 +11,7 @@
 #include "track/search/search_api.h"
 #include "track/track.h"
 #include "web/escape.h"
+#include "web/paging.h"
 
 enum { PAGE_SIZE = 50 };
 
@@ -136,10 +136,8 @@ int track_search_issues_page(web_request *req, web_response *res)
 {
 	page_ctx p = { .req = req, .rows = json_array() };
 	const char *jql = web_query(req, "jql");
-	const char *start = web_query(req, "startAt");
 	p.jql = jql ? jql : "ORDER BY created DESC";
-	p.start = start ? strtoll(start, NULL, 10) : 0;
-	p.start = p.start < 0 ? 0 : p.start;
+	p.start = web_paging_start(req);
 	int rc = db_read(track_app_of(req)->d, run, &p);
 	if (rc != 0 && rc != WEFT_EINVALID && rc != WEFT_ETOOLARGE) {
 		json_decref(p.rows);
