@@ -58,6 +58,12 @@ struct db {
 };
 
 static _Thread_local char conflict_name[128];
+static _Thread_local uint64_t statements_run;
+
+uint64_t db_statements_run(void)
+{
+	return statements_run;
+}
 
 void db_set_conflict(const char *name)
 {
@@ -290,6 +296,7 @@ int db_query_args(db_stmt **out, db_conn *c, const char *sql, const db_arg *args
 {
 	db_stmt *s = NULL;
 	*out = NULL; /* so that a caller's db_done after a failure is harmless */
+	statements_run++;
 	int rc = stmt_prepare(&s, c, sql);
 	for (int i = 0; rc == 0 && args[i].type; i++)
 		rc = c->owner->backend->bind(s->impl, i + 1, &args[i]);

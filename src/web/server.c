@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/token.h"
+#include "db/db.h"
 #include "web/server_internal.h"
 #include "web/status.h"
 #include "web/template.h"
@@ -49,6 +50,7 @@ typedef struct request_state {
 	web_response res;
 	char *raw_uri;
 	int64_t started_ns;
+	uint64_t statements_at_start; /* db_statements_run() then: the log gives the difference */
 	size_t body_limit;
 	size_t received;
 	bool started; /* phase 1 ran */
@@ -79,6 +81,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->req.arena = arena_new();
 	st->raw_uri = arena_strdup(st->req.arena, uri ? uri : "/");
 	st->started_ns = clock_mono_ns();
+	st->statements_at_start = db_statements_run();
 	st->req.server = s;
 	st->req.service = s->service;
 	st->req.conn = conn;
@@ -752,8 +755,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void log_access(const request_state *st, enum MHD_RequestTerminationCode toe)
 {
-	char status[16], bytes[24], duration[32];
+	char status[16], bytes[24], duration[32], statements[24];
 	snprintf(status, sizeof status, "%d", st->status_sent);
+	snprintf(statements, sizeof statements, "%llu",
+	         (unsigned long long)(db_statements_run() - st->statements_at_start));
 	snprintf(bytes, sizeof bytes, "%zu", st->bytes_sent);
 	snprintf(duration, sizeof duration, "%.3f",
 	         (double)(clock_mono_ns() - st->started_ns) / 1e6);
@@ -763,10 +768,11 @@ static void log_access(const request_state *st, enum MHD_RequestTerminationCode 
 		{ "status", st->status_sent ? status : "-" },
 		{ "bytes", bytes },
 		{ "duration_ms", duration },
+		{ "statements", statements },
 		{ "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true" },
 	};
 	log_set_request_id(st->req.id[0] ? st->req.id : NULL);
-	log_fields(LOG_INFO, "request", fields, 6);
+	log_fields(LOG_INFO, "request", fields, 7);
 	log_set_request_id(NULL);
 }
 

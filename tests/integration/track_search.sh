@@ -325,6 +325,50 @@ expect_body_contains "Expecting a field name before the end of the query." "…s
 as dave "$T/issues/?jql=$(urlq 'text ~ disk')"
 expect_body_contains "No issues match" "dave's search page shows nothing"
 
+# --- statements per page: a page loads its issues in batches, not one by one ---------------------
+
+# statements_of: the statement count the access log gives the last request (by its request id).
+statements_of() {
+	local id
+	id=$(resp_header X-Request-Id)
+	sed -n "s/.*request_id=$id .* statements=\([0-9]*\).*/\1/p" "$WEFT_ERR" | head -n 1
+}
+json alice POST "$API/project" '{"key":"BULK","name":"Bulk project","projectTypeKey":"software"}'
+must 201 "create BULK"
+for n in $(seq 1 50); do
+	json alice POST "$API/issue" "{\"fields\":{\"project\":{\"key\":\"BULK\"},\"issuetype\":{\"name\":\"Task\"},\"summary\":\"Bulk issue $n\",\"labels\":[\"l$n\",\"bulk\"],\"assignee\":{\"name\":\"alice\"}}}"
+	must 201 "create bulk issue $n"
+done
+json alice POST "$API/issue" '{"fields":{"project":{"key":"BULK"},"issuetype":{"name":"Sub-task"},"parent":{"key":"BULK-1"},"summary":"A part of the first"}}'
+must 201 "create a sub-task of BULK-1"
+for version in 2 3; do
+	as alice "$T/rest/api/$version/search?jql=$(urlq 'project = BULK AND issuetype = Task ORDER BY key')&maxResults=50"
+	expect_json 'len(j["issues"]) == 50 and j["total"] == 50 and j["issues"][0]["fields"]["subtasks"][0]["key"] == "BULK-51" and j["issues"][0]["fields"]["assignee"]["name"] == "alice" and j["issues"][49]["fields"]["labels"] == ["bulk", "l50"] and j["issues"][0]["fields"]["issuetype"]["name"] == "Task"' \
+		"v$version: a page of 50 issues with their users, types, labels and sub-tasks"
+	count=$(statements_of)
+	if [ -n "$count" ] && [ "$count" -le 25 ]; then
+		pass "v$version: …in $count statements (at most 25, whatever the page size)"
+	else
+		fail "v$version: …in at most 25 statements" "the access log says statements=${count:-?}"
+	fi
+done
+as alice "$API/search/jql?jql=$(urlq 'project = BULK ORDER BY key')&maxResults=50&fields=summary"
+count=$(statements_of)
+expect_json 'len(j["issues"]) == 50' "search/jql: a page of 50"
+if [ -n "$count" ] && [ "$count" -le 25 ]; then
+	pass "…in $count statements"
+else
+	fail "search/jql: at most 25 statements" "the access log says statements=${count:-?}"
+fi
+as alice "$T/issues/?jql=$(urlq 'project = BULK ORDER BY key')"
+count=$(statements_of)
+expect_body_contains 'href="/browse/BULK-1"' "the search page lists the bulk issues"
+if [ -n "$count" ] && [ "$count" -le 25 ]; then
+	pass "…in $count statements"
+else
+	fail "the search page: at most 25 statements" "the access log says statements=${count:-?}"
+fi
+
 # --- the npm jira.js clients ---------------------------------------------------------------------
 
 run_conformance jira_search.mjs TRACK_URL="$T" JIRA_EMAIL=bob@example.com \

@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "base/token.h"
 #include "mail/mail.h"
+#include "track/rows.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
 #define NO_PASSWORD "!"
@@ -138,6 +139,8 @@ static void read_user(db_stmt *st, arena *a, track_user *out)
 	out->created_at = db_col_int(st, 7);
 }
 
+static int read_users(db_stmt *st, arena *a, track_user **out, size_t *n);
+
 /* Runs a user query with one parameter and reads the single row (and its hash, when asked). */
 static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_user *out,
                     char **password_hash)
@@ -158,6 +161,21 @@ static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_use
 int track_account_find_id(db_conn *c, arena *a, int64_t id, track_user *out)
 {
 	return find_one(c, a, USER_SELECT "WHERE id = $1", db_int(id), out, NULL);
+}
+
+int track_account_find_ids(db_conn *c, arena *a, const int64_t *ids, size_t n, track_user **out,
+                           size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	db_stmt *st;
+	int rc = track_rows_query_ids(&st, c, a, USER_SELECT "WHERE id IN (", ")", ids, n);
+	if (rc == 0)
+		rc = read_users(st, a, out, nout);
+	db_done(st);
+	return rc;
 }
 
 int track_account_find_username(db_conn *c, arena *a, const char *username, track_user *out)
