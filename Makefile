@@ -26,6 +26,7 @@ format:
 
 bench: build
 	@scripts/deps.sh bench
+	@WEFT_BIN=$(BUILD)/weft bench/rss.sh
 	@WEFT_BIN=$(BUILD)/weft bench/http.sh
 	@WEFT_BIN=$(BUILD)/weft bench/auth.sh
 	@WEFT_BENCH_JOBS_BIN=$(BUILD)/bench/jobs_bench bench/jobs.sh
