@@ -166,16 +166,27 @@ int track_account_find_id(db_conn *c, arena *a, int64_t id, track_user *out)
 int track_account_find_ids(db_conn *c, arena *a, const int64_t *ids, size_t n, track_user **out,
                            size_t *nout)
 {
-	*out = NULL;
-	*nout = 0;
-	if (n == 0)
-		return 0;
-	db_stmt *st;
-	int rc = track_rows_query_ids(&st, c, a, USER_SELECT "WHERE id IN (", ")", ids, n);
-	if (rc == 0)
-		rc = read_users(st, a, out, nout);
-	db_done(st);
-	return rc;
+	track_user *all = arena_array(a, n + 1, sizeof *all);
+	size_t total = 0;
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += TRACK_ROWS_IDS_MAX) {
+		size_t m = n - off < TRACK_ROWS_IDS_MAX ? n - off : TRACK_ROWS_IDS_MAX, got = 0;
+		track_user *part = NULL;
+		db_stmt *st;
+		rc = track_rows_query_ids(&st, c, a, USER_SELECT "WHERE id IN (", ")", ids + off,
+		                          m);
+		if (rc == 0)
+			rc = read_users(st, a, &part, &got);
+		db_done(st);
+		/* A user named in two chunks comes twice: at most n rows in all. */
+		for (size_t k = 0; rc == 0 && k < got && total < n; k++)
+			all[total++] = part[k];
+	}
+	if (rc < 0)
+		return rc;
+	*out = all;
+	*nout = total;
+	return 0;
 }
 
 int track_account_find_username(db_conn *c, arena *a, const char *username, track_user *out)

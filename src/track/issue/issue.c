@@ -171,10 +171,9 @@ static int read_labels_of(db_conn *c, arena *a, const int64_t *ids, size_t n, tr
 	return rc < 0 ? rc : 0;
 }
 
-int track_issue_get_many(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out)
+/* One chunk of track_issue_get_many (n at most TRACK_ROWS_IDS_MAX). */
+static int get_chunk(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out)
 {
-	if (n == 0)
-		return 0;
 	db_stmt *st;
 	size_t found = 0;
 	int rc = track_rows_query_ids(
@@ -192,6 +191,16 @@ int track_issue_get_many(db_conn *c, arena *a, const int64_t *ids, size_t n, tra
 		rc = err_fail(WEFT_ENOTFOUND,
 		              "Issue does not exist or you do not have permission to see it.");
 	return rc < 0 ? rc : read_labels_of(c, a, ids, n, out);
+}
+
+int track_issue_get_many(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out)
+{
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += TRACK_ROWS_IDS_MAX)
+		rc = get_chunk(c, a, ids + off,
+		               n - off < TRACK_ROWS_IDS_MAX ? n - off : TRACK_ROWS_IDS_MAX,
+		               out + off);
+	return rc;
 }
 
 static bool all_digits(const char *s)

@@ -346,9 +346,8 @@ static void read_subtask(db_stmt *st, arena *a, void *item)
 		                        arena_strdup(a, db_col_text(st, 6)) } };
 }
 
-/* The sub-tasks of the n issues parent_ids, in one statement. */
-static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
-                         subtask_row **out, size_t *nout)
+static int load_subtask_chunk(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
+                              subtask_row **out, size_t *nout)
 {
 	db_stmt *st;
 	int rc = track_rows_query_ids(&st, c, a,
@@ -358,6 +357,30 @@ static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t
 	                              " WHERE sub.parent_id IN (",
 	                              ") ORDER BY sub.id", parent_ids, n);
 	return track_rows_read((void **)out, nout, st, rc, a, sizeof **out, read_subtask);
+}
+
+/* The sub-tasks of the n issues parent_ids, a statement per TRACK_ROWS_IDS_MAX of them. */
+static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
+                         subtask_row **out, size_t *nout)
+{
+	subtask_row *all = NULL;
+	size_t total = 0;
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += TRACK_ROWS_IDS_MAX) {
+		subtask_row *part = NULL;
+		size_t got = 0;
+		rc = load_subtask_chunk(c, a, parent_ids + off,
+		                        n - off < TRACK_ROWS_IDS_MAX ? n - off : TRACK_ROWS_IDS_MAX,
+		                        &part, &got);
+		if (rc == 0 && got) {
+			all = arena_grow(a, all, total * sizeof *all, (total + got) * sizeof *all);
+			memcpy(all + total, part, got * sizeof *all);
+			total += got;
+		}
+	}
+	*out = all;
+	*nout = total;
+	return rc;
 }
 
 static json_t *subtasks_of(web_request *req, const subtask_row *rows, size_t n, int64_t parent)
