@@ -26,6 +26,7 @@ format:
 
 bench: build
 	@scripts/deps.sh bench
+	@WEFT_BIN=$(BUILD)/weft bench/rss.sh
 	@WEFT_BIN=$(BUILD)/weft bench/http.sh
 	@WEFT_BIN=$(BUILD)/weft bench/auth.sh
 	@WEFT_BENCH_JOBS_BIN=$(BUILD)/bench/jobs_bench bench/jobs.sh
@@ -35,4 +36,4 @@ bench: build
 	@WEFT_BIN=$(BUILD)/weft WEFT_BENCH_TRACK_BIN=$(BUILD)/bench/track_bench bench/track.sh
 
 clean:
-	rm -rf build build-clang build-asan
+	rm -rf build build-clang build-release build-asan

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What `make check` runs: installs what is missing, builds with gcc and with clang, starts a
-# throw-away PostgreSQL cluster, runs every test on the gcc build and again on a clang build under
-# AddressSanitizer and UndefinedBehaviorSanitizer (which also runs the fuzz targets briefly), checks
-# the formatting, removes the cluster (also when tests fail), and ends with the total line
-# "N passed, N failed" (scripts/total.py). Store tests run on SQLite and on PostgreSQL.
+# What `make check` runs: installs what is missing, builds with gcc and with clang (and a gcc
+# release build, compiled only), starts a throw-away PostgreSQL cluster, runs every test on the gcc
+# build and again on a clang build under AddressSanitizer and UndefinedBehaviorSanitizer (which also
+# runs the fuzz targets briefly), checks the formatting, removes the cluster (also when tests fail),
+# and ends with the total line "N passed, N failed" (scripts/total.py). Store tests run on SQLite
+# and on PostgreSQL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,10 +33,16 @@ setup() {
   fi
 }
 
-build_gcc() { CC=gcc setup build && ninja -C build; }
-build_clang() { CC=clang setup build-clang && ninja -C build-clang; }
+# The unit tests are optional at configure time (cmocka is a check package); here they must build.
+build_gcc() { CC=gcc setup build -Dunit_tests=enabled && ninja -C build; }
+build_clang() { CC=clang setup build-clang -Dunit_tests=enabled && ninja -C build-clang; }
+# What packagers and the benchmarks build (-O3, where gcc warns about more): compiled, not run.
+build_release() {
+  CC=gcc setup build-release --buildtype=release -Dunit_tests=enabled && ninja -C build-release
+}
 build_sanitized() {
-  CC=clang setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=true &&
+  CC=clang setup build-asan -Dunit_tests=enabled -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dfuzz=true &&
     ninja -C build-asan
 }
 
@@ -84,6 +91,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 dirs=()
 step "build (gcc)" build_gcc && dirs+=(build)
 step "build (clang)" build_clang
+step "build (gcc, release)" build_release
 step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres

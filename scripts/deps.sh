@@ -2,6 +2,8 @@
 # Installs the Debian packages that weft's build, tests and benchmarks need. Idempotent: it asks
 # dpkg what is missing, runs `apt-get update` only when something is, and installs only that.
 # Usage: scripts/deps.sh [build|check|bench|all]   (default: all)
+#        scripts/deps.sh --list build|check|bench   prints that list, one package a line
+#        (tests/deps_check.py compares the build list with what meson requires)
 set -euo pipefail
 
 build_packages=(
@@ -20,6 +22,16 @@ bench_packages=(wrk nginx-light procps fcgiwrap cgit fossil)
 # when there is none (Debian 12's is 18: the browser tests then say what is missing).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   check_packages+=(nodejs npm)
+fi
+
+if [[ ${1:-} == --list ]]; then
+  case "${2:-}" in
+    build) printf '%s\n' "${build_packages[@]}" ;;
+    check) printf '%s\n' "${check_packages[@]}" ;;
+    bench) printf '%s\n' "${bench_packages[@]}" ;;
+    *) echo "usage: scripts/deps.sh --list build|check|bench" >&2; exit 2 ;;
+  esac
+  exit 0
 fi
 
 case "${1:-all}" in

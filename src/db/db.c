@@ -63,6 +63,13 @@ struct db_listener {
 	void *impl;
 };
 
+static _Thread_local uint64_t statements_run;
+
+uint64_t db_statements_run(void)
+{
+	return statements_run;
+}
+
 /* "postgresql://user:secret@host/db" is shown as "postgresql://user@host/db". */
 static char *without_password(const char *url)
 {
@@ -284,6 +291,7 @@ int db_query_args(db_stmt **out, db_conn *c, const char *sql, const db_arg *args
 {
 	db_stmt *s = NULL;
 	*out = NULL; /* so that a caller's db_done after a failure is harmless */
+	statements_run++;
 	int rc = stmt_prepare(&s, c, sql);
 	for (int i = 0; rc == 0 && args[i].type; i++)
 		rc = c->owner->backend->bind(s->impl, i + 1, &args[i]);

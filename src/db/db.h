@@ -148,6 +148,10 @@ const void *db_col_blob(db_stmt *s, int col, size_t *len);
 bool db_col_null(db_stmt *s, int col);
 int db_col_count(db_stmt *s);
 
+/* How many statements the calling thread has run through db_query (and everything built on it)
+ * since it started: the server logs each request's share, and tests pin how many a page needs. */
+uint64_t db_statements_run(void);
+
 /* Rows changed by the statement once db_step returned DB_DONE. */
 int64_t db_changes(db_stmt *s);
 

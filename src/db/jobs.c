@@ -79,6 +79,32 @@ static const char enqueue_sqlite[] =
         " VALUES ($1, $2, $3, $4, $5, $6)"
         " ON CONFLICT (dedup_key) WHERE state = 'pending' DO NOTHING RETURNING 1";
 
+/* A pending twin (same key) that would run later than run_after runs at run_after instead: a
+ * de-duplicated enqueue never postpones the work it asked for (a periodic job's next run, queued
+ * ten minutes out, must not swallow a "now" at start-up). *moved tells whether it did; the
+ * notification lets other nodes see the sooner time. */
+static int bring_forward(db_conn *c, const char *key, int64_t run_after, bool *moved)
+{
+	db_stmt *st;
+	int rc =
+	        db_query(&st, c,
+	                 db_sql(c,
+	                        "UPDATE jobs SET run_after = $1 WHERE dedup_key = $2"
+	                        " AND state = 'pending' AND run_after > $1 RETURNING 1",
+	                        "WITH moved AS (UPDATE jobs SET run_after = $1 WHERE dedup_key = $2"
+	                        " AND state = 'pending' AND run_after > $1 RETURNING 1)"
+	                        " SELECT pg_notify($3, '') FROM moved"),
+	                 db_int(run_after), db_text(key),
+	                 db_conn_engine(c) == DB_POSTGRES ? db_text(notify_channel) : DB_END);
+	*moved = false;
+	if (rc == 0) {
+		while ((rc = db_step(st)) == DB_ROW)
+			*moved = true;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_enqueue_options *opt,
                  bool *enqueued)
 {
@@ -92,17 +118,19 @@ int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_en
 	                  db_int(opt->max_attempts > 0 ? opt->max_attempts : DEFAULT_MAX_ATTEMPTS),
 	                  db_text(opt->dedup_key), db_int(now),
 	                  db_conn_engine(c) == DB_POSTGRES ? db_text(notify_channel) : DB_END);
-	bool added = false;
+	bool added = false, moved = false;
 	if (rc == 0) {
 		while ((rc = db_step(st)) == DB_ROW)
 			added = true;
 	}
 	db_done(st);
+	if (rc == 0 && !added && opt->dedup_key)
+		rc = bring_forward(c, opt->dedup_key, now + opt->delay_ms, &moved);
 	if (rc < 0)
 		return rc;
 	if (enqueued)
 		*enqueued = added;
-	if (added)
+	if (added || moved)
 		db_wake_after_commit(c);
 	return 0;
 }

@@ -28,14 +28,16 @@ typedef struct job {
 typedef int (*job_fn)(void *ctx, const job *j);
 
 typedef struct job_enqueue_options {
-	const char
-	        *dedup_key; /* a pending job with the same key already queued makes this a no-op */
+	/* A pending job with the same key already queued makes this a no-op, except that the
+	 * pending one then runs no later than this one would have. */
+	const char *dedup_key;
 	int64_t delay_ms; /* run no sooner than this from now */
 	int max_attempts; /* 0: the default, 10 */
 } job_enqueue_options;
 
 /* Adds a job inside c's current transaction; opt may be NULL. Workers of this process wake when
- * the transaction commits. *enqueued (may be NULL) is false when dedup_key suppressed it. */
+ * the transaction commits. *enqueued (may be NULL) is false when dedup_key suppressed it (its
+ * pending twin's run-after time is then moved up to this one's when that is sooner). */
 int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_enqueue_options *opt,
                  bool *enqueued);
 

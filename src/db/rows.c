@@ -2,6 +2,7 @@
 #include "db/rows.h"
 
 #include "base/array.h"
+#include "base/buf.h"
 
 int db_rows_read(void **out, size_t *n, db_stmt *st, int rc, arena *a, size_t size,
                  db_row_reader read)
@@ -27,5 +28,23 @@ int db_rows_count(int64_t *total, db_conn *c, const char *sql, int64_t id)
 		rc = db_step_one(st, "No count.");
 	*total = rc == 0 ? db_col_int(st, 0) : 0;
 	db_done(st);
+	return rc;
+}
+
+int db_rows_query_ids(db_stmt **out, db_conn *c, arena *a, const char *head, const char *tail,
+                      const int64_t *ids, size_t n)
+{
+	/* The text holds placeholders only ("$1, $2, …"): every id is bound. */
+	buf sql = BUF_INIT;
+	buf_puts(&sql, head);
+	db_arg *args = arena_array(a, n + 1, sizeof *args);
+	for (size_t k = 0; k < n; k++) {
+		buf_printf(&sql, "%s$%zu", k ? ", " : "", k + 1);
+		args[k] = db_int(ids[k]);
+	}
+	args[n] = DB_END;
+	buf_puts(&sql, tail);
+	int rc = db_query_args(out, c, buf_cstr(&sql), args);
+	buf_dispose(&sql);
 	return rc;
 }

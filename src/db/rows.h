@@ -22,4 +22,13 @@ int db_rows_read(void **out, size_t *n, db_stmt *st, int rc, arena *a, size_t si
  * no row. */
 int db_rows_count(int64_t *total, db_conn *c, const char *sql, int64_t id);
 
+/* The most ids one IN list binds (the store's limit on parameters): longer lists go in chunks. */
+enum { DB_ROWS_IDS_MAX = 64 };
+
+/* Runs head, an IN list of n placeholders ($1 … $n, each id bound, n from 1 to
+ * DB_ROWS_IDS_MAX), then tail: e.g. head "SELECT … WHERE id IN (", tail ")". The query as
+ * db_query gives it. */
+int db_rows_query_ids(db_stmt **out, db_conn *c, arena *a, const char *head, const char *tail,
+                      const int64_t *ids, size_t n);
+
 #endif

@@ -6,31 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/clock.h"
 #include "base/err.h"
-#include "base/str.h"
+#include "base/clock.h"
 #include "hub/bbql.h"
 #include "hub/hub.h"
 #include "web/escape.h"
-
-static int read_number(web_request *req, const char *name, int64_t dflt, int64_t max, int64_t *out)
-{
-	const char *v = web_query(req, name);
-	*out = dflt;
-	if (!v)
-		return 0;
-	if (str_to_i64(out, v, 1, max, name) < 0)
-		return err_fail(WEFT_EINVALID, "%s must be a whole number from 1 to %lld.", name,
-		                (long long)max);
-	return 0;
-}
+#include "web/paging.h"
 
 int hub_api_page_params(web_request *req, hub_page_params *out)
 {
-	int rc = read_number(req, "page", 1, 1000000000, &out->page);
+	web_paging p;
+	int rc = web_paging_numbered(&p, &out->page, req, HUB_PAGELEN_DEFAULT, HUB_PAGELEN_MAX);
 	if (rc == 0)
-		rc = read_number(req, "pagelen", HUB_PAGELEN_DEFAULT, HUB_PAGELEN_MAX,
-		                 &out->pagelen);
+		out->pagelen = p.max;
 	return rc;
 }
 

@@ -18,8 +18,8 @@ typedef struct hub_page_params {
 	int64_t pagelen; /* 1 to HUB_PAGELEN_MAX */
 } hub_page_params;
 
-/* Reads ?page= and ?pagelen=. WEFT_EINVALID naming the parameter for a value that is not a whole
- * number in range. */
+/* Reads ?page= and ?pagelen= (web_paging_numbered). WEFT_EINVALID naming the parameter for a
+ * value that is not a whole number in range. */
 int hub_api_page_params(web_request *req, hub_page_params *out);
 
 /* Runs fn(ctx) in a snapshot of hub's database, or in a transaction when write. On failure

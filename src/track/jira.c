@@ -316,19 +316,6 @@ const char *track_jira_id_text(arena *a, const json_t *v)
 	return NULL;
 }
 
-void track_jira_paging(const web_request *req, int64_t def, int64_t cap, int64_t *start,
-                       int64_t *max)
-{
-	const char *s = web_query(req, "startAt");
-	const char *m = web_query(req, "maxResults");
-	*start = s ? strtoll(s, NULL, 10) : 0;
-	*max = m ? strtoll(m, NULL, 10) : def;
-	if (*start < 0)
-		*start = 0;
-	if (*max <= 0 || *max > cap)
-		*max = *max <= 0 ? def : cap;
-}
-
 typedef struct answer_run {
 	db_fn fn;
 	void *ctx;

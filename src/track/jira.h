@@ -67,8 +67,4 @@ const char *track_jira_id_text(arena *a, const json_t *v);
 int track_jira_answer(web_request *req, web_response *res, int status, bool write, db_fn fn,
                       void *ctx, json_t **out);
 
-/* startAt and maxResults from the query (defaults 0 and def, maxResults capped at cap). */
-void track_jira_paging(const web_request *req, int64_t def, int64_t cap, int64_t *start,
-                       int64_t *max);
-
 #endif

@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/token.h"
+#include "db/db.h"
 #include "web/server_internal.h"
 #include "web/status.h"
 #include "web/template.h"
@@ -35,6 +36,10 @@ static const char content_security_policy[] =
 
 enum {
 	DISCARD_LIMIT = 1024 * 1024,
+	EARLY_WRITE_MS = 1000, /* how long an early answer may take to write */
+	/* After an early answer: what is dropped before closing. More than the socket buffers of
+	 * both ends hold, so that a client still sending sees the answer before a reset. */
+	LINGER_LIMIT = 16 * 1024 * 1024,
 	PARK_RECHECK_S = 30, /* a parked stream is asked again at least this often */
 	PARK_DRAIN_MS = 2000, /* at stop: how long resumed streams get to end */
 	PARK_BATCH = 64,
@@ -45,6 +50,7 @@ typedef struct request_state {
 	web_response res;
 	char *raw_uri;
 	int64_t started_ns;
+	uint64_t statements_at_start; /* db_statements_run() then: the log gives the difference */
 	size_t body_limit;
 	size_t received;
 	bool started; /* phase 1 ran */
@@ -53,6 +59,9 @@ typedef struct request_state {
 	bool chunk_failed; /* the route's body_chunk failed: its answer waits for the body's end */
 	bool admit_after_body; /* credentials may be in the body: admit once it is parsed */
 	size_t discarded; /* bytes dropped since */
+	/* The answer went out on the socket itself (a body that did not end within DISCARD_LIMIT):
+	 * the rest is dropped a while longer, then the connection closes. */
+	bool answered_early;
 	int status_sent;
 	size_t bytes_sent;
 	/* While parked (its stream had nothing yet): the watcher's list, what it watches, and when it
@@ -73,6 +82,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->req.arena = arena_new();
 	st->raw_uri = arena_strdup(st->req.arena, uri ? uri : "/");
 	st->started_ns = clock_mono_ns();
+	st->statements_at_start = db_statements_run();
 	st->req.server = s;
 	st->req.service = s->service;
 	st->req.conn = conn;
@@ -619,18 +629,85 @@ static struct MHD_Response *make_mhd_response(request_state *st)
 	return MHD_create_response_from_buffer(len, buf_detach(&res->body), MHD_RESPMEM_MUST_FREE);
 }
 
-static void add_headers(struct MHD_Response *r, request_state *st)
+/* Calls put for each header of st's response: the content type, the headers every answer
+ * carries, then the handler's. */
+static void each_header(const request_state *st,
+                        void (*put)(void *ctx, const char *name, const char *value), void *ctx)
 {
-	web_response *res = &st->res;
+	const web_response *res = &st->res;
 	if (res->content_type)
-		MHD_add_response_header(r, "Content-Type", res->content_type);
-	MHD_add_response_header(r, "Content-Security-Policy", content_security_policy);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(r, "X-Request-Id", st->req.id);
+		put(ctx, "Content-Type", res->content_type);
+	put(ctx, "Content-Security-Policy", content_security_policy);
+	put(ctx, "X-Content-Type-Options", "nosniff");
+	put(ctx, "X-Frame-Options", "DENY");
+	put(ctx, "Referrer-Policy", "same-origin");
+	put(ctx, "X-Request-Id", st->req.id);
 	for (size_t i = 0; i < res->nheaders; i++)
-		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+		put(ctx, res->headers[i].name, res->headers[i].value);
+}
+
+static void put_mhd_header(void *ctx, const char *name, const char *value)
+{
+	MHD_add_response_header(ctx, name, value);
+}
+
+static void put_raw_header(void *ctx, const char *name, const char *value)
+{
+	buf_printf(ctx, "%s: %s\r\n", name, value);
+}
+
+/* Writes all of b to the connection's socket (non-blocking), waiting at most EARLY_WRITE_MS in
+ * all. false when it could not. */
+static bool write_all(int fd, const buf *b)
+{
+	size_t done = 0;
+	int64_t deadline = clock_mono_ns() + (int64_t)EARLY_WRITE_MS * 1000000;
+	while (done < b->len) {
+		ssize_t n = send(fd, b->ptr + done, b->len - done, MSG_NOSIGNAL);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		int64_t left_ms = (deadline - clock_mono_ns()) / 1000000;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if ((n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || left_ms <= 0)
+			return false;
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		if (poll(&p, 1, (int)left_ms) < 0 && errno != EINTR)
+			return false;
+	}
+	return true;
+}
+
+/* The answer to a request whose body is still arriving, written on the socket itself:
+ * libmicrohttpd takes a response only before the body or after its end, and this body has gone
+ * on too long to wait for (a client still sending would otherwise see its connection reset and
+ * never the answer). Connection: close; the write side is shut after it. false when it could not
+ * be written (the connection is then closed as it is). */
+static bool answer_early(request_state *st, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	web_response *res = &st->res;
+	if (!info || res->stream)
+		return false;
+	const char *reason = MHD_get_reason_phrase_for((unsigned)res->status);
+	buf out = BUF_INIT;
+	buf_printf(&out, "HTTP/1.1 %d %s\r\n", res->status, reason && *reason ? reason : "Error");
+	each_header(st, put_raw_header, &out);
+	buf_printf(&out, "Content-Length: %zu\r\nConnection: close\r\n\r\n", res->body.len);
+	buf_append(&out, res->body.ptr, res->body.len);
+	bool ok = write_all(info->connect_fd, &out);
+	buf_dispose(&out);
+	if (ok)
+		shutdown(info->connect_fd, SHUT_WR);
+	st->answered_early = ok;
+	st->responded = true;
+	st->status_sent = res->status;
+	st->bytes_sent = ok ? res->body.len : 0;
+	st->discarded = 0;
+	return ok;
 }
 
 static enum MHD_Result queue(request_state *st, struct MHD_Connection *conn)
@@ -639,12 +716,29 @@ static enum MHD_Result queue(request_state *st, struct MHD_Connection *conn)
 	struct MHD_Response *r = make_mhd_response(st);
 	if (!r)
 		return MHD_NO;
-	add_headers(r, st);
+	each_header(st, put_mhd_header, r);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)st->res.status, r);
 	MHD_destroy_response(r);
 	st->responded = true;
 	st->status_sent = st->res.status;
 	return ok;
+}
+
+/* A body over the limit (or one whose streaming route failed) is read and dropped until it
+ * ends, so that the client, still sending, gets its 413 (or the route's error) as a normal
+ * answer; but not forever: past DISCARD_LIMIT more bytes (a body that goes on and on) the answer
+ * goes out at once (answer_early), the rest is dropped for up to LINGER_LIMIT more bytes (so
+ * that a client still sending reads the answer rather than a reset connection), then the
+ * connection closes. */
+static enum MHD_Result drop_or_answer(request_state *st, struct MHD_Connection *conn)
+{
+	if (st->answered_early)
+		return st->discarded > LINGER_LIMIT ? MHD_NO : MHD_YES;
+	if (!(st->too_large || st->chunk_failed) || st->responded || st->discarded <= DISCARD_LIMIT)
+		return MHD_YES;
+	if (st->too_large)
+		refuse_too_large(st);
+	return answer_early(st, conn) ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -664,18 +758,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else if (*upload_data_size) {
 		if (!st->responded)
 			take_chunk(st, upload_data, *upload_data_size);
+		else if (st->answered_early)
+			st->discarded += *upload_data_size;
 		*upload_data_size = 0;
-		/* A body over the limit (or one whose streaming route failed) is read and dropped
-		 * until it ends, so that the client, still sending, gets its 413 (or the route's
-		 * error) instead of a reset connection; but not forever: past
-		 * DISCARD_LIMIT more bytes (a body that never ends) it is answered now, which closes
-		 * the connection. */
-		if ((st->too_large || st->chunk_failed) && !st->responded &&
-		    st->discarded > DISCARD_LIMIT) {
-			if (st->too_large)
-				refuse_too_large(st);
-			result = queue(st, conn);
-		}
+		result = drop_or_answer(st, conn);
+	} else if (st->answered_early) {
+		result = MHD_NO; /* the body ended after the answer: close, as it said */
 	} else if (!st->responded) {
 		if (st->too_large)
 			refuse_too_large(st);
@@ -689,8 +777,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void log_access(const request_state *st, enum MHD_RequestTerminationCode toe)
 {
-	char status[16], bytes[24], duration[32];
+	char status[16], bytes[24], duration[32], statements[24];
 	snprintf(status, sizeof status, "%d", st->status_sent);
+	snprintf(statements, sizeof statements, "%llu",
+	         (unsigned long long)(db_statements_run() - st->statements_at_start));
 	snprintf(bytes, sizeof bytes, "%zu", st->bytes_sent);
 	snprintf(duration, sizeof duration, "%.3f",
 	         (double)(clock_mono_ns() - st->started_ns) / 1e6);
@@ -700,10 +790,11 @@ static void log_access(const request_state *st, enum MHD_RequestTerminationCode 
 		{ "status", st->status_sent ? status : "-" },
 		{ "bytes", bytes },
 		{ "duration_ms", duration },
+		{ "statements", statements },
 		{ "aborted", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "true" },
 	};
 	log_set_request_id(st->req.id[0] ? st->req.id : NULL);
-	log_fields(LOG_INFO, "request", fields, 6);
+	log_fields(LOG_INFO, "request", fields, 7);
 	log_set_request_id(NULL);
 }
 

@@ -1,5 +1,6 @@
 # Request bodies and header limits, on both services: the CSP report endpoint (204 for a good
-# report, 400 for malformed JSON, 413 past 64 KiB by Content-Length and by a growing chunked body)
+# report, 400 for malformed JSON, 413 past 64 KiB by Content-Length and by a growing chunked body,
+# also to a client still sending: curl after 100 Continue)
 # and 431 for request headers over --max-header-size.
 . "$(dirname "$0")/lib.sh"
 
@@ -81,7 +82,7 @@ for svc in hub track; do
 	total=$((32 * 1024 * 1024))
 	printf 'POST /csp-report HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/csp-report\r\nTransfer-Encoding: chunked\r\n\r\n' |
 		raw_http "$base" --timeout 20 --chunked-body "$total" --chunk 65536 \
-		>/dev/null 2>"$TEST_TMP/sent.txt"
+		>"$TEST_TMP/answer.txt" 2>"$TEST_TMP/sent.txt"
 	rc=$?
 	sent=$(sed -n 's/^sent //p' "$TEST_TMP/sent.txt")
 	if [ "$rc" = 0 ] && [ -n "$sent" ] && [ "$sent" -lt "$total" ]; then
@@ -90,6 +91,29 @@ for svc in hub track; do
 		fail "$svc: a chunked body that never ends is cut off" \
 			"streamed up to $total bytes of chunks: exit $rc, sent '${sent:-?}'"
 	fi
+	first=$(head -n 1 "$TEST_TMP/answer.txt" | tr -d '\r')
+	if [[ $first == "HTTP/1.1 413"* ]] && grep -aq '^Connection: close' "$TEST_TMP/answer.txt"; then
+		pass "$svc: …with a 413 (Connection: close) before the connection closes"
+	else
+		fail "$svc: …with a 413 before the connection closes" "the answer began '$first'"
+	fi
+
+	# The same with curl, which asks for 100 Continue and reads the answer while it sends: the
+	# 413 arrives, not a broken pipe (libmicrohttpd takes no response in the middle of a body,
+	# so weft writes this one on the socket itself).
+	for round in 1 2 3; do
+		forget_response
+		code=$(head -c $((40 * 1024 * 1024)) /dev/zero |
+			curl -sS -X POST -T - -H 'Content-Type: application/csp-report' \
+				-D "$RESP_HEADERS" -o "$RESP_BODY" -w '%{http_code}' "$base/csp-report" \
+				2>"$TEST_TMP/curl.txt")
+		RESP_STATUS=$code
+		[ "$code" = 413 ] || break
+	done
+	[ "$RESP_STATUS" = 413 ] || diag "curl: $(head -c 200 "$TEST_TMP/curl.txt")"
+	expect_status 413 "$svc: 40 MB of chunks after 100 Continue: 413, three times"
+	expect_api_error "$svc" "$svc: …in the $svc API's error shape"
+	expect_security_headers "$svc: …with the security headers"
 
 	# The server is still fine afterwards.
 	req "$base/status"

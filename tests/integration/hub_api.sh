@@ -171,6 +171,14 @@ expect_json "j['values'] == [] and 'next' not in j" "page 3 of 2: no values, no 
 as olivia "$HUB_URL/2.0/workspaces?pagelen=0"
 expect_status 400 "GET /2.0/workspaces?pagelen=0: 400"
 expect_api_error hub "… with Bitbucket's error body"
+# Every list reads page and pagelen through one helper (web/paging.c), with one range.
+as olivia "$HUB_URL/2.0/workspaces?page=1000000"
+expect_json "j['values'] == [] and j['page'] == 1000000 and 'next' not in j" "page=1000000: the last page number, empty"
+as olivia "$HUB_URL/2.0/workspaces?page=1000001"
+expect_status 400 "page=1000001: 400, as on every other list"
+expect_json "j['error']['message'] == 'page must be a whole number from 1 to 1000000.'" "… naming the range"
+as olivia "$HUB_URL/2.0/workspaces?page=9223372036854775808&pagelen=100"
+expect_status 400 "page beyond 64 bits: 400"
 
 as mark "$HUB_URL/2.0/workspaces?role=owner"
 expect_json "[w['slug'] for w in j['values']] == ['mark']" "role=owner as mark: his personal workspace only"

@@ -374,4 +374,26 @@ git_ok "push to a server started with a relative data folder" \
 	-C after push -q "$(as "$ALICE" /alice/code.git)" main
 same "  the hook found the database" "$(pushes_of code)" "$((BEFORE + 1))"
 
+# --- a push the hook missed: recorded at start-up ----------------------------------------------
+
+# A commit written into the bare repository while weft is stopped (no hook runs for update-ref)
+# is recorded by the reconcile job at the next start, at once: not when the next periodic run,
+# queued ten minutes out by the previous server, comes due.
+stop_pid "$WEFT_PID"
+BARE=$(ls -d "$DATA"/repos/*/"$(sql "SELECT uuid FROM repositories WHERE slug = 'code'")".git)
+OLD=$(git --git-dir="$BARE" rev-parse refs/heads/main)
+NEW=$(git --git-dir="$BARE" commit-tree "$OLD^{tree}" -p "$OLD" -m "written while weft was down") &&
+	git --git-dir="$BARE" update-ref refs/heads/main "$NEW" "$OLD" || bail "offline commit"
+BEFORE=$(pushes_of code)
+weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}" ||
+	bail "weft serve hub did not start again"
+for _ in $(seq 1 100); do
+	[ "$(pushes_of code)" != "$BEFORE" ] && break
+	sleep 0.1
+done
+same "a commit written while weft was stopped is recorded within 10 s of the restart" \
+	"$(pushes_of code)" "$((BEFORE + 1))"
+same "  as a reconciled push of main with no actor" "$(last_push code)" \
+	"-|1|refs/heads/main $OLD $NEW;"
+
 done_testing

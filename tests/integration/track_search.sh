@@ -269,6 +269,48 @@ expect_api_error track "…in Jira's error shape"
 as bob "$API/search/jql?jql=$(urlq 'project = TEST')&nextPageToken=abc"
 expect_status 400 "…and a malformed token"
 
+# --- paging values out of range: clamped in one place (web/paging.c), never overflowing ----------
+
+HUGE=9223372036854775807
+as bob "$API/search?jql=$(urlq 'project = TEST')&maxResults=0"
+expect_json 'j["maxResults"] == 0 and j["issues"] == [] and j["total"] == 3' \
+	"maxResults=0: no issues, only the total (as Jira)"
+json bob POST "$API/search" '{"jql":"project = TEST","maxResults":0}'
+expect_json 'j["maxResults"] == 0 and j["issues"] == [] and j["total"] == 3' "…in a POST body too"
+as bob "$API/search?jql=$(urlq 'project = TEST')&startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["maxResults"] == 100 and j["issues"] == [] and j["total"] == 3' \
+	"startAt and maxResults of 2^63-1: clamped, an empty page"
+as bob "$API/search?jql=$(urlq 'project = TEST')&startAt=99999999999999999999999&maxResults=-5"
+expect_json 'j["startAt"] == 2147483647 and j["maxResults"] == 50 and j["issues"] == []' \
+	"…beyond 64 bits, and a negative maxResults (the default)"
+json bob POST "$API/search" "{\"jql\":\"project = TEST\",\"startAt\":$HUGE,\"maxResults\":$HUGE}"
+expect_json 'j["startAt"] == 2147483647 and j["maxResults"] == 100 and j["issues"] == []' "…in a POST body"
+as bob "$API/search/jql?jql=$(urlq 'project = TEST')&nextPageToken=$HUGE"
+expect_json 'j["issues"] == [] and j["isLast"] is True and "nextPageToken" not in j' \
+	"search/jql: a token of 2^63-1 is past the end"
+as bob "$API/search/jql?jql=$(urlq 'project = TEST')&maxResults=0"
+expect_json 'j["issues"] == [] and "nextPageToken" not in j' "…maxResults=0 gives no token to loop on"
+as bob "$API/project/search?startAt=$HUGE"
+expect_status 200 "project/search?startAt=2^63-1 (UBSan found the overflow here)"
+expect_json 'j["startAt"] == 2147483647 and j["values"] == [] and j["isLast"] is True and "nextPage" not in j' \
+	"…an empty last page"
+as bob "$API/project/search?maxResults=0"
+expect_json 'j["values"] == [] and j["total"] == 1 and "nextPage" not in j' "project/search?maxResults=0: the total alone"
+as bob "$API/issue/TEST-3/comment?startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["comments"] == [] and j["total"] == 1' "comments: clamped"
+as bob "$API/issue/TEST-3/comment?maxResults=0"
+expect_json 'j["comments"] == [] and j["total"] == 1' "comments?maxResults=0: the total alone"
+as bob "$API/issue/TEST-3/worklog?startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["worklogs"] == []' "worklogs: clamped"
+as bob "$API/issue/TEST-3/changelog?startAt=$HUGE&maxResults=$HUGE"
+expect_json 'j["startAt"] == 2147483647 and j["values"] == [] and j["isLast"] is True' "changelog: clamped"
+as bob "$API/user/search?query=tester&startAt=$HUGE"
+expect_json 'j == []' "user/search?startAt=2^63-1: an empty list, not an error"
+as bob "$T/issues/?jql=$(urlq 'project = TEST')&startAt=$HUGE"
+expect_status 200 "the search page at startAt=2^63-1"
+as bob "$T/browse/TEST-3?tab=comments&startAt=$HUGE"
+expect_status 200 "the issue page's comments tab at startAt=2^63-1"
+
 # --- the search page -----------------------------------------------------------------------------
 
 as bob "$T/issues/?jql=$(urlq 'project = TEST ORDER BY key')"
@@ -284,6 +326,50 @@ expect_status 400 "a bad query on the page is 400"
 expect_body_contains "Expecting a field name before the end of the query." "…showing the parser's message"
 as dave "$T/issues/?jql=$(urlq 'text ~ disk')"
 expect_body_contains "No issues match" "dave's search page shows nothing"
+
+# --- statements per page: a page loads its issues in batches, not one by one ---------------------
+
+# statements_of: the statement count the access log gives the last request (by its request id).
+statements_of() {
+	local id
+	id=$(resp_header X-Request-Id)
+	sed -n "s/.*request_id=$id .* statements=\([0-9]*\).*/\1/p" "$WEFT_ERR" | head -n 1
+}
+json alice POST "$API/project" '{"key":"BULK","name":"Bulk project","projectTypeKey":"software"}'
+must 201 "create BULK"
+for n in $(seq 1 50); do
+	json alice POST "$API/issue" "{\"fields\":{\"project\":{\"key\":\"BULK\"},\"issuetype\":{\"name\":\"Task\"},\"summary\":\"Bulk issue $n\",\"labels\":[\"l$n\",\"bulk\"],\"assignee\":{\"name\":\"alice\"}}}"
+	must 201 "create bulk issue $n"
+done
+json alice POST "$API/issue" '{"fields":{"project":{"key":"BULK"},"issuetype":{"name":"Sub-task"},"parent":{"key":"BULK-1"},"summary":"A part of the first"}}'
+must 201 "create a sub-task of BULK-1"
+for version in 2 3; do
+	as alice "$T/rest/api/$version/search?jql=$(urlq 'project = BULK AND issuetype = Task ORDER BY key')&maxResults=50"
+	expect_json 'len(j["issues"]) == 50 and j["total"] == 50 and j["issues"][0]["fields"]["subtasks"][0]["key"] == "BULK-51" and j["issues"][0]["fields"]["assignee"]["name"] == "alice" and j["issues"][49]["fields"]["labels"] == ["bulk", "l50"] and j["issues"][0]["fields"]["issuetype"]["name"] == "Task"' \
+		"v$version: a page of 50 issues with their users, types, labels and sub-tasks"
+	count=$(statements_of)
+	if [ -n "$count" ] && [ "$count" -le 25 ]; then
+		pass "v$version: …in $count statements (at most 25, whatever the page size)"
+	else
+		fail "v$version: …in at most 25 statements" "the access log says statements=${count:-?}"
+	fi
+done
+as alice "$API/search/jql?jql=$(urlq 'project = BULK ORDER BY key')&maxResults=50&fields=summary"
+count=$(statements_of)
+expect_json 'len(j["issues"]) == 50' "search/jql: a page of 50"
+if [ -n "$count" ] && [ "$count" -le 25 ]; then
+	pass "…in $count statements"
+else
+	fail "search/jql: at most 25 statements" "the access log says statements=${count:-?}"
+fi
+as alice "$T/issues/?jql=$(urlq 'project = BULK ORDER BY key')"
+count=$(statements_of)
+expect_body_contains 'href="/browse/BULK-1"' "the search page lists the bulk issues"
+if [ -n "$count" ] && [ "$count" -le 25 ]; then
+	pass "…in $count statements"
+else
+	fail "the search page: at most 25 statements" "the access log says statements=${count:-?}"
+fi
 
 # --- the npm jira.js clients ---------------------------------------------------------------------
 

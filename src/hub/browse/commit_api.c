@@ -5,7 +5,6 @@
 
 #include "base/clock.h"
 #include "base/err.h"
-#include "base/str.h"
 #include "hub/api.h"
 #include "hub/account/email.h"
 #include "hub/git/gitrepo.h"
@@ -13,6 +12,7 @@
 #include "hub/hub.h"
 #include "web/escape.h"
 #include "web/markdown.h"
+#include "web/paging.h"
 
 /* ---- shared ---- */
 
@@ -187,7 +187,7 @@ static int read_cursor(web_request *req, hub_log_query *q, int64_t *page_number)
 		return 0;
 	if (v[0] == 'c' || v[0] == 'f')
 		return hub_log_cursor_parse(q, req->arena, v);
-	if (str_to_i64(&n, v, 1, 1000000, "page") < 0)
+	if (web_paging_page_number(&n, v) < 0)
 		return err_fail(WEFT_EINVALID,
 		                "page must be a page number or the value next gave.");
 	*page_number = n;
@@ -225,9 +225,8 @@ static int read_log_query(web_request *req, hub_log_query *q, int64_t *page_numb
 {
 	int64_t pagelen = HUB_PAGELEN_DEFAULT;
 	const char *v = web_query(req, "pagelen");
-	if (v && str_to_i64(&pagelen, v, 1, HUB_PAGELEN_MAX, "pagelen") < 0)
-		return err_fail(WEFT_EINVALID, "pagelen must be a whole number from 1 to %d.",
-		                HUB_PAGELEN_MAX);
+	if (v && web_paging_page_length(&pagelen, v, HUB_PAGELEN_MAX) < 0)
+		return WEFT_EINVALID;
 	q->limit = (size_t)pagelen;
 	int rc = read_cursor(req, q, page_number);
 	if (rc < 0)

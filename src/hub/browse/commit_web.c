@@ -6,12 +6,12 @@
 #include <time.h>
 
 #include "base/err.h"
-#include "base/str.h"
 #include "hub/git/gitrepo.h"
 #include "hub/browse/commit_web.h"
 #include "hub/browse/commit_api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
+#include "web/paging.h"
 
 enum {
 	COMMITS_PER_PAGE = 30,
@@ -91,7 +91,7 @@ static int read_page(web_request *req, hub_log_query *q, int64_t *page)
 		*page = 0;
 		return hub_log_cursor_parse(q, req->arena, v);
 	}
-	if (v && str_to_i64(page, v, 1, COMMITS_PAGE_MAX, "page") < 0)
+	if (v && (web_paging_page_number(page, v) < 0 || *page > COMMITS_PAGE_MAX))
 		return err_fail(WEFT_EINVALID, "page must be a whole number from 1 to %d.",
 		                COMMITS_PAGE_MAX);
 	q->skip = (uint64_t)(*page - 1) * COMMITS_PER_PAGE;

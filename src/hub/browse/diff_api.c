@@ -11,6 +11,7 @@
 #include "hub/browse/commit_api.h"
 #include "hub/hub.h"
 #include "web/escape.h"
+#include "web/paging.h"
 
 enum {
 	DIFF_TEXT_MAX = 8 * 1024 * 1024, /* bytes of one raw diff or patch, built in memory */
@@ -190,15 +191,12 @@ int hub_api_patch(web_request *req, web_response *res)
 
 static int read_diffstat_page(web_request *req, hub_page_params *p)
 {
-	const char *page = web_query(req, "page"), *pagelen = web_query(req, "pagelen");
-	p->page = 1;
-	p->pagelen = DIFFSTAT_PAGELEN_DEFAULT;
-	if (page && str_to_i64(&p->page, page, 1, 1000000, "page") < 0)
-		return err_fail(WEFT_EINVALID, "page must be a whole number from 1 to 1000000.");
-	if (pagelen && str_to_i64(&p->pagelen, pagelen, 1, DIFFSTAT_PAGELEN_MAX, "pagelen") < 0)
-		return err_fail(WEFT_EINVALID, "pagelen must be a whole number from 1 to %d.",
-		                DIFFSTAT_PAGELEN_MAX);
-	return 0;
+	web_paging paging;
+	int rc = web_paging_numbered(&paging, &p->page, req, DIFFSTAT_PAGELEN_DEFAULT,
+	                             DIFFSTAT_PAGELEN_MAX);
+	if (rc == 0)
+		p->pagelen = paging.max;
+	return rc;
 }
 
 static json_t *commit_file(web_request *req, const hub_repo *r, const char *path, const char *hash,

@@ -11,6 +11,7 @@
 #include "hub/hub.h"
 #include "hub/browse/ref.h"
 #include "web/escape.h"
+#include "web/paging.h"
 
 enum {
 	BRANCHES_PER_PAGE = 25, /* each costs an ahead / behind count */
@@ -99,8 +100,8 @@ int hub_branches_page(web_request *req, web_response *res)
 	json_t *data = NULL;
 	int64_t page = 1;
 	const char *p = web_query(req, "page");
-	if (p && str_to_i64(&page, p, 1, 100000, "page") < 0)
-		return err_fail(WEFT_EINVALID, "page must be a whole number from 1 to 100000.");
+	if (p && web_paging_page_number(&page, p) < 0)
+		return WEFT_EINVALID;
 	int rc = hub_history_open(req, &r, &git);
 	if (rc == 0) {
 		data = json_pack("{s:o, s:s}", "repo", hub_history_repo_json(req, &r), "mainbranch",

@@ -354,11 +354,14 @@ static int read_spec(web_request *req, const hub_source_at *at, hub_source_commi
 	        v->user.display_name[0] ? v->user.display_name : v->user.username;
 	spec->committer_email = spec->author_email = v->user.email;
 	const char *author = form_value(req, "author");
-	int rc = author ? hub_source_parse_author(&spec->author_name, &spec->author_email,
-	                                          req->arena, author)
-	                : 0;
-	if (rc == 0)
-		rc = collect_changes(req, changes);
+	if (author) {
+		int rc = hub_source_parse_author(&spec->author_name, &spec->author_email,
+		                                 req->arena, author);
+		if (rc < 0)
+			return rc;
+	}
+	/* Always reached before *changes is read: it fills *changes whatever it returns. */
+	int rc = collect_changes(req, changes);
 	if (rc < 0)
 		return rc;
 	spec->nparents =

@@ -16,6 +16,7 @@
 #include "base/token.h"
 #include "mail/mail.h"
 #include "track/track_perm.h"
+#include "db/rows.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
 #define NO_PASSWORD "!"
@@ -137,6 +138,8 @@ void track_account_read_row(db_stmt *st, arena *a, track_user *out)
 	out->created_at = db_col_int(st, 7);
 }
 
+static int read_users(db_stmt *st, arena *a, track_user **out, size_t *n);
+
 /* Runs a user query with one parameter and reads the single row (and its hash, when asked). */
 static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_user *out,
                     char **password_hash)
@@ -157,6 +160,31 @@ static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_use
 int track_account_find_id(db_conn *c, arena *a, int64_t id, track_user *out)
 {
 	return find_one(c, a, USER_SELECT "WHERE id = $1", db_int(id), out, NULL);
+}
+
+int track_account_find_ids(db_conn *c, arena *a, const int64_t *ids, size_t n, track_user **out,
+                           size_t *nout)
+{
+	track_user *all = arena_array(a, n + 1, sizeof *all);
+	size_t total = 0;
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
+		size_t m = n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX, got = 0;
+		track_user *part = NULL;
+		db_stmt *st;
+		rc = db_rows_query_ids(&st, c, a, USER_SELECT "WHERE id IN (", ")", ids + off, m);
+		if (rc == 0)
+			rc = read_users(st, a, &part, &got);
+		db_done(st);
+		/* A user named in two chunks comes twice: at most n rows in all. */
+		for (size_t k = 0; rc == 0 && k < got && total < n; k++)
+			all[total++] = part[k];
+	}
+	if (rc < 0)
+		return rc;
+	*out = all;
+	*nout = total;
+	return 0;
 }
 
 int track_account_find_username(db_conn *c, arena *a, const char *username, track_user *out)

@@ -55,6 +55,10 @@ void track_account_read_row(db_stmt *st, arena *a, track_user *out);
 /* Lookups; WEFT_ENOTFOUND ("There is no such user.") when there is none. Usernames and emails
  * match in any case; login is a username or an email. */
 int track_account_find_id(db_conn *c, arena *a, int64_t id, track_user *out);
+/* The users of ids (in no order; ids that name nobody are left out) in one statement: *out an
+ * arena array of *nout. */
+int track_account_find_ids(db_conn *c, arena *a, const int64_t *ids, size_t n, track_user **out,
+                           size_t *nout);
 int track_account_find_username(db_conn *c, arena *a, const char *username, track_user *out);
 int track_account_find_account_id(db_conn *c, arena *a, const char *account_id, track_user *out);
 int track_account_find_login(db_conn *c, arena *a, const char *login, track_user *out);

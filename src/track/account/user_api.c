@@ -4,9 +4,9 @@
 
 #include "base/clock.h"
 #include "base/err.h"
-#include "base/str.h"
 #include "track/account/account.h"
 #include "track/account/account_web.h"
+#include "web/paging.h"
 #include "version.h"
 
 enum { SEARCH_DEFAULT_MAX = 50 };
@@ -103,17 +103,13 @@ static int search_users(db_conn *c, void *ctx)
 /* startAt, maxResults, includeActive and includeInactive, as Jira reads them. */
 static int read_paging(web_request *req, track_user_query *q)
 {
-	int64_t start = 0, max = SEARCH_DEFAULT_MAX;
-	const char *s = web_query(req, "startAt"), *m = web_query(req, "maxResults");
-	int rc = s ? str_to_i64(&start, s, 0, INT32_MAX, "startAt") : 0;
-	if (rc == 0 && m)
-		rc = str_to_i64(&max, m, 0, INT32_MAX, "maxResults");
-	if (rc == 0)
-		rc = web_pairs_bool(&q->active, &req->query, "includeActive", true);
+	web_paging p;
+	web_paging_offset(&p, req, SEARCH_DEFAULT_MAX, TRACK_USER_LIST_MAX);
+	int rc = web_pairs_bool(&q->active, &req->query, "includeActive", true);
 	if (rc == 0)
 		rc = web_pairs_bool(&q->inactive, &req->query, "includeInactive", false);
-	q->start = (int)start;
-	q->max = max > TRACK_USER_LIST_MAX ? TRACK_USER_LIST_MAX : (int)max;
+	q->start = (int)p.start;
+	q->max = (int)p.max;
 	return rc;
 }
 

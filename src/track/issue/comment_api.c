@@ -8,6 +8,7 @@
 #include "track/jira.h"
 #include "track/track.h"
 #include "track/track_perm.h"
+#include "web/paging.h"
 
 typedef struct comment_ctx {
 	web_request *req;
@@ -83,8 +84,10 @@ static int check_role(db_conn *c, comment_ctx *ctx)
 static int list_tx(db_conn *c, void *p)
 {
 	comment_ctx *ctx = p;
-	int64_t start, max, total = 0;
-	track_jira_paging(ctx->req, 5000, 5000, &start, &max);
+	int64_t total = 0;
+	web_paging pg;
+	web_paging_offset(&pg, ctx->req, 5000, 5000);
+	int64_t start = pg.start, max = pg.max;
 	track_comment *list = NULL;
 	size_t n = 0;
 	int rc = track_comment_list(c, ctx->req->arena, ctx->scope->issue_id, ctx->user, start, max,

@@ -1,5 +1,6 @@
 /* Jira's create and edit metadata (createmeta_api.h): one table of the fields track keeps, each
  * described as Jira's FieldMetadata, with the allowed values read from the store. */
+#include "web/paging.h"
 #include "track/issue/createmeta_api.h"
 
 #include <stdlib.h>
@@ -273,8 +274,9 @@ int track_api_createmeta(web_request *req, web_response *res)
 /* A Jira page of items out of all (startAt, maxResults), under the name key. */
 static json_t *page_of(web_request *req, json_t *all, const char *key)
 {
-	int64_t start, max;
-	track_jira_paging(req, 50, META_PAGE_MAX, &start, &max);
+	web_paging p;
+	web_paging_offset(&p, req, 50, META_PAGE_MAX);
+	int64_t start = p.start, max = p.max;
 	size_t total = json_array_size(all);
 	json_t *items = json_array();
 	for (size_t i = (size_t)start; i < total && i < (size_t)(start + max); i++)

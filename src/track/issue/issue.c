@@ -136,6 +136,74 @@ int track_issue_get(db_conn *c, arena *a, int64_t id, track_issue *out)
 	return rc;
 }
 
+/* The position of id in ids (n of them), or n. */
+static size_t index_of(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t k = 0;
+	while (k < n && ids[k] != id)
+		k++;
+	return k;
+}
+
+/* Appends label to issue's list (an arena array that doubles). */
+static void add_label(track_issue *issue, arena *a, const char *label)
+{
+	size_t n = issue->nlabels;
+	if (n >= 8 && (n & (n - 1)) == 0)
+		issue->labels =
+		        arena_grow(a, issue->labels, n * sizeof(char *), 2 * n * sizeof(char *));
+	else if (n == 0)
+		issue->labels = arena_array(a, 8, sizeof(char *));
+	issue->labels[issue->nlabels++] = arena_strdup(a, label);
+}
+
+static int read_labels_of(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out)
+{
+	db_stmt *st;
+	int rc = db_rows_query_ids(&st, c, a,
+	                           "SELECT issue_id, label FROM issue_labels WHERE issue_id IN (",
+	                           ") ORDER BY issue_id, label", ids, n);
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		size_t k = index_of(ids, n, db_col_int(st, 0));
+		if (k < n)
+			add_label(&out[k], a, db_col_text(st, 1));
+		rc = 0;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* One chunk of track_issue_get_many (n at most DB_ROWS_IDS_MAX). */
+static int get_chunk(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out)
+{
+	db_stmt *st;
+	size_t found = 0;
+	int rc = db_rows_query_ids(&st, c, a, "SELECT " ISSUE_COLUMNS ISSUE_FROM " WHERE i.id IN (",
+	                           ")", ids, n);
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		size_t k = index_of(ids, n, db_col_int(st, 0));
+		if (k < n) {
+			read_issue(st, a, &out[k]);
+			found++;
+		}
+		rc = 0;
+	}
+	db_done(st);
+	if (rc == 0 && found < n)
+		rc = err_fail(WEFT_ENOTFOUND,
+		              "Issue does not exist or you do not have permission to see it.");
+	return rc < 0 ? rc : read_labels_of(c, a, ids, n, out);
+}
+
+int track_issue_get_many(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out)
+{
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX)
+		rc = get_chunk(c, a, ids + off,
+		               n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX, out + off);
+	return rc;
+}
+
 static bool all_digits(const char *s)
 {
 	return *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 18;

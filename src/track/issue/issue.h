@@ -97,6 +97,9 @@ int track_issue_create(db_conn *c, arena *a, int64_t project_id, const track_iss
 int track_issue_find(db_conn *c, arena *a, const char *id_or_key, track_issue *out,
                      const char **out_old_key);
 int track_issue_get(db_conn *c, arena *a, int64_t id, track_issue *out);
+/* The n issues of ids (distinct) into out[0..n), in that order, with their labels: two
+ * statements however many. WEFT_ENOTFOUND when any is missing. */
+int track_issue_get_many(db_conn *c, arena *a, const int64_t *ids, size_t n, track_issue *out);
 
 /* Edits the given fields, recording each change by author_id; same errors as create (changing
  * the reporter needs TRACK_PERM_MODIFY_REPORTER). */

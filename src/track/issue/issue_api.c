@@ -8,16 +8,20 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "track/account/account.h"
+#include "track/account/account_web.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/people_api.h"
 #include "track/jira.h"
 #include "track/project/project.h"
+#include "db/rows.h"
 #include "track/track.h"
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
 #include "web/markdown.h"
 #include "track/issue/transition.h"
+#include "web/paging.h"
 
 typedef struct issue_ctx {
 	web_request *req;
@@ -323,32 +327,164 @@ static json_t *timetracking(web_request *req, const track_issue *i)
 	return t;
 }
 
-static int subtasks_json(db_conn *c, web_request *req, const track_issue *i, json_t **out)
+/* A sub-task as its parent's subtasks field shows it. */
+typedef struct subtask_row {
+	int64_t id, parent_id;
+	const char *key, *summary;
+	track_status status;
+} subtask_row;
+
+static void read_subtask(db_stmt *st, arena *a, void *item)
+{
+	subtask_row *r = item;
+	*r = (subtask_row){ .id = db_col_int(st, 0),
+		            .parent_id = db_col_int(st, 1),
+		            .key = arena_strdup(a, db_col_text(st, 2)),
+		            .summary = arena_strdup(a, db_col_text(st, 3)),
+		            .status = { db_col_int(st, 4), arena_strdup(a, db_col_text(st, 5)), "",
+		                        arena_strdup(a, db_col_text(st, 6)) } };
+}
+
+static int load_subtask_chunk(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
+                              subtask_row **out, size_t *nout)
 {
 	db_stmt *st;
-	int rc = db_query(&st, c, "SELECT id FROM issues WHERE parent_id = $1 ORDER BY id",
-	                  db_int(i->id));
+	int rc = db_rows_query_ids(&st, c, a,
+	                           "SELECT sub.id, sub.parent_id, sub.key, sub.summary, s.id,"
+	                           " s.name, s.category FROM issues sub"
+	                           " JOIN statuses s ON s.id = sub.status_id"
+	                           " WHERE sub.parent_id IN (",
+	                           ") ORDER BY sub.id", parent_ids, n);
+	return db_rows_read((void **)out, nout, st, rc, a, sizeof **out, read_subtask);
+}
+
+/* The sub-tasks of the n issues parent_ids, a statement per DB_ROWS_IDS_MAX of them. */
+static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
+                         subtask_row **out, size_t *nout)
+{
+	subtask_row *all = NULL;
+	size_t total = 0;
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
+		subtask_row *part = NULL;
+		size_t got = 0;
+		rc = load_subtask_chunk(c, a, parent_ids + off,
+		                        n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX,
+		                        &part, &got);
+		if (rc == 0 && got) {
+			all = arena_grow(a, all, total * sizeof *all, (total + got) * sizeof *all);
+			memcpy(all + total, part, got * sizeof *all);
+			total += got;
+		}
+	}
+	*out = all;
+	*nout = total;
+	return rc;
+}
+
+static json_t *subtasks_of(web_request *req, const subtask_row *rows, size_t n, int64_t parent)
+{
 	json_t *list = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		track_issue sub;
-		int64_t id = db_col_int(st, 0);
-		rc = track_issue_get(c, req->arena, id, &sub);
-		if (rc == 0) {
-			track_status s = { sub.status_id, sub.status_name, "",
-				           sub.status_category };
+	for (size_t k = 0; k < n; k++)
+		if (rows[k].parent_id == parent)
 			json_array_append_new(
 			        list,
 			        json_pack("{s:s, s:s, s:s, s:{s:s, s:o}}", "id",
-			                  arena_printf(req->arena, "%lld", (long long)sub.id),
-			                  "key", sub.key, "self",
-			                  track_jira_self(req, "issue/%lld", (long long)sub.id),
-			                  "fields", "summary", sub.summary, "status",
-			                  track_jira_status_json(req, &s)));
+			                  arena_printf(req->arena, "%lld", (long long)rows[k].id),
+			                  "key", rows[k].key, "self",
+			                  track_jira_self(req, "issue/%lld", (long long)rows[k].id),
+			                  "fields", "summary", rows[k].summary, "status",
+			                  track_jira_status_json(req, &rows[k].status)));
+	return list;
+}
+
+/* What a page of issues shares, loaded once for the page (track_api_issue_batch_load). */
+struct track_issue_batch {
+	track_user *users;
+	size_t nusers;
+	json_t *types; /* every issue type, as Jira shows it */
+	subtask_row *subtasks;
+	size_t nsubtasks;
+};
+
+int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,
+                               const track_issue *issues, size_t n)
+{
+	track_issue_batch *b = arena_alloc(req->arena, sizeof *b);
+	*b = (track_issue_batch){ 0 };
+	int64_t *ids = arena_array(req->arena, 3 * n + 1, sizeof *ids);
+	int64_t *parents = arena_array(req->arena, n + 1, sizeof *parents);
+	size_t nids = 0;
+	for (size_t k = 0; k < n; k++) {
+		const int64_t people[] = { issues[k].assignee_id, issues[k].reporter_id,
+			                   issues[k].creator_id };
+		for (size_t p = 0; p < 3; p++)
+			if (people[p] > 0)
+				ids[nids++] = people[p];
+		parents[k] = issues[k].id;
+	}
+	int rc = track_account_find_ids(c, req->arena, ids, nids, &b->users, &b->nusers);
+	if (rc == 0)
+		rc = track_jira_issuetypes_json(c, req, &b->types);
+	if (rc == 0 && n > 0)
+		rc = load_subtasks(c, req->arena, parents, n, &b->subtasks, &b->nsubtasks);
+	if (rc < 0) {
+		track_api_issue_batch_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+void track_api_issue_batch_free(track_issue_batch *b)
+{
+	if (b)
+		json_decref(b->types);
+}
+
+/* The user user_id as Jira shows one (null for none), from b when there is one. */
+static json_t *user_json(db_conn *c, web_request *req, const track_issue_batch *b, int64_t user_id)
+{
+	if (!b)
+		return track_jira_user(c, req, user_id);
+	for (size_t k = 0; user_id > 0 && k < b->nusers; k++)
+		if (b->users[k].id == user_id)
+			return track_user_json(req, &b->users[k]);
+	return json_null();
+}
+
+/* The issue type type_id as Jira shows one, from b when there is one. */
+static int type_json(db_conn *c, web_request *req, const track_issue_batch *b, int64_t type_id,
+                     json_t **out)
+{
+	if (!b)
+		return track_jira_issuetype_json(c, req, type_id, out);
+	const char *id = arena_printf(req->arena, "%lld", (long long)type_id);
+	size_t k;
+	json_t *type;
+	json_array_foreach(b->types, k, type)
+	{
+		if (strcmp(json_string_value(json_object_get(type, "id")), id) == 0) {
+			*out = json_incref(type);
+			return 0;
 		}
 	}
-	db_done(st);
-	*out = list;
-	return rc < 0 ? rc : 0;
+	return err_fail(WEFT_ENOTFOUND, "The issue type %lld does not exist.", (long long)type_id);
+}
+
+static int subtasks_json(db_conn *c, web_request *req, const track_issue_batch *b,
+                         const track_issue *i, json_t **out)
+{
+	if (b) {
+		*out = subtasks_of(req, b->subtasks, b->nsubtasks, i->id);
+		return 0;
+	}
+	subtask_row *rows = NULL;
+	size_t n = 0;
+	int rc = load_subtasks(c, req->arena, &i->id, 1, &rows, &n);
+	if (rc == 0)
+		*out = subtasks_of(req, rows, n, i->id);
+	return rc;
 }
 
 int track_api_visibility_in(const json_t *v, unsigned *out)
@@ -432,11 +568,11 @@ static void put(json_t *fields, const char **names, size_t n, const char *key, j
 		json_decref(v);
 }
 
-static int basic_fields(db_conn *c, web_request *req, const track_issue *i, bool v3,
-                        const char **names, size_t n, json_t *f)
+static int basic_fields(db_conn *c, web_request *req, const track_issue_batch *b,
+                        const track_issue *i, bool v3, const char **names, size_t n, json_t *f)
 {
 	json_t *type = NULL;
-	int rc = track_jira_issuetype_json(c, req, i->type_id, &type);
+	int rc = type_json(c, req, b, i->type_id, &type);
 	if (rc < 0)
 		return rc;
 	track_status s = { i->status_id, i->status_name, "", i->status_category };
@@ -448,9 +584,9 @@ static int basic_fields(db_conn *c, web_request *req, const track_issue *i, bool
 	put(f, names, n, "status", track_jira_status_json(req, &s));
 	put(f, names, n, "priority",
 	    track_jira_priority_json(req, i->priority_id, i->priority_name));
-	put(f, names, n, "assignee", track_jira_user(c, req, i->assignee_id));
-	put(f, names, n, "reporter", track_jira_user(c, req, i->reporter_id));
-	put(f, names, n, "creator", track_jira_user(c, req, i->creator_id));
+	put(f, names, n, "assignee", user_json(c, req, b, i->assignee_id));
+	put(f, names, n, "reporter", user_json(c, req, b, i->reporter_id));
+	put(f, names, n, "creator", user_json(c, req, b, i->creator_id));
 	put(f, names, n, "labels", labels_json(i));
 	put(f, names, n, "resolution",
 	    track_jira_resolution_json(req, i->resolution_id, i->resolution_name));
@@ -473,8 +609,8 @@ static int basic_fields(db_conn *c, web_request *req, const track_issue *i, bool
 	return 0;
 }
 
-static int more_fields(db_conn *c, web_request *req, const track_issue *i, bool v3,
-                       const char **names, size_t n, json_t *f)
+static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
+                       const track_issue *i, bool v3, const char **names, size_t n, json_t *f)
 {
 	int rc = 0;
 	if (i->parent_id && wanted(names, n, "parent"))
@@ -485,7 +621,7 @@ static int more_fields(db_conn *c, web_request *req, const track_issue *i, bool 
 		                  i->parent_key, "self",
 		                  track_jira_self(req, "issue/%lld", (long long)i->parent_id)));
 	json_t *v = NULL;
-	if (wanted(names, n, "subtasks") && (rc = subtasks_json(c, req, i, &v)) == 0)
+	if (wanted(names, n, "subtasks") && (rc = subtasks_json(c, req, b, i, &v)) == 0)
 		json_object_set_new(f, "subtasks", v);
 	if (rc == 0 && wanted(names, n, "comment") && (rc = comments_field(c, req, i, v3, &v)) == 0)
 		json_object_set_new(f, "comment", v);
@@ -606,12 +742,18 @@ static int expansions(db_conn *c, web_request *req, const track_issue *i, json_t
 
 int track_api_issue_json(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out)
 {
+	return track_api_issue_json_batch(c, req, i, v3, NULL, out);
+}
+
+int track_api_issue_json_batch(db_conn *c, web_request *req, const track_issue *i, bool v3,
+                               const track_issue_batch *b, json_t **out)
+{
 	const char **names = NULL;
 	size_t n = field_names(req, &names);
 	json_t *fields = json_object();
-	int rc = basic_fields(c, req, i, v3, names, n, fields);
+	int rc = basic_fields(c, req, b, i, v3, names, n, fields);
 	if (rc == 0)
-		rc = more_fields(c, req, i, v3, names, n, fields);
+		rc = more_fields(c, req, b, i, v3, names, n, fields);
 	json_t *issue = json_pack("{s:s, s:s, s:s, s:s, s:o}", "expand",
 	                          "renderedFields,names,schema,transitions,operations,editmeta,"
 	                          "changelog",
@@ -737,8 +879,10 @@ int track_api_issue(web_request *req, web_response *res)
 static int changelog_tx(db_conn *c, void *p)
 {
 	issue_ctx *ctx = p;
-	int64_t start, max, total = 0;
-	track_jira_paging(ctx->req, TRACK_CHANGELOG_PAGE, TRACK_CHANGELOG_PAGE, &start, &max);
+	int64_t total = 0;
+	web_paging pg;
+	web_paging_offset(&pg, ctx->req, TRACK_CHANGELOG_PAGE, TRACK_CHANGELOG_PAGE);
+	int64_t start = pg.start, max = pg.max;
 	track_change *list = NULL;
 	size_t n = 0;
 	int rc = track_changelog_page(c, ctx->req->arena, ctx->scope->issue_id, start, max, &list,

@@ -15,6 +15,18 @@
 /* Jira's issue JSON (fields filtered by the fields= query, expand=changelog,renderedFields);
  * a new reference in *out. */
 int track_api_issue_json(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out);
+
+/* What rendering a page of issues needs beyond the issues themselves (the users they name, every
+ * issue type, their sub-tasks), loaded for the whole page in three statements, so that a page
+ * costs a few statements, not a few per issue. In req's arena; release with
+ * track_api_issue_batch_free. Store errors. */
+typedef struct track_issue_batch track_issue_batch;
+int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,
+                               const track_issue *issues, size_t n);
+void track_api_issue_batch_free(track_issue_batch *b);
+/* track_api_issue_json with what b holds (NULL: each issue loads its own). */
+int track_api_issue_json_batch(db_conn *c, web_request *req, const track_issue *i, bool v3,
+                               const track_issue_batch *b, json_t **out);
 /* Jira's worklog JSON; comment as a string (v2) or ADF (v3). */
 json_t *track_api_worklog_json(db_conn *c, web_request *req, const track_worklog *w, bool v3);
 /* Jira's comment visibility in: {"type": "role", "value": "Administrators"}, or null / absent

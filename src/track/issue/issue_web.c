@@ -19,6 +19,7 @@
 #include "track/issue/worklog.h"
 #include "web/markdown.h"
 #include "track/issue/transition.h"
+#include "web/paging.h"
 
 /* ---- small helpers ---- */
 
@@ -365,10 +366,7 @@ static json_t *tab_pager(web_request *req, const view_ctx *v)
 static int render_issue(web_request *req, web_response *res, int status, const char *tab,
                         const char *error)
 {
-	const char *start = web_query(req, "startAt");
-	view_ctx v = { .req = req, .tab = tab, .start = start ? strtoll(start, NULL, 10) : 0 };
-	if (v.start < 0)
-		v.start = 0;
+	view_ctx v = { .req = req, .tab = tab, .start = web_paging_start(req) };
 	int rc = db_read(track_app_of(req)->d, load_view, &v);
 	if (rc < 0) {
 		json_decref(v.data);

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "base/err.h"
+#include "web/paging.h"
 #include "track/account/account.h"
 #include "track/account/account_web.h"
 #include "track/issue/issue_api.h"
@@ -321,8 +322,9 @@ static int multi_assignable_tx(db_conn *c, void *p)
 		if (rc == 0 && i)
 			intersect(users, &n, more, nmore);
 	}
-	int64_t start, max;
-	track_jira_paging(req, 50, TRACK_USER_LIST_MAX, &start, &max);
+	web_paging paging;
+	web_paging_offset(&paging, req, 50, TRACK_USER_LIST_MAX);
+	int64_t start = paging.start, max = paging.max;
 	const char *account = web_query(req, "accountId");
 	ctx->out = json_array();
 	for (size_t i = 0, seen = 0; rc == 0 && i < n && seen < (size_t)(start + max); i++) {

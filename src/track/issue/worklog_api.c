@@ -11,6 +11,7 @@
 #include "track/track.h"
 #include "track/track_perm.h"
 #include "track/issue/worklog.h"
+#include "web/paging.h"
 
 typedef struct worklog_ctx {
 	web_request *req;
@@ -102,8 +103,10 @@ static int read_adjust(worklog_ctx *ctx, const char *manual_param)
 static int list_tx(db_conn *c, void *p)
 {
 	worklog_ctx *ctx = p;
-	int64_t start, max, total = 0;
-	track_jira_paging(ctx->req, 5000, 5000, &start, &max);
+	int64_t total = 0;
+	web_paging pg;
+	web_paging_offset(&pg, ctx->req, 5000, 5000);
+	int64_t start = pg.start, max = pg.max;
 	track_worklog *list = NULL;
 	size_t n = 0;
 	int rc = track_worklog_list(c, ctx->req->arena, ctx->scope->issue_id, start, max, &list, &n,

@@ -9,6 +9,7 @@
 #include "track/project/project.h"
 #include "track/track.h"
 #include "track/track_perm.h"
+#include "web/paging.h"
 
 typedef struct project_ctx {
 	web_request *req;
@@ -97,13 +98,14 @@ int track_api_projects(web_request *req, web_response *res)
 int track_api_project_search(web_request *req, web_response *res)
 {
 	project_ctx ctx;
-	int64_t start, max;
+	web_paging pg;
 	int rc = ctx_init(&ctx, req);
 	if (rc == 0)
 		rc = db_read(track_app_of(req)->d, list_tx, &ctx);
 	if (rc < 0)
 		return rc;
-	track_jira_paging(req, 50, 100, &start, &max);
+	web_paging_offset(&pg, req, 50, 100);
+	int64_t start = pg.start, max = pg.max;
 	size_t total = json_array_size(ctx.out);
 	json_t *values = json_array();
 	for (size_t i = (size_t)start; i < total && i < (size_t)(start + max); i++)
@@ -114,7 +116,8 @@ int track_api_project_search(web_request *req, web_response *res)
 	                         track_jira_self(req, "project/search"), "maxResults",
 	                         (json_int_t)max, "startAt", (json_int_t)start, "total",
 	                         (json_int_t)total, "isLast", last, "values", values);
-	if (!last)
+	/* A page of no items (maxResults=0, the total alone) has no next page to give. */
+	if (!last && max > 0)
 		json_object_set_new(
 		        page, "nextPage",
 		        json_string(track_jira_self(req,

@@ -747,13 +747,21 @@ int track_search_run(db_conn *c, arena *a, const track_user *viewer, const char 
                      int64_t max, bool count, int64_t now_ms, track_search_page *out)
 {
 	jql_query *q = NULL;
+	*out = (track_search_page){ .total = -1 };
+	int rc = jql_parse(&q, a, jql);
+	return rc < 0 ? rc
+	              : track_search_run_query(c, a, viewer, q, start, max, count, now_ms, out);
+}
+
+int track_search_run_query(db_conn *c, arena *a, const track_user *viewer, const jql_query *q,
+                           int64_t start, int64_t max, bool count, int64_t now_ms,
+                           track_search_page *out)
+{
 	track_search_sql s;
 	*out = (track_search_page){ .total = -1 };
 	start = start < 0 ? 0 : start;
 	max = max < 0 ? 0 : max > TRACK_SEARCH_MAX_RESULTS ? TRACK_SEARCH_MAX_RESULTS : max;
-	int rc = jql_parse(&q, a, jql);
-	if (rc == 0)
-		rc = track_search_compile(c, a, viewer, q, now_ms, &s);
+	int rc = track_search_compile(c, a, viewer, q, now_ms, &s);
 	if (rc == 0 && count)
 		rc = count_matches(c, a, &s, &out->total);
 	if (rc == 0)

@@ -50,5 +50,9 @@ typedef struct track_search_page {
  * track_search_compile's errors. */
 int track_search_run(db_conn *c, arena *a, const track_user *viewer, const char *jql, int64_t start,
                      int64_t max, bool count, int64_t now_ms, track_search_page *out);
+/* track_search_run over a query the caller parsed already. */
+int track_search_run_query(db_conn *c, arena *a, const track_user *viewer, const jql_query *q,
+                           int64_t start, int64_t max, bool count, int64_t now_ms,
+                           track_search_page *out);
 
 #endif

@@ -12,6 +12,7 @@
 #include "track/jira.h"
 #include "track/search/search.h"
 #include "track/track.h"
+#include "web/paging.h"
 
 /* What one search asks for. */
 typedef struct search_ask {
@@ -22,6 +23,7 @@ typedef struct search_ask {
 	bool v3;
 	bool ids_only; /* search/jql without fields: issues are {"id"} */
 	bool count; /* search counts (total); search/jql does not */
+	const jql_query *parsed; /* the query, when the caller parsed it already */
 	track_search_page page;
 	json_t *issues;
 } search_ask;
@@ -89,9 +91,10 @@ static int read_body(web_request *req, search_ask *ask)
 		rc = body_list(req, body, "fields");
 	if (rc == 0)
 		rc = body_list(req, body, "expand");
-	if (rc == 0 && ask->max <= 0)
-		ask->max = TRACK_SEARCH_DEFAULT_RESULTS;
-	ask->start = ask->start < 0 ? 0 : ask->start;
+	web_paging p = { ask->start, ask->max };
+	web_paging_clamp(&p, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS);
+	ask->start = p.start;
+	ask->max = p.max;
 	return rc;
 }
 
@@ -104,20 +107,39 @@ static int read_params(web_request *req, search_ask *ask)
 		return read_body(req, ask);
 	const char *jql = web_query(req, "jql");
 	ask->jql = jql ? jql : "";
-	track_jira_paging(req, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS, &ask->start,
-	                  &ask->max);
+	web_paging p;
+	web_paging_offset(&p, req, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS);
+	ask->start = p.start;
+	ask->max = p.max;
 	return 0;
 }
 
-static int issue_json(db_conn *c, web_request *req, search_ask *ask, int64_t id, json_t **out)
+/* The page's issues in Jira's shape: the issues and what they name loaded in a few statements
+ * for the whole page (track_issue_get_many, track_api_issue_batch_load), not per issue. */
+static int page_json(db_conn *c, web_request *req, search_ask *ask)
 {
-	track_issue issue;
+	const track_search_page *p = &ask->page;
 	if (ask->ids_only) {
-		*out = json_pack("{s:s}", "id", arena_printf(req->arena, "%lld", (long long)id));
+		for (size_t k = 0; k < p->n; k++)
+			json_array_append_new(
+			        ask->issues,
+			        json_pack("{s:s}", "id",
+			                  arena_printf(req->arena, "%lld", (long long)p->ids[k])));
 		return 0;
 	}
-	int rc = track_issue_get(c, req->arena, id, &issue);
-	return rc ? rc : track_api_issue_json(c, req, &issue, ask->v3, out);
+	track_issue *issues = arena_array(req->arena, p->n + 1, sizeof *issues);
+	track_issue_batch *b = NULL;
+	int rc = track_issue_get_many(c, req->arena, p->ids, p->n, issues);
+	if (rc == 0)
+		rc = track_api_issue_batch_load(&b, c, req, issues, p->n);
+	for (size_t k = 0; rc == 0 && k < p->n; k++) {
+		json_t *one = NULL;
+		rc = track_api_issue_json_batch(c, req, &issues[k], ask->v3, b, &one);
+		if (rc == 0)
+			json_array_append_new(ask->issues, one);
+	}
+	track_api_issue_batch_free(b);
+	return rc;
 }
 
 static int run(db_conn *c, void *ctx)
@@ -125,16 +147,14 @@ static int run(db_conn *c, void *ctx)
 	search_ask *ask = ctx;
 	web_request *req = ask->req;
 	const track_viewer *v = track_viewer_of(req);
-	int rc = track_search_run(c, req->arena, v ? &v->user : NULL, ask->jql, ask->start,
-	                          ask->max, ask->count, clock_now_ms(), &ask->page);
+	const track_user *viewer = v ? &v->user : NULL;
+	int rc = ask->parsed
+	                 ? track_search_run_query(c, req->arena, viewer, ask->parsed, ask->start,
+	                                          ask->max, ask->count, clock_now_ms(), &ask->page)
+	                 : track_search_run(c, req->arena, viewer, ask->jql, ask->start, ask->max,
+	                                    ask->count, clock_now_ms(), &ask->page);
 	ask->issues = json_array();
-	for (size_t i = 0; rc == 0 && i < ask->page.n; i++) {
-		json_t *one = NULL;
-		rc = issue_json(c, req, ask, ask->page.ids[i], &one);
-		if (rc == 0)
-			json_array_append_new(ask->issues, one);
-	}
-	return rc;
+	return rc < 0 ? rc : page_json(c, req, ask);
 }
 
 /* Runs the search in one read transaction; on failure ask->issues is released. */
@@ -153,8 +173,6 @@ int track_api_search(web_request *req, web_response *res)
 {
 	search_ask ask = { .count = true };
 	int rc = read_params(req, &ask);
-	if (rc == 0 && ask.max > TRACK_SEARCH_MAX_RESULTS)
-		ask.max = TRACK_SEARCH_MAX_RESULTS;
 	if (rc == 0 && !web_query(req, "fields"))
 		query_add(req, "fields", "*navigable,-comment,-worklog");
 	if (rc == 0)
@@ -181,7 +199,9 @@ static int read_token(web_request *req, search_ask *ask)
 	long long offset = strtoll(token, &end, 10);
 	if (*end || offset < 0 || token[0] < '0' || token[0] > '9')
 		return err_fail(WEFT_EINVALID, "The nextPageToken '%s' is not valid.", token);
-	ask->start = offset;
+	web_paging p = { offset, ask->max };
+	web_paging_clamp(&p, TRACK_SEARCH_DEFAULT_RESULTS, TRACK_SEARCH_MAX_RESULTS);
+	ask->start = p.start;
 	return 0;
 }
 
@@ -192,8 +212,6 @@ int track_api_search_jql(web_request *req, web_response *res)
 	int rc = read_params(req, &ask);
 	if (rc == 0)
 		rc = read_token(req, &ask);
-	if (rc == 0 && ask.max > TRACK_SEARCH_MAX_RESULTS)
-		ask.max = TRACK_SEARCH_MAX_RESULTS;
 	ask.ids_only = !web_query(req, "fields");
 	/* Jira refuses a search with no condition here; the parse errors come first. */
 	if (rc == 0)
@@ -202,12 +220,14 @@ int track_api_search_jql(web_request *req, web_response *res)
 		rc = err_fail(WEFT_EINVALID,
 		              "Unbounded JQL queries are not allowed here. Please add a "
 		              "search restriction to your query.");
+	ask.parsed = q; /* parsed once */
 	if (rc == 0)
 		rc = search(req, &ask);
 	if (rc)
 		return rc;
 	json_t *body = json_pack("{s:o, s:b}", "issues", ask.issues, "isLast", !ask.page.more);
-	if (ask.page.more)
+	/* A page of no items (maxResults=0) has no next page to give. */
+	if (ask.page.more && ask.max > 0)
 		json_object_set_new(body, "nextPageToken",
 		                    json_string(arena_printf(req->arena, "%lld",
 		                                             (long long)(ask.start + ask.max))));

@@ -1,7 +1,6 @@
 /* The search page, GET /issues/?jql=…&startAt=…: a JQL box, the parser's message when the query
  * is wrong, a result table whose column headers sort (they rewrite the query's ORDER BY), and
  * paging links. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -12,6 +11,7 @@
 #include "track/search/search_api.h"
 #include "track/track.h"
 #include "web/escape.h"
+#include "web/paging.h"
 
 enum { PAGE_SIZE = 50 };
 
@@ -51,42 +51,50 @@ static const char *search_link(arena *a, const char *jql, int64_t start)
 	return out;
 }
 
-static const char *display_name(db_conn *c, arena *a, int64_t user_id)
+/* The display name of user_id among users (n of them), NULL when unassigned. */
+static const char *display_name(const track_user *users, size_t n, int64_t user_id)
 {
-	track_user u;
-	if (user_id <= 0 || track_account_find_id(c, a, user_id, &u) != 0)
-		return NULL;
-	return u.display_name;
+	for (size_t k = 0; user_id > 0 && k < n; k++)
+		if (users[k].id == user_id)
+			return users[k].display_name;
+	return NULL;
 }
 
-static int add_row(db_conn *c, page_ctx *p, int64_t id)
+static void add_row(page_ctx *p, const track_issue *i, const track_user *users, size_t nusers)
 {
-	track_issue i;
-	arena *a = p->req->arena;
-	int rc = track_issue_get(c, a, id, &i);
-	if (rc)
-		return rc;
 	char updated[CLOCK_ISO_LEN];
-	clock_format_iso8601(updated, i.updated_at);
+	clock_format_iso8601(updated, i->updated_at);
 	updated[16] = '\0'; /* yyyy-mm-ddThh:mm */
 	updated[10] = ' ';
 	json_array_append_new(p->rows,
-	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s}", "key", i.key,
-	                                "type", i.type_name, "summary", i.summary, "status",
-	                                i.status_name, "status_category", i.status_category,
-	                                "priority", i.priority_name, "assignee",
-	                                display_name(c, a, i.assignee_id), "updated", updated));
-	return 0;
+	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s}", "key", i->key,
+	                                "type", i->type_name, "summary", i->summary, "status",
+	                                i->status_name, "status_category", i->status_category,
+	                                "priority", i->priority_name, "assignee",
+	                                display_name(users, nusers, i->assignee_id), "updated",
+	                                updated));
 }
 
+/* The page's rows: its issues and their assignees in three statements, whatever the page size. */
 static int run(db_conn *c, void *ctx)
 {
 	page_ctx *p = ctx;
+	arena *a = p->req->arena;
 	const track_viewer *v = track_viewer_of(p->req);
-	int rc = track_search_run(c, p->req->arena, v ? &v->user : NULL, p->jql, p->start,
-	                          PAGE_SIZE, true, clock_now_ms(), &p->page);
-	for (size_t i = 0; rc == 0 && i < p->page.n; i++)
-		rc = add_row(c, p, p->page.ids[i]);
+	int rc = track_search_run(c, a, v ? &v->user : NULL, p->jql, p->start, PAGE_SIZE, true,
+	                          clock_now_ms(), &p->page);
+	size_t n = rc == 0 ? p->page.n : 0, nusers = 0;
+	track_issue *issues = arena_array(a, n + 1, sizeof *issues);
+	int64_t *assignees = arena_array(a, n + 1, sizeof *assignees);
+	track_user *users = NULL;
+	if (rc == 0)
+		rc = track_issue_get_many(c, a, p->page.ids, n, issues);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		assignees[k] = issues[k].assignee_id;
+	if (rc == 0)
+		rc = track_account_find_ids(c, a, assignees, n, &users, &nusers);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		add_row(p, &issues[k], users, nusers);
 	return rc;
 }
 
@@ -136,10 +144,8 @@ int track_search_issues_page(web_request *req, web_response *res)
 {
 	page_ctx p = { .req = req, .rows = json_array() };
 	const char *jql = web_query(req, "jql");
-	const char *start = web_query(req, "startAt");
 	p.jql = jql ? jql : "ORDER BY created DESC";
-	p.start = start ? strtoll(start, NULL, 10) : 0;
-	p.start = p.start < 0 ? 0 : p.start;
+	p.start = web_paging_start(req);
 	int rc = db_read(track_app_of(req)->d, run, &p);
 	if (rc != 0 && rc != WEFT_EINVALID && rc != WEFT_ETOOLARGE) {
 		json_decref(p.rows);

@@ -143,6 +143,40 @@ static void pending_duplicates_are_suppressed(void **state)
 	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs"), 2);
 }
 
+/* A suppressed duplicate never postpones the work: a pending twin queued far out (a periodic
+ * job's next run) runs as soon as the duplicate asked, and a later duplicate moves nothing. */
+static void a_sooner_duplicate_brings_its_twin_forward(void **state)
+{
+	fixture *f = begin(state);
+	enqueue_ctx later = { "test.record", "{}",  { .dedup_key = "periodic", .delay_ms = 600000 },
+		              false,         false, 0 };
+	assert_int_equal(db_tx(f->d, enqueue, &later), 0);
+	assert_true(later.enqueued);
+	record_ctx r = { .d = f->d };
+	job_queue *q = new_queue(f->d, 0, 60000, 1000);
+	job_queue_register(q, "test.record", record, &r);
+	bool ran;
+	assert_int_equal(job_queue_run_one(q, &ran), 0);
+	assert_false(ran); /* ten minutes out */
+	enqueue_ctx even_later = {
+		"test.record", "{}",  { .dedup_key = "periodic", .delay_ms = 3600000 },
+		false,         false, 0
+	};
+	assert_int_equal(db_tx(f->d, enqueue, &even_later), 0);
+	assert_false(even_later.enqueued);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE run_after > "
+	                                      "created_at + 900000"),
+	                 0);
+	enqueue_ctx now = { "test.record", "{}", { .dedup_key = "periodic" }, false, false, 0 };
+	assert_int_equal(db_tx(f->d, enqueue, &now), 0);
+	assert_false(now.enqueued);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs"), 1);
+	assert_int_equal(job_queue_run_one(q, &ran), 0);
+	assert_true(ran);
+	assert_int_equal(atomic_load(&r.runs), 1);
+	job_queue_stop(q, 5);
+}
+
 static void failures_back_off_then_die(void **state)
 {
 	fixture *f = begin(state);
@@ -368,6 +402,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(enqueue_commits_with_the_change),
 		cmocka_unit_test(pending_duplicates_are_suppressed),
+		cmocka_unit_test(a_sooner_duplicate_brings_its_twin_forward),
 		cmocka_unit_test(failures_back_off_then_die),
 		cmocka_unit_test(each_job_is_claimed_by_one_worker),
 		cmocka_unit_test(each_job_is_claimed_by_one_process),
