@@ -15,6 +15,7 @@
 #include "hub/team/team_web.h"
 #include "hub/team/team_api.h"
 #include "hub/account/user_api.h"
+#include "hub/hook/hook_web.h"
 
 /* Bitbucket Cloud's error body: {"type": "error", "error": {"message": "…"}}. */
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)
@@ -211,23 +212,25 @@ static const web_route routes[] = {
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/hooks", hub_api_hooks,
 	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
 	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/hooks", hub_api_hook_create,
-	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL },
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook,
 	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
 	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook_update,
-	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL },
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL },
 	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook_delete,
 	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
 	{ "GET", "/2.0/workspaces/{workspace}/hooks", hub_api_hooks, WEB_API | WEB_NEEDS_USER,
 	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
 	{ "POST", "/2.0/workspaces/{workspace}/hooks", hub_api_hook_create,
-	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL,
-	  NULL },
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL },
 	{ "GET", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook, WEB_API | WEB_NEEDS_USER,
 	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
 	{ "PUT", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook_update,
-	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL,
-	  NULL },
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL },
 	{ "DELETE", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook_delete,
 	  WEB_API | WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses",
@@ -360,6 +363,27 @@ static const web_route routes[] = {
 	{ "POST", "/{workspace}/settings/invitations/{id}/resend",
 	  hub_team_invitation_resend_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
 	  HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_FORM, hub_team_id_params, NULL },
+	/* a workspace's webhooks (hook/hook_web.c) */
+	{ "GET", "/{workspace}/settings/hooks", hub_hooks_page, WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks", hub_hook_create_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/settings/hooks/{uid}", hub_hook_page, WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks/{uid}", hub_hook_update_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL,
+	  NULL },
+	{ "POST", "/{workspace}/settings/hooks/{uid}/delete", hub_hook_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_FORM, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/settings/hooks/{uid}/requests", hub_hook_requests_page,
+	  WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "GET", "/{workspace}/settings/hooks/{uid}/requests/{id}", hub_hook_request_page,
+	  WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks/{uid}/requests/{id}/resend", hub_hook_resend_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_FORM, NULL,
+	  NULL },
 	/* repository overview and source pages (source_web.c): after the workspace pages, whose
 	 * literal paths ("/{workspace}/settings") they would shadow */
 	{ "GET", "/{workspace}/{repo_slug}.git", hub_repo_git_page, 0, HUB_PERM_REPO_READ, 0, NULL,
@@ -401,6 +425,24 @@ static const web_route routes[] = {
 	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
 	{ "POST", "/{workspace}/{repo_slug}/admin/delete", hub_repo_delete_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL },
+	/* a repository's webhooks (hook/hook_web.c) */
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks", hub_hooks_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks", hub_hook_create_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks/{uid}", hub_hook_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks/{uid}", hub_hook_update_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks/{uid}/delete", hub_hook_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks/{uid}/requests", hub_hook_requests_page,
+	  WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks/{uid}/requests/{id}", hub_hook_request_page,
+	  WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks/{uid}/requests/{id}/resend",
+	  hub_hook_resend_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN,
+	  WEB_BODY_LIMIT_FORM, NULL, NULL },
 };
 
 static const char *const api_prefixes[] = { "/2.0/", "/1.0/", NULL };
