@@ -322,6 +322,67 @@ expect_received '[x["json"]["push"]["changes"][0]["commits"][0]["message"].strip
 	"in the order of the pushes"
 check "no delivery of the hook is in the log twice" test "$(sql "SELECT COUNT(*) FROM (SELECT request_uuid FROM hook_deliveries GROUP BY request_uuid HAVING COUNT(*) > 1) x")" = 0
 
+# --- pages ---------------------------------------------------------------------------------
+
+csrf_of_body() {
+	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
+}
+JAR=$TEST_TMP/alice.jar
+req -b "$JAR" -c "$JAR" "$HUB_URL/login"
+req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$(csrf_of_body)" --data-urlencode "login=alice" \
+	--data-urlencode "password=$(password_of alice)" "$HUB_URL/login"
+expect_status 303 "alice signs in for the pages"
+req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks"
+expect_status 200 "Settings › Webhooks lists the repository's webhooks"
+expect_body_contains "$RECEIVER/push" "the list shows the hook's URL"
+CSRF=$(csrf_of_body)
+page_post() {
+	local path=$1 args=(--data-urlencode "csrf=$CSRF")
+	shift
+	for f in "$@"; do args+=(--data-urlencode "$f"); done
+	req -b "$JAR" "${args[@]}" "$HUB_URL$path"
+}
+page_post /alice/demo/admin/hooks "url=http://[::1]:$RECV_PORT/x" description=refused events=repo:push active=on
+expect_status 400 "the form refuses a loopback URL the allow list does not name (400)"
+expect_body_contains "loopback" "the form says why"
+page_post /alice/demo/admin/hooks "url=$RECEIVER/form" description=form events=repo:push events=repo:updated active=on
+expect_status 303 "the form adds a webhook"
+check "with the events ticked" test "$(sql "SELECT COUNT(*) FROM hook_subscriptions s JOIN hooks h ON h.id = s.hook_id WHERE h.url = '$RECEIVER/form'")" = 2
+FORM_HOOK=$(sql "SELECT uuid FROM hooks WHERE url = '$RECEIVER/form'")
+page_post "/alice/demo/admin/hooks/$FORM_HOOK/delete"
+expect_status 303 "the form deletes it"
+req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests"
+expect_status 200 "View requests lists the hook's deliveries"
+expect_body_contains "repo:push" "with their events"
+req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests?failed=1"
+expect_body_contains "hook-request-failed" "the failed filter shows the deliveries that failed an attempt"
+DELIVERY=$(sql "SELECT id FROM hook_deliveries WHERE state = 'delivered' AND event = 'repo:push' ORDER BY id DESC LIMIT 1")
+req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests/$DELIVERY"
+expect_body_contains "X-Hub-Signature" "a request's page shows the request headers"
+expect_body_contains "weft-test" "and the response headers"
+before=$(received_count)
+page_post "/alice/demo/admin/hooks/$HOOK_PLAIN/requests/$DELIVERY/resend"
+expect_status 303 "Resend queues the request again"
+check "the resent request arrives" wait_received $((before + 1))
+RESENT_UUID=$(sql "SELECT request_uuid FROM hook_deliveries WHERE id = $DELIVERY")
+expect_received 'r["headers"]["X-Request-UUID"] == "'"$RESENT_UUID"'" and hmac_ok(r, "'"$SECRET"'")' \
+	"with the stored bytes and request UUID"
+req -b "$JAR" "$HUB_URL/alice/settings/hooks"
+expect_status 200 "the workspace's webhooks are in its settings"
+expect_body_contains "$RECEIVER/ws" "with the workspace hook"
+req -b "$JAR" "$HUB_URL/alice/demo/commits/$HEAD"
+expect_body_contains "Build #1" "the commit page shows its build statuses"
+expect_body_contains 'href="https://ci.example.com/1"' "with their links"
+expect_body_contains "build-FAILED" "and their state"
+json_post "$API/commit/$HEAD/statuses/build" '{"key": "evil", "state": "SUCCESSFUL", "name": "evil", "url": "javascript:alert(1)"}'
+req -b "$JAR" "$HUB_URL/alice/demo/commits/$HEAD"
+check "a status URL that is not http(s) never becomes a link" bash -c "! grep -q 'javascript:' '$RESP_BODY'"
+req -b "$JAR" "$HUB_URL/alice/demo/commits"
+expect_body_contains 'build-FAILED' "the commit list shows one summary icon per commit"
+json_post "$API/commit/$(git -C "$WORK" rev-parse HEAD)/statuses/build" '{"key": "tip", "state": "INPROGRESS", "url": "https://ci.example.com/2"}'
+req -b "$JAR" "$HUB_URL/alice/demo/branches"
+expect_body_contains 'build-INPROGRESS' "the branches page too"
+
 # repo:deleted: the repository's row is gone, its event still goes out.
 before=$(received_count)
 as alice -X DELETE "$API"

@@ -267,6 +267,9 @@ int hub_hook_check_url(const char *url)
 	if (!str_is_utf8(url, strlen(url)) || strpbrk(url, " \t\r\n\\") ||
 	    (!str_starts_with(url, "http://") && !str_starts_with(url, "https://")))
 		return err_fail(WEFT_EINVALID, "The URL must be an http:// or https:// URL.");
+	if (strstr(url, "://")[3] == '/') /* curl would read "http:///x" as the host x */
+		return err_fail(WEFT_EINVALID,
+		                "The URL must be an http:// or https:// URL with a host.");
 	u = curl_url();
 	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
