@@ -355,7 +355,15 @@ req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests"
 expect_status 200 "View requests lists the hook's deliveries"
 expect_body_contains "repo:push" "with their events"
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests?failed=1"
-expect_body_contains "hook-request-failed" "the failed filter shows the deliveries that failed an attempt"
+expect_body_contains "No requests failed" "the failed filter hides the delivered ones"
+# A hook whose receiver refuses every connection (port 1): its delivery keeps failing.
+json_post "$API/hooks" '{"url": "http://127.0.0.1:1/x", "events": ["repo:updated"]}'
+DOWN_HOOK=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uuid"].strip("{}"))' "$RESP_BODY")
+as alice -X PUT -H 'Content-Type: application/json' -d '{"description": "again"}' "$API"
+for i in $(seq 200); do [ "$(sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id JOIN hooks h ON h.id = d.hook_id WHERE h.uuid = '$DOWN_HOOK'")" -ge 1 ] && break; sleep 0.05; done
+req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$DOWN_HOOK/requests?failed=1"
+expect_body_contains "hook-request-failed" "the failed filter shows a delivery whose attempts failed"
+as alice -X DELETE "$API/hooks/$DOWN_HOOK"
 DELIVERY=$(sql "SELECT id FROM hook_deliveries WHERE state = 'delivered' AND event = 'repo:push' ORDER BY id DESC LIMIT 1")
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests/$DELIVERY"
 expect_body_contains "X-Hub-Signature" "a request's page shows the request headers"
@@ -382,6 +390,12 @@ expect_body_contains 'build-FAILED' "the commit list shows one summary icon per 
 json_post "$API/commit/$(git -C "$WORK" rev-parse HEAD)/statuses/build" '{"key": "tip", "state": "INPROGRESS", "url": "https://ci.example.com/2"}'
 req -b "$JAR" "$HUB_URL/alice/demo/branches"
 expect_body_contains 'build-INPROGRESS' "the branches page too"
+
+# --- the npm bitbucket client ----------------------------------------------------------------
+
+run_conformance bitbucket_hooks.mjs HUB_URL="$HUB_URL" HUB_USERNAME=alice \
+	HUB_PASSWORD="$(password_of alice)" HUB_WORKSPACE=alice HUB_REPO=demo HUB_COMMIT="$HEAD" \
+	HOOK_URL="$RECEIVER/npm"
 
 # repo:deleted: the repository's row is gone, its event still goes out.
 before=$(received_count)
