@@ -7,7 +7,7 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "hub/form.h"
-#include "hub/history.h"
+#include "hub/browse/history.h"
 #include "hub/hook/hook.h"
 #include "hub/hub.h"
 #include "web/form.h"

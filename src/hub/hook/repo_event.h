@@ -9,7 +9,7 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "hub/hub_perm.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 
 /* repo:updated for the change from old to now (nothing when no field it reports changed). */
 int hub_repo_event_updated(db_conn *c, arena *a, int64_t actor_id, const hub_repo *old,

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 #include "web/web.h"
 
 /* Adds "build" ({state, icon, label}) to each object of rows that has a "hash" with statuses
