@@ -133,9 +133,7 @@ static bool parse_cidr(const char *entry, addr *net, int *bits)
 	return true;
 }
 
-/* The host of an http(s) URL, lower case and without IPv6 brackets, in out (ENTRY_MAX bytes);
- * false when there is none. */
-static bool url_host(const char *url, char *out)
+bool hub_hook_url_host(const char *url, char *out)
 {
 	CURLU *u = curl_url();
 	char *host = NULL;
@@ -192,7 +190,7 @@ static void judge(verdict *v)
 	char track_host[ENTRY_MAX];
 	if (!*list) {
 		judge_entry(v, "external");
-		if (*cfg->track_url && url_host(cfg->track_url, track_host))
+		if (*cfg->track_url && hub_hook_url_host(cfg->track_url, track_host))
 			judge_entry(v, track_host);
 		return;
 	}
@@ -273,8 +271,8 @@ int hub_hook_check_url(const char *url)
 	u = curl_url();
 	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) || !url_host(url, host) ||
-	    !*host) {
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) ||
+	    !hub_hook_url_host(url, host) || !*host) {
 		rc = err_fail(WEFT_EINVALID,
 		              "The URL must be an http:// or https:// URL with a host.");
 		goto done;

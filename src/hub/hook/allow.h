@@ -15,6 +15,10 @@
  * "localhost". WEFT_EINVALID with a message fit for the form and the API. */
 int hub_hook_check_url(const char *url);
 
+/* The host of an http(s) URL, lower case and without IPv6 brackets, into out (256 bytes); false
+ * when the URL has none. */
+bool hub_hook_url_host(const char *url, char *out);
+
 /* Whether a delivery to host (the URL's host, as written) may connect to the address sa. */
 bool hub_hook_address_allowed(const char *host, const struct sockaddr *sa);
 

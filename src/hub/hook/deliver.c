@@ -370,23 +370,6 @@ static int stop_or_continue(sender *s, bool *more)
 	return rc;
 }
 
-static bool url_host_of(const char *url, char *out)
-{
-	CURLU *u = curl_url();
-	char *host = NULL;
-	bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	          curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && strlen(host) < HOST_MAX;
-	if (ok) {
-		size_t len = strlen(host);
-		bool bracketed = host[0] == '[' && len > 2;
-		snprintf(out, HOST_MAX, "%.*s", (int)(bracketed ? len - 2 : len),
-		         bracketed ? host + 1 : host);
-	}
-	curl_free(host);
-	curl_url_cleanup(u);
-	return ok;
-}
-
 /* One step of the sender: the head is loaded; send it, wait for it, or stop. */
 static int step(sender *s, bool *more)
 {
@@ -398,7 +381,7 @@ static int step(sender *s, bool *more)
 		*more = false;
 		return db_tx(s->d, wait_for_head, &w);
 	}
-	if (!url_host_of(s->p.url, s->host))
+	if (!hub_hook_url_host(s->p.url, s->host))
 		s->host[0] = '\0';
 	return send_head(s, more);
 }

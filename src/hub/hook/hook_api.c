@@ -89,7 +89,7 @@ static int read_flag(const json_t *body, const char *name, int *out)
 	return 0;
 }
 
-static int read_string(const json_t *body, const char *name, const char **out)
+int hub_hook_api_string(const json_t *body, const char *name, const char **out)
 {
 	const json_t *v = json_object_get(body, name);
 	*out = NULL;
@@ -108,9 +108,9 @@ static int read_body(hook_ctx *hc, const json_t *body)
 		return err_fail(WEFT_EINVALID, "The body must be a JSON object.");
 	const json_t *secret = json_object_get(body, "secret");
 	const json_t *events = json_object_get(body, "events");
-	int rc = read_string(body, "url", &hc->in.url);
+	int rc = hub_hook_api_string(body, "url", &hc->in.url);
 	if (rc == 0)
-		rc = read_string(body, "description", &hc->in.description);
+		rc = hub_hook_api_string(body, "description", &hc->in.description);
 	if (rc == 0)
 		rc = read_flag(body, "active", &hc->in.active);
 	if (rc == 0)

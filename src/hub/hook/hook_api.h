@@ -4,6 +4,8 @@
 #ifndef WEFT_HUB_HOOK_HOOK_API_H
 #define WEFT_HUB_HOOK_HOOK_API_H
 
+#include <jansson.h>
+
 #include "web/web.h"
 
 /* GET (paginated) and POST (201) …/hooks of a repository or workspace; GET, PUT and DELETE
@@ -23,5 +25,9 @@ int hub_api_status_create(web_request *req, web_response *res);
 int hub_api_status(web_request *req, web_response *res);
 int hub_api_status_update(web_request *req, web_response *res);
 int hub_api_statuses(web_request *req, web_response *res);
+
+/* The string member name of a JSON body into *out (NULL when absent or null). WEFT_EINVALID
+ * naming it when it is something else. */
+int hub_hook_api_string(const json_t *body, const char *name, const char **out);
 
 #endif

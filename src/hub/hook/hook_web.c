@@ -314,7 +314,7 @@ static int load_request(db_conn *c, void *ctx)
 	hub_hook_delivery d;
 	int64_t id = 0;
 	if (str_to_i64(&id, web_param(pc->req, "id"), 1, INT64_MAX, "id") < 0)
-		return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
+		return err_fail(WEFT_ENOTFOUND, "No such request of this webhook.");
 	int rc = load_hook(c, pc);
 	if (rc == 0)
 		rc = hub_hook_delivery_get(c, pc->req->arena, pc->hook.id, id, &d);
@@ -347,7 +347,7 @@ static int resend_tx(db_conn *c, void *ctx)
 	page_ctx *pc = ctx;
 	int64_t resent = 0;
 	int rc = str_to_i64(&pc->id, web_param(pc->req, "id"), 1, INT64_MAX, "id") < 0
-	                 ? err_fail(WEFT_ENOTFOUND, "There is nothing at this address.")
+	                 ? err_fail(WEFT_ENOTFOUND, "No such request of this webhook.")
 	                 : hub_hook_get(c, pc->req->arena, &pc->subject, web_param(pc->req, "uid"),
 	                                &pc->hook);
 	if (rc == 0)

@@ -35,33 +35,21 @@ static int load_commit(status_ctx *sc)
 	return rc;
 }
 
-static int read_member(const json_t *body, const char *name, const char **out)
-{
-	const json_t *v = json_object_get(body, name);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v))
-		return err_fail(WEFT_EINVALID, "%s: must be a string.", name);
-	*out = json_string_value(v);
-	return 0;
-}
-
 static int read_body(status_ctx *sc, const json_t *body)
 {
 	if (!json_is_object(body))
 		return err_fail(WEFT_EINVALID, "The body must be a JSON object.");
-	int rc = read_member(body, "key", &sc->in.key);
+	int rc = hub_hook_api_string(body, "key", &sc->in.key);
 	if (rc == 0)
-		rc = read_member(body, "state", &sc->in.state);
+		rc = hub_hook_api_string(body, "state", &sc->in.state);
 	if (rc == 0)
-		rc = read_member(body, "name", &sc->in.name);
+		rc = hub_hook_api_string(body, "name", &sc->in.name);
 	if (rc == 0)
-		rc = read_member(body, "description", &sc->in.description);
+		rc = hub_hook_api_string(body, "description", &sc->in.description);
 	if (rc == 0)
-		rc = read_member(body, "url", &sc->in.url);
+		rc = hub_hook_api_string(body, "url", &sc->in.url);
 	if (rc == 0)
-		rc = read_member(body, "refname", &sc->in.refname);
+		rc = hub_hook_api_string(body, "refname", &sc->in.refname);
 	return rc;
 }
 
