@@ -16,7 +16,8 @@
 
 static void configure(const char *allowed, const char *track_url)
 {
-	hub_hook_config cfg = { .base_url = "http://hub.example", .allowed_hosts = allowed,
+	hub_hook_config cfg = { .base_url = "http://hub.example",
+		                .allowed_hosts = allowed,
 		                .track_url = track_url };
 	hub_hook_configure(&cfg);
 }
