@@ -33,6 +33,7 @@ bench: build
 	@WEFT_BIN=$(BUILD)/weft bench/git.sh
 	@WEFT_BIN=$(BUILD)/weft bench/commits.sh
 	@WEFT_BIN=$(BUILD)/weft bench/browse.sh
+	@WEFT_BIN=$(BUILD)/weft bench/hooks.sh
 	@WEFT_BIN=$(BUILD)/weft WEFT_BENCH_TRACK_BIN=$(BUILD)/bench/track_bench bench/track.sh
 
 clean:

@@ -12,6 +12,7 @@
 #include "hub/browse/ref_web.h"
 #include "hub/project/project_api.h"
 #include "hub/oauth/oauth.h"
+#include "hub/hook/hook_api.h"
 #include "hub/repo/repo_api.h"
 #include "hub/project/project_web.h"
 #include "hub/repo/repo_web.h"
@@ -21,6 +22,7 @@
 #include "hub/team/team_web.h"
 #include "hub/team/team_api.h"
 #include "hub/account/user_api.h"
+#include "hub/hook/hook_web.h"
 
 /* Bitbucket Cloud's error body: {"type": "error", "error": {"message": "…"}}. */
 static void render_api_error(web_request *req, web_response *res, int status, const char *message)
@@ -255,6 +257,44 @@ static const web_route routes[] = {
 	  HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/merge-base/{spec}", hub_api_merge_base,
 	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
+	/* API: webhooks and build statuses (hook/hook_api.c, hook/status_api.c) */
+	{ "GET", "/2.0/hook_events", hub_api_hook_subjects, WEB_API, 0, 0, NULL, NULL, "webhook" },
+	{ "GET", "/2.0/hook_events/{subject_type}", hub_api_hook_events, WEB_API, 0, 0, NULL, NULL,
+	  "webhook" },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/hooks", hub_api_hooks,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL, "webhook" },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/hooks", hub_api_hook_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL, "webhook" },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL, "webhook" },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook_update,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL, "webhook" },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook_delete,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL, "webhook" },
+	{ "GET", "/2.0/workspaces/{workspace}/hooks", hub_api_hooks, WEB_API | WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, "webhook" },
+	{ "POST", "/2.0/workspaces/{workspace}/hooks", hub_api_hook_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL, "webhook" },
+	{ "GET", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook, WEB_API | WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, "webhook" },
+	{ "PUT", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook_update,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT,
+	  NULL, NULL, "webhook" },
+	{ "DELETE", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook_delete,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, "webhook" },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses",
+	  hub_api_statuses, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build",
+	  hub_api_status_create, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE,
+	  WEB_BODY_LIMIT_OBJECT, NULL, NULL, "repository:write" },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build/{key}",
+	  hub_api_status, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build/{key}",
+	  hub_api_status_update, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE,
+	  WEB_BODY_LIMIT_OBJECT, NULL, NULL, "repository:write" },
 	/* repositories and projects (repo_web.c): literal paths, before "/{workspace}" */
 	{ "GET", "/repo/create", hub_repo_create_page, WEB_NEEDS_USER, 0, 0, NULL, NULL, NULL },
 	{ "POST", "/repo/create", hub_repo_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM, 0,
@@ -396,6 +436,27 @@ static const web_route routes[] = {
 	{ "POST", "/{workspace}/settings/invitations/{id}/resend",
 	  hub_team_invitation_resend_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
 	  HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_FORM, hub_team_id_params, NULL, NULL },
+	/* a workspace's webhooks (hook/hook_web.c) */
+	{ "GET", "/{workspace}/settings/hooks", hub_hooks_page, WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks", hub_hook_create_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL,
+	  NULL, NULL },
+	{ "GET", "/{workspace}/settings/hooks/{uid}", hub_hook_page, WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks/{uid}", hub_hook_update_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL,
+	  NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks/{uid}/delete", hub_hook_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/settings/hooks/{uid}/requests", hub_hook_requests_page,
+	  WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, NULL },
+	{ "GET", "/{workspace}/settings/hooks/{uid}/requests/{id}", hub_hook_request_page,
+	  WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/settings/hooks/{uid}/requests/{id}/resend", hub_hook_resend_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_WORKSPACE_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
 	/* repository overview and source pages (source_web.c): after the workspace pages, whose
 	 * literal paths ("/{workspace}/settings") they would shadow */
 	{ "GET", "/{workspace}/{repo_slug}.git", hub_repo_git_page, 0, HUB_PERM_REPO_READ, 0, NULL,
@@ -441,6 +502,27 @@ static const web_route routes[] = {
 	{ "POST", "/{workspace}/{repo_slug}/admin/delete", hub_repo_delete_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL,
 	  NULL },
+	/* a repository's webhooks (hook/hook_web.c) */
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks", hub_hooks_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks", hub_hook_create_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks/{uid}", hub_hook_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks/{uid}", hub_hook_update_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL,
+	  NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks/{uid}/delete", hub_hook_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks/{uid}/requests", hub_hook_requests_page,
+	  WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/admin/hooks/{uid}/requests/{id}", hub_hook_request_page,
+	  WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/hooks/{uid}/requests/{id}/resend",
+	  hub_hook_resend_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN,
+	  WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
 };
 
 static const char *const api_prefixes[] = { "/2.0/", "/1.0/", NULL };

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
 

@@ -9,6 +9,7 @@
 #include "hub/git/gitrepo.h"
 #include "hub/browse/commit_web.h"
 #include "hub/browse/commit_api.h"
+#include "hub/hook/status_web.h"
 #include "hub/hub.h"
 #include "web/escape.h"
 #include "web/paging.h"
@@ -134,11 +135,12 @@ static int commits_data(json_t *data, web_request *req, const hub_repo *r, git_r
 	json_t *rows = json_array();
 	for (size_t i = 0; i < log.count; i++)
 		json_array_append_new(rows, commit_row(req, base, &log.commits[i]));
+	rc = hub_status_annotate(req, r, rows);
 	json_object_set_new(data, "branch", json_string(branch));
 	json_object_set_new(data, "commits", rows);
 	json_object_set_new(data, "has_commits", json_boolean(log.count > 0));
 	pager_links(data, req, branch_href, &log, page);
-	return 0;
+	return rc;
 }
 
 int hub_commits_page(web_request *req, web_response *res)
@@ -326,6 +328,8 @@ int hub_commit_page(web_request *req, web_response *res)
 		json_object_set_new(data, "commit", commit_detail(req, &r, &c));
 		rc = diff_data(data, req->arena, git, c.hash);
 	}
+	if (rc == 0)
+		rc = hub_status_commit_data(req, &r, c.hash, data);
 	hub_git_close(git);
 	if (rc < 0) {
 		json_decref(data);

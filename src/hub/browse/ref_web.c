@@ -8,6 +8,7 @@
 #include "hub/browse/commit_api.h"
 #include "hub/browse/commit_web.h"
 #include "hub/git/gitrepo.h"
+#include "hub/hook/status_web.h"
 #include "hub/hub.h"
 #include "hub/browse/ref.h"
 #include "web/escape.h"
@@ -108,6 +109,8 @@ int hub_branches_page(web_request *req, web_response *res)
 		                 r.mainbranch);
 		rc = branches_data(data, req, &r, git, page);
 	}
+	if (rc == 0)
+		rc = hub_status_annotate(req, &r, json_object_get(data, "branches"));
 	hub_git_close(git);
 	if (rc < 0) {
 		json_decref(data);

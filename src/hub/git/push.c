@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "hub/hook/push_event.h"
 #include "hub/repo/repo.h"
 
 static const char zeros[PUSH_HASH_MAX + 1] =
@@ -125,6 +126,8 @@ int hub_push_record(db_conn *c, int64_t repository_id, int64_t actor_id, bool re
 		if (rc == 0)
 			rc = move_state(c, repository_id, &updates[i]);
 	}
+	if (rc == 0)
+		rc = hub_push_event_emit(c, repository_id, actor_id, updates, n);
 	if (rc == 0 && push_id)
 		*push_id = id;
 	return rc;
