@@ -7,6 +7,8 @@
 #include "hub/history.h"
 #include "hub/repo_api.h"
 #include "hub/project_web.h"
+#include "hub/pull/pull_api.h"
+#include "hub/pull/pull_web.h"
 #include "hub/repo_web.h"
 #include "hub/settings_web.h"
 #include "hub/source_web.h"
@@ -198,6 +200,29 @@ static const web_route routes[] = {
 	  HUB_PERM_REPO_READ, 0, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/merge-base/{spec}", hub_api_merge_base,
 	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	/* API: pull requests (pull/pull_api.c); reading needs read, acting needs a user */
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests", hub_api_pullrequests, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests", hub_api_pullrequest_create, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 256 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}", hub_api_pullrequest, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}", hub_api_pullrequest_update, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 256 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/commits", hub_api_pullrequest_commits, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/diff", hub_api_pullrequest_diff, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/diffstat", hub_api_pullrequest_diffstat, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/patch", hub_api_pullrequest_patch, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/activity", hub_api_pullrequest_activity, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments", hub_api_pullrequest_comments, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments", hub_api_pullrequest_comment_create, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 64 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments/{comment_id}", hub_api_pullrequest_comment, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments/{comment_id}", hub_api_pullrequest_comment_update, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 64 * 1024, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments/{comment_id}", hub_api_pullrequest_comment_delete, WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/approve", hub_api_pullrequest_approve, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/approve", hub_api_pullrequest_unapprove, WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/request-changes", hub_api_pullrequest_request_changes, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/request-changes", hub_api_pullrequest_remove_request, WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/merge", hub_api_pullrequest_merge, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE, 80 * 1024, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/decline", hub_api_pullrequest_decline, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
+	{ "GET", "/2.0/pullrequests/{selected_user}", hub_api_user_pullrequests, WEB_API, 0, 0, NULL,
+	  NULL },
 	/* repositories and projects (repo_web.c): literal paths, before "/{workspace}" */
 	{ "GET", "/repo/create", hub_repo_create_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
 	{ "POST", "/repo/create", hub_repo_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM, 0,
@@ -333,6 +358,19 @@ static const web_route routes[] = {
 	  NULL, NULL },
 	{ "GET", "/{workspace}/{repo_slug}/branches", hub_branches_page, 0, HUB_PERM_REPO_READ, 0,
 	  NULL, NULL },
+	/* pull request pages (pull/pull_web.c): after the workspace pages; "new" before the ids */
+	{ "GET", "/{workspace}/{repo_slug}/pull-requests", hub_pulls_page, 0, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/pull-requests/new", hub_pull_new_page, WEB_NEEDS_USER, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/new", hub_pull_new_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ, 256 * 1024, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}", hub_pull_page, 0, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/commits", hub_pull_commits_page, 0, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/diff", hub_pull_diff_page, 0, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/comments", hub_pull_comment_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ, 64 * 1024, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/comments/{comment_id}/edit", hub_pull_comment_edit_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ, 64 * 1024, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/comments/{comment_id}/delete", hub_pull_comment_delete_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/review", hub_pull_review_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/merge", hub_pull_merge_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_WRITE, 80 * 1024, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/decline", hub_pull_decline_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
 	/* repository settings (repo_web.c): after the workspace pages */
 	{ "GET", "/{workspace}/{repo_slug}/admin", hub_repo_admin_page, WEB_NEEDS_USER,
 	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },

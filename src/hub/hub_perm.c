@@ -261,6 +261,9 @@ static const char *required_scope(const web_route *r, int permission)
 		return reads ? "team" : "team:write";
 	if (strncmp(r->pattern, "/2.0/user", 9) == 0 || strncmp(r->pattern, "/2.0/users/", 11) == 0)
 		return reads ? "account" : NULL;
+	/* Pull requests: reading them, and everything else done to them (merging too). */
+	if (strstr(r->pattern, "/pullrequests") || strncmp(r->pattern, "/2.0/pullrequests/", 18) == 0)
+		return reads ? "pullrequest" : "pullrequest:write";
 	/* Repositories: reading (POST /commits reads too), pushing (refs, commits from form
 	 * fields), and administering (creating, changing, deleting a repository). */
 	if (strncmp(r->pattern, "/2.0/repositories", 17) == 0)
@@ -292,6 +295,8 @@ static int check_scope(const hub_viewer *v, const web_route *r, int permission)
 		return err_fail(WEFT_EPERM, "App passwords work with the API, not with this page.");
 	bool granted = has_scope(v->scopes, scope) ||
 	               (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write")) ||
+	               (strcmp(scope, "pullrequest") == 0 &&
+	                has_scope(v->scopes, "pullrequest:write")) ||
 	               (strcmp(scope, "repository:read") == 0 &&
 	                has_scope(v->scopes, "repository:write")) ||
 	               (strncmp(scope, "repository:", 11) == 0 &&

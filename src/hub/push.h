@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "db/jobs.h"
 #include "hub/hub.h"
+#include "hub/repo.h"
 
 enum {
 	PUSH_REF_MAX = 1024, /* bytes of a ref name */
@@ -52,6 +53,11 @@ bool push_hash_is_zero(const char *hash);
  * WEFT_EINVALID for an update that is not a ref and two hashes; db errors otherwise. */
 int push_record(db_conn *c, int64_t repository_id, int64_t actor_id, bool reconciled,
                 int64_t pushed_at, const push_update *updates, size_t n, int64_t *push_id);
+
+/* A ref change made by the server (the refs API, a merge) holds the push lock as git
+ * receive-pack does, so that the reconcile job never records it before the request does: the
+ * descriptor to close once the change is recorded, or -1 when the lock cannot be taken. */
+int hub_push_lock(arena *a, const char *repos_dir, const hub_repo *r);
 
 /* Compares the refs on disk (refs[i].ref and .new_hash; old_hash is ignored) with the recorded
  * state of repository_id and records what differs as one reconciled push without actor, inside
