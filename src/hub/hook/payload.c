@@ -74,7 +74,7 @@ static int owner_json(db_conn *c, arena *a, const hub_workspace *ws, json_t **ou
 	return 0;
 }
 
-static json_t *workspace_json(arena *a, const hub_workspace *ws)
+json_t *hub_payload_workspace(arena *a, const hub_workspace *ws)
 {
 	json_t *links =
 	        links3(hub_payload_href(hub_payload_path(a, "/2.0/workspaces/", ws->slug, NULL)),
@@ -86,11 +86,9 @@ static json_t *workspace_json(arena *a, const hub_workspace *ws)
 static json_t *project_json(arena *a, const hub_workspace *ws, const hub_project *p)
 {
 	json_t *links = links3(
-	        hub_payload_href(
-	                hub_payload_path(a, hub_payload_path(a, "/2.0/workspaces/", ws->slug, NULL),
-	                                 "projects", p->key, NULL)),
-	        hub_payload_href(hub_payload_path(a, hub_payload_path(a, "/", ws->slug, NULL),
-	                                          "projects", p->key, NULL)));
+	        hub_payload_href(hub_payload_path(a, "/2.0/workspaces/", ws->slug, "projects",
+	                                          p->key, NULL)),
+	        hub_payload_href(hub_payload_path(a, "/", ws->slug, "projects", p->key, NULL)));
 	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "type", "project", "key", p->key, "uuid",
 	                 braced(a, p->uuid), "name", p->name, "links", links);
 }
@@ -111,11 +109,12 @@ int hub_payload_repository(db_conn *c, arena *a, const hub_repo *r, json_t **out
 	        hub_payload_href(hub_payload_path(a, "/2.0/repositories/", r->workspace_slug,
 	                                          r->slug, NULL)),
 	        hub_payload_href(hub_payload_path(a, "/", r->workspace_slug, r->slug, NULL)));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:s}", "type",
-	                      "repository", "uuid", braced(a, r->uuid), "name", r->name,
-	                      "full_name", arena_printf(a, "%s/%s", r->workspace_slug, r->slug),
-	                      "slug", r->slug, "links", links, "workspace", workspace_json(a, &ws),
-	                      "owner", owner, "is_private", r->is_private, "scm", "git");
+	json_t *o =
+	        json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:s}", "type",
+	                  "repository", "uuid", braced(a, r->uuid), "name", r->name, "full_name",
+	                  arena_printf(a, "%s/%s", r->workspace_slug, r->slug), "slug", r->slug,
+	                  "links", links, "workspace", hub_payload_workspace(a, &ws), "owner",
+	                  owner, "is_private", r->is_private, "scm", "git");
 	if (r->project_id)
 		json_object_set_new(o, "project", project_json(a, &ws, &p));
 	*out = o;

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "hub/account.h"
+#include "hub/hub_perm.h"
 #include "hub/repo.h"
 
 /* {"href": base URL + path}; path starts with '/'. */
@@ -19,6 +20,9 @@ const char *hub_payload_path(arena *a, const char *prefix, ...) __attribute__((s
 
 /* The account object (type "user") with its links. */
 json_t *hub_payload_user(arena *a, const hub_user *u);
+
+/* The workspace object (type "workspace": uuid, slug, name, links). */
+json_t *hub_payload_workspace(arena *a, const hub_workspace *ws);
 
 /* The repository condensed (type, uuid, name, full_name, links, workspace, project, owner,
  * is_private, scm), read in c's transaction. WEFT_ENOTFOUND when it is gone. */
