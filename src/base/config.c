@@ -47,6 +47,17 @@ static int check_url(const char *value, const char *source)
 	return 0;
 }
 
+/* The webhook allow list: printable entries separated by commas (hub/hook/allow.h reads it). */
+static int check_allowed_hosts(const char *value, const char *source)
+{
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			return err_fail(WEFT_EINVALID,
+			                "%s: '%s' holds a character that no host has", source,
+			                value);
+	return 0;
+}
+
 static int check_log_level(const char *value, const char *source)
 {
 	log_level level;
@@ -130,6 +141,20 @@ static const setting settings[] = {
 	  "", 0, 0, NULL, "the SMTP password (prefer the variable or the file to the flag)" },
 	{ "mail-from", "WEFT_MAIL_FROM", CONFIG_WORK, SETTING_STRING, FIELD(mail_from),
 	  "weft <weft@localhost>", 0, 0, check_nonempty, "the From: of every mail weft sends" },
+	{ "webhook-allowed-hosts", "WEFT_WEBHOOK_ALLOWED_HOSTS", CONFIG_WORK, SETTING_STRING,
+	  FIELD(webhook_allowed_hosts), "", 0, 0, check_allowed_hosts,
+	  "where webhooks may point: external, private, loopback, *, CIDR blocks and host names, "
+	  "comma-separated (default: external and the track URL's host)" },
+	{ "webhook-retry-base", "WEFT_WEBHOOK_RETRY_BASE", CONFIG_WORK, SETTING_INT,
+	  FIELD(webhook_retry_base_ms), "10000", 1, 3600000, NULL,
+	  "milliseconds before a failed webhook delivery's first retry (doubling, at most an "
+	  "hour)" },
+	{ "webhook-retry-window", "WEFT_WEBHOOK_RETRY_WINDOW", CONFIG_WORK, SETTING_INT,
+	  FIELD(webhook_retry_window_seconds), "86400", 1, 30 * 86400, NULL,
+	  "seconds a failing webhook delivery is retried before it is marked failed" },
+	{ "webhook-log-retention", "WEFT_WEBHOOK_LOG_RETENTION", CONFIG_WORK, SETTING_INT,
+	  FIELD(webhook_log_days), "30", 1, 3650, NULL,
+	  "days webhook deliveries and their attempts stay in the request log" },
 };
 
 enum { NSETTINGS = sizeof settings / sizeof settings[0] };

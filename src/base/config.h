@@ -38,6 +38,10 @@ typedef struct config {
 	char *smtp_user;
 	char *smtp_password;
 	char *mail_from;
+	char *webhook_allowed_hosts; /* "" means: public addresses and the track URL's host */
+	int64_t webhook_retry_base_ms; /* the first retry's delay, doubling up to an hour */
+	int64_t webhook_retry_window_seconds; /* how long a delivery is retried */
+	int64_t webhook_log_days; /* how long finished deliveries stay in the log */
 } config;
 
 /* Loads the settings in cfg's scopes from argv (argv[0] is skipped), the environment and the config

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "hub/hook/event.h"
 #include "hub/push.h"
 #include "hub/repo.h"
 #include "web/escape.h"
@@ -107,6 +108,10 @@ static int record_push(hook_push *p)
 		return err_fail(WEFT_EINVALID,
 		                "WEFT_HUB_DB and WEFT_REPOSITORY_ID are not set: this hook "
 		                "runs under weft serve only");
+	/* repo:push links to hub's public URL and reads the push's commits. */
+	hub_hook_config cfg = { .base_url = getenv("WEFT_HOOK_BASE_URL"),
+		                .repos_dir = getenv("WEFT_REPOS_DIR") };
+	hub_hook_configure(&cfg);
 	db *d = NULL;
 	int rc = db_open(&d, url, 1);
 	if (rc == 0)

@@ -18,6 +18,7 @@
 #include "cli/store.h"
 #include "mail/mail.h"
 #include "hub/hub.h"
+#include "hub/hook/event.h"
 #include "track/track.h"
 #include "base/asset.h"
 #include "web/embedded.h"
@@ -141,6 +142,26 @@ static int check_separate_databases(const serve_state *s)
 	            : CLI_OK;
 }
 
+/* What hub's webhooks need to know of the installation: its URLs and the webhook settings. */
+static void configure_hooks(const serve_state *s)
+{
+	const service_slot *hub = &s->slots[SERVICE_HUB], *track = &s->slots[SERVICE_TRACK];
+	const char *track_url = track->wanted
+	                                ? (track->public_url ? track->public_url : track->local_url)
+	                                : track->configured_url;
+	hub_hook_config cfg = {
+		.base_url = hub->public_url ? hub->public_url : hub->local_url,
+		.repos_dir = hub->store.hub.repos_dir,
+		.allowed_hosts = s->cfg.webhook_allowed_hosts,
+		.track_url = track_url,
+		.retry_base_ms = s->cfg.webhook_retry_base_ms,
+		.retry_window_ms = s->cfg.webhook_retry_window_seconds * 1000,
+		.log_retention_ms = s->cfg.webhook_log_days * 24 * 60 * 60 * 1000,
+	};
+	if (hub->wanted)
+		hub_hook_configure(&cfg);
+}
+
 /* Opens every wanted service's database before migrating any (an unreachable one is refused
  * before anything changed), then migrates them and starts their job workers. */
 static int open_stores(serve_state *s)
@@ -151,6 +172,8 @@ static int open_stores(serve_state *s)
 		if (s->slots[i].wanted &&
 		    cli_store_open(&s->slots[i].store, &s->cfg, service_names[i], pool) < 0)
 			status = cli_usage_error("serve", err_msg());
+	if (status == CLI_OK)
+		configure_hooks(s); /* before any job worker runs */
 	for (int i = 0; status == CLI_OK && i < NSERVICES; i++) {
 		service_slot *slot = &s->slots[i];
 		if (slot->wanted && (cli_store_migrate(&slot->store, NULL) < 0 ||
@@ -225,6 +248,7 @@ static int run(serve_state *s, bool data_missing)
 		status = prepare_data_dir(s, data_missing);
 	if (status == CLI_OK)
 		status = open_stores(s);
+
 	if (status == CLI_OK && web_templates_load(&s->templates) < 0) {
 		log_error("embedded templates: %s", err_msg());
 		status = CLI_FAILED;

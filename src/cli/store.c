@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "db/migrate.h"
+#include "hub/hook/deliver.h"
 #include "hub/maintenance.h"
 #include "hub/push.h"
 #include "hub/repo_purge.h"
@@ -138,6 +139,8 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_push_reconcile_start(s->jobs, &s->hub)) < 0)
 		return rc;
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_repo_purge_start(s->jobs, &s->hub)) < 0)
+		return rc;
+	if (strcmp(s->service, "hub") == 0 && (rc = hub_hook_jobs_start(s->jobs, s->d)) < 0)
 		return rc;
 	return job_queue_start(s->jobs);
 }

@@ -502,6 +502,12 @@ void db_wake_after_commit(db_conn *c)
 	db_after_commit(c, d->waker, d->waker_arg);
 }
 
+void db_wake(db *d)
+{
+	if (d->waker)
+		d->waker(d->waker_arg);
+}
+
 int db_listen(db_listener **out, db *d, const char *channel)
 {
 	if (d->backend->engine != DB_POSTGRES)

@@ -60,6 +60,9 @@ void db_after_commit(db_conn *c, void (*fn)(void *arg), void *arg);
  * transaction commits (in this process), so that enqueueing wakes a worker at once. */
 void db_set_waker(db *d, void (*fn)(void *arg), void *arg);
 void db_wake_after_commit(db_conn *c);
+/* Calls the waker now: for jobs another process committed (the repositories' post-receive hook,
+ * on SQLite, where no notification crosses processes). */
+void db_wake(db *d);
 
 /* A connection of its own that waits for PostgreSQL notifications on channel. WEFT_ENOTFOUND on
  * SQLite, where one process is all there is and nothing needs to listen. */

@@ -26,6 +26,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "hub/hook/event.h"
 #include "hub/hub.h"
 #include "hub/repo.h"
 #include "web/escape.h"
@@ -44,6 +45,7 @@ typedef struct git_rpc {
 	int in_fd; /* its stdin; -1 once closed */
 	int out_fd; /* its stdout; -1 once it ended */
 	int lock_fd; /* receive-pack: the shared push lock; -1 otherwise */
+	db *wake; /* receive-pack: whose job workers to wake once the hook has run; else NULL */
 	int64_t deadline_ns;
 	const char *service; /* "upload-pack" or "receive-pack" */
 	bool gzip; /* the body is gzip-encoded: z inflates it */
@@ -87,6 +89,10 @@ static void reap(git_rpc *rpc)
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		log_warn("git %s exited with status %d", rpc->service, WEXITSTATUS(status));
 	rpc->pid = 0;
+	/* The hook enqueued its deliveries from another process: on SQLite nothing else would tell
+	 * this process's workers before their next poll. */
+	if (rpc->wake)
+		db_wake(rpc->wake);
 }
 
 /* The request is over, however it ended: a child still running (the client went away, or the
@@ -183,6 +189,9 @@ static char **child_env(web_request *req, const git_rpc *rpc, int64_t repository
 			                        (long long)v->user.id);
 		env[n++] = arena_printf(req->arena, "WEFT_LOG_FD=%d", HOOK_LOG_FD);
 		env[n++] = arena_printf(req->arena, "WEFT_REPOSITORY_URL=%s", repository_url(req));
+		env[n++] = arena_printf(req->arena, "WEFT_HOOK_BASE_URL=%s",
+		                        hub_hook_config_get()->base_url);
+		env[n++] = arena_printf(req->arena, "WEFT_REPOS_DIR=%s", app->repos_dir);
 	}
 	env[n] = NULL;
 	return env;
@@ -484,8 +493,10 @@ static int start_rpc(git_rpc **out, web_request *req)
 	req->stream_state = rpc;
 	req->stream_release = rpc_release;
 	rc = check_encoding(rpc, req);
-	if (rc == 0 && strcmp(service, "receive-pack") == 0)
+	if (rc == 0 && strcmp(service, "receive-pack") == 0) {
+		rpc->wake = hub_app_of(req)->d;
 		rc = take_push_lock(rpc, req, dir);
+	}
 	if (rc == 0)
 		rc = spawn_git(rpc, child_env(req, rpc, repository_id), dir, false, true);
 	if (rc == 0)

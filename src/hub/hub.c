@@ -5,6 +5,7 @@
 
 #include "hub/git_http.h"
 #include "hub/history.h"
+#include "hub/hook/hook_api.h"
 #include "hub/repo_api.h"
 #include "hub/project_web.h"
 #include "hub/pull/pull_api.h"
@@ -223,6 +224,42 @@ static const web_route routes[] = {
 	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/decline", hub_api_pullrequest_decline, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 16 * 1024, NULL, NULL },
 	{ "GET", "/2.0/pullrequests/{selected_user}", hub_api_user_pullrequests, WEB_API, 0, 0, NULL,
 	  NULL },
+	/* API: webhooks and build statuses (hook/hook_api.c, hook/status_api.c) */
+	{ "GET", "/2.0/hook_events", hub_api_hook_subjects, WEB_API, 0, 0, NULL, NULL },
+	{ "GET", "/2.0/hook_events/{subject_type}", hub_api_hook_events, WEB_API, 0, 0, NULL,
+	  NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/hooks", hub_api_hooks,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/hooks", hub_api_hook_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, 64 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook_update,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_ADMIN, 64 * 1024, NULL, NULL },
+	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}/hooks/{uid}", hub_api_hook_delete,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "GET", "/2.0/workspaces/{workspace}/hooks", hub_api_hooks, WEB_API | WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "POST", "/2.0/workspaces/{workspace}/hooks", hub_api_hook_create,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, 64 * 1024, NULL,
+	  NULL },
+	{ "GET", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook, WEB_API | WEB_NEEDS_USER,
+	  HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "PUT", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook_update,
+	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_ADMIN, 64 * 1024, NULL,
+	  NULL },
+	{ "DELETE", "/2.0/workspaces/{workspace}/hooks/{uid}", hub_api_hook_delete,
+	  WEB_API | WEB_NEEDS_USER, HUB_PERM_WORKSPACE_ADMIN, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses",
+	  hub_api_statuses, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build",
+	  hub_api_status_create, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE,
+	  64 * 1024, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build/{key}",
+	  hub_api_status, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build/{key}",
+	  hub_api_status_update, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE,
+	  64 * 1024, NULL, NULL },
 	/* repositories and projects (repo_web.c): literal paths, before "/{workspace}" */
 	{ "GET", "/repo/create", hub_repo_create_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
 	{ "POST", "/repo/create", hub_repo_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM, 0,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/str.h"
 #include "hub/hub.h"
 #include "hub/repo.h"
 
@@ -254,6 +255,10 @@ static const char *required_scope(const web_route *r, int permission)
 		return permission >= HUB_PERM_REPO_WRITE ? "repository:write" : "repository:read";
 	if (!(r->flags & WEB_API))
 		return NULL; /* pages: app passwords never sign in to the web UI */
+	/* Webhooks: the subscriptions of repositories and workspaces, and the event catalogue. */
+	if (strncmp(r->pattern, "/2.0/hook_events", 16) == 0 ||
+	    str_ends_with(r->pattern, "/hooks") || str_ends_with(r->pattern, "/hooks/{uid}"))
+		return "webhook";
 	if (strncmp(r->pattern, "/2.0/user/permissions/workspaces", 32) == 0 ||
 	    strncmp(r->pattern, "/2.0/workspaces", 15) == 0)
 		return reads ? "team" : "team:write";

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "hub/git_http.h"
+#include "hub/hook/push_event.h"
 #include "hub/pull/pull.h"
 #include "hub/repo.h"
 
@@ -127,6 +128,8 @@ int push_record(db_conn *c, int64_t repository_id, int64_t actor_id, bool reconc
 		if (rc == 0)
 			rc = move_state(c, repository_id, &updates[i]);
 	}
+	if (rc == 0)
+		rc = hub_push_event_emit(c, repository_id, actor_id, updates, n);
 	if (rc == 0)
 		rc = hub_pull_on_push(c, repository_id, actor_id, updates, n);
 	if (rc == 0 && push_id)
