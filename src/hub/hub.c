@@ -211,6 +211,7 @@ static const web_route routes[] = {
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/diffstat", hub_api_pullrequest_diffstat, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/patch", hub_api_pullrequest_patch, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/activity", hub_api_pullrequest_activity, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/statuses", hub_api_pullrequest_statuses, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments", hub_api_pullrequest_comments, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
 	{ "POST", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments", hub_api_pullrequest_comment_create, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_READ, 64 * 1024, NULL, NULL },
 	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments/{comment_id}", hub_api_pullrequest_comment, WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "hub/pull/pull_event.h"
 
 /* ---- rules ---- */
 
@@ -88,7 +89,7 @@ static void read_pull(db_stmt *st, arena *a, hub_pull *out)
 	};
 }
 
-static int get_row(db_conn *c, arena *a, int64_t row_id, hub_pull *out)
+int hub_pull_get_row(db_conn *c, arena *a, int64_t row_id, hub_pull *out)
 {
 	db_stmt *st;
 	int rc = db_query(&st, c, PULL_SELECT "WHERE p.id = $1", db_int(row_id));
@@ -238,7 +239,7 @@ int hub_pull_create(db_conn *c, arena *a, int64_t repository_id, int64_t author_
 	if (rc == 0)
 		rc = add_event(c, row_id, "update", author_id, "OPEN", NULL, NULL, NULL);
 	if (rc == 0)
-		rc = get_row(c, a, row_id, out);
+		rc = hub_pull_get_row(c, a, row_id, out);
 	return rc;
 }
 
@@ -361,7 +362,7 @@ int hub_pull_update(db_conn *c, arena *a, hub_pull *p, int64_t actor_id,
 	if (rc == 0)
 		rc = add_event(c, p->row_id, "update", actor_id, "OPEN", NULL, NULL, NULL);
 	if (rc == 0)
-		rc = get_row(c, a, p->row_id, p);
+		rc = hub_pull_get_row(c, a, p->row_id, p);
 	return rc;
 }
 
@@ -428,7 +429,7 @@ static int close_pull(db_conn *c, arena *a, hub_pull *p, int64_t actor_id, const
 	if (rc >= 0)
 		rc = add_event(c, p->row_id, "update", actor_id, state, reason, NULL, NULL);
 	if (rc == 0)
-		rc = get_row(c, a, p->row_id, p);
+		rc = hub_pull_get_row(c, a, p->row_id, p);
 	return rc;
 }
 
@@ -710,6 +711,8 @@ static int source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char
 		rc = deleted ? add_event(c, row_id, "update", actor_id, "DECLINED", source_deleted,
 		                         NULL, NULL)
 		             : add_event(c, row_id, "push", actor_id, NULL, NULL, old_hash, new_hash);
+	if (rc >= 0)
+		rc = hub_pull_emit_row(c, row_id, actor_id, deleted ? "rejected" : "updated");
 	return rc < 0 ? rc : 0;
 }
 

@@ -122,6 +122,9 @@ int hub_pull_create(db_conn *c, arena *a, int64_t repository_id, int64_t author_
 /* Pull request number id of repository_id. WEFT_ENOTFOUND when there is none. */
 int hub_pull_get(db_conn *c, arena *a, int64_t repository_id, int64_t id, hub_pull *out);
 
+/* The pull request whose table key is row_id. WEFT_ENOTFOUND when there is none. */
+int hub_pull_get_row(db_conn *c, arena *a, int64_t row_id, hub_pull *out);
+
 /* What a list asks for: one repository's, or one author's, or those user_id reviews (open
  * only); states is a mask of PULL_STATE_* (0: open). Newest update first; at most
  * PULL_LIST_MAX. The caller checks what the viewer may read of other repositories. */

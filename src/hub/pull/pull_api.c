@@ -11,7 +11,9 @@
 #include "hub/api.h"
 #include "hub/gitrepo.h"
 #include "hub/history.h"
+#include "hub/hook/status.h"
 #include "hub/hub.h"
+#include "hub/pull/pull_event.h"
 #include "hub/pull/pull_view.h"
 #include "web/markdown.h"
 
@@ -143,7 +145,7 @@ static int list_items(db_conn *c, void *ctx)
 		if (rc == 0 && readable)
 			rc = hub_pull_view_fill(c, a, &r, &rows[i], &v);
 		if (rc == 0 && readable)
-			json_array_append_new(lc->items, hub_pull_json(lc->req, &v));
+			json_array_append_new(lc->items, hub_pull_json(HUB_PULL_OUT(lc->req), &v));
 	}
 	return rc;
 }
@@ -218,6 +220,8 @@ static int create_in_tx(db_conn *c, void *ctx)
 		rc = hub_pull_create(c, a, cc->repo.id, viewer_id(cc->req), &cc->n, &p);
 	if (rc == 0)
 		rc = hub_pull_view_fill(c, a, &cc->repo, &p, &cc->v);
+	if (rc == 0)
+		rc = hub_pull_emit(c, a, &cc->v, viewer_id(cc->req), "created", NULL, NULL);
 	return rc;
 }
 
@@ -266,7 +270,7 @@ int hub_api_pullrequest_create(web_request *req, web_response *res)
 	rc = hub_pull_create_checked(req, &r, &n, json_is_null(reviewers) ? NULL : reviewers, &v);
 	if (rc < 0)
 		return rc;
-	json_t *out = hub_pull_json(req, &v);
+	json_t *out = hub_pull_json(HUB_PULL_OUT(req), &v);
 	web_res_header(req, res, "Location",
 	               json_string_value(json_object_get(
 	                       json_object_get(json_object_get(out, "links"), "self"), "href")));
@@ -281,7 +285,7 @@ int hub_api_pullrequest(web_request *req, web_response *res)
 	hub_pull_view v;
 	int rc = hub_pull_view_load(req, &v);
 	if (rc == 0)
-		web_res_json(res, 200, hub_pull_json(req, &v));
+		web_res_json(res, 200, hub_pull_json(HUB_PULL_OUT(req), &v));
 	return rc;
 }
 
@@ -319,6 +323,8 @@ static int update_in_tx(db_conn *c, void *ctx)
 		rc = hub_pull_update(c, a, &p, viewer_id(uc->req), &uc->ch);
 	if (rc == 0)
 		rc = hub_pull_view_fill(c, a, &uc->v->repo, &p, uc->v);
+	if (rc == 0)
+		rc = hub_pull_emit(c, a, uc->v, viewer_id(uc->req), "updated", NULL, NULL);
 	return rc;
 }
 
@@ -367,7 +373,7 @@ int hub_api_pullrequest_update(web_request *req, web_response *res)
 	                                                   ? reviewers
 	                                                   : NULL);
 	if (rc == 0)
-		web_res_json(res, 200, hub_pull_json(req, &v));
+		web_res_json(res, 200, hub_pull_json(HUB_PULL_OUT(req), &v));
 	return rc;
 }
 
@@ -441,46 +447,6 @@ int hub_api_pullrequest_commits(web_request *req, web_response *res)
 
 /* ---- activity ---- */
 
-static json_t *pull_ref(web_request *req, const hub_pull_view *v)
-{
-	return json_pack("{s:s, s:I, s:s, s:{s:o, s:o}}", "type", "pullrequest", "id",
-	                 (json_int_t)v->pull.id, "title", v->pull.title, "links", "self",
-	                 hub_api_href(req, hub_pull_api_path(req, &v->repo, v->pull.id)), "html",
-	                 hub_api_href(req, hub_pull_web_path(req, &v->repo, v->pull.id)));
-}
-
-json_t *hub_pull_comment_json(web_request *req, const hub_pull_view *v,
-                              const hub_pull_comment *cm, const hub_user *u)
-{
-	char created[CLOCK_ISO_LEN], updated[CLOCK_ISO_LEN];
-	clock_format_iso8601(created, cm->created_at);
-	clock_format_iso8601(updated, cm->updated_at);
-	const char *self = arena_printf(req->arena, "%s/comments/%lld",
-	                                hub_pull_api_path(req, &v->repo, v->pull.id),
-	                                (long long)cm->id);
-	const char *html = arena_printf(req->arena, "%s#comment-%lld",
-	                                hub_pull_web_path(req, &v->repo, v->pull.id),
-	                                (long long)cm->id);
-	json_t *out = json_pack(
-	        "{s:s, s:I, s:{s:s, s:s, s:s}, s:o, s:s, s:s, s:b, s:b, s:o, s:{s:o, s:o}}", "type",
-	        "pullrequest_comment", "id", (json_int_t)cm->id, "content", "raw", cm->body,
-	        "markup", "markdown", "html", web_markdown_html(req->arena, cm->body, strlen(cm->body)),
-	        "user", u ? hub_api_user(req, u) : json_null(), "created_on", created, "updated_on",
-	        updated, "deleted", cm->deleted, "pending", 0, "pullrequest", pull_ref(req, v),
-	        "links", "self", hub_api_href(req, self), "html", hub_api_href(req, html));
-	if (cm->parent_id)
-		json_object_set_new(out, "parent", json_pack("{s:I}", "id", (json_int_t)cm->parent_id));
-	if (cm->inline_path)
-		json_object_set_new(out, "inline",
-		                    json_pack("{s:s, s:o, s:o}", "path", cm->inline_path, "from",
-		                              cm->inline_from ? json_integer(cm->inline_from)
-		                                              : json_null(),
-		                              "to",
-		                              cm->inline_to ? json_integer(cm->inline_to)
-		                                            : json_null()));
-	return out;
-}
-
 typedef struct activity_ctx {
 	web_request *req;
 	hub_pull_view *v;
@@ -496,7 +462,7 @@ static json_t *event_json(web_request *req, const hub_pull_view *v, const hub_pu
 	json_t *user = u ? hub_api_user(req, u) : json_null();
 	if (strcmp(e->kind, "approval") == 0)
 		return json_pack("{s:{s:s, s:o, s:o}}", "approval", "date", date, "user", user,
-		                 "pullrequest", pull_ref(req, v));
+		                 "pullrequest", hub_pull_ref_json(HUB_PULL_OUT(req), v));
 	if (strcmp(e->kind, "changes_requested") == 0)
 		return json_pack("{s:{s:s, s:o}}", "changes_requested", "date", date, "user", user);
 	const char *state = e->state ? e->state : "OPEN";
@@ -531,7 +497,7 @@ static int add_comments(db_conn *c, activity_ctx *ac, json_t *items)
 	if (rc == 0)
 		rc = hub_pull_users(c, a, ids, n, &users);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		json_t *cj = hub_pull_comment_json(ac->req, ac->v, &cms[i], users[i]);
+		json_t *cj = hub_pull_comment_json(HUB_PULL_OUT(ac->req), ac->v, &cms[i], users[i]);
 		json_array_append_new(items, ac->comments_only ? cj
 		                                               : json_pack("{s:o}", "comment", cj));
 	}
@@ -555,7 +521,7 @@ static int add_events(db_conn *c, activity_ctx *ac, json_t *items)
 		    strcmp(evs[i].kind, "changes_request_removed") == 0)
 			continue;
 		json_t *item = event_json(ac->req, ac->v, &evs[i], users[i]);
-		json_object_set_new(item, "pull_request", pull_ref(ac->req, ac->v));
+		json_object_set_new(item, "pull_request", hub_pull_ref_json(HUB_PULL_OUT(ac->req), ac->v));
 		json_array_append_new(items, item);
 	}
 	return rc;
@@ -571,7 +537,7 @@ static int activity_items(db_conn *c, void *ctx)
 		for (size_t i = 0; i < json_array_size(ac->items); i++) {
 			json_t *item = json_array_get(ac->items, i);
 			if (json_object_get(item, "comment"))
-				json_object_set_new(item, "pull_request", pull_ref(ac->req, ac->v));
+				json_object_set_new(item, "pull_request", hub_pull_ref_json(HUB_PULL_OUT(ac->req), ac->v));
 		}
 	return rc;
 }
@@ -627,6 +593,23 @@ typedef struct comment_ctx {
 	const hub_user *user;
 } comment_ctx;
 
+static int emit_comment(db_conn *c, comment_ctx *cc)
+{
+	arena *a = cc->req->arena;
+	const char *what = !cc->change ? "comment_created"
+	                   : cc->body  ? "comment_updated"
+	                               : "comment_deleted";
+	hub_pull p;
+	int rc = hub_pull_get(c, a, cc->v->repo.id, cc->v->pull.id, &p);
+	if (rc == 0)
+		rc = hub_pull_view_fill(c, a, &cc->v->repo, &p, cc->v);
+	const hub_pull_out out = { a, NULL };
+	if (rc == 0)
+		rc = hub_pull_emit(c, a, cc->v, viewer_id(cc->req), what, "comment",
+		                   hub_pull_comment_json(&out, cc->v, &cc->cm, cc->user));
+	return rc;
+}
+
 static int comment_in_tx(db_conn *c, void *ctx)
 {
 	comment_ctx *cc = ctx;
@@ -649,6 +632,8 @@ static int comment_in_tx(db_conn *c, void *ctx)
 		rc = hub_pull_users(c, a, &cc->cm.user_id, 1, &users);
 	if (rc == 0)
 		cc->user = users[0];
+	if (rc == 0 && (cc->change || !cc->comment_id))
+		rc = emit_comment(c, cc);
 	return rc;
 }
 
@@ -718,7 +703,7 @@ int hub_api_pullrequest_comment_create(web_request *req, web_response *res)
 	if (rc == 0)
 		rc = hub_pull_comment_post(req, &v, &n, &cm, &user);
 	if (rc == 0)
-		web_res_json(res, 201, hub_pull_comment_json(req, &v, &cm, user));
+		web_res_json(res, 201, hub_pull_comment_json(HUB_PULL_OUT(req), &v, &cm, user));
 	return rc;
 }
 
@@ -757,7 +742,7 @@ static int comment_op(web_request *req, web_response *res, bool change, const ch
 	if (rc == 0 && status == 204)
 		web_res_text(res, 204, "");
 	else if (rc == 0)
-		web_res_json(res, status, hub_pull_comment_json(req, &v, &cm, user));
+		web_res_json(res, status, hub_pull_comment_json(HUB_PULL_OUT(req), &v, &cm, user));
 	return rc;
 }
 
@@ -782,6 +767,14 @@ int hub_api_pullrequest_comment_delete(web_request *req, web_response *res)
 
 /* ---- reviews ---- */
 
+/* The event of a review: approved, unapproved, changes_request_created or _removed. */
+static const char *review_event(hub_pull_review_kind kind, bool on)
+{
+	if (kind == PULL_REVIEW_APPROVE)
+		return on ? "approved" : "unapproved";
+	return on ? "changes_request_created" : "changes_request_removed";
+}
+
 typedef struct review_ctx {
 	web_request *req;
 	hub_pull_view *v;
@@ -805,8 +798,12 @@ static int review_in_tx(db_conn *c, void *ctx)
 		rc = hub_pull_users(c, a, &actor, 1, &users);
 	if (rc == 0) {
 		rc_->user = users[0];
-		rc_->v->pull = p;
+		rc = hub_pull_view_fill(c, a, &rc_->v->repo, &p, rc_->v);
 	}
+	if (rc == 0)
+		rc = hub_pull_emit(c, a, rc_->v, actor, review_event(rc_->kind, rc_->on),
+		                   rc_->kind == PULL_REVIEW_APPROVE ? "approval" : "changes_request",
+		                   hub_pull_review_member(a, rc_->user));
 	return rc;
 }
 
@@ -831,7 +828,7 @@ static int review(web_request *req, web_response *res, hub_pull_review_kind kind
 	if (rc == 0)
 		rc = hub_pull_review_run(req, &v, kind, on, &part, &user);
 	if (rc == 0 && on)
-		web_res_json(res, 200, hub_pull_participant_json(req, &part, user));
+		web_res_json(res, 200, hub_pull_participant_json(HUB_PULL_OUT(req), &part, user));
 	else if (rc == 0)
 		web_res_text(res, 204, "");
 	return rc;
@@ -874,7 +871,7 @@ int hub_api_pullrequest_merge(web_request *req, web_response *res)
 	if (rc == 0)
 		rc = hub_pull_merge_run(req, &v, &m);
 	if (rc == 0)
-		web_res_json(res, 200, hub_pull_json(req, &v));
+		web_res_json(res, 200, hub_pull_json(HUB_PULL_OUT(req), &v));
 	return rc;
 }
 
@@ -894,6 +891,8 @@ static int decline_in_tx(db_conn *c, void *ctx)
 		rc = hub_pull_decline(c, a, &p, viewer_id(dc->req), dc->reason);
 	if (rc == 0)
 		rc = hub_pull_view_fill(c, a, &dc->v->repo, &p, dc->v);
+	if (rc == 0)
+		rc = hub_pull_emit(c, a, dc->v, viewer_id(dc->req), "rejected", NULL, NULL);
 	return rc;
 }
 
@@ -913,6 +912,48 @@ int hub_api_pullrequest_decline(web_request *req, web_response *res)
 	if (rc == 0)
 		rc = hub_pull_decline_run(req, &v, reason);
 	if (rc == 0)
-		web_res_json(res, 200, hub_pull_json(req, &v));
+		web_res_json(res, 200, hub_pull_json(HUB_PULL_OUT(req), &v));
 	return rc;
+}
+
+/* ---- statuses ---- */
+
+static const char *const status_fields[] = { "key", "state", "name", "created_on", "updated_on",
+	                                     "refname", NULL };
+
+typedef struct statuses_ctx {
+	web_request *req;
+	const hub_pull_view *v;
+	const char *hash;
+	json_t *items;
+} statuses_ctx;
+
+static int status_items(db_conn *c, void *ctx)
+{
+	statuses_ctx *sc = ctx;
+	hub_status *list = NULL;
+	size_t n = 0;
+	int rc = hub_status_list(c, sc->req->arena, sc->v->repo.id, sc->hash, &list, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(sc->items, hub_status_json(sc->req->arena, web_base_url(sc->req),
+		                                                 &sc->v->repo, &list[i]));
+	return rc;
+}
+
+int hub_api_pullrequest_statuses(web_request *req, web_response *res)
+{
+	hub_pull_view v;
+	hub_pull_tips t;
+	git_repository *git = NULL;
+	int rc = hub_pull_view_load(req, &v);
+	if (rc == 0)
+		rc = hub_git_open(&git, hub_app_of(req)->repos_dir, &v.repo);
+	if (rc == 0)
+		rc = hub_pull_view_tips(&t, git, &v.pull);
+	git_repository_free(git);
+	if (rc < 0)
+		return rc;
+	statuses_ctx sc = { req, &v, t.source_hex, json_array() };
+	rc = hub_api_run(&sc.items, req, status_items, &sc, false);
+	return rc < 0 ? rc : hub_api_respond_list(req, res, sc.items, status_fields);
 }

@@ -38,6 +38,8 @@ int hub_api_pullrequest_approve(web_request *req, web_response *res);
 int hub_api_pullrequest_unapprove(web_request *req, web_response *res);
 int hub_api_pullrequest_request_changes(web_request *req, web_response *res);
 int hub_api_pullrequest_remove_request(web_request *req, web_response *res);
+/* GET …/statuses: the build statuses of the source tip (A.12). */
+int hub_api_pullrequest_statuses(web_request *req, web_response *res);
 /* POST …/merge (pullrequest_merge_parameters) and …/decline. */
 int hub_api_pullrequest_merge(web_request *req, web_response *res);
 int hub_api_pullrequest_decline(web_request *req, web_response *res);
@@ -68,9 +70,5 @@ int hub_pull_review_run(web_request *req, hub_pull_view *v, hub_pull_review_kind
 
 /* Declines v's pull request by the viewer (its author or a writer) with reason (may be NULL). */
 int hub_pull_decline_run(web_request *req, hub_pull_view *v, const char *reason);
-
-/* Bitbucket's pullrequest_comment object. */
-json_t *hub_pull_comment_json(web_request *req, const hub_pull_view *v,
-                              const hub_pull_comment *cm, const hub_user *u);
 
 #endif

@@ -12,6 +12,8 @@
 #include "hub/api.h"
 #include "hub/gitrepo.h"
 #include "hub/history.h"
+#include "hub/hook/payload.h"
+#include "hub/pull/pull_event.h"
 #include "hub/hub.h"
 #include "hub/push.h"
 #include "web/escape.h"
@@ -133,25 +135,33 @@ const char *hub_pull_view_spec(web_request *req, const hub_pull_tips *t)
 	return arena_printf(req->arena, "%s..%s", t->source_hex, t->destination_hex);
 }
 
-/* ---- paths ---- */
+/* ---- paths and objects ---- */
 
-const char *hub_pull_api_path(web_request *req, const hub_repo *r, int64_t id)
+const char *hub_pull_api_path(arena *a, const hub_repo *r, int64_t id)
 {
-	return arena_printf(req->arena, "%s/pullrequests/%lld", hub_history_api_path(req, r),
+	return arena_printf(a, "%s/pullrequests/%lld",
+	                    hub_payload_path(a, "/2.0/repositories/", r->workspace_slug, r->slug,
+	                                     NULL),
 	                    (long long)id);
 }
 
-const char *hub_pull_web_path(web_request *req, const hub_repo *r, int64_t id)
+const char *hub_pull_web_path(arena *a, const hub_repo *r, int64_t id)
 {
-	return arena_printf(req->arena, "%s/pull-requests/%lld", hub_history_web_path(req, r),
+	return arena_printf(a, "%s/pull-requests/%lld",
+	                    hub_payload_path(a, "/", r->workspace_slug, r->slug, NULL),
 	                    (long long)id);
 }
 
-/* ---- JSON ---- */
-
-static json_t *user_or_null(web_request *req, const hub_user *u)
+json_t *hub_pull_href(const hub_pull_out *o, const char *path)
 {
-	return u ? hub_api_user(req, u) : json_null();
+	return o->req ? hub_api_href(o->req, path) : hub_payload_href(path);
+}
+
+json_t *hub_pull_user_json(const hub_pull_out *o, const hub_user *u)
+{
+	if (!u)
+		return json_null();
+	return o->req ? hub_api_user(o->req, u) : hub_payload_user(o->a, u);
 }
 
 static json_t *time_json(int64_t ms)
@@ -161,73 +171,81 @@ static json_t *time_json(int64_t ms)
 	return json_string(iso);
 }
 
-json_t *hub_pull_participant_json(web_request *req, const hub_pull_participant *pp,
+json_t *hub_pull_participant_json(const hub_pull_out *o, const hub_pull_participant *pp,
                                   const hub_user *u)
 {
 	return json_pack("{s:s, s:o, s:s, s:b, s:o, s:o}", "type", "participant", "user",
-	                 user_or_null(req, u), "role", pp->role, "approved",
+	                 hub_pull_user_json(o, u), "role", pp->role, "approved",
 	                 pp->state && strcmp(pp->state, "approved") == 0, "state",
 	                 pp->state ? json_string(pp->state) : json_null(), "participated_on",
 	                 pp->participated_on ? time_json(pp->participated_on) : json_null());
 }
 
-static json_t *repo_condensed(web_request *req, const hub_repo *r)
+static json_t *repo_condensed(const hub_pull_out *o, const hub_repo *r)
 {
-	const char *full = arena_printf(req->arena, "%s/%s", r->workspace_slug, r->slug);
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:o, s:o}}", "type", "repository", "uuid",
-	                 hub_api_braced(req, r->uuid), "name", r->name, "full_name", full, "links",
-	                 "self", hub_api_href(req, hub_history_api_path(req, r)), "html",
-	                 hub_api_href(req, hub_history_web_path(req, r)));
+	const char *full = arena_printf(o->a, "%s/%s", r->workspace_slug, r->slug);
+	return json_pack(
+	        "{s:s, s:s, s:s, s:s, s:{s:o, s:o}}", "type", "repository", "uuid",
+	        arena_printf(o->a, "{%s}", r->uuid), "name", r->name, "full_name", full, "links",
+	        "self",
+	        hub_pull_href(o, hub_payload_path(o->a, "/2.0/repositories/", r->workspace_slug,
+	                                          r->slug, NULL)),
+	        "html", hub_pull_href(o, hub_payload_path(o->a, "/", r->workspace_slug, r->slug, NULL)));
 }
 
-static json_t *endpoint_json(web_request *req, const hub_repo *r, const char *branch,
+static json_t *endpoint_json(const hub_pull_out *o, const hub_repo *r, const char *branch,
                              const char *hash)
 {
 	return json_pack("{s:{s:s}, s:{s:s, s:s}, s:o}", "branch", "name", branch, "commit",
-	                 "type", "commit", "hash", hash, "repository", repo_condensed(req, r));
+	                 "type", "commit", "hash", hash, "repository", repo_condensed(o, r));
 }
 
-static json_t *rendered(web_request *req, const char *raw)
+static json_t *rendered(const hub_pull_out *o, const char *raw)
 {
 	return json_pack("{s:s, s:s, s:s}", "raw", raw, "markup", "markdown", "html",
-	                 web_markdown_html(req->arena, raw, strlen(raw)));
+	                 web_markdown_html(o->a, raw, strlen(raw)));
 }
 
-static json_t *pull_links(web_request *req, const hub_pull_view *v)
+static json_t *pull_links(const hub_pull_out *o, const hub_pull_view *v)
 {
-	const char *api = hub_pull_api_path(req, &v->repo, v->pull.id);
-	json_t *links = json_pack("{s:o, s:o}", "self", hub_api_href(req, api), "html",
-	                          hub_api_href(req, hub_pull_web_path(req, &v->repo, v->pull.id)));
+	const char *api = hub_pull_api_path(o->a, &v->repo, v->pull.id);
+	json_t *links = json_pack("{s:o, s:o}", "self", hub_pull_href(o, api), "html",
+	                          hub_pull_href(o, hub_pull_web_path(o->a, &v->repo, v->pull.id)));
 	static const char *const names[] = { "commits",  "approve",  "diff",     "diffstat",
 		                             "comments", "activity", "merge",    "decline",
 		                             "statuses", "patch",    "request-changes" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		json_object_set_new(
-		        links, names[i],
-		        hub_api_href(req, arena_printf(req->arena, "%s/%s", api, names[i])));
+		json_object_set_new(links, names[i],
+		                    hub_pull_href(o, arena_printf(o->a, "%s/%s", api, names[i])));
 	return links;
 }
 
-json_t *hub_pull_json(web_request *req, const hub_pull_view *v)
+static void add_participants(json_t *out, const hub_pull_out *o, const hub_pull_view *v)
 {
-	const hub_pull *p = &v->pull;
 	json_t *reviewers = json_array(), *participants = json_array();
 	for (size_t i = 0; i < v->nparts; i++) {
 		if (strcmp(v->parts[i].role, "REVIEWER") == 0 && v->part_users[i])
-			json_array_append_new(reviewers, hub_api_user(req, v->part_users[i]));
+			json_array_append_new(reviewers, hub_pull_user_json(o, v->part_users[i]));
 		json_array_append_new(participants,
-		                      hub_pull_participant_json(req, &v->parts[i], v->part_users[i]));
+		                      hub_pull_participant_json(o, &v->parts[i], v->part_users[i]));
 	}
+	json_object_set_new(out, "reviewers", reviewers);
+	json_object_set_new(out, "participants", participants);
+}
+
+json_t *hub_pull_json(const hub_pull_out *o, const hub_pull_view *v)
+{
+	const hub_pull *p = &v->pull;
 	json_t *out = json_pack(
 	        "{s:s, s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o}", "type",
 	        "pullrequest", "id", (json_int_t)p->id, "title", p->title, "description",
-	        p->description, "summary", rendered(req, p->description), "rendered",
-	        json_pack("{s:o, s:o}", "title", rendered(req, p->title), "description",
-	                  rendered(req, p->description)),
-	        "state", p->state, "author", user_or_null(req, v->author), "closed_by",
-	        user_or_null(req, v->closed_by), "reason", p->reason, "source",
-	        endpoint_json(req, &v->repo, p->source_branch, p->source_hash), "destination",
-	        endpoint_json(req, &v->repo, p->destination_branch, p->destination_hash));
+	        p->description, "summary", rendered(o, p->description), "rendered",
+	        json_pack("{s:o, s:o}", "title", rendered(o, p->title), "description",
+	                  rendered(o, p->description)),
+	        "state", p->state, "author", hub_pull_user_json(o, v->author), "closed_by",
+	        hub_pull_user_json(o, v->closed_by), "reason", p->reason, "source",
+	        endpoint_json(o, &v->repo, p->source_branch, p->source_hash), "destination",
+	        endpoint_json(o, &v->repo, p->destination_branch, p->destination_hash));
 	json_object_set_new(out, "merge_commit",
 	                    p->merge_hash ? json_pack("{s:s}", "hash", p->merge_hash)
 	                                  : json_null());
@@ -236,9 +254,51 @@ json_t *hub_pull_json(web_request *req, const hub_pull_view *v)
 	json_object_set_new(out, "task_count", json_integer(0));
 	json_object_set_new(out, "created_on", time_json(p->created_at));
 	json_object_set_new(out, "updated_on", time_json(p->updated_at));
-	json_object_set_new(out, "reviewers", reviewers);
-	json_object_set_new(out, "participants", participants);
-	json_object_set_new(out, "links", pull_links(req, v));
+	add_participants(out, o, v);
+	json_object_set_new(out, "links", pull_links(o, v));
+	return out;
+}
+
+static json_t *pull_ref(const hub_pull_out *o, const hub_pull_view *v)
+{
+	return json_pack("{s:s, s:I, s:s, s:{s:o, s:o}}", "type", "pullrequest", "id",
+	                 (json_int_t)v->pull.id, "title", v->pull.title, "links", "self",
+	                 hub_pull_href(o, hub_pull_api_path(o->a, &v->repo, v->pull.id)), "html",
+	                 hub_pull_href(o, hub_pull_web_path(o->a, &v->repo, v->pull.id)));
+}
+
+json_t *hub_pull_ref_json(const hub_pull_out *o, const hub_pull_view *v)
+{
+	return pull_ref(o, v);
+}
+
+static json_t *inline_json(const hub_pull_comment *cm)
+{
+	return json_pack("{s:s, s:o, s:o}", "path", cm->inline_path, "from",
+	                 cm->inline_from ? json_integer(cm->inline_from) : json_null(), "to",
+	                 cm->inline_to ? json_integer(cm->inline_to) : json_null());
+}
+
+json_t *hub_pull_comment_json(const hub_pull_out *o, const hub_pull_view *v,
+                              const hub_pull_comment *cm, const hub_user *u)
+{
+	const char *self = arena_printf(o->a, "%s/comments/%lld",
+	                                hub_pull_api_path(o->a, &v->repo, v->pull.id),
+	                                (long long)cm->id);
+	const char *html = arena_printf(o->a, "%s#comment-%lld",
+	                                hub_pull_web_path(o->a, &v->repo, v->pull.id),
+	                                (long long)cm->id);
+	json_t *out = json_pack(
+	        "{s:s, s:I, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:{s:o, s:o}}", "type",
+	        "pullrequest_comment", "id", (json_int_t)cm->id, "content", rendered(o, cm->body),
+	        "user", hub_pull_user_json(o, u), "created_on", time_json(cm->created_at),
+	        "updated_on", time_json(cm->updated_at), "deleted", cm->deleted, "pending", 0,
+	        "pullrequest", pull_ref(o, v), "links", "self", hub_pull_href(o, self), "html",
+	        hub_pull_href(o, html));
+	if (cm->parent_id)
+		json_object_set_new(out, "parent", json_pack("{s:I}", "id", (json_int_t)cm->parent_id));
+	if (cm->inline_path)
+		json_object_set_new(out, "inline", inline_json(cm));
 	return out;
 }
 
@@ -276,6 +336,8 @@ static int record_merge(db_conn *c, void *ctx)
 		                 mc->nupdates, NULL);
 	if (rc == 0)
 		rc = hub_pull_view_fill(c, req->arena, &mc->v->repo, &p, mc->v);
+	if (rc == 0)
+		rc = hub_pull_emit(c, req->arena, mc->v, actor, "fulfilled", NULL, NULL);
 	return rc;
 }
 

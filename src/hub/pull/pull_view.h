@@ -43,17 +43,37 @@ int hub_pull_view_tips(hub_pull_tips *out, git_repository *git, const hub_pull *
 /* "SOURCE..DESTINATION" (hashes, Bitbucket's way round) for the diff against the merge base. */
 const char *hub_pull_view_spec(web_request *req, const hub_pull_tips *t);
 
+/* Where the objects' links point: under the request's base URL (API answers), or, with req NULL,
+ * under hub's configured public URL (webhook payloads, built outside any request). Strings in a. */
+typedef struct hub_pull_out {
+	arena *a;
+	web_request *req;
+} hub_pull_out;
+
+#define HUB_PULL_OUT(request) (&(hub_pull_out){ (request)->arena, (request) })
+
+/* {"href": base + path}, and the account object (null for NULL). */
+json_t *hub_pull_href(const hub_pull_out *o, const char *path);
+json_t *hub_pull_user_json(const hub_pull_out *o, const hub_user *u);
+
 /* Bitbucket's pullrequest object (A.10). */
-json_t *hub_pull_json(web_request *req, const hub_pull_view *v);
+json_t *hub_pull_json(const hub_pull_out *o, const hub_pull_view *v);
 
 /* Bitbucket's participant object. */
-json_t *hub_pull_participant_json(web_request *req, const hub_pull_participant *pp,
+json_t *hub_pull_participant_json(const hub_pull_out *o, const hub_pull_participant *pp,
                                   const hub_user *u);
 
+/* The pull request as comments and activity name it: {type, id, title, links}. */
+json_t *hub_pull_ref_json(const hub_pull_out *o, const hub_pull_view *v);
+
+/* Bitbucket's pullrequest_comment object. */
+json_t *hub_pull_comment_json(const hub_pull_out *o, const hub_pull_view *v,
+                              const hub_pull_comment *cm, const hub_user *u);
+
 /* "/2.0/repositories/{ws}/{slug}/pullrequests/{id}" and the page's "/{ws}/{slug}/pull-requests/
- * {id}", in the request's arena. */
-const char *hub_pull_api_path(web_request *req, const hub_repo *r, int64_t id);
-const char *hub_pull_web_path(web_request *req, const hub_repo *r, int64_t id);
+ * {id}" (segments escaped), in a. */
+const char *hub_pull_api_path(arena *a, const hub_repo *r, int64_t id);
+const char *hub_pull_web_path(arena *a, const hub_repo *r, int64_t id);
 
 /* What a merge asks for; NULL / -1 take the defaults (the repository's strategy, Bitbucket's
  * message, the pull request's close_source_branch). */

@@ -9,6 +9,7 @@
 #include "hub/form.h"
 #include "hub/gitrepo.h"
 #include "hub/history.h"
+#include "hub/hook/status.h"
 #include "hub/hub.h"
 #include "hub/pull/pull_api.h"
 #include "hub/pull/pull_view.h"
@@ -42,7 +43,7 @@ static json_t *list_row(web_request *req, const hub_pull_view *v)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
 	                 (json_int_t)v->pull.id, "title", v->pull.title, "href",
-	                 hub_pull_web_path(req, &v->repo, v->pull.id), "state", v->pull.state,
+	                 hub_pull_web_path(req->arena, &v->repo, v->pull.id), "state", v->pull.state,
 	                 "source", v->pull.source_branch, "destination",
 	                 v->pull.destination_branch, "author", user_name(v->author), "updated",
 	                 hub_history_time(req, v->pull.updated_at / 1000), "comment_count",
@@ -252,7 +253,7 @@ int hub_pull_new_submit(web_request *req, web_response *res)
 		return new_form(req, res, rc == WEFT_EEXISTS ? 409 : 400, &r, err_msg());
 	if (rc < 0)
 		return rc;
-	return hub_form_redirect(req, res, hub_pull_web_path(req, &r, v.pull.id));
+	return hub_form_redirect(req, res, hub_pull_web_path(req->arena, &r, v.pull.id));
 }
 
 /* ---- one pull request ---- */
@@ -301,23 +302,34 @@ static json_t *strategy_options(const char *selected)
 /* What the header needs beyond the row: the conflicts a merge would meet (open only) and the
  * repository's default strategy. */
 typedef struct header_extra {
+	web_request *req;
+	const hub_pull_view *v;
+	const char *source_hash;
 	const char **conflicts;
 	size_t nconflicts;
 	const char *strategy;
+	hub_status *statuses; /* of the source tip */
+	size_t nstatuses;
 } header_extra;
 
-static int read_strategy(db_conn *c, void *ctx)
+static int read_extras(db_conn *c, void *ctx)
 {
-	void **args = ctx;
-	return hub_pull_default_strategy(c, args[0], *(int64_t *)args[1], args[2]);
+	header_extra *x = ctx;
+	arena *a = x->req->arena;
+	int rc = hub_pull_default_strategy(c, a, x->v->repo.id, &x->strategy);
+	if (rc == 0)
+		rc = hub_status_list(c, a, x->v->repo.id, x->source_hash, &x->statuses,
+		                     &x->nstatuses);
+	return rc;
 }
 
 static int header_extras(web_request *req, const hub_pull_view *v, git_repository *git,
                          const hub_pull_tips *t, header_extra *out)
 {
-	int64_t repo_id = v->repo.id;
-	void *args[3] = { req->arena, &repo_id, &out->strategy };
-	int rc = db_read(hub_app_of(req)->d, read_strategy, args);
+	out->req = req;
+	out->v = v;
+	out->source_hash = t->source_hex;
+	int rc = db_read(hub_app_of(req)->d, read_extras, out);
 	if (rc == 0 && strcmp(v->pull.state, "OPEN") == 0)
 		rc = hub_pull_conflicts(&out->conflicts, &out->nconflicts, req->arena, git, t);
 	return rc;
@@ -329,7 +341,7 @@ static json_t *pull_page_json(web_request *req, const hub_pull_view *v, const he
 	int64_t viewer = viewer_id(req);
 	bool open = strcmp(p->state, "OPEN") == 0;
 	hub_level level = hub_scope_of(req)->level;
-	const char *href = hub_pull_web_path(req, &v->repo, p->id);
+	const char *href = hub_pull_web_path(req->arena, &v->repo, p->id);
 	json_t *conflicts = json_array();
 	for (size_t i = 0; i < x->nconflicts; i++)
 		json_array_append_new(conflicts, json_string(x->conflicts[i]));
@@ -360,7 +372,13 @@ static json_t *pull_page_json(web_request *req, const hub_pull_view *v, const he
 	                                             "Merged in %s (pull request #%lld)\n\n%s",
 	                                             p->source_branch, (long long)p->id,
 	                                             p->title)));
-	json_object_set_new(pull, "statuses", json_array());
+	json_t *statuses = json_array();
+	for (size_t i = 0; i < x->nstatuses; i++)
+		json_array_append_new(statuses, json_pack("{s:s, s:s}", "name",
+		                                          x->statuses[i].name && *x->statuses[i].name ? x->statuses[i].name
+		                                                               : x->statuses[i].key,
+		                                          "state", x->statuses[i].state));
+	json_object_set_new(pull, "statuses", statuses);
 	add_people(pull, v, viewer);
 	return pull;
 }
@@ -383,7 +401,7 @@ static int page_base(web_request *req, hub_pull_view *v, git_repository **git,
 	json_object_set_new(pull, tab, json_true());
 	*out = json_pack("{s:o, s:o, s:b, s:s, s:s?}", "repo", hub_history_repo_json(req, &v->repo),
 	                 "pull", pull, "signed_in", hub_viewer_of(req) != NULL, "pull_href",
-	                 hub_pull_web_path(req, &v->repo, v->pull.id), "error",
+	                 hub_pull_web_path(req->arena, &v->repo, v->pull.id), "error",
 	                 web_query(req, "error"));
 	return 0;
 }
@@ -640,7 +658,7 @@ int hub_pull_diff_page(web_request *req, web_response *res)
 static int back(web_request *req, web_response *res, const hub_pull_view *v, int rc,
                 const char *tab)
 {
-	const char *href = hub_pull_web_path(req, &v->repo, v->pull.id);
+	const char *href = hub_pull_web_path(req->arena, &v->repo, v->pull.id);
 	if (tab)
 		href = arena_printf(req->arena, "%s/%s", href, tab);
 	if (hub_form_refusal(rc)) {
