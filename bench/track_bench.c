@@ -23,9 +23,9 @@
 #include "base/token.h"
 #include "db/db.h"
 #include "db/migrate.h"
-#include "track/account.h"
-#include "track/project.h"
-#include "track/token.h"
+#include "track/account/account.h"
+#include "track/project/project.h"
+#include "track/account/token.h"
 
 enum { BATCH = 2000, MAX_PROJECTS = 100 };
 

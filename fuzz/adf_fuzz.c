@@ -10,7 +10,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "track/adf.h"
+#include "track/issue/adf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

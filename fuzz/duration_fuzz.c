@@ -8,7 +8,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "track/duration.h"
+#include "track/issue/duration.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "track/jql.h"
+#include "track/search/jql.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

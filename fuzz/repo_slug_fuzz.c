@@ -9,7 +9,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

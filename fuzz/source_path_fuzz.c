@@ -11,7 +11,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
-#include "hub/source.h"
+#include "hub/browse/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

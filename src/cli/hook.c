@@ -15,9 +15,9 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "hub/git/push.h"
 #include "hub/hook/event.h"
-#include "hub/push.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 #include "web/escape.h"
 
 enum { HOOK_UPDATES_MAX = 100000 };
@@ -53,7 +53,7 @@ static int read_updates(hook_push *p)
 		}
 		push_update u;
 		char *copy = arena_strdup(p->a, line);
-		rc = push_parse_line(&u, copy);
+		rc = hub_push_parse_line(&u, copy);
 		if (rc < 0)
 			break;
 		if (p->n == p->cap) {
@@ -72,8 +72,8 @@ static int record(db_conn *c, void *ctx)
 {
 	hook_push *p = ctx;
 	hub_repo r;
-	int rc = push_record(c, p->repository_id, p->actor_id, false, clock_now_ms(), p->updates,
-	                     p->n, NULL);
+	int rc = hub_push_record(c, p->repository_id, p->actor_id, false, clock_now_ms(),
+	                         p->updates, p->n, NULL);
 	if (rc == 0 && hub_repo_get(c, p->a, p->repository_id, &r) == 0)
 		p->mainbranch = r.mainbranch;
 	return rc;
@@ -90,8 +90,8 @@ static void print_hints(const hook_push *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const push_update *u = &p->updates[i];
 		const char *branch = u->ref + sizeof heads - 1;
-		if (strncmp(u->ref, heads, sizeof heads - 1) != 0 || !push_hash_is_zero(u->old_hash) ||
-		    push_hash_is_zero(u->new_hash) || strcmp(branch, p->mainbranch) == 0)
+		if (strncmp(u->ref, heads, sizeof heads - 1) != 0 || !hub_push_hash_is_zero(u->old_hash) ||
+		    hub_push_hash_is_zero(u->new_hash) || strcmp(branch, p->mainbranch) == 0)
 			continue;
 		buf q = BUF_INIT;
 		esc_url_query(&q, branch, strlen(branch));

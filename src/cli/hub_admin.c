@@ -12,8 +12,8 @@
 #include "cli/cli.h"
 #include "cli/datadir.h"
 #include "cli/store.h"
-#include "hub/account.h"
-#include "hub/team.h"
+#include "hub/account/account.h"
+#include "hub/team/team.h"
 
 static void print_help(void)
 {
@@ -37,12 +37,12 @@ typedef struct create_ctx {
 static int create_user(db_conn *c, void *ctx)
 {
 	create_ctx *cc = ctx;
-	return account_create(c, cc->a, &cc->n, &cc->created);
+	return hub_account_create(c, cc->a, &cc->n, &cc->created);
 }
 
 static int promote(db_conn *c, void *ctx)
 {
-	return account_set_admin(c, ctx, true);
+	return hub_account_set_admin(c, ctx, true);
 }
 
 /* The arguments of create-user, checked before anything is opened or created. */
@@ -52,13 +52,13 @@ static int check_new_user(const account_new *n)
 		return err_fail(WEFT_EINVALID, "create-user needs --email EMAIL");
 	if (!n->password)
 		return err_fail(WEFT_EINVALID, "no password on standard input (one line)");
-	int rc = account_check_username(n->username);
+	int rc = hub_account_check_username(n->username);
 	if (rc == 0)
-		rc = account_check_email(n->email);
+		rc = hub_account_check_email(n->email);
 	if (rc == 0)
-		rc = account_check_password(n->password, n->username, n->email);
+		rc = hub_account_check_password(n->password, n->username, n->email);
 	if (rc == 0 && n->display_name)
-		rc = account_check_display_name(n->display_name);
+		rc = hub_account_check_display_name(n->display_name);
 	return rc;
 }
 
@@ -127,15 +127,15 @@ typedef struct team_ctx {
 	hub_workspace created;
 } team_ctx;
 
-/* The team with its groups, its owner their first administrator (team_create's rules). */
+/* The team with its groups, its owner their first administrator (hub_team_create's rules). */
 static int create_team(db_conn *c, void *ctx)
 {
 	team_ctx *tc = ctx;
-	int rc = account_find_name(c, tc->a, tc->owner, &tc->owner_user);
+	int rc = hub_account_find_name(c, tc->a, tc->owner, &tc->owner_user);
 	if (rc == WEFT_ENOTFOUND)
 		rc = err_fail(WEFT_ENOTFOUND, "--owner: there is no user %s", tc->owner);
-	team_new n = { tc->id, tc->name, NULL, 0, NULL };
-	return rc < 0 ? rc : team_create(c, tc->a, &tc->owner_user, &n, &tc->created);
+	hub_team_new n = { tc->id, tc->name, NULL, 0, NULL };
+	return rc < 0 ? rc : hub_team_create(c, tc->a, &tc->owner_user, &n, &tc->created);
 }
 
 static int run_create_team(const config *cfg, const char *id, const char *name, const char *owner)

@@ -11,8 +11,8 @@
 #include "db/migrate.h"
 #include "hub/hook/deliver.h"
 #include "hub/maintenance.h"
-#include "hub/push.h"
-#include "hub/repo_purge.h"
+#include "hub/git/push.h"
+#include "hub/repo/repo_purge.h"
 
 /* path, made absolute against the working directory: git runs the repositories' hook in the
  * repository's folder, where a relative path would lead nowhere. NULL when out of memory. */

@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "cli/datadir.h"
 #include "cli/store.h"
-#include "track/account.h"
+#include "track/account/account.h"
 
 static void print_help(void)
 {

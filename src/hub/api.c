@@ -9,7 +9,7 @@
 #include "base/str.h"
 #include "hub/bbql.h"
 #include "hub/hub.h"
-#include "hub/team_api.h"
+#include "hub/team/team_api.h"
 #include "web/escape.h"
 
 static int read_number(web_request *req, const char *name, int64_t dflt, int64_t max, int64_t *out)
@@ -136,7 +136,7 @@ int hub_api_respond_list(web_request *req, web_response *res, json_t *items,
 	const char *query = web_query(req, "q");
 	int rc = hub_api_page_params(req, &p);
 	if (rc == 0 && query)
-		rc = bbql_parse(&q, req->arena, query, fields);
+		rc = hub_bbql_parse(&q, req->arena, query, fields);
 	if (rc == 0)
 		rc = hub_api_select(&selected, req->arena, items, q, web_query(req, "sort"),
 		                    fields);

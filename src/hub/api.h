@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "hub/account.h"
+#include "hub/account/account.h"
 #include "web/web.h"
 
 enum { HUB_PAGELEN_DEFAULT = 10, HUB_PAGELEN_MAX = 100 };

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "hub/app_password.h"
+#include "hub/account/app_password.h"
 #include "hub/hub.h"
 #include "web/throttle.h"
 
@@ -23,7 +23,7 @@ static int load_session(db_conn *c, void *ctx)
 	hub_viewer *v = ac->viewer;
 	int rc = web_session_find(c, ac->token, &v->session);
 	if (rc == 0)
-		rc = account_find_id(c, ac->req->arena, v->session.user_id, &v->user);
+		rc = hub_account_find_id(c, ac->req->arena, v->session.user_id, &v->user);
 	if (rc == 0 && !v->user.is_active)
 		rc = err_fail(WEFT_ENOTFOUND, "deactivated");
 	return rc;
@@ -33,11 +33,11 @@ static int load_session(db_conn *c, void *ctx)
 static int check_password(db_conn *c, void *ctx)
 {
 	auth_ctx *ac = ctx;
-	int rc =
-	        account_authenticate(c, ac->req->arena, ac->login, ac->password, &ac->viewer->user);
+	int rc = hub_account_authenticate(c, ac->req->arena, ac->login, ac->password,
+	                                  &ac->viewer->user);
 	if (rc == WEFT_EAUTH && ac->app_passwords)
-		rc = app_password_authenticate(c, ac->req->arena, ac->login, ac->password,
-		                               &ac->viewer->user, &ac->viewer->scopes);
+		rc = hub_app_password_authenticate(c, ac->req->arena, ac->login, ac->password,
+		                                   &ac->viewer->user, &ac->viewer->scopes);
 	return rc;
 }
 

@@ -229,7 +229,7 @@ static int parse_or(parser *p, bbql **out)
 	return parse_chain(p, out, "OR", NODE_OR, parse_and);
 }
 
-int bbql_parse(bbql **out, arena *a, const char *q, const char *const *fields)
+int hub_bbql_parse(bbql **out, arena *a, const char *q, const char *const *fields)
 {
 	if (strlen(q) > BBQL_MAX_LEN)
 		return err_fail(WEFT_ETOOLARGE, "Invalid query: longer than %d bytes.",
@@ -265,7 +265,7 @@ static bool as_number(const char *s, double *out)
 	return *s && !isspace((unsigned char)*s) && *end == '\0' && errno == 0;
 }
 
-int bbql_order(const char *a, const char *b)
+int hub_bbql_order(const char *a, const char *b)
 {
 	double x, y;
 	if (!a || !b)
@@ -287,7 +287,7 @@ static bool compare(const bbql *n, const char *v)
 	}
 	if (!v || !n->value)
 		return false;
-	int o = bbql_order(v, n->value);
+	int o = hub_bbql_order(v, n->value);
 	switch (n->op) {
 	case OP_GT: return o > 0;
 	case OP_GE: return o >= 0;
@@ -296,11 +296,13 @@ static bool compare(const bbql *n, const char *v)
 	}
 }
 
-bool bbql_match(const bbql *q, bbql_field_fn get, void *item)
+bool hub_bbql_match(const bbql *q, bbql_field_fn get, void *item)
 {
 	switch (q->kind) {
-	case NODE_AND: return bbql_match(q->left, get, item) && bbql_match(q->right, get, item);
-	case NODE_OR: return bbql_match(q->left, get, item) || bbql_match(q->right, get, item);
+	case NODE_AND:
+		return hub_bbql_match(q->left, get, item) && hub_bbql_match(q->right, get, item);
+	case NODE_OR:
+		return hub_bbql_match(q->left, get, item) || hub_bbql_match(q->right, get, item);
 	default: return compare(q, get(item, q->field));
 	}
 }

@@ -21,9 +21,9 @@ typedef struct bbql bbql;
  * also lower case); parentheses group. The tree lives in a. WEFT_EINVALID with a message starting
  * "Invalid query" that says what and where for a syntax error or an unknown field; WEFT_ETOOLARGE
  * past BBQL_MAX_LEN bytes or BBQL_MAX_DEPTH levels. */
-int bbql_parse(bbql **out, arena *a, const char *q, const char *const *fields);
+int hub_bbql_parse(bbql **out, arena *a, const char *q, const char *const *fields);
 
-/* The value of the field name (as spelled in the list given to bbql_parse) for item: its text
+/* The value of the field name (as spelled in the list given to hub_bbql_parse) for item: its text
  * ("true"/"false" for booleans, digits for numbers), or NULL when it is null. */
 typedef const char *(*bbql_field_fn)(void *item, const char *name);
 
@@ -31,10 +31,10 @@ typedef const char *(*bbql_field_fn)(void *item, const char *name);
  * whether the value contains the literal, ignoring ASCII case; > >= < <= compare numerically
  * when both sides are numbers, and otherwise as byte strings (which orders ISO-8601 times of one
  * format). A null value satisfies no ~, >, >=, < or <=, and every !~. */
-bool bbql_match(const bbql *q, bbql_field_fn get, void *item);
+bool hub_bbql_match(const bbql *q, bbql_field_fn get, void *item);
 
 /* How BBQL orders two values (for sort= too): <0, 0 or >0 as a sorts before, with or after b;
  * numerically when both are numbers, otherwise as byte strings; null (NULL) before anything. */
-int bbql_order(const char *a, const char *b);
+int hub_bbql_order(const char *a, const char *b);
 
 #endif

@@ -4,7 +4,7 @@
 #define WEFT_HUB_HUB_H
 
 #include "db/db.h"
-#include "hub/account.h"
+#include "hub/account/account.h"
 #include "hub/hub_perm.h"
 #include "web/session.h"
 #include "web/web.h"

@@ -9,7 +9,7 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "hub/hub.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 
 const char *hub_level_name(hub_level level)
 {

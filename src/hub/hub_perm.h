@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "hub/account.h"
+#include "hub/account/account.h"
 
 typedef enum {
 	HUB_LEVEL_NONE = 0,

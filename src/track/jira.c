@@ -9,9 +9,9 @@
 #include <time.h>
 
 #include "base/err.h"
-#include "track/account.h"
-#include "track/account_web.h"
-#include "track/adf.h"
+#include "track/account/account.h"
+#include "track/account/account_web.h"
+#include "track/issue/adf.h"
 #include "track/track.h"
 
 /* "2", "latest" or "3": the segment after /rest/api/ (TRACK_API mounts each route under all

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "track/issue.h"
-#include "track/workflow.h"
+#include "track/issue/issue.h"
+#include "track/issue/workflow.h"
 #include "web/web.h"
 
 /* Whether the request came under /rest/api/3/ (rich text in ADF); /rest/api/2/ and

@@ -7,8 +7,8 @@
 #include <strings.h>
 
 #include "base/err.h"
-#include "track/issue.h"
-#include "track/project.h"
+#include "track/issue/issue.h"
+#include "track/project/project.h"
 
 const char *track_role_name(unsigned role)
 {

@@ -42,6 +42,10 @@ enum {
 
 enum {
 	WEB_BODY_LIMIT_DEFAULT = 1024 * 1024, /* for routes that declare no limit */
+	/* The limits routes declare, by what their bodies carry. */
+	WEB_BODY_LIMIT_FORM = 16 * 1024, /* a form or a JSON object of a few short fields */
+	WEB_BODY_LIMIT_OBJECT = 64 * 1024, /* a JSON object with names, settings and lists */
+	WEB_BODY_LIMIT_TEXT = 256 * 1024, /* free text: descriptions, comments, lists of refs */
 	WEB_PARAMS_MAX = 16, /* path parameters in one pattern */
 };
 

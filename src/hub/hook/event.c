@@ -110,7 +110,7 @@ static int add_actor(db_conn *c, arena *a, json_t *body, int64_t actor_id)
 		json_object_set_new(body, "actor", json_null());
 		return 0;
 	}
-	int rc = account_find_id(c, a, actor_id, &u);
+	int rc = hub_account_find_id(c, a, actor_id, &u);
 	if (rc == WEFT_ENOTFOUND) {
 		json_object_set_new(body, "actor", json_null());
 		return 0;

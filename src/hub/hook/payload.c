@@ -8,7 +8,7 @@
 #include "base/clock.h"
 #include "hub/hook/event.h"
 #include "hub/hub_perm.h"
-#include "hub/project.h"
+#include "hub/project/project.h"
 #include "web/escape.h"
 
 json_t *hub_payload_href(const char *path)
@@ -60,7 +60,7 @@ static int owner_json(db_conn *c, arena *a, const hub_workspace *ws, json_t **ou
 {
 	if (!ws->is_team) {
 		hub_user u;
-		int rc = account_find_id(c, a, ws->owner_id, &u);
+		int rc = hub_account_find_id(c, a, ws->owner_id, &u);
 		if (rc == 0)
 			*out = hub_payload_user(a, &u);
 		return rc;

@@ -7,9 +7,9 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/account.h"
+#include "hub/account/account.h"
 #include "hub/hub_perm.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 
 /* {"href": base URL + path}; path starts with '/'. */
 json_t *hub_payload_href(const char *path);

@@ -10,7 +10,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 
 enum {
 	HUB_STATUS_KEY_MAX = 255, /* characters */

@@ -4,8 +4,8 @@
 
 #include "base/err.h"
 #include "hub/api.h"
-#include "hub/gitrepo.h"
-#include "hub/history.h"
+#include "hub/git/gitrepo.h"
+#include "hub/browse/history.h"
 #include "hub/hook/hook_api.h"
 #include "hub/hook/status.h"
 #include "hub/hub.h"

@@ -696,7 +696,7 @@ static const char source_deleted[] = "The source branch was deleted.";
 static int source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char *old_hash,
                         const char *new_hash)
 {
-	bool deleted = push_hash_is_zero(new_hash);
+	bool deleted = hub_push_hash_is_zero(new_hash);
 	int rc = deleted
 	                 ? db_exec(c,
 	                           "UPDATE pullrequests SET state = 'DECLINED', reason = $2,"

@@ -12,7 +12,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/push.h"
+#include "hub/git/push.h"
 
 enum {
 	PULL_TITLE_MAX = 255,
@@ -213,7 +213,7 @@ int hub_pull_events(db_conn *c, arena *a, const hub_pull *p, hub_pull_event **ou
 
 /* ---- pushes ---- */
 
-/* Called by push_record for each recorded push, inside its transaction: an update of a branch
+/* Called by hub_push_record for each recorded push, inside its transaction: an update of a branch
  * that open pull requests take as their source moves their source_hash and adds a "push"
  * activity (approvals stay); deleting it declines them ("The source branch was deleted."). */
 int hub_pull_on_push(db_conn *c, int64_t repository_id, int64_t actor_id,

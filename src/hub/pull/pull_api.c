@@ -9,8 +9,8 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "hub/api.h"
-#include "hub/gitrepo.h"
-#include "hub/history.h"
+#include "hub/git/gitrepo.h"
+#include "hub/browse/history.h"
 #include "hub/hook/status.h"
 #include "hub/hub.h"
 #include "hub/pull/pull_event.h"
@@ -72,7 +72,7 @@ static int read_reviewers(db_conn *c, arena *a, const json_t *list, int64_t **ou
 		if (!key || !*key)
 			return err_fail(WEFT_EINVALID, "reviewers: each needs a uuid or username.");
 		hub_user u;
-		int rc = account_find_name(c, a, key, &u);
+		int rc = hub_account_find_name(c, a, key, &u);
 		if (rc == WEFT_ENOTFOUND)
 			return err_fail(WEFT_EINVALID, "reviewers: there is no user %.80s.", key);
 		if (rc < 0)
@@ -182,7 +182,7 @@ typedef struct user_ctx {
 static int find_user(db_conn *c, void *ctx)
 {
 	user_ctx *uc = ctx;
-	return account_find_name(c, uc->req->arena, web_param(uc->req, "selected_user"), &uc->user);
+	return hub_account_find_name(c, uc->req->arena, web_param(uc->req, "selected_user"), &uc->user);
 }
 
 int hub_api_user_pullrequests(web_request *req, web_response *res)

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "hub/commit.h"
-#include "hub/gitrepo.h"
+#include "hub/browse/commit.h"
+#include "hub/git/gitrepo.h"
 
 static int branch_tip(git_oid *out, git_repository *repo, const char *branch, const char *role)
 {

@@ -10,12 +10,12 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "hub/api.h"
-#include "hub/gitrepo.h"
-#include "hub/history.h"
+#include "hub/git/gitrepo.h"
+#include "hub/browse/history.h"
 #include "hub/hook/payload.h"
 #include "hub/pull/pull_event.h"
 #include "hub/hub.h"
-#include "hub/push.h"
+#include "hub/git/push.h"
 #include "web/escape.h"
 #include "web/markdown.h"
 
@@ -31,7 +31,7 @@ int hub_pull_users(db_conn *c, arena *a, const int64_t *ids, size_t n, const hub
 		if (users[i] || ids[i] <= 0)
 			continue;
 		hub_user *u = arena_alloc(a, sizeof *u);
-		rc = account_find_id(c, a, ids[i], u);
+		rc = hub_account_find_id(c, a, ids[i], u);
 		if (rc == 0)
 			users[i] = u;
 		else if (rc == WEFT_ENOTFOUND)
@@ -332,7 +332,7 @@ static int record_merge(db_conn *c, void *ctx)
 		rc = hub_pull_mark_merged(c, req->arena, &p, actor, mc->merge_hash,
 		                          mc->tips.source_hex, mc->tips.destination_hex);
 	if (rc == 0)
-		rc = push_record(c, mc->v->repo.id, actor, false, clock_now_ms(), mc->updates,
+		rc = hub_push_record(c, mc->v->repo.id, actor, false, clock_now_ms(), mc->updates,
 		                 mc->nupdates, NULL);
 	if (rc == 0)
 		rc = hub_pull_view_fill(c, req->arena, &mc->v->repo, &p, mc->v);

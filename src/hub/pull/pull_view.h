@@ -6,10 +6,10 @@
 #include <git2.h>
 #include <jansson.h>
 
-#include "hub/account.h"
+#include "hub/account/account.h"
 #include "hub/pull/pull.h"
 #include "hub/pull/pull_git.h"
-#include "hub/repo.h"
+#include "hub/repo/repo.h"
 #include "web/web.h"
 
 /* A pull request as a handler shows it: the row, its participants with their users, and the

@@ -49,18 +49,18 @@ static int teardown(void **state)
 static bool matches(void **state, const char *q, item *it)
 {
 	bbql *tree = NULL;
-	int rc = bbql_parse(&tree, *state, q, fields);
+	int rc = hub_bbql_parse(&tree, *state, q, fields);
 	if (rc != 0)
 		fail_msg("%s: %s", q, err_msg());
 	assert_non_null(tree);
-	return bbql_match(tree, get, it);
+	return hub_bbql_match(tree, get, it);
 }
 
 /* Parses q, expecting code and a message containing part. */
 static void refused(void **state, const char *q, int code, const char *part)
 {
 	bbql *tree = NULL;
-	int rc = bbql_parse(&tree, *state, q, fields);
+	int rc = hub_bbql_parse(&tree, *state, q, fields);
 	if (rc != code)
 		fail_msg("%s: expected %d, got %d (%s)", q, code, rc, rc ? err_msg() : "accepted");
 	if (!strstr(err_msg(), part))
@@ -164,7 +164,7 @@ static void unknown_fields(void **state)
 	refused(state, "user = \"x\"", WEFT_EINVALID, "no field user"); /* only user.uuid */
 	refused(state, "Slug = \"x\"", WEFT_EINVALID, "no field Slug");
 	bbql *tree = NULL;
-	assert_int_equal(bbql_parse(&tree, *state, "slug = \"x\"", NULL), WEFT_EINVALID);
+	assert_int_equal(hub_bbql_parse(&tree, *state, "slug = \"x\"", NULL), WEFT_EINVALID);
 }
 
 static void limits(void **state)

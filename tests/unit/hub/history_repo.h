@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
-#include "hub/repo_storage.h"
+#include "hub/repo/repo_storage.h"
 
 typedef struct history_env {
 	char dir[64];
@@ -30,7 +30,8 @@ static inline int history_setup(void **state)
 	git_libgit2_init();
 	char path[128];
 	snprintf(path, sizeof path, "%s/r.git", e->dir);
-	if (repo_storage_init(path, "main", "/bin/true") < 0 || git_repository_open(&e->repo, path))
+	if (hub_repo_storage_init(path, "main", "/bin/true") < 0 ||
+	    git_repository_open(&e->repo, path))
 		return -1;
 	e->a = arena_new();
 	*state = e;
@@ -41,7 +42,7 @@ static inline int history_teardown(void **state)
 {
 	history_env *e = *state;
 	git_repository_free(e->repo);
-	repo_storage_remove_tree(e->dir);
+	hub_repo_storage_remove_tree(e->dir);
 	arena_free(e->a);
 	git_libgit2_shutdown();
 	free(e);

@@ -26,7 +26,7 @@ hub_user hub_env_user(hub_env *e, const char *username, const char *email, const
 	account_new n = { username, email, password ? password : "a long enough password",
 		          NULL,     false, false };
 	hub_user u;
-	if (account_create(e->c, e->a, &n, &u) < 0)
+	if (hub_account_create(e->c, e->a, &n, &u) < 0)
 		fail_msg("creating %s: %s", username, err_msg());
 	return u;
 }

@@ -5,7 +5,7 @@
 
 #include "../db/fixture.h"
 
-#include "hub/account.h"
+#include "hub/account/account.h"
 
 typedef struct hub_env {
 	fixture *f;

@@ -6,7 +6,7 @@
 
 #include "base/clock.h"
 #include "db/migrate.h"
-#include "hub/account.h"
+#include "hub/account/account.h"
 #include "hub/maintenance.h"
 
 static int populate(db_conn *c, void *ctx)
@@ -16,7 +16,7 @@ static int populate(db_conn *c, void *ctx)
 		"alice", "alice@example.com", "a long enough password", NULL, true, false
 	};
 	hub_user u;
-	int rc = account_create(c, a, &n, &u);
+	int rc = hub_account_create(c, a, &n, &u);
 	int64_t now = clock_now_ms(), hour = 60 * 60 * 1000, month = 31LL * 24 * hour;
 	const char *sessions = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at,"
 	                       " last_seen_at, expires_at) VALUES ($1, $2, 'x', 0, 0, $3)";

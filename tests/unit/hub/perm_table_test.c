@@ -15,8 +15,8 @@
 #include "base/token.h"
 #include "db/migrate.h"
 #include "hub/hub.h"
-#include "hub/repo.h"
-#include "hub/repo_storage.h"
+#include "hub/repo/repo.h"
+#include "hub/repo/repo_storage.h"
 #include "web/embedded.h"
 #include "web/server.h"
 #include "web/template.h"
@@ -54,7 +54,7 @@ static int make_user(db_conn *c, identity who, int64_t *id)
 	account_new n = { usernames[who], email, "a long enough password",
 		          NULL,           true,  who == SITE_ADMIN };
 	hub_user u;
-	int rc = account_create(c, a, &n, &u);
+	int rc = hub_account_create(c, a, &n, &u);
 	*id = u.id;
 	arena_free(a);
 	return rc;
@@ -111,7 +111,7 @@ static int make_repository(const int64_t *ids)
 	db_conn *c = NULL;
 	int rc = db_conn_get(&c, w.d);
 	if (rc == 0)
-		rc = account_find_id(c, a, ids[TEAM_ADMIN], &creator);
+		rc = hub_account_find_id(c, a, ids[TEAM_ADMIN], &creator);
 	if (rc == 0)
 		rc = hub_workspace_find(c, a, "acme", &acme);
 	db_conn_put(c);
@@ -233,7 +233,7 @@ static int stop(void **state)
 	tmpl_set_free(w.templates);
 	db_close(w.d);
 	fixture_db_destroy(&w.fx);
-	repo_storage_remove_tree(w.root);
+	hub_repo_storage_remove_tree(w.root);
 	hub_global_shutdown();
 	curl_global_cleanup();
 	return 0;

@@ -9,9 +9,9 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "db/migrate.h"
-#include "track/account.h"
-#include "track/issue.h"
-#include "track/project.h"
+#include "track/account/account.h"
+#include "track/issue/issue.h"
+#include "track/project/project.h"
 
 typedef struct env {
 	fixture *f;
