@@ -90,8 +90,9 @@ static void print_hints(const hook_push *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const push_update *u = &p->updates[i];
 		const char *branch = u->ref + sizeof heads - 1;
-		if (strncmp(u->ref, heads, sizeof heads - 1) != 0 || !hub_push_hash_is_zero(u->old_hash) ||
-		    hub_push_hash_is_zero(u->new_hash) || strcmp(branch, p->mainbranch) == 0)
+		if (strncmp(u->ref, heads, sizeof heads - 1) != 0 ||
+		    !hub_push_hash_is_zero(u->old_hash) || hub_push_hash_is_zero(u->new_hash) ||
+		    strcmp(branch, p->mainbranch) == 0)
 			continue;
 		buf q = BUF_INIT;
 		esc_url_query(&q, branch, strlen(branch));

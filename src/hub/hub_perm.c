@@ -267,7 +267,8 @@ static const char *required_scope(const web_route *r, int permission)
 	if (strncmp(r->pattern, "/2.0/user", 9) == 0 || strncmp(r->pattern, "/2.0/users/", 11) == 0)
 		return reads ? "account" : NULL;
 	/* Pull requests: reading them, and everything else done to them (merging too). */
-	if (strstr(r->pattern, "/pullrequests") || strncmp(r->pattern, "/2.0/pullrequests/", 18) == 0)
+	if (strstr(r->pattern, "/pullrequests") ||
+	    strncmp(r->pattern, "/2.0/pullrequests/", 18) == 0)
 		return reads ? "pullrequest" : "pullrequest:write";
 	/* Repositories: reading (POST /commits reads too), pushing (refs, commits from form
 	 * fields), and administering (creating, changing, deleting a repository). */
@@ -298,14 +299,14 @@ static int check_scope(const hub_viewer *v, const web_route *r, int permission)
 	const char *scope = required_scope(r, permission);
 	if (!scope)
 		return err_fail(WEFT_EPERM, "App passwords work with the API, not with this page.");
-	bool granted = has_scope(v->scopes, scope) ||
-	               (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write")) ||
-	               (strcmp(scope, "pullrequest") == 0 &&
-	                has_scope(v->scopes, "pullrequest:write")) ||
-	               (strcmp(scope, "repository:read") == 0 &&
-	                has_scope(v->scopes, "repository:write")) ||
-	               (strncmp(scope, "repository:", 11) == 0 &&
-	                has_scope(v->scopes, "repository:admin"));
+	bool granted =
+	        has_scope(v->scopes, scope) ||
+	        (strcmp(scope, "team") == 0 && has_scope(v->scopes, "team:write")) ||
+	        (strcmp(scope, "pullrequest") == 0 && has_scope(v->scopes, "pullrequest:write")) ||
+	        (strcmp(scope, "repository:read") == 0 &&
+	         has_scope(v->scopes, "repository:write")) ||
+	        (strncmp(scope, "repository:", 11) == 0 &&
+	         has_scope(v->scopes, "repository:admin"));
 	if (!granted)
 		return err_fail(WEFT_EPERM, "This app password lacks the %s permission.", scope);
 	return 0;

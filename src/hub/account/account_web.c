@@ -141,11 +141,11 @@ int hub_dashboard_page(web_request *req, web_response *res)
 		                      json_pack("{s:s, s:s, s:s}", "slug", dc.teams[i].ws.slug,
 		                                "name", dc.teams[i].ws.name, "role",
 		                                hub_member_role_name(dc.teams[i].role)));
-	json_t *data = json_pack(
-	        "{s:s, s:s?, s:b, s:b, s:o, s:o, s:o, s:o}", "display_name", v->user.display_name,
-	        "email", v->user.email, "email_confirmed", v->user.email_confirmed, "resent",
-	        web_query(req, "resent") != NULL, "teams", teams, "activity", activity_json(&dc),
-	        "pulls", dc.pulls, "reviews", dc.reviews);
+	json_t *data = json_pack("{s:s, s:s?, s:b, s:b, s:o, s:o, s:o, s:o}", "display_name",
+	                         v->user.display_name, "email", v->user.email, "email_confirmed",
+	                         v->user.email_confirmed, "resent",
+	                         web_query(req, "resent") != NULL, "teams", teams, "activity",
+	                         activity_json(&dc), "pulls", dc.pulls, "reviews", dc.reviews);
 	return hub_page(req, res, 200, "hub/dashboard", "Dashboard", data);
 }
 

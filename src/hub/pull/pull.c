@@ -46,8 +46,9 @@ int hub_pull_state_parse(const char *state)
 
 bool hub_pull_strategy_valid(const char *strategy)
 {
-	return strategy && (strcmp(strategy, "merge_commit") == 0 ||
-	                    strcmp(strategy, "squash") == 0 || strcmp(strategy, "fast_forward") == 0);
+	return strategy &&
+	       (strcmp(strategy, "merge_commit") == 0 || strcmp(strategy, "squash") == 0 ||
+	        strcmp(strategy, "fast_forward") == 0);
 }
 
 static const char *dup_or_null(arena *a, const char *s)
@@ -57,12 +58,12 @@ static const char *dup_or_null(arena *a, const char *s)
 
 /* ---- rows ---- */
 
-#define PULL_SELECT                                                                             \
-	"SELECT p.id, p.number, p.repository_id, p.title, p.description, p.state, p.reason,"    \
-	" COALESCE(p.author_id, 0), COALESCE(p.closed_by_id, 0), p.source_branch,"             \
-	" p.source_hash, p.destination_branch, p.destination_hash, p.merge_hash,"              \
-	" p.close_source_branch, (SELECT COUNT(*) FROM pullrequest_comments cm"                \
-	" WHERE cm.pullrequest_id = p.id AND cm.deleted = 0), p.created_at, p.updated_at"      \
+#define PULL_SELECT                                                                          \
+	"SELECT p.id, p.number, p.repository_id, p.title, p.description, p.state, p.reason," \
+	" COALESCE(p.author_id, 0), COALESCE(p.closed_by_id, 0), p.source_branch,"           \
+	" p.source_hash, p.destination_branch, p.destination_hash, p.merge_hash,"            \
+	" p.close_source_branch, (SELECT COUNT(*) FROM pullrequest_comments cm"              \
+	" WHERE cm.pullrequest_id = p.id AND cm.deleted = 0), p.created_at, p.updated_at"    \
 	" FROM pullrequests p "
 
 static void read_pull(db_stmt *st, arena *a, hub_pull *out)
@@ -251,18 +252,19 @@ int hub_pull_list(db_conn *c, arena *a, const hub_pull_filter *f, hub_pull **out
 	db_stmt *st;
 	size_t count = 0, cap = 0;
 	hub_pull *rows = NULL;
-	int rc = db_query(
-	        &st, c,
-	        PULL_SELECT "WHERE ($1 = 0 OR p.repository_id = $1) AND ($2 = 0 OR p.author_id = $2)"
-	                    " AND ($3 = 0 OR (p.state = 'OPEN' AND EXISTS (SELECT 1 FROM"
-	                    " pullrequest_participants pp WHERE pp.pullrequest_id = p.id AND"
-	                    " pp.user_id = $3 AND pp.role = 'REVIEWER')))"
-	                    " AND p.state IN ($4, $5, $6)"
-	                    " ORDER BY p.updated_at DESC, p.id DESC LIMIT $7",
-	        db_int(f->repository_id), db_int(f->author_id), db_int(f->reviewer_id),
-	        db_text(states & PULL_STATE_OPEN ? "OPEN" : ""),
-	        db_text(states & PULL_STATE_MERGED ? "MERGED" : ""),
-	        db_text(states & PULL_STATE_DECLINED ? "DECLINED" : ""), db_int(PULL_LIST_MAX));
+	int rc = db_query(&st, c,
+	                  PULL_SELECT
+	                  "WHERE ($1 = 0 OR p.repository_id = $1) AND ($2 = 0 OR p.author_id = $2)"
+	                  " AND ($3 = 0 OR (p.state = 'OPEN' AND EXISTS (SELECT 1 FROM"
+	                  " pullrequest_participants pp WHERE pp.pullrequest_id = p.id AND"
+	                  " pp.user_id = $3 AND pp.role = 'REVIEWER')))"
+	                  " AND p.state IN ($4, $5, $6)"
+	                  " ORDER BY p.updated_at DESC, p.id DESC LIMIT $7",
+	                  db_int(f->repository_id), db_int(f->author_id), db_int(f->reviewer_id),
+	                  db_text(states & PULL_STATE_OPEN ? "OPEN" : ""),
+	                  db_text(states & PULL_STATE_MERGED ? "MERGED" : ""),
+	                  db_text(states & PULL_STATE_DECLINED ? "DECLINED" : ""),
+	                  db_int(PULL_LIST_MAX));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		if (count == cap) {
 			size_t grown = cap ? cap * 2 : 16;
@@ -319,8 +321,8 @@ int hub_pull_participants(db_conn *c, arena *a, const hub_pull *p, hub_pull_part
 static int require_open(const hub_pull *p)
 {
 	if (strcmp(p->state, "OPEN") != 0)
-		return err_fail(WEFT_EINVALID, "Pull request #%lld is %s, not open.", (long long)p->id,
-		                p->state);
+		return err_fail(WEFT_EINVALID, "Pull request #%lld is %s, not open.",
+		                (long long)p->id, p->state);
 	return 0;
 }
 
@@ -342,8 +344,7 @@ static int update_fields(db_conn *c, const hub_pull *p, const hub_pull_change *c
 	return rc < 0 ? rc : 0;
 }
 
-int hub_pull_update(db_conn *c, arena *a, hub_pull *p, int64_t actor_id,
-                    const hub_pull_change *ch)
+int hub_pull_update(db_conn *c, arena *a, hub_pull *p, int64_t actor_id, const hub_pull_change *ch)
 {
 	int rc = require_open(p);
 	if (rc == 0 && ch->title)
@@ -370,10 +371,11 @@ static int get_participant(db_conn *c, arena *a, int64_t row_id, int64_t user_id
                            hub_pull_participant *out)
 {
 	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT user_id, role, state, COALESCE(participated_on, 0)"
-	                  " FROM pullrequest_participants WHERE pullrequest_id = $1 AND user_id = $2",
-	                  db_int(row_id), db_int(user_id));
+	int rc = db_query(
+	        &st, c,
+	        "SELECT user_id, role, state, COALESCE(participated_on, 0)"
+	        " FROM pullrequest_participants WHERE pullrequest_id = $1 AND user_id = $2",
+	        db_int(row_id), db_int(user_id));
 	if (rc == 0)
 		rc = db_step_one(st, "not a participant");
 	if (rc == 0)
@@ -461,9 +463,9 @@ int hub_pull_mark_merged(db_conn *c, arena *a, hub_pull *p, int64_t actor_id,
 
 /* ---- comments ---- */
 
-#define COMMENT_SELECT                                                                          \
-	"SELECT id, pullrequest_id, COALESCE(user_id, 0), COALESCE(parent_id, 0), body,"        \
-	" inline_path, COALESCE(inline_from, 0), COALESCE(inline_to, 0), line_text, deleted,"   \
+#define COMMENT_SELECT                                                                        \
+	"SELECT id, pullrequest_id, COALESCE(user_id, 0), COALESCE(parent_id, 0), body,"      \
+	" inline_path, COALESCE(inline_from, 0), COALESCE(inline_to, 0), line_text, deleted," \
 	" created_at, updated_at FROM pullrequest_comments "
 
 static void read_comment(db_stmt *st, arena *a, hub_pull_comment *out)
@@ -484,14 +486,14 @@ static void read_comment(db_stmt *st, arena *a, hub_pull_comment *out)
 	};
 }
 
-int hub_pull_comment_get(db_conn *c, arena *a, const hub_pull *p, int64_t id,
-                         hub_pull_comment *out)
+int hub_pull_comment_get(db_conn *c, arena *a, const hub_pull *p, int64_t id, hub_pull_comment *out)
 {
 	db_stmt *st;
 	int rc = db_query(&st, c, COMMENT_SELECT "WHERE pullrequest_id = $1 AND id = $2",
 	                  db_int(p->row_id), db_int(id));
 	if (rc == 0)
-		rc = db_step_one(st, "There is no comment %lld on this pull request.", (long long)id);
+		rc = db_step_one(st, "There is no comment %lld on this pull request.",
+		                 (long long)id);
 	if (rc == 0)
 		read_comment(st, a, out);
 	db_done(st);
@@ -529,16 +531,16 @@ static int insert_comment(db_conn *c, const hub_pull *p, int64_t user_id,
 {
 	int64_t now = clock_now_ms();
 	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "INSERT INTO pullrequest_comments (pullrequest_id, user_id, parent_id, body,"
-	                  " inline_path, inline_from, inline_to, line_text, created_at, updated_at)"
-	                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-	                  db_int(p->row_id), db_int(user_id),
-	                  n->parent_id ? db_int(n->parent_id) : db_null(), db_text(n->body),
-	                  db_text(n->inline_path),
-	                  n->inline_from ? db_int(n->inline_from) : db_null(),
-	                  n->inline_to ? db_int(n->inline_to) : db_null(), db_text(n->line_text),
-	                  db_int(now));
+	int rc = db_query(
+	        &st, c,
+	        "INSERT INTO pullrequest_comments (pullrequest_id, user_id, parent_id, body,"
+	        " inline_path, inline_from, inline_to, line_text, created_at, updated_at)"
+	        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+	        db_int(p->row_id), db_int(user_id), n->parent_id ? db_int(n->parent_id) : db_null(),
+	        db_text(n->body), db_text(n->inline_path),
+	        n->inline_from ? db_int(n->inline_from) : db_null(),
+	        n->inline_to ? db_int(n->inline_to) : db_null(), db_text(n->line_text),
+	        db_int(now));
 	if (rc == 0)
 		rc = db_step_one(st, "the comment was not inserted");
 	if (rc == 0)
@@ -571,8 +573,7 @@ int hub_pull_comment_add(db_conn *c, arena *a, const hub_pull *p, int64_t user_i
 	return rc;
 }
 
-int hub_pull_comments(db_conn *c, arena *a, const hub_pull *p, hub_pull_comment **out,
-                      size_t *n)
+int hub_pull_comments(db_conn *c, arena *a, const hub_pull *p, hub_pull_comment **out, size_t *n)
 {
 	db_stmt *st;
 	size_t count = 0, cap = 0;
@@ -606,11 +607,12 @@ int hub_pull_comment_change(db_conn *c, arena *a, hub_pull_comment *cm, int64_t 
 		return err_fail(WEFT_EINVALID, "This comment was deleted.");
 	int rc = body ? check_body(body) : 0;
 	if (rc == 0)
-		rc = db_exec(c,
-		             "UPDATE pullrequest_comments SET body = $2, deleted = $3, updated_at = $4"
-		             " WHERE id = $1",
-		             db_int(cm->id), db_text(body ? body : ""), db_int(body == NULL),
-		             db_int(clock_now_ms()));
+		rc = db_exec(
+		        c,
+		        "UPDATE pullrequest_comments SET body = $2, deleted = $3, updated_at = $4"
+		        " WHERE id = $1",
+		        db_int(cm->id), db_text(body ? body : ""), db_int(body == NULL),
+		        db_int(clock_now_ms()));
 	if (rc < 0)
 		return rc;
 	db_stmt *st;
@@ -663,8 +665,8 @@ int hub_pull_events(db_conn *c, arena *a, const hub_pull *p, hub_pull_event **ou
 
 /* The open pull requests of repository_id whose source is branch: row ids and their source tips,
  * in a. */
-static int open_from(db_conn *c, arena *a, int64_t repository_id, const char *branch,
-                     int64_t **ids, const char ***hashes, size_t *n)
+static int open_from(db_conn *c, arena *a, int64_t repository_id, const char *branch, int64_t **ids,
+                     const char ***hashes, size_t *n)
 {
 	db_stmt *st;
 	size_t count = 0, cap = 0;
@@ -697,8 +699,7 @@ static int source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char
                         const char *new_hash)
 {
 	bool deleted = hub_push_hash_is_zero(new_hash);
-	int rc = deleted
-	                 ? db_exec(c,
+	int rc = deleted ? db_exec(c,
 	                           "UPDATE pullrequests SET state = 'DECLINED', reason = $2,"
 	                           " closed_by_id = $3, updated_at = $4 WHERE id = $1",
 	                           db_int(row_id), db_text(source_deleted),
@@ -710,7 +711,8 @@ static int source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char
 	if (rc >= 0)
 		rc = deleted ? add_event(c, row_id, "update", actor_id, "DECLINED", source_deleted,
 		                         NULL, NULL)
-		             : add_event(c, row_id, "push", actor_id, NULL, NULL, old_hash, new_hash);
+		             : add_event(c, row_id, "push", actor_id, NULL, NULL, old_hash,
+		                         new_hash);
 	if (rc >= 0)
 		rc = hub_pull_emit_row(c, row_id, actor_id, deleted ? "rejected" : "updated");
 	return rc < 0 ? rc : 0;

@@ -156,8 +156,7 @@ typedef struct hub_pull_change {
 
 /* Edits p (open only: WEFT_EINVALID otherwise) by actor_id, recording an "update" activity.
  * *p is the row afterwards. */
-int hub_pull_update(db_conn *c, arena *a, hub_pull *p, int64_t actor_id,
-                    const hub_pull_change *ch);
+int hub_pull_update(db_conn *c, arena *a, hub_pull *p, int64_t actor_id, const hub_pull_change *ch);
 
 typedef enum { PULL_REVIEW_APPROVE, PULL_REVIEW_CHANGES } hub_pull_review_kind;
 
@@ -197,8 +196,7 @@ int hub_pull_comment_get(db_conn *c, arena *a, const hub_pull *p, int64_t id,
                          hub_pull_comment *out);
 
 /* The comments of p, oldest first (at most PULL_COMMENTS_MAX). */
-int hub_pull_comments(db_conn *c, arena *a, const hub_pull *p, hub_pull_comment **out,
-                      size_t *n);
+int hub_pull_comments(db_conn *c, arena *a, const hub_pull *p, hub_pull_comment **out, size_t *n);
 
 /* Edits (body) or deletes (body NULL) comment cm by actor_id: its author, or anyone when
  * is_admin (the caller decides: repository administrators). WEFT_EPERM otherwise,

@@ -182,7 +182,8 @@ typedef struct user_ctx {
 static int find_user(db_conn *c, void *ctx)
 {
 	user_ctx *uc = ctx;
-	return hub_account_find_name(c, uc->req->arena, web_param(uc->req, "selected_user"), &uc->user);
+	return hub_account_find_name(c, uc->req->arena, web_param(uc->req, "selected_user"),
+	                             &uc->user);
 }
 
 int hub_api_user_pullrequests(web_request *req, web_response *res)
@@ -234,7 +235,8 @@ int hub_pull_create_checked(web_request *req, const hub_repo *r, hub_pull_new *n
 	if (rc == 0)
 		rc = hub_git_open(&git, hub_app_of(req)->repos_dir, r);
 	if (rc == 0)
-		rc = hub_pull_check_branches(&cc.tips, git, n->source_branch, n->destination_branch);
+		rc = hub_pull_check_branches(&cc.tips, git, n->source_branch,
+		                             n->destination_branch);
 	git_repository_free(git);
 	cc.n.source_hash = cc.tips.source_hex;
 	cc.n.destination_hash = cc.tips.destination_hex;
@@ -368,10 +370,10 @@ int hub_api_pullrequest_update(web_request *req, web_response *res)
 	const json_t *reviewers = json_object_get(body, "reviewers");
 	hub_pull_change ch = { .title = str_at(body, "title", NULL, NULL),
 		               .description = str_at(body, "description", NULL, NULL),
-		               .destination_branch = str_at(body, "destination", "branch", "name") };
-	rc = hub_pull_update_checked(req, &v, &ch, reviewers && !json_is_null(reviewers)
-	                                                   ? reviewers
-	                                                   : NULL);
+		               .destination_branch =
+		                       str_at(body, "destination", "branch", "name") };
+	rc = hub_pull_update_checked(req, &v, &ch,
+	                             reviewers && !json_is_null(reviewers) ? reviewers : NULL);
 	if (rc == 0)
 		web_res_json(res, 200, hub_pull_json(HUB_PULL_OUT(req), &v));
 	return rc;
@@ -470,8 +472,8 @@ static json_t *event_json(web_request *req, const hub_pull_view *v, const hub_pu
 	                           v->pull.title, "description", v->pull.description, "reason",
 	                           e->reason ? e->reason : "", "author", user, "date", date);
 	json_object_set_new(update, "source",
-	                    json_pack("{s:{s:s}, s:{s:s}}", "branch", "name",
-	                              v->pull.source_branch, "commit", "hash",
+	                    json_pack("{s:{s:s}, s:{s:s}}", "branch", "name", v->pull.source_branch,
+	                              "commit", "hash",
 	                              e->new_hash ? e->new_hash : v->pull.source_hash));
 	json_object_set_new(update, "destination",
 	                    json_pack("{s:{s:s}, s:{s:s}}", "branch", "name",
@@ -498,8 +500,8 @@ static int add_comments(db_conn *c, activity_ctx *ac, json_t *items)
 		rc = hub_pull_users(c, a, ids, n, &users);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *cj = hub_pull_comment_json(HUB_PULL_OUT(ac->req), ac->v, &cms[i], users[i]);
-		json_array_append_new(items, ac->comments_only ? cj
-		                                               : json_pack("{s:o}", "comment", cj));
+		json_array_append_new(items,
+		                      ac->comments_only ? cj : json_pack("{s:o}", "comment", cj));
 	}
 	return rc;
 }
@@ -521,7 +523,8 @@ static int add_events(db_conn *c, activity_ctx *ac, json_t *items)
 		    strcmp(evs[i].kind, "changes_request_removed") == 0)
 			continue;
 		json_t *item = event_json(ac->req, ac->v, &evs[i], users[i]);
-		json_object_set_new(item, "pull_request", hub_pull_ref_json(HUB_PULL_OUT(ac->req), ac->v));
+		json_object_set_new(item, "pull_request",
+		                    hub_pull_ref_json(HUB_PULL_OUT(ac->req), ac->v));
 		json_array_append_new(items, item);
 	}
 	return rc;
@@ -537,7 +540,9 @@ static int activity_items(db_conn *c, void *ctx)
 		for (size_t i = 0; i < json_array_size(ac->items); i++) {
 			json_t *item = json_array_get(ac->items, i);
 			if (json_object_get(item, "comment"))
-				json_object_set_new(item, "pull_request", hub_pull_ref_json(HUB_PULL_OUT(ac->req), ac->v));
+				json_object_set_new(
+				        item, "pull_request",
+				        hub_pull_ref_json(HUB_PULL_OUT(ac->req), ac->v));
 		}
 	return rc;
 }
@@ -619,9 +624,9 @@ static int comment_in_tx(db_conn *c, void *ctx)
 	if (cc->change) {
 		rc = hub_pull_comment_get(c, a, &cc->v->pull, cc->comment_id, &cc->cm);
 		if (rc == 0)
-			rc = hub_pull_comment_change(c, a, &cc->cm, actor,
-			                             hub_scope_of(cc->req)->level >= HUB_LEVEL_ADMIN,
-			                             cc->body);
+			rc = hub_pull_comment_change(
+			        c, a, &cc->cm, actor,
+			        hub_scope_of(cc->req)->level >= HUB_LEVEL_ADMIN, cc->body);
 	} else if (cc->comment_id) {
 		rc = hub_pull_comment_get(c, a, &cc->v->pull, cc->comment_id, &cc->cm);
 	} else {
@@ -753,8 +758,8 @@ int hub_api_pullrequest_comment(web_request *req, web_response *res)
 
 int hub_api_pullrequest_comment_update(web_request *req, web_response *res)
 {
-	const char *body = json_is_object(req->json) ? str_at(req->json, "content", "raw", NULL)
-	                                             : NULL;
+	const char *body =
+	        json_is_object(req->json) ? str_at(req->json, "content", "raw", NULL) : NULL;
 	if (!body)
 		return err_fail(WEFT_EINVALID, "content.raw: This field is required.");
 	return comment_op(req, res, true, body, 200);
@@ -802,7 +807,8 @@ static int review_in_tx(db_conn *c, void *ctx)
 	}
 	if (rc == 0)
 		rc = hub_pull_emit(c, a, rc_->v, actor, review_event(rc_->kind, rc_->on),
-		                   rc_->kind == PULL_REVIEW_APPROVE ? "approval" : "changes_request",
+		                   rc_->kind == PULL_REVIEW_APPROVE ? "approval"
+		                                                    : "changes_request",
 		                   hub_pull_review_member(a, rc_->user));
 	return rc;
 }
@@ -865,8 +871,8 @@ int hub_api_pullrequest_merge(web_request *req, web_response *res)
 	const json_t *close = json_object_get(body, "close_source_branch");
 	hub_pull_merge_req m = { .strategy = str_at(body, "merge_strategy", NULL, NULL),
 		                 .message = str_at(body, "message", NULL, NULL),
-		                 .close_source_branch = json_is_boolean(close) ? json_is_true(close)
-		                                                               : -1 };
+		                 .close_source_branch =
+		                         json_is_boolean(close) ? json_is_true(close) : -1 };
 	int rc = hub_pull_view_load(req, &v);
 	if (rc == 0)
 		rc = hub_pull_merge_run(req, &v, &m);
@@ -918,8 +924,8 @@ int hub_api_pullrequest_decline(web_request *req, web_response *res)
 
 /* ---- statuses ---- */
 
-static const char *const status_fields[] = { "key", "state", "name", "created_on", "updated_on",
-	                                     "refname", NULL };
+static const char *const status_fields[] = { "key",        "state",   "name", "created_on",
+	                                     "updated_on", "refname", NULL };
 
 typedef struct statuses_ctx {
 	web_request *req;
@@ -935,8 +941,9 @@ static int status_items(db_conn *c, void *ctx)
 	size_t n = 0;
 	int rc = hub_status_list(c, sc->req->arena, sc->v->repo.id, sc->hash, &list, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		json_array_append_new(sc->items, hub_status_json(sc->req->arena, web_base_url(sc->req),
-		                                                 &sc->v->repo, &list[i]));
+		json_array_append_new(sc->items,
+		                      hub_status_json(sc->req->arena, web_base_url(sc->req),
+		                                      &sc->v->repo, &list[i]));
 	return rc;
 }
 

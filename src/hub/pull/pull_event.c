@@ -4,8 +4,8 @@
 #include "base/clock.h"
 #include "hub/hook/event.h"
 
-int hub_pull_emit(db_conn *c, arena *a, const hub_pull_view *v, int64_t actor_id,
-                  const char *what, const char *member, json_t *value)
+int hub_pull_emit(db_conn *c, arena *a, const hub_pull_view *v, int64_t actor_id, const char *what,
+                  const char *member, json_t *value)
 {
 	const hub_pull_out out = { a, NULL };
 	json_t *body = json_pack("{s:o}", "pullrequest", hub_pull_json(&out, v));

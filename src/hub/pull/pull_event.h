@@ -12,8 +12,8 @@
 
 /* Emits pullrequest:<what> ("created", "updated", "fulfilled", "rejected", …) for v by actor_id
  * in c's transaction; member (may be NULL) names value (stolen), set beside "pullrequest". */
-int hub_pull_emit(db_conn *c, arena *a, const hub_pull_view *v, int64_t actor_id,
-                  const char *what, const char *member, json_t *value);
+int hub_pull_emit(db_conn *c, arena *a, const hub_pull_view *v, int64_t actor_id, const char *what,
+                  const char *member, json_t *value);
 
 /* {date: now, user} of an approval or a request for changes, for hub_pull_emit. */
 json_t *hub_pull_review_member(arena *a, const hub_user *u);

@@ -19,7 +19,8 @@ static int branch_tip(git_oid *out, git_repository *repo, const char *branch, co
 	git_object_free(target);
 	git_reference_free(ref);
 	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC)
-		return err_fail(WEFT_EINVALID, "The %s branch %.255s does not exist.", role, branch);
+		return err_fail(WEFT_EINVALID, "The %s branch %.255s does not exist.", role,
+		                branch);
 	return rc < 0 ? hub_git_code(rc, "cannot read the branch") : 0;
 }
 
@@ -45,8 +46,8 @@ int hub_pull_check_branches(hub_pull_tips *out, git_repository *repo, const char
 		                source);
 	size_t ahead = 0, behind = 0;
 	int rc = hub_pull_tips_read(out, repo, source, destination);
-	if (rc == 0 && git_graph_ahead_behind(&ahead, &behind, repo, &out->source,
-	                                      &out->destination) < 0)
+	if (rc == 0 &&
+	    git_graph_ahead_behind(&ahead, &behind, repo, &out->source, &out->destination) < 0)
 		rc = hub_git_fail(WEFT_ERROR, "cannot compare the branches");
 	if (rc == 0 && ahead == 0)
 		rc = err_fail(WEFT_EINVALID,
@@ -153,8 +154,7 @@ static int write_commit(git_oid *out, git_repository *repo, git_index *index,
 }
 
 int hub_pull_merge_commit(git_oid *out, git_repository *repo, const hub_pull_tips *t,
-                          hub_pull_strategy strategy, const char *message,
-                          const git_signature *who)
+                          hub_pull_strategy strategy, const char *message, const git_signature *who)
 {
 	if (strategy == PULL_MERGE_FAST_FORWARD) {
 		if (!hub_pull_can_fast_forward(repo, t))
@@ -172,8 +172,9 @@ int hub_pull_merge_commit(git_oid *out, git_repository *repo, const hub_pull_tip
 		size_t n = 0;
 		rc = list_conflicts(&paths, &n, a, index);
 		if (rc == 0)
-			rc = err_fail(WEFT_ECONFLICT, "The merge has conflicts in %zu file%s: %.500s%s",
-			              n, n == 1 ? "" : "s", n ? paths[0] : "", n > 1 ? ", …" : "");
+			rc = err_fail(WEFT_ECONFLICT,
+			              "The merge has conflicts in %zu file%s: %.500s%s", n,
+			              n == 1 ? "" : "s", n ? paths[0] : "", n > 1 ? ", …" : "");
 		arena_free(a);
 	}
 	if (rc == 0)
@@ -234,8 +235,8 @@ static const char *nth_line(arena *a, const char *data, size_t size, int64_t lin
 	return hub_text_utf8(a, p, len);
 }
 
-const char *hub_pull_line_text(arena *a, git_repository *repo, const char *commit,
-                               const char *path, int64_t line)
+const char *hub_pull_line_text(arena *a, git_repository *repo, const char *commit, const char *path,
+                               int64_t line)
 {
 	git_oid id;
 	git_commit *c = NULL;
@@ -257,8 +258,7 @@ const char *hub_pull_line_text(arena *a, git_repository *repo, const char *commi
 	return text;
 }
 
-int hub_pull_merge_base(char out[GIT_OID_HEXSZ + 1], git_repository *repo,
-                        const hub_pull_tips *t)
+int hub_pull_merge_base(char out[GIT_OID_HEXSZ + 1], git_repository *repo, const hub_pull_tips *t)
 {
 	git_oid base;
 	int rc = git_merge_base(&base, repo, &t->source, &t->destination);

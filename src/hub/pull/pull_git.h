@@ -70,11 +70,10 @@ int hub_pull_delete_branch(git_repository *repo, const char *branch, const git_o
 
 /* The text of line (1-based) of path at commit (a hash), without its newline, in a; NULL when
  * there is no such file or line. */
-const char *hub_pull_line_text(arena *a, git_repository *repo, const char *commit,
-                               const char *path, int64_t line);
+const char *hub_pull_line_text(arena *a, git_repository *repo, const char *commit, const char *path,
+                               int64_t line);
 
 /* The merge base of t's two tips into out (hex). WEFT_ENOTFOUND when they share no history. */
-int hub_pull_merge_base(char out[GIT_OID_HEXSZ + 1], git_repository *repo,
-                        const hub_pull_tips *t);
+int hub_pull_merge_base(char out[GIT_OID_HEXSZ + 1], git_repository *repo, const hub_pull_tips *t);
 
 #endif

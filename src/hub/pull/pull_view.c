@@ -42,8 +42,7 @@ int hub_pull_users(db_conn *c, arena *a, const int64_t *ids, size_t n, const hub
 	return rc;
 }
 
-int hub_pull_view_fill(db_conn *c, arena *a, const hub_repo *r, const hub_pull *p,
-                       hub_pull_view *v)
+int hub_pull_view_fill(db_conn *c, arena *a, const hub_repo *r, const hub_pull *p, hub_pull_view *v)
 {
 	v->repo = *r;
 	v->pull = *p;
@@ -139,10 +138,10 @@ const char *hub_pull_view_spec(web_request *req, const hub_pull_tips *t)
 
 const char *hub_pull_api_path(arena *a, const hub_repo *r, int64_t id)
 {
-	return arena_printf(a, "%s/pullrequests/%lld",
-	                    hub_payload_path(a, "/2.0/repositories/", r->workspace_slug, r->slug,
-	                                     NULL),
-	                    (long long)id);
+	return arena_printf(
+	        a, "%s/pullrequests/%lld",
+	        hub_payload_path(a, "/2.0/repositories/", r->workspace_slug, r->slug, NULL),
+	        (long long)id);
 }
 
 const char *hub_pull_web_path(arena *a, const hub_repo *r, int64_t id)
@@ -190,14 +189,15 @@ static json_t *repo_condensed(const hub_pull_out *o, const hub_repo *r)
 	        "self",
 	        hub_pull_href(o, hub_payload_path(o->a, "/2.0/repositories/", r->workspace_slug,
 	                                          r->slug, NULL)),
-	        "html", hub_pull_href(o, hub_payload_path(o->a, "/", r->workspace_slug, r->slug, NULL)));
+	        "html",
+	        hub_pull_href(o, hub_payload_path(o->a, "/", r->workspace_slug, r->slug, NULL)));
 }
 
 static json_t *endpoint_json(const hub_pull_out *o, const hub_repo *r, const char *branch,
                              const char *hash)
 {
-	return json_pack("{s:{s:s}, s:{s:s, s:s}, s:o}", "branch", "name", branch, "commit",
-	                 "type", "commit", "hash", hash, "repository", repo_condensed(o, r));
+	return json_pack("{s:{s:s}, s:{s:s, s:s}, s:o}", "branch", "name", branch, "commit", "type",
+	                 "commit", "hash", hash, "repository", repo_condensed(o, r));
 }
 
 static json_t *rendered(const hub_pull_out *o, const char *raw)
@@ -211,8 +211,8 @@ static json_t *pull_links(const hub_pull_out *o, const hub_pull_view *v)
 	const char *api = hub_pull_api_path(o->a, &v->repo, v->pull.id);
 	json_t *links = json_pack("{s:o, s:o}", "self", hub_pull_href(o, api), "html",
 	                          hub_pull_href(o, hub_pull_web_path(o->a, &v->repo, v->pull.id)));
-	static const char *const names[] = { "commits",  "approve",  "diff",     "diffstat",
-		                             "comments", "activity", "merge",    "decline",
+	static const char *const names[] = { "commits",  "approve",  "diff",           "diffstat",
+		                             "comments", "activity", "merge",          "decline",
 		                             "statuses", "patch",    "request-changes" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		json_object_set_new(links, names[i],
@@ -282,21 +282,22 @@ static json_t *inline_json(const hub_pull_comment *cm)
 json_t *hub_pull_comment_json(const hub_pull_out *o, const hub_pull_view *v,
                               const hub_pull_comment *cm, const hub_user *u)
 {
-	const char *self = arena_printf(o->a, "%s/comments/%lld",
-	                                hub_pull_api_path(o->a, &v->repo, v->pull.id),
-	                                (long long)cm->id);
-	const char *html = arena_printf(o->a, "%s#comment-%lld",
-	                                hub_pull_web_path(o->a, &v->repo, v->pull.id),
-	                                (long long)cm->id);
-	json_t *out = json_pack(
-	        "{s:s, s:I, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:{s:o, s:o}}", "type",
-	        "pullrequest_comment", "id", (json_int_t)cm->id, "content", rendered(o, cm->body),
-	        "user", hub_pull_user_json(o, u), "created_on", time_json(cm->created_at),
-	        "updated_on", time_json(cm->updated_at), "deleted", cm->deleted, "pending", 0,
-	        "pullrequest", pull_ref(o, v), "links", "self", hub_pull_href(o, self), "html",
-	        hub_pull_href(o, html));
+	const char *self =
+	        arena_printf(o->a, "%s/comments/%lld",
+	                     hub_pull_api_path(o->a, &v->repo, v->pull.id), (long long)cm->id);
+	const char *html =
+	        arena_printf(o->a, "%s#comment-%lld", hub_pull_web_path(o->a, &v->repo, v->pull.id),
+	                     (long long)cm->id);
+	json_t *out =
+	        json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:{s:o, s:o}}", "type",
+	                  "pullrequest_comment", "id", (json_int_t)cm->id, "content",
+	                  rendered(o, cm->body), "user", hub_pull_user_json(o, u), "created_on",
+	                  time_json(cm->created_at), "updated_on", time_json(cm->updated_at),
+	                  "deleted", cm->deleted, "pending", 0, "pullrequest", pull_ref(o, v),
+	                  "links", "self", hub_pull_href(o, self), "html", hub_pull_href(o, html));
 	if (cm->parent_id)
-		json_object_set_new(out, "parent", json_pack("{s:I}", "id", (json_int_t)cm->parent_id));
+		json_object_set_new(out, "parent",
+		                    json_pack("{s:I}", "id", (json_int_t)cm->parent_id));
 	if (cm->inline_path)
 		json_object_set_new(out, "inline", inline_json(cm));
 	return out;
@@ -333,7 +334,7 @@ static int record_merge(db_conn *c, void *ctx)
 		                          mc->tips.source_hex, mc->tips.destination_hex);
 	if (rc == 0)
 		rc = hub_push_record(c, mc->v->repo.id, actor, false, clock_now_ms(), mc->updates,
-		                 mc->nupdates, NULL);
+		                     mc->nupdates, NULL);
 	if (rc == 0)
 		rc = hub_pull_view_fill(c, req->arena, &mc->v->repo, &p, mc->v);
 	if (rc == 0)
@@ -371,7 +372,8 @@ static int merge_on_disk(merge_ctx *mc, git_repository *git, hub_pull_strategy s
 	if (rc == 0)
 		rc = hub_pull_merge_commit(&merged, git, &mc->tips, strategy, message, who);
 	if (rc == 0)
-		rc = hub_pull_move_branch(git, p->destination_branch, &mc->tips.destination, &merged);
+		rc = hub_pull_move_branch(git, p->destination_branch, &mc->tips.destination,
+		                          &merged);
 	git_signature_free(who);
 	if (rc < 0)
 		return rc;
@@ -381,13 +383,13 @@ static int merge_on_disk(merge_ctx *mc, git_repository *git, hub_pull_strategy s
 	mc->updates[mc->nupdates++] =
 	        (push_update){ arena_printf(req->arena, "refs/heads/%s", p->destination_branch),
 		               mc->tips.destination_hex, hex };
-	if (close_source && hub_pull_delete_branch(git, p->source_branch, &mc->tips.source,
-	                                           &deleted) == 0 && deleted)
-		mc->updates[mc->nupdates++] = (push_update){
-			arena_printf(req->arena, "refs/heads/%s", p->source_branch),
-			mc->tips.source_hex,
-			"0000000000000000000000000000000000000000"
-		};
+	if (close_source &&
+	    hub_pull_delete_branch(git, p->source_branch, &mc->tips.source, &deleted) == 0 &&
+	    deleted)
+		mc->updates[mc->nupdates++] =
+		        (push_update){ arena_printf(req->arena, "refs/heads/%s", p->source_branch),
+			               mc->tips.source_hex,
+			               "0000000000000000000000000000000000000000" };
 	return 0;
 }
 
@@ -420,11 +422,11 @@ int hub_pull_merge_run(web_request *req, hub_pull_view *v, const hub_pull_merge_
 		rc = hub_pull_tips_read(&mc.tips, git, v->pull.source_branch,
 		                        v->pull.destination_branch);
 	if (rc == 0)
-		rc = merge_on_disk(&mc, git, (hub_pull_strategy)hub_pull_strategy_parse(mc.strategy),
-		                   m->message && *m->message ? m->message
-		                                             : default_message(req, &v->pull),
-		                   m->close_source_branch < 0 ? v->pull.close_source_branch
-		                                              : m->close_source_branch != 0);
+		rc = merge_on_disk(
+		        &mc, git, (hub_pull_strategy)hub_pull_strategy_parse(mc.strategy),
+		        m->message && *m->message ? m->message : default_message(req, &v->pull),
+		        m->close_source_branch < 0 ? v->pull.close_source_branch
+		                                   : m->close_source_branch != 0);
 	/* The refs moved: a failure to record is the reconcile job's to mend, as for pushes. */
 	if (rc == 0 && (rc = db_tx(hub_app_of(req)->d, record_merge, &mc)) < 0)
 		log_error("the merge of pull request #%lld of repository %lld is not recorded: %s",

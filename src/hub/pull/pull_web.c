@@ -34,7 +34,9 @@ static const char *user_name(const hub_user *u)
 
 static const char *state_label(const char *state)
 {
-	return strcmp(state, "OPEN") == 0 ? "Open" : strcmp(state, "MERGED") == 0 ? "Merged" : "Declined";
+	return strcmp(state, "OPEN") == 0     ? "Open"
+	       : strcmp(state, "MERGED") == 0 ? "Merged"
+	                                      : "Declined";
 }
 
 /* ---- the list ---- */
@@ -43,8 +45,8 @@ static json_t *list_row(web_request *req, const hub_pull_view *v)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
 	                 (json_int_t)v->pull.id, "title", v->pull.title, "href",
-	                 hub_pull_web_path(req->arena, &v->repo, v->pull.id), "state", v->pull.state,
-	                 "source", v->pull.source_branch, "destination",
+	                 hub_pull_web_path(req->arena, &v->repo, v->pull.id), "state",
+	                 v->pull.state, "source", v->pull.source_branch, "destination",
 	                 v->pull.destination_branch, "author", user_name(v->author), "updated",
 	                 hub_history_time(req, v->pull.updated_at / 1000), "comment_count",
 	                 (json_int_t)v->pull.comment_count);
@@ -75,9 +77,9 @@ static int list_rows(db_conn *c, void *ctx)
 			rc = hub_pull_view_fill(c, a, &r, &rows[i], &v);
 		if (rc == 0) {
 			json_t *row = list_row(lc->req, &v);
-			json_object_set_new(row, "repo",
-			                    json_string(arena_printf(a, "%s/%s", r.workspace_slug,
-			                                             r.slug)));
+			json_object_set_new(
+			        row, "repo",
+			        json_string(arena_printf(a, "%s/%s", r.workspace_slug, r.slug)));
 			json_array_append_new(lc->rows, row);
 		}
 	}
@@ -95,9 +97,9 @@ static json_t *state_tabs(int current)
 		     { "ALL", "All", PULL_STATE_OPEN | PULL_STATE_MERGED | PULL_STATE_DECLINED } };
 	json_t *out = json_array();
 	for (size_t i = 0; i < sizeof tabs / sizeof tabs[0]; i++)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "name", tabs[i].name,
-		                                     "label", tabs[i].label, "current",
-		                                     tabs[i].mask == current));
+		json_array_append_new(out,
+		                      json_pack("{s:s, s:s, s:b}", "name", tabs[i].name, "label",
+		                                tabs[i].label, "current", tabs[i].mask == current));
 	return out;
 }
 
@@ -141,11 +143,10 @@ static json_t *branch_options(web_request *req, git_repository *git, const char 
 	if (hub_ref_list(&refs, &n, req->arena, git, HUB_REF_BRANCH) < 0)
 		return out;
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out, json_pack("{s:s, s:b, s:b}", "name", refs[i].name,
-		                                     "is_source",
-		                                     source && strcmp(refs[i].name, source) == 0,
-		                                     "is_destination",
-		                                     strcmp(refs[i].name, destination) == 0));
+		json_array_append_new(
+		        out, json_pack("{s:s, s:b, s:b}", "name", refs[i].name, "is_source",
+		                       source && strcmp(refs[i].name, source) == 0,
+		                       "is_destination", strcmp(refs[i].name, destination) == 0));
 	return out;
 }
 
@@ -222,8 +223,7 @@ static json_t *reviewer_list(const char *text)
 		p += strspn(p, ", \t");
 		size_t len = strcspn(p, ", \t");
 		if (len)
-			json_array_append_new(out,
-			                      json_pack("{s:s%}", "username", p, len));
+			json_array_append_new(out, json_pack("{s:s%}", "username", p, len));
 		p += len;
 	}
 	return out;
@@ -350,9 +350,9 @@ static json_t *pull_page_json(web_request *req, const hub_pull_view *v, const he
 	        "id", (json_int_t)p->id, "title", p->title, "state", p->state, "state_class",
 	        state_label(p->state), "author", user_name(v->author), "source", p->source_branch,
 	        "destination", p->destination_branch, "href", href, "description_html",
-	        *p->description ? web_markdown_html(req->arena, p->description,
-	                                            strlen(p->description))
-	                        : "",
+	        *p->description
+	                ? web_markdown_html(req->arena, p->description, strlen(p->description))
+	                : "",
 	        "is_open", open, "conflicts", conflicts, "has_conflicts", x->nconflicts > 0,
 	        "can_review", viewer && viewer != p->author_id, "can_merge",
 	        level >= HUB_LEVEL_WRITE, "can_decline",
@@ -367,25 +367,26 @@ static json_t *pull_page_json(web_request *req, const hub_pull_view *v, const he
 		                                             p->merge_hash)));
 	}
 	json_object_set_new(pull, "strategies", strategy_options(x->strategy));
-	json_object_set_new(pull, "merge_message",
-	                    json_string(arena_printf(req->arena,
-	                                             "Merged in %s (pull request #%lld)\n\n%s",
-	                                             p->source_branch, (long long)p->id,
-	                                             p->title)));
+	json_object_set_new(
+	        pull, "merge_message",
+	        json_string(arena_printf(req->arena, "Merged in %s (pull request #%lld)\n\n%s",
+	                                 p->source_branch, (long long)p->id, p->title)));
 	json_t *statuses = json_array();
 	for (size_t i = 0; i < x->nstatuses; i++)
-		json_array_append_new(statuses, json_pack("{s:s, s:s}", "name",
-		                                          x->statuses[i].name && *x->statuses[i].name ? x->statuses[i].name
-		                                                               : x->statuses[i].key,
-		                                          "state", x->statuses[i].state));
+		json_array_append_new(statuses,
+		                      json_pack("{s:s, s:s}", "name",
+		                                x->statuses[i].name && *x->statuses[i].name
+		                                        ? x->statuses[i].name
+		                                        : x->statuses[i].key,
+		                                "state", x->statuses[i].state));
 	json_object_set_new(pull, "statuses", statuses);
 	add_people(pull, v, viewer);
 	return pull;
 }
 
 /* The data every tab starts with; *git and *t are the repository and tips for the tab. */
-static int page_base(web_request *req, hub_pull_view *v, git_repository **git,
-                     hub_pull_tips *t, json_t **out, const char *tab)
+static int page_base(web_request *req, hub_pull_view *v, git_repository **git, hub_pull_tips *t,
+                     json_t **out, const char *tab)
 {
 	header_extra x = { 0 };
 	int rc = hub_pull_view_load(req, v);
@@ -496,12 +497,13 @@ static json_t *activity_json(web_request *req, const thread_ctx *tc)
 	size_t i = 0, j = 0;
 	while (i < tc->ncomments || j < tc->nevents) {
 		bool comment = j == tc->nevents ||
-		               (i < tc->ncomments && tc->comments[i].created_at <= tc->events[j].created_at);
+		               (i < tc->ncomments &&
+		                tc->comments[i].created_at <= tc->events[j].created_at);
 		if (comment) {
-			json_array_append_new(out, json_pack("{s:o}", "comment",
-			                                     comment_view(req, &tc->comments[i],
-			                                                  tc->comment_users[i],
-			                                                  false)));
+			json_array_append_new(out,
+			                      json_pack("{s:o}", "comment",
+			                                comment_view(req, &tc->comments[i],
+			                                             tc->comment_users[i], false)));
 			i++;
 		} else {
 			const hub_pull_event *e = &tc->events[j];
@@ -562,11 +564,12 @@ int hub_pull_commits_page(web_request *req, web_response *res)
 	for (size_t i = 0; i < log.count; i++) {
 		const hub_commit *c = &log.commits[i];
 		json_array_append_new(
-		        commits, json_pack("{s:s, s:s%, s:s, s:s, s:s, s:s}", "hash", c->hash,
-		                           "short", c->hash, (size_t)12, "summary", c->summary,
-		                           "author", c->author_name, "date",
-		                           hub_history_time(req, c->author_time), "href",
-		                           arena_printf(req->arena, "%s/commits/%s", base, c->hash)));
+		        commits,
+		        json_pack("{s:s, s:s%, s:s, s:s, s:s, s:s}", "hash", c->hash, "short",
+		                  c->hash, (size_t)12, "summary", c->summary, "author",
+		                  c->author_name, "date", hub_history_time(req, c->author_time),
+		                  "href",
+		                  arena_printf(req->arena, "%s/commits/%s", base, c->hash)));
 	}
 	json_object_set_new(data, "commits", commits);
 	json_object_set_new(data, "more", json_boolean(log.has_more));
@@ -739,10 +742,9 @@ int hub_pull_review_submit(web_request *req, web_response *res)
 		                               "remove-request.");
 	int rc = hub_pull_view_load(req, &v);
 	if (rc == 0)
-		rc = hub_pull_review_run(req, &v,
-		                         approve || unapprove ? PULL_REVIEW_APPROVE
-		                                              : PULL_REVIEW_CHANGES,
-		                         approve || request, &part, &user);
+		rc = hub_pull_review_run(
+		        req, &v, approve || unapprove ? PULL_REVIEW_APPROVE : PULL_REVIEW_CHANGES,
+		        approve || request, &part, &user);
 	return rc == WEFT_ENOTFOUND ? rc : back(req, res, &v, rc, NULL);
 }
 
@@ -751,7 +753,8 @@ int hub_pull_merge_submit(web_request *req, web_response *res)
 	hub_pull_view v;
 	hub_pull_merge_req m = { .strategy = hub_form_text(req, "strategy"),
 		                 .message = hub_form_text(req, "message"),
-		                 .close_source_branch = hub_form_checked(req, "close_source_branch") };
+		                 .close_source_branch =
+		                         hub_form_checked(req, "close_source_branch") };
 	if (!*m.strategy)
 		m.strategy = NULL;
 	int rc = hub_pull_view_load(req, &v);
@@ -774,10 +777,12 @@ int hub_pull_decline_submit(web_request *req, web_response *res)
 int hub_pull_dashboard(db_conn *c, web_request *req, int64_t user_id, json_t **mine,
                        json_t **review)
 {
-	list_ctx own = { req, { .author_id = user_id, .states = PULL_STATE_OPEN }, NULL,
-		         json_array() };
-	list_ctx reviews = { req, { .reviewer_id = user_id, .states = PULL_STATE_OPEN }, NULL,
-		             json_array() };
+	list_ctx own = {
+		req, { .author_id = user_id, .states = PULL_STATE_OPEN }, NULL, json_array()
+	};
+	list_ctx reviews = {
+		req, { .reviewer_id = user_id, .states = PULL_STATE_OPEN }, NULL, json_array()
+	};
 	int rc = list_rows(c, &own);
 	if (rc == 0)
 		rc = list_rows(c, &reviews);
