@@ -14,6 +14,7 @@
 #include "hub/team/team_api.h"
 #include "hub/account/user_api.h"
 #include "hub/hook/hook_api.h"
+#include "hub/pull/branching_web.h"
 #include "hub/pull/pull_api.h"
 #include "hub/pull/pull_web.h"
 
@@ -313,6 +314,19 @@ static const web_route routes[] = {
 	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/commit/{node}/statuses/build/{key}",
 	  hub_api_status_update, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_REPO_WRITE,
 	  64 * 1024, NULL, NULL },
+	/* API: the branching model (pull/branching_web.c) */
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/branching-model", hub_api_branching_model,
+	  WEB_API, HUB_PERM_REPO_READ, 0, NULL, NULL },
+	{ "GET", "/2.0/repositories/{workspace}/{repo_slug}/branching-model/settings",
+	  hub_api_branching_settings, WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}/branching-model/settings",
+	  hub_api_branching_settings_update, WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON,
+	  HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_OBJECT, NULL, NULL },
+	/* creating a branch from an issue (pull/branching_web.c): checks write on the chosen
+	 * repository itself */
+	{ "GET", "/branch/create", hub_branch_create_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
+	{ "POST", "/branch/create", hub_branch_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM, 0,
+	  WEB_BODY_LIMIT_FORM, NULL, NULL },
 	/* repositories and projects (repo_web.c): literal paths, before "/{workspace}" */
 	{ "GET", "/repo/create", hub_repo_create_page, WEB_NEEDS_USER, 0, 0, NULL, NULL },
 	{ "POST", "/repo/create", hub_repo_create_submit, WEB_NEEDS_USER | WEB_BODY_FORM, 0,
@@ -491,6 +505,10 @@ static const web_route routes[] = {
 	  hub_pull_decline_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ,
 	  WEB_BODY_LIMIT_FORM, NULL, NULL },
 	/* repository settings (repo_web.c): after the workspace pages */
+	{ "GET", "/{workspace}/{repo_slug}/admin/branching", hub_branching_page, WEB_NEEDS_USER,
+	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/admin/branching", hub_branching_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_ADMIN, WEB_BODY_LIMIT_FORM, NULL, NULL },
 	{ "GET", "/{workspace}/{repo_slug}/admin", hub_repo_admin_page, WEB_NEEDS_USER,
 	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL },
 	{ "POST", "/{workspace}/{repo_slug}/admin", hub_repo_admin_submit,

@@ -16,9 +16,18 @@ done
 create_user alice
 create_user bob
 create_user carol
-weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}" ||
-	bail "weft serve hub did not start"
+# A webhook receiver on loopback, which the server is allowed to post to.
+python3 "$(dirname "$0")/hook_receiver.py" "$TEST_TMP/receiver.port" "$TEST_TMP/receiver.log" &
+own_pid $!
+for _ in $(seq 1 100); do [ -s "$TEST_TMP/receiver.port" ] && break; sleep 0.1; done
+[ -s "$TEST_TMP/receiver.port" ] || bail "the webhook receiver did not start"
+weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}" \
+	--webhook-allowed-hosts loopback || bail "weft serve hub did not start"
 create_repo demo false
+EVENTS='["pullrequest:created", "pullrequest:updated", "pullrequest:approved", "pullrequest:unapproved", "pullrequest:fulfilled", "pullrequest:rejected", "pullrequest:comment_created", "pullrequest:comment_updated", "pullrequest:comment_deleted", "pullrequest:changes_request_created", "pullrequest:changes_request_removed"]'
+as alice -H 'Content-Type: application/json' -d "{\"url\": \"http://127.0.0.1:$(cat "$TEST_TMP/receiver.port")/hook\", \"description\": \"pull requests\", \"active\": true, \"events\": $EVENTS}" \
+	"$HUB_URL/2.0/repositories/alice/demo/hooks"
+[ "$RESP_STATUS" = 201 ] || bail "cannot create the webhook (status $RESP_STATUS): $(cat "$RESP_BODY")"
 HOSTPORT=${HUB_URL#http://}
 API=$HUB_URL/2.0/repositories/alice/demo
 
@@ -162,6 +171,9 @@ post_json carol POST "$API/pullrequests/1/request-changes"
 expect_status 200 "carol requests changes"
 post_json carol DELETE "$API/pullrequests/1/request-changes"
 expect_status 204 "and takes it back"
+post_json carol POST "$API/pullrequests/1/approve"
+post_json carol DELETE "$API/pullrequests/1/approve"
+expect_status 204 "carol approves and takes it back"
 
 # --- comments ----------------------------------------------------------------------------------
 
@@ -182,12 +194,17 @@ expect_json "j[\"parent\"][\"id\"] == $INLINE and j[\"inline\"][\"path\"] == \"f
 	"the reply sits on the same line"
 post_json alice PUT "$API/pullrequests/1/comments/$GENERAL" '{"content": {"raw": "Edited by alice"}}'
 expect_status 200 "the repository's administrator may edit any comment"
+post_json bob POST "$API/pullrequests/1/comments" '{"content": {"raw": "Scratch that"}}'
+SCRATCH=$(json_get 'j["id"]')
+post_json bob DELETE "$API/pullrequests/1/comments/$SCRATCH"
+expect_status 204 "its author deletes a comment"
 post_json carol DELETE "$API/pullrequests/1/comments/$GENERAL"
 expect_status 403 "someone else may not delete it"
 post_json bob PUT "$API/pullrequests/1/comments/$GENERAL" '{"content": {"raw": "Looks good"}}'
 expect_status 200 "its author edits it"
 as bob "$API/pullrequests/1/comments"
-expect_json 'j["size"] == 3' "three comments listed"
+expect_json 'j["size"] == 4 and sum(1 for c in j["values"] if c["deleted"]) == 1' \
+	"four comments listed, one of them deleted"
 
 as bob "$HUB_URL/alice/demo/pull-requests/1/diff"
 check "the inline comment shows under its line" \
@@ -334,5 +351,69 @@ req -b "$jar" -c "$jar" --data-urlencode "csrf=$token" --data-urlencode "login=b
 	--data-urlencode "password=$(password_of bob)" "$HUB_URL/login"
 req -b "$jar" "$HUB_URL/dashboard"
 expect_body_contains "More from the page" "bob's dashboard has it to review"
+
+# --- the branching model and "create branch" from an issue -----------------------------------
+
+as bob "$API/branching-model"
+expect_json 'j["type"] == "branching_model" and j["development"]["name"] == "main" and [t["kind"] for t in j["branch_types"]] == ["feature", "bugfix", "hotfix", "release"]' \
+	"GET …/branching-model: the defaults"
+as bob "$API/branching-model/settings"
+expect_status 403 "bob may not read the settings"
+post_json alice PUT "$API/branching-model/settings" '{"development": {"name": "develop", "use_mainbranch": false}, "branch_types": [{"kind": "bugfix", "prefix": "fix/"}, {"kind": "hotfix", "enabled": false}]}'
+expect_status 200 "PUT …/branching-model/settings"
+expect_json 'j["development"]["name"] == "develop" and {t["kind"]: (t["prefix"], t["enabled"]) for t in j["branch_types"]}["bugfix"] == ("fix/", True)' \
+	"the development branch and the bugfix prefix changed"
+post_json alice PUT "$API/branching-model/settings" '{"branch_types": [{"kind": "feature", "prefix": "bad..prefix/"}]}'
+expect_status 400 "a prefix git refuses: 400"
+as bob "$API/branching-model"
+expect_json '"hotfix" not in [t["kind"] for t in j["branch_types"]]' "a type switched off leaves the model"
+post_json alice PUT "$API/branching-model/settings" '{"development": {"use_mainbranch": true}}'
+
+jar=$TEST_TMP/alice.jar
+req -b "$jar" "$HUB_URL/branch/create?issueKey=PROJ-12&issueType=Bug&issueSummary=Crash%20when%20the%20name%20has%20~%5E%3A%20and%20*%20%E2%80%94%20Caf%C3%A9"
+expect_status 200 "the create-branch page"
+check "it prefills the name from the issue" grep -q 'value="fix/PROJ-12-crash-when-the-name-has-and-café"' "$RESP_BODY"
+check "it suggests the bugfix type for a bug" grep -q 'value="fix/" selected' "$RESP_BODY"
+check "it offers alice's repository" grep -q 'value="alice/demo"' "$RESP_BODY"
+check "branch from: the development branch (the main branch)" grep -q 'id="from" name="from" type="text" maxlength="255" value="main"' "$RESP_BODY"
+token=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//')
+req -b "$jar" --data-urlencode "csrf=$token" --data-urlencode "repository=alice/demo" \
+	--data-urlencode "type=feature/" --data-urlencode "name=fix/PROJ-12-crash" \
+	--data-urlencode "from=main" "$HUB_URL/branch/create?issueKey=PROJ-12"
+expect_status 201 "Create makes the branch"
+expect_body_contains "git fetch &amp;&amp; git checkout feature/PROJ-12-crash" "and shows how to check it out"
+git ls-remote "$REMOTE" refs/heads/feature/PROJ-12-crash >"$TEST_TMP/created.txt"
+check "the branch is in the repository" test -s "$TEST_TMP/created.txt"
+req -b "$jar" --data-urlencode "csrf=$token" --data-urlencode "repository=alice/demo" \
+	--data-urlencode "type=feature/" --data-urlencode "name=PROJ-12-crash" \
+	--data-urlencode "from=main" "$HUB_URL/branch/create"
+expect_status 409 "the same name again: 409"
+as alice "$HUB_URL/alice/demo/branches"
+expect_body_contains "/branch/create?repository=alice/demo" "the branches page has a Create branch button"
+
+# --- webhooks ----------------------------------------------------------------------------------
+
+# received KEY: the receiver got an event KEY whose pullrequest is an A.10 object.
+received() {
+	python3 - "$TEST_TMP/receiver.log" "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["headers"].get("X-Event-Key") == sys.argv[2]:
+        b = json.loads(e["body"])
+        pr = b.get("pullrequest", {})
+        if pr.get("type") == "pullrequest" and "repository" in b and "actor" in b:
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+for _ in $(seq 1 100); do
+	received pullrequest:comment_created && received pullrequest:rejected && break
+	sleep 0.2
+done
+for key in created updated approved unapproved fulfilled rejected comment_created \
+	comment_updated comment_deleted changes_request_created changes_request_removed; do
+	check "the webhook received pullrequest:$key" received "pullrequest:$key"
+done
 
 done_testing
