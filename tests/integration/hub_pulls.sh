@@ -391,6 +391,17 @@ expect_status 409 "the same name again: 409"
 as alice "$HUB_URL/alice/demo/branches"
 expect_body_contains "/branch/create?repository=alice/demo" "the branches page has a Create branch button"
 
+# --- the npm bitbucket client ------------------------------------------------------------------
+
+for b in conf-merge conf-decline; do
+	(cd "$WORK" && git fetch -q "$REMOTE" main && git checkout -q -B "$b" FETCH_HEAD) &&
+		commit_file "$b.txt" "$b" "Conformance $b" && in_work git push -q "$REMOTE" "$b" ||
+		bail "cannot push $b"
+done
+run_conformance bitbucket_pulls.mjs HUB_URL="$HUB_URL" HUB_USERNAME=alice \
+	HUB_PASSWORD="$(password_of alice)" REVIEWER=bob REVIEWER_PASSWORD="$(password_of bob)" \
+	HUB_WORKSPACE=alice HUB_REPO=demo
+
 # --- webhooks ----------------------------------------------------------------------------------
 
 # received KEY: the receiver got an event KEY whose pullrequest is an A.10 object.

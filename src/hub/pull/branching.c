@@ -117,12 +117,27 @@ const char *hub_branching_kind_for(const char *issue_type)
 	return issue_type && strcasecmp(issue_type, "Bug") == 0 ? "bugfix" : "feature";
 }
 
-/* Whether c may stand in a word of a branch name: what git refuses in ref names (controls,
- * space, ~ ^ : ? * [ \ and the sequences it rejects) never does; neither does '/' or '.',
- * which would make new path parts or "..". */
-static bool word_char(unsigned char c)
+/* The bytes of the character at p that may stand in a word of a branch name, or 0 when it ends
+ * a word: ASCII letters, digits and '_', and non-ASCII characters but Latin-1's and Unicode's
+ * punctuation (U+00A0-U+00BF, U+2000-U+206F). What git refuses in ref names (controls, space,
+ * ~ ^ : ? * [ \ and the sequences it rejects) never stands in a word, nor '/' and '.', which
+ * would make new path parts or "..". */
+static size_t word_char_len(const unsigned char *p)
 {
-	return c >= 0x80 || isalnum(c) || c == '_';
+	if (*p < 0x80)
+		return isalnum(*p) || *p == '_' ? 1 : 0;
+	size_t n = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 0)
+		return 0;
+	unsigned cp = n == 2 ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+	              : n == 3 ? (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 |
+	                                 (p[2] & 0x3f)
+	                       : 0x10000;
+	bool punctuation = (cp >= 0xa0 && cp <= 0xbf) || (cp >= 0x2000 && cp <= 0x206f);
+	return punctuation ? 0 : n;
 }
 
 const char *hub_branching_suggest(arena *a, const char *prefix, const char *key,
@@ -131,17 +146,17 @@ const char *hub_branching_suggest(arena *a, const char *prefix, const char *key,
 	buf out = BUF_INIT;
 	buf_puts(&out, prefix ? prefix : "");
 	for (const unsigned char *p = (const unsigned char *)(key ? key : ""); *p; p++)
-		if (word_char(*p) || *p == '-')
+		if (*p < 0x80 && (word_char_len(p) || *p == '-'))
 			buf_putc(&out, (char)*p);
 	/* Each word whole or not at all, so that the cut never splits a word or a character. */
 	size_t len = out.len > BRANCH_SUGGEST_MAX ? BRANCH_SUGGEST_MAX : out.len;
 	const unsigned char *p = (const unsigned char *)(summary ? summary : "");
 	while (*p) {
-		while (*p && !word_char(*p))
+		while (*p && !word_char_len(p))
 			p++;
-		size_t n = 0;
-		while (p[n] && word_char(p[n]))
-			n++;
+		size_t n = 0, k;
+		while (p[n] && (k = word_char_len(p + n)) > 0)
+			n += k;
 		if (n == 0 || len + 1 + n > BRANCH_SUGGEST_MAX)
 			break;
 		out.len = len;
