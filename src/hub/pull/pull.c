@@ -56,6 +56,17 @@ static const char *dup_or_null(arena *a, const char *s)
 	return s ? arena_strdup(a, s) : NULL;
 }
 
+/* Room for one more of the n items of size bytes at *items (capacity *cap), in a. */
+static void *room(arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t grown = *cap ? *cap * 2 : 16;
+	items = arena_grow(a, items, *cap * size, grown * size);
+	*cap = grown;
+	return items;
+}
+
 /* ---- rows ---- */
 
 #define PULL_SELECT                                                                          \
@@ -266,11 +277,7 @@ int hub_pull_list(db_conn *c, arena *a, const hub_pull_filter *f, hub_pull **out
 	                  db_text(states & PULL_STATE_DECLINED ? "DECLINED" : ""),
 	                  db_int(PULL_LIST_MAX));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			rows = arena_grow(a, rows, cap * sizeof *rows, grown * sizeof *rows);
-			cap = grown;
-		}
+		rows = room(a, rows, count, &cap, sizeof *rows);
 		read_pull(st, a, &rows[count++]);
 		rc = 0;
 	}
@@ -300,11 +307,7 @@ int hub_pull_participants(db_conn *c, arena *a, const hub_pull *p, hub_pull_part
 	                  " ORDER BY role DESC, COALESCE(participated_on, 0), user_id",
 	                  db_int(p->row_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			rows = arena_grow(a, rows, cap * sizeof *rows, grown * sizeof *rows);
-			cap = grown;
-		}
+		rows = room(a, rows, count, &cap, sizeof *rows);
 		read_participant(st, a, &rows[count++]);
 		rc = 0;
 	}
@@ -581,11 +584,7 @@ int hub_pull_comments(db_conn *c, arena *a, const hub_pull *p, hub_pull_comment 
 	int rc = db_query(&st, c, COMMENT_SELECT "WHERE pullrequest_id = $1 ORDER BY id LIMIT $2",
 	                  db_int(p->row_id), db_int(PULL_COMMENTS_MAX));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			rows = arena_grow(a, rows, cap * sizeof *rows, grown * sizeof *rows);
-			cap = grown;
-		}
+		rows = room(a, rows, count, &cap, sizeof *rows);
 		read_comment(st, a, &rows[count++]);
 		rc = 0;
 	}
@@ -638,11 +637,7 @@ int hub_pull_events(db_conn *c, arena *a, const hub_pull *p, hub_pull_event **ou
 	                  " WHERE pullrequest_id = $1 ORDER BY id LIMIT $2",
 	                  db_int(p->row_id), db_int(PULL_COMMENTS_MAX));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			rows = arena_grow(a, rows, cap * sizeof *rows, grown * sizeof *rows);
-			cap = grown;
-		}
+		rows = room(a, rows, count, &cap, sizeof *rows);
 		rows[count++] = (hub_pull_event){ db_col_int(st, 0),
 			                          arena_strdup(a, db_col_text(st, 1)),
 			                          db_col_int(st, 2),
@@ -675,13 +670,9 @@ static int open_from(db_conn *c, arena *a, int64_t repository_id, const char *br
 	                  " AND source_branch = $2 AND state = 'OPEN' ORDER BY id",
 	                  db_int(repository_id), db_text(branch));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			*ids = arena_grow(a, *ids, cap * sizeof **ids, grown * sizeof **ids);
-			*hashes = arena_grow(a, *hashes, cap * sizeof **hashes,
-			                     grown * sizeof **hashes);
-			cap = grown;
-		}
+		size_t hash_cap = cap;
+		*ids = room(a, *ids, count, &cap, sizeof **ids);
+		*hashes = room(a, *hashes, count, &hash_cap, sizeof **hashes);
 		(*ids)[count] = db_col_int(st, 0);
 		(*hashes)[count++] = arena_strdup(a, db_col_text(st, 1));
 		rc = 0;
