@@ -47,9 +47,9 @@ json_t *hub_history_repo_json(web_request *req, const hub_repo *r)
 {
 	const char *base = hub_history_web_path(req, r);
 	return json_pack(
-	        "{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "workspace", r->workspace_slug,
-	        "full_name", arena_printf(req->arena, "%s/%s", r->workspace_slug, r->slug),
-	        "workspace_href",
+	        "{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "workspace",
+	        r->workspace_slug, "full_name",
+	        arena_printf(req->arena, "%s/%s", r->workspace_slug, r->slug), "workspace_href",
 	        arena_printf(req->arena, "/%s", hub_history_segment(req, r->workspace_slug)),
 	        "name", r->name, "href", base, "is_private", r->is_private, "description",
 	        r->description ? r->description : "", "src_href",

@@ -73,7 +73,8 @@ static int check_prefix(const hub_branch_type *t)
 static int check_branch(const char *field, const char *name)
 {
 	if (name && hub_ref_check_name(name) < 0)
-		return err_fail(WEFT_EINVALID, "%s: %.255s is not a valid branch name.", field, name);
+		return err_fail(WEFT_EINVALID, "%s: %.255s is not a valid branch name.", field,
+		                name);
 	return 0;
 }
 
@@ -86,29 +87,30 @@ int hub_branching_set(db_conn *c, int64_t repository_id, const hub_branching *m)
 		rc = check_prefix(&m->types[i]);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(c,
-	             "INSERT INTO repository_pull_settings (repository_id, development_branch,"
-	             " production_branch, production_enabled, feature_prefix, feature_enabled,"
-	             " bugfix_prefix, bugfix_enabled, hotfix_prefix, hotfix_enabled, release_prefix,"
-	             " release_enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-	             " ON CONFLICT (repository_id) DO UPDATE SET"
-	             " development_branch = excluded.development_branch,"
-	             " production_branch = excluded.production_branch,"
-	             " production_enabled = excluded.production_enabled,"
-	             " feature_prefix = excluded.feature_prefix,"
-	             " feature_enabled = excluded.feature_enabled,"
-	             " bugfix_prefix = excluded.bugfix_prefix,"
-	             " bugfix_enabled = excluded.bugfix_enabled,"
-	             " hotfix_prefix = excluded.hotfix_prefix,"
-	             " hotfix_enabled = excluded.hotfix_enabled,"
-	             " release_prefix = excluded.release_prefix,"
-	             " release_enabled = excluded.release_enabled",
-	             db_int(repository_id), db_text(m->development), db_text(m->production),
-	             db_int(m->production_enabled), db_text(m->types[0].prefix),
-	             db_int(m->types[0].enabled), db_text(m->types[1].prefix),
-	             db_int(m->types[1].enabled), db_text(m->types[2].prefix),
-	             db_int(m->types[2].enabled), db_text(m->types[3].prefix),
-	             db_int(m->types[3].enabled));
+	rc = db_exec(
+	        c,
+	        "INSERT INTO repository_pull_settings (repository_id, development_branch,"
+	        " production_branch, production_enabled, feature_prefix, feature_enabled,"
+	        " bugfix_prefix, bugfix_enabled, hotfix_prefix, hotfix_enabled, release_prefix,"
+	        " release_enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+	        " ON CONFLICT (repository_id) DO UPDATE SET"
+	        " development_branch = excluded.development_branch,"
+	        " production_branch = excluded.production_branch,"
+	        " production_enabled = excluded.production_enabled,"
+	        " feature_prefix = excluded.feature_prefix,"
+	        " feature_enabled = excluded.feature_enabled,"
+	        " bugfix_prefix = excluded.bugfix_prefix,"
+	        " bugfix_enabled = excluded.bugfix_enabled,"
+	        " hotfix_prefix = excluded.hotfix_prefix,"
+	        " hotfix_enabled = excluded.hotfix_enabled,"
+	        " release_prefix = excluded.release_prefix,"
+	        " release_enabled = excluded.release_enabled",
+	        db_int(repository_id), db_text(m->development), db_text(m->production),
+	        db_int(m->production_enabled), db_text(m->types[0].prefix),
+	        db_int(m->types[0].enabled), db_text(m->types[1].prefix),
+	        db_int(m->types[1].enabled), db_text(m->types[2].prefix),
+	        db_int(m->types[2].enabled), db_text(m->types[3].prefix),
+	        db_int(m->types[3].enabled));
 	return rc < 0 ? rc : 0;
 }
 
@@ -132,7 +134,7 @@ static size_t word_char_len(const unsigned char *p)
 			return 0;
 	if (n == 0)
 		return 0;
-	unsigned cp = n == 2 ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+	unsigned cp = n == 2   ? (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
 	              : n == 3 ? (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 |
 	                                 (p[2] & 0x3f)
 	                       : 0x10000;

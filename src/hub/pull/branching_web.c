@@ -74,10 +74,10 @@ static json_t *model_json(const hub_repo *r, const hub_branching *m, bool settin
 			json_object_set_new(t, "enabled", json_boolean(m->types[i].enabled));
 		json_array_append_new(types, t);
 	}
-	json_t *out = json_pack("{s:s, s:o, s:o}", "type",
-	                        settings ? "branching_model_settings" : "branching_model",
-	                        "development", branch_json(dev, m->development == NULL),
-	                        "branch_types", types);
+	json_t *out =
+	        json_pack("{s:s, s:o, s:o}", "type",
+	                  settings ? "branching_model_settings" : "branching_model", "development",
+	                  branch_json(dev, m->development == NULL), "branch_types", types);
 	json_t *production = branch_json(prod, m->production == NULL);
 	if (settings) {
 		json_object_set_new(production, "enabled", json_boolean(m->production_enabled));
@@ -140,8 +140,9 @@ static int read_types(hub_branching *m, const json_t *types)
 		while (k < BRANCHING_TYPES && (!kind || strcmp(m->types[k].kind, kind) != 0))
 			k++;
 		if (k == BRANCHING_TYPES)
-			return err_fail(WEFT_EINVALID, "branch_types: kind is one of feature, bugfix, "
-			                               "hotfix, release.");
+			return err_fail(WEFT_EINVALID,
+			                "branch_types: kind is one of feature, bugfix, "
+			                "hotfix, release.");
 		if (json_is_string(json_object_get(t, "prefix")))
 			m->types[k].prefix = json_string_value(json_object_get(t, "prefix"));
 		if (json_is_boolean(json_object_get(t, "enabled")))
@@ -164,8 +165,7 @@ int hub_api_branching_settings_update(web_request *req, web_response *res)
 		return rc;
 	mc.strategy = NULL;
 	read_side(json_object_get(body, "development"), &mc.m.development, NULL);
-	read_side(json_object_get(body, "production"), &mc.m.production,
-	          &mc.m.production_enabled);
+	read_side(json_object_get(body, "production"), &mc.m.production, &mc.m.production_enabled);
 	rc = read_types(&mc.m, json_object_get(body, "branch_types"));
 	if (rc == 0)
 		rc = db_tx(hub_app_of(req)->d, write_model, &mc);
@@ -180,18 +180,17 @@ static json_t *settings_data(const hub_repo *r, const model_ctx *mc)
 {
 	json_t *types = json_array();
 	for (int i = 0; i < BRANCHING_TYPES; i++)
-		json_array_append_new(types, json_pack("{s:s, s:s, s:s, s:b}", "kind",
-		                                       mc->m.types[i].kind, "label",
-		                                       kind_label(mc->m.types[i].kind), "prefix",
-		                                       mc->m.types[i].prefix, "enabled",
-		                                       mc->m.types[i].enabled));
+		json_array_append_new(
+		        types, json_pack("{s:s, s:s, s:s, s:b}", "kind", mc->m.types[i].kind,
+		                         "label", kind_label(mc->m.types[i].kind), "prefix",
+		                         mc->m.types[i].prefix, "enabled", mc->m.types[i].enabled));
 	static const char *const names[] = { "merge_commit", "squash", "fast_forward" };
 	static const char *const labels[] = { "Merge commit", "Squash", "Fast forward" };
 	json_t *strategies = json_array();
 	for (int i = 0; i < 3; i++)
-		json_array_append_new(strategies,
-		                      json_pack("{s:s, s:s, s:b}", "name", names[i], "label", labels[i],
-		                                "selected", strcmp(names[i], mc->strategy) == 0));
+		json_array_append_new(strategies, json_pack("{s:s, s:s, s:b}", "name", names[i],
+		                                            "label", labels[i], "selected",
+		                                            strcmp(names[i], mc->strategy) == 0));
 	return json_pack("{s:{s:s, s:s, s:s}, s:b, s:s, s:s, s:b, s:o, s:o, s:s}", "repo",
 	                 "workspace", r->workspace_slug, "slug", r->slug, "name", r->name,
 	                 "tab_branching", 1, "development",
@@ -244,7 +243,8 @@ int hub_branching_submit(web_request *req, web_response *res)
 	mc.m.production_enabled = hub_form_checked(req, "production_enabled");
 	for (int i = 0; i < BRANCHING_TYPES; i++) {
 		const char *kind = mc.m.types[i].kind;
-		mc.m.types[i].prefix = hub_form_text(req, arena_printf(req->arena, "%s_prefix", kind));
+		mc.m.types[i].prefix =
+		        hub_form_text(req, arena_printf(req->arena, "%s_prefix", kind));
 		mc.m.types[i].enabled =
 		        hub_form_checked(req, arena_printf(req->arena, "%s_enabled", kind));
 	}
@@ -322,12 +322,12 @@ static json_t *type_options(const hub_branching *m, const char *kind)
 	json_t *out = json_array();
 	for (int i = 0; i < BRANCHING_TYPES; i++)
 		if (m->types[i].enabled)
-			json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "prefix",
-			                                     m->types[i].prefix, "label",
-			                                     kind_label(m->types[i].kind), "selected",
-			                                     strcmp(m->types[i].kind, kind) == 0));
-	json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "prefix", "", "label", "Other",
-	                                     "selected", 0));
+			json_array_append_new(
+			        out, json_pack("{s:s, s:s, s:b}", "prefix", m->types[i].prefix,
+			                       "label", kind_label(m->types[i].kind), "selected",
+			                       strcmp(m->types[i].kind, kind) == 0));
+	json_array_append_new(
+	        out, json_pack("{s:s, s:s, s:b}", "prefix", "", "label", "Other", "selected", 0));
 	return out;
 }
 
@@ -353,12 +353,11 @@ static int create_form(web_request *req, web_response *res, int status, create_c
 	const char *from = hub_form_text(req, "from");
 	if (!*from && cc->repo.id)
 		from = cc->model.development ? cc->model.development : cc->repo.mainbranch;
-	json_t *data = json_pack(
-	        "{s:o, s:b, s:o, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s}", "repos", cc->repos,
-	        "has_repos", json_array_size(cc->repos) > 0, "types",
-	        type_options(&cc->model, kind), "name", name, "from", from, "issue_key", key,
-	        "issue_type", type, "issue_summary", summary, "error", error, "action",
-	        "/branch/create");
+	json_t *data = json_pack("{s:o, s:b, s:o, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s}", "repos",
+	                         cc->repos, "has_repos", json_array_size(cc->repos) > 0, "types",
+	                         type_options(&cc->model, kind), "name", name, "from", from,
+	                         "issue_key", key, "issue_type", type, "issue_summary", summary,
+	                         "error", error, "action", "/branch/create");
 	cc->repos = NULL;
 	return hub_page(req, res, status, "hub/branch_create", "Create a branch", data);
 }
@@ -423,7 +422,8 @@ static int make_branch(web_request *req, create_ctx *cc, const char *name, const
 		rc = hub_ref_create(out, req->arena, git, HUB_REF_BRANCH, name, hex, NULL, &who);
 	}
 	if (rc == 0) {
-		record_ctx rec = { cc->repo.id, v->user.id,
+		record_ctx rec = { cc->repo.id,
+			           v->user.id,
 			           { arena_printf(req->arena, "refs/heads/%s", name),
 			             "0000000000000000000000000000000000000000", hex } };
 		rc = db_tx(hub_app_of(req)->d, record_branch, &rec);
@@ -459,8 +459,8 @@ int hub_branch_create_submit(web_request *req, web_response *res)
 		return rc;
 	if (!cc.repo.id)
 		return create_form(req, res, 400, &cc, "Choose a repository you may write to.");
-	const char *name = with_prefix(req, &cc.model, hub_form_text(req, "type"),
-	                               hub_form_text(req, "name"));
+	const char *name =
+	        with_prefix(req, &cc.model, hub_form_text(req, "type"), hub_form_text(req, "name"));
 	const char *from = hub_form_text(req, "from");
 	rc = make_branch(req, &cc, name, *from ? from : cc.repo.mainbranch, &ref);
 	if (hub_form_refusal(rc))
@@ -469,14 +469,14 @@ int hub_branch_create_submit(web_request *req, web_response *res)
 	if (rc < 0)
 		return rc;
 	const char *base = hub_history_web_path(req, &cc.repo);
-	json_t *data = json_pack("{s:s, s:s, s:s, s:s}", "branch", ref.name, "repository",
-	                         arena_printf(req->arena, "%s/%s", cc.repo.workspace_slug,
-	                                      cc.repo.slug),
-	                         "commits_href",
-	                         arena_printf(req->arena, "%s/commits/branch/%s", base,
-	                                      hub_history_segment(req, ref.name)),
-	                         "pull_href",
-	                         arena_printf(req->arena, "%s/pull-requests/new?source=%s", base,
-	                                      hub_history_segment(req, ref.name)));
+	json_t *data =
+	        json_pack("{s:s, s:s, s:s, s:s}", "branch", ref.name, "repository",
+	                  arena_printf(req->arena, "%s/%s", cc.repo.workspace_slug, cc.repo.slug),
+	                  "commits_href",
+	                  arena_printf(req->arena, "%s/commits/branch/%s", base,
+	                               hub_history_segment(req, ref.name)),
+	                  "pull_href",
+	                  arena_printf(req->arena, "%s/pull-requests/new?source=%s", base,
+	                               hub_history_segment(req, ref.name)));
 	return hub_page(req, res, 201, "hub/branch_created", "Branch created", data);
 }

@@ -25,7 +25,8 @@ static void test_words(void **state)
 {
 	(void)state;
 	suggests("bugfix/", "PROJ-12", "Summary words", "bugfix/PROJ-12-summary-words");
-	suggests("feature/", "PROJ-7", "  Add   the LOGIN page!  ", "feature/PROJ-7-add-the-login-page");
+	suggests("feature/", "PROJ-7", "  Add   the LOGIN page!  ",
+	         "feature/PROJ-7-add-the-login-page");
 	suggests("", "PROJ-1", "", "PROJ-1");
 	suggests("feature/", "", "Only words", "feature/only-words");
 }
@@ -58,8 +59,9 @@ static void test_length(void **state)
 static void test_valid_names(void **state)
 {
 	(void)state;
-	static const char *const summaries[] = { "-leading dash", "trailing.", "HEAD", "a/b/c",
-		                                 "\xff\xfe broken utf-8", "" };
+	static const char *const summaries[] = {
+		"-leading dash", "trailing.", "HEAD", "a/b/c", "\xff\xfe broken utf-8", ""
+	};
 	for (size_t i = 0; i < sizeof summaries / sizeof summaries[0]; i++) {
 		arena *a = arena_new();
 		const char *got = hub_branching_suggest(a, "feature/", "PROJ-3", summaries[i]);
@@ -80,8 +82,8 @@ static void test_kind_for(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_words),      cmocka_unit_test(test_git_refuses),
-		cmocka_unit_test(test_length),     cmocka_unit_test(test_valid_names),
+		cmocka_unit_test(test_words),    cmocka_unit_test(test_git_refuses),
+		cmocka_unit_test(test_length),   cmocka_unit_test(test_valid_names),
 		cmocka_unit_test(test_kind_for),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
