@@ -18,6 +18,10 @@ CREATE TABLE pullrequests (
   close_source_branch INTEGER NOT NULL DEFAULT 0,
   closed_by_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
   reason TEXT NOT NULL DEFAULT '',
+  -- The last conflict check: the tips it was made for ("SOURCE..DESTINATION") and the files
+  -- in conflict, one per line ("" when it merges cleanly).
+  merge_check TEXT,
+  merge_conflicts TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );

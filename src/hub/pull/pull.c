@@ -464,6 +464,35 @@ int hub_pull_mark_merged(db_conn *c, arena *a, hub_pull *p, int64_t actor_id,
 	return rc;
 }
 
+/* ---- the conflict check's record ---- */
+
+int hub_pull_merge_check_get(db_conn *c, arena *a, const hub_pull *p, const char *tips, bool *found,
+                             const char **files)
+{
+	db_stmt *st;
+	*found = false;
+	int rc = db_query(
+	        &st, c,
+	        "SELECT merge_conflicts FROM pullrequests WHERE id = $1 AND merge_check = $2",
+	        db_int(p->row_id), db_text(tips));
+	if (rc == 0)
+		rc = db_step(st);
+	if (rc == DB_ROW) {
+		*found = true;
+		*files = arena_strdup(a, db_col_text(st, 0) ? db_col_text(st, 0) : "");
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int hub_pull_merge_check_set(db_conn *c, const hub_pull *p, const char *tips, const char *files)
+{
+	int rc = db_exec(
+	        c, "UPDATE pullrequests SET merge_check = $2, merge_conflicts = $3 WHERE id = $1",
+	        db_int(p->row_id), db_text(tips), db_text(files));
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- comments ---- */
 
 #define COMMENT_SELECT                                                                        \

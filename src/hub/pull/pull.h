@@ -175,6 +175,14 @@ int hub_pull_mark_merged(db_conn *c, arena *a, hub_pull *p, int64_t actor_id,
                          const char *merge_hash, const char *source_hash,
                          const char *destination_hash);
 
+/* The conflicts recorded for p when its last check was made for tips ("SOURCE..DESTINATION"):
+ * *found tells whether it was; *files (in a) is one file per line, "" for a clean merge. */
+int hub_pull_merge_check_get(db_conn *c, arena *a, const hub_pull *p, const char *tips,
+                             bool *found, const char **files);
+
+/* Records the result of a conflict check of p for tips. */
+int hub_pull_merge_check_set(db_conn *c, const hub_pull *p, const char *tips, const char *files);
+
 /* ---- comments ---- */
 
 typedef struct hub_pull_comment_new {

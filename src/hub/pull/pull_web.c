@@ -310,6 +310,9 @@ typedef struct header_extra {
 	const char *strategy;
 	hub_status *statuses; /* of the source tip */
 	size_t nstatuses;
+	const char *tips; /* "SOURCE..DESTINATION" of the conflict check */
+	bool checked; /* the record of the check was for these tips */
+	const char *check; /* its files, one per line */
 } header_extra;
 
 static int read_extras(db_conn *c, void *ctx)
@@ -320,7 +323,52 @@ static int read_extras(db_conn *c, void *ctx)
 	if (rc == 0)
 		rc = hub_status_list(c, a, x->v->repo.id, x->source_hash, &x->statuses,
 		                     &x->nstatuses);
+	if (rc == 0)
+		rc = hub_pull_merge_check_get(c, a, &x->v->pull, x->tips, &x->checked, &x->check);
 	return rc;
+}
+
+static int store_check(db_conn *c, void *ctx)
+{
+	header_extra *x = ctx;
+	return hub_pull_merge_check_set(c, &x->v->pull, x->tips, x->check);
+}
+
+/* The files of a recorded check, one per line, as a list in a. */
+static void split_check(header_extra *x, arena *a)
+{
+	size_t n = 0;
+	for (const char *p = x->check; *p; p++)
+		n += *p == '\n';
+	x->conflicts = arena_array(a, n ? n : 1, sizeof *x->conflicts);
+	x->nconflicts = 0;
+	for (const char *p = x->check; *p;) {
+		size_t len = strcspn(p, "\n");
+		x->conflicts[x->nconflicts++] = arena_strndup(a, p, len);
+		p += len + (p[len] == '\n');
+	}
+}
+
+/* Checks the merge with libgit2 (costly on large pull requests) only when the tips moved since
+ * the last check, and records the result. */
+static int check_conflicts(web_request *req, git_repository *git, const hub_pull_tips *t,
+                           header_extra *x)
+{
+	if (x->checked) {
+		split_check(x, req->arena);
+		return 0;
+	}
+	int rc = hub_pull_conflicts(&x->conflicts, &x->nconflicts, req->arena, git, t);
+	if (rc < 0)
+		return rc;
+	buf files = BUF_INIT;
+	for (size_t i = 0; i < x->nconflicts; i++) {
+		buf_puts(&files, x->conflicts[i]);
+		buf_putc(&files, '\n');
+	}
+	x->check = arena_strdup(req->arena, buf_cstr(&files));
+	buf_dispose(&files);
+	return db_tx(hub_app_of(req)->d, store_check, x);
 }
 
 static int header_extras(web_request *req, const hub_pull_view *v, git_repository *git,
@@ -329,9 +377,10 @@ static int header_extras(web_request *req, const hub_pull_view *v, git_repositor
 	out->req = req;
 	out->v = v;
 	out->source_hash = t->source_hex;
+	out->tips = hub_pull_view_spec(req, t);
 	int rc = db_read(hub_app_of(req)->d, read_extras, out);
 	if (rc == 0 && strcmp(v->pull.state, "OPEN") == 0)
-		rc = hub_pull_conflicts(&out->conflicts, &out->nconflicts, req->arena, git, t);
+		rc = check_conflicts(req, git, t, out);
 	return rc;
 }
 
