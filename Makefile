@@ -27,10 +27,12 @@ format:
 bench: build
 	@scripts/deps.sh bench
 	@WEFT_BIN=$(BUILD)/weft bench/http.sh
+	@WEFT_BIN=$(BUILD)/weft bench/auth.sh
 	@WEFT_BENCH_JOBS_BIN=$(BUILD)/bench/jobs_bench bench/jobs.sh
 	@WEFT_BIN=$(BUILD)/weft bench/git.sh
 	@WEFT_BIN=$(BUILD)/weft bench/commits.sh
 	@WEFT_BIN=$(BUILD)/weft bench/pulls.sh
+	@WEFT_BIN=$(BUILD)/weft bench/browse.sh
 	@WEFT_BIN=$(BUILD)/weft WEFT_BENCH_TRACK_BIN=$(BUILD)/bench/track_bench bench/track.sh
 
 clean:

@@ -34,11 +34,9 @@ die() {
 	exit 1
 }
 
-NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
-FCGIWRAP=$(command -v fcgiwrap 2>/dev/null || echo /usr/sbin/fcgiwrap)
+. "$ROOT/bench/lib/serve.sh"
+
 BACKEND=$(git --exec-path)/git-http-backend
-[ -x "$NGINX" ] || die "nginx is not installed (scripts/deps.sh bench installs it)"
-[ -x "$FCGIWRAP" ] || die "fcgiwrap is not installed (scripts/deps.sh bench installs it)"
 [ -x "$BACKEND" ] || die "no git-http-backend at $BACKEND"
 for tool in git curl python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
@@ -51,32 +49,12 @@ WEFT_PID=
 NGINX_PID=
 FCGI_PID=
 
-alive() {
-	local stat state
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	state=${stat##*) }
-	state=${state%% *}
-	[ -n "$state" ] && [ "$state" != Z ]
-}
-
-stop() { # PID SIGNAL
-	local pid=$1
-	[ -n "$pid" ] || return 0
-	kill "-$2" "$pid" 2>/dev/null
-	for _ in $(seq 100); do
-		alive "$pid" || break
-		sleep 0.1
-	done
-	alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
-
 cleanup() {
 	local rc=$?
 	trap - EXIT
-	stop "$NGINX_PID" QUIT
-	stop "$FCGI_PID" TERM
-	stop "$WEFT_PID" TERM
+	bench_stop "$NGINX_PID" QUIT
+	bench_fcgiwrap_stop
+	bench_stop "$WEFT_PID" TERM
 	rm -rf "$TMP"
 	exit "$rc"
 }
@@ -96,34 +74,13 @@ echo "generating: $COMMITS commits; $LARGE_FILES files of $LARGE_MB MiB"
 	die "make_repo --large failed"
 
 # --- weft ----------------------------------------------------------------------------------------
-DATA=$TMP/data
-printf 'bench-secret-pw\n' | "$WEFT_BIN" hub admin create-user bench --email bench@example.com \
-	--data "$DATA" >/dev/null || die "cannot create the user"
-"$WEFT_BIN" serve hub --data "$DATA" --hub-listen 127.0.0.1:0 >"$TMP/weft.out" \
-	2>"$TMP/weft.log" </dev/null &
-WEFT_PID=$!
-WEFT_URL=
-for _ in $(seq 200); do
-	WEFT_URL=$(sed -n 's|^hub listening on \(http://[^ ]*\)$|\1|p' "$TMP/weft.out" | head -n 1)
-	[ -n "$WEFT_URL" ] && break
-	alive "$WEFT_PID" || break
-	sleep 0.05
-done
-[ -n "$WEFT_URL" ] || die "weft did not start: $(tail -n 5 "$TMP/weft.log")"
+bench_weft_start "$WEFT_BIN" "$TMP/data"
 
 # make_repo NAME SOURCE: a public weft repository filled from SOURCE (straight into its bare
 # repository: the setup is not measured), and the anchor's copy of it.
 make_repo() {
-	local status uuid bare
-	status=$(curl -s -o "$TMP/create.json" -w '%{http_code}' -u bench:bench-secret-pw \
-		-H 'content-type: application/json' -d '{"scm":"git","is_private":false}' \
-		"$WEFT_URL/2.0/repositories/bench/$1")
-	[ "$status" = 200 ] || die "cannot create repository $1: $status $(cat "$TMP/create.json")"
-	uuid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uuid"].strip("{}"))' \
-		"$TMP/create.json")
-	bare=$(ls -d "$DATA"/repos/*/"$uuid".git)
-	git --git-dir="$bare" fetch -q "$2" 'refs/heads/*:refs/heads/*' || die "cannot fill $1"
-	git --git-dir="$bare" repack -adq || die "cannot repack $1"
+	local bare
+	bare=$(bench_weft_repo "$1" "$2") || exit 1
 	# The anchor serves a byte-identical copy (same pack, same bitmap), without weft's hook.
 	mkdir -p "$TMP/anchor"
 	cp -a "$bare" "$TMP/anchor/$1.git" || die "cannot copy $1"
@@ -134,39 +91,15 @@ make_repo history "$TMP/src-history.git"
 make_repo large "$TMP/src-large.git"
 
 # --- nginx + fcgiwrap + git http-backend ---------------------------------------------------------
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-"$FCGIWRAP" -c 4 -s "unix:$TMP/fcgiwrap.sock" >"$TMP/fcgiwrap.log" 2>&1 </dev/null &
-FCGI_PID=$!
-mkdir -p "$TMP/nginx-temp"
-USER_LINE=
-[ "$(id -u)" = 0 ] && USER_LINE="user $(id -un) $(id -gn);"
-NGINX_PORT=$(free_port)
-cat >"$TMP/nginx.conf" <<EOF
-$USER_LINE
-worker_processes auto;
-daemon off;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/nginx-temp/body;
-    proxy_temp_path $TMP/nginx-temp/proxy;
-    fastcgi_temp_path $TMP/nginx-temp/fastcgi;
-    uwsgi_temp_path $TMP/nginx-temp/uwsgi;
-    scgi_temp_path $TMP/nginx-temp/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        client_max_body_size 0;
+bench_fcgiwrap_start "$TMP"
+bench_nginx_start "$TMP" "
         location ~ ^(/.*)\$ {
             fastcgi_pass unix:$TMP/fcgiwrap.sock;
             fastcgi_buffering off;
             fastcgi_request_buffering off;
             fastcgi_param SCRIPT_FILENAME $BACKEND;
             fastcgi_param GIT_PROJECT_ROOT $TMP/anchor;
-            fastcgi_param GIT_HTTP_EXPORT_ALL "";
+            fastcgi_param GIT_HTTP_EXPORT_ALL \"\";
             fastcgi_param PATH_INFO \$1;
             fastcgi_param QUERY_STRING \$query_string;
             fastcgi_param REQUEST_METHOD \$request_method;
@@ -177,18 +110,8 @@ http {
             fastcgi_param REMOTE_USER bench;
             fastcgi_param REMOTE_ADDR \$remote_addr;
             fastcgi_param SERVER_PROTOCOL \$server_protocol;
-        }
-    }
-}
-EOF
-"$NGINX" -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" >"$TMP/nginx.out" 2>&1 </dev/null &
-NGINX_PID=$!
+        }"
 ANCHOR_URL=http://127.0.0.1:$NGINX_PORT
-for _ in $(seq 100); do
-	git ls-remote "$ANCHOR_URL/history.git" >/dev/null 2>&1 && break
-	alive "$NGINX_PID" || die "nginx did not start: $(cat "$TMP/nginx.out" "$TMP/nginx-error.log")"
-	sleep 0.1
-done
 git ls-remote "$ANCHOR_URL/history.git" >/dev/null || die "git http-backend does not answer"
 
 # --- clones --------------------------------------------------------------------------------------
@@ -255,7 +178,7 @@ push_s() {
 PUSH_WEFT=$(push_s "http://bench:bench-secret-pw@${WEFT_URL#http://}/bench/history.git")
 PUSH_ANCHOR=$(push_s "$ANCHOR_URL/history.git")
 HWM_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$WEFT_PID/status")
-alive "$WEFT_PID" || die "weft died during the benchmark"
+bench_alive "$WEFT_PID" || die "weft died during the benchmark"
 
 # --- report ------------------------------------------------------------------------------------
 echo

@@ -13,7 +13,7 @@ check_packages=(
   clang libclang-rt-14-dev clang-format libcmocka-dev curl python3 ca-certificates postgresql
   python3-aiosmtpd chromium
 )
-bench_packages=(wrk nginx-light procps fcgiwrap)
+bench_packages=(wrk nginx-light procps fcgiwrap cgit fossil)
 # The API conformance tests (tests/conformance) and the browser tests (tests/browser) run on
 # Node.js with npm (20 or later: playwright-core needs it). A Node.js installed some other way
 # (NodeSource's, whose nodejs package brings npm, or nvm) is used as it is; Debian's packages only

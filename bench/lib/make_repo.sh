@@ -5,6 +5,10 @@
 #                                                changing one of 100 small files, one minute apart
 #   bench/lib/make_repo.sh --large DIR FILES MB  one commit on main with FILES files of MB MiB of
 #                                                random (incompressible) bytes each
+#   bench/lib/make_repo.sh --tree DIR COMMITS    a linear history of COMMITS commits on main over a
+#                                                tree of 2,000 files of 40 lines in 100 folders and a
+#                                                README.md: the first commit adds them, each later one
+#                                                edits one line of one file, one minute apart
 #
 # DIR must not exist. Prints nothing on success; needs git and python3.
 set -eu
@@ -58,10 +62,53 @@ out.write(b"\n")
 PY
 }
 
+tree() { # COMMITS
+	python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+out = sys.stdout.buffer
+start = 1500000000
+FOLDERS, FILES, LINES = 100, 20, 40
+def path(f):
+    return b"src/module%02d/part%02d.txt" % (f // FILES, f % FILES)
+def content(f, edit):  # edit: (line, commit) or None
+    lines = [b"Line %d of %s: a small text file in a generated tree." % (k + 1, path(f))
+             for k in range(LINES)]
+    if edit:
+        lines[edit[0]] = b"Line %d, edited by change %d." % (edit[0] + 1, edit[1])
+    return b"\n".join(lines) + b"\n"
+def blob(data):
+    out.write(b"data %d\n%s\n" % (len(data), data))
+readme = (b"# Generated tree\n\nA repository of %d commits over %d files in %d folders, "
+          b"made for the browsing benchmark.\n" % (n, FOLDERS * FILES, FOLDERS))
+for i in range(1, n + 1):
+    msg = b"Change number %d\n\nA generated commit for the benchmark.\n" % i
+    out.write(b"commit refs/heads/main\nmark :%d\n" % i)
+    out.write(b"author Bench Author <bench@example.com> %d +0000\n" % (start + 60 * i))
+    out.write(b"committer Bench Author <bench@example.com> %d +0000\n" % (start + 60 * i))
+    out.write(b"data %d\n%s" % (len(msg), msg))
+    if i == 1:
+        out.write(b"M 100644 inline README.md\n")
+        blob(readme)
+        for f in range(FOLDERS * FILES):
+            out.write(b"M 100644 inline %s\n" % path(f))
+            blob(content(f, None))
+        continue
+    out.write(b"from :%d\n" % (i - 1))
+    f = (i * 7919) % (FOLDERS * FILES)
+    out.write(b"M 100644 inline %s\n" % path(f))
+    blob(content(f, (i % LINES, i)))
+PY
+}
+
 if [ "${1:-}" = --large ]; then
 	[ $# = 4 ] || die "usage: make_repo.sh --large DIR FILES MB"
 	dir=$2
 	stream() { large "$3" "$4"; }
+elif [ "${1:-}" = --tree ]; then
+	[ $# = 3 ] || die "usage: make_repo.sh --tree DIR COMMITS"
+	dir=$2
+	stream() { tree "$3"; }
 else
 	[ $# = 2 ] || die "usage: make_repo.sh DIR COMMITS"
 	dir=$1

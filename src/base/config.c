@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/cidr.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -90,6 +91,15 @@ static int check_smtp_url(const char *value, const char *source)
 	return 0;
 }
 
+static int check_address_list(const char *value, const char *source)
+{
+	cidr_list list;
+	if (cidr_list_parse(&list, value) < 0)
+		return err_fail(WEFT_EINVALID, "%s: %s", source, err_msg());
+	cidr_list_dispose(&list);
+	return 0;
+}
+
 #define FIELD(f) offsetof(config, f)
 
 static const setting settings[] = {
@@ -118,6 +128,10 @@ static const setting settings[] = {
 	{ "max-header-size", "WEFT_MAX_HEADER_SIZE", CONFIG_SERVE, SETTING_INT,
 	  FIELD(max_header_kib), "32", 4, 1024, NULL,
 	  "KiB for a request's line and headers; larger requests get 431" },
+	{ "trusted-proxies", "WEFT_TRUSTED_PROXIES", CONFIG_SERVE, SETTING_STRING,
+	  FIELD(trusted_proxies), "", 0, 0, check_address_list,
+	  "reverse proxies (addresses, ADDRESS/BITS) whose X-Forwarded-For / Forwarded name the "
+	  "client" },
 	{ "track-hours-per-day", "WEFT_TRACK_HOURS_PER_DAY", CONFIG_SERVE, SETTING_INT,
 	  FIELD(track_hours_per_day), "8", 1, 24, NULL, "track's work logs: hours in a day (1d)" },
 	{ "track-days-per-week", "WEFT_TRACK_DAYS_PER_WEEK", CONFIG_SERVE, SETTING_INT,

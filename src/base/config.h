@@ -27,6 +27,7 @@ typedef struct config {
 	int64_t threads; /* HTTP worker threads per service; 0 means: from the machine */
 	int64_t shutdown_seconds;
 	int64_t max_header_kib;
+	char *trusted_proxies; /* addresses and networks whose X-Forwarded-For / Forwarded count */
 	int64_t track_hours_per_day; /* work-log durations: 1d = this many hours */
 	int64_t track_days_per_week; /* 1w = this many days */
 	char *hub_db; /* "" means: DATA/hub.db */

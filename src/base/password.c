@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/str.h"
+#include "base/verified.h"
 
 /* OWASP's argon2id baseline (19 MiB, 2 passes): strong against offline guessing, and cheap
  * enough that a busy server can check sign-ins without running out of memory. */
@@ -23,7 +24,12 @@ int password_hash(char out[PASSWORD_HASH_MAX], const char *password, size_t len)
 
 bool password_verify(const char *hash, const char *password, size_t len)
 {
-	return crypto_pwhash_str_verify(hash, password, len) == 0;
+	if (verified_recently(hash, password, len))
+		return true;
+	bool matches = crypto_pwhash_str_verify(hash, password, len) == 0;
+	if (matches)
+		verified_remember(hash, password, len);
+	return matches;
 }
 
 const char *password_dummy_hash(void)

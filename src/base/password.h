@@ -18,7 +18,8 @@ int password_check(const char *password, const char *username, const char *email
 /* Hashes password[0..len) into out. WEFT_ERROR when the machine cannot spare the memory. */
 int password_hash(char out[PASSWORD_HASH_MAX], const char *password, size_t len);
 
-/* True when password matches hash (argon2id's own constant-time check). */
+/* True when password matches hash (argon2id's own constant-time check), or matched it less than
+ * a minute ago (base/verified.h: a keyed digest of the two is remembered, never the password). */
 bool password_verify(const char *hash, const char *password, size_t len);
 
 /* A hash of a password that no password matches, for comparing against when the account does

@@ -197,6 +197,7 @@ static int start_services(serve_state *s)
 			                                                     : NULL),
 			.threads = (int)s->cfg.threads,
 			.max_header_kib = (int)s->cfg.max_header_kib,
+			.trusted_proxies = s->cfg.trusted_proxies,
 			.templates = s->templates,
 		};
 		const web_service *svc = i == SERVICE_HUB ? hub_service() : track_service();

@@ -29,15 +29,28 @@ static int load_session(db_conn *c, void *ctx)
 	return rc;
 }
 
-/* One sign-in attempt (throttle_sign_in throttles it): the password, or an app password. */
+/* One sign-in attempt (throttle_sign_in throttles it): an app password (looked up by digest,
+ * cheap), else the account password (argon2id, unless verified a moment ago). */
 static int check_password(db_conn *c, void *ctx)
 {
 	auth_ctx *ac = ctx;
-	int rc = hub_account_authenticate(c, ac->req->arena, ac->login, ac->password,
-	                                  &ac->viewer->user);
-	if (rc == WEFT_EAUTH && ac->app_passwords)
+	int rc = WEFT_EAUTH;
+	if (ac->app_passwords)
 		rc = hub_app_password_authenticate(c, ac->req->arena, ac->login, ac->password,
 		                                   &ac->viewer->user, &ac->viewer->scopes);
+	if (rc == WEFT_EAUTH)
+		rc = hub_account_authenticate(c, ac->req->arena, ac->login, ac->password,
+		                              &ac->viewer->user);
+	return rc;
+}
+
+/* The account the login names, which the throttle counts whichever name reached it. */
+static int find_account(db_conn *c, void *ctx, int64_t *account_id)
+{
+	auth_ctx *ac = ctx;
+	hub_user user;
+	int rc = hub_account_find_login(c, ac->req->arena, ac->login, &user, NULL);
+	*account_id = rc == 0 ? user.id : 0;
 	return rc;
 }
 
@@ -49,7 +62,8 @@ static int sign_in(web_request *req, const char *login, const char *password, bo
 		        .password = password,
 		        .app_passwords = app_passwords,
 		        .viewer = out };
-	return throttle_sign_in(req, hub_app_of(req)->d, login, check_password, &ac, retry_after);
+	return throttle_sign_in(req, hub_app_of(req)->d, login, find_account, check_password, &ac,
+	                        retry_after);
 }
 
 int hub_sign_in(web_request *req, const char *login, const char *password, hub_viewer *out,

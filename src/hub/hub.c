@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #include "hub/git/git_http.h"
+#include "hub/git/gitrepo.h"
 #include "hub/browse/history.h"
 #include "hub/repo/repo_api.h"
 #include "hub/project/project_web.h"
@@ -33,10 +34,12 @@ void hub_global_init(void)
 	 * them small, since git itself (not libgit2) serves clones. */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 * 1024 * 1024);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 * 1024 * 1024);
+	hub_git_pool_init();
 }
 
 void hub_global_shutdown(void)
 {
+	hub_git_pool_shutdown();
 	git_libgit2_shutdown();
 }
 

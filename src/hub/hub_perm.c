@@ -323,7 +323,17 @@ static int request_permission(const web_request *req)
 	return req->route->permission;
 }
 
-/* Git prints a refusal's text: say why a push was refused to someone who may read. */
+/* Git's ref advertisement (GET info/refs), where every clone, fetch and push begins: git asks
+ * for credentials only after a 401 there, so it is the one repository route that challenges an
+ * anonymous caller for what it may not read, and it does so for a missing repository too. */
+static bool is_git_advertisement(const web_route *r)
+{
+	return (r->flags & WEB_CHALLENGE) && strcmp(r->method, "GET") == 0;
+}
+
+/* Git prints a refusal's text: say why a push was refused to someone who may read. A private
+ * repository is missing to an anonymous caller, as to anyone else who may not read it, so that
+ * the answer does not tell which private repositories exist (the advertisement aside). */
 static int refuse_request(const web_request *req, const hub_viewer *v, int permission,
                           hub_level has)
 {
@@ -332,6 +342,9 @@ static int refuse_request(const web_request *req, const hub_viewer *v, int permi
 		return err_fail(WEFT_EPERM, "You do not have permission to do this. You have read "
 		                            "access to this repository, not write: you cannot push "
 		                            "to it.");
+	if (!v && has == HUB_LEVEL_NONE && permission >= HUB_PERM_REPO_READ &&
+	    !is_git_advertisement(req->route))
+		return hidden();
 	return refuse(v, has);
 }
 
@@ -351,6 +364,8 @@ int hub_authorize(web_request *req)
 	scope_ctx sc = { req, permission, arena_alloc(req->arena, sizeof(hub_scope)) };
 	*sc.scope = (hub_scope){ 0 };
 	rc = db_read(hub_app_of(req)->d, resolve_scope, &sc);
+	if (rc == WEFT_ENOTFOUND && !v && is_git_advertisement(req->route))
+		return refuse(NULL, HUB_LEVEL_NONE);
 	if (rc < 0)
 		return rc;
 	/* resolve_scope may have raised the permission (creating_put_permission). */

@@ -48,6 +48,7 @@ enum {
 	TRACK_PERM_WORK_ON_ISSUES, /* log work */
 	TRACK_PERM_ADMINISTER_PROJECT,
 	TRACK_PERM_VIEW_DEV_TOOLS, /* the development panel (the connector) */
+	TRACK_PERM_MODIFY_REPORTER, /* file or change an issue with someone else as reporter */
 };
 
 static inline track_viewer *track_viewer_of(const web_request *req)

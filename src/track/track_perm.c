@@ -70,7 +70,8 @@ static unsigned roles_for(int permission)
 	case TRACK_PERM_TRANSITION_ISSUES:
 	case TRACK_PERM_WORK_ON_ISSUES:
 	case TRACK_PERM_VIEW_DEV_TOOLS: return devs;
-	case TRACK_PERM_ADMINISTER_PROJECT: return TRACK_ROLE_ADMINISTRATORS;
+	case TRACK_PERM_ADMINISTER_PROJECT:
+	case TRACK_PERM_MODIFY_REPORTER: return TRACK_ROLE_ADMINISTRATORS;
 	default: return 0;
 	}
 }
@@ -92,6 +93,23 @@ int track_perm_check(db_conn *c, const track_user *user, int64_t project_id, int
 	bool admin = user && user->is_active && user->is_admin;
 	*out = rc == 0 && track_perm_allows(admin, roles, permission);
 	return rc;
+}
+
+int track_perm_check_id(db_conn *c, int64_t user_id, int64_t project_id, int permission, bool *out)
+{
+	db_stmt *st;
+	track_user user = { .id = user_id };
+	*out = false;
+	int rc = db_query(&st, c, "SELECT is_admin, is_active FROM users WHERE id = $1",
+	                  db_int(user_id));
+	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		user.is_admin = db_col_int(st, 0) != 0;
+		user.is_active = db_col_int(st, 1) != 0;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	return track_perm_check(c, &user, project_id, permission, out);
 }
 
 /* ---- the authorize hook ---- */
@@ -186,6 +204,9 @@ static int refuse(const scope_ctx *sc, int permission)
 	case TRACK_PERM_CREATE_ISSUES:
 		return err_fail(WEFT_EPERM, "You do not have permission to create issues in this "
 		                            "project.");
+	case TRACK_PERM_MODIFY_REPORTER:
+		return err_fail(WEFT_EPERM, "You do not have permission to modify the reporter "
+		                            "in this project.");
 	default:
 		return err_fail(WEFT_EPERM,
 		                "You do not have permission to administer this project.");
@@ -205,7 +226,7 @@ int track_perm_authorize(web_request *req)
 	if (permission == TRACK_PERM_SITE_ADMIN)
 		return admin ? 0
 		             : err_fail(WEFT_EPERM, "You must be a site administrator to do this.");
-	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_VIEW_DEV_TOOLS)
+	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_MODIFY_REPORTER)
 		return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
 	scope_ctx sc = { req, arena_alloc(req->arena, sizeof(track_scope)), false };
 	sc.scope->site_admin = admin;

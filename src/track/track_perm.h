@@ -7,7 +7,8 @@
  *   Administrators role    everything in the project, administering it included
  *   Developers role        browse, create, edit, transition, comment, log work, view dev tools
  *   Users role             browse, create issues, comment
- *   anyone else            nothing: the project and its issues do not exist for them (404). */
+ *   anyone else            nothing: the project and its issues do not exist for them (404).
+ * Modify reporter (naming someone else as an issue's reporter) is the Administrators'. */
 #ifndef WEFT_TRACK_TRACK_PERM_H
 #define WEFT_TRACK_TRACK_PERM_H
 
@@ -40,6 +41,10 @@ bool track_perm_allows(bool site_admin, unsigned roles, int permission);
 /* Decides permission for user in project_id: *out true when granted. */
 int track_perm_check(db_conn *c, const track_user *user, int64_t project_id, int permission,
                      bool *out);
+
+/* track_perm_check for the user user_id (0, an unknown or an inactive user: nothing granted),
+ * for domain functions that know the actor by id. */
+int track_perm_check_id(db_conn *c, int64_t user_id, int64_t project_id, int permission, bool *out);
 
 /* What the authorize hook resolved for a project-level route (req->scope). */
 typedef struct track_scope {

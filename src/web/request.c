@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/cidr.h"
 #include "base/err.h"
 
 #include "web/server_internal.h"
@@ -61,10 +62,9 @@ const char *web_base_url(const web_request *req)
 	return arena_printf(req->arena, "http://%s", host);
 }
 
-const char *web_client_address(web_request *req)
+/* The peer's address: the other end of the connection. */
+static const char *peer_address(web_request *req)
 {
-	if (!req->conn)
-		return "";
 	const union MHD_ConnectionInfo *info =
 	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!info || !info->client_addr)
@@ -78,6 +78,87 @@ const char *web_client_address(web_request *req)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		          text, sizeof text);
 	return arena_strdup(req->arena, text);
+}
+
+/* One hop of X-Forwarded-For ("192.0.2.7", "2001:db8::1") or the value of a Forwarded for=
+ * ("192.0.2.7", "\"[2001:db8::1]:4711\"", "192.0.2.7:80"), as a bare address in a; NULL for
+ * anything else ("unknown", obfuscated names). */
+static const char *hop_address(arena *a, const char *hop, size_t len)
+{
+	while (len && (*hop == ' ' || *hop == '\t' || *hop == '"'))
+		hop++, len--;
+	while (len && (hop[len - 1] == ' ' || hop[len - 1] == '\t' || hop[len - 1] == '"'))
+		len--;
+	if (len && *hop == '[') { /* [v6] or [v6]:port */
+		const char *close = memchr(hop, ']', len);
+		return close ? hop_address(a, hop + 1, (size_t)(close - hop - 1)) : NULL;
+	}
+	const char *colon = memchr(hop, ':', len);
+	if (colon && !memchr(colon + 1, ':', len - (size_t)(colon - hop) - 1))
+		len = (size_t)(colon - hop); /* v4:port */
+	char text[INET6_ADDRSTRLEN];
+	unsigned char bin[16];
+	if (len == 0 || len >= sizeof text)
+		return NULL;
+	memcpy(text, hop, len);
+	text[len] = '\0';
+	if (inet_pton(AF_INET, text, bin) != 1 && inet_pton(AF_INET6, text, bin) != 1)
+		return NULL;
+	return arena_strdup(a, text);
+}
+
+/* The address of one element of the chain: X-Forwarded-For's is the element; Forwarded's is
+ * the value of its for= pair ("for=192.0.2.7;proto=https"). */
+static const char *element_address(arena *a, const char *element, size_t len, bool forwarded)
+{
+	if (!forwarded)
+		return hop_address(a, element, len);
+	for (size_t at = 0; at < len;) {
+		size_t pair = at, pair_len = 0;
+		while (pair < len && (element[pair] == ' ' || element[pair] == '\t'))
+			pair++;
+		while (pair + pair_len < len && element[pair + pair_len] != ';')
+			pair_len++;
+		if (pair_len > 4 && strncasecmp(element + pair, "for=", 4) == 0)
+			return hop_address(a, element + pair + 4, pair_len - 4);
+		at = pair + pair_len + 1;
+	}
+	return NULL;
+}
+
+/* Walks the chain a proxy recorded (Forwarded, else X-Forwarded-For; client first) from the
+ * nearest hop: a hop that is a trusted proxy passes the question on, the first that is not is
+ * the client. A hop that names no address stops the walk at the proxy that wrote it. */
+static const char *through_proxies(web_request *req, const char *peer)
+{
+	const char *chain = web_header(req, "Forwarded");
+	bool forwarded = chain != NULL;
+	if (!chain)
+		chain = web_header(req, "X-Forwarded-For");
+	const char *client = peer;
+	size_t end = chain ? strlen(chain) : 0;
+	while (end > 0 && cidr_list_contains(&req->server->trusted_proxies, client)) {
+		size_t start = end;
+		while (start > 0 && chain[start - 1] != ',')
+			start--;
+		const char *hop =
+		        element_address(req->arena, chain + start, end - start, forwarded);
+		if (!hop)
+			break;
+		client = hop;
+		end = start > 0 ? start - 1 : 0;
+	}
+	return client;
+}
+
+const char *web_client_address(web_request *req)
+{
+	if (!req->conn)
+		return "";
+	const char *peer = peer_address(req);
+	if (!req->server || req->server->trusted_proxies.n == 0)
+		return peer;
+	return through_proxies(req, peer);
 }
 
 int web_basic_credentials(web_request *req, const char **login, const char **password)

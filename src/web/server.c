@@ -762,6 +762,8 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 	s->app = opt->app;
 	int rc = web_router_new(&s->router, svc->routes, svc->nroutes);
 	if (rc == 0)
+		rc = cidr_list_parse(&s->trusted_proxies, opt->trusted_proxies);
+	if (rc == 0)
 		rc = parking_start(&s->parking);
 	if (rc == 0) {
 		s->daemon = start_daemon(s, listen_fd, opt);
@@ -773,6 +775,7 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 		if (s->parking)
 			parking_stop(s->parking);
 		web_router_free(s->router);
+		cidr_list_dispose(&s->trusted_proxies);
 		free(s->public_url);
 		free(s->other_url);
 		free(s);
@@ -803,6 +806,7 @@ void web_server_stop(web_server *s, int timeout_seconds)
 		usleep(5 * 1000);
 	MHD_stop_daemon(s->daemon);
 	web_router_free(s->router);
+	cidr_list_dispose(&s->trusted_proxies);
 	free(s->public_url);
 	free(s->other_url);
 	free(s);

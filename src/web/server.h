@@ -14,6 +14,9 @@ typedef struct web_server_options {
 	const char *other_url; /* the other service's base URL, for links; may be NULL */
 	int threads; /* 0: two per processor */
 	int max_header_kib; /* request line and headers; larger requests get 431 */
+	/* Addresses and networks (base/cidr.h) of reverse proxies: only a request from one of them
+	 * has its X-Forwarded-For / Forwarded read (web_client_address). NULL or "": none. */
+	const char *trusted_proxies;
 	const tmpl_set *templates;
 	void *app; /* handed to every request as req->app */
 } web_server_options;
@@ -24,7 +27,7 @@ typedef struct web_server_options {
 int web_listen(int *out_fd, int *out_port, const char *listen);
 
 /* Starts serving svc on listen_fd (which the server then owns). WEFT_EINVALID for a malformed
- * route table, WEFT_ERROR when the HTTP library fails to start. */
+ * route table or trusted_proxies list, WEFT_ERROR when the HTTP library fails to start. */
 int web_server_start(web_server **out, const web_service *svc, int listen_fd,
                      const web_server_options *opt);
 

@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 
+#include "base/cidr.h"
 #include "web/router.h"
 #include "web/server.h"
 
@@ -15,6 +16,7 @@ struct web_server {
 	char *public_url; /* NULL: derive from Host */
 	char *other_url;
 	size_t max_header_bytes;
+	cidr_list trusted_proxies;
 	void *app;
 	atomic_int in_flight;
 	struct web_parking *parking; /* streams waiting for their producer (server.c) */

@@ -1,5 +1,5 @@
-/* Failure counts with an exponential delay: after THROTTLE_FREE_FAILURES failures, 1 s, then
- * 2 s, 4 s, … up to 15 minutes. */
+/* Failure counts with an exponential delay: after a subject's free failures, 1 s, then 2 s,
+ * 4 s, … up to 15 minutes. */
 #include "web/throttle.h"
 
 #include "base/clock.h"
@@ -14,33 +14,33 @@ enum {
 	FORGET_AFTER_MS = 60 * 60 * 1000,
 };
 
-static int64_t delay_for(int64_t failures)
+static int64_t delay_for(int64_t failures, int free_failures)
 {
-	if (failures < THROTTLE_FREE_FAILURES)
+	if (failures < free_failures)
 		return 0;
 	int64_t delay = 1;
-	for (int64_t i = THROTTLE_FREE_FAILURES; i < failures && delay < MAX_DELAY_S; i++)
+	for (int64_t i = free_failures; i < failures && delay < MAX_DELAY_S; i++)
 		delay *= 2;
 	return delay < MAX_DELAY_S ? delay : MAX_DELAY_S;
 }
 
-int throttle_check(db_conn *c, const char *subject, int64_t *retry_after_s)
+int throttle_check(db_conn *c, const throttle_subject *subject, int64_t *retry_after_s)
 {
 	if (db_conn_engine(c) == DB_POSTGRES) {
-		int locked =
-		        db_exec(c, "SELECT pg_advisory_xact_lock(hashtext($1))", db_text(subject));
+		int locked = db_exec(c, "SELECT pg_advisory_xact_lock(hashtext($1))",
+		                     db_text(subject->key));
 		if (locked < 0)
 			return locked;
 	}
 	db_stmt *st;
 	int rc = db_query(
 	        &st, c, "SELECT failures, last_failure_at FROM sign_in_failures WHERE subject = $1",
-	        db_text(subject));
+	        db_text(subject->key));
 	*retry_after_s = 0;
 	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		int64_t since_ms = clock_now_ms() - db_col_int(st, 1);
 		int64_t failures = since_ms > FORGET_AFTER_MS ? 0 : db_col_int(st, 0);
-		int64_t wait_ms = delay_for(failures) * 1000 - since_ms;
+		int64_t wait_ms = delay_for(failures, subject->free_failures) * 1000 - since_ms;
 		*retry_after_s = wait_ms > 0 ? (wait_ms + 999) / 1000 : 0;
 	}
 	db_done(st);
@@ -71,9 +71,59 @@ int throttle_clear(db_conn *c, const char *subject)
 	return rc < 0 ? rc : 0;
 }
 
+static char *lowercase(char *s)
+{
+	for (char *p = s; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	return s;
+}
+
+void throttle_subjects_of(throttle_subjects *out, web_request *req, int64_t account_id,
+                          const char *login)
+{
+	arena *a = req->arena;
+	const char *service = req->service->name;
+	const char *address = web_client_address(req);
+	char *account = account_id > 0
+	                        ? arena_printf(a, "%s:account:%lld", service, (long long)account_id)
+	                        : lowercase(arena_printf(a, "%s:login:%s", service, login));
+	out->account = (throttle_subject){ account, THROTTLE_ACCOUNT_FREE_FAILURES };
+	out->pair = (throttle_subject){ arena_printf(a, "%s@%s", account, address),
+		                        THROTTLE_FREE_FAILURES };
+	out->address = (throttle_subject){ arena_printf(a, "%s:address:%s", service, address),
+		                           THROTTLE_ADDRESS_FREE_FAILURES };
+}
+
+int throttle_check_all(db_conn *c, const throttle_subjects *s, int64_t *retry_after_s)
+{
+	int rc = throttle_check(c, &s->account, retry_after_s);
+	if (rc == 0)
+		rc = throttle_check(c, &s->pair, retry_after_s);
+	if (rc == 0)
+		rc = throttle_check(c, &s->address, retry_after_s);
+	return rc;
+}
+
+int throttle_fail_all(db_conn *c, const throttle_subjects *s)
+{
+	int rc = throttle_fail(c, s->account.key);
+	if (rc == 0)
+		rc = throttle_fail(c, s->pair.key);
+	if (rc == 0)
+		rc = throttle_fail(c, s->address.key);
+	return rc;
+}
+
+int throttle_clear_account(db_conn *c, const throttle_subjects *s)
+{
+	int rc = throttle_clear(c, s->account.key);
+	return rc == 0 ? throttle_clear(c, s->pair.key) : rc;
+}
+
 typedef struct sign_in_ctx {
 	web_request *req;
 	const char *login;
+	int (*resolve)(db_conn *c, void *ctx, int64_t *account_id);
 	int (*attempt)(db_conn *c, void *ctx);
 	void *ctx;
 	int64_t retry_after;
@@ -81,43 +131,36 @@ typedef struct sign_in_ctx {
 	char message[512];
 } sign_in_ctx;
 
-/* The throttle subjects of a sign-in: the name typed, and the client's address. */
-static void subjects(sign_in_ctx *sc, const char **by_name, const char **by_address)
-{
-	arena *a = sc->req->arena;
-	const char *service = sc->req->service->name;
-	char *name = arena_printf(a, "%s:login:%s", service, sc->login);
-	for (char *p = name; *p; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	*by_name = name;
-	*by_address = arena_printf(a, "%s:address:%s", service, web_client_address(sc->req));
-}
-
 /* The failure is recorded even though the sign-in fails: this transaction commits it. */
 static int throttled_attempt(db_conn *c, void *ctx)
 {
 	sign_in_ctx *sc = ctx;
-	const char *by_name, *by_address;
-	subjects(sc, &by_name, &by_address);
-	int rc = throttle_check(c, by_name, &sc->retry_after);
-	if (rc == 0)
-		rc = throttle_check(c, by_address, &sc->retry_after);
+	int64_t account_id = 0;
+	int rc = sc->resolve(c, sc->ctx, &account_id);
+	if (rc == WEFT_ENOTFOUND)
+		account_id = 0;
+	else if (rc < 0)
+		return rc;
+	throttle_subjects s;
+	throttle_subjects_of(&s, sc->req, account_id, sc->login);
+	rc = throttle_check_all(c, &s, &sc->retry_after);
 	if (rc == 0)
 		rc = sc->attempt(c, sc->ctx);
 	if (rc == WEFT_EAUTH) {
 		snprintf(sc->message, sizeof sc->message, "%s", err_msg());
 		sc->failed = true;
-		if (throttle_fail(c, by_name) < 0 || throttle_fail(c, by_address) < 0)
-			return WEFT_ERROR;
-		return 0;
+		return throttle_fail_all(c, &s) < 0 ? WEFT_ERROR : 0;
 	}
-	return rc == 0 ? throttle_clear(c, by_name) : rc;
+	return rc == 0 ? throttle_clear_account(c, &s) : rc;
 }
 
 int throttle_sign_in(web_request *req, db *d, const char *login,
+                     int (*resolve)(db_conn *c, void *ctx, int64_t *account_id),
                      int (*attempt)(db_conn *c, void *ctx), void *ctx, int64_t *retry_after_s)
 {
-	sign_in_ctx sc = { .req = req, .login = login, .attempt = attempt, .ctx = ctx };
+	sign_in_ctx sc = {
+		.req = req, .login = login, .resolve = resolve, .attempt = attempt, .ctx = ctx
+	};
 	int rc = db_tx(d, throttled_attempt, &sc);
 	*retry_after_s = sc.retry_after > 0 ? sc.retry_after : 0;
 	if (rc == 0 && sc.failed)

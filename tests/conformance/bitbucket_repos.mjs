@@ -173,8 +173,8 @@ test('anonymous repositories.list and listGlobal see only public repositories', 
 	assert(all.values.every((r) => !r.is_private), 'listGlobal shows a private one');
 });
 
-test('anonymous repositories.get of a private repository: 401', () =>
-	rejects(anonymous.repositories.get({ workspace, repo_slug: 'conformance-three' }), 401));
+test('anonymous repositories.get of a private repository: 404, as for a missing one', () =>
+	rejects(anonymous.repositories.get({ workspace, repo_slug: 'conformance-three' }), 404));
 
 test('workspaces.deleteProject while repositories remain: 409', () =>
 	rejects(bb.workspaces.deleteProject({ workspace, project_key: 'MARS' }), 409, 'still has'));

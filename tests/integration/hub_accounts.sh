@@ -299,8 +299,9 @@ expect_status 303 "a made-up session id opens nothing"
 
 # --- throttling --------------------------------------------------------------------------------------
 
-# 3 wrong passwords for carol (one address), then the right one from a fresh address: the name is
-# throttled. The same for a name without an account, with the same answers.
+# 3 wrong passwords for carol (one address), then the right one from that address: the account is
+# throttled there (elsewhere it is not: throttle.sh). The same for a name without an account, with
+# the same answers.
 fail_three() {
 	local ip=$1 login=$2 i
 	THROTTLE_T0=0
@@ -320,8 +321,8 @@ else
 	fail "3 wrong passwords for carol: 401 each" "got$FAIL_STATUSES"
 fi
 CAROL_ALERT=$FIRST_ALERT
-sign_in 127.0.0.22 "$TEST_TMP/throttle2.jar" "carol" "carol's password"
-if expect_throttled "then the right password for carol, from another address, is 429" "$THROTTLE_T0"; then
+sign_in 127.0.0.21 "$TEST_TMP/throttle2.jar" "carol" "carol's password"
+if expect_throttled "then the right password for carol, from that address, is 429" "$THROTTLE_T0"; then
 	expect_body_contains "Too many failed sign-ins" "the 429 says 'Too many failed sign-ins'"
 	if grep -Eq 'Try again in [0-9]+ seconds?' "$RESP_BODY"; then
 		pass "the 429 says how long to wait"
@@ -344,20 +345,18 @@ if [ -n "$CAROL_ALERT" ] && [ "$FIRST_ALERT" = "$CAROL_ALERT" ]; then
 else
 	fail "an unknown name gets the same message as a wrong password" "'$FIRST_ALERT' vs '$CAROL_ALERT'"
 fi
-sign_in 127.0.0.24 "$TEST_TMP/throttle2.jar" "NOBODY_HERE" "anything at all"
-if expect_throttled "then a 4th attempt for the unknown name (another case, address) is 429" "$THROTTLE_T0"; then
+sign_in 127.0.0.23 "$TEST_TMP/throttle2.jar" "NOBODY_HERE" "anything at all"
+if expect_throttled "then a 4th attempt for the unknown name (another case) is 429" "$THROTTLE_T0"; then
 	expect_body_contains "Too many failed sign-ins" "the unknown name's 429 says 'Too many failed sign-ins'"
 fi
 
-# Per address: 3 failures for 3 different names, then dave's right password from that address.
+# One address's failures for other names do not hold dave back there (the address alone has a
+# much higher limit: throttle.sh).
 for name in ghost1 ghost2 ghost3; do
-	[ "$name" = ghost3 ] && THROTTLE_T0=$(now_ms)
 	sign_in 127.0.0.25 "$TEST_TMP/throttle.jar" "$name" "wrong password"
 done
-sign_in 127.0.0.25 "$TEST_TMP/throttle.jar" "dave" "dave's password"
-expect_throttled "after 3 failures from one address, a right password from it is 429" "$THROTTLE_T0"
-sign_in 127.0.0.26 "$TEST_TMP/dave.jar" "dave" "dave's password"
-expect_status 303 "dave signs in from another address (the name was not throttled)"
+sign_in 127.0.0.25 "$TEST_TMP/dave.jar" "dave" "dave's password"
+expect_status 303 "after 3 failures for other names from an address, dave signs in from it"
 
 # HTTP Basic is throttled by the same counts, and answers in the API's shape.
 basic_statuses=
@@ -371,15 +370,15 @@ if [ "$basic_statuses" = " 401 401 401" ]; then
 else
 	fail "Basic: 3 wrong passwords for erin: 401 each" "got$basic_statuses"
 fi
-from 127.0.0.28 -u "erin:erin's password" "$HUB_URL/status"
+from 127.0.0.27 -u "erin:erin's password" "$HUB_URL/status"
 if expect_throttled "Basic: 3 wrong passwords for erin, then the right one, is 429" "$THROTTLE_T0"; then
 	expect_api_error hub "the Basic 429 is a JSON error in Bitbucket's shape"
 	expect_header Retry-After '^[1-9]$' "the Basic 429 carries Retry-After: the real wait (1 s), not a default minute"
 	expect_header X-RateLimit-Limit '^[0-9]+$' "the Basic 429 carries X-RateLimit-Limit"
 fi
 
-# Concurrent attempts: 12 wrong passwords for frank at once, each from its own address. Only 3
-# may reach the password check; the others must wait (429). When the burst took longer than the
+# Concurrent attempts: 12 wrong passwords for frank at once, each from its own address. Only the
+# account's 10 free failures may reach the password check; the others must wait (429). When the burst took longer than the
 # first delay (1 s), more may rightly have got through, and the test is skipped.
 burst_t0=$(now_ms)
 burst_pids=()
@@ -398,11 +397,11 @@ forget_response
 if [ $((checked + throttled)) != 12 ]; then
 	fail "12 concurrent wrong Basic passwords are each 401 or 429" "got: $(cat "$TEST_TMP"/burst.* | tr '\n' ' ')"
 elif [ "$burst_ms" -ge 1000 ]; then
-	skip "12 concurrent wrong passwords: at most 3 reach the password check" "the burst took $burst_ms ms"
-elif [ "$checked" -le 3 ]; then
-	pass "12 concurrent wrong passwords: at most 3 reach the password check"
+	skip "12 concurrent wrong passwords: at most 10 reach the password check" "the burst took $burst_ms ms"
+elif [ "$checked" -le 10 ]; then
+	pass "12 concurrent wrong passwords: at most 10 reach the password check"
 else
-	fail "12 concurrent wrong passwords: at most 3 reach the password check" \
+	fail "12 concurrent wrong passwords: at most 10 reach the password check" \
 		"$checked of 12 were checked (401) in $burst_ms ms"
 fi
 

@@ -203,9 +203,16 @@ git_fails "anonymous clone of a private repository asks for credentials" \
 req "$HUB_URL/alice/code.git/info/refs?service=git-upload-pack"
 expect_status 401 "anonymous on a private repository: 401"
 expect_header WWW-Authenticate '^Basic realm="weft"$' "  with the Basic challenge"
+req "$HUB_URL/alice/no-such-repo.git/info/refs?service=git-upload-pack"
+expect_status 401 "anonymous on a missing repository: 401 too (private ones stay unknown)"
+expect_header WWW-Authenticate '^Basic realm="weft"$' "  with the Basic challenge"
+req "$HUB_URL/no-such-owner/code.git/info/refs?service=git-upload-pack"
+expect_status 401 "anonymous in a missing workspace: 401 too"
+git_fails "anonymous clone of a missing repository asks for credentials too" \
+	"could not read Username" clone "$(as "" /alice/no-such-repo.git)" anon-missing
 req -X POST -H 'Content-Type: application/x-git-upload-pack-request' --data-binary '0000' \
 	"$HUB_URL/alice/code.git/git-upload-pack"
-expect_status 401 "anonymous upload-pack on a private repository: 401, no redirect"
+expect_status 404 "anonymous upload-pack on a private repository: 404, as on a missing one"
 req "$HUB_URL/alice/open.git/info/refs?service=git-receive-pack"
 expect_status 401 "anonymous push to a public repository: 401 so that git asks"
 git_fails "an outsider gets not found" "not found" clone "$(as "$CAROL" /alice/code.git)" carols

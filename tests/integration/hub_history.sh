@@ -319,6 +319,34 @@ if [ -n "$rows" ]; then
 	check "the branch and tag changes are recorded as pushes (4 ref updates)" test "$rows" = 4
 fi
 
+# --- a push after the pages were read --------------------------------------------------------
+# The server keeps repositories open between requests and remembers directory listings' last
+# commits per commit: what a push adds shows at once, even from a new pack, and nothing is stale.
+
+req "$HUB_URL/alice/pub/src/main/"
+expect_status 200 "the public repository's root listing, read before the push"
+req "$HUB_URL/alice/pub/commits"
+expect_body_contains 'Main moves on' "and its commits, the newest being 'Main moves on'"
+(
+	cd "$WORK" && git checkout -q main &&
+		printf 'pushed later\n' >later.txt && git add later.txt &&
+		GIT_COMMITTER_DATE="@1700300000 +0000" GIT_AUTHOR_DATE="@1700300000 +0000" \
+			git commit -q -m 'Pushed after the pages were read' &&
+		git push -q "file://${GIT_DIR_OF[pub]}" main 2>"$TEST_TMP/push.err" &&
+		git --git-dir="${GIT_DIR_OF[pub]}" repack -adq
+) || bail "cannot push the later commit: $(cat "$TEST_TMP/push.err")"
+LATER=$(git -C "$WORK" rev-parse main)
+req "$HUB_URL/alice/pub/commits"
+expect_body_contains 'Pushed after the pages were read' "the commits page shows the pushed commit at once"
+req "$HUB_URL/alice/pub/src/main/"
+expect_body_contains 'later.txt' "the root listing shows the pushed file"
+check "with the pushed commit as its last commit" grep -q "Pushed after the pages were read" "$RESP_BODY"
+req "$HUB_URL/2.0/repositories/alice/pub/diff/$LATER"
+expect_status 200 "the pushed commit's diff (its objects only in the new pack): 200"
+expect_body_contains '+pushed later' "with the added line"
+req "$HUB_URL/alice/pub/commits/$LATER"
+expect_body_contains 'later.txt' "and its commit page lists later.txt"
+
 # --- the npm bitbucket client ------------------------------------------------------------------
 
 run_conformance bitbucket_history.mjs HUB_URL="$HUB_URL" HUB_USERNAME=alice \

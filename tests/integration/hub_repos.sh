@@ -179,7 +179,12 @@ expect_json '"private-one" in [r["slug"] for r in j["values"]]' "bob (Developers
 api carol GET /2.0/repositories/acme/private-one
 expect_status 404 "an outsider gets 404 on the private repository"
 api anon GET /2.0/repositories/acme/private-one
-expect_status 401 "anonymous gets 401 on the private repository"
+expect_status 404 "anonymous gets 404 on the private repository, as on a missing one"
+private_body=$(cat "$RESP_BODY")
+api anon GET /2.0/repositories/acme/no-such-one
+check "  the same body as for a missing repository" test "$private_body" = "$(cat "$RESP_BODY")"
+req "$HUB_URL/acme/private-one"
+expect_status 404 "anonymous gets the 404 page for the private repository, no redirect to sign in"
 
 # --- the plan limit ----------------------------------------------------------------------------
 

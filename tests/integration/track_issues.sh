@@ -82,6 +82,26 @@ expect_json '"project" in j["errors"]' "…errors.project"
 json bob POST "$API/issue" "{\"fields\":{\"project\":{\"id\":\"$(as alice "$API/project/TEST" >/dev/null; jget 'j["id"]')\"},\"summary\":\"Sub\",\"issuetype\":{\"id\":\"10005\"},\"parent\":{\"key\":\"TEST-1\"},\"assignee\":{\"accountId\":\"$BOB_ID\"}}}"
 expect_status 201 "a sub-task by project id and type id, assigned by accountId"
 
+# Modify reporter is the Administrators': carol (Users) files as herself only.
+json carol POST "$API/issue" '{"fields":{"project":{"key":"TEST"},"summary":"as the lead","reporter":{"name":"alice"}}}'
+expect_status 400 "carol (Users) may not file an issue as alice"
+expect_json 'j["errors"] == {"reporter": "Field '"'reporter'"' cannot be set. It is not on the appropriate screen, or unknown."} and j["errorMessages"] == []' \
+	"…with Jira's field error"
+json bob PUT "$API/issue/TEST-1" '{"fields":{"reporter":{"name":"bob"}}}'
+expect_status 400 "bob (Developers) may not change the reporter"
+expect_json '"reporter" in j["errors"]' "…errors.reporter"
+
+# A parent bob may not see (OTHER-1) answers as one that does not exist.
+json alice POST "$API/issue" '{"fields":{"project":{"key":"OTHER"},"summary":"Hidden from bob"}}'
+expect_status 201 "alice files OTHER-1"
+json bob POST "$API/issue" '{"fields":{"project":{"key":"TEST"},"summary":"Sub","issuetype":{"name":"Sub-task"},"parent":{"key":"OTHER-1"}}}'
+expect_status 400 "a sub-task of a parent bob may not see: 400"
+hidden_parent=$(cat "$RESP_BODY")
+json bob POST "$API/issue" '{"fields":{"project":{"key":"TEST"},"summary":"Sub","issuetype":{"name":"Sub-task"},"parent":{"key":"OTHER-99"}}}'
+expect_status 400 "a sub-task of a missing parent: 400"
+check "…the same answer for both" test "$hidden_parent" = "$(cat "$RESP_BODY")"
+expect_json 'j["errors"] == {"parent": "Could not find issue by id or key."}' "…Could not find issue"
+
 as bob "$API/issue/TEST-1"
 expect_status 200 "GET issue/TEST-1"
 expect_json 'j["key"] == "TEST-1" and j["fields"]["summary"] == "Crash on start" and j["fields"]["status"]["statusCategory"]["key"] == "new" and j["fields"]["priority"]["name"] == "High" and j["fields"]["labels"] == ["crash", "startup"] and j["fields"]["reporter"]["name"] == "carol" and j["fields"]["assignee"] is None and j["fields"]["subtasks"][0]["key"] == "TEST-2"' \

@@ -105,13 +105,14 @@ typedef struct dashboard_ctx {
 static int load_dashboard(db_conn *c, void *ctx)
 {
 	dashboard_ctx *dc = ctx;
-	int64_t user_id = hub_viewer_of(dc->req)->user.id;
-	int rc = hub_team_list_for_user(c, dc->req->arena, user_id, false, &dc->teams, &dc->nteams);
+	const hub_user *user = &hub_viewer_of(dc->req)->user;
+	int rc =
+	        hub_team_list_for_user(c, dc->req->arena, user->id, false, &dc->teams, &dc->nteams);
 	if (rc == 0)
-		rc = hub_activity_for_user(c, dc->req->arena, user_id, DASHBOARD_ACTIVITY,
+		rc = hub_activity_for_user(c, dc->req->arena, user, DASHBOARD_ACTIVITY,
 		                           &dc->activity, &dc->nactivity);
 	if (rc == 0)
-		rc = hub_pull_dashboard(c, dc->req, user_id, &dc->pulls, &dc->reviews);
+		rc = hub_pull_dashboard(c, dc->req, user->id, &dc->pulls, &dc->reviews);
 	return rc;
 }
 

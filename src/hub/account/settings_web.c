@@ -314,43 +314,30 @@ int hub_settings_security_page(web_request *req, web_response *res)
 	return rc < 0 ? rc : security_page(req, res, 200, NULL, NULL);
 }
 
-/* The throttle's subjects are sign-in's (auth.c): guesses here and there count together. */
-static void throttle_subjects(change *ch, const char **by_name, const char **by_address)
-{
-	char *name = arena_printf(ch->req->arena, "hub:login:%s", ch->v->user.username);
-	for (char *p = name; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	*by_name = name;
-	*by_address = arena_printf(ch->req->arena, "hub:address:%s", web_client_address(ch->req));
-}
-
 /* Counts a wrong current password; the transaction then commits only that. */
-static int count_failure(db_conn *c, change *ch, const char *by_name, const char *by_address)
+static int count_failure(db_conn *c, change *ch, const throttle_subjects *s)
 {
 	snprintf(ch->message, sizeof ch->message, "%s", err_msg());
-	int rc = throttle_fail(c, by_name);
-	if (rc == 0)
-		rc = throttle_fail(c, by_address);
+	int rc = throttle_fail_all(c, s);
 	ch->refused = rc == 0 ? WEFT_EAUTH : 0;
 	return rc;
 }
 
+/* The throttle's subjects are sign-in's (auth.c): guesses here and there count together. */
 static int change_password(db_conn *c, void *ctx)
 {
 	change *ch = ctx;
-	const char *by_name, *by_address;
+	throttle_subjects s;
 	int64_t retry_after = 0;
 	ch->refused = 0;
-	throttle_subjects(ch, &by_name, &by_address);
-	int rc = throttle_check(c, by_name, &retry_after);
-	if (rc == 0)
-		rc = throttle_check(c, by_address, &retry_after);
+	throttle_subjects_of(&s, ch->req, ch->v->user.id, ch->v->user.username);
+	int rc = throttle_check_all(c, &s, &retry_after);
 	if (rc == 0)
 		rc = hub_profile_change_password(c, ch->req->arena, &ch->v->user, ch->current,
 		                                 ch->fresh, ch->repeat, ch->v->session.id);
 	if (rc == WEFT_EAUTH)
-		return count_failure(c, ch, by_name, by_address);
-	return rc == 0 ? throttle_clear(c, by_name) : rc;
+		return count_failure(c, ch, &s);
+	return rc == 0 ? throttle_clear_account(c, &s) : rc;
 }
 
 int hub_settings_password_submit(web_request *req, web_response *res)

@@ -200,6 +200,142 @@ int hub_diff_resolve(git_commit **new_commit, git_commit **old_commit, git_repos
 	return 0;
 }
 
+/* ---- the files two trees differ in ----
+ * libgit2's tree diff expands both trees whole: every file of a large tree is compared, and
+ * every folder read, even when one file changed. Walking the two trees here first skips every
+ * subtree whose id is the same on both sides, and the diff is then limited to the files found
+ * (an exact path list, which libgit2's tree iterators use to skip folders unread). */
+
+typedef struct changed_files {
+	arena *a;
+	buf paths; /* const char * each, in a */
+	size_t count;
+	git_pathspec *filter; /* the caller's paths; NULL: every file */
+	git_repository *repo;
+} changed_files;
+
+static const char *child_path(arena *a, const char *dir, const char *name)
+{
+	return dir[0] ? arena_printf(a, "%s/%s", dir, name) : arena_strdup(a, name);
+}
+
+static int changed_walk(changed_files *c, const git_tree *old, const git_tree *new, const char *dir,
+                        int depth);
+
+static int changed_add(changed_files *c, const char *path)
+{
+	if (c->count >= HUB_DIFF_WALK_FILES_MAX)
+		return WEFT_ETOOLARGE;
+	if (c->filter && !git_pathspec_matches_path(c->filter, GIT_PATHSPEC_DEFAULT, path))
+		return 0;
+	buf_append(&c->paths, &path, sizeof path);
+	c->count++;
+	return 0;
+}
+
+/* Entry e of dir, present on one side only: the file, or every file in the folder. */
+static int changed_entry(changed_files *c, const git_tree_entry *e, const char *dir, int depth)
+{
+	const char *path = child_path(c->a, dir, git_tree_entry_name(e));
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return changed_add(c, path);
+	git_tree *t = NULL;
+	int rc = hub_git_code(git_tree_lookup(&t, c->repo, git_tree_entry_id(e)),
+	                      "cannot read a tree");
+	if (rc == 0)
+		rc = changed_walk(c, t, NULL, path, depth + 1);
+	git_tree_free(t);
+	return rc;
+}
+
+/* Both sides of name in dir are folders that differ: the files that differ inside. */
+static int changed_trees(changed_files *c, const git_tree_entry *a, const git_tree_entry *b,
+                         const char *dir, int depth)
+{
+	git_tree *old = NULL, *new = NULL;
+	int rc = git_tree_lookup(&old, c->repo, git_tree_entry_id(a));
+	if (rc == 0)
+		rc = git_tree_lookup(&new, c->repo, git_tree_entry_id(b));
+	rc = hub_git_code(rc, "cannot read a tree");
+	if (rc == 0)
+		rc = changed_walk(c, old, new, child_path(c->a, dir, git_tree_entry_name(b)),
+		                  depth + 1);
+	git_tree_free(old);
+	git_tree_free(new);
+	return rc;
+}
+
+static bool same_entry(const git_tree_entry *a, const git_tree_entry *b)
+{
+	return git_tree_entry_filemode(a) == git_tree_entry_filemode(b) &&
+	       git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+}
+
+/* Adds the path of every file that differs between old and new (either may be NULL: empty),
+ * the trees of folder dir. WEFT_ETOOLARGE past HUB_DIFF_WALK_DEPTH_MAX folders deep or
+ * HUB_DIFF_WALK_FILES_MAX files. */
+static int changed_walk(changed_files *c, const git_tree *old, const git_tree *new, const char *dir,
+                        int depth)
+{
+	size_t nnew = new ? git_tree_entrycount(new) : 0, nold = old ? git_tree_entrycount(old) : 0;
+	int rc = depth > HUB_DIFF_WALK_DEPTH_MAX ? WEFT_ETOOLARGE : 0;
+	for (size_t i = 0; rc == 0 && i < nnew; i++) {
+		const git_tree_entry *b = git_tree_entry_byindex(new, i);
+		const git_tree_entry *a =
+		        old ? git_tree_entry_byname(old, git_tree_entry_name(b)) : NULL;
+		bool a_tree = a && git_tree_entry_type(a) == GIT_OBJECT_TREE;
+		bool b_tree = git_tree_entry_type(b) == GIT_OBJECT_TREE;
+		if (a && same_entry(a, b))
+			continue; /* the same file, or the same folder: nothing inside differs */
+		if (a_tree && b_tree) {
+			rc = changed_trees(c, a, b, dir, depth);
+		} else if (a && !a_tree && !b_tree) {
+			rc = changed_add(c, child_path(c->a, dir, git_tree_entry_name(b)));
+		} else {
+			if (a) /* a folder became a file or the reverse: both sides' files */
+				rc = changed_entry(c, a, dir, depth);
+			if (rc == 0)
+				rc = changed_entry(c, b, dir, depth);
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < nold; i++) {
+		const git_tree_entry *a = git_tree_entry_byindex(old, i);
+		if (!new || !git_tree_entry_byname(new, git_tree_entry_name(a)))
+			rc = changed_entry(c, a, dir, depth);
+	}
+	return rc;
+}
+
+/* The diff of the trees with opts, limited to the files that differ. WEFT_ETOOLARGE when the
+ * walk gave up: the caller diffs the whole trees instead. */
+static int diff_changed(git_diff **out, git_repository *repo, git_tree *old_tree,
+                        git_tree *new_tree, git_diff_options *opts)
+{
+	changed_files c = { .a = arena_new(), .paths = BUF_INIT, .repo = repo };
+	int rc = 0;
+	if (opts->pathspec.count)
+		rc = hub_git_code(git_pathspec_new(&c.filter, &opts->pathspec),
+		                  "cannot read the paths");
+	if (rc == 0)
+		rc = changed_walk(&c, old_tree, new_tree, "", 0);
+	if (rc == 0 && c.count == 0) {
+		/* Nothing differs: an empty list would mean every file. */
+		rc = hub_git_code(git_diff_tree_to_tree(out, repo, NULL, NULL, opts),
+		                  "cannot compute the diff");
+	} else if (rc == 0) {
+		git_diff_options limited = *opts;
+		limited.pathspec.strings = (char **)c.paths.ptr;
+		limited.pathspec.count = c.count;
+		limited.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		rc = hub_git_code(git_diff_tree_to_tree(out, repo, old_tree, new_tree, &limited),
+		                  "cannot compute the diff");
+	}
+	git_pathspec_free(c.filter);
+	buf_dispose(&c.paths);
+	arena_free(c.a);
+	return rc;
+}
+
 static int diff_trees(git_diff **out, git_repository *repo, const git_commit *new_commit,
                       const git_commit *old_commit, const hub_diff_opts *o)
 {
@@ -213,14 +349,17 @@ static int diff_trees(git_diff **out, git_repository *repo, const git_commit *ne
 		opts.flags |= GIT_DIFF_IGNORE_WHITESPACE;
 	if (o->binary)
 		opts.flags |= GIT_DIFF_SHOW_BINARY;
-	int rc = git_commit_tree(&new_tree, new_commit);
+	int rc = hub_git_code(git_commit_tree(&new_tree, new_commit), "cannot read the tree");
 	if (rc == 0 && old_commit)
-		rc = git_commit_tree(&old_tree, old_commit);
+		rc = hub_git_code(git_commit_tree(&old_tree, old_commit), "cannot read the tree");
 	if (rc == 0)
-		rc = git_diff_tree_to_tree(out, repo, old_tree, new_tree, &opts);
+		rc = diff_changed(out, repo, old_tree, new_tree, &opts);
+	if (rc == WEFT_ETOOLARGE)
+		rc = hub_git_code(git_diff_tree_to_tree(out, repo, old_tree, new_tree, &opts),
+		                  "cannot compute the diff");
 	git_tree_free(new_tree);
 	git_tree_free(old_tree);
-	return hub_git_code(rc, "cannot compute the diff");
+	return rc;
 }
 
 int hub_diff_commits(git_diff **out, git_repository *repo, const git_commit *new_commit,

@@ -130,8 +130,16 @@ void hub_diff_opts_init(hub_diff_opts *o);
 int hub_diff_resolve(git_commit **new_commit, git_commit **old_commit, git_repository *repo,
                      const char *spec, bool topic);
 
+enum {
+	/* The diff walks both trees itself and skips every folder that is the same on both sides,
+	 * up to these bounds; past them libgit2 compares the whole trees (same result). */
+	HUB_DIFF_WALK_DEPTH_MAX = 64,
+	HUB_DIFF_WALK_FILES_MAX = 100000,
+};
+
 /* The diff from old_commit (NULL: nothing, for a root commit) to new_commit with o, renames
- * found when asked. Free with git_diff_free. */
+ * found when asked: the same deltas as libgit2's git_diff_tree_to_tree with o's pathspec, but
+ * only the folders that differ are read. Free with git_diff_free. */
 int hub_diff_commits(git_diff **out, git_repository *repo, const git_commit *new_commit,
                      const git_commit *old_commit, const hub_diff_opts *o);
 

@@ -285,7 +285,7 @@ int hub_api_commits(web_request *req, web_response *res)
 		rc = hub_commit_log(&page, req->arena, git, &q);
 	if (rc == 0)
 		rc = respond_log(req, res, &r, &page, &q, page_number);
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -309,6 +309,6 @@ int hub_api_commit(web_request *req, web_response *res)
 		rc = hub_history_authors(req, &c, 1, &users);
 	if (rc == 0)
 		web_res_json(res, 200, hub_history_commit_json(req, &r, &c, users[0]));
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }

@@ -151,7 +151,7 @@ int hub_commits_page(web_request *req, web_response *res)
 		data = repo_data(req, &r);
 		rc = commits_data(data, req, &r, git, chosen_branch(req, &r));
 	}
-	git_repository_free(git);
+	hub_git_close(git);
 	if (rc < 0) {
 		json_decref(data);
 		return rc;
@@ -326,7 +326,7 @@ int hub_commit_page(web_request *req, web_response *res)
 		json_object_set_new(data, "commit", commit_detail(req, &r, &c));
 		rc = hub_history_diff_json(data, req->arena, git, c.hash);
 	}
-	git_repository_free(git);
+	hub_git_close(git);
 	if (rc < 0) {
 		json_decref(data);
 		return rc;

@@ -100,7 +100,7 @@ int hub_api_diff(web_request *req, web_response *res)
 		rc = hub_diff_text(&text, diff, DIFF_TEXT_MAX);
 	rc = text_response(req, res, rc, &text);
 	git_diff_free(diff);
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -181,7 +181,7 @@ int hub_api_patch(web_request *req, web_response *res)
 	if (rc == 0)
 		rc = patch_text(&text, req->arena, git, web_param(req, "spec"));
 	rc = text_response(req, res, rc, &text);
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -285,7 +285,7 @@ int hub_api_diffstat(web_request *req, web_response *res)
 		web_res_json(res, 200,
 		             hub_api_envelope(req, &p, values, (int64_t)run.count, false));
 	}
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -312,6 +312,6 @@ int hub_api_merge_base(web_request *req, web_response *res)
 		web_res_json(res, 200, hub_history_commit_json(req, &r, &c, users[0]));
 	git_commit_free(new_commit);
 	git_commit_free(base);
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }

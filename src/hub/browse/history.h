@@ -16,7 +16,7 @@
 /* ---- shared (commit_api.c) ---- */
 
 /* Loads the route's repository (hub_request_repo) and opens it; free *git with
- * git_repository_free. */
+ * hub_git_close. */
 int hub_history_open(web_request *req, hub_repo *r, git_repository **git);
 
 /* The hub users whose confirmed email is each commit's author email, in one read of the

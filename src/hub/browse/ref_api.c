@@ -13,6 +13,7 @@
 #include "hub/bbql.h"
 #include "hub/browse/history.h"
 #include "hub/git/git_http.h"
+#include "hub/git/gitrepo.h"
 #include "hub/hub.h"
 #include "hub/git/push.h"
 #include "hub/browse/ref.h"
@@ -178,7 +179,7 @@ static int list_refs(web_request *req, web_response *res, unsigned kinds)
 		             hub_api_envelope(req, &p, values, (int64_t)json_array_size(selected),
 		                              false));
 	json_decref(selected);
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -209,7 +210,7 @@ static int get_ref(web_request *req, web_response *res, hub_ref_kind kind)
 		rc = hub_ref_get(&ref, req->arena, git, kind, web_param(req, "name"));
 	if (rc == 0)
 		rc = respond_ref(req, res, 200, &r, &ref);
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -320,7 +321,7 @@ static int create_ref(web_request *req, web_response *res, hub_ref_kind kind)
 		json_decref(links);
 		rc = respond_ref(req, res, 201, &r, &ref);
 	}
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 
@@ -354,7 +355,7 @@ static int delete_ref(web_request *req, web_response *res, hub_ref_kind kind)
 		close(fd);
 	if (rc == 0)
 		web_res_text(res, 204, "");
-	git_repository_free(git);
+	hub_git_close(git);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "hub/browse/history.h"
+#include "hub/git/gitrepo.h"
 #include "hub/hub.h"
 #include "hub/browse/ref.h"
 #include "web/escape.h"
@@ -104,7 +105,7 @@ int hub_branches_page(web_request *req, web_response *res)
 		                 r.mainbranch);
 		rc = branches_data(data, req, &r, git, page);
 	}
-	git_repository_free(git);
+	hub_git_close(git);
 	if (rc < 0) {
 		json_decref(data);
 		return rc;

@@ -2,7 +2,9 @@
  * history and commits made from form fields. */
 #include "hub/browse/source.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -225,12 +227,11 @@ static void settle(hub_source_entry *e, arena *a, git_commit *c)
 }
 
 /* Settles every open entry that differs between child and parent (parent NULL: the root
- * commit, which introduced everything left). Returns how many stay open. */
+ * commit, which introduced everything left), given their trees of the directory (NULL: none).
+ * Returns how many stay open. */
 static size_t settle_step(hub_source_entry *entries, size_t count, arena *a, git_commit *child,
-                          git_commit *parent, const char *dir_path)
+                          const git_tree *mine, const git_tree *theirs)
 {
-	git_tree *mine = dir_tree(child, dir_path);
-	git_tree *theirs = parent ? dir_tree(parent, dir_path) : NULL;
 	/* Most commits leave the directory alone: one comparison settles nothing. */
 	bool unchanged = mine && theirs && git_oid_equal(git_tree_id(mine), git_tree_id(theirs));
 	size_t open = 0;
@@ -243,9 +244,164 @@ static size_t settle_step(hub_source_entry *entries, size_t count, arena *a, git
 		else
 			settle(e, a, child);
 	}
-	git_tree_free(theirs);
-	git_tree_free(mine);
 	return open;
+}
+
+static int walk_last_commits(hub_source_entry *entries, size_t count, arena *a, git_commit *commit,
+                             const char *dir_path)
+{
+	git_commit *child = NULL;
+	int rc = hub_git_code(git_commit_dup(&child, commit), "cannot read the commit");
+	/* Each step's parent tree is the next step's own: every commit's tree is read once. */
+	git_tree *mine = rc == 0 ? dir_tree(child, dir_path) : NULL;
+	size_t open = count;
+	for (int steps = 0; rc == 0 && open && child && steps < HUB_SOURCE_LAST_COMMIT_WALK;
+	     steps++) {
+		git_commit *parent = NULL;
+		git_tree *theirs = NULL;
+		if (git_commit_parentcount(child) > 0 && git_commit_parent(&parent, child, 0) < 0)
+			rc = hub_git_fail(WEFT_ERROR, "cannot read a parent commit");
+		if (rc == 0 && parent)
+			theirs = dir_tree(parent, dir_path);
+		if (rc == 0)
+			open = settle_step(entries, count, a, child, mine, theirs);
+		git_tree_free(mine);
+		mine = theirs;
+		git_commit_free(child);
+		child = parent;
+	}
+	git_tree_free(mine);
+	git_commit_free(child);
+	return rc;
+}
+
+/* --- last commits, remembered ------------------------------------------------------------------
+ * What the walk finds for a commit and a directory never changes (a commit's id fixes its
+ * history), so the answers for the last few are kept: a directory page then costs a lookup. A
+ * push moves the branch to another commit, hence another key: nothing kept is ever stale. */
+
+enum { LAST_CACHE_SLOTS = 64, LAST_CACHE_BYTES_MAX = 64 * 1024 };
+
+typedef struct last_item {
+	const char *name; /* in the slot's block */
+	const char *summary; /* NULL when unsettled */
+	git_oid last_commit;
+	int64_t last_time_ms;
+} last_item;
+
+typedef struct last_slot {
+	git_oid commit;
+	const char *dir; /* in block */
+	size_t count;
+	last_item *items; /* in block */
+	void *block; /* NULL: a free slot */
+	uint64_t used;
+} last_slot;
+
+static struct {
+	pthread_mutex_t lock;
+	uint64_t tick;
+	last_slot slots[LAST_CACHE_SLOTS];
+} last_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool slot_matches(const last_slot *s, const git_oid *commit, const char *dir,
+                         const hub_source_entry *entries, size_t count)
+{
+	if (!s->block || s->count != count || !git_oid_equal(&s->commit, commit) ||
+	    strcmp(s->dir, dir) != 0)
+		return false;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(s->items[i].name, entries[i].name) != 0)
+			return false;
+	return true;
+}
+
+/* Fills entries from the cache; false when it holds no answer for them. */
+static bool last_cache_get(hub_source_entry *entries, size_t count, arena *a, const git_oid *commit,
+                           const char *dir)
+{
+	bool hit = false;
+	pthread_mutex_lock(&last_cache.lock);
+	for (size_t i = 0; i < LAST_CACHE_SLOTS && !hit; i++) {
+		last_slot *s = &last_cache.slots[i];
+		if (!slot_matches(s, commit, dir, entries, count))
+			continue;
+		s->used = ++last_cache.tick;
+		for (size_t j = 0; j < count; j++) {
+			const last_item *it = &s->items[j];
+			if (!it->summary)
+				continue;
+			git_oid_cpy(&entries[j].last_commit, &it->last_commit);
+			entries[j].last_summary = arena_strdup(a, it->summary);
+			entries[j].last_time_ms = it->last_time_ms;
+		}
+		hit = true;
+	}
+	pthread_mutex_unlock(&last_cache.lock);
+	return hit;
+}
+
+/* One block for a slot: the items, then the strings. NULL when too large to keep. */
+static void *last_block(last_slot *out, const hub_source_entry *entries, size_t count,
+                        const char *dir)
+{
+	size_t size = count * sizeof(last_item) + strlen(dir) + 1;
+	for (size_t i = 0; i < count; i++)
+		size += strlen(entries[i].name) + 1 +
+		        (entries[i].last_summary ? strlen(entries[i].last_summary) + 1 : 0);
+	char *block = size <= LAST_CACHE_BYTES_MAX ? malloc(size) : NULL;
+	if (!block)
+		return NULL;
+	last_item *items = (last_item *)(void *)block;
+	char *p = block + count * sizeof(last_item);
+	for (size_t i = 0; i < count; i++) {
+		const hub_source_entry *e = &entries[i];
+		items[i] = (last_item){ .name = p,
+			                .last_commit = e->last_commit,
+			                .last_time_ms = e->last_time_ms };
+		p = stpcpy(p, e->name) + 1;
+		if (e->last_summary && !git_oid_is_zero(&e->last_commit)) {
+			items[i].summary = p;
+			p = stpcpy(p, e->last_summary) + 1;
+		}
+	}
+	out->dir = p;
+	strcpy(p, dir);
+	out->items = items;
+	out->count = count;
+	return block;
+}
+
+/* Keeps the walk's answer, in place of the least recently used one. */
+static void last_cache_put(const hub_source_entry *entries, size_t count, const git_oid *commit,
+                           const char *dir)
+{
+	last_slot fresh = { 0 };
+	void *old = NULL;
+	fresh.block = last_block(&fresh, entries, count, dir);
+	if (!fresh.block)
+		return;
+	git_oid_cpy(&fresh.commit, commit);
+	pthread_mutex_lock(&last_cache.lock);
+	last_slot *victim = &last_cache.slots[0];
+	for (size_t i = 0; i < LAST_CACHE_SLOTS; i++) {
+		last_slot *s = &last_cache.slots[i];
+		if (slot_matches(s, commit, dir, entries, count)) {
+			victim = NULL; /* another thread was first */
+			break;
+		}
+		if (!s->block || (victim->block && s->used < victim->used))
+			victim = s;
+	}
+	if (victim) {
+		old = victim->block;
+		fresh.used = ++last_cache.tick;
+		*victim = fresh;
+		fresh.block = NULL;
+	}
+	pthread_mutex_unlock(&last_cache.lock);
+	free(old);
+	free(fresh.block);
 }
 
 int hub_source_last_commits(hub_source_entry *entries, size_t count, arena *a, git_commit *commit,
@@ -253,20 +409,11 @@ int hub_source_last_commits(hub_source_entry *entries, size_t count, arena *a, g
 {
 	if (count == 0 || count > HUB_SOURCE_LAST_COMMIT_ENTRIES)
 		return 0;
-	git_commit *child = NULL;
-	int rc = git_commit_dup(&child, commit);
-	size_t open = count;
-	for (int steps = 0; rc == 0 && open && child && steps < HUB_SOURCE_LAST_COMMIT_WALK;
-	     steps++) {
-		git_commit *parent = NULL;
-		if (git_commit_parentcount(child) > 0 && git_commit_parent(&parent, child, 0) < 0)
-			rc = hub_git_fail(WEFT_ERROR, "cannot read a parent commit");
-		if (rc == 0)
-			open = settle_step(entries, count, a, child, parent, dir_path);
-		git_commit_free(child);
-		child = parent;
-	}
-	git_commit_free(child);
+	if (last_cache_get(entries, count, a, git_commit_id(commit), dir_path))
+		return 0;
+	int rc = walk_last_commits(entries, count, a, commit, dir_path);
+	if (rc == 0)
+		last_cache_put(entries, count, git_commit_id(commit), dir_path);
 	return rc;
 }
 

@@ -415,7 +415,7 @@ int hub_api_src_create(web_request *req, web_response *res)
 {
 	hub_source_at at = { 0 };
 	hub_source_commit_spec spec;
-	change_list changes;
+	change_list changes = { 0 };
 	git_oid id, old_tip;
 	int lock = -1;
 	int rc = hub_source_open(&at, req);

@@ -45,7 +45,7 @@ int hub_source_resolve(hub_source_at *at, const char *rev)
 void hub_source_close(hub_source_at *at)
 {
 	git_commit_free(at->commit);
-	git_repository_free(at->git);
+	hub_git_close(at->git);
 	at->commit = NULL;
 	at->git = NULL;
 }

@@ -1,5 +1,6 @@
 /* Reading a repository with libgit2, for the browsing pages and the API: opening the bare
- * repository of a hub_repo, resolving what a URL names (hash, short hash, branch, tag) to a
+ * repository of a hub_repo (from a small pool of open ones: opening a repository and reading its
+ * pack index again on every request cost more than the page itself), resolving what a URL names (hash, short hash, branch, tag) to a
  * commit, and turning libgit2's errors into weft's. */
 #ifndef WEFT_HUB_GITREPO_H
 #define WEFT_HUB_GITREPO_H
@@ -9,9 +10,26 @@
 
 #include "hub/repo/repo.h"
 
-/* Opens r's bare repository. -1 with the reason when it cannot be opened (a repository row
- * whose folder is missing is a server fault, not a 404). Free with git_repository_free. */
+/* Opens r's bare repository, for the calling thread alone until hub_git_close: an idle one
+ * from the pool when there is one (once hub_git_pool_init ran), else a new one. What it reads
+ * is never stale: libgit2 reads references from disk on every lookup and looks for new packs
+ * when an object is missing, and cached objects are immutable. -1 with the reason when it
+ * cannot be opened (a repository row whose folder is missing is a server fault, not a 404). */
 int hub_git_open(git_repository **out, const char *repos_dir, const hub_repo *r);
+
+/* Gives back what hub_git_open opened (NULL: nothing): kept in the pool while there is room,
+ * else freed. Objects read from it may outlive it, as after git_repository_free. */
+void hub_git_close(git_repository *repo);
+
+/* Starts the pool of open repositories (at most HUB_GIT_POOL_MAX, lent or idle; an idle one is
+ * freed after HUB_GIT_POOL_IDLE_S seconds, or when its folder is gone or replaced); without it
+ * hub_git_open opens and hub_git_close frees. hub_git_pool_shutdown frees every idle one. */
+enum { HUB_GIT_POOL_MAX = 16, HUB_GIT_POOL_IDLE_S = 60 };
+void hub_git_pool_init(void);
+void hub_git_pool_shutdown(void);
+
+/* How many repositories the pool holds, idle or lent (for tests). */
+size_t hub_git_pool_size(void);
 
 /* Resolves rev to a commit: a full or abbreviated (at least 4 hex digits) hash, a branch
  * (refs/heads/), a tag (refs/tags/, peeled), or "HEAD". Branches win over tags and hashes, as in

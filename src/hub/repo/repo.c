@@ -488,8 +488,8 @@ int hub_repo_create_in(db_conn *c, arena *a, const hub_repo_dirs *dirs, const hu
 	if (rc == 0)
 		rc = grant_auto_add(c, id, ws->id);
 	if (rc == 0)
-		rc = hub_activity_record(
-		        c, creator->id, ws->id,
+		rc = hub_activity_record_repository(
+		        c, creator->id, ws->id, id,
 		        arena_printf(a, "created the repository %s/%s", ws->slug, slug));
 	if (rc == 0)
 		rc = hub_repo_get(c, a, id, out);
@@ -659,9 +659,10 @@ int hub_repo_update(db_conn *c, arena *a, const char *repos_dir, int64_t actor_i
 	if (rc == 0 && ch->mainbranch && strcmp(ch->mainbranch, r->mainbranch) != 0)
 		rc = set_mainbranch(repos_dir, a, r, ch->mainbranch);
 	if (rc == 0 && renamed)
-		rc = hub_activity_record(c, actor_id, r->workspace_id,
-		                         arena_printf(a, "renamed the repository %s/%s to %s",
-		                                      r->workspace_slug, r->slug, slug));
+		rc = hub_activity_record_repository(
+		        c, actor_id, r->workspace_id, r->id,
+		        arena_printf(a, "renamed the repository %s/%s to %s", r->workspace_slug,
+		                     r->slug, slug));
 	return rc < 0 ? rc : hub_repo_get(c, a, r->id, out);
 }
 
@@ -714,9 +715,10 @@ int hub_repo_transfer(db_conn *c, arena *a, int64_t actor_id, const hub_repo *r,
 	if (rc == 0)
 		rc = grant_auto_add(c, r->id, target->id);
 	if (rc == 0)
-		rc = hub_activity_record(c, actor_id, target->id,
-		                         arena_printf(a, "transferred the repository %s/%s to %s",
-		                                      r->workspace_slug, r->slug, target->slug));
+		rc = hub_activity_record_repository(
+		        c, actor_id, target->id, r->id,
+		        arena_printf(a, "transferred the repository %s/%s to %s", r->workspace_slug,
+		                     r->slug, target->slug));
 	return rc < 0 ? rc : hub_repo_get(c, a, r->id, out);
 }
 
@@ -732,7 +734,7 @@ int hub_repo_delete(db_conn *c, int64_t actor_id, const hub_repo *r)
 		char summary[200];
 		snprintf(summary, sizeof summary, "deleted the repository %.80s/%.80s",
 		         r->workspace_slug, r->slug);
-		rc = hub_activity_record(c, actor_id, r->workspace_id, summary);
+		rc = hub_activity_record_repository(c, actor_id, r->workspace_id, r->id, summary);
 	}
 	return rc < 0 ? rc : 0;
 }

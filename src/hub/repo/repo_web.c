@@ -360,7 +360,7 @@ static json_t *branches_json(web_request *req, const hub_repo *r)
 	}
 done:
 	git_branch_iterator_free(it);
-	git_repository_free(repo);
+	hub_git_close(repo);
 	return list;
 }
 

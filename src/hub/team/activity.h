@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
+#include "hub/account/account.h"
 
 typedef struct activity_item {
 	const char *summary;
@@ -20,9 +21,15 @@ typedef struct activity_item {
  * none). summary is plain text; pages escape it. */
 int hub_activity_record(db_conn *c, int64_t actor_id, int64_t workspace_id, const char *summary);
 
-/* The newest items (at most limit) that user_id did or that happened in their teams. Array and
- * strings in a; *out is NULL when *n is 0. */
-int hub_activity_for_user(db_conn *c, arena *a, int64_t user_id, int limit, activity_item **out,
-                          size_t *n);
+/* The same for something done to the repository repository_id of workspace_id: only those who
+ * may read the repository see the item (and its actor). */
+int hub_activity_record_repository(db_conn *c, int64_t actor_id, int64_t workspace_id,
+                                   int64_t repository_id, const char *summary);
+
+/* The newest items (at most limit) that user did or that happened in their teams, less those
+ * about repositories user may not read (hub_perm's rule; a deleted repository's only for the
+ * team's administrators). Array and strings in a; *out is NULL when *n is 0. */
+int hub_activity_for_user(db_conn *c, arena *a, const hub_user *user, int limit,
+                          activity_item **out, size_t *n);
 
 #endif

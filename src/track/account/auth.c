@@ -44,6 +44,16 @@ static int check_password(db_conn *c, void *ctx)
 	                                  &ac->viewer->user);
 }
 
+/* The account the login names, which the throttle counts whichever name reached it. */
+static int find_account(db_conn *c, void *ctx, int64_t *account_id)
+{
+	auth_ctx *ac = ctx;
+	track_user user;
+	int rc = track_account_find_login(c, ac->req->arena, ac->login, &user);
+	*account_id = rc == 0 ? user.id : 0;
+	return rc;
+}
+
 static int sign_in(web_request *req, const char *login, const char *password, bool api_tokens,
                    track_viewer *out, int64_t *retry_after)
 {
@@ -52,7 +62,8 @@ static int sign_in(web_request *req, const char *login, const char *password, bo
 		        .password = password,
 		        .api_tokens = api_tokens,
 		        .viewer = out };
-	return throttle_sign_in(req, track_app_of(req)->d, login, check_password, &ac, retry_after);
+	return throttle_sign_in(req, track_app_of(req)->d, login, find_account, check_password, &ac,
+	                        retry_after);
 }
 
 int track_sign_in(web_request *req, const char *login, const char *password, track_viewer *out,

@@ -11,6 +11,7 @@
 #include "base/err.h"
 #include "track/rows.h"
 #include "track/issue/workflow.h"
+#include "track/track_perm.h"
 
 #define ISSUE_COLUMNS                                                                           \
 	"i.id, i.project_id, p.key, p.name, i.number, i.key, i.type_id, t.name, t.is_subtask,"  \
@@ -333,25 +334,37 @@ static int exists(db_conn *c, const char *sql, int64_t id, const char *message)
 	return rc == WEFT_ENOTFOUND ? WEFT_EINVALID : rc;
 }
 
-/* The parent a sub-task names: an issue of the same project that is not a sub-task itself. */
-static int check_parent(db_conn *c, int64_t project_id, int64_t parent_id)
+/* The parent a sub-task names: an issue of the same project that is not a sub-task itself. One
+ * that actor_id may not browse is answered as one that does not exist. */
+static int check_parent(db_conn *c, int64_t actor_id, int64_t project_id, int64_t parent_id)
 {
 	db_stmt *st;
+	int64_t parent_project = 0;
+	bool subtask = false, visible = false;
 	int rc = db_query(&st, c,
-	                  "SELECT 1 FROM issues i JOIN issue_types t ON t.id = i.type_id"
-	                  " WHERE i.id = $1 AND i.project_id = $2 AND t.is_subtask = 0",
-	                  db_int(parent_id), db_int(project_id));
+	                  "SELECT i.project_id, t.is_subtask FROM issues i"
+	                  " JOIN issue_types t ON t.id = i.type_id WHERE i.id = $1",
+	                  db_int(parent_id));
 	if (rc == 0)
-		rc = db_step_one(st,
-		                 "The parent must be an issue of the same project that is not a "
-		                 "sub-task.");
+		rc = db_step_one(st, TRACK_ISSUE_NOT_FOUND);
+	if (rc == 0) {
+		parent_project = db_col_int(st, 0);
+		subtask = db_col_int(st, 1) != 0;
+	}
 	db_done(st);
+	if (rc == 0)
+		rc = track_perm_check_id(c, actor_id, parent_project, TRACK_PERM_BROWSE, &visible);
+	if (rc == 0 && !visible)
+		rc = err_fail(WEFT_ENOTFOUND, TRACK_ISSUE_NOT_FOUND);
+	if (rc == 0 && (parent_project != project_id || subtask))
+		rc = err_fail(WEFT_EINVALID, "The parent must be an issue of the same project that "
+		                             "is not a sub-task.");
 	return rc == WEFT_ENOTFOUND ? WEFT_EINVALID : rc;
 }
 
 /* Type, parent, priority and people: the rules between fields. */
-static int check_refs(db_conn *c, int64_t project_id, int64_t type_id, int64_t parent_id,
-                      const track_issue_fields *f, const char **out_field)
+static int check_refs(db_conn *c, int64_t actor_id, int64_t project_id, int64_t type_id,
+                      int64_t parent_id, const track_issue_fields *f, const char **out_field)
 {
 	bool subtask = false;
 	int rc = field_error(out_field, "issuetype", type_is_subtask(c, type_id, &subtask));
@@ -362,7 +375,8 @@ static int check_refs(db_conn *c, int64_t project_id, int64_t type_id, int64_t p
 		rc = field_error(out_field, "parent",
 		                 err_fail(WEFT_EINVALID, "Only sub-tasks have a parent issue."));
 	if (rc == 0 && parent_id)
-		rc = field_error(out_field, "parent", check_parent(c, project_id, parent_id));
+		rc = field_error(out_field, "parent",
+		                 check_parent(c, actor_id, project_id, parent_id));
 	if (rc == 0 && f->priority_id)
 		rc = field_error(out_field, "priority",
 		                 exists(c, "SELECT 1 FROM priorities WHERE id = $1", f->priority_id,
@@ -375,6 +389,23 @@ static int check_refs(db_conn *c, int64_t project_id, int64_t type_id, int64_t p
 		rc = field_error(out_field, "reporter",
 		                 exists(c, "SELECT 1 FROM users WHERE id = $1", f->reporter_id,
 		                        "The user selected as reporter does not exist."));
+	return rc;
+}
+
+/* Naming a reporter other than the current one (at creation, the creator) takes Modify
+ * reporter; Jira answers a caller without it as if the field were not on its screen. */
+static int check_reporter(db_conn *c, int64_t actor_id, int64_t project_id, int64_t current,
+                          const track_issue_fields *f, const char **out_field)
+{
+	bool may = false;
+	if (f->reporter_id <= 0 || f->reporter_id == current)
+		return 0;
+	int rc = track_perm_check_id(c, actor_id, project_id, TRACK_PERM_MODIFY_REPORTER, &may);
+	if (rc == 0 && !may)
+		rc = field_error(out_field, "reporter",
+		                 err_fail(WEFT_EINVALID,
+		                          "Field 'reporter' cannot be set. It is not "
+		                          "on the appropriate screen, or unknown."));
 	return rc;
 }
 
@@ -475,8 +506,11 @@ int track_issue_create(db_conn *c, arena *a, int64_t project_id, const track_iss
 	if (rc == 0)
 		rc = check_labels(f, out_field);
 	if (rc == 0)
-		rc = check_refs(c, project_id, f->type_id ? f->type_id : TRACK_TYPE_TASK,
-		                f->parent_id, f, out_field);
+		rc = check_reporter(c, creator_id, project_id, creator_id, f, out_field);
+	if (rc == 0)
+		rc = check_refs(c, creator_id, project_id,
+		                f->type_id ? f->type_id : TRACK_TYPE_TASK, f->parent_id, f,
+		                out_field);
 	int64_t id = 0;
 	if (rc == 0)
 		rc = insert_issue(c, a, project_id, f, creator_id, &id);
@@ -636,8 +670,8 @@ static int apply_edits(edit_ctx *e, const track_issue_fields *f)
 	return rc;
 }
 
-static int check_edit(db_conn *c, const track_issue *old, const track_issue_fields *f,
-                      const char **out_field)
+static int check_edit(db_conn *c, int64_t author_id, const track_issue *old,
+                      const track_issue_fields *f, const char **out_field)
 {
 	int rc = f->summary
 	                 ? field_error(out_field, "summary", track_issue_summary_check(f->summary))
@@ -650,7 +684,9 @@ static int check_edit(db_conn *c, const track_issue *old, const track_issue_fiel
 	int64_t type = f->type_id ? f->type_id : old->type_id;
 	int64_t parent = f->parent_id ? f->parent_id : old->parent_id;
 	if (rc == 0)
-		rc = check_refs(c, old->project_id, type, parent, f, out_field);
+		rc = check_reporter(c, author_id, old->project_id, old->reporter_id, f, out_field);
+	if (rc == 0)
+		rc = check_refs(c, author_id, old->project_id, type, parent, f, out_field);
 	return rc;
 }
 
@@ -662,7 +698,7 @@ int track_issue_edit(db_conn *c, arena *a, int64_t id, const track_issue_fields 
 	track_issue old = { 0 };
 	int rc = track_issue_get(c, a, id, &old);
 	if (rc == 0)
-		rc = check_edit(c, &old, f, out_field);
+		rc = check_edit(c, author_id, &old, f, out_field);
 	edit_ctx e = { c, a, &old, author_id, 0 };
 	/* As Jira does: a first estimate is also what remains. */
 	track_issue_fields with_remaining = *f;

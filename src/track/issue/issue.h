@@ -80,9 +80,15 @@ track_issue_fields track_issue_fields_none(void);
 int track_issue_summary_check(const char *summary);
 int track_issue_label_check(const char *label);
 
+/* Jira's answer for an issue given by key or id that is not there or not visible to the caller
+ * (a sub-task's parent, for one). */
+#define TRACK_ISSUE_NOT_FOUND "Could not find issue by id or key."
+
 /* Creates an issue in project_id (reporter defaults to creator_id, type to Task, priority to
  * Medium, status to the workflow's first). Field errors are WEFT_EINVALID and *out_field names
- * the field ("summary", "issuetype", "parent", "labels", "priority", "assignee"). */
+ * the field ("summary", "issuetype", "parent", "labels", "priority", "assignee", "reporter").
+ * Another reporter than creator_id needs TRACK_PERM_MODIFY_REPORTER; a parent creator_id may not
+ * browse is TRACK_ISSUE_NOT_FOUND, as a missing one. */
 int track_issue_create(db_conn *c, arena *a, int64_t project_id, const track_issue_fields *f,
                        int64_t creator_id, track_issue *out, const char **out_field);
 
@@ -92,7 +98,8 @@ int track_issue_find(db_conn *c, arena *a, const char *id_or_key, track_issue *o
                      const char **out_old_key);
 int track_issue_get(db_conn *c, arena *a, int64_t id, track_issue *out);
 
-/* Edits the given fields, recording each change by author_id; same errors as create. */
+/* Edits the given fields, recording each change by author_id; same errors as create (changing
+ * the reporter needs TRACK_PERM_MODIFY_REPORTER). */
 int track_issue_edit(db_conn *c, arena *a, int64_t id, const track_issue_fields *f,
                      int64_t author_id, const char **out_field);
 

@@ -89,7 +89,7 @@ static int parent_ref(db_conn *c, arena *a, const json_t *v, int64_t *out)
 	int rc = ref ? track_issue_find(c, a, ref, &parent, NULL)
 	             : err_fail(WEFT_EINVALID, "Expected {\"key\": …}.");
 	if (rc == WEFT_ENOTFOUND)
-		rc = err_fail(WEFT_EINVALID, "Could not find issue by id or key.");
+		rc = err_fail(WEFT_EINVALID, TRACK_ISSUE_NOT_FOUND);
 	if (rc == 0)
 		*out = parent.id;
 	return rc;

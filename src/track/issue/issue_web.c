@@ -519,7 +519,7 @@ static int fields_from_form(db_conn *c, web_request *req, track_issue_fields *f)
 		track_issue p;
 		int rc = track_issue_find(c, req->arena, parent, &p, NULL);
 		if (rc < 0)
-			return err_fail(WEFT_EINVALID, "The parent %s does not exist.", parent);
+			return err_fail(WEFT_EINVALID, TRACK_ISSUE_NOT_FOUND);
 		f->parent_id = p.id;
 	}
 	return 0;

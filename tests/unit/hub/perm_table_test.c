@@ -283,16 +283,24 @@ static outcome expected(const web_route *r, identity who)
 	}
 	if (level >= need)
 		return PASS;
+	/* The private repository is missing to whoever may not read it, anonymous callers too;
+	 * only git's ref advertisement challenges them, so that git prompts for credentials. */
+	bool advertisement = (r->flags & WEB_CHALLENGE) && strcmp(r->method, "GET") == 0;
+	if (!signed_in && permission >= HUB_PERM_REPO_READ && level == HUB_LEVEL_NONE)
+		return advertisement ? NEEDS_SIGN_IN : HIDDEN;
 	return !signed_in ? NEEDS_SIGN_IN : level == HUB_LEVEL_NONE ? HIDDEN : FORBIDDEN;
 }
+
+/* The repository the calls name: the fixture's private "code", or one that does not exist. */
+static const char *repository = "code";
 
 /* The route's pattern with a value of the fixture for each parameter. */
 static void fill_path(char *out, size_t size, const char *pattern)
 {
-	static const struct {
+	const struct {
 		const char *param, *value;
 	} values[] = {
-		{ "{workspace}", "acme" },   { "{repo_slug}", "code" },
+		{ "{workspace}", "acme" },   { "{repo_slug}", repository },
 		{ "{username}", "rita" },    { "{selected_user}", "rita" },
 		{ "{member}", "rita" },      { "{group_slug}", "readers" },
 		{ "{path...}", "weft.css" }, { "{email}", "rita@example.com" },
@@ -394,6 +402,43 @@ static void every_route_answers_as_declared(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Whoever may not read the private repository cannot tell it from a missing one: every route
+ * that names a repository answers both alike (status and kind of answer), anonymous callers and
+ * outsiders (git's ref advertisement challenges anonymous callers for both). */
+static void private_repositories_answer_as_missing_ones(void **state)
+{
+	(void)state;
+	const web_service *svc = hub_service();
+	int failures = 0, checked = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		if (!has_param(r, "repo_slug"))
+			continue;
+		for (int who = ANONYMOUS; who <= OUTSIDER; who++) {
+			long private_status, missing_status;
+			repository = "code";
+			outcome private_outcome = observe(r, (identity)who, &private_status);
+			restore();
+			repository = "missing";
+			outcome missing_outcome = observe(r, (identity)who, &missing_status);
+			repository = "code";
+			checked++;
+			if (private_status == missing_status && private_outcome == missing_outcome)
+				continue;
+			failures++;
+			fprintf(stderr,
+			        "# %s %s as %s: the private repository answers %ld (it %s), a "
+			        "missing one %ld (it %s)\n",
+			        r->method, r->pattern, identity_names[who], private_status,
+			        outcome_names[private_outcome], missing_status,
+			        outcome_names[missing_outcome]);
+		}
+	}
+	fprintf(stderr, "# %d routes × identities compared\n", checked);
+	assert_true(checked > 0);
+	assert_int_equal(failures, 0);
+}
+
 /* A route that names a workspace or repository must say who may reach it. */
 static void routes_on_workspaces_declare_a_permission(void **state)
 {
@@ -418,6 +463,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes_on_workspaces_declare_a_permission),
 		cmocka_unit_test(every_route_answers_as_declared),
+		cmocka_unit_test(private_repositories_answer_as_missing_ones),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }

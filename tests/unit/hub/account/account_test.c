@@ -807,28 +807,45 @@ static void throttle_delays_after_the_free_failures(void **state)
 	env e = begin(state);
 	db_conn *c = conn(&e);
 	int64_t retry = -1;
-	assert_int_equal(throttle_check(c, "hub:login:alice", &retry), 0);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "hub:login:alice", THROTTLE_FREE_FAILURES },
+	                       &retry),
+	        0);
 	assert_int_equal(retry, 0);
 	for (int i = 1; i < THROTTLE_FREE_FAILURES; i++) {
 		assert_int_equal(throttle_fail(c, "hub:login:alice"), 0);
 		retry = -1;
-		if (throttle_check(c, "hub:login:alice", &retry) != 0)
+		if (throttle_check(c,
+		                   &(throttle_subject){ "hub:login:alice", THROTTLE_FREE_FAILURES },
+		                   &retry) != 0)
 			fail_msg("after %d failure(s) there should be no delay: %s", i, err_msg());
 		assert_int_equal(retry, 0);
 	}
 	assert_int_equal(throttle_fail(c, "hub:login:alice"), 0);
 	assert_int_equal(fixture_scalar(e.f->d, "SELECT failures FROM sign_in_failures"),
 	                 THROTTLE_FREE_FAILURES);
-	assert_int_equal(throttle_check(c, "hub:login:alice", &retry), WEFT_ELIMIT);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "hub:login:alice", THROTTLE_FREE_FAILURES },
+	                       &retry),
+	        WEFT_ELIMIT);
 	assert_true(retry >= 1);
 	assert_non_null(strstr(err_msg(), "Too many failed sign-ins"));
 	/* subjects are counted apart */
-	assert_int_equal(throttle_check(c, "hub:login:bob", &retry), 0);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "hub:login:bob", THROTTLE_FREE_FAILURES },
+	                       &retry),
+	        0);
 	assert_int_equal(retry, 0);
-	assert_int_equal(throttle_check(c, "hub:login:ALICE", &retry), 0);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "hub:login:ALICE", THROTTLE_FREE_FAILURES },
+	                       &retry),
+	        0);
 	/* clearing forgets */
 	assert_int_equal(throttle_clear(c, "hub:login:alice"), 0);
-	assert_int_equal(throttle_check(c, "hub:login:alice", &retry), 0);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "hub:login:alice", THROTTLE_FREE_FAILURES },
+	                       &retry),
+	        0);
 	assert_int_equal(retry, 0);
 	assert_int_equal(fixture_scalar(e.f->d, "SELECT COUNT(*) FROM sign_in_failures"), 0);
 	assert_int_equal(throttle_clear(c, "hub:login:nobody"), 0);
@@ -847,7 +864,11 @@ static void throttle_forgets_old_failures(void **state)
 	                         " VALUES ('hub:address:10.0.0.1', 12, $1)",
 	                         db_int(two_hours_ago)),
 	                 1);
-	assert_int_equal(throttle_check(c, "hub:address:10.0.0.1", &retry), 0);
+	assert_int_equal(throttle_check(c,
+	                                &(throttle_subject){ "hub:address:10.0.0.1",
+	                                                     THROTTLE_FREE_FAILURES },
+	                                &retry),
+	                 0);
 	assert_int_equal(retry, 0);
 	assert_int_equal(throttle_fail(c, "hub:address:10.0.0.1"), 0);
 	assert_int_equal(fixture_scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1);
@@ -880,7 +901,8 @@ static void throttle_delay_grows_and_passes(void **state)
 		                         db_int(cases[i].failures), db_int(at)),
 		                 1);
 		retry = -1;
-		int rc = throttle_check(c, "s", &retry);
+		int rc = throttle_check(c, &(throttle_subject){ "s", THROTTLE_FREE_FAILURES },
+		                        &retry);
 		if (rc != WEFT_ELIMIT || retry < cases[i].min_retry || retry > cases[i].max_retry)
 			fail_msg(
 			        "%lld failures %lld ms ago: rc %d, retry %lld, expected %lld..%lld",
@@ -893,17 +915,21 @@ static void throttle_delay_grows_and_passes(void **state)
 	                         "UPDATE sign_in_failures SET failures = $1, last_failure_at = $2",
 	                         db_int(THROTTLE_FREE_FAILURES + 1), db_int(clock_now_ms() - 2001)),
 	                 1);
-	assert_int_equal(throttle_check(c, "s", &retry), 0);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "s", THROTTLE_FREE_FAILURES }, &retry), 0);
 	assert_int_equal(retry, 0);
 	assert_int_equal(
 	        db_exec(c, "UPDATE sign_in_failures SET failures = 1000, last_failure_at = $1",
 	                db_int(clock_now_ms() - 15 * 60 * 1000 - 1)),
 	        1);
-	assert_int_equal(throttle_check(c, "s", &retry), 0);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "s", THROTTLE_FREE_FAILURES }, &retry), 0);
 	/* a failure then counts on */
 	assert_int_equal(throttle_fail(c, "s"), 0);
 	assert_int_equal(fixture_scalar(e.f->d, "SELECT failures FROM sign_in_failures"), 1001);
-	assert_int_equal(throttle_check(c, "s", &retry), WEFT_ELIMIT);
+	assert_int_equal(
+	        throttle_check(c, &(throttle_subject){ "s", THROTTLE_FREE_FAILURES }, &retry),
+	        WEFT_ELIMIT);
 	assert_true(retry > 890 && retry <= 900);
 	db_conn_put(c);
 	end(&e);

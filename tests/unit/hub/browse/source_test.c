@@ -334,6 +334,29 @@ static void test_last_commits_and_history(void **state)
 	assert_true(git_oid_equal(&entries[1].last_commit, &c4));
 	assert_true(git_oid_equal(&entries[2].last_commit, &c3));
 	assert_string_equal(entries[1].last_summary, "test commit");
+	/* Asked again (remembered this time): the same answer, in fresh entries. */
+	hub_source_entry *again = NULL;
+	assert_int_equal(hub_source_list(&again, &n, e->a, e->repo, &root, 1), 0);
+	assert_int_equal(hub_source_last_commits(again, n, e->a, t, ""), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(git_oid_equal(&again[i].last_commit, &entries[i].last_commit));
+		assert_string_equal(again[i].last_summary, entries[i].last_summary);
+		assert_int_equal(again[i].last_time_ms, entries[i].last_time_ms);
+	}
+	/* After a new commit (a push), the branch's listing answers for it: nothing stale. */
+	hub_source_change v5[] = { CHANGE("g.txt", "g3") };
+	git_oid c5;
+	assert_int_equal(commit_on(e, &c5, NULL, NULL, v5, 1), 0);
+	git_commit *t5 = tip(e, "main");
+	assert_int_equal(hub_source_list(&again, &n, e->a, e->repo, &root, 1), 0);
+	assert_int_equal(hub_source_last_commits(again, n, e->a, t5, ""), 0);
+	assert_true(git_oid_equal(&again[1].last_commit, &c4));
+	assert_true(git_oid_equal(&again[2].last_commit, &c5));
+	git_commit_free(t5);
+	/* The old commit still answers as before. */
+	assert_int_equal(hub_source_list(&again, &n, e->a, e->repo, &root, 1), 0);
+	assert_int_equal(hub_source_last_commits(again, n, e->a, t, ""), 0);
+	assert_true(git_oid_equal(&again[2].last_commit, &c3));
 
 	hub_source_version *v = NULL;
 	bool more = false;

@@ -1,11 +1,14 @@
 /* Tests of src/track/issue.c on both engines: summary and label rules, sub-tasks and parents,
  * numbering (never repeated, also after deletes and under concurrent creation from two threads),
  * lookups by key in any case, edits recorded in the history, moves that keep old keys resolving,
- * and the full-text index following summaries and descriptions. */
+ * the full-text index following summaries and descriptions, who may name a reporter, and parents
+ * the caller may not see. */
 #include "../issues_env.h"
 
 #include <pthread.h>
 #include <string.h>
+
+#include "track/track_perm.h"
 
 static void summaries_and_labels_have_rules(void **state)
 {
@@ -292,6 +295,81 @@ static void the_text_index_follows_edits(void **state)
 	end(&e);
 }
 
+/* Modify reporter is the Administrators' (and site administrators'): a member of the Users or
+ * Developers role files and edits issues as themselves only, with Jira's field error. */
+static void only_administrators_name_another_reporter(void **state)
+{
+	env e = begin(state);
+	track_user lead = make_user(&e, "lead", false);
+	track_user uma = make_user(&e, "uma", false);
+	track_user dev = make_user(&e, "dev", false);
+	track_user root = make_user(&e, "root", true);
+	track_project p = make_project(&e, "TEST", &lead);
+	ok(track_project_role_add(e.c, p.id, uma.id, TRACK_ROLE_USERS));
+	ok(track_project_role_add(e.c, p.id, dev.id, TRACK_ROLE_DEVELOPERS));
+	track_issue_fields f = track_issue_fields_none();
+	f.summary = "filed as the lead";
+	f.reporter_id = lead.id;
+	track_issue i;
+	const char *field = NULL;
+	assert_int_equal(track_issue_create(e.c, e.a, p.id, &f, uma.id, &i, &field), WEFT_EINVALID);
+	assert_string_equal(field, "reporter");
+	assert_string_equal(err_msg(), "Field 'reporter' cannot be set. It is not on the "
+	                               "appropriate screen, or unknown.");
+	assert_int_equal(track_issue_create(e.c, e.a, p.id, &f, dev.id, &i, &field), WEFT_EINVALID);
+	f.reporter_id = uma.id; /* naming oneself changes nothing */
+	ok(track_issue_create(e.c, e.a, p.id, &f, uma.id, &i, &field));
+	assert_int_equal(i.reporter_id, uma.id);
+	/* an edit by a developer may not change it either; the lead and a site admin may */
+	track_issue_fields g = track_issue_fields_none();
+	g.reporter_id = dev.id;
+	assert_int_equal(track_issue_edit(e.c, e.a, i.id, &g, dev.id, &field), WEFT_EINVALID);
+	assert_string_equal(field, "reporter");
+	g.reporter_id = uma.id; /* the current reporter: no change */
+	ok(track_issue_edit(e.c, e.a, i.id, &g, dev.id, &field));
+	g.reporter_id = dev.id;
+	ok(track_issue_edit(e.c, e.a, i.id, &g, lead.id, &field));
+	f.reporter_id = dev.id;
+	ok(track_issue_create(e.c, e.a, p.id, &f, root.id, &i, &field));
+	assert_int_equal(i.reporter_id, dev.id);
+	end(&e);
+}
+
+/* A parent in a project the caller may not browse is answered as one that does not exist;
+ * one the caller may see in another project is named as such. */
+static void hidden_parents_are_missing_parents(void **state)
+{
+	env e = begin(state);
+	track_user lead = make_user(&e, "lead", false);
+	track_user other = make_user(&e, "other", false);
+	track_project p = make_project(&e, "TEST", &lead);
+	track_project hidden = make_project(&e, "HIDE", &other);
+	track_project seen = make_project(&e, "SEEN", &other);
+	ok(track_project_role_add(e.c, seen.id, lead.id, TRACK_ROLE_USERS));
+	track_issue secret = make_issue(&e, &hidden, &other, "secret");
+	track_issue visible = make_issue(&e, &seen, &other, "visible");
+	track_issue_fields f = track_issue_fields_none();
+	f.summary = "sub";
+	f.type_id = TRACK_TYPE_SUBTASK;
+	f.parent_id = secret.id;
+	track_issue i;
+	const char *field = NULL;
+	assert_int_equal(track_issue_create(e.c, e.a, p.id, &f, lead.id, &i, &field),
+	                 WEFT_EINVALID);
+	assert_string_equal(field, "parent");
+	assert_string_equal(err_msg(), "Could not find issue by id or key.");
+	f.parent_id = visible.id;
+	assert_int_equal(track_issue_create(e.c, e.a, p.id, &f, lead.id, &i, &field),
+	                 WEFT_EINVALID);
+	assert_string_equal(err_msg(), "The parent must be an issue of the same project that is "
+	                               "not a sub-task.");
+	f.parent_id = secret.id + visible.id + 1000; /* no such issue */
+	assert_int_equal(track_issue_create(e.c, e.a, p.id, &f, lead.id, &i, &field),
+	                 WEFT_EINVALID);
+	assert_string_equal(err_msg(), "Could not find issue by id or key.");
+	end(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +380,8 @@ int main(void)
 		cmocka_unit_test(edits_are_recorded),
 		cmocka_unit_test(moves_give_new_keys_and_keep_old_ones),
 		cmocka_unit_test(the_text_index_follows_edits),
+		cmocka_unit_test(only_administrators_name_another_reporter),
+		cmocka_unit_test(hidden_parents_are_missing_parents),
 	};
 	return fixture_run_engine_tests("track/issue", tests, sizeof tests / sizeof tests[0], 4);
 }
