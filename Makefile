@@ -32,6 +32,7 @@ bench: build
 	@WEFT_BENCH_JOBS_BIN=$(BUILD)/bench/jobs_bench bench/jobs.sh
 	@WEFT_BIN=$(BUILD)/weft bench/git.sh
 	@WEFT_BIN=$(BUILD)/weft bench/commits.sh
+	@WEFT_BIN=$(BUILD)/weft bench/pulls.sh
 	@WEFT_BIN=$(BUILD)/weft bench/browse.sh
 	@WEFT_BIN=$(BUILD)/weft bench/hooks.sh
 	@WEFT_BIN=$(BUILD)/weft WEFT_BENCH_TRACK_BIN=$(BUILD)/bench/track_bench bench/track.sh

@@ -17,10 +17,13 @@
 #include "db/db.h"
 #include "hub/git/push.h"
 #include "hub/hook/event.h"
+#include "hub/repo/repo.h"
+#include "web/escape.h"
 
 enum { HOOK_UPDATES_MAX = 100000 };
 
 typedef struct hook_push {
+	const char *mainbranch; /* read while recording */
 	int64_t repository_id;
 	int64_t actor_id;
 	push_update *updates;
@@ -68,8 +71,35 @@ static int read_updates(hook_push *p)
 static int record(db_conn *c, void *ctx)
 {
 	hook_push *p = ctx;
-	return hub_push_record(c, p->repository_id, p->actor_id, false, clock_now_ms(), p->updates,
-	                       p->n, NULL);
+	hub_repo r;
+	int rc = hub_push_record(c, p->repository_id, p->actor_id, false, clock_now_ms(),
+	                         p->updates, p->n, NULL);
+	if (rc == 0 && hub_repo_get(c, p->a, p->repository_id, &r) == 0)
+		p->mainbranch = r.mainbranch;
+	return rc;
+}
+
+/* For each new branch but the main one, where to open a pull request from it (git prints our
+ * stderr as "remote:" lines). */
+static void print_hints(const hook_push *p)
+{
+	static const char heads[] = "refs/heads/";
+	const char *url = getenv("WEFT_REPOSITORY_URL");
+	if (!url || !*url || !p->mainbranch)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		const push_update *u = &p->updates[i];
+		const char *branch = u->ref + sizeof heads - 1;
+		if (strncmp(u->ref, heads, sizeof heads - 1) != 0 ||
+		    !hub_push_hash_is_zero(u->old_hash) || hub_push_hash_is_zero(u->new_hash) ||
+		    strcmp(branch, p->mainbranch) == 0)
+			continue;
+		buf q = BUF_INIT;
+		esc_url_query(&q, branch, strlen(branch));
+		fprintf(stderr, "Create pull request for %s: %s/pull-requests/new?source=%s\n",
+		        branch, url, buf_cstr(&q));
+		buf_dispose(&q);
+	}
 }
 
 static int record_push(hook_push *p)
@@ -126,6 +156,8 @@ int cli_hook(int argc, char **argv)
 		rc = record_push(&p);
 	if (rc < 0)
 		report_failure(&p);
+	else
+		print_hints(&p);
 	arena_free(p.a);
 	return CLI_OK; /* the push happened; failing here would only confuse the client */
 }

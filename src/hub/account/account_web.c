@@ -7,6 +7,7 @@
 #include "hub/account/confirm.h"
 #include "hub/team/activity.h"
 #include "hub/hub.h"
+#include "hub/pull/pull_web.h"
 #include "hub/team/team.h"
 
 enum { SESSION_LIFETIME_MS = 14LL * 24 * 60 * 60 * 1000 };
@@ -97,6 +98,8 @@ typedef struct dashboard_ctx {
 	size_t nteams;
 	activity_item *activity;
 	size_t nactivity;
+	json_t *pulls; /* "Your pull requests" */
+	json_t *reviews; /* "To review" */
 } dashboard_ctx;
 
 static int load_dashboard(db_conn *c, void *ctx)
@@ -108,6 +111,8 @@ static int load_dashboard(db_conn *c, void *ctx)
 	if (rc == 0)
 		rc = hub_activity_for_user(c, dc->req->arena, user, DASHBOARD_ACTIVITY,
 		                           &dc->activity, &dc->nactivity);
+	if (rc == 0)
+		rc = hub_pull_dashboard(c, dc->req, user->id, &dc->pulls, &dc->reviews);
 	return rc;
 }
 
@@ -137,10 +142,11 @@ int hub_dashboard_page(web_request *req, web_response *res)
 		                      json_pack("{s:s, s:s, s:s}", "slug", dc.teams[i].ws.slug,
 		                                "name", dc.teams[i].ws.name, "role",
 		                                hub_member_role_name(dc.teams[i].role)));
-	json_t *data = json_pack(
-	        "{s:s, s:s?, s:b, s:b, s:o, s:o}", "display_name", v->user.display_name, "email",
-	        v->user.email, "email_confirmed", v->user.email_confirmed, "resent",
-	        web_query(req, "resent") != NULL, "teams", teams, "activity", activity_json(&dc));
+	json_t *data = json_pack("{s:s, s:s?, s:b, s:b, s:o, s:o, s:o, s:o}", "display_name",
+	                         v->user.display_name, "email", v->user.email, "email_confirmed",
+	                         v->user.email_confirmed, "resent",
+	                         web_query(req, "resent") != NULL, "teams", teams, "activity",
+	                         activity_json(&dc), "pulls", dc.pulls, "reviews", dc.reviews);
 	return hub_page(req, res, 200, "hub/dashboard", "Dashboard", data);
 }
 

@@ -49,8 +49,9 @@ json_t *hub_history_repo_json(web_request *req, const hub_repo *r)
 {
 	const char *base = hub_history_web_path(req, r);
 	return json_pack(
-	        "{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "workspace", r->workspace_slug,
-	        "workspace_href",
+	        "{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "workspace",
+	        r->workspace_slug, "full_name",
+	        arena_printf(req->arena, "%s/%s", r->workspace_slug, r->slug), "workspace_href",
 	        arena_printf(req->arena, "/%s", hub_history_segment(req, r->workspace_slug)),
 	        "name", r->name, "href", base, "is_private", r->is_private, "description",
 	        r->description ? r->description : "", "src_href",
@@ -270,14 +271,14 @@ static json_t *file_json(arena *a, git_diff *diff, size_t i, diff_budget *b)
 	return file;
 }
 
-static int diff_data(json_t *data, arena *a, git_repository *git, const char *hash)
+int hub_history_diff_json(json_t *data, arena *a, git_repository *git, const char *spec)
 {
 	hub_diff_opts o;
 	git_diff *diff = NULL;
 	diff_budget b = { 0 };
 	hub_diff_opts_init(&o);
 	o.binary = false;
-	int rc = hub_diff_load(&diff, git, hash, &o);
+	int rc = hub_diff_load(&diff, git, spec, &o);
 	if (rc < 0)
 		return rc;
 	size_t n = git_diff_num_deltas(diff);
@@ -326,7 +327,7 @@ int hub_commit_page(web_request *req, web_response *res)
 	if (rc == 0) {
 		data = repo_data(req, &r);
 		json_object_set_new(data, "commit", commit_detail(req, &r, &c));
-		rc = diff_data(data, req->arena, git, c.hash);
+		rc = hub_history_diff_json(data, req->arena, git, c.hash);
 	}
 	if (rc == 0)
 		rc = hub_status_commit_data(req, &r, c.hash, data);

@@ -226,20 +226,9 @@ int hub_api_tag(web_request *req, web_response *res)
 
 /* ---- writes, recorded as pushes ---- */
 
-/* A ref change holds the push lock as git receive-pack does, so that the reconcile job never
- * records it before this request does. -1 when the lock cannot be taken. */
 static int lock_repo(web_request *req, const hub_repo *r)
 {
-	const char *dir = hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, r);
-	const char *path = arena_printf(req->arena, "%s/%s", dir, HUB_PUSH_LOCK);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || flock(fd, LOCK_SH) < 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return err_fail(WEFT_ERROR, "cannot lock the repository: %s", strerror(e));
-	}
-	return fd;
+	return hub_push_lock(req->arena, hub_app_of(req)->repos_dir, r);
 }
 
 typedef struct push_ctx {

@@ -30,6 +30,7 @@
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
 #include "hub/git/push.h"
+#include "web/escape.h"
 
 enum {
 	SPILL_MEMORY = 64 * 1024, /* child output held in memory before a temporary file takes it */
@@ -147,6 +148,21 @@ static bool wants_v2(const web_request *req)
 	return p && strstr(p, "version=2") != NULL;
 }
 
+/* The repository's page, for the hook's "Create pull request" hint. */
+static const char *repository_url(web_request *req)
+{
+	const hub_scope *s = hub_scope_of(req);
+	buf url = BUF_INIT;
+	buf_puts(&url, web_base_url(req));
+	buf_puts(&url, "/");
+	esc_url_segment(&url, s->ws.slug, strlen(s->ws.slug));
+	buf_puts(&url, "/");
+	esc_url_segment(&url, s->repository_slug, strlen(s->repository_slug));
+	const char *out = arena_strdup(req->arena, buf_cstr(&url));
+	buf_dispose(&url);
+	return out;
+}
+
 /* The child's whole environment: nothing of the server's leaks in but PATH. A push also tells
  * the hook (weft hook post-receive) where the database is and who pushed to what. */
 static char **child_env(web_request *req, const git_rpc *rpc, int64_t repository_id)
@@ -173,6 +189,7 @@ static char **child_env(web_request *req, const git_rpc *rpc, int64_t repository
 			env[n++] = arena_printf(req->arena, "WEFT_PUSH_ACTOR=%lld",
 			                        (long long)v->user.id);
 		env[n++] = arena_printf(req->arena, "WEFT_LOG_FD=%d", HOOK_LOG_FD);
+		env[n++] = arena_printf(req->arena, "WEFT_REPOSITORY_URL=%s", repository_url(req));
 		env[n++] = arena_printf(req->arena, "WEFT_HOOK_BASE_URL=%s",
 		                        hub_hook_config_get()->base_url);
 		env[n++] = arena_printf(req->arena, "WEFT_REPOS_DIR=%s", app->repos_dir);

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "hub/hook/push_event.h"
+#include "hub/pull/pull.h"
 #include "hub/repo/repo.h"
 
 static const char zeros[PUSH_HASH_MAX + 1] =
@@ -128,9 +129,25 @@ int hub_push_record(db_conn *c, int64_t repository_id, int64_t actor_id, bool re
 	}
 	if (rc == 0)
 		rc = hub_push_event_emit(c, repository_id, actor_id, updates, n);
+	if (rc == 0)
+		rc = hub_pull_on_push(c, repository_id, actor_id, updates, n);
 	if (rc == 0 && push_id)
 		*push_id = id;
 	return rc;
+}
+
+int hub_push_lock(arena *a, const char *repos_dir, const hub_repo *r)
+{
+	const char *dir = hub_repo_git_dir(a, repos_dir, r);
+	const char *path = arena_printf(a, "%s/%s", dir, HUB_PUSH_LOCK);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_SH) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_fail(WEFT_ERROR, "cannot lock the repository: %s", strerror(e));
+	}
+	return fd;
 }
 
 /* ---- reading ---- */

@@ -19,6 +19,7 @@
 #define HUB_PUSH_LOCK "weft-push.lock"
 #include "db/jobs.h"
 #include "hub/hub.h"
+#include "hub/repo/repo.h"
 
 enum {
 	PUSH_REF_MAX = 1024, /* bytes of a ref name */
@@ -57,6 +58,11 @@ bool hub_push_hash_is_zero(const char *hash);
  * WEFT_EINVALID for an update that is not a ref and two hashes; db errors otherwise. */
 int hub_push_record(db_conn *c, int64_t repository_id, int64_t actor_id, bool reconciled,
                     int64_t pushed_at, const push_update *updates, size_t n, int64_t *push_id);
+
+/* A ref change made by the server (the refs API, a merge) holds the push lock as git
+ * receive-pack does, so that the reconcile job never records it before the request does: the
+ * descriptor to close once the change is recorded, or -1 when the lock cannot be taken. */
+int hub_push_lock(arena *a, const char *repos_dir, const hub_repo *r);
 
 /* Compares the refs on disk (refs[i].ref and .new_hash; old_hash is ignored) with the recorded
  * state of repository_id and records what differs as one reconciled push without actor, inside

@@ -1,0 +1,443 @@
+/* Loading a pull request for a handler, its Bitbucket objects, and the merge as one recorded
+ * change. */
+#include "hub/pull/pull_view.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/str.h"
+#include "hub/api.h"
+#include "hub/git/gitrepo.h"
+#include "hub/browse/commit_api.h"
+#include "hub/browse/commit_web.h"
+#include "hub/browse/diff_api.h"
+#include "hub/browse/ref_api.h"
+#include "hub/browse/ref_web.h"
+#include "hub/hook/payload.h"
+#include "hub/pull/pull_event.h"
+#include "hub/hub.h"
+#include "hub/git/push.h"
+#include "web/escape.h"
+#include "web/markdown.h"
+
+int hub_pull_users(db_conn *c, arena *a, const int64_t *ids, size_t n, const hub_user ***out)
+{
+	const hub_user **users = arena_array(a, n ? n : 1, sizeof *users);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		users[i] = NULL;
+		for (size_t j = 0; j < i && !users[i]; j++)
+			if (ids[j] == ids[i])
+				users[i] = users[j];
+		if (users[i] || ids[i] <= 0)
+			continue;
+		hub_user *u = arena_alloc(a, sizeof *u);
+		rc = hub_account_find_id(c, a, ids[i], u);
+		if (rc == 0)
+			users[i] = u;
+		else if (rc == WEFT_ENOTFOUND)
+			rc = 0;
+	}
+	if (rc == 0)
+		*out = users;
+	return rc;
+}
+
+int hub_pull_view_fill(db_conn *c, arena *a, const hub_repo *r, const hub_pull *p, hub_pull_view *v)
+{
+	v->repo = *r;
+	v->pull = *p;
+	int rc = hub_pull_participants(c, a, p, &v->parts, &v->nparts);
+	if (rc < 0)
+		return rc;
+	int64_t *ids = arena_array(a, v->nparts + 2, sizeof *ids);
+	ids[0] = p->author_id;
+	ids[1] = p->closed_by_id;
+	for (size_t i = 0; i < v->nparts; i++)
+		ids[i + 2] = v->parts[i].user_id;
+	const hub_user **users = NULL;
+	rc = hub_pull_users(c, a, ids, v->nparts + 2, &users);
+	if (rc == 0) {
+		v->author = users[0];
+		v->closed_by = users[1];
+		v->part_users = users + 2;
+	}
+	return rc;
+}
+
+typedef struct load_ctx {
+	web_request *req;
+	int64_t id;
+	hub_pull_view *v;
+} load_ctx;
+
+static int load(db_conn *c, void *ctx)
+{
+	load_ctx *lc = ctx;
+	hub_repo r;
+	hub_pull p;
+	int rc = hub_repo_get(c, lc->req->arena, hub_scope_of(lc->req)->repository_id, &r);
+	if (rc == 0)
+		rc = hub_pull_get(c, lc->req->arena, r.id, lc->id, &p);
+	if (rc == 0)
+		rc = hub_pull_view_fill(c, lc->req->arena, &r, &p, lc->v);
+	return rc;
+}
+
+int hub_pull_view_load(web_request *req, hub_pull_view *v)
+{
+	const char *param = web_param(req, "pull_request_id");
+	int64_t id = 0;
+	if (!param || str_to_i64(&id, param, 1, INT64_MAX / 2, "pull_request_id") < 0)
+		return err_fail(WEFT_ENOTFOUND, "There is no such pull request.");
+	load_ctx lc = { req, id, v };
+	return db_read(hub_app_of(req)->d, load, &lc);
+}
+
+static int reload(db_conn *c, void *ctx)
+{
+	load_ctx *lc = ctx;
+	hub_pull p;
+	int rc = hub_pull_get(c, lc->req->arena, lc->v->repo.id, lc->v->pull.id, &p);
+	if (rc == 0)
+		rc = hub_pull_view_fill(c, lc->req->arena, &lc->v->repo, &p, lc->v);
+	return rc;
+}
+
+int hub_pull_view_reload(web_request *req, hub_pull_view *v)
+{
+	load_ctx lc = { req, v->pull.id, v };
+	return db_read(hub_app_of(req)->d, reload, &lc);
+}
+
+static int recorded_tips(hub_pull_tips *out, const hub_pull *p)
+{
+	if (git_oid_fromstr(&out->source, p->source_hash) < 0 ||
+	    git_oid_fromstr(&out->destination, p->destination_hash) < 0)
+		return err_fail(WEFT_ERROR, "pull request #%lld has no valid recorded tips",
+		                (long long)p->id);
+	snprintf(out->source_hex, sizeof out->source_hex, "%s", p->source_hash);
+	snprintf(out->destination_hex, sizeof out->destination_hex, "%s", p->destination_hash);
+	return 0;
+}
+
+int hub_pull_view_tips(hub_pull_tips *out, git_repository *git, const hub_pull *p)
+{
+	if (strcmp(p->state, "OPEN") != 0)
+		return recorded_tips(out, p);
+	int rc = hub_pull_tips_read(out, git, p->source_branch, p->destination_branch);
+	/* A branch gone meanwhile (the reconcile job has not declined it yet): what was seen. */
+	return rc == WEFT_EINVALID ? recorded_tips(out, p) : rc;
+}
+
+const char *hub_pull_view_spec(web_request *req, const hub_pull_tips *t)
+{
+	return arena_printf(req->arena, "%s..%s", t->source_hex, t->destination_hex);
+}
+
+/* ---- paths and objects ---- */
+
+const char *hub_pull_api_path(arena *a, const hub_repo *r, int64_t id)
+{
+	return arena_printf(
+	        a, "%s/pullrequests/%lld",
+	        hub_payload_path(a, "/2.0/repositories/", r->workspace_slug, r->slug, NULL),
+	        (long long)id);
+}
+
+const char *hub_pull_web_path(arena *a, const hub_repo *r, int64_t id)
+{
+	return arena_printf(a, "%s/pull-requests/%lld",
+	                    hub_payload_path(a, "/", r->workspace_slug, r->slug, NULL),
+	                    (long long)id);
+}
+
+json_t *hub_pull_href(const hub_pull_out *o, const char *path)
+{
+	return o->req ? hub_api_href(o->req, path) : hub_payload_href(path);
+}
+
+json_t *hub_pull_user_json(const hub_pull_out *o, const hub_user *u)
+{
+	if (!u)
+		return json_null();
+	return o->req ? hub_api_user(o->req, u) : hub_payload_user(o->a, u);
+}
+
+static json_t *time_json(int64_t ms)
+{
+	char iso[CLOCK_ISO_LEN];
+	clock_format_iso8601(iso, ms);
+	return json_string(iso);
+}
+
+json_t *hub_pull_participant_json(const hub_pull_out *o, const hub_pull_participant *pp,
+                                  const hub_user *u)
+{
+	return json_pack("{s:s, s:o, s:s, s:b, s:o, s:o}", "type", "participant", "user",
+	                 hub_pull_user_json(o, u), "role", pp->role, "approved",
+	                 pp->state && strcmp(pp->state, "approved") == 0, "state",
+	                 pp->state ? json_string(pp->state) : json_null(), "participated_on",
+	                 pp->participated_on ? time_json(pp->participated_on) : json_null());
+}
+
+static json_t *repo_condensed(const hub_pull_out *o, const hub_repo *r)
+{
+	const char *full = arena_printf(o->a, "%s/%s", r->workspace_slug, r->slug);
+	return json_pack(
+	        "{s:s, s:s, s:s, s:s, s:{s:o, s:o}}", "type", "repository", "uuid",
+	        arena_printf(o->a, "{%s}", r->uuid), "name", r->name, "full_name", full, "links",
+	        "self",
+	        hub_pull_href(o, hub_payload_path(o->a, "/2.0/repositories/", r->workspace_slug,
+	                                          r->slug, NULL)),
+	        "html",
+	        hub_pull_href(o, hub_payload_path(o->a, "/", r->workspace_slug, r->slug, NULL)));
+}
+
+static json_t *endpoint_json(const hub_pull_out *o, const hub_repo *r, const char *branch,
+                             const char *hash)
+{
+	return json_pack("{s:{s:s}, s:{s:s, s:s}, s:o}", "branch", "name", branch, "commit", "type",
+	                 "commit", "hash", hash, "repository", repo_condensed(o, r));
+}
+
+static json_t *rendered(const hub_pull_out *o, const char *raw)
+{
+	return json_pack("{s:s, s:s, s:s}", "raw", raw, "markup", "markdown", "html",
+	                 web_markdown_html(o->a, raw, strlen(raw)));
+}
+
+static json_t *pull_links(const hub_pull_out *o, const hub_pull_view *v)
+{
+	const char *api = hub_pull_api_path(o->a, &v->repo, v->pull.id);
+	json_t *links = json_pack("{s:o, s:o}", "self", hub_pull_href(o, api), "html",
+	                          hub_pull_href(o, hub_pull_web_path(o->a, &v->repo, v->pull.id)));
+	static const char *const names[] = { "commits",  "approve",  "diff",           "diffstat",
+		                             "comments", "activity", "merge",          "decline",
+		                             "statuses", "patch",    "request-changes" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		json_object_set_new(links, names[i],
+		                    hub_pull_href(o, arena_printf(o->a, "%s/%s", api, names[i])));
+	return links;
+}
+
+static void add_participants(json_t *out, const hub_pull_out *o, const hub_pull_view *v)
+{
+	json_t *reviewers = json_array(), *participants = json_array();
+	for (size_t i = 0; i < v->nparts; i++) {
+		if (strcmp(v->parts[i].role, "REVIEWER") == 0 && v->part_users[i])
+			json_array_append_new(reviewers, hub_pull_user_json(o, v->part_users[i]));
+		json_array_append_new(participants,
+		                      hub_pull_participant_json(o, &v->parts[i], v->part_users[i]));
+	}
+	json_object_set_new(out, "reviewers", reviewers);
+	json_object_set_new(out, "participants", participants);
+}
+
+json_t *hub_pull_json(const hub_pull_out *o, const hub_pull_view *v)
+{
+	const hub_pull *p = &v->pull;
+	json_t *out = json_pack(
+	        "{s:s, s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:o, s:o}", "type",
+	        "pullrequest", "id", (json_int_t)p->id, "title", p->title, "description",
+	        p->description, "summary", rendered(o, p->description), "rendered",
+	        json_pack("{s:o, s:o}", "title", rendered(o, p->title), "description",
+	                  rendered(o, p->description)),
+	        "state", p->state, "author", hub_pull_user_json(o, v->author), "closed_by",
+	        hub_pull_user_json(o, v->closed_by), "reason", p->reason, "source",
+	        endpoint_json(o, &v->repo, p->source_branch, p->source_hash), "destination",
+	        endpoint_json(o, &v->repo, p->destination_branch, p->destination_hash));
+	json_object_set_new(out, "merge_commit",
+	                    p->merge_hash ? json_pack("{s:s}", "hash", p->merge_hash)
+	                                  : json_null());
+	json_object_set_new(out, "close_source_branch", json_boolean(p->close_source_branch));
+	json_object_set_new(out, "comment_count", json_integer(p->comment_count));
+	json_object_set_new(out, "task_count", json_integer(0));
+	json_object_set_new(out, "created_on", time_json(p->created_at));
+	json_object_set_new(out, "updated_on", time_json(p->updated_at));
+	add_participants(out, o, v);
+	json_object_set_new(out, "links", pull_links(o, v));
+	return out;
+}
+
+static json_t *pull_ref(const hub_pull_out *o, const hub_pull_view *v)
+{
+	return json_pack("{s:s, s:I, s:s, s:{s:o, s:o}}", "type", "pullrequest", "id",
+	                 (json_int_t)v->pull.id, "title", v->pull.title, "links", "self",
+	                 hub_pull_href(o, hub_pull_api_path(o->a, &v->repo, v->pull.id)), "html",
+	                 hub_pull_href(o, hub_pull_web_path(o->a, &v->repo, v->pull.id)));
+}
+
+json_t *hub_pull_ref_json(const hub_pull_out *o, const hub_pull_view *v)
+{
+	return pull_ref(o, v);
+}
+
+static json_t *inline_json(const hub_pull_comment *cm)
+{
+	return json_pack("{s:s, s:o, s:o}", "path", cm->inline_path, "from",
+	                 cm->inline_from ? json_integer(cm->inline_from) : json_null(), "to",
+	                 cm->inline_to ? json_integer(cm->inline_to) : json_null());
+}
+
+json_t *hub_pull_comment_json(const hub_pull_out *o, const hub_pull_view *v,
+                              const hub_pull_comment *cm, const hub_user *u)
+{
+	const char *self =
+	        arena_printf(o->a, "%s/comments/%lld",
+	                     hub_pull_api_path(o->a, &v->repo, v->pull.id), (long long)cm->id);
+	const char *html =
+	        arena_printf(o->a, "%s#comment-%lld", hub_pull_web_path(o->a, &v->repo, v->pull.id),
+	                     (long long)cm->id);
+	json_t *out =
+	        json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:{s:o, s:o}}", "type",
+	                  "pullrequest_comment", "id", (json_int_t)cm->id, "content",
+	                  rendered(o, cm->body), "user", hub_pull_user_json(o, u), "created_on",
+	                  time_json(cm->created_at), "updated_on", time_json(cm->updated_at),
+	                  "deleted", cm->deleted, "pending", 0, "pullrequest", pull_ref(o, v),
+	                  "links", "self", hub_pull_href(o, self), "html", hub_pull_href(o, html));
+	if (cm->parent_id)
+		json_object_set_new(out, "parent",
+		                    json_pack("{s:I}", "id", (json_int_t)cm->parent_id));
+	if (cm->inline_path)
+		json_object_set_new(out, "inline", inline_json(cm));
+	return out;
+}
+
+/* ---- the merge ---- */
+
+typedef struct merge_ctx {
+	web_request *req;
+	hub_pull_view *v;
+	const char *strategy;
+	const char *merge_hash;
+	hub_pull_tips tips;
+	push_update updates[2];
+	size_t nupdates;
+} merge_ctx;
+
+static int read_strategy(db_conn *c, void *ctx)
+{
+	merge_ctx *mc = ctx;
+	return hub_pull_default_strategy(c, mc->req->arena, mc->v->repo.id, &mc->strategy);
+}
+
+static int record_merge(db_conn *c, void *ctx)
+{
+	merge_ctx *mc = ctx;
+	web_request *req = mc->req;
+	const hub_viewer *viewer = hub_viewer_of(req);
+	int64_t actor = viewer ? viewer->user.id : 0;
+	hub_pull p;
+	int rc = hub_pull_get(c, req->arena, mc->v->repo.id, mc->v->pull.id, &p);
+	if (rc == 0)
+		rc = hub_pull_mark_merged(c, req->arena, &p, actor, mc->merge_hash,
+		                          mc->tips.source_hex, mc->tips.destination_hex);
+	if (rc == 0)
+		rc = hub_push_record(c, mc->v->repo.id, actor, false, clock_now_ms(), mc->updates,
+		                     mc->nupdates, NULL);
+	if (rc == 0)
+		rc = hub_pull_view_fill(c, req->arena, &mc->v->repo, &p, mc->v);
+	if (rc == 0)
+		rc = hub_pull_emit(c, req->arena, mc->v, actor, "fulfilled", NULL, NULL);
+	return rc;
+}
+
+static const char *default_message(web_request *req, const hub_pull *p)
+{
+	return arena_printf(req->arena, "Merged in %s (pull request #%lld)\n\n%s\n",
+	                    p->source_branch, (long long)p->id, p->title);
+}
+
+static int signature_of(git_signature **out, web_request *req)
+{
+	const hub_viewer *v = hub_viewer_of(req);
+	const char *name = v && *v->user.display_name ? v->user.display_name : "weft";
+	const char *email = v && v->user.email ? v->user.email : "weft@localhost";
+	return git_signature_now(out, name, email) < 0
+	               ? hub_git_fail(WEFT_EINVALID, "cannot sign the merge commit")
+	               : 0;
+}
+
+/* The ref changes on disk, under the push lock: the merge commit, the destination moved, the
+ * source deleted when asked. */
+static int merge_on_disk(merge_ctx *mc, git_repository *git, hub_pull_strategy strategy,
+                         const char *message, bool close_source)
+{
+	web_request *req = mc->req;
+	const hub_pull *p = &mc->v->pull;
+	git_signature *who = NULL;
+	git_oid merged;
+	bool deleted = false;
+	int rc = signature_of(&who, req);
+	if (rc == 0)
+		rc = hub_pull_merge_commit(&merged, git, &mc->tips, strategy, message, who);
+	if (rc == 0)
+		rc = hub_pull_move_branch(git, p->destination_branch, &mc->tips.destination,
+		                          &merged);
+	git_signature_free(who);
+	if (rc < 0)
+		return rc;
+	char *hex = arena_alloc(req->arena, GIT_OID_HEXSZ + 1);
+	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &merged);
+	mc->merge_hash = hex;
+	mc->updates[mc->nupdates++] =
+	        (push_update){ arena_printf(req->arena, "refs/heads/%s", p->destination_branch),
+		               mc->tips.destination_hex, hex };
+	if (close_source &&
+	    hub_pull_delete_branch(git, p->source_branch, &mc->tips.source, &deleted) == 0 &&
+	    deleted)
+		mc->updates[mc->nupdates++] =
+		        (push_update){ arena_printf(req->arena, "refs/heads/%s", p->source_branch),
+			               mc->tips.source_hex,
+			               "0000000000000000000000000000000000000000" };
+	return 0;
+}
+
+static int check_merge_request(const hub_pull_view *v, const hub_pull_merge_req *m)
+{
+	if (strcmp(v->pull.state, "OPEN") != 0)
+		return err_fail(WEFT_EINVALID, "Pull request #%lld is %s: only an open one merges.",
+		                (long long)v->pull.id, v->pull.state);
+	if (m->strategy && hub_pull_strategy_parse(m->strategy) < 0)
+		return err_fail(WEFT_EINVALID,
+		                "merge_strategy: one of merge_commit, squash, fast_forward.");
+	if (m->message && strlen(m->message) > PULL_MESSAGE_MAX)
+		return err_fail(WEFT_EINVALID, "message: at most %d bytes.", PULL_MESSAGE_MAX);
+	return 0;
+}
+
+int hub_pull_merge_run(web_request *req, hub_pull_view *v, const hub_pull_merge_req *m)
+{
+	merge_ctx mc = { .req = req, .v = v, .strategy = m->strategy };
+	git_repository *git = NULL;
+	int fd = -1;
+	int rc = check_merge_request(v, m);
+	if (rc == 0 && !mc.strategy)
+		rc = db_read(hub_app_of(req)->d, read_strategy, &mc);
+	if (rc == 0)
+		rc = hub_git_open(
+		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v->repo));
+	if (rc == 0 && (fd = hub_push_lock(req->arena, hub_app_of(req)->repos_dir, &v->repo)) < 0)
+		rc = fd;
+	if (rc == 0)
+		rc = hub_pull_tips_read(&mc.tips, git, v->pull.source_branch,
+		                        v->pull.destination_branch);
+	if (rc == 0)
+		rc = merge_on_disk(
+		        &mc, git, (hub_pull_strategy)hub_pull_strategy_parse(mc.strategy),
+		        m->message && *m->message ? m->message : default_message(req, &v->pull),
+		        m->close_source_branch < 0 ? v->pull.close_source_branch
+		                                   : m->close_source_branch != 0);
+	/* The refs moved: a failure to record is the reconcile job's to mend, as for pushes. */
+	if (rc == 0 && (rc = db_tx(hub_app_of(req)->d, record_merge, &mc)) < 0)
+		log_error("the merge of pull request #%lld of repository %lld is not recorded: %s",
+		          (long long)v->pull.id, (long long)v->repo.id, err_msg());
+	if (fd >= 0)
+		close(fd);
+	hub_git_close(git);
+	return rc;
+}
