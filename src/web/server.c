@@ -576,7 +576,9 @@ static int parking_start(web_parking **out)
 }
 
 /* Resumes every parked connection (their streams, asked again, cannot park any more and end
- * with an error): the library must not be stopped with a connection suspended. */
+ * with an error) and ends the watcher: the library must not be stopped with a connection
+ * suspended. p itself stays: a resumed stream asks park() again on a worker thread, possibly
+ * long after this returns (a loaded machine), so it is freed only once the library stopped. */
 static void parking_stop(web_parking *p)
 {
 	pthread_mutex_lock(&p->lock);
@@ -589,7 +591,6 @@ static void parking_stop(web_parking *p)
 	pthread_mutex_unlock(&p->lock);
 	eventfd_write(p->wake_fd, 1);
 	pthread_join(p->thread, NULL);
-	parking_free(p);
 }
 
 /* Whether the client has closed its side: then a stream that waits is abandoned, not parked. */
@@ -885,8 +886,10 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 	}
 	if (rc < 0) {
 		close(listen_fd);
-		if (s->parking)
+		if (s->parking) {
 			parking_stop(s->parking);
+			parking_free(s->parking);
+		}
 		web_router_free(s->router);
 		cidr_list_dispose(&s->trusted_proxies);
 		free(s->public_url);
@@ -918,6 +921,9 @@ void web_server_stop(web_server *s, int timeout_seconds)
 	while (atomic_load(&s->in_flight) > 0 && clock_mono_ns() < deadline)
 		usleep(5 * 1000);
 	MHD_stop_daemon(s->daemon);
+	/* Only now: until the library stopped, a resumed stream may still call park(), which finds
+	 * the parking stopping and ends the stream (freed earlier, it hung on a freed lock). */
+	parking_free(s->parking);
 	web_router_free(s->router);
 	cidr_list_dispose(&s->trusted_proxies);
 	free(s->public_url);
