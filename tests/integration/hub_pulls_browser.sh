@@ -18,11 +18,7 @@ weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}"
 	bail "weft serve hub did not start"
 create_repo app true
 
-export HOME=$TEST_TMP/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-mkdir -p "$HOME"
-git config --global user.name "Alice Liddell"
-git config --global user.email alice@example.com
-git config --global init.defaultBranch main
+git_home
 REMOTE="http://alice:$(password_of alice)@${HUB_URL#http://}/alice/app.git"
 WORK=$TEST_TMP/work
 git init -q "$WORK" &&
