@@ -31,11 +31,7 @@ as alice -H 'Content-Type: application/json' -d "{\"url\": \"http://127.0.0.1:$(
 HOSTPORT=${HUB_URL#http://}
 API=$HUB_URL/2.0/repositories/alice/demo
 
-export HOME=$TEST_TMP/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-mkdir -p "$HOME"
-git config --global user.name "Alice Liddell"
-git config --global user.email alice@example.com
-git config --global init.defaultBranch main
+git_home
 REMOTE="http://alice:$(password_of alice)@$HOSTPORT/alice/demo.git"
 WORK=$TEST_TMP/work
 

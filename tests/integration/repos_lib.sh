@@ -38,3 +38,13 @@ create_repo() {
 	GIT_DIR_OF[$1]=$DATA/repos/${ids% *}/${ids#* }.git
 	[ -d "${GIT_DIR_OF[$1]}" ] || bail "no bare repository at ${GIT_DIR_OF[$1]}"
 }
+
+# git_home: the real git with a private HOME (no system or user configuration, no prompts),
+# alice's identity and main as the default branch.
+git_home() {
+	export HOME=$TEST_TMP/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+	mkdir -p "$HOME" &&
+		git config --global user.name "Alice Liddell" &&
+		git config --global user.email alice@example.com &&
+		git config --global init.defaultBranch main || bail "cannot configure git in $HOME"
+}
