@@ -252,7 +252,7 @@ static int old_items(db_conn *c, void *ctx)
 	for (int i = 0; rc == 0 && i < 4; i++)
 		rc = hub_activity_record(c, w->alice.id, w->acme.id, texts[i]);
 	if (rc == 0)
-		rc = db_exec(c, "DELETE FROM schema_migrations WHERE version = 12", DB_END);
+		rc = db_exec(c, "DELETE FROM schema_migrations WHERE version = 11", DB_END);
 	if (rc >= 0)
 		rc = db_exec(c, "ALTER TABLE activity DROP COLUMN repository_id", DB_END);
 	return rc < 0 ? rc : 0;
