@@ -405,6 +405,8 @@ struct track_issue_batch {
 	json_t *types; /* every issue type, as Jira shows it */
 	subtask_row *subtasks;
 	size_t nsubtasks;
+	track_people_pair *watchers, *voters; /* fields.watches and fields.votes of the page */
+	size_t nwatchers, nvoters;
 };
 
 int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,
@@ -428,6 +430,12 @@ int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request 
 		rc = track_jira_issuetypes_json(c, req, &b->types);
 	if (rc == 0 && n > 0)
 		rc = load_subtasks(c, req->arena, parents, n, &b->subtasks, &b->nsubtasks);
+	if (rc == 0 && n > 0)
+		rc = track_people_of_issues(c, req->arena, TRACK_WATCHERS, parents, n, &b->watchers,
+		                            &b->nwatchers);
+	if (rc == 0 && n > 0)
+		rc = track_people_of_issues(c, req->arena, TRACK_VOTERS, parents, n, &b->voters,
+		                            &b->nvoters);
 	if (rc < 0) {
 		track_api_issue_batch_free(b);
 		return rc;
@@ -628,7 +636,11 @@ static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
 	if (rc == 0 && wanted(names, n, "worklog") && (rc = worklog_field(c, req, i, v3, &v)) == 0)
 		json_object_set_new(f, "worklog", v);
 	json_t *watches = NULL, *votes = NULL;
-	if (rc == 0 && (wanted(names, n, "watches") || wanted(names, n, "votes")))
+	bool people = wanted(names, n, "watches") || wanted(names, n, "votes");
+	if (rc == 0 && people && b)
+		track_api_people_fields_of(req, i->id, i->key, b->watchers, b->nwatchers, b->voters,
+		                           b->nvoters, &watches, &votes);
+	else if (rc == 0 && people)
 		rc = track_api_people_fields(c, req, i->id, i->key, &watches, &votes);
 	if (rc == 0) {
 		put(f, names, n, "watches", watches);

@@ -2,14 +2,17 @@
  * statements picked by kind. */
 #include "track/issue/people.h"
 
+#include <string.h>
+
 #include "base/clock.h"
 #include "base/err.h"
+#include "db/rows.h"
 #include "track/account/account.h"
 #include "track/issue/issue.h"
 
 /* The statements of each kind: table names are constants of this file, never input. */
 static const struct {
-	const char *add, *remove, *list, *count;
+	const char *add, *remove, *list, *count, *of_issues;
 } sql[] = {
 	[TRACK_WATCHERS] = {
 		"INSERT INTO issue_watchers (issue_id, user_id, created_at) VALUES ($1, $2, $3)"
@@ -19,6 +22,7 @@ static const struct {
 		" WHERE w.issue_id = $1 ORDER BY lower(u.display_name), u.id LIMIT $2",
 		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = $2 THEN 1 ELSE 0 END), 0)"
 		" FROM issue_watchers WHERE issue_id = $1",
+		"SELECT issue_id, user_id FROM issue_watchers WHERE issue_id IN (",
 	},
 	[TRACK_VOTERS] = {
 		"INSERT INTO issue_voters (issue_id, user_id, created_at) VALUES ($1, $2, $3)"
@@ -28,6 +32,7 @@ static const struct {
 		" WHERE w.issue_id = $1 ORDER BY lower(u.display_name), u.id LIMIT $2",
 		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = $2 THEN 1 ELSE 0 END), 0)"
 		" FROM issue_voters WHERE issue_id = $1",
+		"SELECT issue_id, user_id FROM issue_voters WHERE issue_id IN (",
 	},
 };
 
@@ -79,6 +84,40 @@ int track_people_count(db_conn *c, track_people_kind kind, int64_t issue_id, int
 		*is_one = db_col_int(st, 1) > 0;
 	}
 	db_done(st);
+	return rc;
+}
+
+static void read_pair(db_stmt *st, arena *a, void *item)
+{
+	(void)a;
+	track_people_pair *p = item;
+	p->issue_id = db_col_int(st, 0);
+	p->user_id = db_col_int(st, 1);
+}
+
+int track_people_of_issues(db_conn *c, arena *a, track_people_kind kind, const int64_t *issue_ids,
+                           size_t n, track_people_pair **out, size_t *nout)
+{
+	track_people_pair *all = NULL;
+	size_t total = 0;
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
+		size_t chunk = n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX;
+		track_people_pair *part = NULL;
+		size_t got = 0;
+		db_stmt *st = NULL;
+		rc = db_rows_query_ids(&st, c, a, sql[kind].of_issues, ")", issue_ids + off, chunk);
+		rc = db_rows_read((void **)&part, &got, st, rc, a, sizeof *part, read_pair);
+		if (rc == 0 && got) {
+			all = arena_grow(a, all, total * sizeof *all, (total + got) * sizeof *all);
+			memcpy(all + total, part, got * sizeof *all);
+			total += got;
+		}
+	}
+	if (rc == 0) {
+		*out = all;
+		*nout = total;
+	}
 	return rc;
 }
 

@@ -26,6 +26,16 @@ int track_people_list(db_conn *c, arena *a, track_people_kind kind, int64_t issu
 int track_people_count(db_conn *c, track_people_kind kind, int64_t issue_id, int64_t user_id,
                        int64_t *count, bool *is_one);
 
+/* One watcher or voter of one issue, for a page of issues. */
+typedef struct track_people_pair {
+	int64_t issue_id, user_id;
+} track_people_pair;
+
+/* The watchers or voters of the n issues issue_ids, a statement per DB_ROWS_IDS_MAX of them, in
+ * a (*out NULL when there are none); so that a page's counts cost no statement per issue. */
+int track_people_of_issues(db_conn *c, arena *a, track_people_kind kind, const int64_t *issue_ids,
+                           size_t n, track_people_pair **out, size_t *nout);
+
 /* A vote by voter for issue_id: WEFT_EINVALID ("You cannot vote for an issue you have
  * reported." / "You cannot vote for a resolved issue.") when the rules refuse it. */
 int track_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id);

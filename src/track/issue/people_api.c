@@ -159,6 +159,17 @@ int track_api_vote_remove(web_request *req, web_response *res)
 	return run(req, res, TRACK_VOTERS, true, vote_remove_tx, NULL);
 }
 
+/* fields.watches and fields.votes from the counts. */
+static void people_fields_json(web_request *req, const char *key, int64_t watchers, bool watching,
+                               int64_t voters, bool voted, json_t **watches, json_t **votes)
+{
+	*watches =
+	        json_pack("{s:s, s:I, s:b}", "self", track_jira_self(req, "issue/%s/watchers", key),
+	                  "watchCount", (json_int_t)watchers, "isWatching", watching);
+	*votes = json_pack("{s:s, s:I, s:b}", "self", track_jira_self(req, "issue/%s/votes", key),
+	                   "votes", (json_int_t)voters, "hasVoted", voted);
+}
+
 int track_api_people_fields(db_conn *c, web_request *req, int64_t issue_id, const char *key,
                             json_t **watches, json_t **votes)
 {
@@ -171,10 +182,34 @@ int track_api_people_fields(db_conn *c, web_request *req, int64_t issue_id, cons
 		rc = track_people_count(c, TRACK_VOTERS, issue_id, me, &voters, &voted);
 	if (rc < 0)
 		return rc;
-	*watches =
-	        json_pack("{s:s, s:I, s:b}", "self", track_jira_self(req, "issue/%s/watchers", key),
-	                  "watchCount", (json_int_t)watchers, "isWatching", watching);
-	*votes = json_pack("{s:s, s:I, s:b}", "self", track_jira_self(req, "issue/%s/votes", key),
-	                   "votes", (json_int_t)voters, "hasVoted", voted);
+	people_fields_json(req, key, watchers, watching, voters, voted, watches, votes);
 	return 0;
+}
+
+/* How many of pairs belong to issue_id, and whether me is one of them. */
+static int64_t tally(const track_people_pair *pairs, size_t n, int64_t issue_id, int64_t me,
+                     bool *is_one)
+{
+	int64_t count = 0;
+	*is_one = false;
+	for (size_t k = 0; k < n; k++) {
+		if (pairs[k].issue_id != issue_id)
+			continue;
+		count++;
+		*is_one = *is_one || (me && pairs[k].user_id == me);
+	}
+	return count;
+}
+
+void track_api_people_fields_of(web_request *req, int64_t issue_id, const char *key,
+                                const track_people_pair *watchers, size_t nwatchers,
+                                const track_people_pair *voters, size_t nvoters, json_t **watches,
+                                json_t **votes)
+{
+	const track_viewer *v = track_viewer_of(req);
+	int64_t me = v ? v->user.id : 0;
+	bool watching, voted;
+	int64_t nw = tally(watchers, nwatchers, issue_id, me, &watching);
+	int64_t nv = tally(voters, nvoters, issue_id, me, &voted);
+	people_fields_json(req, key, nw, watching, nv, voted, watches, votes);
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "db/db.h"
+#include "track/issue/people.h"
 #include "web/web.h"
 
 /* GET watchers: {self, isWatching, watchCount, watchers}. */
@@ -24,5 +25,10 @@ int track_api_vote_remove(web_request *req, web_response *res);
 /* fields.watches and fields.votes of the issue JSON for the viewer. */
 int track_api_people_fields(db_conn *c, web_request *req, int64_t issue_id, const char *key,
                             json_t **watches, json_t **votes);
+/* The same from a page's watchers and voters (track_people_of_issues), with no statement. */
+void track_api_people_fields_of(web_request *req, int64_t issue_id, const char *key,
+                                const track_people_pair *watchers, size_t nwatchers,
+                                const track_people_pair *voters, size_t nvoters, json_t **watches,
+                                json_t **votes);
 
 #endif
