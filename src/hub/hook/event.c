@@ -24,19 +24,26 @@ static hub_hook_config config = {
 	.log_retention_ms = 30LL * 24 * 60 * 60 * 1000,
 };
 
-static const char *kept(const char *s, const char *dflt)
+/* The copies the configuration owns: freed when a later configuration replaces them. */
+static char *owned[4];
+
+static const char *kept(char **slot, const char *s, const char *dflt)
 {
-	char *copy = s ? strdup(s) : NULL;
-	return copy ? copy : dflt; /* start-up only: kept for the life of the process */
+	char *copy = strdup(s ? s : dflt);
+	char *old = *slot;
+	*slot = copy;
+	free(old); /* after copying: dflt may be the old copy */
+	return copy ? copy : "";
 }
 
 void hub_hook_configure(const hub_hook_config *cfg)
 {
 	hub_hook_config c = *cfg;
-	c.base_url = kept(cfg->base_url && *cfg->base_url ? cfg->base_url : NULL, config.base_url);
-	c.repos_dir = kept(cfg->repos_dir, "");
-	c.allowed_hosts = kept(cfg->allowed_hosts, "");
-	c.track_url = kept(cfg->track_url, "");
+	c.base_url = kept(&owned[0], cfg->base_url && *cfg->base_url ? cfg->base_url : NULL,
+	                  config.base_url);
+	c.repos_dir = kept(&owned[1], cfg->repos_dir, "");
+	c.allowed_hosts = kept(&owned[2], cfg->allowed_hosts, "");
+	c.track_url = kept(&owned[3], cfg->track_url, "");
 	if (c.retry_base_ms <= 0)
 		c.retry_base_ms = config.retry_base_ms;
 	if (c.retry_window_ms <= 0)
