@@ -166,6 +166,14 @@ static const setting settings[] = {
 	{ "webhook-retry-window", "WEFT_WEBHOOK_RETRY_WINDOW", CONFIG_WORK, SETTING_INT,
 	  FIELD(webhook_retry_window_seconds), "86400", 1, 30 * 86400, NULL,
 	  "seconds a failing webhook delivery is retried before it is marked failed" },
+	{ "secret-key-file", "WEFT_SECRET_KEY_FILE", CONFIG_DB, SETTING_STRING,
+	  FIELD(secret_key_file), "", 0, 0, NULL,
+	  "32 bytes that seal track's code-host tokens at rest (default: DATA/secret.key, made on "
+	  "first use)" },
+	{ "dvcs-sync-interval", "WEFT_DVCS_SYNC_INTERVAL", CONFIG_WORK, SETTING_INT,
+	  FIELD(dvcs_sync_interval_seconds), "3600", 10, 7 * 86400, NULL,
+	  "seconds between track's periodic soft syncs and repository discovery of linked accounts "
+	  "(with jitter)" },
 	{ "webhook-log-retention", "WEFT_WEBHOOK_LOG_RETENTION", CONFIG_WORK, SETTING_INT,
 	  FIELD(webhook_log_days), "30", 1, 3650, NULL,
 	  "days webhook deliveries and their attempts stay in the request log" },

@@ -43,6 +43,8 @@ typedef struct config {
 	int64_t webhook_retry_base_ms; /* the first retry's delay, doubling up to an hour */
 	int64_t webhook_retry_window_seconds; /* how long a delivery is retried */
 	int64_t webhook_log_days; /* how long finished deliveries stay in the log */
+	char *secret_key_file; /* "" means: DATA/secret.key, created on first use */
+	int64_t dvcs_sync_interval_seconds; /* track's periodic soft sync and discovery */
 } config;
 
 /* Loads the settings in cfg's scopes from argv (argv[0] is skipped), the environment and the config

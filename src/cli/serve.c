@@ -162,6 +162,19 @@ static void configure_hooks(const serve_state *s)
 		hub_hook_configure(&cfg);
 }
 
+/* What track's connector needs to know of the installation: its own URL (the OAuth callback
+ * and the webhook target it registers on hosts) and the hub URL its link form offers. */
+static void configure_connector(serve_state *s)
+{
+	service_slot *hub = &s->slots[SERVICE_HUB], *track = &s->slots[SERVICE_TRACK];
+	if (!track->wanted)
+		return;
+	track->store.track.public_url = track->public_url ? track->public_url : track->local_url;
+	track->store.track.hub_url = hub->wanted
+	                                     ? (hub->public_url ? hub->public_url : hub->local_url)
+	                                     : (*hub->configured_url ? hub->configured_url : NULL);
+}
+
 /* Opens every wanted service's database before migrating any (an unreachable one is refused
  * before anything changed), then migrates them and starts their job workers. */
 static int open_stores(serve_state *s)
@@ -172,8 +185,10 @@ static int open_stores(serve_state *s)
 		if (s->slots[i].wanted &&
 		    cli_store_open(&s->slots[i].store, &s->cfg, service_names[i], pool) < 0)
 			status = cli_usage_error("serve", err_msg());
-	if (status == CLI_OK)
+	if (status == CLI_OK) {
 		configure_hooks(s); /* before any job worker runs */
+		configure_connector(s);
+	}
 	for (int i = 0; status == CLI_OK && i < NSERVICES; i++) {
 		service_slot *slot = &s->slots[i];
 		if (slot->wanted && (cli_store_migrate(&slot->store, NULL) < 0 ||

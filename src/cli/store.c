@@ -1,8 +1,10 @@
 /* Opening, migrating and running a service's store. */
 #include "cli/store.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -13,6 +15,8 @@
 #include "hub/maintenance.h"
 #include "hub/git/push.h"
 #include "hub/repo/repo_purge.h"
+#include "track/dvcs/dvcs.h"
+#include "track/dvcs/secret.h"
 
 /* path, made absolute against the working directory: git runs the repositories' hook in the
  * repository's folder, where a relative path would lead nowhere. NULL when out of memory. */
@@ -91,6 +95,37 @@ static int setting_or(int64_t value, int dflt)
 	return value > 0 ? (int)value : dflt;
 }
 
+static void free_track_app(track_app *t)
+{
+	free((char *)t->dvcs_dir);
+	sodium_memzero(t->secret_key, sizeof t->secret_key);
+	memset(t, 0, sizeof *t);
+}
+
+/* track's reach: its database, the work-log units, and the connector's mirrors and secret key. */
+static int fill_track_app(track_app *t, const config *cfg, db *d)
+{
+	*t = (track_app){ .d = d,
+		          .hours_per_day = setting_or(cfg->track_hours_per_day, 8),
+		          .days_per_week = setting_or(cfg->track_days_per_week, 5),
+		          .dvcs_sync_interval_ms =
+		                  setting_or(cfg->dvcs_sync_interval_seconds, 3600) *
+		                  (int64_t)1000 };
+	t->dvcs_dir = data_path(cfg, "dvcs");
+	if (!t->dvcs_dir)
+		return err_fail(WEFT_ERROR, "track: cannot find the data folders");
+	/* Commands that open only a PostgreSQL database may run without a data directory; the
+	 * connector then refuses to seal or open anything (has_secret_key false). */
+	struct stat st;
+	if (!*cfg->secret_key_file && stat(cfg->data_dir, &st) < 0)
+		return 0;
+	int rc = dvcs_secret_key_load(cfg->data_dir, cfg->secret_key_file, t->secret_key);
+	if (rc < 0)
+		return err_fail(rc, "track: %s", err_msg());
+	t->has_secret_key = true;
+	return 0;
+}
+
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool)
 {
 	memset(out, 0, sizeof *out);
@@ -103,11 +138,7 @@ int cli_store_open(cli_store *out, const config *cfg, const char *service, int p
 	}
 	if (strcmp(service, "hub") != 0) {
 		free(url);
-		out->track =
-		        (track_app){ .d = out->d,
-			             .hours_per_day = setting_or(cfg->track_hours_per_day, 8),
-			             .days_per_week = setting_or(cfg->track_days_per_week, 5) };
-		return 0;
+		return fill_track_app(&out->track, cfg, out->d);
 	}
 	return fill_hub_app(&out->hub, cfg, out->d, url);
 }
@@ -142,6 +173,8 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 		return rc;
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_hook_jobs_start(s->jobs, s->d)) < 0)
 		return rc;
+	if (strcmp(s->service, "track") == 0 && (rc = dvcs_jobs_start(s->jobs, &s->track)) < 0)
+		return rc;
 	return job_queue_start(s->jobs);
 }
 
@@ -154,4 +187,5 @@ void cli_store_close(cli_store *s, int timeout_seconds)
 	db_close(s->d);
 	s->d = NULL;
 	free_hub_app(&s->hub);
+	free_track_app(&s->track);
 }

@@ -250,6 +250,15 @@ static const web_route routes[] = {
 	TRACK_API("POST", "search/jql", track_api_search_jql, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
 	          WEB_BODY_LIMIT_OBJECT, NULL),
 	{ "GET", "/issues/", track_search_issues_page, WEB_NEEDS_USER, 0, 0, NULL, NULL, NULL },
+
+	/* the connector: Administration › Applications › DVCS accounts and the consent callback
+	 * (dvcs/dvcs_web.c) */
+
+	/* the connector's admin REST API, /rest/bitbucket/1.0/ (dvcs/dvcs_api.c) */
+
+	/* the connector's webhook target, /rest/bitbucket/1.0/repository/{id}/sync (dvcs/sync_api.c) */
+
+	/* the development panel and the dev-status API (dvcs/panel_web.c, dvcs/devstatus_api.c) */
 };
 
 static const char *const api_prefixes[] = { "/rest/", NULL };

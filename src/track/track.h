@@ -15,6 +15,14 @@ typedef struct track_app {
 	db *d;
 	int hours_per_day; /* work-log durations: 1d = 8h by default */
 	int days_per_week; /* 1w = 5d by default */
+	/* the connector (src/track/dvcs/) */
+	const char *dvcs_dir; /* DATA/dvcs: one bare mirror per linked repository */
+	unsigned char secret_key[32]; /* seals code-host secrets at rest (dvcs/secret.h) */
+	bool has_secret_key; /* false for commands run without a data directory */
+	const char *public_url; /* track's own base URL: OAuth callback, webhook target; NULL when
+	                         * unknown (commands that do not serve) */
+	const char *hub_url; /* the hub URL the link form offers first; NULL when unknown */
+	int64_t dvcs_sync_interval_ms; /* periodic soft sync and discovery */
 } track_app;
 
 /* A track user (track's own accounts: nothing is shared with hub). Strings live in an arena. */
