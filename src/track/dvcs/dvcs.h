@@ -29,9 +29,8 @@
 #include "track/track.h"
 
 /* Job kinds of the connector (registered by dvcs_jobs_start). */
-#define DVCS_SYNC_JOB \
-	"dvcs.sync" /* {"repo": ID}, de-duplicated per repository; full or soft
-                                  * is the repository's sync_full flag */
+/* {"repo": ID}, de-duplicated per repository; full or soft is the repository's sync_full flag */
+#define DVCS_SYNC_JOB "dvcs.sync"
 #define DVCS_DISCOVER_JOB "dvcs.discover" /* {"account": ID}: list repositories, install hooks */
 #define DVCS_SMART_JOB "dvcs.smart" /* {"repo": ID, "commits": [HASH, …]}: run smart commits */
 #define DVCS_PERIODIC_JOB "dvcs.periodic" /* {}: soft sync and discovery of every account */
