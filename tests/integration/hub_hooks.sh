@@ -335,6 +335,9 @@ expect_status 303 "alice signs in for the pages"
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks"
 expect_status 200 "Settings › Webhooks lists the repository's webhooks"
 expect_body_contains "$RECEIVER/push" "the list shows the hook's URL"
+expect_body_contains 'href="/alice/demo/admin/hooks" aria-current="page">Webhooks' \
+	"  among the repository's settings tabs, Webhooks the current one"
+expect_body_contains 'href="/alice/demo/admin/access">Access' "  the other tabs one click away"
 CSRF=$(csrf_of_body)
 page_post() {
 	local path=$1 args=(--data-urlencode "csrf=$CSRF")
