@@ -162,6 +162,8 @@ static const web_route routes[] = {
 	          WEB_NEEDS_USER, TRACK_PERM_ADMINISTER_PROJECT, 0, NULL),
 	TRACK_API("POST", "issue", track_api_issue_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
 	          WEB_BODY_LIMIT_TEXT, NULL),
+	TRACK_API("POST", "issue/bulk", track_api_issue_bulk_create, WEB_NEEDS_USER | WEB_BODY_JSON,
+	          0, WEB_BODY_LIMIT_DEFAULT, NULL),
 	/* before issue/{issueIdOrKey}, which would take "createmeta" for an issue key */
 	TRACK_API("GET", "issue/createmeta", track_api_createmeta, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "issue/createmeta/{projectIdOrKey}/issuetypes", track_api_createmeta_types,
