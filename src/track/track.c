@@ -65,6 +65,12 @@ static const web_route routes[] = {
 	{ "GET", "/set-password/{token}", track_set_password_page, 0, 0, 0, NULL, NULL, NULL },
 	{ "POST", "/set-password/{token}", track_set_password_submit, WEB_BODY_FORM, 0,
 	  WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	/* mail about watched issues (notify_web.c) */
+	{ "GET", "/account/notifications", track_notifications_page,
+	  WEB_NEEDS_USER | WEB_NEEDS_SESSION, 0, 0, NULL, NULL, NULL },
+	{ "POST", "/account/notifications", track_notifications_submit,
+	  WEB_NEEDS_USER | WEB_NEEDS_SESSION | WEB_BODY_FORM, 0, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
 	/* API tokens and personal access tokens (token_web.c) */
 	{ "GET", "/account/tokens", track_tokens_page, WEB_NEEDS_USER | WEB_NEEDS_SESSION, 0, 0,
 	  NULL, NULL, NULL },
