@@ -201,13 +201,18 @@ static const char *new_state(arena *a, char digest[65])
 
 /* ---- storing ---------------------------------------------------------------------------- */
 
+/* Sealed tokens the host granted. */
+typedef struct granted {
+	const char *sealed_access, *sealed_refresh;
+	int64_t expires_at;
+} granted;
+
 /* What a new account row holds besides the request. */
 typedef struct new_row {
 	const dvcs_link_request *req;
 	const char *site, *api, *sealed_secret;
 	const char *status, *state_digest;
-	const char *sealed_access, *sealed_refresh;
-	int64_t expires_at;
+	granted granted;
 } new_row;
 
 static int insert_account(db_conn *c, const new_row *r, int64_t *id)
@@ -223,8 +228,9 @@ static int insert_account(db_conn *c, const new_row *r, int64_t *id)
 	        " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
 	        db_text(r->req->host_kind == DVCS_HOST_BITBUCKET ? "bitbucket" : "weft"),
 	        db_text(r->site), db_text(r->api), db_text(r->req->account),
-	        db_text(r->req->oauth_key), db_text(r->sealed_secret), db_text(r->sealed_access),
-	        db_text(r->sealed_refresh), r->expires_at ? db_int(r->expires_at) : db_null(),
+	        db_text(r->req->oauth_key), db_text(r->sealed_secret),
+	        db_text(r->granted.sealed_access), db_text(r->granted.sealed_refresh),
+	        r->granted.expires_at ? db_int(r->granted.expires_at) : db_null(),
 	        db_int(r->req->auto_link), db_int(r->req->smart_commits), db_text(r->status),
 	        db_text(r->state_digest),
 	        r->req->created_by ? db_int(r->req->created_by) : db_null(), db_int(now));
@@ -325,6 +331,29 @@ static int check_on_host(arena *a, const char *api_url, const char *token, const
 	return rc;
 }
 
+static int oauth_failure(const dvcs_host_error *err)
+{
+	return err_fail(WEFT_EAUTH, OAUTH_FAILED " (%s)", err->message ? err->message : "");
+}
+
+/* What the token endpoint gave (rc, err, t), checked against the host and sealed into out. */
+static int check_grant(const track_app *app, arena *a, int rc, const dvcs_host_error *err,
+                       const dvcs_host_tokens *t, const char *api, const char *account,
+                       granted *out)
+{
+	if (rc == WEFT_EAUTH)
+		return oauth_failure(err);
+	if (rc < 0)
+		return err_fail(rc, "The host's token endpoint could not be reached: %s",
+		                err->message ? err->message : err_msg());
+	if ((rc = check_on_host(a, api, t->access, account)) < 0)
+		return rc;
+	out->sealed_access = dvcs_secret_seal(a, app->secret_key, t->access);
+	out->sealed_refresh = t->refresh ? dvcs_secret_seal(a, app->secret_key, t->refresh) : NULL;
+	out->expires_at = t->expires_at;
+	return 0;
+}
+
 /* ---- the unattended link ---------------------------------------------------------------- */
 
 typedef struct link_ctx {
@@ -349,11 +378,6 @@ static int store_linked(db_conn *c, void *ctx)
 	return rc;
 }
 
-static int oauth_failure(const dvcs_host_error *err)
-{
-	return err_fail(WEFT_EAUTH, OAUTH_FAILED " (%s)", err->message ? err->message : "");
-}
-
 int dvcs_account_link_client(const track_app *app, arena *a, const dvcs_link_request *req,
                              int64_t *id)
 {
@@ -366,17 +390,9 @@ int dvcs_account_link_client(const track_app *app, arena *a, const dvcs_link_req
 	dvcs_host_tokens t;
 	dvcs_host_error err;
 	rc = dvcs_host_token_client(a, r.site, req->oauth_key, req->oauth_secret, &t, &err);
-	if (rc == WEFT_EAUTH)
-		return oauth_failure(&err);
-	if (rc < 0)
-		return err_fail(rc, "The host's token endpoint could not be reached: %s",
-		                err.message ? err.message : err_msg());
-	if ((rc = check_on_host(a, r.api, t.access, req->account)) < 0)
+	if ((rc = check_grant(app, a, rc, &err, &t, r.api, req->account, &r.granted)) < 0)
 		return rc;
 	r.sealed_secret = dvcs_secret_seal(a, app->secret_key, req->oauth_secret);
-	r.sealed_access = dvcs_secret_seal(a, app->secret_key, t.access);
-	r.sealed_refresh = t.refresh ? dvcs_secret_seal(a, app->secret_key, t.refresh) : NULL;
-	r.expires_at = t.expires_at;
 	link_ctx l = { &r, 0 };
 	rc = db_tx(app->d, store_linked, &l);
 	if (rc == 0)
@@ -393,8 +409,8 @@ typedef struct pending_ctx {
 	int64_t id;
 	const char *site, *api, *account, *key, *sealed_secret;
 	/* set before storing */
-	const char *sealed_access, *sealed_refresh, *error;
-	int64_t expires_at;
+	granted granted;
+	const char *error;
 } pending_ctx;
 
 static int find_pending(db_conn *c, void *ctx)
@@ -425,8 +441,9 @@ static int store_granted(db_conn *c, void *ctx)
 	                 "UPDATE dvcs_accounts SET access_token = $2, refresh_token = $3,"
 	                 " token_expires_at = $4, status = 'ok', last_error = NULL, oauth_state ="
 	                 " NULL, updated_at = $5 WHERE id = $1 AND oauth_state = $6",
-	                 db_int(p->id), db_text(p->sealed_access), db_text(p->sealed_refresh),
-	                 db_int(p->expires_at), db_int(clock_now_ms()), db_text(p->digest));
+	                 db_int(p->id), db_text(p->granted.sealed_access),
+	                 db_text(p->granted.sealed_refresh), db_int(p->granted.expires_at),
+	                 db_int(clock_now_ms()), db_text(p->digest));
 	if (rc == 0)
 		return err_fail(WEFT_ENOTFOUND, "This authorization was used already.");
 	return rc < 0 ? rc : dvcs_discover_enqueue(c, p->id);
@@ -453,17 +470,7 @@ static int exchange_code(const track_app *app, arena *a, pending_ctx *p, const c
 	dvcs_host_error err;
 	rc = dvcs_host_token_code(a, p->site, p->key, secret, code, dvcs_callback_url(a, app), &t,
 	                          &err);
-	if (rc == WEFT_EAUTH)
-		return oauth_failure(&err);
-	if (rc < 0)
-		return err_fail(rc, "The host's token endpoint could not be reached: %s",
-		                err.message ? err.message : err_msg());
-	if ((rc = check_on_host(a, p->api, t.access, p->account)) < 0)
-		return rc;
-	p->sealed_access = dvcs_secret_seal(a, app->secret_key, t.access);
-	p->sealed_refresh = t.refresh ? dvcs_secret_seal(a, app->secret_key, t.refresh) : NULL;
-	p->expires_at = t.expires_at;
-	return 0;
+	return check_grant(app, a, rc, &err, &t, p->api, p->account, &p->granted);
 }
 
 int dvcs_account_finish_consent(const track_app *app, arena *a, const char *state, const char *code,
