@@ -310,11 +310,6 @@ static int store_pull(db_conn *c, int64_t repo_id, const pull_in *p, const array
 	int rc = upsert_pull(c, repo_id, p, &id);
 	if (rc == 0 && id)
 		rc = store_pull_keys(c, id, keys, replace_keys);
-	if (rc == 0 && id)
-		rc = db_exec(c,
-		             "UPDATE dvcs_repos SET sync_pulls = (SELECT COUNT(*) FROM dvcs_pulls"
-		             " WHERE repo_id = $1) WHERE id = $1",
-		             db_int(repo_id));
 	return rc < 0 ? rc : touch_repo(c, repo_id, p->updated_at);
 }
 
@@ -579,14 +574,12 @@ static int read_since(db_conn *c, void *ctx)
 	                    db_int(sc->repo_id));
 }
 
-/* Advances pulls_synced_at to the newest pull request seen: the host's clock, not ours. */
+/* Advances pulls_synced_at to the newest pull request seen: the host's clock, not ours. The
+ * sync job adds *pulls to the run's sync_pulls. */
 static int write_since(db_conn *c, void *ctx)
 {
 	sync_ctx *sc = ctx;
-	int rc = db_exec(c,
-	                 "UPDATE dvcs_repos SET pulls_synced_at = $2,"
-	                 " sync_pulls = (SELECT COUNT(*) FROM dvcs_pulls WHERE repo_id = $1)"
-	                 " WHERE id = $1",
+	int rc = db_exec(c, "UPDATE dvcs_repos SET pulls_synced_at = $2 WHERE id = $1",
 	                 db_int(sc->repo_id),
 	                 db_int(sc->newest > sc->since ? sc->newest : sc->since));
 	return rc < 0 ? rc : 0;
