@@ -125,7 +125,7 @@ step('the author edits the title and description with the Edit form on the page'
 	await expectText(page.locator('#pull-title'), /PROJ-12 Fix the login/, 'the unchanged title');
 	await page.locator('.pull-edit summary').click();
 	await page.getByLabel('Title', { exact: true }).fill('PROJ-12 Fix the login form');
-	await page.getByLabel(/^Description/).fill('Refuses an **empty** user name, and <b>says so</b>.');
+	await page.getByLabel('Description (Markdown)').fill('Refuses an **empty** user name, and <b>says so</b>.');
 	await go(page, (url) => url.pathname === state.pull && !url.searchParams.has('error'), () =>
 		page.getByRole('button', { name: 'Save' }).click());
 	noError(page);
