@@ -606,6 +606,9 @@ static const web_route routes[] = {
 	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/decline",
 	  hub_pull_decline_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ,
 	  WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	{ "POST", "/{workspace}/{repo_slug}/pull-requests/{pull_request_id}/edit",
+	  hub_pull_edit_submit, WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_REPO_READ,
+	  WEB_BODY_LIMIT_TEXT, NULL, NULL, NULL },
 	/* repository settings (repo_web.c): after the workspace pages */
 	{ "GET", "/{workspace}/{repo_slug}/admin/branching", hub_branching_page, WEB_NEEDS_USER,
 	  HUB_PERM_REPO_ADMIN, 0, NULL, NULL, NULL },

@@ -113,6 +113,29 @@ step('"Create a pull request" on the created page opens the form with the branch
 	await screenshot(page, 'pulls-created');
 });
 
+step('the author edits the title and description with the Edit form on the page', async () => {
+	const { page } = state;
+	await page.locator('.pull-edit summary').click();
+	assert(await page.getByLabel('Title', { exact: true }).inputValue() === 'PROJ-12 Fix the login',
+		'the form does not hold the title');
+	await page.getByLabel('Title', { exact: true }).fill('');
+	await go(page, (url) => url.pathname === state.pull && url.searchParams.has('error'), () =>
+		page.locator('.pull-edit form').evaluate((form) => form.submit()));
+	await expectText(page.locator('.alert-error'), /title: This field is required/, 'the refusal');
+	await expectText(page.locator('#pull-title'), /PROJ-12 Fix the login/, 'the unchanged title');
+	await page.locator('.pull-edit summary').click();
+	await page.getByLabel('Title', { exact: true }).fill('PROJ-12 Fix the login form');
+	await page.getByLabel('Description (Markdown)').fill('Refuses an **empty** user name, and <b>says so</b>.');
+	await go(page, (url) => url.pathname === state.pull && !url.searchParams.has('error'), () =>
+		page.getByRole('button', { name: 'Save' }).click());
+	noError(page);
+	await expectText(page.locator('#pull-title'), /PROJ-12 Fix the login form/, 'the new title');
+	await expectText(page.locator('.markdown'), /says so/, 'the new description');
+	assert(await page.locator('.markdown b').count() === 0, 'raw HTML from the description');
+	await expectText(page.locator('.pull-activity'), /updated the pull request/, 'the activity');
+	await screenshot(page, 'pulls-edited');
+});
+
 step('a comment on line 3 of login.c in the diff shows under that line', async () => {
 	const { page } = state;
 	await go(page, `${state.pull}/diff`, () =>

@@ -1,6 +1,7 @@
 /* History with libgit2: log walks, commit details, diffs and ahead / behind. */
 #include "hub/browse/commit.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,12 +138,66 @@ const char *hub_diff_status_name(hub_diff_status s)
 	}
 }
 
+/* ---- merge bases, each pair's computed once ----
+ * The merge base of two commits depends on their ids alone (the history an id names never
+ * changes), and a pull request's pages and diff API ask for the same pair on every request:
+ * walking down to it again each time cost more than the rest of a diffstat. A small table of
+ * the last pairs, replaced in turn, shared by the server's threads. */
+
+enum { MERGE_BASES_KEPT = 256 };
+
+typedef struct kept_base {
+	git_oid a, b, base;
+	bool used;
+} kept_base;
+
+static kept_base kept_bases[MERGE_BASES_KEPT];
+static size_t kept_next;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool kept_find(git_oid *out, const git_oid *a, const git_oid *b)
+{
+	bool found = false;
+	pthread_mutex_lock(&kept_lock);
+	for (size_t i = 0; i < MERGE_BASES_KEPT && !found; i++) {
+		const kept_base *k = &kept_bases[i];
+		if (k->used && git_oid_equal(&k->a, a) && git_oid_equal(&k->b, b)) {
+			git_oid_cpy(out, &k->base);
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return found;
+}
+
+static void kept_add(const git_oid *a, const git_oid *b, const git_oid *base)
+{
+	pthread_mutex_lock(&kept_lock);
+	kept_base *k = &kept_bases[kept_next];
+	kept_next = (kept_next + 1) % MERGE_BASES_KEPT;
+	git_oid_cpy(&k->a, a);
+	git_oid_cpy(&k->b, b);
+	git_oid_cpy(&k->base, base);
+	k->used = true;
+	pthread_mutex_unlock(&kept_lock);
+}
+
+int hub_merge_base(git_oid *out, git_repository *repo, const git_oid *a, const git_oid *b)
+{
+	if (kept_find(out, a, b))
+		return 0;
+	int rc = git_merge_base(out, repo, a, b);
+	if (rc == 0)
+		kept_add(a, b, out);
+	return rc;
+}
+
 /* The merge base of a and b as a commit. */
 static int merge_base(git_commit **out, git_repository *repo, const git_commit *a,
                       const git_commit *b)
 {
 	git_oid base;
-	int rc = git_merge_base(&base, repo, git_commit_id(a), git_commit_id(b));
+	int rc = hub_merge_base(&base, repo, git_commit_id(a), git_commit_id(b));
 	if (rc == GIT_ENOTFOUND)
 		return err_fail(WEFT_ENOTFOUND, "the two commits have no common ancestor");
 	if (rc == 0)

@@ -169,6 +169,10 @@ typedef struct hub_diffstat {
 	bool new_executable;
 } hub_diffstat;
 
+/* git_merge_base of a and b (its return codes), remembered for the last few hundred pairs so
+ * that asking again for the same pair does not walk the history again. */
+int hub_merge_base(git_oid *out, git_repository *repo, const git_oid *a, const git_oid *b);
+
 /* The diffstat entries of diff, in its order, into an array of a. */
 int hub_diff_stats(hub_diffstat **out, size_t *count, arena *a, git_diff *diff);
 

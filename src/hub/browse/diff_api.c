@@ -199,39 +199,78 @@ static int read_diffstat_page(web_request *req, hub_page_params *p)
 	return rc;
 }
 
-static json_t *commit_file(web_request *req, const hub_repo *r, const char *path, const char *hash,
-                           bool executable)
+/* The page's values are written straight into the body: a diffstat of thousands of files is
+ * tens of thousands of JSON values, whose building, dumping and freeing through jansson cost
+ * more than the diff itself. */
+
+/* s as a JSON string. */
+static void put_string(buf *out, const char *s)
 {
-	if (!path)
-		return json_null();
-	const char *api = hub_history_api_path(req, r);
-	buf escaped = BUF_INIT;
-	esc_url_path(&escaped, path, strlen(path));
-	const char *self = arena_printf(req->arena, "%s/src/%s/%s", api, hash, buf_cstr(&escaped));
-	const char *history =
-	        arena_printf(req->arena, "%s/filehistory/%s/%s", api, hash, buf_cstr(&escaped));
-	buf_dispose(&escaped);
-	json_t *commit =
-	        json_pack("{s:s, s:s, s:{s:o}}", "type", "commit", "hash", hash, "links", "self",
-	                  hub_api_href(req, arena_printf(req->arena, "%s/commit/%s", api, hash)));
-	json_t *links =
-	        json_pack("{s:o, s:o, s:o}", "self", hub_api_href(req, self), "meta",
-	                  hub_api_href(req, arena_printf(req->arena, "%s?format=meta", self)),
-	                  "history", hub_api_href(req, history));
-	json_t *attributes = executable ? json_pack("[s]", "executable") : json_array();
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "type", "commit_file", "path", path,
-	                 "escaped_path", path, "attributes", attributes, "commit", commit, "links",
-	                 links);
+	buf_putc(out, '"');
+	esc_json(out, s, strlen(s));
+	buf_putc(out, '"');
 }
 
-static json_t *diffstat_json(web_request *req, const hub_repo *r, const hub_diffstat *d,
-                             const char *new_hash, const char *old_hash)
+/* "name":{"href":"base path suffix"}. */
+static void put_href(buf *out, const char *name, const char *base, const char *path,
+                     const char *suffix)
 {
-	return json_pack("{s:s, s:s, s:I, s:I, s:o, s:o}", "type", "diffstat", "status",
-	                 hub_diff_status_name(d->status), "lines_added", (json_int_t)d->lines_added,
-	                 "lines_removed", (json_int_t)d->lines_removed, "old",
-	                 commit_file(req, r, d->old_path, old_hash, d->old_executable), "new",
-	                 commit_file(req, r, d->new_path, new_hash, d->new_executable));
+	buf_printf(out, "\"%s\":{\"href\":\"", name);
+	esc_json(out, base, strlen(base));
+	esc_json(out, path, strlen(path));
+	esc_json(out, suffix, strlen(suffix));
+	buf_puts(out, "\"}");
+}
+
+typedef struct stat_links {
+	const char *base; /* the server's base URL */
+	const char *api; /* the repository's API path */
+	const char *new_hash;
+	const char *old_hash;
+} stat_links;
+
+static void put_commit_file(buf *out, arena *a, const stat_links *l, const char *path,
+                            const char *hash, bool executable)
+{
+	if (!path) {
+		buf_puts(out, "null");
+		return;
+	}
+	const char *text = hub_text_utf8(a, path, strlen(path));
+	buf escaped = BUF_INIT;
+	esc_url_path(&escaped, text, strlen(text));
+	const char *self = arena_printf(a, "%s/src/%s/%s", l->api, hash, buf_cstr(&escaped));
+	const char *history =
+	        arena_printf(a, "%s/filehistory/%s/%s", l->api, hash, buf_cstr(&escaped));
+	buf_dispose(&escaped);
+	buf_puts(out, "{\"type\":\"commit_file\",\"path\":");
+	put_string(out, text);
+	buf_puts(out, ",\"escaped_path\":");
+	put_string(out, text);
+	buf_printf(out,
+	           ",\"attributes\":[%s],\"commit\":{\"type\":\"commit\",\"hash\":\"%s\","
+	           "\"links\":{",
+	           executable ? "\"executable\"" : "", hash);
+	put_href(out, "self", l->base, arena_printf(a, "%s/commit/%s", l->api, hash), "");
+	buf_puts(out, "}},\"links\":{");
+	put_href(out, "self", l->base, self, "");
+	buf_putc(out, ',');
+	put_href(out, "meta", l->base, self, "?format=meta");
+	buf_putc(out, ',');
+	put_href(out, "history", l->base, history, "");
+	buf_puts(out, "}}");
+}
+
+static void put_diffstat(buf *out, arena *a, const stat_links *l, const hub_diffstat *d)
+{
+	buf_printf(out,
+	           "{\"type\":\"diffstat\",\"status\":\"%s\",\"lines_added\":%zu,"
+	           "\"lines_removed\":%zu,\"old\":",
+	           hub_diff_status_name(d->status), d->lines_added, d->lines_removed);
+	put_commit_file(out, a, l, d->old_path, l->old_hash, d->old_executable);
+	buf_puts(out, ",\"new\":");
+	put_commit_file(out, a, l, d->new_path, l->new_hash, d->new_executable);
+	buf_putc(out, '}');
 }
 
 typedef struct stat_run {
@@ -261,6 +300,31 @@ static int load_stats(stat_run *out, web_request *req, git_repository *git, cons
 	return rc;
 }
 
+/* The envelope of the page with its values written in front: {"values":[…],"pagelen":…}. */
+static void respond_stats(web_request *req, web_response *res, const hub_repo *r,
+                          const hub_page_params *p, const stat_run *run)
+{
+	stat_links l = { web_base_url(req), hub_history_api_path(req, r), run->new_hash,
+		         run->old_hash };
+	json_t *env = hub_api_envelope(req, p, json_array(), (int64_t)run->count, false);
+	json_object_del(env, "values");
+	char *rest = json_dumps(env, JSON_COMPACT);
+	json_decref(env);
+	buf *out = &res->body;
+	res->status = 200;
+	res->content_type = "application/json; charset=utf-8";
+	buf_puts(out, "{\"values\":[");
+	size_t first = (size_t)((p->page - 1) * p->pagelen);
+	for (size_t i = first; i < run->count && i < first + (size_t)p->pagelen; i++) {
+		if (i > first)
+			buf_putc(out, ',');
+		put_diffstat(out, req->arena, &l, &run->stats[i]);
+	}
+	buf_puts(out, "],");
+	buf_puts(out, rest ? rest + 1 : "}");
+	free(rest);
+}
+
 int hub_api_diffstat(web_request *req, web_response *res)
 {
 	hub_repo r;
@@ -275,15 +339,8 @@ int hub_api_diffstat(web_request *req, web_response *res)
 		rc = hub_history_open(req, &r, &git);
 	if (rc == 0)
 		rc = load_stats(&run, req, git, &o);
-	if (rc == 0) {
-		json_t *values = json_array();
-		size_t first = (size_t)((p.page - 1) * p.pagelen);
-		for (size_t i = first; i < run.count && i < first + (size_t)p.pagelen; i++)
-			json_array_append_new(values, diffstat_json(req, &r, &run.stats[i],
-			                                            run.new_hash, run.old_hash));
-		web_res_json(res, 200,
-		             hub_api_envelope(req, &p, values, (int64_t)run.count, false));
-	}
+	if (rc == 0)
+		respond_stats(req, res, &r, &p, &run);
 	hub_git_close(git);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include "hub/hub.h"
 #include "hub/pull/branching.h"
 #include "hub/pull/pull.h"
+#include "web/escape.h"
 
 static const char *kind_label(const char *kind)
 {
@@ -345,6 +346,29 @@ static const char *prefix_of(const hub_branching *m, const char *kind)
 	return "";
 }
 
+/* "/branch/create" with the issue's fields of this request as its query, each URL-encoded (the
+ * page HTML-escapes the whole when it shows it). */
+static const char *create_action(web_request *req)
+{
+	static const char *const names[] = { "issueKey", "issueType", "issueSummary" };
+	buf url = BUF_INIT;
+	char separator = '?';
+	buf_puts(&url, "/branch/create");
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		const char *value = web_pairs_get(&req->query, names[i]);
+		if (!value)
+			continue;
+		buf_putc(&url, separator);
+		separator = '&';
+		buf_puts(&url, names[i]);
+		buf_putc(&url, '=');
+		esc_url_query(&url, value, strlen(value));
+	}
+	const char *action = arena_strdup(req->arena, buf_cstr(&url));
+	buf_dispose(&url);
+	return action;
+}
+
 static int create_form(web_request *req, web_response *res, int status, create_ctx *cc,
                        const char *error)
 {
@@ -362,7 +386,7 @@ static int create_form(web_request *req, web_response *res, int status, create_c
 	                         cc->repos, "has_repos", json_array_size(cc->repos) > 0, "types",
 	                         type_options(&cc->model, kind), "name", name, "from", from,
 	                         "issue_key", key, "issue_type", type, "issue_summary", summary,
-	                         "error", error, "action", "/branch/create");
+	                         "error", error, "action", create_action(req));
 	cc->repos = NULL;
 	return hub_page(req, res, status, "hub/branch_create", "Create a branch", data);
 }

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "hub/hub_perm.h"
 #include "hub/pull/pull_event.h"
 
 /* ---- rules ---- */
@@ -257,6 +258,11 @@ int hub_pull_create(db_conn *c, arena *a, int64_t repository_id, int64_t author_
 
 /* ---- lists ---- */
 
+/* $8 = 0, or the user $9 may read the pull request p's repository (hub_perm's rule). */
+#define PULL_READABLE                                                                  \
+	"($8 = 0 OR EXISTS (SELECT 1 FROM repositories r WHERE r.id = p.repository_id" \
+	" AND " HUB_PERM_SQL_READS_REPOSITORY("r", "$9") "))"
+
 int hub_pull_list(db_conn *c, arena *a, const hub_pull_filter *f, hub_pull **out, size_t *n)
 {
 	int states = f->states ? f->states : PULL_STATE_OPEN;
@@ -269,13 +275,14 @@ int hub_pull_list(db_conn *c, arena *a, const hub_pull_filter *f, hub_pull **out
 	                  " AND ($3 = 0 OR (p.state = 'OPEN' AND EXISTS (SELECT 1 FROM"
 	                  " pullrequest_participants pp WHERE pp.pullrequest_id = p.id AND"
 	                  " pp.user_id = $3 AND pp.role = 'REVIEWER')))"
-	                  " AND p.state IN ($4, $5, $6)"
+	                  " AND p.state IN ($4, $5, $6) AND " PULL_READABLE
 	                  " ORDER BY p.updated_at DESC, p.id DESC LIMIT $7",
 	                  db_int(f->repository_id), db_int(f->author_id), db_int(f->reviewer_id),
 	                  db_text(states & PULL_STATE_OPEN ? "OPEN" : ""),
 	                  db_text(states & PULL_STATE_MERGED ? "MERGED" : ""),
 	                  db_text(states & PULL_STATE_DECLINED ? "DECLINED" : ""),
-	                  db_int(PULL_LIST_MAX));
+	                  db_int(PULL_LIST_MAX), db_int(f->check_reader && !f->reader_is_admin),
+	                  db_int(f->reader_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rows = room(a, rows, count, &cap, sizeof *rows);
 		read_pull(st, a, &rows[count++]);

@@ -127,12 +127,17 @@ int hub_pull_get_row(db_conn *c, arena *a, int64_t row_id, hub_pull *out);
 
 /* What a list asks for: one repository's, or one author's, or those user_id reviews (open
  * only); states is a mask of PULL_STATE_* (0: open). Newest update first; at most
- * PULL_LIST_MAX. The caller checks what the viewer may read of other repositories. */
+ * PULL_LIST_MAX. With check_reader, only pull requests of repositories that reader_id may read
+ * now (hub_perm's rule, in the query; 0: anonymous, public repositories only), unless
+ * reader_is_admin (a site administrator reads all). */
 typedef struct hub_pull_filter {
 	int64_t repository_id; /* 0: any */
 	int64_t author_id; /* 0: any */
 	int64_t reviewer_id; /* 0: any */
 	int states;
+	bool check_reader;
+	int64_t reader_id;
+	bool reader_is_admin;
 } hub_pull_filter;
 
 int hub_pull_list(db_conn *c, arena *a, const hub_pull_filter *f, hub_pull **out, size_t *n);

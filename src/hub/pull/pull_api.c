@@ -118,18 +118,6 @@ typedef struct list_ctx {
 	json_t *items;
 } list_ctx;
 
-static int may_read(db_conn *c, web_request *req, const hub_repo *r, bool *out)
-{
-	hub_workspace ws;
-	hub_level level = HUB_LEVEL_NONE;
-	const hub_viewer *v = hub_viewer_of(req);
-	int rc = hub_workspace_find(c, req->arena, r->workspace_slug, &ws);
-	if (rc == 0)
-		rc = hub_perm_repository(c, v ? &v->user : NULL, &ws, r->id, r->is_private, &level);
-	*out = level >= HUB_LEVEL_READ;
-	return rc;
-}
-
 static int list_items(db_conn *c, void *ctx)
 {
 	list_ctx *lc = ctx;
@@ -140,16 +128,13 @@ static int list_items(db_conn *c, void *ctx)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		hub_repo r;
 		hub_pull_view v;
-		bool readable = true;
 		if (lc->repo)
 			r = *lc->repo;
 		else
 			rc = hub_repo_get(c, a, rows[i].repository_id, &r);
-		if (rc == 0 && !lc->repo)
-			rc = may_read(c, lc->req, &r, &readable);
-		if (rc == 0 && readable)
+		if (rc == 0)
 			rc = hub_pull_view_fill(c, a, &r, &rows[i], &v);
-		if (rc == 0 && readable)
+		if (rc == 0)
 			json_array_append_new(lc->items, hub_pull_json(HUB_PULL_OUT(lc->req), &v));
 	}
 	return rc;
@@ -198,6 +183,7 @@ int hub_api_user_pullrequests(web_request *req, web_response *res)
 	if (rc < 0)
 		return rc;
 	list_ctx lc = { .req = req, .filter = { .author_id = uc.user.id } };
+	hub_pull_view_readable(&lc.filter, req);
 	return respond_pulls(req, res, &lc);
 }
 

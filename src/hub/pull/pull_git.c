@@ -261,7 +261,7 @@ const char *hub_pull_line_text(arena *a, git_repository *repo, const char *commi
 int hub_pull_merge_base(char out[GIT_OID_HEXSZ + 1], git_repository *repo, const hub_pull_tips *t)
 {
 	git_oid base;
-	int rc = git_merge_base(&base, repo, &t->source, &t->destination);
+	int rc = hub_merge_base(&base, repo, &t->source, &t->destination);
 	if (rc < 0)
 		return hub_git_code(rc, "the branches share no history");
 	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &base);

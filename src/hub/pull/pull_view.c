@@ -138,6 +138,14 @@ const char *hub_pull_view_spec(web_request *req, const hub_pull_tips *t)
 	return arena_printf(req->arena, "%s..%s", t->source_hex, t->destination_hex);
 }
 
+void hub_pull_view_readable(hub_pull_filter *f, const web_request *req)
+{
+	const hub_viewer *viewer = hub_viewer_of(req);
+	f->check_reader = true;
+	f->reader_id = viewer ? viewer->user.id : 0;
+	f->reader_is_admin = viewer && viewer->user.is_admin;
+}
+
 /* ---- paths and objects ---- */
 
 const char *hub_pull_api_path(arena *a, const hub_repo *r, int64_t id)

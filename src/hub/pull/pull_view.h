@@ -43,6 +43,10 @@ int hub_pull_view_tips(hub_pull_tips *out, git_repository *git, const hub_pull *
 /* "SOURCE..DESTINATION" (hashes, Bitbucket's way round) for the diff against the merge base. */
 const char *hub_pull_view_spec(web_request *req, const hub_pull_tips *t);
 
+/* Limits f to the repositories the caller of req may read (anonymous: public ones only), so that
+ * a list across repositories drops those the caller lost access to, in its one query. */
+void hub_pull_view_readable(hub_pull_filter *f, const web_request *req);
+
 /* Where the objects' links point: under the request's base URL (API answers), or, with req NULL,
  * under hub's configured public URL (webhook payloads, built outside any request). Strings in a. */
 typedef struct hub_pull_out {

@@ -394,6 +394,7 @@ static json_t *pull_page_json(web_request *req, const hub_pull_view *v, const he
 	int64_t viewer = viewer_id(req);
 	bool open = strcmp(p->state, "OPEN") == 0;
 	hub_level level = hub_scope_of(req)->level;
+	bool may_change = viewer && (viewer == p->author_id || level >= HUB_LEVEL_WRITE);
 	const char *href = hub_pull_web_path(req->arena, &v->repo, p->id);
 	json_t *conflicts = json_array();
 	for (size_t i = 0; i < x->nconflicts; i++)
@@ -408,10 +409,11 @@ static json_t *pull_page_json(web_request *req, const hub_pull_view *v, const he
 	                : "",
 	        "is_open", open, "conflicts", conflicts, "has_conflicts", x->nconflicts > 0,
 	        "can_review", viewer && viewer != p->author_id, "can_merge",
-	        level >= HUB_LEVEL_WRITE, "can_decline",
-	        viewer && (viewer == p->author_id || level >= HUB_LEVEL_WRITE),
-	        "close_source_branch", p->close_source_branch);
+	        level >= HUB_LEVEL_WRITE, "can_decline", may_change, "close_source_branch",
+	        p->close_source_branch);
 	json_object_set_new(pull, "reason", json_string(p->reason));
+	json_object_set_new(pull, "description", json_string(p->description));
+	json_object_set_new(pull, "can_edit", json_boolean(may_change));
 	if (p->merge_hash) {
 		json_object_set_new(pull, "merge_hash", json_string(p->merge_hash));
 		json_object_set_new(pull, "merge_href",
@@ -826,17 +828,28 @@ int hub_pull_decline_submit(web_request *req, web_response *res)
 	return rc == WEFT_ENOTFOUND ? rc : back(req, res, &v, rc, NULL);
 }
 
+int hub_pull_edit_submit(web_request *req, web_response *res)
+{
+	hub_pull_view v;
+	hub_pull_change ch = { .title = hub_form_text(req, "title"),
+		               .description = hub_form_text(req, "description") };
+	int rc = hub_pull_view_load(req, &v);
+	if (rc == 0)
+		rc = hub_pull_update_checked(req, &v, &ch, NULL);
+	return rc == WEFT_ENOTFOUND ? rc : back(req, res, &v, rc, NULL);
+}
+
 /* ---- the dashboard ---- */
 
 int hub_pull_dashboard(db_conn *c, web_request *req, int64_t user_id, json_t **mine,
                        json_t **review)
 {
-	list_ctx own = {
-		req, { .author_id = user_id, .states = PULL_STATE_OPEN }, NULL, json_array()
-	};
-	list_ctx reviews = {
-		req, { .reviewer_id = user_id, .states = PULL_STATE_OPEN }, NULL, json_array()
-	};
+	hub_pull_filter readable = { .states = PULL_STATE_OPEN };
+	hub_pull_view_readable(&readable, req);
+	list_ctx own = { req, readable, NULL, json_array() };
+	list_ctx reviews = { req, readable, NULL, json_array() };
+	own.filter.author_id = user_id;
+	reviews.filter.reviewer_id = user_id;
 	int rc = list_rows(c, &own);
 	if (rc == 0)
 		rc = list_rows(c, &reviews);

@@ -27,6 +27,10 @@ int hub_pull_comment_delete_submit(web_request *req, web_response *res);
 int hub_pull_review_submit(web_request *req, web_response *res);
 int hub_pull_merge_submit(web_request *req, web_response *res);
 int hub_pull_decline_submit(web_request *req, web_response *res);
+/* POST …/pull-requests/{id}/edit: the title and description, by the author or a writer, as
+ * the API's PUT changes them (an "update" activity and pullrequest:updated); a refusal goes
+ * back to the page with its message and changes nothing. */
+int hub_pull_edit_submit(web_request *req, web_response *res);
 
 /* The dashboard's "Your pull requests" (open, by user_id) and "To review" (open, user_id a
  * reviewer) as lists of {title, href, repo, state}, read in c's transaction. */

@@ -1,7 +1,7 @@
 /* Tests of src/hub/commit.c and commit_walk.c on real bare repositories: the recent commits,
  * log walks with include / exclude / path, paging by cursor and by position (ties of commit time
- * included), Bitbucket's reversed diff specs, diffstats, ahead / behind and cursor parsing. No
- * database. */
+ * included), Bitbucket's reversed diff specs, diffstats, ahead / behind, merge bases kept and
+ * cursor parsing. No database. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -373,6 +373,38 @@ static void test_ahead_behind(void **state)
 	assert_int_equal(behind, 2);
 }
 
+/* hub_merge_base gives git_merge_base's answer, and remembers it: asked again about the same
+ * pair in a repository that lacks both commits, it still knows (git_merge_base could not). A
+ * pair without a common ancestor is not remembered. */
+static void test_merge_base_kept(void **state)
+{
+	history_env *e = *state;
+	char h[5][41], f[41], lone[41];
+	linear(e, h, 5);
+	const char *p[1] = { h[2] };
+	assert_int_equal(history_commit(e, f, NULL, p, 1, "f", "1", T0 + 999, "f"), 0);
+	assert_int_equal(history_commit(e, lone, NULL, NULL, 0, "l", "1", T0, "lone"), 0);
+	git_oid a, b, base, none;
+	git_oid_fromstr(&a, f);
+	git_oid_fromstr(&b, h[4]);
+	assert_int_equal(hub_merge_base(&base, e->repo, &a, &b), 0);
+	char hex[41];
+	assert_string_equal(git_oid_tostr(hex, sizeof hex, &base), h[2]);
+	git_oid_fromstr(&none, lone);
+	assert_int_equal(hub_merge_base(&base, e->repo, &a, &none), GIT_ENOTFOUND);
+
+	char dir[128];
+	git_repository *empty = NULL;
+	snprintf(dir, sizeof dir, "%s/empty.git", e->dir);
+	assert_int_equal(git_repository_init(&empty, dir, 1), 0);
+	git_oid_fromstr(&base, h[0]);
+	assert_int_equal(hub_merge_base(&base, empty, &a, &b), 0);
+	assert_string_equal(git_oid_tostr(hex, sizeof hex, &base), h[2]);
+	assert_true(hub_merge_base(&base, empty, &b, &a) < 0); /* another pair: not kept */
+	assert_true(hub_merge_base(&base, empty, &a, &none) < 0);
+	git_repository_free(empty);
+}
+
 static void test_cursor_parse(void **state)
 {
 	history_env *e = *state;
@@ -441,6 +473,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_diff_specs, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_diffstat, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_behind, history_setup, history_teardown),
+		cmocka_unit_test_setup_teardown(test_merge_base_kept, history_setup,
+		                                history_teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_parse, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_text_utf8, history_setup, history_teardown),
 		cmocka_unit_test(test_status_of),
