@@ -94,6 +94,34 @@ void web_res_stream_wait(web_response *res, int fd)
 	res->stream_wait_fd = fd;
 }
 
+/* The length of url's origin (scheme://host[:port]), or 0 when it is not an http(s) URL whose
+ * host is plain letters, digits, dots, hyphens, a port or a bracketed IPv6 address: nothing that
+ * could end the policy's directive or add a source of another kind. */
+static size_t origin_length(const char *url)
+{
+	size_t scheme = str_starts_with(url, "https://")  ? 8
+	                : str_starts_with(url, "http://") ? 7
+	                                                  : 0;
+	if (!scheme)
+		return 0;
+	size_t n = scheme;
+	for (; url[n] && !strchr("/?#", url[n]); n++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]",
+		            url[n]))
+			return 0;
+	return n > scheme ? n : 0;
+}
+
+void web_res_form_target(web_request *req, web_response *res, const char *url)
+{
+	size_t n = url ? origin_length(url) : 0;
+	if (!n)
+		return;
+	res->form_targets = res->form_targets ? arena_printf(req->arena, "%s %.*s",
+	                                                     res->form_targets, (int)n, url)
+	                                      : arena_strndup(req->arena, url, n);
+}
+
 /* The keys every page and the layout can use. */
 static void add_common_keys(web_request *req, json_t *data, const char *title)
 {

@@ -29,10 +29,11 @@
 #include "web/status.h"
 #include "web/template.h"
 
-static const char content_security_policy[] =
+/* The policy is these two halves around the page's form-action targets. */
+static const char csp_before_form_targets[] =
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; "
-        "report-uri /csp-report";
+        "object-src 'none'; base-uri 'self'; form-action 'self'";
+static const char csp_after_form_targets[] = "; frame-ancestors 'none'; report-uri /csp-report";
 
 enum {
 	DISCARD_LIMIT = 1024 * 1024,
@@ -638,7 +639,13 @@ static void each_header(const request_state *st,
 	const web_response *res = &st->res;
 	if (res->content_type)
 		put(ctx, "Content-Type", res->content_type);
-	put(ctx, "Content-Security-Policy", content_security_policy);
+	const char *targets = res->form_targets ? res->form_targets : "";
+	char *policy = mem_alloc(sizeof csp_before_form_targets + sizeof csp_after_form_targets +
+	                         strlen(targets) + 1);
+	sprintf(policy, "%s%s%s%s", csp_before_form_targets, *targets ? " " : "", targets,
+	        csp_after_form_targets);
+	put(ctx, "Content-Security-Policy", policy);
+	free(policy);
 	put(ctx, "X-Content-Type-Options", "nosniff");
 	put(ctx, "X-Frame-Options", "DENY");
 	put(ctx, "Referrer-Policy", "same-origin");

@@ -191,6 +191,9 @@ struct web_response {
 	int stream_wait_fd; /* readable when a WEB_STREAM_WAIT has news; -1: none */
 	const char *etag; /* a precomputed validator (static assets); otherwise hashed from body */
 	bool cacheable; /* 200 answers to GET/HEAD get an ETag and honour If-None-Match */
+	/* Origins, space-separated, that this page's forms may also send to (web_res_form_target);
+	 * NULL: only the page's own. */
+	const char *form_targets;
 };
 
 /* Adds a response header; name and value are copied into the request's arena. */
@@ -213,6 +216,12 @@ void web_res_stream(web_response *res, int status, const char *content_type, web
 /* Names the descriptor a streamed response waits on when its function returns WEB_STREAM_WAIT;
  * it must stay open for as long as the function may return that. */
 void web_res_stream_wait(web_response *res, int fd);
+
+/* Lets the page's forms reach url's origin as well as its own: the Content-Security-Policy's
+ * form-action, which browsers also apply to the redirects that answer a form (an OAuth consent
+ * sends its Grant to the client's callback; track's link form goes on to the code host's consent
+ * page). Only http(s) origins of plain host characters are added; anything else is ignored. */
+void web_res_form_target(web_request *req, web_response *res, const char *url);
 
 /* Turns an error code and err_msg() into the service's error page or API error body. */
 void web_res_error(web_request *req, web_response *res, int code, const char *message);

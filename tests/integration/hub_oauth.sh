@@ -70,6 +70,11 @@ expect_body_contains "Confirm access to your account" "it asks to confirm access
 expect_body_contains "Jira DVCS" "it names the consumer"
 expect_body_contains "Administer your repositories" "it lists the permissions in plain words"
 expect_body_contains "Grant access" "it offers Grant access"
+# Grant answers with a redirect to the callback, which browsers check against form-action.
+case "$(resp_header Content-Security-Policy)" in
+*"form-action 'self' http://127.0.0.1:9;"*) pass "its form-action lets Grant reach the callback's origin, and only that" ;;
+*) fail "its form-action lets Grant reach the callback's origin" "$(resp_header Content-Security-Policy)" ;;
+esac
 
 # grant [EXTRA_FIELDS...]: posts Grant access on the last consent page; CODE from the redirect.
 grant() {

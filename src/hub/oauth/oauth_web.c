@@ -198,6 +198,9 @@ static int consent_page(authorize_request *ar, web_response *res)
 	set_text(data, "code_challenge", ar->challenge);
 	set_text(data, "code_challenge_method", ar->method);
 	web_res_header(ar->req, res, "Cache-Control", "no-store");
+	/* Grant and Deny answer with a redirect to the client's callback, which the browser checks
+	 * against this page's form-action. */
+	web_res_form_target(ar->req, res, ar->target);
 	/* The page must not be framed: a click on Grant is a decision. */
 	web_res_header(ar->req, res, "X-Frame-Options", "DENY");
 	return hub_page(ar->req, res, 200, "hub/oauth_authorize", "Confirm access to your account",
