@@ -21,8 +21,12 @@
 #include "base/clock.h"
 #include "base/err.h"
 
+enum { TREE_CACHE = 256 }; /* raw trees kept: a commit's tree is its child's parent tree */
+
 struct dvcs_mirror {
 	git_repository *repo;
+	git_odb *odb;
+	git_odb_object *trees[TREE_CACHE]; /* direct-mapped by id */
 };
 
 /* ---- fetch ---- */
@@ -247,12 +251,19 @@ int dvcs_mirror_open(dvcs_mirror **out, const char *path)
 		return err_fail(WEFT_ENOTFOUND, "no mirror at %s", path);
 	if (e < 0)
 		return git_fail("cannot open the mirror");
+	git_odb *odb = NULL;
+	if (git_repository_odb(&odb, repo) < 0) {
+		git_repository_free(repo);
+		return git_fail("cannot open the mirror's objects");
+	}
 	dvcs_mirror *m = calloc(1, sizeof *m);
 	if (!m) {
+		git_odb_free(odb);
 		git_repository_free(repo);
 		return err_fail(WEFT_ERROR, "out of memory");
 	}
 	m->repo = repo;
+	m->odb = odb;
 	*out = m;
 	return 0;
 }
@@ -261,6 +272,9 @@ void dvcs_mirror_close(dvcs_mirror *m)
 {
 	if (!m)
 		return;
+	for (size_t i = 0; i < TREE_CACHE; i++)
+		git_odb_object_free(m->trees[i]);
+	git_odb_free(m->odb);
 	git_repository_free(m->repo);
 	free(m);
 }
@@ -303,38 +317,159 @@ int dvcs_mirror_heads(dvcs_mirror *m, arena *a, dvcs_head **heads, size_t *n)
 bool dvcs_mirror_has(dvcs_mirror *m, const char *hash)
 {
 	git_oid id;
-	git_odb *odb = NULL;
-	if (git_oid_fromstr(&id, hash) < 0 || git_repository_odb(&odb, m->repo) < 0)
-		return false;
-	bool has = git_odb_exists(odb, &id) == 1;
-	git_odb_free(odb);
-	return has;
+	return git_oid_fromstr(&id, hash) == 0 && git_odb_exists(m->odb, &id) == 1;
+}
+
+/* A raw tree object read entry by entry ("<mode> <name>\0<20-byte id>"): no parsed git_tree,
+ * whose allocations cost more than the diff itself. */
+typedef struct raw_tree {
+	git_odb_object *obj;
+	const unsigned char *p, *end;
+} raw_tree;
+
+typedef struct raw_entry {
+	const char *name;
+	bool is_tree;
+	unsigned mode;
+	git_oid id;
+} raw_entry;
+
+/* A tree's object, from the cache or read (and cached); the caller frees its reference. */
+static int tree_object(dvcs_mirror *m, const git_oid *id, git_odb_object **out)
+{
+	git_odb_object **slot = &m->trees[((size_t)id->id[0] << 8 | id->id[1]) % TREE_CACHE];
+	if (*slot && git_oid_equal(git_odb_object_id(*slot), id))
+		return git_odb_object_dup(out, *slot);
+	git_odb_object *obj = NULL;
+	if (git_odb_read(&obj, m->odb, id) < 0)
+		return -1;
+	if (git_odb_object_type(obj) != GIT_OBJECT_TREE) {
+		git_odb_object_free(obj);
+		return -1;
+	}
+	git_odb_object_free(*slot);
+	*slot = obj;
+	return git_odb_object_dup(out, obj);
+}
+
+static int raw_open(raw_tree *t, dvcs_mirror *m, const git_oid *id)
+{
+	*t = (raw_tree){ 0 };
+	if (!id)
+		return 0;
+	if (tree_object(m, id, &t->obj) < 0)
+		return -1;
+	t->p = git_odb_object_data(t->obj);
+	t->end = t->p + git_odb_object_size(t->obj);
+	return 0;
+}
+
+/* 1 with the next entry in e, 0 at the end, -1 for a malformed tree. */
+static int raw_next(raw_tree *t, raw_entry *e)
+{
+	if (t->p >= t->end)
+		return 0;
+	unsigned mode = 0;
+	while (t->p < t->end && *t->p >= '0' && *t->p <= '7')
+		mode = mode * 8 + (unsigned)(*t->p++ - '0');
+	if (t->p >= t->end || *t->p++ != ' ')
+		return -1;
+	const unsigned char *nul = memchr(t->p, 0, (size_t)(t->end - t->p));
+	if (!nul || t->end - nul < 1 + GIT_OID_RAWSZ)
+		return -1;
+	e->name = (const char *)t->p;
+	e->mode = mode;
+	e->is_tree = (mode & 0170000) == 0040000;
+	git_oid_fromraw(&e->id, nul + 1);
+	t->p = nul + 1 + GIT_OID_RAWSZ;
+	return 1;
+}
+
+static void raw_close(raw_tree *t)
+{
+	git_odb_object_free(t->obj);
+}
+
+static int count_changes(dvcs_mirror *m, const git_oid *old_id, const git_oid *new_id, int *count);
+
+/* Files under one side's entry: 1, or every file of a folder added or removed as a whole. */
+static int count_side(dvcs_mirror *m, const raw_entry *e, bool old_side, int *count)
+{
+	if (!e->is_tree) {
+		(*count)++;
+		return 0;
+	}
+	return old_side ? count_changes(m, &e->id, NULL, count)
+	                : count_changes(m, NULL, &e->id, count);
+}
+
+/* Git orders tree entries by name with a folder's name read as if it ended in '/'. */
+static int entry_cmp(const raw_entry *a, const raw_entry *b)
+{
+	const unsigned char *x = (const unsigned char *)a->name, *y = (const unsigned char *)b->name;
+	while (*x && *x == *y)
+		x++, y++;
+	unsigned cx = *x ? *x : a->is_tree ? '/' : 0;
+	unsigned cy = *y ? *y : b->is_tree ? '/' : 0;
+	return (int)cx - (int)cy;
+}
+
+/* Files that differ between two trees (either id NULL: the empty tree), by a merge of their
+ * entries that skips every sub-tree whose id is unchanged: what git diff --name-only counts. */
+static int count_changes(dvcs_mirror *m, const git_oid *old_id, const git_oid *new_id, int *count)
+{
+	if (old_id && new_id && git_oid_equal(old_id, new_id))
+		return 0;
+	raw_tree o, n;
+	if (raw_open(&o, m, old_id) < 0)
+		return -1;
+	if (raw_open(&n, m, new_id) < 0) {
+		raw_close(&o);
+		return -1;
+	}
+	raw_entry eo, en;
+	int ho = raw_next(&o, &eo), hn = raw_next(&n, &en), rc = 0;
+	while (rc == 0 && ho >= 0 && hn >= 0 && (ho || hn)) {
+		int cmp = !ho ? 1 : !hn ? -1 : entry_cmp(&eo, &en);
+		if (cmp < 0) {
+			rc = count_side(m, &eo, true, count);
+			ho = raw_next(&o, &eo);
+		} else if (cmp > 0) {
+			rc = count_side(m, &en, false, count);
+			hn = raw_next(&n, &en);
+		} else {
+			if (eo.is_tree && en.is_tree)
+				rc = count_changes(m, &eo.id, &en.id, count);
+			else if (eo.is_tree || en.is_tree)
+				rc = count_side(m, &eo, true, count) < 0
+				             ? -1
+				             : count_side(m, &en, false, count);
+			else if (!git_oid_equal(&eo.id, &en.id) || eo.mode != en.mode)
+				(*count)++;
+			ho = raw_next(&o, &eo);
+			hn = raw_next(&n, &en);
+		}
+	}
+	raw_close(&o);
+	raw_close(&n);
+	return rc < 0 || ho < 0 || hn < 0 ? -1 : 0;
 }
 
 /* Files changed between the commit and its first parent (the empty tree for a root). */
-static int file_count(git_repository *repo, git_commit *commit, int *count)
+static int file_count(dvcs_mirror *m, git_commit *commit, int *count)
 {
-	git_tree *tree = NULL, *parent_tree = NULL;
+	const git_oid *parent_tree = NULL;
 	git_commit *parent = NULL;
-	git_diff *diff = NULL;
-	int rc = -1;
-	if (git_commit_tree(&tree, commit) < 0)
-		goto done;
-	if (git_commit_parentcount(commit) > 0 && (git_commit_parent(&parent, commit, 0) < 0 ||
-	                                           git_commit_tree(&parent_tree, parent) < 0))
-		goto done;
-	git_diff_options opt;
-	git_diff_options_init(&opt, GIT_DIFF_OPTIONS_VERSION);
-	opt.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, repo, parent_tree, tree, &opt) < 0)
-		goto done;
-	*count = (int)git_diff_num_deltas(diff);
-	rc = 0;
-done:
-	git_diff_free(diff);
-	git_tree_free(parent_tree);
+	int rc = 0;
+	if (git_commit_parentcount(commit) > 0) {
+		rc = git_commit_parent(&parent, commit, 0);
+		if (rc == 0)
+			parent_tree = git_commit_tree_id(parent);
+	}
+	*count = 0;
+	if (rc == 0)
+		rc = count_changes(m, parent_tree, git_commit_tree_id(commit), count);
 	git_commit_free(parent);
-	git_tree_free(tree);
 	return rc < 0 ? git_fail("cannot read a commit's changes") : 0;
 }
 
@@ -356,11 +491,11 @@ static int push_hashes(git_revwalk *w, const char *const *hashes, size_t n, bool
 	return 0;
 }
 
-static int visit(git_repository *repo, const git_oid *id, bool with_files, dvcs_commit_fn fn,
+static int visit(dvcs_mirror *m, const git_oid *id, bool with_files, dvcs_commit_fn fn,
                  void *ctx)
 {
 	git_commit *commit = NULL;
-	if (git_commit_lookup(&commit, repo, id) < 0)
+	if (git_commit_lookup(&commit, m->repo, id) < 0)
 		return git_fail("cannot read a commit");
 	dvcs_commit c = { .is_merge = git_commit_parentcount(commit) > 1 };
 	git_oid_tostr(c.hash, sizeof c.hash, id);
@@ -371,7 +506,7 @@ static int visit(git_repository *repo, const git_oid *id, bool with_files, dvcs_
 	c.message = git_commit_message(commit);
 	if (!c.message)
 		c.message = "";
-	int rc = with_files ? file_count(repo, commit, &c.file_count) : 0;
+	int rc = with_files ? file_count(m, commit, &c.file_count) : 0;
 	if (rc == 0)
 		rc = fn(ctx, &c);
 	git_commit_free(commit);
@@ -395,7 +530,7 @@ int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom,
 	git_oid id;
 	int e = 0;
 	while (rc == 0 && (e = git_revwalk_next(&id, w)) == 0)
-		rc = visit(m->repo, &id, with_files, fn, ctx);
+		rc = visit(m, &id, with_files, fn, ctx);
 	if (rc == 0 && e != GIT_ITEROVER)
 		rc = git_fail("cannot walk the mirror");
 	git_revwalk_free(w);
