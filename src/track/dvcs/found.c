@@ -15,7 +15,8 @@
 #include "db/rows.h"
 #include "track/dvcs/keys.h"
 
-enum { CHUNK = 64 }; /* rows per statement at most (7 columns: 448 parameters) */
+/* Parameters per statement at most: PostgreSQL's driver binds up to 64 (db/postgres.c). */
+enum { CHUNK = 64, PARAMS_SQLITE = 7 * CHUNK, PARAMS_POSTGRES = 64 };
 
 /* ---- the run's key set ---- */
 
@@ -78,11 +79,13 @@ static int keys_add(dvcs_found_run *r, const char *key)
 
 /* ---- statements ---- */
 
-/* The largest power of two up to CHUNK that is at most n (n > 0). */
-static size_t chunk_of(size_t n)
+/* Rows of cols parameters for the next statement: the largest power of two that is at most n
+ * (n > 0), CHUNK, and the engine's parameters allow. */
+static size_t chunk_of(const db_conn *c, size_t n, size_t cols)
 {
+	size_t most = (db_conn_engine(c) == DB_POSTGRES ? PARAMS_POSTGRES : PARAMS_SQLITE) / cols;
 	size_t k = CHUNK;
-	while (k > n)
+	while (k > n || k > most)
 		k /= 2;
 	return k;
 }
@@ -213,7 +216,7 @@ static int insert_key_rows(db_conn *c, arena *a, const char *table, const char *
                            const key_row *rows, size_t n)
 {
 	for (size_t at = 0; at < n;) {
-		size_t k = chunk_of(n - at), j = 0;
+		size_t k = chunk_of(c, n - at, 2), j = 0;
 		db_arg args[CHUNK * 2 + 1];
 		for (size_t i = 0; i < k; i++) {
 			args[j++] = db_text(rows[at + i].key);
@@ -297,7 +300,7 @@ int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit 
 	}
 	int rc = 0;
 	for (size_t at = 0; rc == 0 && at < n;) {
-		size_t k = chunk_of(n - at);
+		size_t k = chunk_of(c, n - at, 7);
 		rc = insert_commits(c, a, p + at, k);
 		if (rc == 0)
 			rc = read_ids(c, a, p + at, k);
@@ -340,7 +343,7 @@ int dvcs_found_drop(db_conn *c, arena *a, int64_t repo_id, const char *const *ha
 {
 	*removed = 0;
 	for (size_t at = 0; at < n;) {
-		size_t k = chunk_of(n - at);
+		size_t k = chunk_of(c, n - at, 2);
 		db_arg args[CHUNK + 2];
 		args[0] = db_int(repo_id);
 		for (size_t i = 0; i < k; i++)

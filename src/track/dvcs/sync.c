@@ -122,7 +122,7 @@ static int finish_run(db_conn *c, void *ctx)
 	char dedup[64];
 	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)s->repo_id);
 	int rc = db_exec(c,
-	                 "UPDATE dvcs_repos SET sync_state = CASE WHEN $3 IS NOT NULL"
+	                 "UPDATE dvcs_repos SET sync_state = CASE WHEN CAST($3 AS TEXT) IS NOT NULL"
 	                 " THEN 'failed' WHEN EXISTS (SELECT 1 FROM jobs WHERE dedup_key = $4"
 	                 " AND state = 'pending') THEN 'queued' ELSE 'done' END,"
 	                 " sync_error = $3, sync_finished_at = $2, updated_at = $2 WHERE id = $1",
