@@ -1,11 +1,14 @@
 /* The connector's side of bench/connector.sh: a full sync of an already-fetched mirror into a
  * fresh track database (walk, key extraction, storing), timed, without the job queue or HTTP:
  *
- *   connector_bench --db URL --mirror PATH [--data DIR]   a full sync; then a second, soft one
+ *   connector_bench --db URL --mirror PATH [--pushes N]   a full sync, then N soft ones
  *   connector_bench --walk --mirror PATH [--no-files]     the libgit2 walk alone
+ *   connector_bench --fetch URL --mirror PATH             the first fetch of a public repository
  *
  * The sync prints, one key=value a line: seconds=<the full sync>, commits=<linked>, issues=<keys
- * found>, soft_seconds=<a soft sync with nothing new>. The walk prints seconds= and commits=. */
+ * found>, and with --pushes N soft_ms=<the median of N soft syncs, each after one new commit
+ * on main, made with git fast-import before the clock starts>. The walk and the fetch print
+ * seconds= (and commits=). */
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +25,22 @@
 #include "track/track.h"
 
 typedef struct options {
-	const char *url, *mirror, *data;
+	const char *url, *mirror, *fetch;
+	int pushes;
 	bool walk, files;
 } options;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: connector_bench --db URL --mirror PATH [--data DIR]\n"
-	                "       connector_bench --walk --mirror PATH [--no-files]\n");
+	fprintf(stderr, "usage: connector_bench --db URL --mirror PATH [--pushes N]\n"
+	                "       connector_bench --walk --mirror PATH [--no-files]\n"
+	                "       connector_bench --fetch URL --mirror PATH\n");
 	exit(2);
 }
 
 static options parse_options(int argc, char **argv)
 {
-	options o = { .data = "/tmp", .files = true };
+	options o = { .files = true };
 	for (int i = 1; i < argc; i++) {
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--walk") == 0)
@@ -46,12 +51,14 @@ static options parse_options(int argc, char **argv)
 			o.url = argv[++i];
 		else if (strcmp(argv[i], "--mirror") == 0 && next)
 			o.mirror = argv[++i];
-		else if (strcmp(argv[i], "--data") == 0 && next)
-			o.data = argv[++i];
+		else if (strcmp(argv[i], "--fetch") == 0 && next)
+			o.fetch = argv[++i];
+		else if (strcmp(argv[i], "--pushes") == 0 && next)
+			o.pushes = atoi(argv[++i]);
 		else
 			usage();
 	}
-	if (!o.mirror || (!o.walk && !o.url))
+	if (!o.mirror || (!o.walk && !o.fetch && !o.url) || o.pushes < 0 || o.pushes > 10000)
 		usage();
 	return o;
 }
@@ -83,6 +90,59 @@ static int walk_only(const options *o)
 		       (long long)n);
 	dvcs_mirror_close(m);
 	arena_free(a);
+	return rc;
+}
+
+static int fetch_only(const options *o)
+{
+	arena *a = arena_new();
+	int64_t t0 = clock_mono_ns();
+	int rc = dvcs_mirror_fetch(a, o->mirror, o->fetch, NULL, DVCS_FETCH_TIMEOUT_S);
+	if (rc == 0)
+		printf("seconds=%.3f\n", (double)(clock_mono_ns() - t0) / 1e9);
+	arena_free(a);
+	return rc;
+}
+
+/* One more commit on the mirror's main, naming a key, through git fast-import. */
+static int push_one(const char *mirror, int i)
+{
+	char cmd[1024], msg[32];
+	snprintf(cmd, sizeof cmd, "git --git-dir='%s' fast-import --quiet", mirror);
+	snprintf(msg, sizeof msg, "PROJ-%d pushed\n", 1 + i % 5000);
+	FILE *p = popen(cmd, "w");
+	if (!p)
+		return err_fail(WEFT_ERROR, "cannot run git fast-import");
+	fprintf(p,
+	        "commit refs/heads/main\ncommitter B <b@example.com> %d +0000\ndata %zu\n%s"
+	        "from refs/heads/main^0\nM 100644 inline pushed.txt\ndata %zu\n%s\n",
+	        1700000000 + i, strlen(msg), msg, strlen(msg), msg);
+	return pclose(p) == 0 ? 0 : err_fail(WEFT_ERROR, "git fast-import failed");
+}
+
+static int by_value(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The median of n soft syncs after one pushed commit each, in ms. */
+static int soft_syncs(track_app *app, arena *a, int64_t repo_id, const options *o, double *ms)
+{
+	int64_t *took = calloc((size_t)o->pushes, sizeof *took);
+	int rc = took ? 0 : err_fail(WEFT_ERROR, "out of memory");
+	for (int i = 0; rc == 0 && i < o->pushes; i++) {
+		rc = push_one(o->mirror, i);
+		int64_t t0 = clock_mono_ns();
+		if (rc == 0)
+			rc = dvcs_sync_mirror(app, a, repo_id, o->mirror);
+		took[i] = clock_mono_ns() - t0;
+	}
+	if (rc == 0) {
+		qsort(took, (size_t)o->pushes, sizeof *took, by_value);
+		*ms = (double)took[o->pushes / 2] / 1e6;
+	}
+	free(took);
 	return rc;
 }
 
@@ -130,21 +190,20 @@ static int full_sync(const options *o)
 		rc = db_migrate_up(&applied, d, "track");
 	if (rc == 0)
 		rc = db_tx(d, setup, &k.repo_id);
-	track_app app = { .d = d, .dvcs_dir = o->data };
+	track_app app = { .d = d, .dvcs_dir = "" };
 	arena *a = arena_new();
 	int64_t t0 = clock_mono_ns();
 	if (rc == 0)
 		rc = dvcs_sync_mirror(&app, a, k.repo_id, o->mirror);
 	int64_t t1 = clock_mono_ns();
 	if (rc == 0)
-		rc = dvcs_sync_mirror(&app, a, k.repo_id, o->mirror);
-	int64_t t2 = clock_mono_ns();
-	if (rc == 0)
 		rc = db_read(d, read_counts, &k);
 	if (rc == 0)
-		printf("seconds=%.3f\ncommits=%lld\nissues=%lld\nsoft_seconds=%.3f\n",
-		       (double)(t1 - t0) / 1e9, (long long)k.commits, (long long)k.issues,
-		       (double)(t2 - t1) / 1e9);
+		printf("seconds=%.3f\ncommits=%lld\nissues=%lld\n", (double)(t1 - t0) / 1e9,
+		       (long long)k.commits, (long long)k.issues);
+	double ms = 0;
+	if (rc == 0 && o->pushes > 0 && (rc = soft_syncs(&app, a, k.repo_id, o, &ms)) == 0)
+		printf("soft_ms=%.1f\n", ms);
 	arena_free(a);
 	if (d)
 		db_close(d);
@@ -157,7 +216,7 @@ int main(int argc, char **argv)
 	log_setup(LOG_WARN, LOG_TEXT);
 	git_libgit2_init();
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 * 1024);
-	int rc = o.walk ? walk_only(&o) : full_sync(&o);
+	int rc = o.walk ? walk_only(&o) : o.fetch ? fetch_only(&o) : full_sync(&o);
 	if (rc)
 		fprintf(stderr, "connector_bench: %s\n", err_msg());
 	git_libgit2_shutdown();
