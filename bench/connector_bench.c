@@ -156,11 +156,12 @@ static int setup(db_conn *c, void *ctx)
 	                      " 'bench', 'key', 'sealed', 'ok', $1, $1) RETURNING id",
 	                      db_int(now));
 	if (rc == 0)
-		rc = db_query_int(repo_id, c,
-		                  "INSERT INTO dvcs_repos (account_id, slug, name, linked, sync_full,"
-		                  " created_at, updated_at) VALUES ($1, 'bench', 'bench', 1, 1, $2,"
-		                  " $2) RETURNING id",
-		                  db_int(account_id), db_int(now));
+		rc = db_query_int(
+		        repo_id, c,
+		        "INSERT INTO dvcs_repos (account_id, slug, name, linked, sync_full,"
+		        " created_at, updated_at) VALUES ($1, 'bench', 'bench', 1, 1, $2,"
+		        " $2) RETURNING id",
+		        db_int(account_id), db_int(now));
 	return rc;
 }
 
@@ -174,8 +175,7 @@ static int read_counts(db_conn *c, void *ctx)
 	int rc = db_query_int(&k->commits, c, "SELECT sync_commits FROM dvcs_repos WHERE id = $1",
 	                      db_int(k->repo_id));
 	if (rc == 0)
-		rc = db_query_int(&k->issues, c,
-		                  "SELECT sync_issues FROM dvcs_repos WHERE id = $1",
+		rc = db_query_int(&k->issues, c, "SELECT sync_issues FROM dvcs_repos WHERE id = $1",
 		                  db_int(k->repo_id));
 	return rc;
 }

@@ -223,9 +223,10 @@ static int insert_key_rows(db_conn *c, arena *a, const char *table, const char *
 			args[j++] = db_int(rows[at + i].commit_id);
 		}
 		args[j] = DB_END;
-		const char *head = arena_printf(a, "INSERT INTO %s (issue_key, %s) VALUES", table,
-		                                column);
-		int rc = db_exec_args(c, values_sql(a, head, 2, k, " ON CONFLICT DO NOTHING"), args);
+		const char *head =
+		        arena_printf(a, "INSERT INTO %s (issue_key, %s) VALUES", table, column);
+		int rc =
+		        db_exec_args(c, values_sql(a, head, 2, k, " ON CONFLICT DO NOTHING"), args);
 		if (rc < 0)
 			return rc;
 		at += k;
@@ -288,8 +289,7 @@ static int write_progress(db_conn *c, const dvcs_found_run *r)
 	return rc < 0 ? rc : 0;
 }
 
-int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits,
-                     size_t n)
+int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n)
 {
 	r->linked = 0;
 	pending *p = arena_alloc(a, (n ? n : 1) * sizeof *p);
@@ -328,13 +328,14 @@ int dvcs_found_forget(db_conn *c, int64_t repo_id)
 	                 " WHERE o.commit_id = dvcs_commits.id AND o.repo_id <> $1)",
 	                 db_int(repo_id));
 	if (rc >= 0)
-		rc = db_exec(c, "DELETE FROM dvcs_repo_commits WHERE repo_id = $1", db_int(repo_id));
+		rc = db_exec(c, "DELETE FROM dvcs_repo_commits WHERE repo_id = $1",
+		             db_int(repo_id));
 	if (rc >= 0)
 		rc = db_exec(c, "DELETE FROM dvcs_branches WHERE repo_id = $1", db_int(repo_id));
 	if (rc >= 0)
-		rc = db_exec(c,
-		             "UPDATE dvcs_repos SET sync_commits = 0, sync_issues = 0 WHERE id = $1",
-		             db_int(repo_id));
+		rc = db_exec(
+		        c, "UPDATE dvcs_repos SET sync_commits = 0, sync_issues = 0 WHERE id = $1",
+		        db_int(repo_id));
 	return rc < 0 ? rc : 0;
 }
 
@@ -360,9 +361,8 @@ int dvcs_found_drop(db_conn *c, arena *a, int64_t repo_id, const char *const *ha
 			return rc;
 		*removed += rc;
 		rc = db_exec_args(c,
-		                  list_sql(a,
-		                           "DELETE FROM dvcs_commits WHERE $1 > 0 AND hash IN (", 2,
-		                           k,
+		                  list_sql(a, "DELETE FROM dvcs_commits WHERE $1 > 0 AND hash IN (",
+		                           2, k,
 		                           ") AND NOT EXISTS (SELECT 1 FROM dvcs_repo_commits o"
 		                           " WHERE o.commit_id = dvcs_commits.id)"),
 		                  args);
@@ -421,12 +421,13 @@ int dvcs_found_recorded(db_conn *c, arena *a, int64_t repo_id, dvcs_head **heads
 static int add_branch(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *h, int64_t now)
 {
 	int64_t id = 0;
-	int rc = db_query_int(&id, c,
-	                      "INSERT INTO dvcs_branches (repo_id, name, head, updated_at)"
-	                      " VALUES ($1, $2, $3, $4) ON CONFLICT (repo_id, name)"
-	                      " DO UPDATE SET head = excluded.head, updated_at = excluded.updated_at"
-	                      " RETURNING id",
-	                      db_int(repo_id), db_text(h->name), db_text(h->hash), db_int(now));
+	int rc =
+	        db_query_int(&id, c,
+	                     "INSERT INTO dvcs_branches (repo_id, name, head, updated_at)"
+	                     " VALUES ($1, $2, $3, $4) ON CONFLICT (repo_id, name)"
+	                     " DO UPDATE SET head = excluded.head, updated_at = excluded.updated_at"
+	                     " RETURNING id",
+	                     db_int(repo_id), db_text(h->name), db_text(h->hash), db_int(now));
 	if (rc < 0)
 		return rc;
 	array keys = ARRAY_INIT;

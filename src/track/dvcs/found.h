@@ -43,8 +43,7 @@ int dvcs_found_forget(db_conn *c, int64_t repo_id);
  * when r->smart, DVCS_SMART_JOB is queued with the newly linked commits whose message has a
  * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (at
  * least the keys this run found), last_activity_at. */
-int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits,
-                     size_t n);
+int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n);
 
 /* The repository's branches become heads[0..n): new ones are added with their keys (from the
  * name), moved ones get their new head, missing ones are deleted. */

@@ -178,14 +178,13 @@ static const char *scrub(arena *a, const char *text, const char *secret)
 static const char *trimmed(arena *a, const buf *b)
 {
 	size_t len = b->len;
-	while (len > 0 && (b->ptr[len - 1] == '\n' || b->ptr[len - 1] == '\r' ||
-	                   b->ptr[len - 1] == ' '))
+	while (len > 0 &&
+	       (b->ptr[len - 1] == '\n' || b->ptr[len - 1] == '\r' || b->ptr[len - 1] == ' '))
 		len--;
 	return len ? arena_strndup(a, b->ptr, len) : "git gave no reason";
 }
 
-int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token,
-                      int timeout_s)
+int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token, int timeout_s)
 {
 	int rc = ensure_mirror(path);
 	if (rc < 0)
@@ -406,7 +405,8 @@ static int count_side(dvcs_mirror *m, const raw_entry *e, bool old_side, int *co
 /* Git orders tree entries by name with a folder's name read as if it ended in '/'. */
 static int entry_cmp(const raw_entry *a, const raw_entry *b)
 {
-	const unsigned char *x = (const unsigned char *)a->name, *y = (const unsigned char *)b->name;
+	const unsigned char *x = (const unsigned char *)a->name,
+	                    *y = (const unsigned char *)b->name;
 	while (*x && *x == *y)
 		x++, y++;
 	unsigned cx = *x ? *x : a->is_tree ? '/' : 0;
@@ -491,8 +491,7 @@ static int push_hashes(git_revwalk *w, const char *const *hashes, size_t n, bool
 	return 0;
 }
 
-static int visit(dvcs_mirror *m, const git_oid *id, bool with_files, dvcs_commit_fn fn,
-                 void *ctx)
+static int visit(dvcs_mirror *m, const git_oid *id, bool with_files, dvcs_commit_fn fn, void *ctx)
 {
 	git_commit *commit = NULL;
 	if (git_commit_lookup(&commit, m->repo, id) < 0)
@@ -513,9 +512,8 @@ static int visit(dvcs_mirror *m, const git_oid *id, bool with_files, dvcs_commit
 	return rc;
 }
 
-int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom,
-                     const char *const *hide, size_t nhide, bool ordered, bool with_files,
-                     dvcs_commit_fn fn, void *ctx)
+int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
+                     size_t nhide, bool ordered, bool with_files, dvcs_commit_fn fn, void *ctx)
 {
 	if (nfrom == 0)
 		return 0;

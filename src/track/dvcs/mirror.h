@@ -62,8 +62,7 @@ bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
  * commits were made, for smart commits); otherwise the fastest order libgit2 has. with_files:
  * count each commit's changed files (a tree diff), else file_count is 0. */
 typedef int (*dvcs_commit_fn)(void *ctx, const dvcs_commit *commit);
-int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom,
-                     const char *const *hide, size_t nhide, bool ordered, bool with_files,
-                     dvcs_commit_fn fn, void *ctx);
+int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
+                     size_t nhide, bool ordered, bool with_files, dvcs_commit_fn fn, void *ctx);
 
 #endif

@@ -41,7 +41,6 @@ int dvcs_sync_enqueue(db_conn *c, int64_t repo_id, bool full)
 	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
 }
 
-
 /* ---- the sync job ---- */
 
 /* Repositories this process syncs right now: a trigger for one of them waits its turn. */
@@ -204,8 +203,8 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 }
 
 /* The recorded heads that moved or went: where dropped commits may hide. */
-static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold,
-                                const dvcs_head *heads, size_t n, size_t *count)
+static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, const dvcs_head *heads,
+                                size_t n, size_t *count)
 {
 	const char **out = arena_alloc(a, (nold ? nold : 1) * sizeof *out);
 	size_t k = 0, j = 0;

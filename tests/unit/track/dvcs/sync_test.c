@@ -46,7 +46,8 @@ static void commit(const repos *r, const char *message)
 {
 	static int n;
 	n++;
-	sh("cd %s && echo %d > f%d.txt && git add . && GIT_AUTHOR_DATE='2026-01-0%d 10:00:00 +0000' "
+	sh("cd %s && echo %d > f%d.txt && git add . && GIT_AUTHOR_DATE='2026-01-0%d 10:00:00 "
+	   "+0000' "
 	   "git -c user.name=Ann -c user.email=ann@example.com commit -q -m '%s'",
 	   r->work, n, n % 3, 1 + n % 9, message);
 }
@@ -130,26 +131,30 @@ static void syncs_commits_branches_and_keys(void **state)
 	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 4);
 	assert_int_equal(num(&e, "SELECT sync_issues FROM dvcs_repos WHERE id = $1", a), 3);
 	assert_int_equal(num(&e, "SELECT sync_full FROM dvcs_repos WHERE id = $1", a), 0);
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1"
-	                         " AND sync_state = 'done' AND sync_error IS NULL"
-	                         " AND sync_finished_at IS NOT NULL AND last_activity_at > 0",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1"
+	                     " AND sync_state = 'done' AND sync_error IS NULL"
+	                     " AND sync_finished_at IS NOT NULL AND last_activity_at > 0",
 	                     a),
 	                 1);
 	assert_int_equal(keyed(&e, "PROJ-1"), 1);
 	assert_int_equal(keyed(&e, "ABC-2"), 1);
 	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_branches WHERE repo_id = $1", a), 2);
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_branch_keys k JOIN dvcs_branches b"
-	                         " ON b.id = k.branch_id WHERE b.repo_id = $1"
-	                         " AND k.issue_key = 'PROJ-7'",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_branch_keys k JOIN dvcs_branches b"
+	                     " ON b.id = k.branch_id WHERE b.repo_id = $1"
+	                     " AND k.issue_key = 'PROJ-7'",
 	                     a),
 	                 1);
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
-	                         " AND $1 > 0",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND $1 > 0",
 	                     a),
 	                 0);
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE is_merge = 0"
-	                         " AND file_count = 1 AND author_email = 'ann@example.com'"
-	                         " AND $1 > 0",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_commits WHERE is_merge = 0"
+	                     " AND file_count = 1 AND author_email = 'ann@example.com'"
+	                     " AND $1 > 0",
 	                     a),
 	                 4);
 
@@ -165,8 +170,9 @@ static void syncs_commits_branches_and_keys(void **state)
 	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
 	assert_int_equal(linked(&e, a), 6);
 	assert_int_equal(keyed(&e, "PROJ-3"), 2);
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
-	                         " AND payload LIKE '%\"repo\":' || $1 || ',%'",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND payload LIKE '%\"repo\":' || $1 || ',%'",
 	                     a),
 	                 1);
 	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 6);
@@ -202,11 +208,12 @@ static void syncs_commits_branches_and_keys(void **state)
 	/* full: forgets and walks again, same result, no smart commits */
 	ok(db_exec(e.c, "DELETE FROM jobs WHERE $1 > 0", db_int(1)) < 0 ? -1 : 0);
 	ok(db_exec(e.c, "UPDATE dvcs_repos SET sync_full = 1 WHERE id = $1", db_int(a)) < 0 ? -1
-	                                                                                   : 0);
+	                                                                                    : 0);
 	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
 	assert_int_equal(linked(&e, a), git_count(&r));
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
-	                         " AND $1 > 0",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND $1 > 0",
 	                     a),
 	                 0);
 	assert_int_equal(num(&e, "SELECT sync_issues FROM dvcs_repos WHERE id = $1", a), 3);
@@ -228,8 +235,9 @@ static void a_missing_mirror_fails_with_its_reason(void **state)
 	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
 	int64_t a = make_repo_row(&e, "gone", true);
 	assert_int_equal(dvcs_sync_mirror(&app, e.a, a, "/nonexistent/gone.git"), WEFT_ENOTFOUND);
-	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1"
-	                         " AND sync_state = 'failed' AND sync_error LIKE '%gone.git%'",
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1"
+	                     " AND sync_state = 'failed' AND sync_error LIKE '%gone.git%'",
 	                     a),
 	                 1);
 	end(&e);
@@ -242,8 +250,8 @@ int main(void)
 		cmocka_unit_test(syncs_commits_branches_and_keys),
 		cmocka_unit_test(a_missing_mirror_fails_with_its_reason),
 	};
-	int failed =
-	        fixture_run_engine_tests("track/dvcs/sync", tests, sizeof tests / sizeof tests[0], 2);
+	int failed = fixture_run_engine_tests("track/dvcs/sync", tests,
+	                                      sizeof tests / sizeof tests[0], 2);
 	git_libgit2_shutdown();
 	return failed;
 }
