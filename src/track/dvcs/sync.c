@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "base/clock.h"
+#include "track/dvcs/discover.h"
 #include "track/dvcs/dvcs.h"
 
 /* The job carries only the repository: whether the next run is full is the repository's
@@ -29,7 +30,7 @@ int dvcs_sync_enqueue(db_conn *c, int64_t repo_id, bool full)
  * smart commits; each part registers its kinds here. */
 int dvcs_jobs_start(job_queue *q, track_app *app)
 {
-	(void)q;
-	(void)app;
+	job_queue_register(q, DVCS_DISCOVER_JOB, dvcs_discover_job, app);
+	job_queue_register(q, DVCS_UNLINK_JOB, dvcs_unlink_job, app);
 	return 0;
 }
