@@ -603,6 +603,21 @@ int dvcs_account_access_token(const track_app *app, arena *a, int64_t account_id
 	return renew(&t, token);
 }
 
+int dvcs_account_renew_token(const track_app *app, arena *a, int64_t account_id,
+                             const char **token)
+{
+	if (!app->has_secret_key)
+		return err_fail(WEFT_EINVALID, "track has no secret key to open OAuth tokens with");
+	token_ctx t = { .a = a, .id = account_id, .app = app };
+	int rc = db_read(app->d, load_tokens, &t);
+	if (rc < 0)
+		return rc;
+	if (strcmp(t.status, "ok") != 0)
+		return err_fail(WEFT_EAUTH, "The account %lld has no granted access (%s)",
+		                (long long)account_id, t.status);
+	return renew(&t, token);
+}
+
 /* ---- changes ---------------------------------------------------------------------------- */
 
 int dvcs_account_set_defaults(db_conn *c, int64_t id, bool auto_link, bool smart_commits)

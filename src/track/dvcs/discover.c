@@ -507,6 +507,15 @@ static int discover(discovery *d)
 	const char *path = arena_printf(d->a, "/repositories/%s?pagelen=100",
 	                                dvcs_host_escape(d->a, d->account.account));
 	rc = dvcs_host_each(&d->host, path, collect_listed, d, &err);
+	if (rc == WEFT_EAUTH) {
+		/* Refused before it expired: renewed once; a refusal marks the account. */
+		d->listed = (array)ARRAY_INIT;
+		rc = dvcs_account_renew_token(d->app, d->a, d->account.id, &d->host.token);
+		if (rc == WEFT_EAUTH)
+			return 0;
+		if (rc == 0)
+			rc = dvcs_host_each(&d->host, path, collect_listed, d, &err);
+	}
 	if (rc == 0)
 		rc = db_tx(d->app->d, store_listing, d);
 	if (rc == 0)

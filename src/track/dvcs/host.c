@@ -314,7 +314,12 @@ int dvcs_host_call(const dvcs_host *h, const char *method, const char *path, jso
 	arena *a = arena_new();
 	const char *url = arena_printf(a, "%s%s", h->api_url, path);
 	dvcs_host_error e = { 0 };
-	int rc = call_url(a, h, method, url, body, out, &e);
+	json_t *answer = NULL;
+	int rc = call_url(a, h, method, url, body, &answer, &e);
+	if (out)
+		*out = answer;
+	else
+		json_decref(answer);
 	/* The message must outlive this call's arena: it lives in the thread's error text. */
 	if (rc < 0) {
 		err_set("%s", e.message ? e.message : "");
