@@ -603,8 +603,7 @@ int dvcs_account_access_token(const track_app *app, arena *a, int64_t account_id
 	return renew(&t, token);
 }
 
-int dvcs_account_renew_token(const track_app *app, arena *a, int64_t account_id,
-                             const char **token)
+int dvcs_account_renew_token(const track_app *app, arena *a, int64_t account_id, const char **token)
 {
 	if (!app->has_secret_key)
 		return err_fail(WEFT_EINVALID, "track has no secret key to open OAuth tokens with");

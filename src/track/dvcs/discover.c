@@ -427,6 +427,23 @@ static int hook_of(discovery *d, stored_repo *r, const char *target, dvcs_host_e
 	return rc;
 }
 
+/* The hook's outcome: a new secret replaces the stored one, no hook drops it. */
+static int store_hook(db_conn *c, const stored_repo *r)
+{
+	int64_t now = clock_now_ms();
+	if (!r->new_uuid)
+		return db_exec(
+		        c,
+		        "UPDATE dvcs_repos SET hook_status = $2, hook_uuid = NULL, hook_secret ="
+		        " NULL, updated_at = $3 WHERE id = $1",
+		        db_int(r->id), db_text(r->new_status), db_int(now));
+	return db_exec(c,
+	               "UPDATE dvcs_repos SET hook_status = $2, hook_uuid = $3, hook_secret ="
+	               " COALESCE($4, hook_secret), updated_at = $5 WHERE id = $1",
+	               db_int(r->id), db_text(r->new_status), db_text(r->new_uuid),
+	               db_text(r->new_secret), db_int(now));
+}
+
 static int store_hooks_and_sync(db_conn *c, void *ctx)
 {
 	discovery *d = ctx;
@@ -435,13 +452,7 @@ static int store_hooks_and_sync(db_conn *c, void *ctx)
 	for (size_t i = 0; rc >= 0 && i < d->stored.n; i++) {
 		const stored_repo *r = &stored[i];
 		if (r->new_status)
-			rc = db_exec(
-			        c,
-			        "UPDATE dvcs_repos SET hook_status = $2, hook_uuid = $3,"
-			        " hook_secret = CASE WHEN $3 IS NULL THEN NULL ELSE"
-			        " COALESCE($4, hook_secret) END, updated_at = $5 WHERE id = $1",
-			        db_int(r->id), db_text(r->new_status), db_text(r->new_uuid),
-			        db_text(r->new_secret), db_int(clock_now_ms()));
+			rc = store_hook(c, r);
 		if (rc >= 0 && r->linked && !r->deleted)
 			rc = dvcs_sync_enqueue(c, r->id, strcmp(r->sync_state, "never") == 0);
 	}
