@@ -21,7 +21,8 @@ static int cli_help(int argc, char **argv);
 static const subcommand commands[] = {
 	{ "serve", cli_serve, "run both services, or one: serve hub | serve track" },
 	{ "hub", cli_hub, "administer hub: hub admin create-user|promote" },
-	{ "track", cli_track, "administer track: track admin create-user" },
+	{ "track", cli_track,
+	  "administer track: track admin create-user, track dvcs link|list|sync|unlink" },
 	{ "migrate", cli_migrate,
 	  "show or apply database migrations: migrate status|up [hub|track]" },
 	{ "jobs", cli_jobs, "inspect the job queues: jobs list|retry|purge [hub|track]" },

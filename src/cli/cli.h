@@ -28,6 +28,8 @@ int cli_hub(int argc, char **argv);
 
 /* weft track admin …: site administration of track. */
 int cli_track(int argc, char **argv);
+/* weft track dvcs link|list|sync|unlink: the connector's linked accounts (argv[0] = "dvcs"). */
+int cli_track_dvcs(int argc, char **argv);
 
 /* weft SERVICE …: runs admin for "SERVICE admin …" (argv[0] = "admin"), prints help for
  * --help, and is a usage error otherwise. */

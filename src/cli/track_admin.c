@@ -17,7 +17,8 @@
 static void print_help(void)
 {
 	printf("Usage: weft track admin create-user USERNAME --email EMAIL [--display-name NAME] "
-	       "[--admin]\n\n"
+	       "[--admin]\n"
+	       "       weft track dvcs link|list|sync|unlink … (see weft track dvcs --help)\n\n"
 	       "create-user: creates a track account (--admin: a site administrator); the\n"
 	       "             password is read from standard input, one line.\n\nOptions:\n");
 	config_print_help(stdout, CONFIG_DB);
@@ -109,5 +110,7 @@ static int track_admin(int argc, char **argv)
 
 int cli_track(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "dvcs") == 0)
+		return cli_track_dvcs(argc - 1, argv + 1);
 	return cli_service_command(argc, argv, "track", track_admin, print_help);
 }

@@ -86,6 +86,11 @@ int dvcs_account_list(db_conn *c, arena *a, void (*fn)(void *ctx, const dvcs_acc
  * nothing else changes. Runs outside any transaction (it may talk to the host). */
 int dvcs_account_access_token(const track_app *app, arena *a, int64_t account_id,
                               const char **token);
+/* The host answered 401 to a token that had not expired (revoked, or the consumer changed):
+ * renews it at once through the token endpoint, with the errors and effects of
+ * dvcs_account_access_token's refresh. */
+int dvcs_account_renew_token(const track_app *app, arena *a, int64_t account_id,
+                             const char **token);
 
 /* repositories (discover.c) ------------------------------------------------------------ */
 

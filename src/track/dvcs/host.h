@@ -48,9 +48,13 @@ int dvcs_host_token_refresh(arena *a, const char *site_url, const char *key, con
 int dvcs_host_token_client(arena *a, const char *site_url, const char *key, const char *secret,
                            dvcs_host_tokens *out, dvcs_host_error *err);
 
+/* s escaped for one segment of a URL path or a query value (RFC 3986 unreserved kept), in a. */
+const char *dvcs_host_escape(arena *a, const char *s);
+
 /* One API call: METHOD API/PATH (path already escaped, may carry a query), body NULL or JSON
- * (stolen). *out the parsed response (NULL for 204), to json_decref. Errors: WEFT_EAUTH for 401,
- * WEFT_EPERM for 403, WEFT_ENOTFOUND for 404, WEFT_ERROR for anything else, err filled. */
+ * (stolen). *out the parsed response (NULL for 204), to json_decref; out may be NULL. Errors: WEFT_EAUTH for 401,
+ * WEFT_EPERM for 403, WEFT_ENOTFOUND for 404, WEFT_ERROR for anything else, err filled (its
+ * message is the thread's error text: valid until the thread's next error). */
 int dvcs_host_call(const dvcs_host *h, const char *method, const char *path, json_t *body,
                    json_t **out, dvcs_host_error *err);
 

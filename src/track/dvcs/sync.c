@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "track/dvcs/account.h"
+#include "track/dvcs/discover.h"
 #include "track/dvcs/dvcs.h"
 #include "track/dvcs/found.h"
 #include "track/dvcs/mirror.h"
@@ -461,5 +462,7 @@ int dvcs_jobs_start(job_queue *q, track_app *app)
 {
 	job_queue_register(q, DVCS_SYNC_JOB, sync_job, app);
 	job_queue_register(q, DVCS_PERIODIC_JOB, periodic_job, app);
+	job_queue_register(q, DVCS_DISCOVER_JOB, dvcs_discover_job, app);
+	job_queue_register(q, DVCS_UNLINK_JOB, dvcs_unlink_job, app);
 	return db_tx(app->d, schedule_first, app);
 }
