@@ -137,13 +137,21 @@ check "and linked to both repositories" test "$(sql "SELECT COUNT(*) FROM dvcs_r
 
 # --- a force push drops a commit ------------------------------------------------------------------
 
+(cd "$WORK" && commit "PROJ-5 soon dropped from r1" &&
+	git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null && git push -q "$AUTH_URL/ops/r2.git" main 2>/dev/null) ||
+	bail "the push of PROJ-5 failed"
+eventually "r1 has 5 commits" 30 synced r1 5
+eventually "r2 has 5 commits" 30 synced r2 5
 (cd "$WORK" && git reset -q --hard HEAD~1 && echo other >other.txt && git add other.txt &&
 	git commit -q -m "PROJ-8 instead" && git push -q --force "$AUTH_URL/ops/r1.git" main 2>/dev/null) ||
 	bail "the force push failed"
-eventually "after the force push r1 has 4 commits: one dropped, one added" 30 synced r1 4
+eventually "after the force push r1 has 5 commits: one dropped, one added" 30 synced r1 5
 check "the dropped commit is no longer r1's" \
-	test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'r1' AND c.message LIKE 'nothing to link%'")" = 0
-check "but stays stored, since r2 has it" test "$(sql "SELECT COUNT(*) FROM dvcs_commits WHERE message LIKE 'nothing to link%'")" = 1
+	test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'r1' AND c.message LIKE 'PROJ-5 soon%'")" = 0
+check "but stays stored with its key, since r2 has it" \
+	test "$(sql "SELECT COUNT(*) FROM dvcs_commits c JOIN dvcs_commit_keys k ON k.commit_id = c.id WHERE k.issue_key = 'PROJ-5'")" = 1
+check "r1's links are exactly what git lists on hub" \
+	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
 
 # --- the webhook target's refusals -----------------------------------------------------------------
 
@@ -165,7 +173,7 @@ stop_pid "$TRACK_PID"
 (cd "$WORK" && commit "PROJ-9 while track sleeps" && git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null) ||
 	bail "push while track is down failed"
 start_track
-eventually "back up, track syncs the commit pushed while it was down" 40 synced r1 5
+eventually "back up, track syncs the commit pushed while it was down" 40 synced r1 6
 check "PROJ-9 links it" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-9'")" = 1
 
 # --- hub down during a sync ---------------------------------------------------------------------------
@@ -175,7 +183,7 @@ dvcs sync ops/r2 </dev/null
 eventually "with hub down, r2's sync fails with git's reason" 30 eval \
 	'repo_line r2 | grep -q " sync=failed .* error=.*git fetch of .*r2.git"'
 start_hub
-eventually "hub back: the retried sync of r2 is done" 60 synced r2 4
+eventually "hub back: the retried sync of r2 is done" 60 synced r2 5
 
 # --- SIGKILL during a backfill of 100,000 commits, five times --------------------------------------------
 

@@ -20,9 +20,9 @@ enum { CHUNK = 64, PARAMS_SQLITE = 7 * CHUNK, PARAMS_POSTGRES = 64 };
 
 /* ---- the run's key set ---- */
 
-int dvcs_found_run_init(dvcs_found_run *r, int64_t repo_id, bool smart)
+int dvcs_found_run_init(dvcs_found_run *r, int64_t repo_id, bool smart, bool incremental)
 {
-	*r = (dvcs_found_run){ .repo_id = repo_id, .smart = smart };
+	*r = (dvcs_found_run){ .repo_id = repo_id, .smart = smart, .incremental = incremental };
 	r->keys_arena = arena_new();
 	return r->keys_arena ? 0 : err_fail(WEFT_ERROR, "out of memory");
 }
@@ -62,6 +62,7 @@ static int keys_grow(dvcs_found_run *r)
 	return 0;
 }
 
+/* 1 when key is new to the run, 0 when it was met already, WEFT_ERROR. */
 static int keys_add(dvcs_found_run *r, const char *key)
 {
 	if ((r->nkeys + 1) * 2 > r->keys_cap && keys_grow(r) < 0)
@@ -74,7 +75,7 @@ static int keys_add(dvcs_found_run *r, const char *key)
 	}
 	r->keys[k] = arena_strdup(r->keys_arena, key);
 	r->nkeys++;
-	return 0;
+	return 1;
 }
 
 /* ---- statements ---- */
@@ -234,10 +235,27 @@ static int insert_key_rows(db_conn *c, arena *a, const char *table, const char *
 	return 0;
 }
 
+/* Whether the repository links key already, through a commit or a branch. */
+static int repo_has_key(db_conn *c, int64_t repo_id, const char *key, bool *has)
+{
+	int64_t v = 0;
+	int rc =
+	        db_query_int(&v, c,
+	                     "SELECT CASE WHEN EXISTS (SELECT 1 FROM dvcs_commit_keys k"
+	                     " JOIN dvcs_repo_commits rc ON rc.commit_id = k.commit_id"
+	                     " WHERE k.issue_key = $2 AND rc.repo_id = $1) OR EXISTS (SELECT 1"
+	                     " FROM dvcs_branch_keys bk JOIN dvcs_branches b ON b.id = bk.branch_id"
+	                     " WHERE bk.issue_key = $2 AND b.repo_id = $1) THEN 1 ELSE 0 END",
+	                     db_int(repo_id), db_text(key));
+	*has = v == 1;
+	return rc;
+}
+
 /* The keys of the newly linked commits, into the table and the run's set. */
 static int store_keys(db_conn *c, arena *a, dvcs_found_run *r, const pending *p, size_t n)
 {
 	array rows = ARRAY_INIT;
+	r->fresh = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!p[i].linked)
 			continue;
@@ -248,8 +266,16 @@ static int store_keys(db_conn *c, arena *a, dvcs_found_run *r, const pending *p,
 		for (size_t k = 0; k < keys.n; k++) {
 			key_row *row = ARRAY_PUSH(a, &rows, key_row);
 			*row = (key_row){ found[k], p[i].id };
-			if (keys_add(r, found[k]) < 0)
+			int added = keys_add(r, found[k]);
+			bool has = true;
+			if (added < 0)
 				return WEFT_ERROR;
+			if (added && r->incremental) {
+				int rc = repo_has_key(c, r->repo_id, found[k], &has);
+				if (rc < 0)
+					return rc;
+				r->fresh += has ? 0 : 1;
+			}
 		}
 	}
 	return insert_key_rows(c, a, "dvcs_commit_keys", "commit_id", rows.items, rows.n);
@@ -280,12 +306,14 @@ static int write_progress(db_conn *c, const dvcs_found_run *r)
 {
 	int rc = db_exec(c,
 	                 "UPDATE dvcs_repos SET sync_commits = sync_commits + $2,"
-	                 " sync_issues = CASE WHEN sync_issues < $3 THEN $3 ELSE sync_issues END,"
+	                 " sync_issues = CASE WHEN $6 = 1 THEN sync_issues + $7"
+	                 " WHEN sync_issues < $3 THEN $3 ELSE sync_issues END,"
 	                 " last_activity_at = CASE WHEN last_activity_at IS NULL"
 	                 " OR last_activity_at < $4 THEN $4 ELSE last_activity_at END,"
 	                 " updated_at = $5 WHERE id = $1",
 	                 db_int(r->repo_id), db_int(r->linked), db_int((int64_t)r->nkeys),
-	                 db_int(r->newest), db_int(clock_now_ms()));
+	                 db_int(r->newest), db_int(clock_now_ms()), db_int(r->incremental ? 1 : 0),
+	                 db_int(r->fresh));
 	return rc < 0 ? rc : 0;
 }
 
@@ -418,7 +446,8 @@ int dvcs_found_recorded(db_conn *c, arena *a, int64_t repo_id, dvcs_head **heads
 	return 0;
 }
 
-static int add_branch(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *h, int64_t now)
+static int add_branch(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *h, int64_t now,
+                      int64_t *new_keys)
 {
 	int64_t id = 0;
 	int rc =
@@ -436,6 +465,7 @@ static int add_branch(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *h,
 	const char *const *found = keys.items;
 	for (size_t k = 0; k < keys.n; k++)
 		*ARRAY_PUSH(a, &rows, key_row) = (key_row){ found[k], id };
+	*new_keys += (int64_t)keys.n;
 	return insert_key_rows(c, a, "dvcs_branch_keys", "branch_id", rows.items, rows.n);
 }
 
@@ -455,8 +485,10 @@ static int delete_branch(db_conn *c, int64_t repo_id, const char *name)
 	return rc < 0 ? rc : 0;
 }
 
-int dvcs_found_branches(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *heads, size_t n)
+int dvcs_found_branches(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *heads, size_t n,
+                        int64_t *new_keys)
 {
+	*new_keys = 0;
 	dvcs_head *old = NULL;
 	size_t nold = 0;
 	int rc = dvcs_found_recorded(c, a, repo_id, &old, &nold);
@@ -465,7 +497,7 @@ int dvcs_found_branches(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *
 	while (rc == 0 && (i < n || j < nold)) {
 		int cmp = i == n ? 1 : j == nold ? -1 : strcmp(heads[i].name, old[j].name);
 		if (cmp < 0)
-			rc = add_branch(c, a, repo_id, &heads[i++], now);
+			rc = add_branch(c, a, repo_id, &heads[i++], now, new_keys);
 		else if (cmp > 0)
 			rc = delete_branch(c, repo_id, old[j++].name);
 		else {

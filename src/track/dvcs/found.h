@@ -21,6 +21,10 @@ enum { DVCS_FOUND_BATCH = 1000 }; /* commits per transaction */
 typedef struct dvcs_found_run {
 	int64_t repo_id;
 	bool smart; /* a soft sync of a repository with smart commits on */
+	/* a soft sync over recorded heads: sync_issues grows by the keys new to the repository
+	 * (checked as they are met); otherwise (a backfill) it is the run's own distinct keys */
+	bool incremental;
+	int64_t fresh; /* keys the last batch found that the repository had no link to */
 	int64_t linked; /* commits the last batch linked to the repository */
 	int64_t newest; /* the latest author date seen (epoch ms), 0 when none */
 	arena *keys_arena;
@@ -29,7 +33,7 @@ typedef struct dvcs_found_run {
 } dvcs_found_run;
 
 /* WEFT_ERROR when out of memory. */
-int dvcs_found_run_init(dvcs_found_run *r, int64_t repo_id, bool smart);
+int dvcs_found_run_init(dvcs_found_run *r, int64_t repo_id, bool smart, bool incremental);
 void dvcs_found_run_dispose(dvcs_found_run *r);
 
 /* Full sync's start: the repository's commit links and branches are forgotten (commits no other
@@ -41,13 +45,14 @@ int dvcs_found_forget(db_conn *c, int64_t repo_id);
  * (dvcs_keys_find on the message). Commits linked already are skipped, so a batch runs again
  * harmlessly after a crash (and when db_tx retries it). r->linked is what this batch linked;
  * when r->smart, DVCS_SMART_JOB is queued with the newly linked commits whose message has a
- * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (at
- * least the keys this run found), last_activity_at. */
+ * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (see
+ * incremental), last_activity_at. */
 int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n);
 
 /* The repository's branches become heads[0..n): new ones are added with their keys (from the
- * name), moved ones get their new head, missing ones are deleted. */
-int dvcs_found_branches(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *heads, size_t n);
+ * name; *new_keys counts them), moved ones get their new head, missing ones are deleted. */
+int dvcs_found_branches(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *heads, size_t n,
+                        int64_t *new_keys);
 
 /* Commits a force push dropped: their links to the repository go, and the commits themselves
  * when no other repository has them. *removed counts the links removed. */

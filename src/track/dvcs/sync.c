@@ -179,12 +179,14 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
 	return out;
 }
 
-/* Walks what is new and stores it in batches; *keyed tells whether any key was found. */
+/* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
+ * then recounted at the end; a soft sync keeps them as it goes). */
 static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed)
 {
 	batch b = { .s = s };
-	bool smart = !s->full && s->nold > 0 && s->repo.smart_commits;
-	int rc = dvcs_found_run_init(&b.found, s->repo_id, smart);
+	bool incremental = !s->full && s->nold > 0;
+	int rc = dvcs_found_run_init(&b.found, s->repo_id, incremental && s->repo.smart_commits,
+	                             incremental);
 	if (rc < 0)
 		return rc;
 	b.a = arena_new();
@@ -194,10 +196,10 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 		return err_fail(WEFT_ERROR, "out of memory");
 	}
 	rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
-	                      s->nold, smart, true, take_commit, &b);
+	                      s->nold, incremental, true, take_commit, &b);
 	if (rc == 0)
 		rc = flush(&b);
-	*keyed = b.found.nkeys > 0;
+	*keyed = !incremental && b.found.nkeys > 0;
 	arena_free(b.a);
 	dvcs_found_run_dispose(&b.found);
 	return rc;
@@ -245,12 +247,12 @@ typedef struct settle {
 static int settle_run(db_conn *c, void *ctx)
 {
 	settle *t = ctx;
-	int64_t removed = 0;
-	int rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n);
+	int64_t removed = 0, branch_keys = 0;
+	int rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n, &branch_keys);
 	if (rc == 0 && t->drop->hashes.n > 0)
 		rc = dvcs_found_drop(c, t->s->a, t->s->repo_id, t->drop->hashes.items,
 		                     t->drop->hashes.n, &removed);
-	if (rc == 0 && (t->recount || removed > 0))
+	if (rc == 0 && (t->recount || removed > 0 || branch_keys > 0))
 		rc = dvcs_found_recount(c, t->s->repo_id);
 	if (rc == 0 && t->lost)
 		rc = dvcs_sync_enqueue(c, t->s->repo_id, true);
