@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # What `make check` runs: installs what is missing, builds with gcc and with clang (and a gcc
 # release build, compiled only), starts a throw-away PostgreSQL cluster, runs every test on the gcc
-# build and again on a clang build under AddressSanitizer and UndefinedBehaviorSanitizer (which also
-# runs the fuzz targets briefly), checks the formatting, removes the cluster (also when tests fail),
-# and ends with the total line "N passed, N failed" (scripts/total.py). Store tests run on SQLite
-# and on PostgreSQL.
+# build with the servers on SQLite and again on a clang build under AddressSanitizer and
+# UndefinedBehaviorSanitizer (which also runs the fuzz targets briefly) with the servers on
+# PostgreSQL, checks the formatting, removes the cluster (also when tests fail), and ends with the
+# total line "N passed, N failed" (scripts/total.py). Store tests run on both engines in each run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,18 +97,19 @@ step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres
 step "npm packages (tests/conformance)" install_npm_packages tests/conformance
 step "npm packages (tests/browser)" install_npm_packages tests/browser
-# The integration suite once more with every server on PostgreSQL (the store tests already run on
-# both engines inside one run).
-run_integration_on_postgres() {
-  local dir=$1
-  rm -f "$dir/meson-logs/testlog-postgres.json"
-  WEFT_TEST_ENGINE=postgres meson test -C "$dir" --suite integration --logbase testlog-postgres \
-    --num-processes "$jobs" --print-errorlogs --no-rebuild
+# Every test runs on both engines, without running the suite four times: the gcc build's suite
+# with every server on SQLite, the sanitized build's with every server on PostgreSQL (the store
+# tests run on both engines inside each run).
+run_tests_on_postgres() {
+  WEFT_TEST_ENGINE=postgres run_tests "$1"
 }
 
 for dir in "${dirs[@]}"; do
-  step "tests ($dir)" run_tests "$dir"
-  step "integration tests on PostgreSQL ($dir)" run_integration_on_postgres "$dir"
+  if [[ $dir == build-asan ]]; then
+    step "tests ($dir, servers on PostgreSQL)" run_tests_on_postgres "$dir"
+  else
+    step "tests ($dir, servers on SQLite)" run_tests "$dir"
+  fi
 done
 
 # The per-case total: builds whose tests could not run count as failures there too.

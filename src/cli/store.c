@@ -16,6 +16,7 @@
 #include "hub/git/push.h"
 #include "hub/repo/repo_purge.h"
 #include "track/dvcs/dvcs.h"
+#include "track/issue/notify.h"
 #include "track/dvcs/secret.h"
 
 /* path, made absolute against the working directory: git runs the repositories' hook in the
@@ -173,6 +174,8 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 		return rc;
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_hook_jobs_start(s->jobs, s->d)) < 0)
 		return rc;
+	if (strcmp(s->service, "track") == 0)
+		track_notify_jobs_start(s->jobs, &s->track);
 	if (strcmp(s->service, "track") == 0 && (rc = dvcs_jobs_start(s->jobs, &s->track)) < 0)
 		return rc;
 	return job_queue_start(s->jobs);

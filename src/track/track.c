@@ -66,6 +66,12 @@ static const web_route routes[] = {
 	{ "GET", "/set-password/{token}", track_set_password_page, 0, 0, 0, NULL, NULL, NULL },
 	{ "POST", "/set-password/{token}", track_set_password_submit, WEB_BODY_FORM, 0,
 	  WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	/* mail about watched issues (notify_web.c) */
+	{ "GET", "/account/notifications", track_notifications_page,
+	  WEB_NEEDS_USER | WEB_NEEDS_SESSION, 0, 0, NULL, NULL, NULL },
+	{ "POST", "/account/notifications", track_notifications_submit,
+	  WEB_NEEDS_USER | WEB_NEEDS_SESSION | WEB_BODY_FORM, 0, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
 	/* API tokens and personal access tokens (token_web.c) */
 	{ "GET", "/account/tokens", track_tokens_page, WEB_NEEDS_USER | WEB_NEEDS_SESSION, 0, 0,
 	  NULL, NULL, NULL },
@@ -121,6 +127,10 @@ static const web_route routes[] = {
 	{ "POST", "/browse/{issue}/comments/{id}/edit", track_issue_comment_edit_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_COMMENT, WEB_BODY_LIMIT_TEXT, NULL, NULL,
 	  NULL },
+	{ "POST", "/browse/{issue}/watch", track_issue_watch_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_BROWSE, WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	{ "POST", "/browse/{issue}/vote", track_issue_vote_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_BROWSE, WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
 	{ "POST", "/browse/{issue}/worklog", track_issue_worklog_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_WORK_ON_ISSUES, WEB_BODY_LIMIT_OBJECT, NULL,
 	  NULL, NULL },
@@ -163,6 +173,8 @@ static const web_route routes[] = {
 	          WEB_NEEDS_USER, TRACK_PERM_ADMINISTER_PROJECT, 0, NULL),
 	TRACK_API("POST", "issue", track_api_issue_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
 	          WEB_BODY_LIMIT_TEXT, NULL),
+	TRACK_API("POST", "issue/bulk", track_api_issue_bulk_create, WEB_NEEDS_USER | WEB_BODY_JSON,
+	          0, WEB_BODY_LIMIT_DEFAULT, NULL),
 	/* before issue/{issueIdOrKey}, which would take "createmeta" for an issue key */
 	TRACK_API("GET", "issue/createmeta", track_api_createmeta, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "issue/createmeta/{projectIdOrKey}/issuetypes", track_api_createmeta_types,

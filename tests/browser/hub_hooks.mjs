@@ -29,7 +29,9 @@ step(`${user.username} signs in and opens the repository's Settings › Webhooks
 	await page.goto(`${hubUrl}/${repo}/admin`);
 	await go(page, hooksPath, () => page.getByRole('navigation', { name: 'Repository settings' })
 		.getByRole('link', { name: 'Webhooks' }).click());
-	await expectHeading(page, /webhooks/);
+	await expectHeading(page, /settings/);
+	await expectText(page.locator('nav.tabs a[aria-current="page"]'), /^Webhooks$/,
+		'Webhooks, the current settings tab');
 	await expectText(page.locator('table tbody'), /No webhooks yet/, 'the empty list');
 });
 

@@ -60,6 +60,20 @@ test('v2 createIssue and getIssue', async () => {
 	assert(issue.fields.labels === undefined, 'fields= was not honoured');
 });
 
+test('v2 createIssues (bulk): the good ones created, the bad one reported by position', async () => {
+	const result = await v2.issues.createIssues({
+		issueUpdates: [
+			{ fields: { project: { key: projectKey }, summary: 'Bulk one' } },
+			{ fields: { project: { key: projectKey }, summary: '' } },
+		],
+	});
+	assert(result.issues.length === 1 && result.issues[0].key.startsWith(`${projectKey}-`),
+		JSON.stringify(result));
+	assert(result.errors.length === 1 && result.errors[0].failedElementNumber === 1 &&
+		result.errors[0].elementErrors.errors.summary, JSON.stringify(result.errors));
+	await v2.issues.deleteIssue({ issueIdOrKey: result.issues[0].key });
+});
+
 test('v2 createIssue without a summary: 400 with errors.summary', async () => {
 	try {
 		await v2.issues.createIssue({ fields: { project: { key: projectKey }, summary: '' } });

@@ -323,6 +323,18 @@ else
 fi
 same "  recorded" "$(last_push big | cut -d'|' -f1-2)" "alice|0"
 
+# Serving the file back streams it from git cat-file: libgit2 would inflate it whole.
+hwm_before=$(awk '/VmHWM/ {print $2}' "/proc/$WEFT_PID/status")
+req -u "$ALICE" "$HUB_URL/2.0/repositories/alice/big/src/main/blob.bin"
+same "download the 100 MB file through the API" "$RESP_STATUS" 200
+check "  every byte of it" cmp -s "$RESP_BODY" big/blob.bin
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$WEFT_PID/status")
+if [ $((${hwm:-999999} - ${hwm_before:-0})) -lt $((30 * 1024)) ]; then
+	pass "  while the server's peak memory grew by less than 30 MB (VmHWM $hwm_before → $hwm kB)"
+else
+	fail "  while the server's peak memory grew by less than 30 MB" "VmHWM $hwm_before → $hwm kB"
+fi
+
 children() { # the server's child processes, zombies included
 	grep -l "^PPid:[[:space:]]*$WEFT_PID\$" /proc/[0-9]*/status 2>/dev/null | wc -l
 }

@@ -199,8 +199,8 @@ expect_received 'len(r["json"]["push"]["changes"]) == 1 and (lambda c: c["create
 
 commit three
 push_and_wait "an update delivers repo:push" "$REMOTE" main
-expect_received '(lambda c: not c["created"] and not c["forced"] and c["old"]["target"]["hash"] == "'"$FIRST"'" and [x["message"].strip() for x in c["commits"]] == ["three"] and c["commits"][0]["parents"][0]["hash"] == "'"$FIRST"'" and c["commits"][0]["author"]["raw"] == "Alice Liddell <alice@example.com>")(r["json"]["push"]["changes"][0])' \
-	"an update: old and new, the one new commit with its author and parent"
+expect_received '(lambda c: not c["created"] and not c["forced"] and c["old"]["target"]["hash"] == "'"$FIRST"'" and [x["message"].strip() for x in c["commits"]] == ["three"] and c["commits"][0]["parents"][0]["hash"] == "'"$FIRST"'" and c["commits"][0]["author"]["raw"] == "Alice Liddell <alice@example.com>" and c["commits"][0]["author"]["user"]["nickname"] == "alice")(r["json"]["push"]["changes"][0])' \
+	"an update: old and new, the one new commit with its author (and their hub account) and parent"
 
 g reset -q --hard "$FIRST"
 commit rewritten
@@ -335,6 +335,9 @@ expect_status 303 "alice signs in for the pages"
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks"
 expect_status 200 "Settings › Webhooks lists the repository's webhooks"
 expect_body_contains "$RECEIVER/push" "the list shows the hook's URL"
+expect_body_contains 'href="/alice/demo/admin/hooks" aria-current="page">Webhooks' \
+	"  among the repository's settings tabs, Webhooks the current one"
+expect_body_contains 'href="/alice/demo/admin/access">Access' "  the other tabs one click away"
 CSRF=$(csrf_of_body)
 page_post() {
 	local path=$1 args=(--data-urlencode "csrf=$CSRF")

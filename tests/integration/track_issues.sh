@@ -302,4 +302,26 @@ expect_status 404 "…it is gone"
 json bob POST "$API/issue" '{"fields":{"project":{"key":"TEST"},"summary":"After the delete"}}'
 expect_json 'j["key"] != "'"$DEL_KEY"'"' "a deleted issue's number is not given again"
 
+# --- bulk create ---------------------------------------------------------------------------------
+
+json alice POST "$API/project" '{"key":"BULK","name":"Bulk","projectTypeKey":"software"}'
+expect_status 201 "a project for bulk creation"
+json alice POST "$API/issue/bulk" '{"issueUpdates":[{"fields":{"project":{"key":"BULK"},"summary":"First"}},{"fields":{"project":{"key":"BULK"},"summary":""}},{"fields":{"project":{"key":"BULK"},"summary":"Third","labels":["bulk"]}}]}'
+expect_status 201 "POST issue/bulk with one bad issue of three is 201"
+expect_json '[i["key"] for i in j["issues"]] == ["BULK-1", "BULK-2"] and all(i["self"].endswith("/issue/" + i["id"]) for i in j["issues"])' \
+	"…creates the two good ones, in order, as {id, key, self}"
+expect_json 'len(j["errors"]) == 1 and j["errors"][0]["failedElementNumber"] == 1 and j["errors"][0]["status"] == 400 and "summary" in j["errors"][0]["elementErrors"]["errors"]' \
+	"…and reports the bad one by position with its field error"
+as alice "$API/issue/BULK-2"
+expect_json 'j["fields"]["summary"] == "Third" and j["fields"]["labels"] == ["bulk"]' "…the created issues have their fields"
+json alice POST "$API/issue/bulk" '{"issueUpdates":[{"fields":{"project":{"key":"NOPE"},"summary":"x"}},"not an object"]}'
+expect_status 400 "POST issue/bulk where nothing can be created is 400"
+expect_json '[e["failedElementNumber"] for e in j["errors"]] == [0, 1] and j["issues"] == []' "…listing every failure"
+json alice POST "$API/issue/bulk" '{"issueUpdates":[]}'
+expect_status 400 "an empty issueUpdates is 400"
+json alice POST "$API/issue/bulk" "{\"issueUpdates\":[$(python3 -c 'print(",".join(["{\"fields\":{\"project\":{\"key\":\"BULK\"},\"summary\":\"x\"}}"] * 51))')]}"
+expect_status 400 "more than 50 issues at once is 400"
+as alice "$API/search?jql=project%3DBULK"
+expect_json 'j["total"] == 2' "…and the refused requests created nothing"
+
 done_testing

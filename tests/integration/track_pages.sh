@@ -122,6 +122,36 @@ page bob "/browse/$NEW_KEY?tab=worklog"
 expect_body_contains '2h 15m' "the Work log tab lists it"
 page bob "/browse/$NEW_KEY?tab=history"
 expect_body_contains '<td>priority</td>' "the History tab lists the changes"
+
+not_in_body() {
+	! grep -qF -- "$1" "$RESP_BODY"
+}
+
+# --- watchers and votes on the page ----------------------------------------------------------------
+
+page alice "/browse/$NEW_KEY"
+expect_body_contains '>Watch</button>' "the People card offers alice to watch"
+submit alice "/browse/$NEW_KEY" "/browse/$NEW_KEY/watch" on=1
+expect_status 303 "alice watches from the page"
+as alice "$API/issue/$NEW_KEY/watchers"
+expect_json 'j["isWatching"] is True' "…the API agrees"
+page alice "/browse/$NEW_KEY"
+expect_body_contains '>Stop watching</button>' "…and the button turns into Stop watching"
+submit alice "/browse/$NEW_KEY" "/browse/$NEW_KEY/watch"
+as alice "$API/issue/$NEW_KEY/watchers"
+expect_json 'j["isWatching"] is False' "Stop watching from the page"
+page bob "/browse/$NEW_KEY"
+check "the reporter gets no Vote button" not_in_body '>Vote</button>'
+submit bob "/browse/$NEW_KEY" "/browse/$NEW_KEY/vote" on=1
+expect_status 400 "a reporter's vote is refused"
+expect_body_contains 'You cannot vote for an issue you have reported.' "…with the reason on the page"
+submit alice "/browse/$NEW_KEY" "/browse/$NEW_KEY/vote" on=1
+expect_status 303 "alice votes from the page"
+as alice "$API/issue/$NEW_KEY/votes"
+expect_json 'j["votes"] == 1 and j["hasVoted"] is True' "…one vote, hers"
+submit alice "/browse/$NEW_KEY" "/browse/$NEW_KEY/vote"
+as alice "$API/issue/$NEW_KEY/votes"
+expect_json 'j["votes"] == 0' "Remove vote from the page"
 page bob "/browse/$NEW_KEY/edit"
 expect_status 200 "the edit form"
 expect_body_contains 'value="Made in the browser"' "…filled in"

@@ -2,6 +2,8 @@
  * keep exactly one confirmed primary address on every account. */
 #include "hub/account/email.h"
 
+#include <string.h>
+
 #include "base/clock.h"
 #include "base/err.h"
 #include "hub/account/account.h"
@@ -168,4 +170,20 @@ int hub_email_remove(db_conn *c, arena *a, int64_t user_id, int64_t email_id)
 	rc = db_exec(c, "DELETE FROM emails WHERE id = $1 AND user_id = $2", db_int(email_id),
 	             db_int(user_id));
 	return rc < 0 ? rc : 0;
+}
+
+int hub_email_author(db_conn *c, arena *a, const char *address, const hub_user **out)
+{
+	int64_t id = 0;
+	*out = NULL;
+	if (!*address || !strchr(address, '@'))
+		return 0;
+	int rc = hub_email_confirmed_owner(c, address, &id);
+	if (rc < 0 || id == 0)
+		return rc;
+	hub_user *u = arena_alloc(a, sizeof *u);
+	rc = hub_account_find_id(c, a, id, u);
+	if (rc == 0 && u->is_active)
+		*out = u;
+	return rc == WEFT_ENOTFOUND ? 0 : rc;
 }

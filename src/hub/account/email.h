@@ -33,6 +33,11 @@ int hub_email_find(db_conn *c, arena *a, int64_t user_id, int64_t email_id, hub_
  * The store's error, if any. */
 int hub_email_confirmed_owner(db_conn *c, const char *address, int64_t *user_id);
 
+/* The active account a commit's author address belongs to (a confirmed address of it), in a;
+ * *out NULL when none: what Bitbucket shows as a commit's author.user. */
+struct hub_user;
+int hub_email_author(db_conn *c, arena *a, const char *address, const struct hub_user **out);
+
 /* Adds an unconfirmed, secondary address for user_id; *out from a. WEFT_EINVALID for an address
  * that breaks hub_account_check_email's rules or past EMAIL_PER_USER_MAX addresses; WEFT_EEXISTS when
  * the address (in any case) is already this user's or another account's. Messages start "Email:". */

@@ -53,21 +53,6 @@ typedef struct authors_ctx {
 	const hub_user **users;
 } authors_ctx;
 
-/* The user whose confirmed address email is; NULL when none. */
-static int author_of(db_conn *c, arena *a, const char *email, const hub_user **out)
-{
-	int64_t id = 0;
-	*out = NULL;
-	int rc = hub_email_confirmed_owner(c, email, &id);
-	if (rc < 0 || id == 0)
-		return rc;
-	hub_user *u = arena_alloc(a, sizeof *u);
-	rc = hub_account_find_id(c, a, id, u);
-	if (rc == 0 && u->is_active)
-		*out = u;
-	return rc == WEFT_ENOTFOUND ? 0 : rc;
-}
-
 static int read_authors(db_conn *c, void *ctx)
 {
 	authors_ctx *ac = ctx;
@@ -81,9 +66,7 @@ static int read_authors(db_conn *c, void *ctx)
 			ac->users[i] = ac->users[j];
 			continue;
 		}
-		if (!*email || !strchr(email, '@'))
-			continue;
-		int rc = author_of(c, ac->a, email, &ac->users[i]);
+		int rc = hub_email_author(c, ac->a, email, &ac->users[i]);
 		if (rc < 0)
 			return rc;
 	}

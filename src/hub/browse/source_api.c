@@ -167,9 +167,7 @@ static int respond_entry(web_request *req, web_response *res, hub_source_at *at,
 		return respond_listing(req, res, at, e);
 	if (e->kind == HUB_SOURCE_SUBMODULE)
 		return err_fail(WEFT_ENOTFOUND, "%.300s is a submodule.", e->path);
-	git_blob *blob = NULL;
-	rc = hub_source_blob(&blob, at->git, e);
-	return rc < 0 ? rc : hub_source_send_blob(req, res, blob, e, false);
+	return hub_source_send_file(req, res, at, e, false);
 }
 
 int hub_api_src(web_request *req, web_response *res)

@@ -3,6 +3,8 @@
  * that it can never render as a page of our origin. */
 #include "hub/browse/source_web.h"
 
+#include "hub/browse/blob_stream.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +20,7 @@
 enum {
 	RECENT_COMMITS = 5,
 	BRANCHES_SHOWN = 100,
-	STREAM_ABOVE = 8 * 1024 * 1024, /* bigger blobs stream from libgit2's copy */
+	STREAM_ABOVE = 8 * 1024 * 1024, /* bigger blobs stream from git cat-file */
 };
 
 /* --- shared with the API ---------------------------------------------------------------------- */
@@ -79,22 +81,6 @@ static const char *disposition(arena *a, const char *kind, const char *name)
 	return s;
 }
 
-/* The stream of a big blob: its bytes stay in libgit2's copy, ctx is the git_blob. */
-static ssize_t blob_read(void *ctx, uint64_t offset, char *out, size_t max)
-{
-	uint64_t size = (uint64_t)git_blob_rawsize(ctx);
-	if (offset >= size)
-		return 0;
-	size_t n = size - offset < max ? (size_t)(size - offset) : max;
-	memcpy(out, (const char *)git_blob_rawcontent(ctx) + offset, n);
-	return (ssize_t)n;
-}
-
-static void blob_release(void *ctx)
-{
-	git_blob_free(ctx);
-}
-
 /* The Content-Type of a raw answer. The API says what the extension says (no charset, as
  * Bitbucket; an empty body never claims JSON, http-rules.md §1); a browser gets safe images as
  * themselves, other text as text/plain and the rest as a download. */
@@ -115,38 +101,81 @@ static const char *raw_type(const hub_source_entry *file, const void *data, size
 	return type;
 }
 
-int hub_source_send_blob(web_request *req, web_response *res, git_blob *blob,
-                         const hub_source_entry *file, bool for_browser)
+/* The headers every raw answer carries; false when the client's copy is current (304 sent). */
+static bool raw_headers(web_request *req, web_response *res, const hub_source_entry *file,
+                        const char *etag, const char *type, bool for_browser)
 {
-	const void *data = git_blob_rawcontent(blob);
-	size_t len = (size_t)git_blob_rawsize(blob);
-	char hex[GIT_OID_HEXSZ + 1];
-	git_oid_tostr(hex, sizeof hex, git_blob_id(blob));
-	const char *etag = arena_printf(req->arena, "\"%s\"", hex);
-	const char *type = raw_type(file, data, len, for_browser);
 	bool inline_ok = for_browser && (hub_source_is_safe_image(file->name) ||
 	                                 strncmp(type, "text/plain", 10) == 0);
-	if (not_modified(req, res, etag)) {
-		git_blob_free(blob);
-		return 0;
-	}
+	if (not_modified(req, res, etag))
+		return false;
 	web_res_header(req, res, "Content-Disposition",
 	               disposition(req->arena, inline_ok ? "inline" : "attachment", file->name));
 	/* Whatever a browser makes of the bytes, they run nothing and reach nothing. */
 	web_res_header(req, res, "Content-Security-Policy", "default-src 'none'; sandbox");
 	web_res_header(req, res, "Cache-Control", "no-cache");
-	if (len > STREAM_ABOVE) {
-		web_res_header(req, res, "ETag", etag);
-		web_res_stream(res, 200, type, blob_read, blob, blob_release);
-		return 0;
+	return true;
+}
+
+static const char *blob_etag(arena *a, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, oid);
+	return arena_printf(a, "\"%s\"", hex);
+}
+
+/* A small file from libgit2's copy, whole: the body is cached and compressed like any other. */
+static int send_whole(web_request *req, web_response *res, const hub_source_at *at,
+                      const hub_source_entry *file, bool for_browser)
+{
+	git_blob *blob = NULL;
+	int rc = hub_source_blob(&blob, at->git, file);
+	if (rc < 0)
+		return rc;
+	const void *data = git_blob_rawcontent(blob);
+	size_t len = (size_t)git_blob_rawsize(blob);
+	const char *etag = blob_etag(req->arena, &file->oid);
+	const char *type = raw_type(file, data, len, for_browser);
+	if (raw_headers(req, res, file, etag, type, for_browser)) {
+		web_res_text(res, 200, "");
+		res->content_type = type;
+		buf_append(&res->body, data, len);
+		res->etag = etag;
+		res->cacheable = true;
 	}
-	web_res_text(res, 200, "");
-	res->content_type = type;
-	buf_append(&res->body, data, len);
-	res->etag = etag;
-	res->cacheable = true;
 	git_blob_free(blob);
 	return 0;
+}
+
+/* A big file streamed from git cat-file: the server holds a pipe's worth of it at a time. */
+static int send_streamed(web_request *req, web_response *res, const hub_source_at *at,
+                         const hub_source_entry *file, bool for_browser)
+{
+	if (file->kind != HUB_SOURCE_FILE)
+		return err_fail(WEFT_EINVALID, "%.300s is not a file.", file->path);
+	const char *etag = blob_etag(req->arena, &file->oid);
+	if (not_modified(req, res, etag))
+		return 0;
+	hub_blob_stream *stream = NULL;
+	const void *head = NULL;
+	size_t head_len = 0;
+	const char *dir = hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &at->repo);
+	int rc = hub_blob_stream_open(&stream, dir, &file->oid, file->size, &head, &head_len);
+	if (rc < 0)
+		return rc;
+	const char *type = raw_type(file, head, head_len, for_browser);
+	raw_headers(req, res, file, etag, type, for_browser);
+	web_res_header(req, res, "ETag", etag);
+	web_res_stream(res, 200, type, hub_blob_stream_read, stream, hub_blob_stream_free);
+	web_res_stream_wait(res, hub_blob_stream_fd(stream));
+	return 0;
+}
+
+int hub_source_send_file(web_request *req, web_response *res, const hub_source_at *at,
+                         const hub_source_entry *file, bool for_browser)
+{
+	return file->size > STREAM_ABOVE ? send_streamed(req, res, at, file, for_browser)
+	                                 : send_whole(req, res, at, file, for_browser);
 }
 
 /* --- addresses -------------------------------------------------------------------------------- */
@@ -591,7 +620,6 @@ int hub_source_raw(web_request *req, web_response *res)
 		return 0;
 	hub_source_at at = { 0 };
 	hub_source_entry e;
-	git_blob *blob = NULL;
 	const char *path = NULL;
 	int rc = hub_source_clean_path(&path, req->arena, web_param(req, "path"));
 	if (rc == 0)
@@ -601,9 +629,7 @@ int hub_source_raw(web_request *req, web_response *res)
 	if (rc == 0)
 		rc = hub_source_stat(&e, req->arena, at.git, at.commit, path);
 	if (rc == 0)
-		rc = hub_source_blob(&blob, at.git, &e);
-	if (rc == 0)
-		rc = hub_source_send_blob(req, res, blob, &e, true);
+		rc = hub_source_send_file(req, res, &at, &e, true);
 	hub_source_close(&at);
 	return rc;
 }

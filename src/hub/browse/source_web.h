@@ -31,12 +31,13 @@ int hub_source_resolve_default(hub_source_at *at, arena *a, const char **ref);
 
 void hub_source_close(hub_source_at *at);
 
-/* Sends a blob's bytes (taking ownership of blob) so that they can never render as a page of
- * our origin: a sandbox CSP, nosniff (always), and the blob's ETag (304 for a match). For the
- * API (for_browser false): the type the extension says, without charset, as an attachment. For
- * a browser: safe images inline as themselves, other text inline as text/plain, the rest as an
- * application/octet-stream attachment. Blobs over 8 MiB stream. */
-int hub_source_send_blob(web_request *req, web_response *res, git_blob *blob,
+/* Sends a file entry's bytes so that they can never render as a page of our origin: a sandbox
+ * CSP, nosniff (always), and the blob's ETag (304 for a match). For the API (for_browser false):
+ * the type the extension says, without charset, as an attachment. For a browser: safe images
+ * inline as themselves, other text inline as text/plain, the rest as an
+ * application/octet-stream attachment. Files over 8 MiB stream from git cat-file, so that the
+ * server never holds them whole. WEFT_EINVALID for an entry that is not a file. */
+int hub_source_send_file(web_request *req, web_response *res, const hub_source_at *at,
                          const hub_source_entry *file, bool for_browser);
 
 /* Pages (source_web.c). */

@@ -49,6 +49,13 @@ static int render(page_ctx *pc, web_response *res, int status, const char *page,
 	                            ? arena_printf(pc->req->arena, "/%s/%s/admin", s->ws.slug,
 	                                           s->repository_slug)
 	                            : arena_printf(pc->req->arena, "/%s/settings", s->ws.slug)));
+	/* A repository's webhooks sit among its settings' tabs, Webhooks the current one. */
+	if (s->repository_id) {
+		json_object_set_new(pc->out, "repo",
+		                    json_pack("{s:s, s:s, s:s}", "workspace", s->ws.slug, "slug",
+		                              s->repository_slug, "name", s->repository_slug));
+		json_object_set_new(pc->out, "tab_hooks", json_true());
+	}
 	if (error)
 		json_object_set_new(pc->out, "error", json_string(error));
 	if (web_query(pc->req, "notice"))

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "hub/account/email.h"
 #include "hub/browse/commit.h"
 #include "hub/git/gitrepo.h"
 #include "hub/hook/event.h"
@@ -20,7 +22,13 @@ typedef struct push_ctx {
 	git_repository *git; /* NULL when the repository cannot be read: changes without commits */
 	const char *api; /* /2.0/repositories/{ws}/{slug} */
 	const char *web; /* /{ws}/{slug} */
+	array authors; /* author_seen: a push has few authors, each looked up once */
 } push_ctx;
+
+typedef struct author_seen {
+	const char *email;
+	const hub_user *user; /* NULL: no active account has that address confirmed */
+} author_seen;
 
 /* ---- commits ---- */
 
@@ -29,6 +37,31 @@ static json_t *commit_link(push_ctx *p, const char *hash)
 	return json_pack("{s:o, s:o}", "self",
 	                 hub_payload_href(arena_printf(p->a, "%s/commit/%s", p->api, hash)), "html",
 	                 hub_payload_href(arena_printf(p->a, "%s/commits/%s", p->web, hash)));
+}
+
+/* The hub account of a commit's author, as Bitbucket fills author.user; NULL when none. */
+static const hub_user *author_user(push_ctx *p, const char *email)
+{
+	author_seen *seen = p->authors.items;
+	for (size_t i = 0; i < p->authors.n; i++)
+		if (strcmp(seen[i].email, email) == 0)
+			return seen[i].user;
+	author_seen *one = ARRAY_PUSH(p->a, &p->authors, author_seen);
+	one->email = email;
+	if (hub_email_author(p->c, p->a, email, &one->user) < 0)
+		one->user = NULL; /* the payload goes out without it rather than not at all */
+	return one->user;
+}
+
+static json_t *author_json(push_ctx *p, const hub_commit *cm)
+{
+	json_t *author =
+	        json_pack("{s:s, s:s}", "type", "author", "raw",
+	                  arena_printf(p->a, "%s <%s>", cm->author_name, cm->author_email));
+	const hub_user *user = author_user(p, cm->author_email);
+	if (user)
+		json_object_set_new(author, "user", hub_payload_user(p->a, user));
+	return author;
 }
 
 static json_t *commit_json(push_ctx *p, const hub_commit *cm)
@@ -40,9 +73,8 @@ static json_t *commit_json(push_ctx *p, const hub_commit *cm)
 		json_array_append_new(parents, json_pack("{s:s, s:s, s:o}", "type", "commit",
 		                                         "hash", cm->parents[i], "links",
 		                                         commit_link(p, cm->parents[i])));
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o}", "type", "commit", "hash",
-	                 cm->hash, "date", date, "message", cm->message, "author", "type", "author",
-	                 "raw", arena_printf(p->a, "%s <%s>", cm->author_name, cm->author_email),
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "type", "commit", "hash", cm->hash,
+	                 "date", date, "message", cm->message, "author", author_json(p, cm),
 	                 "parents", parents, "links", commit_link(p, cm->hash));
 }
 

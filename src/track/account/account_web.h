@@ -34,6 +34,10 @@ int track_set_password_page(web_request *req, web_response *res);
 int track_set_password_submit(web_request *req, web_response *res);
 int track_dashboard_page(web_request *req, web_response *res);
 
+/* notify_web.c: mail about watched issues (GET and POST /account/notifications) */
+int track_notifications_page(web_request *req, web_response *res);
+int track_notifications_submit(web_request *req, web_response *res);
+
 /* token_web.c */
 int track_tokens_page(web_request *req, web_response *res);
 int track_token_create_submit(web_request *req, web_response *res);

@@ -1,6 +1,8 @@
 /* Comments on track issues (comment.h). */
 #include "track/issue/comment.h"
 
+#include "track/issue/notify_queue.h"
+
 #include <string.h>
 
 #include <strings.h>
@@ -118,6 +120,8 @@ int track_comment_add(db_conn *c, arena *a, int64_t issue_id, const track_user *
 		rc = track_issue_touch(c, issue_id);
 	if (rc == 0 && author) /* commenters watch the issue */
 		rc = track_people_add(c, TRACK_WATCHERS, issue_id, author->id);
+	if (rc == 0)
+		rc = track_notify_comment(c, out->id);
 	return rc;
 }
 

@@ -2,6 +2,8 @@
  * assignment, moves and deletion. */
 #include "track/issue/issue.h"
 
+#include "track/issue/notify_queue.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -281,6 +283,8 @@ int track_changelog_begin(db_conn *c, int64_t issue_id, int64_t author_id, int64
 	if (rc == 0)
 		*out_group = db_col_int(st, 0);
 	db_done(st);
+	if (rc == 0) /* the watchers hear of it once the change commits */
+		rc = track_notify_change(c, *out_group);
 	return rc;
 }
 

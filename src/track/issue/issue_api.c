@@ -41,6 +41,7 @@ typedef struct issue_ctx {
 	int64_t resolution_id;
 	json_t *out;
 	track_issue issue;
+	const json_t *body; /* the issue to create: the request's body, or one of a bulk request */
 } issue_ctx;
 
 static int64_t viewer_id(const issue_ctx *ctx)
@@ -790,6 +791,7 @@ static issue_ctx ctx_of(web_request *req, int *rc)
 		          .viewer = track_viewer_of(req),
 		          .scope = track_scope_of(req) };
 	ctx.fields = track_issue_fields_none();
+	ctx.body = req->json;
 	*rc = track_jira_version(req, &ctx.v3);
 	return ctx;
 }
@@ -831,7 +833,7 @@ static int project_of_fields(db_conn *c, issue_ctx *ctx, const json_t *fields)
 static int create_tx(db_conn *c, void *p)
 {
 	issue_ctx *ctx = p;
-	const json_t *body = ctx->req->json;
+	const json_t *body = ctx->body;
 	const json_t *fields = json_object_get(body, "fields");
 	int rc = json_is_object(fields) ? project_of_fields(c, ctx, fields)
 	                                : err_fail(WEFT_EINVALID, "Expected a fields object.");
@@ -847,6 +849,14 @@ static int create_tx(db_conn *c, void *p)
 	return rc;
 }
 
+/* Jira's CreatedIssue: {id, key, self}. */
+static json_t *created_json(web_request *req, const track_issue *issue)
+{
+	return json_pack("{s:s, s:s, s:s}", "id",
+	                 arena_printf(req->arena, "%lld", (long long)issue->id), "key", issue->key,
+	                 "self", track_jira_self(req, "issue/%lld", (long long)issue->id));
+}
+
 int track_api_issue_create(web_request *req, web_response *res)
 {
 	int rc;
@@ -855,11 +865,61 @@ int track_api_issue_create(web_request *req, web_response *res)
 		rc = db_tx(track_app_of(req)->d, create_tx, &ctx);
 	if (rc < 0)
 		return finish(res, &ctx, rc);
-	web_res_json(res, 201,
-	             json_pack("{s:s, s:s, s:s}", "id",
-	                       arena_printf(req->arena, "%lld", (long long)ctx.issue.id), "key",
-	                       ctx.issue.key, "self",
-	                       track_jira_self(req, "issue/%lld", (long long)ctx.issue.id)));
+	web_res_json(res, 201, created_json(req, &ctx.issue));
+	return 0;
+}
+
+/* Jira's BulkOperationErrorResult for the element at index that could not be created. */
+static json_t *bulk_error_json(const issue_ctx *ctx, size_t index)
+{
+	json_t *errors = json_object(), *messages = json_array();
+	if (ctx->field)
+		json_object_set_new(errors, ctx->field, json_string(err_msg()));
+	else
+		json_array_append_new(messages, json_string(err_msg()));
+	return json_pack("{s:i, s:{s:o, s:o}, s:I}", "status", 400, "elementErrors",
+	                 "errorMessages", messages, "errors", errors, "failedElementNumber",
+	                 (json_int_t)index);
+}
+
+/* POST issue/bulk: {"issueUpdates": [ISSUE, …]}, at most TRACK_BULK_CREATE_MAX. As in Jira,
+ * each issue is created in a transaction of its own and the answer lists the created ones and
+ * the errors of the others by position; 201 when any was created, 400 when none was. */
+int track_api_issue_bulk_create(web_request *req, web_response *res)
+{
+	const json_t *updates = json_object_get(req->json, "issueUpdates");
+	if (!json_is_array(updates) || json_array_size(updates) == 0 ||
+	    json_array_size(updates) > TRACK_BULK_CREATE_MAX) {
+		track_jira_bad_request(
+		        res, NULL,
+		        arena_printf(req->arena, "issueUpdates must list 1 to %d issues to create.",
+		                     TRACK_BULK_CREATE_MAX));
+		return 0;
+	}
+	json_t *issues = json_array(), *errors = json_array();
+	size_t index;
+	const json_t *one;
+	json_array_foreach(updates, index, one)
+	{
+		int rc;
+		issue_ctx ctx = ctx_of(req, &rc);
+		ctx.body = one;
+		if (rc == 0)
+			rc = json_is_object(one)
+			             ? db_tx(track_app_of(req)->d, create_tx, &ctx)
+			             : err_fail(WEFT_EINVALID, "Expected an issue object.");
+		if (rc == 0)
+			json_array_append_new(issues, created_json(req, &ctx.issue));
+		else if (rc == WEFT_EINVALID)
+			json_array_append_new(errors, bulk_error_json(&ctx, index));
+		else {
+			json_decref(issues);
+			json_decref(errors);
+			return rc;
+		}
+	}
+	int status = json_array_size(issues) ? 201 : 400;
+	web_res_json(res, status, json_pack("{s:o, s:o}", "issues", issues, "errors", errors));
 	return 0;
 }
 

@@ -49,6 +49,8 @@ int track_api_project_role_remove(web_request *req, web_response *res);
 
 /* issue_api.c */
 int track_api_issue_create(web_request *req, web_response *res);
+enum { TRACK_BULK_CREATE_MAX = 50 }; /* issues in one POST issue/bulk, as Jira */
+int track_api_issue_bulk_create(web_request *req, web_response *res);
 int track_api_issue(web_request *req, web_response *res);
 int track_api_issue_edit(web_request *req, web_response *res);
 int track_api_issue_delete(web_request *req, web_response *res);

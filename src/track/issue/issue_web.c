@@ -12,6 +12,7 @@
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/issue.h"
+#include "track/issue/people.h"
 #include "track/project/project.h"
 #include "track/track.h"
 #include "track/track_perm.h"
@@ -276,6 +277,25 @@ static json_t *issue_fields(db_conn *c, web_request *req, const track_issue *i)
 	return o;
 }
 
+/* Watchers and votes: how many, and whether the viewer is one (Watch / Vote toggle). A reporter
+ * may not vote for their own issue, nor anyone for a resolved one: the button is then off. */
+static int watchers_and_votes_json(db_conn *c, const view_ctx *v, json_t **out)
+{
+	int64_t watchers = 0, votes = 0;
+	bool watching = false, voted = false;
+	int64_t me = viewer_id(v->req);
+	int rc = track_people_count(c, TRACK_WATCHERS, v->issue.id, me, &watchers, &watching);
+	if (rc == 0)
+		rc = track_people_count(c, TRACK_VOTERS, v->issue.id, me, &votes, &voted);
+	if (rc < 0)
+		return rc;
+	bool may_vote = voted || (v->issue.reporter_id != me && !v->issue.resolution_name);
+	*out = json_pack("{s:I, s:b, s:I, s:b, s:b}", "watchers", (json_int_t)watchers, "watching",
+	                 watching, "votes", (json_int_t)votes, "voted", voted, "may_vote",
+	                 may_vote);
+	return 0;
+}
+
 static int load_view(db_conn *c, void *p)
 {
 	view_ctx *v = p;
@@ -292,15 +312,18 @@ static int load_view(db_conn *c, void *p)
 		rc = assignables(c, req->arena, v->issue.project_id, v->issue.assignee_id, &people);
 	if (rc == 0)
 		rc = subtasks_json(c, v, &subtasks);
+	json_t *people_card = NULL;
+	if (rc == 0)
+		rc = watchers_and_votes_json(c, v, &people_card);
 	if (rc == 0)
 		rc = strcmp(v->tab, "worklog") == 0   ? worklogs_json(c, v, &tab)
 		     : strcmp(v->tab, "history") == 0 ? history_json(c, v, &tab)
 		                                      : comments_json(c, v, &tab);
 	json_decref(v->data); /* from an attempt the store ran again */
-	v->data = json_pack("{s:o, s:o*, s:o*, s:o*, s:o*, s:o*}", "issue",
+	v->data = json_pack("{s:o, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*}", "issue",
 	                    rc == 0 ? issue_fields(c, req, &v->issue) : json_null(), "transitions",
 	                    transitions, "priorities", priorities, "assignables", people,
-	                    "subtasks", subtasks, "entries", tab);
+	                    "subtasks", subtasks, "entries", tab, "people", people_card);
 	return rc;
 }
 
@@ -469,6 +492,35 @@ int track_issue_priority_submit(web_request *req, web_response *res)
 {
 	action_ctx ctx = { req, form_id(req, "priority"), NULL, 0 };
 	return act(req, res, priority_tx, &ctx, "history");
+}
+
+/* Watch / Stop watching, Vote / Remove vote: the form says which (on=1 adds, else removes). */
+static int people_tx(db_conn *c, void *p)
+{
+	action_ctx *ctx = p;
+	int64_t issue_id = track_scope_of(ctx->req)->issue_id, me = viewer_id(ctx->req);
+	track_people_kind kind = ctx->id == TRACK_VOTERS ? TRACK_VOTERS : TRACK_WATCHERS;
+	if (!ctx->text)
+		return track_people_remove(c, kind, issue_id, me);
+	return kind == TRACK_VOTERS ? track_vote_add(c, ctx->req->arena, issue_id, me)
+	                            : track_people_add(c, kind, issue_id, me);
+}
+
+static int people_submit(web_request *req, web_response *res, track_people_kind kind)
+{
+	const char *on = form(req, "on");
+	action_ctx ctx = { req, kind, on && strcmp(on, "1") == 0 ? "on" : NULL, 0 };
+	return act(req, res, people_tx, &ctx, "comments");
+}
+
+int track_issue_watch_submit(web_request *req, web_response *res)
+{
+	return people_submit(req, res, TRACK_WATCHERS);
+}
+
+int track_issue_vote_submit(web_request *req, web_response *res)
+{
+	return people_submit(req, res, TRACK_VOTERS);
 }
 
 static int comment_tx(db_conn *c, void *p)

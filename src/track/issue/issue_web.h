@@ -27,6 +27,9 @@ int track_issue_transition_submit(web_request *req, web_response *res);
 int track_issue_assignee_submit(web_request *req, web_response *res);
 int track_issue_priority_submit(web_request *req, web_response *res);
 int track_issue_comment_submit(web_request *req, web_response *res);
+/* POST /browse/{issue}/watch and /vote: on=1 watches (votes), anything else stops. */
+int track_issue_watch_submit(web_request *req, web_response *res);
+int track_issue_vote_submit(web_request *req, web_response *res);
 /* Deletes comment {id}: its author or a project administrator. */
 int track_issue_comment_delete_submit(web_request *req, web_response *res);
 /* Replaces comment {id}'s body with the form's "body": its author or a project administrator. */
