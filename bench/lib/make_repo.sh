@@ -3,6 +3,9 @@
 #
 #   bench/lib/make_repo.sh DIR COMMITS           a linear history of COMMITS commits on main, each
 #                                                changing one of 100 small files, one minute apart
+#   bench/lib/make_repo.sh --keys DIR COMMITS    as the first, but 30 % of the messages name an
+#                                                issue key (PROJ-1 … PROJ-5000, some lower-cased)
+#                                                and one commit in 10 is a merge of a side branch
 #   bench/lib/make_repo.sh --large DIR FILES MB  one commit on main with FILES files of MB MiB of
 #                                                random (incompressible) bytes each
 #   bench/lib/make_repo.sh --tree DIR COMMITS    a linear history of COMMITS commits on main over a
@@ -33,6 +36,32 @@ for i in range(1, n + 1):
     out.write(b"data %d\n%s" % (len(msg), msg))
     if i > 1:
         out.write(b"from :%d\n" % (i - 1))
+    out.write(b"M 100644 inline file%02d.txt\ndata %d\n%s\n" % (i % 100, len(body), body))
+PY
+}
+
+keyed() { # COMMITS
+	python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+out = sys.stdout.buffer
+start = 1500000000
+for i in range(1, n + 1):
+    body = b"change %d\n" % i
+    subject = b"Change number %d" % i
+    if i % 10 in (1, 4, 7):
+        key = b"PROJ-%d" % (1 + (i * 7) % 5000)
+        subject = (key.lower() if i % 50 == 1 else key) + b": " + subject
+    msg = subject + b"\n\nA generated commit for the connector's benchmark.\n"
+    side = i % 10 == 0 and i > 2
+    out.write(b"commit refs/heads/main\nmark :%d\n" % i)
+    out.write(b"author Bench Author <bench@example.com> %d +0000\n" % (start + 60 * i))
+    out.write(b"committer Bench Author <bench@example.com> %d +0000\n" % (start + 60 * i))
+    out.write(b"data %d\n%s" % (len(msg), msg))
+    if i > 1:
+        out.write(b"from :%d\n" % (i - (2 if side else 1)))
+    if side:
+        out.write(b"merge :%d\n" % (i - 1))
     out.write(b"M 100644 inline file%02d.txt\ndata %d\n%s\n" % (i % 100, len(body), body))
 PY
 }
@@ -105,6 +134,10 @@ if [ "${1:-}" = --large ]; then
 	[ $# = 4 ] || die "usage: make_repo.sh --large DIR FILES MB"
 	dir=$2
 	stream() { large "$3" "$4"; }
+elif [ "${1:-}" = --keys ]; then
+	[ $# = 3 ] || die "usage: make_repo.sh --keys DIR COMMITS"
+	dir=$2
+	stream() { keyed "$3"; }
 elif [ "${1:-}" = --tree ]; then
 	[ $# = 3 ] || die "usage: make_repo.sh --tree DIR COMMITS"
 	dir=$2

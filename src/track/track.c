@@ -2,6 +2,7 @@
 #include "track/track.h"
 
 #include "track/account/account_web.h"
+#include "track/dvcs/sync_api.h"
 #include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
@@ -269,6 +270,8 @@ static const web_route routes[] = {
 	/* the connector's admin REST API, /rest/bitbucket/1.0/ (dvcs/dvcs_api.c) */
 
 	/* the connector's webhook target, /rest/bitbucket/1.0/repository/{id}/sync (dvcs/sync_api.c) */
+	{ "POST", "/rest/bitbucket/1.0/repository/{id}/sync", dvcs_sync_webhook,
+	  WEB_API | WEB_NO_CSRF | WEB_OWN_AUTH, 0, DVCS_WEBHOOK_BODY_LIMIT, NULL, NULL, NULL },
 
 	/* the development panel and the dev-status API (dvcs/panel_web.c, dvcs/devstatus_api.c) */
 };

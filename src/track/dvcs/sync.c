@@ -1,9 +1,25 @@
-/* The sync job, its triggers and the periodic job. */
-#include <stdio.h>
+/* The sync job, its triggers and the periodic job. A run: fetch the mirror, walk what is new
+ * since the recorded heads and store it in batches (each its own transaction, with the progress),
+ * settle the branches and what a force push dropped, then the pull requests. Every step is
+ * idempotent, so a run killed anywhere is simply run again by the job queue. */
+#include "track/dvcs/sync.h"
 
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/array.h"
 #include "base/clock.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "track/dvcs/account.h"
 #include "track/dvcs/discover.h"
 #include "track/dvcs/dvcs.h"
+#include "track/dvcs/found.h"
+#include "track/dvcs/mirror.h"
+#include "track/dvcs/pulls.h"
 
 /* The job carries only the repository: whether the next run is full is the repository's
  * sync_full flag, which the run reads and clears as it starts. So a full request absorbed by a
@@ -26,11 +42,429 @@ int dvcs_sync_enqueue(db_conn *c, int64_t repo_id, bool full)
 	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
 }
 
-/* The handlers arrive with the sync engine (sync job, periodic job) and with discovery and
- * smart commits; each part registers its kinds here. */
+/* ---- the sync job ---- */
+
+/* Repositories this process syncs right now: a trigger for one of them waits its turn. */
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t running_ids[64];
+
+static bool claim_repo(int64_t id)
+{
+	bool ok = false;
+	pthread_mutex_lock(&running_lock);
+	for (size_t i = 0; i < sizeof running_ids / sizeof running_ids[0]; i++)
+		if (running_ids[i] == id)
+			goto done;
+	for (size_t i = 0; i < sizeof running_ids / sizeof running_ids[0]; i++)
+		if (running_ids[i] == 0) {
+			running_ids[i] = id;
+			ok = true;
+			break;
+		}
+done:
+	pthread_mutex_unlock(&running_lock);
+	return ok;
+}
+
+static void release_repo(int64_t id)
+{
+	pthread_mutex_lock(&running_lock);
+	for (size_t i = 0; i < sizeof running_ids / sizeof running_ids[0]; i++)
+		if (running_ids[i] == id)
+			running_ids[i] = 0;
+	pthread_mutex_unlock(&running_lock);
+}
+
+/* One run of the sync job. */
+typedef struct sync_run {
+	track_app *app;
+	arena *a;
+	int64_t repo_id;
+	bool skip; /* gone, unlinked or deleted: nothing to do */
+	bool full;
+	dvcs_repo repo;
+	dvcs_account account;
+	dvcs_head *old; /* the recorded branches as the run started */
+	size_t nold;
+	const char *error;
+} sync_run;
+
+static int start_run(db_conn *c, void *ctx)
+{
+	sync_run *s = ctx;
+	int rc = dvcs_repo_get(c, s->a, s->repo_id, &s->repo);
+	if (rc == WEFT_ENOTFOUND || (rc == 0 && (!s->repo.linked || s->repo.deleted))) {
+		s->skip = true;
+		return 0;
+	}
+	s->skip = false;
+	if (rc == 0)
+		rc = dvcs_account_get(c, s->a, s->repo.account_id, &s->account);
+	if (rc < 0)
+		return rc;
+	s->full = s->repo.sync_full;
+	rc = db_exec(c,
+	             "UPDATE dvcs_repos SET sync_full = 0, sync_state = 'running',"
+	             " sync_started_at = $2, sync_finished_at = NULL, sync_error = NULL,"
+	             " updated_at = $2 WHERE id = $1",
+	             db_int(s->repo_id), db_int(clock_now_ms()));
+	if (rc >= 0 && s->full)
+		rc = dvcs_found_forget(c, s->repo_id);
+	if (rc >= 0)
+		rc = dvcs_found_recorded(c, s->a, s->repo_id, &s->old, &s->nold);
+	return rc < 0 ? rc : 0;
+}
+
+/* The state after the run: done (or queued when a follow-up waits), or failed with the error. */
+static int finish_run(db_conn *c, void *ctx)
+{
+	const sync_run *s = ctx;
+	char dedup[64];
+	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)s->repo_id);
+	int rc = db_exec(c,
+	                 "UPDATE dvcs_repos SET sync_state = CASE WHEN CAST($3 AS TEXT) IS NOT NULL"
+	                 " THEN 'failed' WHEN EXISTS (SELECT 1 FROM jobs WHERE dedup_key = $4"
+	                 " AND state = 'pending') THEN 'queued' ELSE 'done' END,"
+	                 " sync_error = $3, sync_finished_at = $2, updated_at = $2 WHERE id = $1",
+	                 db_int(s->repo_id), db_int(clock_now_ms()), db_text(s->error),
+	                 db_text(dedup));
+	return rc < 0 ? rc : 0;
+}
+
+/* The walk's batch: commits copied out of libgit2 into the batch's arena. */
+typedef struct batch {
+	sync_run *s;
+	dvcs_found_run found;
+	arena *a;
+	dvcs_commit *items;
+	size_t n;
+} batch;
+
+static int store_batch(db_conn *c, void *ctx)
+{
+	batch *b = ctx;
+	return dvcs_found_store(c, b->a, &b->found, b->items, b->n);
+}
+
+static int flush(batch *b)
+{
+	if (b->n == 0)
+		return 0;
+	int rc = db_tx(b->s->app->d, store_batch, b);
+	arena_free(b->a);
+	b->a = arena_new();
+	b->items = b->a ? arena_alloc(b->a, DVCS_FOUND_BATCH * sizeof *b->items) : NULL;
+	b->n = 0;
+	if (rc == 0 && !b->a)
+		rc = err_fail(WEFT_ERROR, "out of memory");
+	return rc;
+}
+
+static int take_commit(void *ctx, const dvcs_commit *commit)
+{
+	batch *b = ctx;
+	dvcs_commit *m = &b->items[b->n++];
+	*m = *commit;
+	m->author_name = arena_strdup(b->a, commit->author_name);
+	m->author_email = arena_strdup(b->a, commit->author_email);
+	m->message = arena_strdup(b->a, commit->message);
+	return b->n == DVCS_FOUND_BATCH ? flush(b) : 0;
+}
+
+static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
+{
+	const char **out = arena_alloc(a, (n ? n : 1) * sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = heads[i].hash;
+	return out;
+}
+
+/* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
+ * then recounted at the end; a soft sync keeps them as it goes). */
+static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed)
+{
+	batch b = { .s = s };
+	bool incremental = !s->full && s->nold > 0;
+	int rc = dvcs_found_run_init(&b.found, s->repo_id, incremental && s->repo.smart_commits,
+	                             incremental);
+	if (rc < 0)
+		return rc;
+	b.a = arena_new();
+	b.items = b.a ? arena_alloc(b.a, DVCS_FOUND_BATCH * sizeof *b.items) : NULL;
+	if (!b.a) {
+		dvcs_found_run_dispose(&b.found);
+		return err_fail(WEFT_ERROR, "out of memory");
+	}
+	rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
+	                      s->nold, incremental, true, take_commit, &b);
+	if (rc == 0)
+		rc = flush(&b);
+	*keyed = !incremental && b.found.nkeys > 0;
+	arena_free(b.a);
+	dvcs_found_run_dispose(&b.found);
+	return rc;
+}
+
+/* The recorded heads that moved or went: where dropped commits may hide. */
+static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, const dvcs_head *heads,
+                                size_t n, size_t *count)
+{
+	const char **out = arena_alloc(a, (nold ? nold : 1) * sizeof *out);
+	size_t k = 0, j = 0;
+	for (size_t i = 0; i < nold; i++) {
+		while (j < n && strcmp(heads[j].name, old[i].name) < 0)
+			j++;
+		if (j == n || strcmp(heads[j].name, old[i].name) != 0 ||
+		    strcmp(heads[j].hash, old[i].hash) != 0)
+			out[k++] = old[i].hash;
+	}
+	*count = k;
+	return out;
+}
+
+typedef struct dropped {
+	arena *a;
+	array hashes;
+} dropped;
+
+static int take_dropped(void *ctx, const dvcs_commit *commit)
+{
+	dropped *d = ctx;
+	*ARRAY_PUSH(d->a, &d->hashes, const char *) = arena_strdup(d->a, commit->hash);
+	return 0;
+}
+
+/* What the run saw at its end, stored in one transaction. */
+typedef struct settle {
+	sync_run *s;
+	const dvcs_head *heads;
+	size_t n;
+	const dropped *drop;
+	bool recount;
+	bool lost; /* a recorded head the mirror lacks: only a full sync knows what went */
+} settle;
+
+static int settle_run(db_conn *c, void *ctx)
+{
+	settle *t = ctx;
+	int64_t removed = 0, branch_keys = 0;
+	int rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n, &branch_keys);
+	if (rc == 0 && t->drop->hashes.n > 0)
+		rc = dvcs_found_drop(c, t->s->a, t->s->repo_id, t->drop->hashes.items,
+		                     t->drop->hashes.n, &removed);
+	if (rc == 0 && (t->recount || removed > 0 || branch_keys > 0))
+		rc = dvcs_found_recount(c, t->s->repo_id);
+	if (rc == 0 && t->lost)
+		rc = dvcs_sync_enqueue(c, t->s->repo_id, true);
+	return rc;
+}
+
+/* Walks, stores and settles from the opened mirror; the new heads stay in *heads. */
+static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n)
+{
+	int rc = dvcs_mirror_heads(m, s->a, heads, n);
+	bool keyed = false;
+	if (rc == 0)
+		rc = walk_new(s, m, *heads, *n, &keyed);
+	if (rc < 0)
+		return rc;
+	settle t = { .s = s, .heads = *heads, .n = *n, .recount = s->full || keyed };
+	size_t nmoved = 0;
+	const char **moved = moved_heads(s->a, s->old, s->nold, *heads, *n, &nmoved);
+	for (size_t i = 0; i < nmoved; i++)
+		if (!dvcs_mirror_has(m, moved[i]))
+			t.lost = true;
+	dropped d = { .a = s->a };
+	if (nmoved > 0 && !t.lost)
+		rc = dvcs_mirror_walk(m, moved, nmoved, hashes_of(s->a, *heads, *n), *n, false,
+		                      false, take_dropped, &d);
+	t.drop = &d;
+	return rc == 0 ? db_tx(s->app->d, settle_run, &t) : rc;
+}
+
+static int sync_walk(sync_run *s, const char *path, dvcs_head **heads, size_t *n)
+{
+	dvcs_mirror *m = NULL;
+	int rc = dvcs_mirror_open(&m, path);
+	if (rc == 0)
+		rc = walk_mirror(s, m, heads, n);
+	dvcs_mirror_close(m);
+	return rc;
+}
+
+/* Ends the run: failed with the error in full, or done. */
+static int end_run(sync_run *s, int rc)
+{
+	if (rc < 0)
+		s->error = arena_strdup(s->a, err_msg());
+	int end = db_tx(s->app->d, finish_run, s);
+	if (rc < 0)
+		return err_fail(rc, "%s", s->error);
+	return end;
+}
+
+int dvcs_sync_mirror(track_app *app, arena *a, int64_t repo_id, const char *path)
+{
+	sync_run s = { .app = app, .a = a, .repo_id = repo_id };
+	int rc = db_tx(app->d, start_run, &s);
+	if (rc < 0 || s.skip)
+		return rc;
+	dvcs_head *heads = NULL;
+	size_t n = 0;
+	return end_run(&s, sync_walk(&s, path, &heads, &n));
+}
+
+static int store_pulls(db_conn *c, void *ctx)
+{
+	const int64_t *v = ctx;
+	int rc = db_exec(c, "UPDATE dvcs_repos SET sync_pulls = sync_pulls + $2 WHERE id = $1",
+	                 db_int(v[0]), db_int(v[1]));
+	return rc < 0 ? rc : 0;
+}
+
+/* Fetch, walk and store, then the pull requests and builds of the heads that moved. */
+static int fetch_and_walk(sync_run *s)
+{
+	const char *token = NULL;
+	int rc = dvcs_account_access_token(s->app, s->a, s->account.id, &token);
+	const char *path = dvcs_repo_mirror_path(s->a, s->app, s->repo_id);
+	if (rc == 0)
+		rc = dvcs_mirror_fetch(s->a, path, dvcs_repo_clone_url(s->a, &s->account, &s->repo),
+		                       token, DVCS_FETCH_TIMEOUT_S);
+	dvcs_head *heads = NULL;
+	size_t n = 0;
+	if (rc == 0)
+		rc = sync_walk(s, path, &heads, &n);
+	if (rc < 0)
+		return rc;
+	size_t nmoved = 0;
+	const char **moved = moved_heads(s->a, heads, n, s->old, s->nold, &nmoved);
+	int64_t pulls = 0;
+	rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved, nmoved,
+	                     &pulls);
+	int64_t v[2] = { s->repo_id, pulls };
+	return rc == 0 && pulls > 0 ? db_tx(s->app->d, store_pulls, v) : rc;
+}
+
+/* A trigger for a repository this process syncs now: its follow-up runs after this one. */
+static int defer(db_conn *c, void *ctx)
+{
+	const int64_t *id = ctx;
+	char payload[64], dedup[64];
+	snprintf(payload, sizeof payload, "{\"repo\": %lld}", (long long)*id);
+	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)*id);
+	job_enqueue_options opt = { .dedup_key = dedup, .delay_ms = 1000 };
+	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
+}
+
+static int payload_id(const char *payload, const char *field, int64_t *id)
+{
+	json_t *p = json_loads(payload, 0, NULL);
+	json_t *v = json_object_get(p, field);
+	*id = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+	json_decref(p);
+	return *id > 0 ? 0 : err_fail(WEFT_EINVALID, "payload without a %s id", field);
+}
+
+int dvcs_sync_run(track_app *app, const char *payload)
+{
+	int64_t id = 0;
+	int rc = payload_id(payload, "repo", &id);
+	if (rc < 0)
+		return rc;
+	if (!claim_repo(id))
+		return db_tx(app->d, defer, &id);
+	arena *a = arena_new();
+	if (!a) {
+		release_repo(id);
+		return err_fail(WEFT_ERROR, "out of memory");
+	}
+	sync_run s = { .app = app, .a = a, .repo_id = id };
+	rc = db_tx(app->d, start_run, &s);
+	if (rc == 0 && !s.skip)
+		rc = end_run(&s, fetch_and_walk(&s));
+	arena_free(a);
+	release_repo(id);
+	return rc;
+}
+
+static int sync_job(void *ctx, const job *j)
+{
+	return dvcs_sync_run(ctx, j->payload);
+}
+
+/* ---- the periodic job ---- */
+
+static int64_t next_delay(const track_app *app)
+{
+	int64_t every = app->dvcs_sync_interval_ms > 0 ? app->dvcs_sync_interval_ms : 3600000;
+	/* from 90 % to 110 % of the interval, so that nodes and restarts spread out */
+	uint32_t spread = (uint32_t)(every / 5 > UINT32_MAX ? UINT32_MAX : every / 5);
+	return every - every / 10 + (spread ? (int64_t)randombytes_uniform(spread + 1) : 0);
+}
+
+static int schedule_periodic(db_conn *c, int64_t delay_ms)
+{
+	job_enqueue_options opt = { .dedup_key = DVCS_PERIODIC_JOB,
+		                    .delay_ms = delay_ms,
+		                    .max_attempts = 3 };
+	return jobs_enqueue(c, DVCS_PERIODIC_JOB, "{}", &opt, NULL);
+}
+
+typedef struct periodic {
+	const track_app *app;
+	db_conn *c;
+	int rc;
+} periodic;
+
+static void sync_linked(void *ctx, const dvcs_repo *repo)
+{
+	periodic *p = ctx;
+	if (p->rc == 0 && repo->linked && !repo->deleted)
+		p->rc = dvcs_sync_enqueue(p->c, repo->id, false);
+}
+
+static void discover_account(void *ctx, const dvcs_account *account)
+{
+	periodic *p = ctx;
+	if (p->rc == 0 && strcmp(account->status, "pending") != 0)
+		p->rc = dvcs_discover_enqueue(p->c, account->id);
+}
+
+static int run_periodic(db_conn *c, void *ctx)
+{
+	periodic p = { .app = ctx, .c = c };
+	arena *a = arena_new();
+	if (!a)
+		return err_fail(WEFT_ERROR, "out of memory");
+	int rc = dvcs_repo_list(c, a, 0, sync_linked, &p);
+	if (rc == 0)
+		rc = p.rc;
+	if (rc == 0)
+		rc = dvcs_account_list(c, a, discover_account, &p);
+	if (rc == 0)
+		rc = p.rc;
+	arena_free(a);
+	return rc == 0 ? schedule_periodic(c, next_delay(p.app)) : rc;
+}
+
+static int periodic_job(void *ctx, const job *j)
+{
+	(void)j;
+	track_app *app = ctx;
+	return db_tx(app->d, run_periodic, app);
+}
+
+static int schedule_first(db_conn *c, void *ctx)
+{
+	return schedule_periodic(c, next_delay(ctx));
+}
+
 int dvcs_jobs_start(job_queue *q, track_app *app)
 {
+	job_queue_register(q, DVCS_SYNC_JOB, sync_job, app);
+	job_queue_register(q, DVCS_PERIODIC_JOB, periodic_job, app);
 	job_queue_register(q, DVCS_DISCOVER_JOB, dvcs_discover_job, app);
 	job_queue_register(q, DVCS_UNLINK_JOB, dvcs_unlink_job, app);
-	return 0;
+	return db_tx(app->d, schedule_first, app);
 }

@@ -1,0 +1,69 @@
+/* Storing what a sync found, in the caller's transaction: commits once per hash with their
+ * repository links and issue keys, branches with theirs, and the repository's progress. Rows go
+ * in multi-row statements of a few fixed sizes, so each is prepared once per connection. */
+#ifndef WEFT_TRACK_DVCS_FOUND_H
+#define WEFT_TRACK_DVCS_FOUND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/array.h"
+#include "db/db.h"
+#include "track/dvcs/mirror.h"
+
+enum { DVCS_FOUND_BATCH = 1000 }; /* commits per transaction */
+
+/* One sync's storing: the repository, whether smart commits are queued, and what it found so
+ * far. The distinct keys are a set of its own (in its arena), so that the progress written with
+ * each batch counts them without a query over everything stored. */
+typedef struct dvcs_found_run {
+	int64_t repo_id;
+	bool smart; /* a soft sync of a repository with smart commits on */
+	/* a soft sync over recorded heads: sync_issues grows by the keys new to the repository
+	 * (checked as they are met); otherwise (a backfill) it is the run's own distinct keys */
+	bool incremental;
+	int64_t fresh; /* keys the last batch found that the repository had no link to */
+	int64_t linked; /* commits the last batch linked to the repository */
+	int64_t newest; /* the latest author date seen (epoch ms), 0 when none */
+	arena *keys_arena;
+	const char **keys; /* open addressing; NULL marks a free slot */
+	size_t nkeys, keys_cap;
+} dvcs_found_run;
+
+/* WEFT_ERROR when out of memory. */
+int dvcs_found_run_init(dvcs_found_run *r, int64_t repo_id, bool smart, bool incremental);
+void dvcs_found_run_dispose(dvcs_found_run *r);
+
+/* Full sync's start: the repository's commit links and branches are forgotten (commits no other
+ * repository has are deleted with their keys) and its counts are reset. */
+int dvcs_found_forget(db_conn *c, int64_t repo_id);
+
+/* Stores commits[0..n) (any n; their strings in a) as r's repository's: each commit once per
+ * hash (the first repository to find it writes it), its link to the repository and its keys
+ * (dvcs_keys_find on the message). Commits linked already are skipped, so a batch runs again
+ * harmlessly after a crash (and when db_tx retries it). r->linked is what this batch linked;
+ * when r->smart, DVCS_SMART_JOB is queued with the newly linked commits whose message has a
+ * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (see
+ * incremental), last_activity_at. */
+int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n);
+
+/* The repository's branches become heads[0..n): new ones are added with their keys (from the
+ * name; *new_keys counts them), moved ones get their new head, missing ones are deleted. */
+int dvcs_found_branches(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *heads, size_t n,
+                        int64_t *new_keys);
+
+/* Commits a force push dropped: their links to the repository go, and the commits themselves
+ * when no other repository has them. *removed counts the links removed. */
+int dvcs_found_drop(db_conn *c, arena *a, int64_t repo_id, const char *const *hashes, size_t n,
+                    int64_t *removed);
+
+/* The repository's counts from what is stored: sync_commits its linked commits, sync_issues the
+ * distinct keys of its commits and branches. */
+int dvcs_found_recount(db_conn *c, int64_t repo_id);
+
+/* The recorded branches of the repository (dvcs_branches), by name, in a. */
+int dvcs_found_recorded(db_conn *c, arena *a, int64_t repo_id, dvcs_head **heads, size_t *n);
+
+#endif

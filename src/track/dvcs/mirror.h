@@ -1,0 +1,68 @@
+/* The bare mirror of a linked repository (dvcs_repo_mirror_path): `git fetch` of its branches
+ * over HTTP with the account's token, and walks of its history with libgit2. The mirror is the
+ * truth a sync reads; webhooks only say when to look. Nothing here touches the database. */
+#ifndef WEFT_TRACK_DVCS_MIRROR_H
+#define WEFT_TRACK_DVCS_MIRROR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+enum {
+	DVCS_HASH_LEN = 40, /* a SHA-1 commit id in hex */
+	DVCS_FETCH_TIMEOUT_S = 30 * 60, /* a fetch that takes longer is killed */
+	DVCS_FETCH_STDERR_MAX = 16 * 1024, /* git's complaints kept for the sync error */
+};
+
+/* Fetches the branches (refs/heads/…) of url into the bare mirror at path (created, with its parent folder,
+ * when missing) with --prune, so branches deleted on the host go too. The token reaches git only
+ * through its environment (an http.extraHeader of GIT_CONFIG_*, HTTP Basic x-token-auth:TOKEN
+ * as Bitbucket and hub take it), never its command line; nothing but PATH of the server's
+ * environment reaches git. Bounded by timeout_s (the process group is killed after it).
+ * WEFT_ERROR with git's own words (the token and its encoding scrubbed) when it fails. */
+int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token,
+                      int timeout_s);
+
+/* A branch of the mirror. */
+typedef struct dvcs_head {
+	const char *name; /* without refs/heads/ */
+	char hash[DVCS_HASH_LEN + 1];
+} dvcs_head;
+
+/* qsort's order of heads: by name, as strcmp. */
+int dvcs_head_compare(const void *x, const void *y);
+
+/* A commit as a walk gives it; the strings live only until the callback returns. */
+typedef struct dvcs_commit {
+	char hash[DVCS_HASH_LEN + 1];
+	const char *author_name, *author_email;
+	const char *message;
+	int64_t authored_at; /* epoch ms */
+	int file_count; /* files changed against the first parent (or the empty tree) */
+	bool is_merge;
+} dvcs_commit;
+
+typedef struct dvcs_mirror dvcs_mirror;
+
+/* Opens the mirror at path for reading. WEFT_ENOTFOUND when there is none. */
+int dvcs_mirror_open(dvcs_mirror **out, const char *path);
+void dvcs_mirror_close(dvcs_mirror *m);
+
+/* The mirror's branches (refs/heads/…, peeled to commits), sorted by name, in a. */
+int dvcs_mirror_heads(dvcs_mirror *m, arena *a, dvcs_head **heads, size_t *n);
+
+/* Whether the mirror holds the commit hash. */
+bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
+
+/* Calls fn for every commit reachable from the from hashes and not from the hide hashes (hidden
+ * ones the mirror lacks are skipped: after a force push and a gc their history is gone anyway),
+ * each once, until fn returns non-zero (returned). ordered: parents before children (the order
+ * commits were made, for smart commits); otherwise the fastest order libgit2 has. with_files:
+ * count each commit's changed files (a tree diff), else file_count is 0. */
+typedef int (*dvcs_commit_fn)(void *ctx, const dvcs_commit *commit);
+int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
+                     size_t nhide, bool ordered, bool with_files, dvcs_commit_fn fn, void *ctx);
+
+#endif

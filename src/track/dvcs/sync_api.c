@@ -1,0 +1,122 @@
+/* The webhook target: signature first, then the event's work and a 202, in one transaction. */
+#include "track/dvcs/sync_api.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "track/dvcs/dvcs.h"
+#include "track/dvcs/pulls.h"
+
+/* What a delivery is about. */
+typedef struct delivery {
+	web_request *req;
+	int64_t repo_id;
+	const char *event; /* "" when the header is missing */
+	const char *signature; /* NULL when missing */
+} delivery;
+
+static int repo_id_of(const char *text, int64_t *id)
+{
+	char *end = NULL;
+	errno = 0;
+	long long v = text && *text >= '1' && *text <= '9' ? strtoll(text, &end, 10) : 0;
+	if (v <= 0 || errno || !end || *end)
+		return err_fail(WEFT_ENOTFOUND, "No repository with this id");
+	*id = v;
+	return 0;
+}
+
+/* Whether signature is "sha256=" and the hex of body's HMAC-SHA256 with secret. */
+static bool signed_by(const char *signature, const buf *body, const char *secret)
+{
+	static const char prefix[] = "sha256=";
+	unsigned char want[crypto_auth_hmacsha256_BYTES], got[crypto_auth_hmacsha256_BYTES];
+	size_t len = 0;
+	const char *end = NULL;
+	if (!signature || strncmp(signature, prefix, sizeof prefix - 1) != 0)
+		return false;
+	const char *hex = signature + sizeof prefix - 1;
+	if (strlen(hex) != 2 * sizeof got ||
+	    sodium_hex2bin(got, sizeof got, hex, strlen(hex), NULL, &len, &end) != 0 ||
+	    len != sizeof got)
+		return false;
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)(body->ptr ? body->ptr : ""),
+	                              body->len);
+	crypto_auth_hmacsha256_final(&st, want);
+	return sodium_memcmp(want, got, sizeof want) == 0;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static json_t *parsed(const buf *body)
+{
+	json_error_t e;
+	return body->len ? json_loadb(body->ptr, body->len, 0, &e) : NULL;
+}
+
+/* The event's work, once the delivery is known to come from the host. */
+static int apply(db_conn *c, const delivery *d)
+{
+	if (strcmp(d->event, "repo:push") == 0)
+		return dvcs_sync_enqueue(c, d->repo_id, false);
+	bool pull = starts_with(d->event, "pullrequest:");
+	if (!pull && !starts_with(d->event, "repo:commit_status_"))
+		return 0;
+	json_t *payload = parsed(&d->req->body);
+	if (!json_is_object(payload)) {
+		json_decref(payload);
+		return err_fail(WEFT_EINVALID, "The payload is not a JSON object");
+	}
+	int rc = pull ? dvcs_pulls_apply_event(c, d->req->arena, d->repo_id, d->event, payload)
+	              : dvcs_builds_apply_event(c, d->req->arena, d->repo_id, payload);
+	json_decref(payload);
+	if (rc == 0 && pull)
+		rc = dvcs_sync_enqueue(c, d->repo_id, false);
+	return rc;
+}
+
+static int receive(db_conn *c, void *ctx)
+{
+	const delivery *d = ctx;
+	const track_app *app = track_app_of(d->req);
+	dvcs_repo repo;
+	int rc = dvcs_repo_get(c, d->req->arena, d->repo_id, &repo);
+	if (rc == WEFT_ENOTFOUND)
+		return err_fail(WEFT_ENOTFOUND, "No repository with this id");
+	const char *secret = NULL;
+	if (rc == 0)
+		rc = dvcs_repo_hook_secret(app, c, d->req->arena, d->repo_id, &secret);
+	if (rc == WEFT_ENOTFOUND)
+		return err_fail(WEFT_EAUTH, "The repository has no webhook");
+	if (rc < 0)
+		return rc;
+	if (!signed_by(d->signature, &d->req->body, secret))
+		return err_fail(WEFT_EAUTH, "The signature does not match the body");
+	if (!repo.linked || repo.deleted)
+		return 0;
+	return apply(c, d);
+}
+
+int dvcs_sync_webhook(web_request *req, web_response *res)
+{
+	const char *event = web_header(req, DVCS_EVENT_HEADER);
+	delivery d = { .req = req,
+		       .event = event ? event : "",
+		       .signature = web_header(req, DVCS_SIGNATURE_HEADER) };
+	int rc = repo_id_of(web_param(req, "id"), &d.repo_id);
+	if (rc == 0)
+		rc = db_tx(track_app_of(req)->d, receive, &d);
+	if (rc < 0)
+		return rc;
+	web_res_json(res, 202, json_pack("{s:s}", "status", "accepted"));
+	return 0;
+}

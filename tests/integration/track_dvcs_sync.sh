@@ -1,0 +1,218 @@
+# The connector's sync engine (issue 13) against a real hub in its own process: a push with keys
+# in messages and branch names → linked commits with their keys; the same commits in a second
+# repository stored once; a force push unlinking what it dropped; the webhook target's refusals
+# (unknown repository, wrong signature); a webhook lost while track was down → the periodic sync
+# brings the commits; hub down during a sync → the error shown, retried, done once hub is back;
+# track's weft serve killed with SIGKILL five times during a backfill of 100,000 commits → every
+# commit linked exactly once, none missing (compared with git rev-list on hub's repository).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/repos_lib.sh"
+
+hub_store sync
+TRACK_DB=()
+if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
+	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
+	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
+fi
+create_user alice
+timeout 60 "$WEFT_BIN" hub admin create-team ops --name "Operations" --owner alice \
+	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/team.out" 2>&1 ||
+	bail "cannot create the team ops: $(cat "$TEST_TMP/team.out")"
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# Both services keep their port across restarts: the account names hub's URL, and hub's hooks
+# name track's.
+HUB_PORT=$(free_port)
+TRACK_PORT=$(free_port)
+start_hub() {
+	weft_launch hub serve hub --data "$DATA" --hub-listen "127.0.0.1:$HUB_PORT" "${HUB_DB[@]}" \
+		--webhook-allowed-hosts 127.0.0.1/32 || bail "hub did not start"
+	HUB_PID=$WEFT_PID
+	HUB=$HUB_URL
+}
+start_track() {
+	weft_launch track serve track --data "$DATA" --track-listen "127.0.0.1:$TRACK_PORT" \
+		"${TRACK_DB[@]}" --job-lease 3 --dvcs-sync-interval 10 || bail "track did not start"
+	TRACK_PID=$WEFT_PID
+	TRACK=$TRACK_URL
+	HUB_URL=$HUB
+}
+start_hub
+start_track
+
+for repo in ops/r1 ops/r2 ops/big; do
+	as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
+		"$HUB/2.0/repositories/$repo"
+	[ "$RESP_STATUS" = 200 ] || bail "cannot create the repository $repo (status $RESP_STATUS)"
+done
+BIG_DIR=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["workspace"]["uuid"].strip("{}") + "/" + j["uuid"].strip("{}"))' "$RESP_BODY")
+BIG_DIR=$DATA/repos/$BIG_DIR.git
+timeout 60 "$WEFT_BIN" hub admin create-consumer ops --name "Track" \
+	--callback "$TRACK/secure/admin/dvcs/callback" --private \
+	--scopes "repository:admin webhook account team pullrequest" \
+	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
+	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
+KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
+SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
+
+dvcs() {
+	timeout 60 "$WEFT_BIN" track dvcs "$@" --data "$DATA" "${TRACK_DB[@]}" \
+		>"$TEST_TMP/dvcs.out" 2>"$TEST_TMP/dvcs.err"
+}
+repo_line() {
+	dvcs list </dev/null
+	grep " slug=$1 " "$TEST_TMP/dvcs.out"
+}
+# sql QUERY: one value from track's database.
+sql() {
+	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
+		psql -X -q -A -t "$(cat "$TEST_TMP/track-db.url")" -c "$1"
+	else
+		sqlite3 -cmd '.timeout 5000' "$DATA/track.db" "$1"
+	fi
+}
+# eventually DESC SECONDS COMMAND...: COMMAND succeeds within SECONDS.
+eventually() {
+	local desc=$1 seconds=$2 i
+	shift 2
+	for i in $(seq $((seconds * 5))); do
+		if "$@" >/dev/null 2>&1; then
+			pass "$desc"
+			return 0
+		fi
+		sleep 0.2
+	done
+	fail "$desc" "$(dvcs list </dev/null; cat "$TEST_TMP/dvcs.out")"
+}
+synced() { # SLUG COMMITS: the repository's last sync is done with COMMITS linked commits
+	repo_line "$1" | grep -q " sync=done commits=$2 "
+}
+linked_to() { # SLUG: the commits linked to the repository, as stored
+	sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = '$1'"
+}
+
+dvcs link --host-url "$HUB" --account ops --key "$KEY" <<<"$SECRET" ||
+	bail "cannot link ops: $(cat "$TEST_TMP/dvcs.out" "$TEST_TMP/dvcs.err")"
+eventually "discovery links r1, r2 and big with their hooks, and syncs them (empty)" 30 eval \
+	'[ "$(dvcs list </dev/null; grep -cE " hook=ok sync=done commits=0 " "$TEST_TMP/dvcs.out")" = 3 ]'
+
+# --- a push with keys in messages and branch names ------------------------------------------------
+
+git_home
+AUTH_URL="http://alice:$(password_of alice)@127.0.0.1:$HUB_PORT"
+WORK=$TEST_TMP/work
+git init -q "$WORK" && cd "$WORK" || bail "cannot make a work tree"
+commit() {
+	echo "$1" >>file.txt && git add file.txt && git commit -q -m "$1" || bail "cannot commit"
+}
+commit "PROJ-1 the first change"
+commit "fix abc-2 as well"
+commit "nothing to link"
+git checkout -q -b feature/proj-7-login
+commit "login form"
+git checkout -q main
+git push -q "$AUTH_URL/ops/r1.git" main feature/proj-7-login 2>"$TEST_TMP/push.err" ||
+	bail "push to r1 failed: $(cat "$TEST_TMP/push.err")"
+cd "$TEST_TMP" || bail "cd"
+eventually "the push's webhook syncs r1: 4 commits" 30 synced r1 4
+check "3 issue keys found in r1" eval 'repo_line r1 | grep -q " issues=3"'
+check "PROJ-1 links one commit" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-1'")" = 1
+check "abc-2 links as ABC-2" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'ABC-2'")" = 1
+check "the branch feature/proj-7-login links PROJ-7" \
+	test "$(sql "SELECT COUNT(*) FROM dvcs_branch_keys k JOIN dvcs_branches b ON b.id = k.branch_id WHERE k.issue_key = 'PROJ-7' AND b.name = 'feature/proj-7-login'")" = 1
+check "the commits carry author, email and file count" \
+	test "$(sql "SELECT COUNT(*) FROM dvcs_commits WHERE author_name = 'Alice Liddell' AND author_email = 'alice@example.com' AND file_count = 1 AND is_merge = 0")" = 4
+check "a mirror of r1 is under the data directory" eval 'ls -d "$DATA"/dvcs/*.git >/dev/null'
+check "the token is in no file of the mirrors" eval '! grep -rqs "x-token-auth" "$DATA/dvcs"'
+
+# --- the same commits in a second repository are stored once --------------------------------------
+
+(cd "$WORK" && git push -q "$AUTH_URL/ops/r2.git" main feature/proj-7-login 2>/dev/null) ||
+	bail "push to r2 failed"
+eventually "r2 syncs the same 4 commits" 30 synced r2 4
+check "each commit is stored once" test "$(sql "SELECT COUNT(*) FROM dvcs_commits")" = 4
+check "and linked to both repositories" test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits")" = 8
+
+# --- a force push drops a commit ------------------------------------------------------------------
+
+(cd "$WORK" && commit "PROJ-5 soon dropped from r1" &&
+	git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null && git push -q "$AUTH_URL/ops/r2.git" main 2>/dev/null) ||
+	bail "the push of PROJ-5 failed"
+eventually "r1 has 5 commits" 30 synced r1 5
+eventually "r2 has 5 commits" 30 synced r2 5
+(cd "$WORK" && git reset -q --hard HEAD~1 && echo other >other.txt && git add other.txt &&
+	git commit -q -m "PROJ-8 instead" && git push -q --force "$AUTH_URL/ops/r1.git" main 2>/dev/null) ||
+	bail "the force push failed"
+eventually "after the force push r1 has 5 commits: one dropped, one added" 30 synced r1 5
+check "the dropped commit is no longer r1's" \
+	test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'r1' AND c.message LIKE 'PROJ-5 soon%'")" = 0
+check "but stays stored with its key, since r2 has it" \
+	test "$(sql "SELECT COUNT(*) FROM dvcs_commits c JOIN dvcs_commit_keys k ON k.commit_id = c.id WHERE k.issue_key = 'PROJ-5'")" = 1
+check "r1's links are exactly what git lists on hub" \
+	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
+
+# --- the webhook target's refusals -----------------------------------------------------------------
+
+R1_ID=$(repo_line r1 | sed 's/^repo id=\([0-9]*\) .*/\1/')
+req -H 'X-Event-Key: repo:push' -H 'X-Hub-Signature: sha256=00' -d '{}' \
+	"$TRACK/rest/bitbucket/1.0/repository/$R1_ID/sync"
+expect_status 401 "a delivery with a wrong signature: 401"
+req -H 'X-Event-Key: repo:push' -d '{}' "$TRACK/rest/bitbucket/1.0/repository/$R1_ID/sync"
+expect_status 401 "a delivery without a signature: 401"
+req -H 'X-Event-Key: repo:push' -H 'X-Hub-Signature: sha256=00' -d '{}' \
+	"$TRACK/rest/bitbucket/1.0/repository/99999/sync"
+expect_status 404 "a delivery for an unknown repository: 404"
+req -H 'X-Event-Key: repo:push' -d '{}' "$TRACK/rest/bitbucket/1.0/repository/abc/sync"
+expect_status 404 "a delivery for a malformed repository id: 404"
+
+# --- a webhook lost while track was down -------------------------------------------------------------
+
+stop_pid "$TRACK_PID"
+(cd "$WORK" && commit "PROJ-9 while track sleeps" && git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null) ||
+	bail "push while track is down failed"
+start_track
+eventually "back up, track syncs the commit pushed while it was down" 40 synced r1 6
+check "PROJ-9 links it" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-9'")" = 1
+
+# --- hub down during a sync ---------------------------------------------------------------------------
+
+stop_pid "$HUB_PID"
+dvcs sync ops/r2 </dev/null
+eventually "with hub down, r2's sync fails with git's reason" 30 eval \
+	'repo_line r2 | grep -q " sync=failed .* error=.*git fetch of .*r2.git"'
+start_hub
+eventually "hub back: the retried sync of r2 is done" 60 synced r2 5
+
+# --- SIGKILL during a backfill of 100,000 commits, five times --------------------------------------------
+
+BIG_SRC=$(dirname "$WEFT_BIN")/bench-repos/keys-100000.git
+if [ ! -d "$BIG_SRC" ]; then
+	mkdir -p "$(dirname "$BIG_SRC")" &&
+		bash "$IT_DIR/../../bench/lib/make_repo.sh" --keys "$BIG_SRC.tmp" 100000 &&
+		mv "$BIG_SRC.tmp" "$BIG_SRC" || bail "cannot generate the 100,000-commit repository"
+fi
+git --git-dir="$BIG_DIR" fetch -q "$BIG_SRC" 'refs/heads/*:refs/heads/*' || bail "cannot fill big"
+BIG_COUNT=$(git --git-dir="$BIG_DIR" rev-list --all --count)
+dvcs sync --full ops/big </dev/null || bail "cannot queue big's sync"
+for n in 1 2 3 4 5; do
+	for _ in $(seq 300); do
+		c=$(sql "SELECT sync_commits FROM dvcs_repos WHERE slug = 'big'" 2>/dev/null)
+		[ "${c:-0}" -gt $((n * 2000)) ] && break
+		sleep 0.1
+	done
+	kill -KILL "$TRACK_PID"
+	wait_exit "$TRACK_PID" 5
+	diag "killed track during the backfill at ${c:-0} commits"
+	start_track
+done
+eventually "after five kills the backfill of big is done" 400 synced big "$BIG_COUNT"
+check "every commit of big is linked exactly once, none missing" \
+	test "$(linked_to big)" = "$BIG_COUNT"
+check "the links are the hashes git lists" eval \
+	'[ "$(sql "SELECT c.hash FROM dvcs_commits c JOIN dvcs_repo_commits rc ON rc.commit_id = c.id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = '"'big'"' ORDER BY c.hash" | md5sum)" = "$(git --git-dir="$BIG_DIR" rev-list --all | sort | md5sum)" ]'
+check "30 % of big's commits name a key" \
+	test "$(sql "SELECT COUNT(DISTINCT k.commit_id) FROM dvcs_commit_keys k JOIN dvcs_repo_commits rc ON rc.commit_id = k.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'big'")" = 30000
+
+done_testing

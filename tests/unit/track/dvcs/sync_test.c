@@ -1,0 +1,257 @@
+/* The sync engine from a mirror on disk (dvcs_sync_mirror): a backfill links every commit once
+ * with its keys and the branches with theirs; a soft sync stores only what is new and queues smart
+ * commits for it; a commit in two repositories is stored once; a force push unlinks what it
+ * dropped; a full sync forgets and walks again, queueing no smart commits. Real git makes the
+ * repositories. */
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../issues_env.h"
+#include "base/clock.h"
+#include "track/dvcs/sync.h"
+
+typedef struct repos {
+	char dir[256]; /* a temporary folder holding both */
+	char mirror[300], work[300];
+} repos;
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+}
+
+/* A bare repository (the mirror) and a work tree that pushes to it. */
+static repos make_repos(void)
+{
+	repos r;
+	snprintf(r.dir, sizeof r.dir, "/tmp/weft-sync-test-XXXXXX");
+	if (!mkdtemp(r.dir))
+		fail_msg("mkdtemp");
+	snprintf(r.mirror, sizeof r.mirror, "%s/mirror.git", r.dir);
+	snprintf(r.work, sizeof r.work, "%s/work", r.dir);
+	sh("git init -q --bare -b main %s && git init -q -b main %s", r.mirror, r.work);
+	return r;
+}
+
+static void commit(const repos *r, const char *message)
+{
+	static int n;
+	n++;
+	sh("cd %s && echo %d > f%d.txt && git add . && GIT_AUTHOR_DATE='2026-01-0%d 10:00:00 "
+	   "+0000' "
+	   "git -c user.name=Ann -c user.email=ann@example.com commit -q -m '%s'",
+	   r->work, n, n % 3, 1 + n % 9, message);
+}
+
+static void push(const repos *r, const char *refs)
+{
+	sh("cd %s && git push -q --force %s %s 2>/dev/null", r->work, r->mirror, refs);
+}
+
+static int64_t make_repo_row(env *e, const char *slug, bool smart)
+{
+	int64_t now = clock_now_ms(), account = 0, id = 0;
+	ok(db_query_int(&account, e->c, "SELECT id FROM dvcs_accounts WHERE account = 'acme'",
+	                DB_END));
+	if (!account)
+		ok(db_query_int(&account, e->c,
+		                "INSERT INTO dvcs_accounts (host_kind, site_url, api_url, account,"
+		                " oauth_key, oauth_secret, status, created_at, updated_at) VALUES"
+		                " ('weft', 'http://hub', 'http://hub/2.0', 'acme', 'k', 's', 'ok',"
+		                " $1, $1) RETURNING id",
+		                db_int(now)));
+	ok(db_query_int(&id, e->c,
+	                "INSERT INTO dvcs_repos (account_id, slug, name, linked, smart_commits,"
+	                " sync_full, created_at, updated_at) VALUES ($1, $2, $2, 1, $3, 1, $4, $4)"
+	                " RETURNING id",
+	                db_int(account), db_text(slug), db_int(smart), db_int(now)));
+	return id;
+}
+
+static int64_t num(env *e, const char *sql, int64_t repo)
+{
+	return scalar(e, sql, db_int(repo));
+}
+
+static int64_t linked(env *e, int64_t repo)
+{
+	return num(e, "SELECT COUNT(*) FROM dvcs_repo_commits WHERE repo_id = $1", repo);
+}
+
+/* Commits git counts from the mirror's branches. */
+static int64_t git_count(const repos *r)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "git --git-dir=%s rev-list --all --count", r->mirror);
+	FILE *p = popen(cmd, "r");
+	long long n = -1;
+	if (!p || fscanf(p, "%lld", &n) != 1)
+		fail_msg("rev-list");
+	pclose(p);
+	return n;
+}
+
+static int64_t keyed(env *e, const char *key)
+{
+	db_stmt *st;
+	int64_t v = -1;
+	if (db_query(&st, e->c, "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = $1",
+	             db_text(key)) == 0 &&
+	    db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_done(st);
+	return v;
+}
+
+static void syncs_commits_branches_and_keys(void **state)
+{
+	env e = begin(state);
+	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
+	repos r = make_repos();
+	commit(&r, "PROJ-1 first");
+	commit(&r, "fix abc-2, see #comment later");
+	commit(&r, "plain");
+	sh("cd %s && git checkout -q -b feature/proj-7-login", r.work);
+	commit(&r, "login page");
+	push(&r, "main feature/proj-7-login");
+	int64_t a = make_repo_row(&e, "a", true);
+
+	/* the first run is full: everything, once, and no smart commits */
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), 4);
+	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 4);
+	assert_int_equal(num(&e, "SELECT sync_issues FROM dvcs_repos WHERE id = $1", a), 3);
+	assert_int_equal(num(&e, "SELECT sync_full FROM dvcs_repos WHERE id = $1", a), 0);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1"
+	                     " AND sync_state = 'done' AND sync_error IS NULL"
+	                     " AND sync_finished_at IS NOT NULL AND last_activity_at > 0",
+	                     a),
+	                 1);
+	assert_int_equal(keyed(&e, "PROJ-1"), 1);
+	assert_int_equal(keyed(&e, "ABC-2"), 1);
+	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_branches WHERE repo_id = $1", a), 2);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_branch_keys k JOIN dvcs_branches b"
+	                     " ON b.id = k.branch_id WHERE b.repo_id = $1"
+	                     " AND k.issue_key = 'PROJ-7'",
+	                     a),
+	                 1);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND $1 > 0",
+	                     a),
+	                 0);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_commits WHERE is_merge = 0"
+	                     " AND file_count = 1 AND author_email = 'ann@example.com'"
+	                     " AND $1 > 0",
+	                     a),
+	                 4);
+
+	/* nothing new: nothing changes */
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), 4);
+
+	/* soft: only the new commit, and smart commits for the one with a command */
+	sh("cd %s && git checkout -q main", r.work);
+	commit(&r, "PROJ-3 #resolve");
+	commit(&r, "PROJ-3 no command");
+	push(&r, "main");
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), 6);
+	assert_int_equal(keyed(&e, "PROJ-3"), 2);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND payload LIKE '%\"repo\":' || $1 || ',%'",
+	                     a),
+	                 1);
+	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 6);
+	assert_int_equal(num(&e, "SELECT sync_issues FROM dvcs_repos WHERE id = $1", a), 4);
+
+	/* the same commits in a second repository are stored once */
+	int64_t b = make_repo_row(&e, "b", false);
+	ok(dvcs_sync_mirror(&app, e.a, b, r.mirror));
+	assert_int_equal(linked(&e, b), 6);
+	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", a), 6);
+
+	/* a force push drops the two newest commits of main and adds one */
+	sh("cd %s && git reset -q --hard HEAD~2", r.work);
+	commit(&r, "PROJ-4 instead");
+	push(&r, "main");
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), git_count(&r));
+	assert_int_equal(linked(&e, a), 5);
+	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 5);
+	/* b still has them, so they stay; its own sync drops them too, and then they go */
+	assert_int_equal(keyed(&e, "PROJ-3"), 2);
+	ok(dvcs_sync_mirror(&app, e.a, b, r.mirror));
+	assert_int_equal(linked(&e, b), 5);
+	assert_int_equal(keyed(&e, "PROJ-3"), 0);
+	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", a), 5);
+
+	/* a deleted branch goes with its keys */
+	sh("git --git-dir=%s branch -q -D feature/proj-7-login", r.mirror);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_branches WHERE repo_id = $1", a), 1);
+	assert_int_equal(linked(&e, a), git_count(&r));
+
+	/* full: forgets and walks again, same result, no smart commits */
+	ok(db_exec(e.c, "DELETE FROM jobs WHERE $1 > 0", db_int(1)) < 0 ? -1 : 0);
+	ok(db_exec(e.c, "UPDATE dvcs_repos SET sync_full = 1 WHERE id = $1", db_int(a)) < 0 ? -1
+	                                                                                    : 0);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), git_count(&r));
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND $1 > 0",
+	                     a),
+	                 0);
+	assert_int_equal(num(&e, "SELECT sync_issues FROM dvcs_repos WHERE id = $1", a), 3);
+
+	/* a repository that is not linked is left alone */
+	ok(db_exec(e.c, "UPDATE dvcs_repos SET linked = 0, sync_full = 1 WHERE id = $1",
+	           db_int(a)) < 0
+	           ? -1
+	           : 0);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), git_count(&r));
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
+static void a_missing_mirror_fails_with_its_reason(void **state)
+{
+	env e = begin(state);
+	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
+	int64_t a = make_repo_row(&e, "gone", true);
+	assert_int_equal(dvcs_sync_mirror(&app, e.a, a, "/nonexistent/gone.git"), WEFT_ENOTFOUND);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1"
+	                     " AND sync_state = 'failed' AND sync_error LIKE '%gone.git%'",
+	                     a),
+	                 1);
+	end(&e);
+}
+
+int main(void)
+{
+	git_libgit2_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(syncs_commits_branches_and_keys),
+		cmocka_unit_test(a_missing_mirror_fails_with_its_reason),
+	};
+	int failed = fixture_run_engine_tests("track/dvcs/sync", tests,
+	                                      sizeof tests / sizeof tests[0], 2);
+	git_libgit2_shutdown();
+	return failed;
+}
