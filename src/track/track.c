@@ -2,6 +2,8 @@
 #include "track/track.h"
 
 #include "track/account/account_web.h"
+#include "track/dvcs/devstatus_api.h"
+#include "track/dvcs/panel_web.h"
 #include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
@@ -46,6 +48,22 @@ static int home_page(web_request *req, web_response *res)
 	TRACK_API_ROUTE("/rest/api/2/", method, resource, __VA_ARGS__),              \
 	        TRACK_API_ROUTE("/rest/api/latest/", method, resource, __VA_ARGS__), \
 	        TRACK_API_ROUTE("/rest/api/3/", method, resource, __VA_ARGS__)
+
+/* Jira's dev-status API, under 1.0 and latest: the issue comes from ?issueId= (track_perm.h). */
+#define DEV_STATUS(prefix)                                                                         \
+	{ "GET",                                                                                   \
+	  prefix "issue/summary",                                                                  \
+	  dvcs_api_devstatus_summary,                                                              \
+	  WEB_API | WEB_NEEDS_USER,                                                                \
+	  TRACK_PERM_VIEW_DEV_TOOLS,                                                               \
+	  0,                                                                                       \
+	  NULL,                                                                                    \
+	  NULL,                                                                                    \
+	  NULL },                                                                                  \
+	{                                                                                          \
+		"GET", prefix "issue/detail", dvcs_api_devstatus_detail, WEB_API | WEB_NEEDS_USER, \
+		        TRACK_PERM_VIEW_DEV_TOOLS, 0, dvcs_devstatus_detail_params, NULL, NULL     \
+	}
 
 /* The table is ordered: the first route whose pattern matches wins. Each feature adds its routes
  * under its own heading. */
@@ -271,6 +289,12 @@ static const web_route routes[] = {
 	/* the connector's webhook target, /rest/bitbucket/1.0/repository/{id}/sync (dvcs/sync_api.c) */
 
 	/* the development panel and the dev-status API (dvcs/panel_web.c, dvcs/devstatus_api.c) */
+	{ "GET", "/browse/{issue}/development", dvcs_panel_detail_page, WEB_NEEDS_USER,
+	  TRACK_PERM_VIEW_DEV_TOOLS, 0, NULL, NULL, NULL },
+	{ "GET", "/browse/{issue}/development/summary", dvcs_panel_summary_poll, WEB_NEEDS_USER,
+	  TRACK_PERM_VIEW_DEV_TOOLS, 0, NULL, NULL, NULL },
+	DEV_STATUS("/rest/dev-status/1.0/"),
+	DEV_STATUS("/rest/dev-status/latest/"),
 };
 
 static const char *const api_prefixes[] = { "/rest/", NULL };
