@@ -31,6 +31,7 @@ die() {
 	echo "bench/panel: $*" >&2
 	exit 1
 }
+. "$ROOT/bench/lib/serve.sh"
 
 for tool in wrk curl git python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (scripts/deps.sh installs it)"
@@ -48,10 +49,7 @@ WEFT_PID=
 cleanup() {
 	local rc=$?
 	trap - EXIT
-	if [ -n "$WEFT_PID" ]; then
-		kill -TERM "$WEFT_PID" 2>/dev/null
-		wait "$WEFT_PID" 2>/dev/null
-	fi
+	[ -n "$WEFT_PID" ] && bench_stop "$WEFT_PID" TERM
 	[ "$ENGINE" = postgres ] && "$ROOT/scripts/pg.sh" stop "$TMP/pg" 2>/dev/null
 	rm -rf "$TMP"
 	exit "$rc"
