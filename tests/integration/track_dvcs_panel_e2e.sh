@@ -1,7 +1,7 @@
 # The development panel end to end: a hub account linked with `weft track dvcs link`, a commit
 # naming PROJ-1 and a branch named after PROJ-2 pushed with real git, both reaching the dev-status
 # API and the issue page through hub's webhook and track's sync, with the links into hub working.
-# Skipped (TAP skip-all) in a build without the connector's linking and syncing (issue 13).
+# Skipped (TAP skip-all) in a build without the connector's linking or syncing (issue 13).
 
 if ! "$WEFT_BIN" track dvcs link --help >/dev/null 2>&1; then
 	echo "1..0 # SKIP this weft has no \`track dvcs link\` (the connector's linking, issue 13)"
@@ -25,6 +25,11 @@ weft_launch "hub track" serve --data "$DATA" --hub-listen 127.0.0.1:0 --track-li
 	"${HUB_DB[@]}" "${TRACK_DB[@]}" --webhook-allowed-hosts 127.0.0.1/32 ||
 	bail "weft serve did not start"
 T=$TRACK_URL
+req -X POST "$T/rest/bitbucket/1.0/repository/1/sync"
+if [ "$RESP_STATUS" = 404 ] && grep -q 'There is nothing at this address' "$RESP_BODY"; then
+	echo "1..0 # SKIP this weft has no webhook target for syncing (the connector's sync, issue 13)"
+	exit 0
+fi
 TAUTH=(-u "alice@example.com:$(password_of alice)")
 
 req "${TAUTH[@]}" -H 'Content-Type: application/json' \
