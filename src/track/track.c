@@ -3,6 +3,8 @@
 
 #include "track/account/account_web.h"
 #include "track/dvcs/sync_api.h"
+#include "track/dvcs/devstatus_api.h"
+#include "track/dvcs/panel_web.h"
 #include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
@@ -47,6 +49,22 @@ static int home_page(web_request *req, web_response *res)
 	TRACK_API_ROUTE("/rest/api/2/", method, resource, __VA_ARGS__),              \
 	        TRACK_API_ROUTE("/rest/api/latest/", method, resource, __VA_ARGS__), \
 	        TRACK_API_ROUTE("/rest/api/3/", method, resource, __VA_ARGS__)
+
+/* Jira's dev-status API, under 1.0 and latest: the issue comes from ?issueId= (track_perm.h). */
+#define DEV_STATUS(prefix)                                                                         \
+	{ "GET",                                                                                   \
+	  prefix "issue/summary",                                                                  \
+	  dvcs_api_devstatus_summary,                                                              \
+	  WEB_API | WEB_NEEDS_USER,                                                                \
+	  TRACK_PERM_VIEW_DEV_TOOLS,                                                               \
+	  0,                                                                                       \
+	  NULL,                                                                                    \
+	  NULL,                                                                                    \
+	  NULL },                                                                                  \
+	{                                                                                          \
+		"GET", prefix "issue/detail", dvcs_api_devstatus_detail, WEB_API | WEB_NEEDS_USER, \
+		        TRACK_PERM_VIEW_DEV_TOOLS, 0, dvcs_devstatus_detail_params, NULL, NULL     \
+	}
 
 /* The table is ordered: the first route whose pattern matches wins. Each feature adds its routes
  * under its own heading. */
@@ -274,6 +292,12 @@ static const web_route routes[] = {
 	  WEB_API | WEB_NO_CSRF | WEB_OWN_AUTH, 0, DVCS_WEBHOOK_BODY_LIMIT, NULL, NULL, NULL },
 
 	/* the development panel and the dev-status API (dvcs/panel_web.c, dvcs/devstatus_api.c) */
+	{ "GET", "/browse/{issue}/development", dvcs_panel_detail_page, WEB_NEEDS_USER,
+	  TRACK_PERM_VIEW_DEV_TOOLS, 0, NULL, NULL, NULL },
+	{ "GET", "/browse/{issue}/development/summary", dvcs_panel_summary_poll, WEB_NEEDS_USER,
+	  TRACK_PERM_VIEW_DEV_TOOLS, 0, NULL, NULL, NULL },
+	DEV_STATUS("/rest/dev-status/1.0/"),
+	DEV_STATUS("/rest/dev-status/latest/"),
 };
 
 static const char *const api_prefixes[] = { "/rest/", NULL };

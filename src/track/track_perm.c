@@ -123,6 +123,18 @@ static int resolve_project(db_conn *c, web_request *req, track_scope *s, const c
 	return rc;
 }
 
+/* The dev-status API names its issue in the query, by numeric id only (as Jira does). */
+static int query_issue(const web_request *req, const char **out)
+{
+	const char *id = web_query(req, "issueId");
+	if (!id || !*id)
+		return err_fail(WEFT_EINVALID, "issueId is required.");
+	if (strlen(id) > 18 || strspn(id, "0123456789") != strlen(id))
+		return err_fail(WEFT_EINVALID, "issueId must be the numeric id of an issue.");
+	*out = id;
+	return 0;
+}
+
 static int resolve_scope(db_conn *c, void *ctx)
 {
 	scope_ctx *sc = ctx;
@@ -130,6 +142,11 @@ static int resolve_scope(db_conn *c, void *ctx)
 	const track_viewer *v = track_viewer_of(req);
 	const char *issue = param_of(req, "issueIdOrKey", "issue");
 	const char *project = param_of(req, "projectIdOrKey", "key");
+	if (!issue && !project && req->nparams == 0) {
+		int bad = query_issue(req, &issue);
+		if (bad < 0)
+			return bad;
+	}
 	/* Pages share /browse/{key} between projects and issues, as Jira does: project keys have
 	 * no '-', issue keys always do. */
 	if (!issue && project && strchr(project, '-')) {
@@ -175,6 +192,9 @@ static int refuse(const scope_ctx *sc, int permission)
 	case TRACK_PERM_CREATE_ISSUES:
 		return err_fail(WEFT_EPERM, "You do not have permission to create issues in this "
 		                            "project.");
+	case TRACK_PERM_VIEW_DEV_TOOLS:
+		return err_fail(WEFT_EPERM, "You do not have permission to view development tools "
+		                            "for this issue.");
 	case TRACK_PERM_MODIFY_REPORTER:
 		return err_fail(WEFT_EPERM, "You do not have permission to modify the reporter "
 		                            "in this project.");

@@ -1,5 +1,5 @@
 /* track's issue pages (issue_web.h): the issue view with transitions, in-place assignee and
- * priority forms, the Comments / Work log / History tabs and the place of the development panel;
+ * priority forms, the Comments / Work log / History tabs and the development panel (dvcs/);
  * the create and edit forms; the small forms the view posts to. */
 #include "track/issue/issue_web.h"
 
@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "track/account/account.h"
+#include "track/dvcs/panel_web.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/issue.h"
@@ -302,7 +303,7 @@ static int load_view(db_conn *c, void *p)
 	web_request *req = v->req;
 	int rc = track_issue_get(c, req->arena, track_scope_of(req)->issue_id, &v->issue);
 	json_t *transitions = NULL, *priorities = NULL, *people = NULL, *subtasks = NULL,
-	       *tab = NULL;
+	       *tab = NULL, *development = NULL;
 	if (rc == 0)
 		rc = transitions_json(c, v, &transitions);
 	if (rc == 0)
@@ -319,11 +320,14 @@ static int load_view(db_conn *c, void *p)
 		rc = strcmp(v->tab, "worklog") == 0   ? worklogs_json(c, v, &tab)
 		     : strcmp(v->tab, "history") == 0 ? history_json(c, v, &tab)
 		                                      : comments_json(c, v, &tab);
+	if (rc == 0 && may(req, TRACK_PERM_VIEW_DEV_TOOLS))
+		rc = dvcs_panel_web_json(c, req, &v->issue, &development);
 	json_decref(v->data); /* from an attempt the store ran again */
-	v->data = json_pack("{s:o, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*}", "issue",
+	v->data = json_pack("{s:o, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*}", "issue",
 	                    rc == 0 ? issue_fields(c, req, &v->issue) : json_null(), "transitions",
 	                    transitions, "priorities", priorities, "assignables", people,
-	                    "subtasks", subtasks, "entries", tab, "people", people_card);
+	                    "subtasks", subtasks, "entries", tab, "people", people_card,
+	                    "development", development);
 	return rc;
 }
 

@@ -57,6 +57,7 @@ typedef struct world {
 	int64_t ids[NIDENTITIES];
 	int64_t project_id;
 	char issue_key[32]; /* a fresh issue for each call: some routes delete or change it */
+	int64_t issue_id;
 } world;
 
 static world w;
@@ -103,8 +104,10 @@ static int make_issue(db_conn *c, void *ctx)
 	track_issue issue;
 	const char *field = NULL;
 	int rc = track_issue_create(c, a, w.project_id, &f, w.ids[PROJECT_ADMIN], &issue, &field);
-	if (rc == 0)
+	if (rc == 0) {
 		snprintf(w.issue_key, sizeof w.issue_key, "%s", issue.key);
+		w.issue_id = issue.id;
+	}
 	arena_free(a);
 	return rc;
 }
@@ -199,6 +202,14 @@ static void fill_path(char *out, size_t size, const char *pattern, bool key_is_i
 		{ "{id}", "999999" },
 	};
 	route_fill_path(out, size, pattern, values, sizeof values / sizeof values[0]);
+	/* The dev-status API names its issue in the query, by id. */
+	if (strncmp(pattern, "/rest/dev-status/", 17) == 0) {
+		size_t len = strlen(out);
+		snprintf(out + len, size - len,
+		         "?issueId=%lld&applicationType=bitbucket"
+		         "&dataType=repository",
+		         (long long)w.issue_id);
+	}
 }
 
 /* How the gate answered, told apart from what a handler answers once past it by the messages

@@ -1,0 +1,28 @@
+/* Jira's dev-status API (jira-api.md E.1, E.2), which Jira's own panel and many clients read:
+ * GET /rest/dev-status/{1.0,latest}/issue/summary?issueId= and …/issue/detail?issueId=
+ * &applicationType=&dataType=, with every linked host reported as the instance type "bitbucket".
+ * The route declares TRACK_PERM_VIEW_DEV_TOOLS; the authorize hook finds the issue by ?issueId=. */
+#ifndef WEFT_TRACK_DVCS_DEVSTATUS_API_H
+#define WEFT_TRACK_DVCS_DEVSTATUS_API_H
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "track/dvcs/panel.h"
+#include "web/web.h"
+
+/* The declared query parameters of the detail resource (dataType checked; applicationType
+ * bounded). */
+extern const web_param_spec dvcs_devstatus_detail_params[];
+
+/* GET …/issue/summary: {"errors": [], "configErrors": [], "summary": {…}} (E.1). */
+int dvcs_api_devstatus_summary(web_request *req, web_response *res);
+/* GET …/issue/detail: {"errors": [], "detail": [one element per host]} with the array of
+ * dataType filled (E.2); another applicationType than "bitbucket" gives "detail": []. Paged by
+ * startAt and maxResults (default and cap DVCS_PANEL_PAGE_MAX). */
+int dvcs_api_devstatus_detail(web_request *req, web_response *res);
+
+/* E.1's summary object for s (new reference), also what the issue page polls. */
+json_t *dvcs_devstatus_summary_json(arena *a, const dvcs_panel_summary *s);
+
+#endif
