@@ -1,9 +1,18 @@
 // track's DVCS accounts page: while a repository's sync is queued or runs, its status text and
 // progress bar follow it (GET /secure/admin/dvcs/progress every 4 seconds, as Jira's page polls),
 // and a repository the host listed since the page loaded reloads the page; the checkboxes of a
-// form marked data-autosubmit save as soon as they change. A file, not inline script, for the CSP.
+// form marked data-autosubmit save as soon as they change; the page after Add goes on to the
+// host's consent page by itself. A file, not inline script, for the CSP.
 'use strict';
 (() => {
+	// The way to the host's consent page: a link, followed at once. A form's redirect there would
+	// break the Content Security Policy's form-action 'self'; a navigation by script does not.
+	const onward = document.querySelector('a[data-dvcs-continue]');
+	if (onward) {
+		window.location.assign(onward.href);
+		return;
+	}
+
 	const POLL_MS = 4000;
 	const WATCH_POLLS = 30; // after a link or a refresh: two minutes for repositories to appear
 	const section = document.querySelector('.dvcs-accounts');

@@ -1,5 +1,6 @@
 /* Building responses: JSON, text, redirects, pages in the layout, error pages and error bodies,
  * and the handlers every service mounts (status, static files, CSP reports). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,19 @@ void web_res_text(web_response *res, int status, const char *text)
 {
 	reset_body(res, status, "text/plain; charset=utf-8");
 	buf_puts(&res->body, text);
+}
+
+void web_res_form_action(web_request *req, web_response *res, const char *url)
+{
+	size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	if (!scheme)
+		return;
+	size_t n = scheme + strcspn(url + scheme, "/?#");
+	for (size_t i = scheme; i < n; i++)
+		if (!isalnum((unsigned char)url[i]) && !strchr(".-:[]", url[i]))
+			return;
+	if (n > scheme)
+		res->form_action = arena_strndup(req->arena, url, n);
 }
 
 void web_res_redirect(web_request *req, web_response *res, int status, const char *location)

@@ -191,12 +191,18 @@ struct web_response {
 	int stream_wait_fd; /* readable when a WEB_STREAM_WAIT has news; -1: none */
 	const char *etag; /* a precomputed validator (static assets); otherwise hashed from body */
 	bool cacheable; /* 200 answers to GET/HEAD get an ETag and honour If-None-Match */
+	/* One more origin the page's forms may post to and be redirected to (the Content Security
+	 * Policy's form-action, 'self' otherwise); set by web_res_form_action. */
+	const char *form_action;
 };
 
 /* Adds a response header; name and value are copied into the request's arena. */
 void web_res_header(web_request *req, web_response *res, const char *name, const char *value);
 /* Adds a header line even when one of that name exists (Set-Cookie). */
 void web_res_header_add(web_request *req, web_response *res, const char *name, const char *value);
+/* Lets the page's forms lead to url's origin too (scheme://host[:port]): a consent page whose
+ * Grant redirects to another site. A URL whose origin is not plain http(s) is ignored. */
+void web_res_form_action(web_request *req, web_response *res, const char *url);
 /* A JSON body (value is stolen), with status. */
 void web_res_json(web_response *res, int status, json_t *value);
 /* A plain-text body; an empty 201/204 still carries text/plain (http-rules.md §1). */

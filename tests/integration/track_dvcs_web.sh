@@ -54,7 +54,7 @@ hub_repo() {
 hub_repo api
 hub_repo web
 timeout 60 "$WEFT_BIN" hub admin create-consumer acme --name "Jira DVCS" --callback "$CALLBACK" \
-	--private --scopes "account repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
+	--private --scopes "account team repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
 	>"$TEST_TMP/consumer.out" 2>&1 || bail "create-consumer: $(cat "$TEST_TMP/consumer.out")"
 KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
 SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
@@ -102,11 +102,14 @@ jget() {
 lacks() {
 	! grep -qF -- "$1" "$RESP_BODY"
 }
-# consent: follows the last answer's redirect to hub's consent page, grants access there, and
+# onward: the link of the last answer's "Continue to weft hub" (the way to hub's consent page).
+onward() {
+	grep -o 'id="dvcs-continue" href="[^"]*"' "$RESP_BODY" | head -n 1 | sed 's/.*href="//; s/"$//; s/&amp;/\&/g'
+}
+# consent [URL]: follows URL (by default the last answer's way on to hub) to hub's consent page, grants access there, and
 # brings hub's redirect back to track's callback with alice's session.
 consent() {
-	local to
-	to=$(resp_header Location)
+	local to=${1:-$(onward)}
 	req -b "$TEST_TMP/owner.jar" -c "$TEST_TMP/owner.jar" "$to"
 	[ "$RESP_STATUS" = 200 ] || { fail "hub shows its consent page" "status $RESP_STATUS for $to"; return; }
 	local token fields=()
@@ -179,8 +182,10 @@ check "none of the refusals stored an account" test "$(track_sql 'SELECT count(*
 # --- linking through hub's consent ----------------------------------------------------------------
 
 submit alice "$PAGE/accounts" host=weft "site_url=$HUB_URL/" account=acme "oauth_key=$KEY" "oauth_secret=$SECRET" auto_link=true smart_commits=true
-expect_status 303 "Add sends the administrator on…"
-LOCATION=$(resp_header Location)
+expect_status 200 "Add answers a page that sends the administrator on…"
+expect_header Cache-Control 'no-store' "…never cached (it carries the consent's state)"
+expect_body_contains '/static/dvcs.js' "…whose script follows the link at once"
+LOCATION=$(onward)
 case $LOCATION in
 "$HUB_URL/site/oauth2/authorize?client_id=$KEY&response_type=code&redirect_uri="*"&state="*) pass "…to hub's authorize page with the key, the callback and a state" ;;
 *) fail "…to hub's authorize page with the key, the callback and a state" "$LOCATION" ;;
@@ -386,11 +391,12 @@ check "…and the account is still linked" test "$(track_sql "SELECT status FROM
 submit alice "$PAGE/accounts/999999/oauth" "oauth_key=$KEY" "oauth_secret=$SECRET"
 expect_status 404 "Reset OAuth settings of an unknown account is 404"
 submit alice "$PAGE/accounts/$ORG/oauth" "oauth_key=$KEY" "oauth_secret=$SECRET"
-expect_status 303 "Reset OAuth settings sends to hub's consent again"
+expect_status 200 "Reset OAuth settings sends to hub's consent again"
+AGAIN=$(onward)
 check "…the account waits for access again" test "$(track_sql "SELECT status FROM dvcs_accounts WHERE id = $ORG")" = pending
 api -X POST "$R/organization/$ORG/syncRepoList"
 expect_status 409 "meanwhile a refresh is refused with 409"
-consent
+consent "$AGAIN"
 expect_status 303 "granting again links it again"
 check "…the account is linked" test "$(track_sql "SELECT status FROM dvcs_accounts WHERE id = $ORG")" = ok
 api "$R/repositories"

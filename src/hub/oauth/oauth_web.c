@@ -198,6 +198,8 @@ static int consent_page(authorize_request *ar, web_response *res)
 	set_text(data, "code_challenge", ar->challenge);
 	set_text(data, "code_challenge_method", ar->method);
 	web_res_header(ar->req, res, "Cache-Control", "no-store");
+	/* Grant and Cancel redirect to the client's site, which form-action must allow. */
+	web_res_form_action(ar->req, res, ar->target);
 	/* The page must not be framed: a click on Grant is a decision. */
 	web_res_header(ar->req, res, "X-Frame-Options", "DENY");
 	return hub_page(ar->req, res, 200, "hub/oauth_authorize", "Confirm access to your account",

@@ -322,18 +322,30 @@ typedef struct consent_ctx {
 	const char *key, *secret; /* Reset OAuth settings */
 	const char *state;
 	const char *authorize_url;
+	dvcs_account account;
 } consent_ctx;
+
+/* The way on to the host's consent page: a page with a link that its script follows at once,
+ * not a redirect, which the Content Security Policy's form-action 'self' would stop in a
+ * browser. It carries the consent's state: never stored by a cache. */
+static int to_consent(web_request *req, web_response *res, const consent_ctx *cc)
+{
+	web_res_header(req, res, "Cache-Control", "no-store");
+	json_t *data = json_pack("{s:b, s:s, s:s, s:s}", "tab_dvcs", true, "host",
+	                         host_label(cc->account.host_kind), "account", cc->account.account,
+	                         "authorize_url", cc->authorize_url);
+	return track_page(req, res, 200, "track/dvcs_consent", "Confirm access on the host", data);
+}
 
 /* Where the administrator goes to grant access: the account's host, as stored. */
 static int authorize_url(db_conn *c, consent_ctx *cc)
 {
 	arena *a = cc->req->arena;
-	dvcs_account acc;
-	int rc = dvcs_account_get(c, a, cc->id, &acc);
+	int rc = dvcs_account_get(c, a, cc->id, &cc->account);
 	if (rc == 0)
-		cc->authorize_url =
-		        dvcs_host_authorize_url(a, acc.site_url, acc.oauth_key,
-		                                dvcs_callback_url(a, track_app_of(cc->req)), cc->state);
+		cc->authorize_url = dvcs_host_authorize_url(
+		        a, cc->account.site_url, cc->account.oauth_key,
+		        dvcs_callback_url(a, track_app_of(cc->req)), cc->state);
 	return rc;
 }
 
@@ -402,9 +414,7 @@ int dvcs_account_add_submit(web_request *req, web_response *res)
 		f.error = with_hint(req, rc, err_msg());
 		return render(req, res, rc == WEFT_EINVALID ? 400 : 409, &f, NULL);
 	}
-	if (rc == 0)
-		web_res_redirect(req, res, 303, cc.authorize_url);
-	return rc;
+	return rc < 0 ? rc : to_consent(req, res, &cc);
 }
 
 /* The host's words for a refused consent (error, error_description), bounded and on one line. */
@@ -477,9 +487,7 @@ int dvcs_account_oauth_submit(web_request *req, web_response *res)
 	if (rc == WEFT_EINVALID)
 		return render(req, res, 400, NULL,
 		              arena_printf(req->arena, "Reset OAuth settings: %s", err_msg()));
-	if (rc == 0)
-		web_res_redirect(req, res, 303, cc.authorize_url);
-	return rc;
+	return rc < 0 ? rc : to_consent(req, res, &cc);
 }
 
 /* ---- the accounts' other actions ---- */
