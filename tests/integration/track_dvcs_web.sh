@@ -104,7 +104,7 @@ lacks() {
 }
 # onward: the link of the last answer's "Continue to weft hub" (the way to hub's consent page).
 onward() {
-	grep -o 'id="dvcs-continue" href="[^"]*"' "$RESP_BODY" | head -n 1 | sed 's/.*href="//; s/"$//; s/&amp;/\&/g'
+	python3 -c 'import html,re,sys; m=re.search(r"id=\"dvcs-continue\" href=\"([^\"]*)\"", open(sys.argv[1]).read()); print(html.unescape(m.group(1)) if m else "")' "$RESP_BODY"
 }
 # consent [URL]: follows URL (by default the last answer's way on to hub) to hub's consent page, grants access there, and
 # brings hub's redirect back to track's callback with alice's session.
@@ -116,7 +116,7 @@ consent() {
 	token=$(csrf_of_body)
 	fields=(--data-urlencode "csrf=$token" --data-urlencode "action=grant")
 	for f in client_id response_type redirect_uri state; do
-		v=$(grep -o "name=\"$f\" value=\"[^\"]*\"" "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//; s/&amp;/\&/g')
+		v=$(python3 -c 'import html,re,sys; m=re.search(r"name=\"%s\" value=\"([^\"]*)\"" % sys.argv[2], open(sys.argv[1]).read()); print(html.unescape(m.group(1)) if m else "")' "$RESP_BODY" "$f")
 		[ -n "$v" ] && fields+=(--data-urlencode "$f=$v")
 	done
 	req -b "$TEST_TMP/owner.jar" -c "$TEST_TMP/owner.jar" "${fields[@]}" "$HUB_URL/site/oauth2/authorize"
