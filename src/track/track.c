@@ -52,17 +52,17 @@ static int home_page(web_request *req, web_response *res)
 
 /* The connector's pages under DVCS_PAGE_PATH and its admin REST API under
  * /rest/bitbucket/1.0/: site administrators only. */
-#define DVCS_PAGE(method, tail, handler, flags, params)                                       \
-	{                                                                                      \
-		method, DVCS_PAGE_PATH tail, handler, WEB_NEEDS_USER | (flags),                \
+#define DVCS_PAGE(method, tail, handler, flags, params)                                         \
+	{                                                                                       \
+		method, DVCS_PAGE_PATH tail, handler, WEB_NEEDS_USER | (flags),                 \
 		        TRACK_PERM_SITE_ADMIN, (flags) ? WEB_BODY_LIMIT_FORM : 0, params, NULL, \
-		        NULL                                                                   \
+		        NULL                                                                    \
 	}
-#define DVCS_API(method, resource, handler, flags, params)                                     \
-	{                                                                                      \
-		method, "/rest/bitbucket/1.0/" resource, handler,                              \
-		        WEB_API | WEB_NEEDS_USER | (flags), TRACK_PERM_SITE_ADMIN,             \
-		        (flags) ? WEB_BODY_LIMIT_FORM : 0, params, NULL, NULL                  \
+#define DVCS_API(method, resource, handler, flags, params)                         \
+	{                                                                          \
+		method, "/rest/bitbucket/1.0/" resource, handler,                  \
+		        WEB_API | WEB_NEEDS_USER | (flags), TRACK_PERM_SITE_ADMIN, \
+		        (flags) ? WEB_BODY_LIMIT_FORM : 0, params, NULL, NULL      \
 	}
 
 /* The table is ordered: the first route whose pattern matches wins. Each feature adds its routes
@@ -308,15 +308,21 @@ static const web_route routes[] = {
 	DVCS_API("GET", "repository/{id}", dvcs_api_repository, 0, dvcs_web_id_params),
 	DVCS_API("POST", "repository/{id}/softsync", dvcs_api_softsync, 0, dvcs_web_id_params),
 	DVCS_API("POST", "repository/{id}/fullsync", dvcs_api_fullsync, 0, dvcs_web_id_params),
-	DVCS_API("POST", "repository/{id}/autolink", dvcs_api_autolink, WEB_BODY_JSON, dvcs_web_id_params),
-	DVCS_API("POST", "repo/{id}/autolink", dvcs_api_autolink, WEB_BODY_JSON, dvcs_web_id_params),
-	DVCS_API("POST", "repository/{id}/smarts", dvcs_api_smarts, WEB_BODY_JSON, dvcs_web_id_params),
+	DVCS_API("POST", "repository/{id}/autolink", dvcs_api_autolink, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "repo/{id}/autolink", dvcs_api_autolink, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "repository/{id}/smarts", dvcs_api_smarts, WEB_BODY_JSON,
+	         dvcs_web_id_params),
 	DVCS_API("POST", "repo/{id}/smart", dvcs_api_smarts, WEB_BODY_JSON, dvcs_web_id_params),
 	DVCS_API("GET", "organizations", dvcs_api_organizations, 0, NULL),
 	DVCS_API("GET", "organization/{id}", dvcs_api_organization, 0, dvcs_web_id_params),
-	DVCS_API("POST", "organization/{id}/syncRepoList", dvcs_api_sync_repo_list, 0, dvcs_web_id_params),
-	DVCS_API("POST", "org/{id}/autolink", dvcs_api_org_autolink, WEB_BODY_JSON, dvcs_web_id_params),
-	DVCS_API("POST", "org/{id}/globalsmarts", dvcs_api_org_smarts, WEB_BODY_JSON, dvcs_web_id_params),
+	DVCS_API("POST", "organization/{id}/syncRepoList", dvcs_api_sync_repo_list, 0,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "org/{id}/autolink", dvcs_api_org_autolink, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "org/{id}/globalsmarts", dvcs_api_org_smarts, WEB_BODY_JSON,
+	         dvcs_web_id_params),
 
 	/* the connector's webhook target, /rest/bitbucket/1.0/repository/{id}/sync (dvcs/sync_api.c) */
 

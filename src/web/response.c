@@ -77,7 +77,9 @@ void web_res_text(web_response *res, int status, const char *text)
 
 void web_res_form_action(web_request *req, web_response *res, const char *url)
 {
-	size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	size_t scheme = strncmp(url, "https://", 8) == 0  ? 8
+	                : strncmp(url, "http://", 7) == 0 ? 7
+	                                                  : 0;
 	if (!scheme)
 		return;
 	size_t n = scheme + strcspn(url + scheme, "/?#");

@@ -636,9 +636,8 @@ static const char *csp_of(const request_state *st)
 	if (!st->res.form_action)
 		return content_security_policy;
 	const char *tail = strstr(content_security_policy, "form-action 'self'") + 18;
-	return arena_printf(st->req.arena, "%.*s %s%s",
-	                    (int)(tail - content_security_policy), content_security_policy,
-	                    st->res.form_action, tail);
+	return arena_printf(st->req.arena, "%.*s %s%s", (int)(tail - content_security_policy),
+	                    content_security_policy, st->res.form_action, tail);
 }
 
 /* Calls put for each header of st's response: the content type, the headers every answer

@@ -59,10 +59,11 @@ int dvcs_admin_refresh(db_conn *c, arena *a, int64_t id)
 	dvcs_account acc;
 	int rc = dvcs_admin_account(c, a, id, &acc);
 	if (rc == 0 && strcmp(acc.status, "pending") == 0)
-		return err_fail(WEFT_ECONFLICT,
-		                "The account %s is still waiting for access to be granted: use Reset "
-		                "OAuth settings.",
-		                acc.account);
+		return err_fail(
+		        WEFT_ECONFLICT,
+		        "The account %s is still waiting for access to be granted: use Reset "
+		        "OAuth settings.",
+		        acc.account);
 	if (rc == 0 && strcmp(acc.status, "auth_failed") == 0)
 		return err_fail(WEFT_ECONFLICT,
 		                "The host refused the access of the account %s: use Reset OAuth "

@@ -21,12 +21,12 @@ static const char *dvcs_type(dvcs_host_kind kind)
 static json_t *sync_json(const dvcs_repo *r)
 {
 	json_t *j = json_pack(
-	        "{s:b, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "finished", !dvcs_admin_sync_busy(r), "state",
-	        r->sync_state, "full", r->sync_full, "changesetCount", (json_int_t)r->sync_commits,
-	        "pullRequestActivityCount", (json_int_t)r->sync_pulls, "jiraCount",
-	        (json_int_t)r->sync_issues, "smartCommitErrors", (json_int_t)r->smart_error_count,
-	        "startTime", (json_int_t)r->sync_started_at, "finishTime",
-	        (json_int_t)r->sync_finished_at);
+	        "{s:b, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "finished",
+	        !dvcs_admin_sync_busy(r), "state", r->sync_state, "full", r->sync_full,
+	        "changesetCount", (json_int_t)r->sync_commits, "pullRequestActivityCount",
+	        (json_int_t)r->sync_pulls, "jiraCount", (json_int_t)r->sync_issues,
+	        "smartCommitErrors", (json_int_t)r->smart_error_count, "startTime",
+	        (json_int_t)r->sync_started_at, "finishTime", (json_int_t)r->sync_finished_at);
 	json_object_set_new(j, "error", r->sync_error ? json_string(r->sync_error) : json_null());
 	return j;
 }
@@ -48,12 +48,13 @@ static json_t *repo_json(arena *a, const dvcs_account *acc, const dvcs_repo *r)
 
 static json_t *org_json(const dvcs_account *acc, json_t *repos)
 {
-	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:o}", "id",
-	                      (json_int_t)acc->id, "hostUrl", acc->site_url, "name", acc->account,
-	                      "dvcsType", dvcs_type(acc->host_kind), "autolinkNewRepos",
-	                      acc->auto_link, "smartcommitsOnNewRepos", acc->smart_commits,
-	                      "status", acc->status, "repositories", repos);
-	json_object_set_new(j, "error", acc->last_error ? json_string(acc->last_error) : json_null());
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:o}", "id", (json_int_t)acc->id,
+	                      "hostUrl", acc->site_url, "name", acc->account, "dvcsType",
+	                      dvcs_type(acc->host_kind), "autolinkNewRepos", acc->auto_link,
+	                      "smartcommitsOnNewRepos", acc->smart_commits, "status", acc->status,
+	                      "repositories", repos);
+	json_object_set_new(j, "error",
+	                    acc->last_error ? json_string(acc->last_error) : json_null());
 	return j;
 }
 

@@ -64,11 +64,11 @@ static const char *plural(int64_t n, const char *one, const char *many)
 
 static const char *counts(arena *a, const dvcs_repo *r)
 {
-	return arena_printf(a, "%s %s, %s %s, %s %s found", thousands(a, r->sync_commits),
-	                    plural(r->sync_commits, "commit", "commits"),
-	                    thousands(a, r->sync_pulls),
-	                    plural(r->sync_pulls, "pull request", "pull requests"),
-	                    thousands(a, r->sync_issues), plural(r->sync_issues, "issue", "issues"));
+	return arena_printf(
+	        a, "%s %s, %s %s, %s %s found", thousands(a, r->sync_commits),
+	        plural(r->sync_commits, "commit", "commits"), thousands(a, r->sync_pulls),
+	        plural(r->sync_pulls, "pull request", "pull requests"),
+	        thousands(a, r->sync_issues), plural(r->sync_issues, "issue", "issues"));
 }
 
 static const char *when(arena *a, int64_t ms)
@@ -86,7 +86,8 @@ const char *dvcs_sync_text(arena *a, const dvcs_repo *r)
 	if (strcmp(r->sync_state, "queued") == 0)
 		return arena_printf(a, "Waiting to synchronize%s", full);
 	if (strcmp(r->sync_state, "failed") == 0)
-		return arena_printf(a, "Synchronization failed%s%s", r->sync_finished_at ? " at " : "",
+		return arena_printf(a, "Synchronization failed%s%s",
+		                    r->sync_finished_at ? " at " : "",
 		                    r->sync_finished_at ? when(a, r->sync_finished_at) : "");
 	if (strcmp(r->sync_state, "done") == 0)
 		return arena_printf(a, "Synchronized%s%s: %s", r->sync_finished_at ? " at " : "",
@@ -120,12 +121,12 @@ static void keep_smart_error(void *ctx, const dvcs_smart_error *e)
 {
 	page_ctx *pc = ctx;
 	arena *a = pc->req->arena;
-	json_array_append_new(
-	        pc->errors,
-	        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "created", when(a, e->created_at),
-	                  "hash", e->commit_hash, "short_hash", arena_strndup(a, e->commit_hash, 12),
-	                  "issue_key", e->issue_key, "command", e->command, "error", e->error,
-	                  "repo", e->repo_name));
+	json_array_append_new(pc->errors,
+	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "created",
+	                                when(a, e->created_at), "hash", e->commit_hash,
+	                                "short_hash", arena_strndup(a, e->commit_hash, 12),
+	                                "issue_key", e->issue_key, "command", e->command, "error",
+	                                e->error, "repo", e->repo_name));
 }
 
 static int load_page(db_conn *c, void *ctx)
@@ -148,19 +149,20 @@ static const char *host_label(dvcs_host_kind kind)
 static json_t *repo_json(arena *a, const dvcs_account *acc, const dvcs_repo *r)
 {
 	bool busy = dvcs_admin_sync_busy(r);
-	json_t *j = json_pack(
-	        "{s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:b, s:b}", "id",
-	        (json_int_t)r->id, "name", r->name, "slug", r->slug, "url",
-	        arena_printf(a, "%s/%s/%s", acc->site_url, acc->account, r->slug), "linked",
-	        r->linked, "smart_commits", r->smart_commits, "deleted", r->deleted, "no_admin",
-	        strcmp(r->hook_status, "no_admin") == 0, "is_private", r->is_private, "state",
-	        r->sync_state, "sync_text", dvcs_sync_text(a, r), "busy", busy, "running",
-	        strcmp(r->sync_state, "running") == 0);
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:b, s:b}",
+	                      "id", (json_int_t)r->id, "name", r->name, "slug", r->slug, "url",
+	                      arena_printf(a, "%s/%s/%s", acc->site_url, acc->account, r->slug),
+	                      "linked", r->linked, "smart_commits", r->smart_commits, "deleted",
+	                      r->deleted, "no_admin", strcmp(r->hook_status, "no_admin") == 0,
+	                      "is_private", r->is_private, "state", r->sync_state, "sync_text",
+	                      dvcs_sync_text(a, r), "busy", busy, "running",
+	                      strcmp(r->sync_state, "running") == 0);
 	json_object_set_new(j, "sync_error", r->sync_error ? json_string(r->sync_error) : NULL);
 	if (r->last_activity_at)
 		json_object_set_new(j, "last_activity", json_string(when(a, r->last_activity_at)));
 	if (r->smart_error_count)
-		json_object_set_new(j, "smart_errors", json_string(thousands(a, r->smart_error_count)));
+		json_object_set_new(j, "smart_errors",
+		                    json_string(thousands(a, r->smart_error_count)));
 	return j;
 }
 
@@ -172,15 +174,15 @@ static json_t *account_json(const page_ctx *pc, const dvcs_account *acc)
 	for (size_t i = 0; i < pc->repos.n; i++)
 		if (r[i].account_id == acc->id)
 			json_array_append_new(repos, repo_json(a, acc, &r[i]));
-	json_t *j = json_pack(
-	        "{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:o, s:b}", "id",
-	        (json_int_t)acc->id, "account", acc->account, "host", host_label(acc->host_kind),
-	        "site_url", acc->site_url, "account_url",
-	        arena_printf(a, "%s/%s", acc->site_url, acc->account), "auto_link", acc->auto_link,
-	        "smart_commits", acc->smart_commits, "ok", strcmp(acc->status, "ok") == 0,
-	        "pending", strcmp(acc->status, "pending") == 0, "auth_failed",
-	        strcmp(acc->status, "auth_failed") == 0, "repos", repos, "has_repos",
-	        json_array_size(repos) > 0);
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:o, s:b}", "id",
+	                      (json_int_t)acc->id, "account", acc->account, "host",
+	                      host_label(acc->host_kind), "site_url", acc->site_url, "account_url",
+	                      arena_printf(a, "%s/%s", acc->site_url, acc->account), "auto_link",
+	                      acc->auto_link, "smart_commits", acc->smart_commits, "ok",
+	                      strcmp(acc->status, "ok") == 0, "pending",
+	                      strcmp(acc->status, "pending") == 0, "auth_failed",
+	                      strcmp(acc->status, "auth_failed") == 0, "repos", repos, "has_repos",
+	                      json_array_size(repos) > 0);
 	json_object_set_new(j, "last_error", acc->last_error ? json_string(acc->last_error) : NULL);
 	return j;
 }
@@ -223,15 +225,15 @@ static json_t *pager_json(const web_request *req, const page_ctx *pc)
 	if (start > 0)
 		json_object_set_new(
 		        j, "prev",
-		        json_string(arena_printf(req->arena, DVCS_PAGE_PATH "?startAt=%lld#smart-errors",
-		                                 (long long)(start > SMART_ERRORS_PAGE
-		                                                     ? start - SMART_ERRORS_PAGE
-		                                                     : 0))));
+		        json_string(arena_printf(
+		                req->arena, DVCS_PAGE_PATH "?startAt=%lld#smart-errors",
+		                (long long)(start > SMART_ERRORS_PAGE ? start - SMART_ERRORS_PAGE
+		                                                      : 0))));
 	if (start + shown < total)
-		json_object_set_new(
-		        j, "next",
-		        json_string(arena_printf(req->arena, DVCS_PAGE_PATH "?startAt=%lld#smart-errors",
-		                                 (long long)(start + shown))));
+		json_object_set_new(j, "next",
+		                    json_string(arena_printf(
+		                            req->arena, DVCS_PAGE_PATH "?startAt=%lld#smart-errors",
+		                            (long long)(start + shown))));
 	return j;
 }
 
@@ -239,7 +241,8 @@ static json_t *pager_json(const web_request *req, const page_ctx *pc)
 static const char *notice_of(const web_request *req)
 {
 	static const char *const notices[][2] = {
-		{ "linked", "The account is linked: its repositories are being listed and synchronized." },
+		{ "linked",
+		  "The account is linked: its repositories are being listed and synchronized." },
 		{ "saved", "Saved." },
 		{ "refresh", "The list of repositories is being refreshed." },
 		{ "sync", "The repository will synchronize shortly." },
@@ -263,12 +266,12 @@ static int render(web_request *req, web_response *res, int status, const link_fo
 		return rc;
 	}
 	const char *notice = notice_of(req);
-	json_t *data = json_pack(
-	        "{s:b, s:o, s:b, s:o, s:o, s:b, s:o?, s:s?, s:s?, s:b}", "tab_dvcs", true,
-	        "accounts", accounts_json(&pc), "has_accounts", pc.accounts.n > 0, "form",
-	        form_json(req, form), "smart_errors", pc.errors, "has_smart_errors",
-	        pc.errors_total > 0, "pager", pager_json(req, &pc), "notice", notice,
-	        "action_error", action_error, "watch", notice != NULL);
+	json_t *data =
+	        json_pack("{s:b, s:o, s:b, s:o, s:o, s:b, s:o?, s:s?, s:s?, s:b}", "tab_dvcs", true,
+	                  "accounts", accounts_json(&pc), "has_accounts", pc.accounts.n > 0, "form",
+	                  form_json(req, form), "smart_errors", pc.errors, "has_smart_errors",
+	                  pc.errors_total > 0, "pager", pager_json(req, &pc), "notice", notice,
+	                  "action_error", action_error, "watch", notice != NULL);
 	return track_page(req, res, status, "track/dvcs", "Administration: DVCS accounts", data);
 }
 
@@ -289,12 +292,12 @@ static json_t *progress_item(arena *a, const dvcs_repo *r)
 {
 	json_t *j = json_pack("{s:I, s:I, s:s, s:b, s:b, s:s}", "id", (json_int_t)r->id,
 	                      "accountId", (json_int_t)r->account_id, "state", r->sync_state,
-	                      "busy", dvcs_admin_sync_busy(r), "running", strcmp(r->sync_state, "running") == 0,
-	                      "text", dvcs_sync_text(a, r));
+	                      "busy", dvcs_admin_sync_busy(r), "running",
+	                      strcmp(r->sync_state, "running") == 0, "text", dvcs_sync_text(a, r));
 	json_object_set_new(j, "error", r->sync_error ? json_string(r->sync_error) : json_null());
-	json_object_set_new(j, "lastActivity", r->last_activity_at
-	                                               ? json_string(when(a, r->last_activity_at))
-	                                               : json_null());
+	json_object_set_new(j, "lastActivity",
+	                    r->last_activity_at ? json_string(when(a, r->last_activity_at))
+	                                        : json_null());
 	return j;
 }
 
@@ -398,7 +401,8 @@ static const char *with_hint(web_request *req, int rc, const char *message)
 	if (rc == WEFT_EEXISTS)
 		hint = " Find it in the list above; delete it first to link it again.";
 	else if (rc == WEFT_EAUTH)
-		hint = " Check the OAuth key and secret of the consumer on the host, and that it may "
+		hint = " Check the OAuth key and secret of the consumer on the host, and that it "
+		       "may "
 		       "administer the account's repositories.";
 	return arena_printf(req->arena, "%s%s", message, hint);
 }
@@ -425,9 +429,8 @@ static const char *consent_refusal(web_request *req, const char *error)
 		       "again and choose Grant access on the host's “Confirm access to your "
 		       "account” page.";
 	const char *description = web_query(req, "error_description");
-	const char *line = description && str_check_line("d", description, 300) == 0
-	                           ? description
-	                           : "";
+	const char *line =
+	        description && str_check_line("d", description, 300) == 0 ? description : "";
 	return arena_printf(req->arena,
 	                    "The authentication with the host has failed (%.64s%s%s). Please check "
 	                    "your OAuth settings and add the account again.",
@@ -449,12 +452,14 @@ int dvcs_callback_page(web_request *req, web_response *res)
 	else if ((rc = dvcs_account_finish_consent(track_app_of(req), req->arena, state, code,
 	                                           &id)) == 0) {
 		web_res_redirect(req, res, 303,
-		                 arena_printf(req->arena, DVCS_PAGE_PATH "?done=linked#account-%lld",
+		                 arena_printf(req->arena,
+		                              DVCS_PAGE_PATH "?done=linked#account-%lld",
 		                              (long long)id));
 		return 0;
 	} else if (rc == WEFT_ENOTFOUND)
-		f.error = "This answer of the host belongs to no account waiting for access (it was "
-		          "used already, or the account was deleted): add the account again.";
+		f.error =
+		        "This answer of the host belongs to no account waiting for access (it was "
+		        "used already, or the account was deleted): add the account again.";
 	else if (rc == WEFT_EINVALID || rc == WEFT_EAUTH || rc == WEFT_EEXISTS || rc == WEFT_EPERM)
 		f.error = with_hint(req, rc, err_msg());
 	else
@@ -481,7 +486,8 @@ int dvcs_account_oauth_submit(web_request *req, web_response *res)
 	if (rc == 0)
 		rc = form_text(&cc.secret, req, "oauth_secret", SECRET_MAX);
 	if (rc == 0 && (!cc.key || !cc.secret))
-		rc = err_fail(WEFT_EINVALID, "Reset OAuth settings needs the new OAuth key and secret.");
+		rc = err_fail(WEFT_EINVALID,
+		              "Reset OAuth settings needs the new OAuth key and secret.");
 	if (rc == 0)
 		rc = db_tx(track_app_of(req)->d, reset_oauth, &cc);
 	if (rc == WEFT_EINVALID)
@@ -564,11 +570,10 @@ int dvcs_account_delete_page(web_request *req, web_response *res)
 	int rc = db_read(track_app_of(req)->d, count_repos, &ac);
 	if (rc < 0)
 		return rc;
-	json_t *data = json_pack("{s:b, s:I, s:s, s:s, s:s, s:b}", "tab_dvcs", true, "id",
-	                         (json_int_t)ac.id, "account", ac.account.account, "host",
-	                         host_label(ac.account.host_kind), "repo_count",
-	                         thousands(req->arena, ac.repo_count), "one_repo",
-	                         ac.repo_count == 1);
+	json_t *data = json_pack(
+	        "{s:b, s:I, s:s, s:s, s:s, s:b}", "tab_dvcs", true, "id", (json_int_t)ac.id,
+	        "account", ac.account.account, "host", host_label(ac.account.host_kind),
+	        "repo_count", thousands(req->arena, ac.repo_count), "one_repo", ac.repo_count == 1);
 	return track_page(req, res, 200, "track/dvcs_delete", "Delete a DVCS account", data);
 }
 

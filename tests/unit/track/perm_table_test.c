@@ -352,7 +352,8 @@ static void the_connectors_admin_routes_are_in_the_table(void **state)
 		}
 		if (!found) {
 			missing++;
-			fprintf(stderr, "# %s is not in the table as a site administrator's route\n",
+			fprintf(stderr,
+			        "# %s is not in the table as a site administrator's route\n",
 			        wanted[k]);
 		}
 	}
