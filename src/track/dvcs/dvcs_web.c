@@ -517,10 +517,17 @@ static int back(web_request *req, web_response *res, const char *done, const cha
 	return 0;
 }
 
-static int read_checkboxes(web_request *req, action_ctx *ac, const char *a, const char *b)
+/* A form of two checkboxes, first and smart_commits, saved by fn; back to anchor's place. */
+static int save_checkboxes(web_request *req, web_response *res, const char *first, db_fn fn,
+                           const char *anchor)
 {
-	int rc = web_pairs_bool(&ac->a, &req->form, a, false);
-	return rc < 0 ? rc : web_pairs_bool(&ac->b, &req->form, b, false);
+	action_ctx ac = { .req = req, .id = dvcs_web_id(req) };
+	int rc = web_pairs_bool(&ac.a, &req->form, first, false);
+	if (rc == 0)
+		rc = web_pairs_bool(&ac.b, &req->form, "smart_commits", false);
+	if (rc == 0)
+		rc = db_tx(track_app_of(req)->d, fn, &ac);
+	return rc < 0 ? rc : back(req, res, "saved", anchor, ac.id);
 }
 
 static int set_defaults(db_conn *c, void *ctx)
@@ -532,11 +539,7 @@ static int set_defaults(db_conn *c, void *ctx)
 
 int dvcs_account_defaults_submit(web_request *req, web_response *res)
 {
-	action_ctx ac = { .req = req, .id = dvcs_web_id(req) };
-	int rc = read_checkboxes(req, &ac, "auto_link", "smart_commits");
-	if (rc == 0)
-		rc = db_tx(track_app_of(req)->d, set_defaults, &ac);
-	return rc < 0 ? rc : back(req, res, "saved", "account", ac.id);
+	return save_checkboxes(req, res, "auto_link", set_defaults, "account");
 }
 
 static int refresh(db_conn *c, void *ctx)
@@ -603,11 +606,7 @@ static int set_repo(db_conn *c, void *ctx)
 
 int dvcs_repo_settings_submit(web_request *req, web_response *res)
 {
-	action_ctx ac = { .req = req, .id = dvcs_web_id(req) };
-	int rc = read_checkboxes(req, &ac, "linked", "smart_commits");
-	if (rc == 0)
-		rc = db_tx(track_app_of(req)->d, set_repo, &ac);
-	return rc < 0 ? rc : back(req, res, "saved", "repo", ac.id);
+	return save_checkboxes(req, res, "linked", set_repo, "repo");
 }
 
 static int sync_repo(db_conn *c, void *ctx)
