@@ -2,9 +2,12 @@
 #include "track/track.h"
 
 #include "track/account/account_web.h"
-#include "track/dvcs/sync_api.h"
+#include "track/dvcs/account.h"
 #include "track/dvcs/devstatus_api.h"
+#include "track/dvcs/dvcs_api.h"
+#include "track/dvcs/dvcs_web.h"
 #include "track/dvcs/panel_web.h"
+#include "track/dvcs/sync_api.h"
 #include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
@@ -64,6 +67,21 @@ static int home_page(web_request *req, web_response *res)
 	{                                                                                          \
 		"GET", prefix "issue/detail", dvcs_api_devstatus_detail, WEB_API | WEB_NEEDS_USER, \
 		        TRACK_PERM_VIEW_DEV_TOOLS, 0, dvcs_devstatus_detail_params, NULL, NULL     \
+	}
+
+/* The connector's pages under DVCS_PAGE_PATH and its admin REST API under
+ * /rest/bitbucket/1.0/: site administrators only. */
+#define DVCS_PAGE(method, tail, handler, flags, params)                                         \
+	{                                                                                       \
+		method, DVCS_PAGE_PATH tail, handler, WEB_NEEDS_USER | (flags),                 \
+		        TRACK_PERM_SITE_ADMIN, (flags) ? WEB_BODY_LIMIT_FORM : 0, params, NULL, \
+		        NULL                                                                    \
+	}
+#define DVCS_API(method, resource, handler, flags, params)                         \
+	{                                                                          \
+		method, "/rest/bitbucket/1.0/" resource, handler,                  \
+		        WEB_API | WEB_NEEDS_USER | (flags), TRACK_PERM_SITE_ADMIN, \
+		        (flags) ? WEB_BODY_LIMIT_FORM : 0, params, NULL, NULL      \
 	}
 
 /* The table is ordered: the first route whose pattern matches wins. Each feature adds its routes
@@ -284,8 +302,46 @@ static const web_route routes[] = {
 
 	/* the connector: Administration › Applications › DVCS accounts and the consent callback
 	 * (dvcs/dvcs_web.c) */
+	DVCS_PAGE("GET", "", dvcs_accounts_page, 0, NULL),
+	DVCS_PAGE("GET", "/progress", dvcs_progress_json, 0, NULL),
+	{ "GET", DVCS_CALLBACK_PATH, dvcs_callback_page, WEB_NEEDS_USER, TRACK_PERM_SITE_ADMIN, 0,
+	  NULL, NULL, NULL },
+	DVCS_PAGE("POST", "/accounts", dvcs_account_add_submit, WEB_BODY_FORM, NULL),
+	DVCS_PAGE("POST", "/accounts/{id}/defaults", dvcs_account_defaults_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
+	DVCS_PAGE("POST", "/accounts/{id}/refresh", dvcs_account_refresh_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
+	DVCS_PAGE("POST", "/accounts/{id}/oauth", dvcs_account_oauth_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
+	DVCS_PAGE("GET", "/accounts/{id}/delete", dvcs_account_delete_page, 0, dvcs_web_id_params),
+	DVCS_PAGE("POST", "/accounts/{id}/delete", dvcs_account_delete_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
+	DVCS_PAGE("POST", "/repos/{id}", dvcs_repo_settings_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
+	DVCS_PAGE("POST", "/repos/{id}/sync", dvcs_repo_sync_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
 
-	/* the connector's admin REST API, /rest/bitbucket/1.0/ (dvcs/dvcs_api.c) */
+	/* the connector's admin REST API, /rest/bitbucket/1.0/ (dvcs/dvcs_api.c); Jira's own paths
+	 * repo/… and org/… beside the issue's */
+	DVCS_API("GET", "repositories", dvcs_api_repositories, 0, NULL),
+	DVCS_API("GET", "repository/{id}", dvcs_api_repository, 0, dvcs_web_id_params),
+	DVCS_API("POST", "repository/{id}/softsync", dvcs_api_softsync, 0, dvcs_web_id_params),
+	DVCS_API("POST", "repository/{id}/fullsync", dvcs_api_fullsync, 0, dvcs_web_id_params),
+	DVCS_API("POST", "repository/{id}/autolink", dvcs_api_autolink, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "repo/{id}/autolink", dvcs_api_autolink, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "repository/{id}/smarts", dvcs_api_smarts, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "repo/{id}/smart", dvcs_api_smarts, WEB_BODY_JSON, dvcs_web_id_params),
+	DVCS_API("GET", "organizations", dvcs_api_organizations, 0, NULL),
+	DVCS_API("GET", "organization/{id}", dvcs_api_organization, 0, dvcs_web_id_params),
+	DVCS_API("POST", "organization/{id}/syncRepoList", dvcs_api_sync_repo_list, 0,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "org/{id}/autolink", dvcs_api_org_autolink, WEB_BODY_JSON,
+	         dvcs_web_id_params),
+	DVCS_API("POST", "org/{id}/globalsmarts", dvcs_api_org_smarts, WEB_BODY_JSON,
+	         dvcs_web_id_params),
 
 	/* the connector's webhook target, /rest/bitbucket/1.0/repository/{id}/sync (dvcs/sync_api.c) */
 	{ "POST", "/rest/bitbucket/1.0/repository/{id}/sync", dvcs_sync_webhook,

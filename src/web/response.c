@@ -1,5 +1,6 @@
 /* Building responses: JSON, text, redirects, pages in the layout, error pages and error bodies,
  * and the handlers every service mounts (status, static files, CSP reports). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -293,7 +293,17 @@ static void routes_on_projects_declare_a_permission(void **state)
 	assert_int_equal(failures, 0);
 }
 
-/* The administrators' routes are all declared as such. */
+/* The administrators' area (/admin), the connector's DVCS accounts pages and its admin REST
+ * API; the webhook target repository/{id}/sync answers hosts, not administrators. */
+static bool is_admin_route(const web_route *r)
+{
+	if (strncmp(r->pattern, "/admin", 6) == 0 || strncmp(r->pattern, "/secure/admin/", 14) == 0)
+		return true;
+	return strncmp(r->pattern, "/rest/bitbucket/1.0/", 20) == 0 &&
+	       strcmp(r->pattern, "/rest/bitbucket/1.0/repository/{id}/sync") != 0;
+}
+
+/* The administrators' routes are all declared as such, the connector's among them. */
 static void admin_routes_need_a_site_administrator(void **state)
 {
 	(void)state;
@@ -301,8 +311,7 @@ static void admin_routes_need_a_site_administrator(void **state)
 	int failures = 0;
 	for (size_t i = 0; i < svc->nroutes; i++) {
 		const web_route *r = &svc->routes[i];
-		if (strncmp(r->pattern, "/admin", 6) == 0 &&
-		    r->permission != TRACK_PERM_SITE_ADMIN) {
+		if (is_admin_route(r) && r->permission != TRACK_PERM_SITE_ADMIN) {
 			failures++;
 			fprintf(stderr, "# %s %s is not declared TRACK_PERM_SITE_ADMIN\n",
 			        r->method, r->pattern);
@@ -311,11 +320,63 @@ static void admin_routes_need_a_site_administrator(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* The connector's pages and admin REST API are in the table (so the call above reached them). */
+static void the_connectors_admin_routes_are_in_the_table(void **state)
+{
+	(void)state;
+	static const char *const wanted[] = {
+		"GET /secure/admin/dvcs",
+		"GET /secure/admin/dvcs/progress",
+		"GET /secure/admin/dvcs/callback",
+		"POST /secure/admin/dvcs/accounts",
+		"POST /secure/admin/dvcs/accounts/{id}/defaults",
+		"POST /secure/admin/dvcs/accounts/{id}/refresh",
+		"POST /secure/admin/dvcs/accounts/{id}/oauth",
+		"GET /secure/admin/dvcs/accounts/{id}/delete",
+		"POST /secure/admin/dvcs/accounts/{id}/delete",
+		"POST /secure/admin/dvcs/repos/{id}",
+		"POST /secure/admin/dvcs/repos/{id}/sync",
+		"GET /rest/bitbucket/1.0/repositories",
+		"GET /rest/bitbucket/1.0/repository/{id}",
+		"POST /rest/bitbucket/1.0/repository/{id}/softsync",
+		"POST /rest/bitbucket/1.0/repository/{id}/fullsync",
+		"POST /rest/bitbucket/1.0/repository/{id}/autolink",
+		"POST /rest/bitbucket/1.0/repository/{id}/smarts",
+		"POST /rest/bitbucket/1.0/repo/{id}/autolink",
+		"POST /rest/bitbucket/1.0/repo/{id}/smart",
+		"GET /rest/bitbucket/1.0/organizations",
+		"GET /rest/bitbucket/1.0/organization/{id}",
+		"POST /rest/bitbucket/1.0/organization/{id}/syncRepoList",
+		"POST /rest/bitbucket/1.0/org/{id}/autolink",
+		"POST /rest/bitbucket/1.0/org/{id}/globalsmarts",
+	};
+	const web_service *svc = track_service();
+	int missing = 0;
+	for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++) {
+		bool found = false;
+		for (size_t i = 0; i < svc->nroutes && !found; i++) {
+			char line[256];
+			snprintf(line, sizeof line, "%s %s", svc->routes[i].method,
+			         svc->routes[i].pattern);
+			found = strcmp(line, wanted[k]) == 0 &&
+			        svc->routes[i].permission == TRACK_PERM_SITE_ADMIN;
+		}
+		if (!found) {
+			missing++;
+			fprintf(stderr,
+			        "# %s is not in the table as a site administrator's route\n",
+			        wanted[k]);
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes_on_projects_declare_a_permission),
 		cmocka_unit_test(admin_routes_need_a_site_administrator),
+		cmocka_unit_test(the_connectors_admin_routes_are_in_the_table),
 		cmocka_unit_test(every_route_answers_as_declared),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
