@@ -107,6 +107,9 @@ static void finish_command(line_state *st, const char *text, size_t end)
 	size_t from = st->arg_start;
 	while (from < end && is_space((unsigned char)text[from]))
 		from++;
+	const char *nul = memchr(text + from, '\0', end - from);
+	if (nul)
+		end = (size_t)(nul - text); /* the argument is a C string: it ends there */
 	while (end > from && is_space((unsigned char)text[end - 1]))
 		end--;
 	const char *command = command_name(st->a, st->word, st->word_len);

@@ -117,10 +117,11 @@ static void lines(void **state)
 	expect("Ünïcödé JRA-1 #comment caf\xc3\xa9 \xe2\x9c\x93", "JRA-1 0 comment [café ✓]");
 	expect("\xc3\xa9JRA-1 #close", "");
 	/* bytes that are not text do not stop the scan */
-	const char nul[] = "JRA-1 #comment a\0b\nJRA-2 #close";
+	const char nul[] = "JRA-1 #comment a \0b\nJRA-2 #close";
 	array cmds = ARRAY_INIT;
 	dvcs_smart_parse(a, nul, sizeof nul - 1, &cmds);
 	assert_int_equal(cmds.n, 2);
+	assert_string_equal(((dvcs_smart_cmd *)cmds.items)[0].argument, "a"); /* cut, trimmed */
 	assert_string_equal(((dvcs_smart_cmd *)cmds.items)[1].key, "JRA-2");
 	arena_free(a);
 }
