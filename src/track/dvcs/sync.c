@@ -20,6 +20,7 @@
 #include "track/dvcs/found.h"
 #include "track/dvcs/mirror.h"
 #include "track/dvcs/pulls.h"
+#include "track/dvcs/smart_run.h"
 
 /* The job carries only the repository: whether the next run is full is the repository's
  * sync_full flag, which the run reads and clears as it starts. So a full request absorbed by a
@@ -466,5 +467,6 @@ int dvcs_jobs_start(job_queue *q, track_app *app)
 	job_queue_register(q, DVCS_PERIODIC_JOB, periodic_job, app);
 	job_queue_register(q, DVCS_DISCOVER_JOB, dvcs_discover_job, app);
 	job_queue_register(q, DVCS_UNLINK_JOB, dvcs_unlink_job, app);
+	dvcs_smart_register(q, app);
 	return db_tx(app->d, schedule_first, app);
 }
