@@ -153,6 +153,9 @@ export const go = async (page, where, action) => {
 	const refused = page.waitForResponse((r) =>
 		r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() &&
 		r.status() >= 400);
+	// When the action fails, neither wait is awaited: their rejections are not the failure.
+	arrived.catch(() => {});
+	refused.catch(() => {});
 	await action();
 	const bad = await Promise.race([arrived, refused]);
 	if (!bad) return;

@@ -12,7 +12,7 @@
 // copy; git's identity, Ada's, in the inherited environment).
 import { execFileSync } from 'node:child_process';
 import {
-	assert, env, expectHeading, expectText, go, main, newContext, pathOf, screenshot, settings,
+	Failure, assert, env, expectHeading, expectText, go, main, newContext, pathOf, screenshot, settings,
 	state, step, textOf, watch,
 } from './lib.mjs';
 
@@ -238,6 +238,171 @@ step('Create issue: PROJ-1', async () => {
 	await expectText(page.locator('h1'), /PROJ-1 Sign-in page/, 'the issue\'s title');
 	assert(pathOf(page) === '/browse/PROJ-1', `at ${page.url()}`);
 	await picture(page, 'track-issue');
+});
+
+// eventually(page, check, what): reloads the page until check() (a promise of a boolean) is true,
+// for what a background job does (a sync after a push); a failure naming what after 20 s.
+const eventually = async (page, check, what) => {
+	const deadline = Date.now() + 20000;
+	for (;;) {
+		if (await check()) return;
+		if (Date.now() > deadline) throw new Failure(`${what}: not within 20 s`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		await page.reload();
+	}
+};
+
+const trackOrigin = new URL(trackUrl).origin;
+const hubOrigin = new URL(hubUrl).origin;
+const dvcsPath = '/secure/admin/dvcs';
+const repoRow = (page) => page.locator('tr.dvcs-repo', { hasText: repo.name });
+
+step('Administration › DVCS accounts: link the team acme with the key and secret', async () => {
+	const { page } = state;
+	await go(page, '/admin', () =>
+		page.getByRole('banner').getByRole('link', { name: 'Administration' }).click());
+	await go(page, dvcsPath, () => page.getByRole('navigation', { name: 'Administration' })
+		.getByRole('link', { name: /DVCS accounts/ }).click());
+	const site = await page.getByLabel('weft hub\'s URL').inputValue();
+	assert(site === hubUrl, `the hub URL offered is "${site}", not ${hubUrl}`);
+	await page.getByLabel('Team or user account').fill(team.id);
+	await page.getByLabel('OAuth key').fill(state.key);
+	await page.getByLabel('OAuth secret').fill(state.secret);
+	assert(await page.getByLabel('Auto link new repositories').isChecked(), 'auto link is not on');
+	assert(await page.getByLabel('Enable smart commits').isChecked(), 'smart commits are not on');
+	await picture(page, 'track-dvcs-link', { full: true });
+	await go(page, (url) => url.origin === hubOrigin && url.pathname === '/site/oauth2/authorize',
+		() => page.getByRole('button', { name: 'Add', exact: true }).click());
+	await expectHeading(page, 'Confirm access to your account');
+	await expectText(page.locator('.oauth-consent'), /Jira DVCS/, 'the consent page');
+	await picture(page, 'hub-consent');
+});
+
+step('Grant access: back on track, acme linked, website listed and synced', async () => {
+	const { page } = state;
+	await go(page, (url) => url.origin === trackOrigin && url.pathname === dvcsPath, () =>
+		page.getByRole('button', { name: 'Grant access' }).click());
+	const account = page.locator('article.dvcs-account', { hasText: team.id });
+	await expectText(account.locator('h3'), /linked/, 'the account');
+	await eventually(page, async () => await repoRow(page).count() === 1 &&
+		await repoRow(page).getAttribute('data-sync-state') === 'done', 'website synced');
+	const row = await textOf(repoRow(page));
+	assert(!/no admin permission/.test(row), `the hook was not installed: ${row}`);
+	assert(await repoRow(page).getByLabel('Linked').isChecked(), 'website is not linked');
+	await picture(page, 'track-dvcs-synced');
+});
+
+step('on hub: Jira DVCS under Integrated applications, track\'s hook on Webhooks', async () => {
+	const { page } = state;
+	await page.goto(`${hubUrl}/account/settings/applications`);
+	await page.locator('tr.oauth-application', { hasText: 'Jira DVCS' }).waitFor({ state: 'visible' });
+	await picture(page, 'hub-applications');
+	await page.goto(`${hubUrl}${repo.path}/admin`);
+	await go(page, `${repo.path}/admin/hooks`, () => page
+		.getByRole('navigation', { name: 'Repository settings' }).getByRole('link', { name: 'Webhooks' }).click());
+	const hooks = await page.locator('table tbody code').allTextContents();
+	const ours = hooks.filter((u) => u.startsWith(`${trackUrl}/rest/bitbucket/1.0/repository/`));
+	assert(ours.length === 1, `track's hooks: ${JSON.stringify(hooks)}`);
+	await picture(page, 'hub-hooks');
+});
+
+step('git push of a commit "PROJ-1 #comment started #time 1h"', async () => {
+	execFileSync('sh', ['-c', 'printf "\\nThe sign-in page is coming.\\n" >>README.md'], { cwd: work });
+	git('commit', '-q', '-a', '-m', 'PROJ-1 #comment started #time 1h');
+	git('push', '-q', 'origin', 'main');
+	state.commit = git('rev-parse', 'HEAD').trim();
+});
+
+step('PROJ-1: the commit on the Development panel, the comment and the work log', async () => {
+	const { page } = state;
+	await page.goto(`${trackUrl}/browse/PROJ-1`);
+	const panel = page.locator('#development');
+	await eventually(page, async () => await textOf(panel.locator('[data-dev="commits"]')) === '1',
+		'one commit on the panel');
+	await expectText(page.locator('article.issue-comment'), /started/, 'the comment');
+	await expectText(page.locator('dt:has-text("Logged") + dd'), /^1h$/, 'the time logged');
+	await picture(page, 'track-panel-commit');
+	await go(page, (url) => url.pathname.startsWith('/browse/PROJ-1/'), () =>
+		panel.locator('[data-dev="commits"]').click());
+	await expectText(page.locator('section.dev-repo'), new RegExp(state.commit.slice(0, 7)),
+		'the commit in the details');
+	await picture(page, 'track-panel-commits');
+	await page.goto(`${trackUrl}/browse/PROJ-1?tab=worklog`);
+	await expectText(page.locator('table tbody tr'), /1h/, 'the work log');
+});
+
+step('Create branch on the panel: hub\'s create-branch page, prefilled; Create', async () => {
+	const { page } = state;
+	await page.goto(`${trackUrl}/browse/PROJ-1`);
+	const [hub] = await Promise.all([
+		page.context().waitForEvent('page'),
+		page.locator('#development').getByRole('link', { name: 'Create branch' }).click(),
+	]);
+	watch(hub);
+	state.hub = hub;
+	state.at = hub;
+	await hub.waitForURL((url) => url.origin === hubOrigin && url.pathname === '/branch/create');
+	await expectHeading(hub, 'Create a branch');
+	await expectText(hub.locator('.form-card'), /For PROJ-1: Sign-in page/, 'the issue line');
+	assert(await hub.getByLabel('Repository').inputValue() === `${team.id}/${repo.name}`,
+		'the repository is not chosen');
+	state.branch = await hub.getByLabel('Branch name').inputValue();
+	assert(/^feature\/PROJ-1-sign-in-page$/.test(state.branch), `the name is "${state.branch}"`);
+	await picture(hub, 'hub-create-branch');
+	await hub.locator('.form-card').getByRole('button', { name: 'Create', exact: true }).click();
+	await expectHeading(hub, `Branch ${state.branch} created`);
+});
+
+step('a commit on the branch, and a pull request from it', async () => {
+	const hub = state.hub;
+	git('fetch', '-q');
+	git('checkout', '-q', state.branch);
+	execFileSync('sh', ['-c', 'printf "<form>sign in</form>\\n" >signin.html'], { cwd: work });
+	git('add', 'signin.html');
+	git('commit', '-q', '-m', 'PROJ-1 The sign-in form');
+	git('push', '-q', 'origin', state.branch);
+	await go(hub, `${repo.path}/pull-requests/new`, () =>
+		hub.getByRole('link', { name: 'Create a pull request' }).click());
+	await hub.getByLabel('Title', { exact: true }).fill('PROJ-1 Sign-in page');
+	await picture(hub, 'hub-pull-new');
+	await go(hub, (url) => /\/pull-requests\/\d+$/.test(url.pathname), () =>
+		hub.getByRole('button', { name: 'Create pull request' }).click());
+	state.pull = new URL(hub.url()).pathname;
+	await expectText(hub.locator('.pull-state'), /^OPEN$/, 'the state badge');
+	await picture(hub, 'hub-pull');
+});
+
+const pullState = (page) => textOf(page.locator('#development [data-dev="pull_state"]'));
+
+step('PROJ-1\'s panel: the branch, two commits and the pull request, OPEN', async () => {
+	const { page } = state;
+	state.at = page;
+	await page.bringToFront();
+	await page.goto(`${trackUrl}/browse/PROJ-1`);
+	await eventually(page, async () => await pullState(page) === 'OPEN', 'the pull request OPEN');
+	const panel = page.locator('#development');
+	assert(await textOf(panel.locator('[data-dev="branches"]')) === '1', 'not one branch');
+	assert(await textOf(panel.locator('[data-dev="commits"]')) === '2', 'not two commits');
+	await picture(page, 'track-panel-open');
+});
+
+step('merge it on hub: the panel says MERGED', async () => {
+	const { page, hub } = state;
+	state.at = hub;
+	await hub.bringToFront();
+	await hub.locator('.pull-merge summary').click();
+	await go(hub, state.pull, () =>
+		hub.locator('.pull-merge form').getByRole('button', { name: 'Merge' }).click());
+	await expectText(hub.locator('.pull-state'), /^MERGED$/, 'the state badge');
+	state.at = page;
+	await page.bringToFront();
+	await eventually(page, async () => await pullState(page) === 'MERGED', 'the pull request MERGED');
+	await picture(page, 'track-panel-merged');
+	await go(page, (url) => url.pathname.startsWith('/browse/PROJ-1/'), () =>
+		page.locator('#development [data-dev="pulls"]').click());
+	await expectText(page.locator('table tbody tr', { hasText: 'PROJ-1 Sign-in page' }), /MERGED/,
+		'the pull request in the details');
+	await picture(page, 'track-panel-pulls');
 });
 
 main();
