@@ -180,8 +180,10 @@ export const expectHeading = (page, name) =>
 
 // --- the steps -----------------------------------------------------------------------------------
 
+// step(name, fn, {alone}): a step; alone: nothing after it builds on it, so its failure does not
+// skip the steps that follow (it still fails the run).
 const steps = [];
-export const step = (name, fn) => steps.push({ name, fn });
+export const step = (name, fn, { alone = false } = {}) => steps.push({ name, fn, alone });
 export const state = {};
 
 // --- the run -------------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ const run = async () => {
 	watch(state.page);
 
 	let broken = null;
-	for (const { name, fn } of steps) {
+	for (const { name, fn, alone } of steps) {
 		n += 1;
 		if (broken) {
 			console.log(`ok ${n} - ${tapDesc(name)} # SKIP "${tapDesc(broken)}" failed`);
@@ -219,7 +221,8 @@ const run = async () => {
 			console.log(`ok ${n} - ${tapDesc(name)}`);
 		} catch (e) {
 			failed += 1;
-			broken = name;
+			if (!alone)
+				broken = name;
 			console.log(`not ok ${n} - ${tapDesc(name)}`);
 			const stack = (e.stack || String(e)).split('\n').slice(0, 6).join('\n');
 			diag(e instanceof Failure ? e.message : stack);

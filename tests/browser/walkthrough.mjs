@@ -194,7 +194,7 @@ step('Team settings › OAuth consumers: "Jira DVCS" with track\'s callback, its
 			.getByRole('link', { name: 'OAuth consumers' }).click());
 	await page.getByLabel('Name', { exact: true }).fill('Jira DVCS');
 	await page.getByLabel('Callback URL').fill(callback);
-	for (const scope of ['account', 'repository:admin', 'pullrequest', 'webhook'])
+	for (const scope of ['account', 'team', 'repository:admin', 'pullrequest', 'webhook'])
 		await page.locator(`input[name="scopes"][value="${scope}"]`).check();
 	await picture(page, 'hub-consumer-new', { full: true });
 	await go(page, `/${team.id}/settings/oauth-consumers`, () =>
@@ -313,23 +313,33 @@ step('git push of a commit "PROJ-1 #comment started #time 1h"', async () => {
 	state.commit = git('rev-parse', 'HEAD').trim();
 });
 
-step('PROJ-1: the commit on the Development panel, the comment and the work log', async () => {
+step('PROJ-1: the commit on the Development panel, and in its details', async () => {
 	const { page } = state;
 	await page.goto(`${trackUrl}/browse/PROJ-1`);
 	const panel = page.locator('#development');
 	await eventually(page, async () => await textOf(panel.locator('[data-dev="commits"]')) === '1',
 		'one commit on the panel');
-	await expectText(page.locator('article.issue-comment'), /started/, 'the comment');
-	await expectText(page.locator('dt:has-text("Logged") + dd'), /^1h$/, 'the time logged');
-	await picture(page, 'track-panel-commit');
+	await picture(page, 'track-panel-commit', { full: true });
 	await go(page, (url) => url.pathname.startsWith('/browse/PROJ-1/'), () =>
 		panel.locator('[data-dev="commits"]').click());
 	await expectText(page.locator('section.dev-repo'), new RegExp(state.commit.slice(0, 7)),
 		'the commit in the details');
 	await picture(page, 'track-panel-commits');
+});
+
+// Nothing after builds on the smart commit's effects: a failure here does not skip the rest.
+step('PROJ-1: the smart commit wrote the comment "started" and logged 1h', async () => {
+	const { page } = state;
+	await page.goto(`${trackUrl}/browse/PROJ-1`);
+	await eventually(page, async () => await page.locator('article.issue-comment').count() > 0,
+		'the comment');
+	await expectText(page.locator('article.issue-comment'), /started/, 'the comment');
+	await expectText(page.locator('dt:has-text("Logged") + dd'), /^1h$/, 'the time logged');
+	await picture(page, 'track-smart-commit', { full: true });
 	await page.goto(`${trackUrl}/browse/PROJ-1?tab=worklog`);
 	await expectText(page.locator('table tbody tr'), /1h/, 'the work log');
-});
+	await picture(page, 'track-worklog');
+}, { alone: true });
 
 step('Create branch on the panel: hub\'s create-branch page, prefilled; Create', async () => {
 	const { page } = state;
@@ -383,7 +393,7 @@ step('PROJ-1\'s panel: the branch, two commits and the pull request, OPEN', asyn
 	const panel = page.locator('#development');
 	assert(await textOf(panel.locator('[data-dev="branches"]')) === '1', 'not one branch');
 	assert(await textOf(panel.locator('[data-dev="commits"]')) === '2', 'not two commits');
-	await picture(page, 'track-panel-open');
+	await picture(page, 'track-panel-open', { full: true });
 });
 
 step('merge it on hub: the panel says MERGED', async () => {
@@ -397,7 +407,7 @@ step('merge it on hub: the panel says MERGED', async () => {
 	state.at = page;
 	await page.bringToFront();
 	await eventually(page, async () => await pullState(page) === 'MERGED', 'the pull request MERGED');
-	await picture(page, 'track-panel-merged');
+	await picture(page, 'track-panel-merged', { full: true });
 	await go(page, (url) => url.pathname.startsWith('/browse/PROJ-1/'), () =>
 		page.locator('#development [data-dev="pulls"]').click());
 	await expectText(page.locator('table tbody tr', { hasText: 'PROJ-1 Sign-in page' }), /MERGED/,
