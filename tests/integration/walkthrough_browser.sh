@@ -47,7 +47,7 @@ git config --global user.name "Ada Lovelace" &&
 WORK=$TEST_TMP/work
 mkdir -p "$WORK" || bail "cannot create $WORK"
 
-BROWSER_TIMEOUT=190 browser_run walkthrough.mjs HUB_URL="$HUB_URL" TRACK_URL="$TRACK_URL" \
+BROWSER_TIMEOUT=260 browser_run walkthrough.mjs HUB_URL="$HUB_URL" TRACK_URL="$TRACK_URL" \
 	HUB_ADMIN_USERNAME="$ADMIN_USER" HUB_ADMIN_PASSWORD="$ADMIN_PASSWORD" USERNAME="$ADA" \
 	EMAIL="$ADA_EMAIL" PASSWORD="$ADA_PASSWORD" WORK="$WORK"
 
