@@ -178,6 +178,15 @@ export const expectText = async (locator, pattern, what) => {
 export const expectHeading = (page, name) =>
 	page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible' });
 
+// toTeamGroups(page, team): from hub's page of the team (its slug), Team settings › User groups.
+export const toTeamGroups = async (page, team) => {
+	await go(page, `/${team}/settings`, () =>
+		page.getByRole('link', { name: 'Team settings' }).click());
+	await go(page, `/${team}/settings/groups`, () =>
+		page.getByRole('navigation', { name: 'Team settings' })
+			.getByRole('link', { name: 'User groups' }).click());
+};
+
 // --- the steps -----------------------------------------------------------------------------------
 
 // step(name, fn, {alone}): a step; alone: nothing after it builds on it, so its failure does not

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import {
 	Failure, assert, env, expectHeading, expectText, go, main, newContext, pathOf, screenshot, settings,
-	state, step, textOf, watch,
+	state, step, textOf, toTeamGroups, watch,
 } from './lib.mjs';
 
 settings.viewport = { width: 1280, height: 800 };
@@ -127,11 +127,7 @@ step('Teams › Create team: Acme, with Ada as its administrator', async () => {
 
 step(`Team settings › User groups › Developers: ${grace.email} is invited`, async () => {
 	const { page } = state;
-	await go(page, `/${team.id}/settings`, () =>
-		page.getByRole('link', { name: 'Team settings' }).click());
-	await go(page, `/${team.id}/settings/groups`, () =>
-		page.getByRole('navigation', { name: 'Team settings' })
-			.getByRole('link', { name: 'User groups' }).click());
+	await toTeamGroups(page, team.id);
 	await go(page, `/${team.id}/settings/groups/developers`, () =>
 		page.getByRole('main').getByRole('link', { name: 'Developers', exact: true }).click());
 	await page.getByLabel('Add a member').fill(grace.email);
