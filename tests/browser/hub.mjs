@@ -12,7 +12,7 @@
 // browser; default /usr/bin/chromium).
 import {
 	allow, assert, env, expectHeading, expectText, go, main, newContext, pathOf, screenshot, state,
-	step, textOf, watch,
+	step, textOf, toTeamGroups, watch,
 } from './lib.mjs';
 
 const hubUrl = env('HUB_URL').replace(/\/$/, '');
@@ -157,11 +157,7 @@ step('Teams › Create team: the team\'s overview page with its members', async 
 
 step('team settings › User groups: create a group, see its page and it in the list', async () => {
 	const { page } = state;
-	await go(page, `/${team.id}/settings`, () =>
-		page.getByRole('link', { name: 'Team settings' }).click());
-	await go(page, `/${team.id}/settings/groups`, () =>
-		page.getByRole('navigation', { name: 'Team settings' })
-			.getByRole('link', { name: 'User groups' }).click());
+	await toTeamGroups(page, team.id);
 	await page.getByRole('heading', { name: 'User groups' }).waitFor();
 	await page.getByLabel('Group name').fill(group.name);
 	await page.getByLabel('Permission').selectOption(group.permission);

@@ -6,6 +6,8 @@
 //
 // Environment: SCREENSHOT_DIR (where the screenshots go; default: a new temporary directory),
 // CHROMIUM (the browser; default /usr/bin/chromium).
+//
+// A script may change settings before main(): the pages' viewport.
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +27,10 @@ mkdirSync(shots, { recursive: true });
 const executablePath = env('CHROMIUM', '/usr/bin/chromium');
 
 const WAIT_MS = 15000; // any one wait: an element, a navigation, a click
-const RUN_MS = 90000; // the whole run
+
+// What a script may change before main(): the viewport of every page, and how long the whole run
+// may take (the shell's last resort, browser_lib.sh, must allow more).
+export const settings = { viewport: { width: 1280, height: 900 }, runMs: 90000 };
 
 // --- TAP -----------------------------------------------------------------------------------------
 
@@ -41,10 +46,13 @@ export const assert = (cond, why) => {
 	if (!cond) throw new Failure(why);
 };
 
-const watchdog = setTimeout(() => {
-	console.log(`Bail out! the browser test did not end within ${RUN_MS / 1000} s`);
-	process.exit(1);
-}, RUN_MS);
+let watchdog = null;
+const startWatchdog = () => {
+	watchdog = setTimeout(() => {
+		console.log(`Bail out! the browser test did not end within ${settings.runMs / 1000} s`);
+		process.exit(1);
+	}, settings.runMs);
+};
 
 // --- what goes wrong in the pages ----------------------------------------------------------------
 
@@ -86,7 +94,7 @@ export const watch = (page) => {
 // The page reports its own CSP violations to a binding (the event carries what the console may
 // word differently from one Chromium to the next).
 export const newContext = async (browser) => {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+	const context = await browser.newContext({ viewport: settings.viewport });
 	context.setDefaultTimeout(WAIT_MS);
 	context.setDefaultNavigationTimeout(WAIT_MS);
 	await context.exposeBinding('weftCspViolation', ({ page }, v) =>
@@ -108,11 +116,14 @@ export const newContext = async (browser) => {
 
 // --- helpers -------------------------------------------------------------------------------------
 
+// screenshot(page, name, {fullPage, numbered}): NN-name.png of the whole page by default; name.png
+// (numbered: false) of what the viewport shows (fullPage: false) for pictures kept in docs/.
 let shotSeq = 0;
-export const screenshot = async (page, name) => {
+export const screenshot = async (page, name, { fullPage = true, numbered = true } = {}) => {
 	shotSeq += 1;
-	const path = join(shots, `${String(shotSeq).padStart(2, '0')}-${name}.png`);
-	await page.screenshot({ path, fullPage: true, timeout: WAIT_MS });
+	const file = numbered ? `${String(shotSeq).padStart(2, '0')}-${name}.png` : `${name}.png`;
+	const path = join(shots, file);
+	await page.screenshot({ path, fullPage, timeout: WAIT_MS });
 	return path;
 };
 
@@ -142,6 +153,9 @@ export const go = async (page, where, action) => {
 	const refused = page.waitForResponse((r) =>
 		r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() &&
 		r.status() >= 400);
+	// When the action fails, neither wait is awaited: their rejections are not the failure.
+	arrived.catch(() => {});
+	refused.catch(() => {});
 	await action();
 	const bad = await Promise.race([arrived, refused]);
 	if (!bad) return;
@@ -164,16 +178,28 @@ export const expectText = async (locator, pattern, what) => {
 export const expectHeading = (page, name) =>
 	page.getByRole('heading', { level: 1, name }).waitFor({ state: 'visible' });
 
+// toTeamGroups(page, team): from hub's page of the team (its slug), Team settings › User groups.
+export const toTeamGroups = async (page, team) => {
+	await go(page, `/${team}/settings`, () =>
+		page.getByRole('link', { name: 'Team settings' }).click());
+	await go(page, `/${team}/settings/groups`, () =>
+		page.getByRole('navigation', { name: 'Team settings' })
+			.getByRole('link', { name: 'User groups' }).click());
+};
+
 // --- the steps -----------------------------------------------------------------------------------
 
+// step(name, fn, {alone}): a step; alone: nothing after it builds on it, so its failure does not
+// skip the steps that follow (it still fails the run).
 const steps = [];
-export const step = (name, fn) => steps.push({ name, fn });
+export const step = (name, fn, { alone = false } = {}) => steps.push({ name, fn, alone });
 export const state = {};
 
 // --- the run -------------------------------------------------------------------------------------
 
 const run = async () => {
 	const started = Date.now();
+	startWatchdog();
 	try {
 		state.browser = await chromium.launch({
 			executablePath,
@@ -191,7 +217,7 @@ const run = async () => {
 	watch(state.page);
 
 	let broken = null;
-	for (const { name, fn } of steps) {
+	for (const { name, fn, alone } of steps) {
 		n += 1;
 		if (broken) {
 			console.log(`ok ${n} - ${tapDesc(name)} # SKIP "${tapDesc(broken)}" failed`);
@@ -204,7 +230,8 @@ const run = async () => {
 			console.log(`ok ${n} - ${tapDesc(name)}`);
 		} catch (e) {
 			failed += 1;
-			broken = name;
+			if (!alone)
+				broken = name;
 			console.log(`not ok ${n} - ${tapDesc(name)}`);
 			const stack = (e.stack || String(e)).split('\n').slice(0, 6).join('\n');
 			diag(e instanceof Failure ? e.message : stack);

@@ -47,7 +47,8 @@ browser_check_deps() {
 
 # browser_run SCRIPT VAR=VALUE...: runs node tests/browser/SCRIPT with those variables (and the
 # screenshots' directory, the browser, a private TMPDIR and XDG directories) and passes its TAP
-# lines through.
+# lines through. BROWSER_TIMEOUT: the seconds after which it is stopped (110; more than the
+# script's own limit, lib.mjs settings.runMs).
 browser_run() {
 	local script=$1 out=$TEST_TMP/browser.out rc seen=0 line desc keep_dir
 	shift
@@ -56,10 +57,10 @@ browser_run() {
 		bail "cannot create the screenshots' directory $SHOTS"
 	SHOTS=$(cd "$SHOTS" && pwd)
 	# Chromium's profile and whatever else it writes stay in the test's directory. The script
-	# ends itself after 90 s (a "Bail out!"); timeout is the last resort.
+	# ends itself after 90 s by default (a "Bail out!"); timeout is the last resort.
 	env "$@" SCREENSHOT_DIR="$SHOTS" CHROMIUM="$CHROMIUM" TMPDIR="$TEST_TMP/tmp" \
 		XDG_CONFIG_HOME="$TEST_TMP/xdg-config" XDG_CACHE_HOME="$TEST_TMP/xdg-cache" \
-		timeout -k 5 110 node "$BROWSER_DIR/$script" >"$out" 2>&1 </dev/null
+		timeout -k 5 "${BROWSER_TIMEOUT:-110}" node "$BROWSER_DIR/$script" >"$out" 2>&1 </dev/null
 	rc=$?
 	seen=0
 	forget_response
