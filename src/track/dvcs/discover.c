@@ -613,8 +613,11 @@ static int unhook_repo(const track_app *app, arena *a, const dvcs_host *h, const
 	json_int_t id = json_integer_value(json_object_get(repo, "id"));
 	const char *slug = json_string_value(json_object_get(repo, "slug"));
 	const char *target = dvcs_hook_target(a, app, id);
-	if (!slug || !target || !h->token)
+	if (!slug || !target || !h->token) {
+		log_warn("dvcs: unlink cannot remove the hooks of %s/%s: no usable token", account,
+		         slug ? slug : "?");
 		return 0;
+	}
 	hook_site s = { .a = a,
 		        .host = h,
 		        .hooks_path = arena_printf(a, "/repositories/%s/%s/hooks",
@@ -624,7 +627,12 @@ static int unhook_repo(const track_app *app, arena *a, const dvcs_host *h, const
 	stored_repo r = { 0 };
 	dvcs_host_error err;
 	int rc = remove_hooks(&s, &r, &err);
+	if (rc == 0)
+		log_info("dvcs: unlink removed %zu hook(s) of %s/%s", s.uuids.n, account, slug);
 	/* Gone, refused or no longer ours: there is nothing left this job could remove. */
+	if (rc == WEFT_ENOTFOUND || rc == WEFT_EPERM || rc == WEFT_EAUTH)
+		log_warn("dvcs: unlink leaves the hooks of %s/%s on the host: %s", account, slug,
+		         err_msg());
 	return rc == WEFT_ENOTFOUND || rc == WEFT_EPERM || rc == WEFT_EAUTH ? 0 : rc;
 }
 
