@@ -45,20 +45,26 @@ int dvcs_sync_enqueue(db_conn *c, int64_t repo_id, bool full)
 
 /* ---- the sync job ---- */
 
-/* Repositories this process syncs right now: a trigger for one of them waits its turn. */
+/* Repositories this process syncs right now: a trigger for one of them waits its turn, and is
+ * remembered, so that the follow-up starts as soon as the run ends rather than after the deferred
+ * job's delay (a push during a run's pull-request step would otherwise wait that second). */
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t running_ids[64];
+static bool rerun_wanted[64];
 
 static bool claim_repo(int64_t id)
 {
 	bool ok = false;
 	pthread_mutex_lock(&running_lock);
 	for (size_t i = 0; i < sizeof running_ids / sizeof running_ids[0]; i++)
-		if (running_ids[i] == id)
+		if (running_ids[i] == id) {
+			rerun_wanted[i] = true;
 			goto done;
+		}
 	for (size_t i = 0; i < sizeof running_ids / sizeof running_ids[0]; i++)
 		if (running_ids[i] == 0) {
 			running_ids[i] = id;
+			rerun_wanted[i] = false;
 			ok = true;
 			break;
 		}
@@ -67,13 +73,19 @@ done:
 	return ok;
 }
 
-static void release_repo(int64_t id)
+/* Frees the repository's slot; true when a trigger arrived during the run. */
+static bool release_repo(int64_t id)
 {
+	bool rerun = false;
 	pthread_mutex_lock(&running_lock);
 	for (size_t i = 0; i < sizeof running_ids / sizeof running_ids[0]; i++)
-		if (running_ids[i] == id)
+		if (running_ids[i] == id) {
+			rerun = rerun_wanted[i];
 			running_ids[i] = 0;
+			rerun_wanted[i] = false;
+		}
 	pthread_mutex_unlock(&running_lock);
+	return rerun;
 }
 
 /* One run of the sync job. */
@@ -347,14 +359,19 @@ static int fetch_and_walk(sync_run *s)
 	return rc == 0 && pulls > 0 ? db_tx(s->app->d, store_pulls, v) : rc;
 }
 
-/* A trigger for a repository this process syncs now: its follow-up runs after this one. */
-static int defer(db_conn *c, void *ctx)
+/* The follow-up of a trigger that arrived during a run: queued (de-duplicated) to run after
+ * delay_ms; queueing it again with a shorter delay brings the queued one forward. */
+typedef struct follow_up {
+	int64_t id, delay_ms;
+} follow_up;
+
+static int queue_follow_up(db_conn *c, void *ctx)
 {
-	const int64_t *id = ctx;
+	const follow_up *f = ctx;
 	char payload[64], dedup[64];
-	snprintf(payload, sizeof payload, "{\"repo\": %lld}", (long long)*id);
-	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)*id);
-	job_enqueue_options opt = { .dedup_key = dedup, .delay_ms = 1000 };
+	snprintf(payload, sizeof payload, "{\"repo\": %lld}", (long long)f->id);
+	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)f->id);
+	job_enqueue_options opt = { .dedup_key = dedup, .delay_ms = f->delay_ms };
 	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
 }
 
@@ -373,19 +390,21 @@ int dvcs_sync_run(track_app *app, const char *payload)
 	int rc = payload_id(payload, "repo", &id);
 	if (rc < 0)
 		return rc;
+	/* The deferred job is the durable record (this process may die before the run ends); the
+	 * run's end brings it forward. */
+	follow_up later = { id, 1000 }, now = { id, 0 };
 	if (!claim_repo(id))
-		return db_tx(app->d, defer, &id);
+		return db_tx(app->d, queue_follow_up, &later);
 	arena *a = arena_new();
-	if (!a) {
-		release_repo(id);
-		return err_fail(WEFT_ERROR, "out of memory");
-	}
 	sync_run s = { .app = app, .a = a, .repo_id = id };
 	rc = db_tx(app->d, start_run, &s);
 	if (rc == 0 && !s.skip)
 		rc = end_run(&s, fetch_and_walk(&s));
 	arena_free(a);
-	release_repo(id);
+	if (release_repo(id)) {
+		int queued = db_tx(app->d, queue_follow_up, &now);
+		rc = rc < 0 ? rc : queued;
+	}
 	return rc;
 }
 
