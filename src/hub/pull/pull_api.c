@@ -118,26 +118,16 @@ typedef struct list_ctx {
 	json_t *items;
 } list_ctx;
 
+static void add_item(void *ctx, const hub_pull_view *v)
+{
+	list_ctx *lc = ctx;
+	json_array_append_new(lc->items, hub_pull_json(HUB_PULL_OUT(lc->req), v));
+}
+
 static int list_items(db_conn *c, void *ctx)
 {
 	list_ctx *lc = ctx;
-	arena *a = lc->req->arena;
-	hub_pull *rows = NULL;
-	size_t n = 0;
-	int rc = hub_pull_list(c, a, &lc->filter, &rows, &n);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		hub_repo r;
-		hub_pull_view v;
-		if (lc->repo)
-			r = *lc->repo;
-		else
-			rc = hub_repo_get(c, a, rows[i].repository_id, &r);
-		if (rc == 0)
-			rc = hub_pull_view_fill(c, a, &r, &rows[i], &v);
-		if (rc == 0)
-			json_array_append_new(lc->items, hub_pull_json(HUB_PULL_OUT(lc->req), &v));
-	}
-	return rc;
+	return hub_pull_view_each(c, lc->req->arena, &lc->filter, lc->repo, add_item, lc);
 }
 
 static int respond_pulls(web_request *req, web_response *res, list_ctx *lc)

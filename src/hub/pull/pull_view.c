@@ -68,6 +68,27 @@ int hub_pull_view_fill(db_conn *c, arena *a, const hub_repo *r, const hub_pull *
 	return rc;
 }
 
+int hub_pull_view_each(db_conn *c, arena *a, const hub_pull_filter *f, const hub_repo *repo,
+                       void (*fn)(void *ctx, const hub_pull_view *v), void *ctx)
+{
+	hub_pull *rows = NULL;
+	size_t n = 0;
+	int rc = hub_pull_list(c, a, f, &rows, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		hub_repo r;
+		hub_pull_view v;
+		if (repo)
+			r = *repo;
+		else
+			rc = hub_repo_get(c, a, rows[i].repository_id, &r);
+		if (rc == 0)
+			rc = hub_pull_view_fill(c, a, &r, &rows[i], &v);
+		if (rc == 0)
+			fn(ctx, &v);
+	}
+	return rc;
+}
+
 typedef struct load_ctx {
 	web_request *req;
 	int64_t id;

@@ -32,6 +32,12 @@ int hub_pull_users(db_conn *c, arena *a, const int64_t *ids, size_t n, const hub
 int hub_pull_view_fill(db_conn *c, arena *a, const hub_repo *r, const hub_pull *p,
                        hub_pull_view *v);
 
+/* Calls fn with the view of each pull request f lists, in c's transaction: the API's lists and
+ * the pages' share it. repo, when not NULL, is every row's repository (a list within one
+ * repository); otherwise each row's own is read. */
+int hub_pull_view_each(db_conn *c, arena *a, const hub_pull_filter *f, const hub_repo *repo,
+                       void (*fn)(void *ctx, const hub_pull_view *v), void *ctx);
+
 /* Loads the route's repository and the pull request its {pull_request_id} names, in one read.
  * WEFT_ENOTFOUND for a number that is not one. */
 int hub_pull_view_load(web_request *req, hub_pull_view *v);

@@ -63,31 +63,20 @@ typedef struct list_ctx {
 	json_t *rows;
 } list_ctx;
 
+static void add_row(void *ctx, const hub_pull_view *v)
+{
+	list_ctx *lc = ctx;
+	json_t *row = list_row(lc->req, v);
+	json_object_set_new(row, "repo",
+	                    json_string(arena_printf(lc->req->arena, "%s/%s",
+	                                             v->repo.workspace_slug, v->repo.slug)));
+	json_array_append_new(lc->rows, row);
+}
+
 static int list_rows(db_conn *c, void *ctx)
 {
 	list_ctx *lc = ctx;
-	arena *a = lc->req->arena;
-	hub_pull *rows = NULL;
-	size_t n = 0;
-	int rc = hub_pull_list(c, a, &lc->filter, &rows, &n);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		hub_repo r;
-		hub_pull_view v;
-		if (lc->repo)
-			r = *lc->repo;
-		else
-			rc = hub_repo_get(c, a, rows[i].repository_id, &r);
-		if (rc == 0)
-			rc = hub_pull_view_fill(c, a, &r, &rows[i], &v);
-		if (rc == 0) {
-			json_t *row = list_row(lc->req, &v);
-			json_object_set_new(
-			        row, "repo",
-			        json_string(arena_printf(a, "%s/%s", r.workspace_slug, r.slug)));
-			json_array_append_new(lc->rows, row);
-		}
-	}
-	return rc;
+	return hub_pull_view_each(c, lc->req->arena, &lc->filter, lc->repo, add_row, lc);
 }
 
 static json_t *state_tabs(int current)
