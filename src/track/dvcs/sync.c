@@ -26,21 +26,31 @@
  * sync_full flag, which the run reads and clears as it starts. So a full request absorbed by a
  * queued soft one still makes that run full, and one that arrives during a run makes the
  * follow-up full. */
-int dvcs_sync_enqueue(db_conn *c, int64_t repo_id, bool full)
+/* The repository's sync job, de-duplicated per repository, to run delay_ms from now (or sooner,
+ * when one is queued already and due earlier; a shorter delay brings a queued one forward). */
+static void sync_dedup_key(char out[64], int64_t repo_id)
+{
+	snprintf(out, 64, "dvcs.sync:%lld", (long long)repo_id);
+}
+
+static int queue_sync_job(db_conn *c, int64_t repo_id, int64_t delay_ms)
 {
 	char payload[64], dedup[64];
 	snprintf(payload, sizeof payload, "{\"repo\": %lld}", (long long)repo_id);
-	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)repo_id);
+	sync_dedup_key(dedup, repo_id);
+	job_enqueue_options opt = { .dedup_key = dedup, .delay_ms = delay_ms };
+	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
+}
+
+int dvcs_sync_enqueue(db_conn *c, int64_t repo_id, bool full)
+{
 	int rc = db_exec(
 	        c,
 	        "UPDATE dvcs_repos SET sync_full = CASE WHEN $2 = 1 THEN 1 ELSE sync_full END,"
 	        " sync_state = CASE WHEN sync_state = 'running' THEN 'running'"
 	        " ELSE 'queued' END, updated_at = $3 WHERE id = $1",
 	        db_int(repo_id), db_int(full ? 1 : 0), db_int(clock_now_ms()));
-	if (rc < 0)
-		return rc;
-	job_enqueue_options opt = { .dedup_key = dedup };
-	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
+	return rc < 0 ? rc : queue_sync_job(c, repo_id, 0);
 }
 
 /* ---- the sync job ---- */
@@ -133,7 +143,7 @@ static int finish_run(db_conn *c, void *ctx)
 {
 	const sync_run *s = ctx;
 	char dedup[64];
-	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)s->repo_id);
+	sync_dedup_key(dedup, s->repo_id);
 	int rc = db_exec(c,
 	                 "UPDATE dvcs_repos SET sync_state = CASE WHEN CAST($3 AS TEXT) IS NOT NULL"
 	                 " THEN 'failed' WHEN EXISTS (SELECT 1 FROM jobs WHERE dedup_key = $4"
@@ -368,11 +378,7 @@ typedef struct follow_up {
 static int queue_follow_up(db_conn *c, void *ctx)
 {
 	const follow_up *f = ctx;
-	char payload[64], dedup[64];
-	snprintf(payload, sizeof payload, "{\"repo\": %lld}", (long long)f->id);
-	snprintf(dedup, sizeof dedup, "dvcs.sync:%lld", (long long)f->id);
-	job_enqueue_options opt = { .dedup_key = dedup, .delay_ms = f->delay_ms };
-	return jobs_enqueue(c, DVCS_SYNC_JOB, payload, &opt, NULL);
+	return queue_sync_job(c, f->id, f->delay_ms);
 }
 
 static int payload_id(const char *payload, const char *field, int64_t *id)
