@@ -190,7 +190,7 @@ step('Team settings › OAuth consumers: "Jira DVCS" with track\'s callback, its
 			.getByRole('link', { name: 'OAuth consumers' }).click());
 	await page.getByLabel('Name', { exact: true }).fill('Jira DVCS');
 	await page.getByLabel('Callback URL').fill(callback);
-	for (const scope of ['account', 'team', 'repository:admin', 'pullrequest', 'webhook'])
+	for (const scope of ['account', 'repository:admin', 'pullrequest', 'webhook'])
 		await page.locator(`input[name="scopes"][value="${scope}"]`).check();
 	await picture(page, 'hub-consumer-new', { full: true });
 	await go(page, `/${team.id}/settings/oauth-consumers`, () =>

@@ -31,7 +31,7 @@ req -u 'owner:owner pass phrase' -H 'Content-Type: application/json' \
 expect_status 200 "hub: the team's repository acme/backend"
 timeout 60 "$WEFT_BIN" hub admin create-consumer acme --name "Jira DVCS" \
 	--callback "$TRACK_URL/secure/admin/dvcs/callback" --private \
-	--scopes "account team repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
+	--scopes "account repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
 	>"$TEST_TMP/consumer.out" 2>&1 || bail "create-consumer: $(cat "$TEST_TMP/consumer.out")"
 
 browser_run track_dvcs.mjs HUB_URL="$HUB_URL" TRACK_URL="$TRACK_URL" TEAM=acme REPO=backend \

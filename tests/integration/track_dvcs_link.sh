@@ -33,7 +33,7 @@ pass "hub has the team ops with r1 and r2, and alice's a1"
 consumer() {
 	timeout 60 "$WEFT_BIN" hub admin create-consumer "$1" --name "$2" \
 		--callback "$TRACK_URL/secure/admin/dvcs/callback" --private \
-		--scopes "repository:admin webhook account team pullrequest" \
+		--scopes "repository:admin webhook account pullrequest" \
 		--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
 		bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
 	KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")

@@ -50,7 +50,7 @@ as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": tr
 [ "$RESP_STATUS" = 200 ] || bail "cannot create alice/app (status $RESP_STATUS)"
 timeout 60 "$WEFT_BIN" hub admin create-consumer alice --name "Jira DVCS" \
 	--callback "$T/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account team pullrequest" \
+	--scopes "repository:admin webhook account pullrequest" \
 	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
 	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
 KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")

@@ -21,7 +21,7 @@ create_user alice
 create_user bob
 timeout 60 "$WEFT_BIN" hub admin create-consumer alice --name "Jira DVCS" \
 	--callback http://127.0.0.1:9/callback --private \
-	--scopes "repository:admin webhook pullrequest account team project" \
+	--scopes "repository:admin webhook pullrequest account project" \
 	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
 	bail "cannot create the OAuth consumer: $(cat "$TEST_TMP/consumer.out")"
 KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")

@@ -49,7 +49,7 @@ tia POST "$API/issue" '{"fields": {"project": {"key": "PROJ"}, "summary": "First
 
 timeout 60 "$WEFT_BIN" hub admin create-consumer ops --name "Tracker" \
 	--callback "$TRACK_URL/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account team pullrequest" \
+	--scopes "repository:admin webhook account pullrequest" \
 	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
 	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
 KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")

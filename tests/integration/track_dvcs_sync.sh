@@ -51,7 +51,7 @@ BIG_DIR=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["
 BIG_DIR=$DATA/repos/$BIG_DIR.git
 timeout 60 "$WEFT_BIN" hub admin create-consumer ops --name "Track" \
 	--callback "$TRACK/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account team pullrequest" \
+	--scopes "repository:admin webhook account pullrequest" \
 	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
 	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
 KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")

@@ -54,7 +54,7 @@ hub_repo() {
 hub_repo api
 hub_repo web
 timeout 60 "$WEFT_BIN" hub admin create-consumer acme --name "Jira DVCS" --callback "$CALLBACK" \
-	--private --scopes "account team repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
+	--private --scopes "account repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
 	>"$TEST_TMP/consumer.out" 2>&1 || bail "create-consumer: $(cat "$TEST_TMP/consumer.out")"
 KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
 SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
