@@ -162,6 +162,39 @@ check "after three refreshes: exactly one hook on ops/r1" test "$(hooks ops/r1)"
 check "and exactly one on ops/r2" test "$(hooks ops/r2)" = 1
 check "no repository was stored twice" test "$(listing | grep -c '^repo ')" = 2
 
+# Someone edits the kept hook on hub. Deactivated with events dropped: the next refresh mends it
+# in place (the same hook, the same secret). Its secret cleared: a new signed hook replaces it.
+# r1_hook FIELD: a field of track's one hook on ops/r1, as hub lists it.
+r1_hook() {
+	as alice "$HUB_URL/2.0/repositories/ops/r1/hooks"
+	python3 -c 'import json,sys
+h=[h for h in json.load(open(sys.argv[1]))["values"] if "/rest/bitbucket/" in h["url"]][0]
+print(h[sys.argv[2]] if sys.argv[2] != "events" else len(set(h["events"])))' "$RESP_BODY" "$1"
+}
+refresh_ops() {
+	dvcs sync ops </dev/null
+	eventually "$1" discovery_idle
+}
+R1_HOOK=$(r1_hook uuid)
+R1_HOOK_PATH="$HUB_URL/2.0/repositories/ops/r1/hooks/$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$R1_HOOK")"
+as alice -X PUT -H 'Content-Type: application/json' \
+	-d "{\"url\": \"$TRACK_URL/rest/bitbucket/1.0/repository/$R1_ID/sync\", \"active\": false, \"events\": [\"repo:push\"]}" \
+	"$R1_HOOK_PATH"
+[ "$RESP_STATUS" = 200 ] || fail "deactivating track's hook on hub" "status $RESP_STATUS $(cat "$RESP_BODY")"
+check "the edited hook is inactive with one event" test "$(r1_hook active)/$(r1_hook events)" = "False/1"
+refresh_ops "a refresh after the edit ran"
+check "the refresh made the same hook active again" test "$(r1_hook uuid)/$(r1_hook active)" = "$R1_HOOK/True"
+check "with the seven events" test "$(r1_hook events)" = 7
+check "still signed, still one hook" test "$(r1_hook secret_set)/$(hooks ops/r1)" = "True/1"
+as alice -X PUT -H 'Content-Type: application/json' \
+	-d "{\"url\": \"$TRACK_URL/rest/bitbucket/1.0/repository/$R1_ID/sync\", \"active\": true, \"events\": [\"repo:push\"], \"secret\": null}" \
+	"$R1_HOOK_PATH"
+check "the hook's secret is cleared on hub" test "$(r1_hook secret_set)" = False
+refresh_ops "a refresh after the secret was cleared ran"
+check "an unsigned hook is replaced by a new signed one" \
+	test "$(hooks ops/r1)/$(r1_hook secret_set)/$(r1_hook events)" = "1/True/7"
+check "the new hook is another hook" test "$(r1_hook uuid)" != "$R1_HOOK"
+
 # A repository gone from hub is marked deleted on the next refresh.
 as alice -X DELETE "$HUB_URL/2.0/repositories/ops/r2"
 [ "$RESP_STATUS" = 204 ] || fail "deleting ops/r2 on hub" "status $RESP_STATUS"

@@ -182,21 +182,57 @@ typedef struct hook_site {
 	const char *hooks_path; /* /repositories/ACCOUNT/SLUG/hooks */
 	const char *target;
 	array uuids; /* const char *: hooks pointing at target, oldest first */
+	array state; /* hook_state, beside uuids */
 } hook_site;
+
+/* What someone may have done to a hook of ours on the host's settings page: deactivated it or
+ * removed events (an update mends that), or cleared its secret (only a new hook mends that). */
+typedef enum hook_state { HOOK_INTACT, HOOK_EDITED, HOOK_UNSIGNED } hook_state;
+
+static bool has_event(json_t *events, const char *name)
+{
+	for (size_t i = 0; i < json_array_size(events); i++) {
+		const char *e = json_string_value(json_array_get(events, i));
+		if (e && strcmp(e, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool listens_to_ours(json_t *hook)
+{
+	json_t *events = json_object_get(hook, "events");
+	for (size_t i = 0; hook_events[i]; i++)
+		if (!has_event(events, hook_events[i]))
+			return false;
+	return true;
+}
+
+static hook_state hook_state_of(json_t *hook)
+{
+	if (!json_is_true(json_object_get(hook, "secret_set")))
+		return HOOK_UNSIGNED;
+	if (!json_is_true(json_object_get(hook, "active")) || !listens_to_ours(hook))
+		return HOOK_EDITED;
+	return HOOK_INTACT;
+}
 
 static int collect_ours(void *ctx, json_t *value)
 {
 	hook_site *s = ctx;
 	const char *url = json_string_value(json_object_get(value, "url"));
 	const char *uuid = json_string_value(json_object_get(value, "uuid"));
-	if (url && uuid && strcmp(url, s->target) == 0 && s->uuids.n < 1000)
+	if (url && uuid && strcmp(url, s->target) == 0 && s->uuids.n < 1000) {
 		*ARRAY_PUSH(s->a, &s->uuids, const char *) = arena_strdup(s->a, uuid);
+		*ARRAY_PUSH(s->a, &s->state, hook_state) = hook_state_of(value);
+	}
 	return 0;
 }
 
 static int list_ours(hook_site *s, dvcs_host_error *err)
 {
 	s->uuids = (array)ARRAY_INIT;
+	s->state = (array)ARRAY_INIT;
 	return dvcs_host_each(s->host, arena_printf(s->a, "%s?pagelen=100", s->hooks_path),
 	                      collect_ours, s, err);
 }
@@ -218,13 +254,29 @@ static int delete_from(hook_site *s, size_t from, dvcs_host_error *err)
 	return rc;
 }
 
-static int create_hook(hook_site *s, const char *secret, const char **uuid, dvcs_host_error *err)
+/* The body of a hook of ours; the secret only when one is given (an update keeps the old). */
+static json_t *hook_body(const hook_site *s, const char *secret)
 {
 	json_t *events = json_array();
 	for (size_t i = 0; hook_events[i]; i++)
 		json_array_append_new(events, json_string(hook_events[i]));
-	json_t *body = json_pack("{s:s, s:s, s:b, s:o, s:s}", "description", "weft track connector",
-	                         "url", s->target, "active", 1, "events", events, "secret", secret);
+	json_t *body = json_pack("{s:s, s:s, s:b, s:o}", "description", "weft track connector",
+	                         "url", s->target, "active", 1, "events", events);
+	if (secret)
+		json_object_set_new(body, "secret", json_string(secret));
+	return body;
+}
+
+/* Puts back what someone changed on a kept hook: active again, every event of ours. */
+static int repair_hook(hook_site *s, const char *uuid, dvcs_host_error *err)
+{
+	const char *path = arena_printf(s->a, "%s/%s", s->hooks_path, dvcs_host_escape(s->a, uuid));
+	return dvcs_host_call(s->host, "PUT", path, hook_body(s, NULL), NULL, err);
+}
+
+static int create_hook(hook_site *s, const char *secret, const char **uuid, dvcs_host_error *err)
+{
+	json_t *body = hook_body(s, secret);
 	json_t *made = NULL;
 	int rc = dvcs_host_call(s->host, "POST", s->hooks_path, body, &made, err);
 	const char *id = json_string_value(json_object_get(made, "uuid"));
@@ -246,16 +298,20 @@ typedef struct stored_repo {
 } stored_repo;
 
 /* One hook on a linked repository: the one we know (its uuid and secret stored) is kept when
- * it is there; otherwise every hook pointing at us goes and a new one with a fresh secret comes.
- * Duplicates are deleted either way. */
+ * it is there and still signed, and made active with every event of ours again if someone
+ * changed that; otherwise every hook pointing at us goes and a new one with a fresh secret
+ * comes. Duplicates are deleted either way. */
 static int ensure_hook(const track_app *app, hook_site *s, stored_repo *r, dvcs_host_error *err)
 {
 	int rc = list_ours(s, err);
 	const char **uuids = s->uuids.items;
+	const hook_state *state = s->state.items;
 	size_t known = s->uuids.n;
 	for (size_t i = 0; rc == 0 && r->hook_uuid && r->hook_secret && i < s->uuids.n; i++)
-		if (strcmp(uuids[i], r->hook_uuid) == 0)
+		if (strcmp(uuids[i], r->hook_uuid) == 0 && state[i] != HOOK_UNSIGNED)
 			known = i;
+	if (rc == 0 && known < s->uuids.n && state[known] == HOOK_EDITED)
+		rc = repair_hook(s, r->hook_uuid, err);
 	if (rc == 0 && known < s->uuids.n) {
 		uuids[known] = uuids[0];
 		uuids[0] = r->hook_uuid;
