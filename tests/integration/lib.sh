@@ -51,6 +51,19 @@ TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-it.XXXXXX") || {
 # Commands that create files by mistake (a default ./weft-data) create them in here.
 cd "$TEST_TMP" || exit 1
 
+# A python3 on PATH that is a version manager's shim (pyenv's runs a dozen shell processes, half a
+# second of CPU, before the interpreter) is replaced, for this file and what it starts, by one line
+# that execs the interpreter the shim chose: the same python3, without the detour. The tests call
+# python3 hundreds of times.
+_python3=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || _python3=
+if [ -n "$_python3" ] && [ -x "$_python3" ] && [ "$(command -v python3)" != "$_python3" ]; then
+	mkdir -p "$TEST_TMP/bin" &&
+		printf '#!/bin/sh\nexec %q "$@"\n' "$_python3" >"$TEST_TMP/bin/python3" &&
+		chmod +x "$TEST_TMP/bin/python3" &&
+		PATH=$TEST_TMP/bin:$PATH
+fi
+unset _python3
+
 _tap_n=0
 _tap_failed=0
 _owned_pids=()
