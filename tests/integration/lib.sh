@@ -66,6 +66,7 @@ unset _python3
 
 _tap_n=0
 _tap_failed=0
+_tap_text=
 _owned_pids=()
 _server_seq=0
 LAUNCH_WITH=()
@@ -333,13 +334,23 @@ diag() {
 	done
 }
 
+# _tap_clean TEXT: sets _tap_text to TEXT on one line, each '#' (which would start a TAP directive)
+# made '_'. Without a process: a test file prints hundreds of these lines, and a fork costs.
+_tap_clean() {
+	_tap_text=${1//$'\n'/ }
+	_tap_text=${_tap_text//[#]/_}
+}
+
+# _tap_desc TEXT: prints TEXT so (for `$(…)`).
 _tap_desc() {
-	printf '%s' "$1" | tr '\n#' ' _'
+	_tap_clean "$1"
+	printf '%s' "$_tap_text"
 }
 
 pass() {
 	_tap_n=$((_tap_n + 1))
-	echo "ok $_tap_n - $(_tap_desc "$1")"
+	_tap_clean "$1"
+	echo "ok $_tap_n - $_tap_text"
 }
 
 # fail DESC [DIAG...]: a failed test with the given diagnostics, the last response, and the tail of
@@ -347,7 +358,8 @@ pass() {
 fail() {
 	_tap_n=$((_tap_n + 1))
 	_tap_failed=$((_tap_failed + 1))
-	echo "not ok $_tap_n - $(_tap_desc "$1")"
+	_tap_clean "$1"
+	echo "not ok $_tap_n - $_tap_text"
 	shift
 	diag "$@"
 	show_response
@@ -357,10 +369,11 @@ fail() {
 # todo DESC OK?: a test for a known gap (TAP TODO: reported, never fails the run).
 todo() {
 	_tap_n=$((_tap_n + 1))
+	_tap_clean "$1"
 	if [ "$2" = 0 ]; then
-		echo "ok $_tap_n - $(_tap_desc "$1") # TODO $3"
+		echo "ok $_tap_n - $_tap_text # TODO $3"
 	else
-		echo "not ok $_tap_n - $(_tap_desc "$1") # TODO $3"
+		echo "not ok $_tap_n - $_tap_text # TODO $3"
 	fi
 }
 
