@@ -8,6 +8,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# One test process per core: an integration test keeps about one core busy on its own (the server,
+# curl, git and python3 it starts one after another; measured 0.91 to 0.96 cores), so more processes
+# than cores only make each test slower and its timeouts tighter. WEFT_CHECK_JOBS overrides it.
 jobs=${WEFT_CHECK_JOBS:-$(nproc)}
 checks=()
 
