@@ -38,4 +38,4 @@ bench: build
 	@WEFT_BIN=$(BUILD)/weft WEFT_BENCH_TRACK_BIN=$(BUILD)/bench/track_bench bench/track.sh
 
 clean:
-	rm -rf build build-clang build-release build-asan
+	rm -rf build build-clang build-release build-asan build-cache

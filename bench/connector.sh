@@ -17,7 +17,8 @@
 #   PUSHES        soft syncs measured (default 21)
 #   WEFT_BENCH_PG_URL  a PostgreSQL database URL to measure (2) on PostgreSQL too (it is
 #                 emptied: give a throw-away one, e.g. from scripts/pg.sh createdb)
-#   REPO_CACHE    where the generated repository is kept between runs (default: BUILD/bench-repos)
+#   REPO_CACHE    where the generated repository is kept between runs and build folders (default:
+#                 build-cache/bench-repos under the repository root; bench/lib/cached_repo.sh)
 #   BENCH_STRICT  1: exit 1 when a target is missed (default: report only)
 set -u
 
@@ -26,7 +27,7 @@ BUILD=${BUILD:-$ROOT/build}
 COMMITS=${COMMITS:-100000}
 PUSHES=${PUSHES:-21}
 BENCH_STRICT=${BENCH_STRICT:-0}
-REPO_CACHE=${REPO_CACHE:-$BUILD/bench-repos}
+REPO_CACHE=${REPO_CACHE:-$ROOT/build-cache/bench-repos}
 WEFT_BIN=$BUILD/weft
 BENCH_BIN=$BUILD/bench/connector_bench
 
@@ -51,13 +52,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the repository, generated once per size ---------------------------------------------------
-SOURCE=$REPO_CACHE/keys-$COMMITS.git
-if [ ! -d "$SOURCE" ]; then
-	mkdir -p "$REPO_CACHE" || die "cannot create $REPO_CACHE"
-	echo "generating $COMMITS commits into $SOURCE ..." >&2
-	bash "$ROOT/bench/lib/make_repo.sh" --keys "$SOURCE.tmp" "$COMMITS" || die "make_repo failed"
-	mv "$SOURCE.tmp" "$SOURCE"
-fi
+SOURCE=$(bash "$ROOT/bench/lib/cached_repo.sh" "$REPO_CACHE" --keys "$COMMITS") ||
+	die "cannot generate the repository"
 
 # timed CMD...: runs it, keeps its stdout in $TMP/out, sets WALL and CPU (seconds)
 timed() {

@@ -51,8 +51,22 @@ TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-it.XXXXXX") || {
 # Commands that create files by mistake (a default ./weft-data) create them in here.
 cd "$TEST_TMP" || exit 1
 
+# A python3 on PATH that is a version manager's shim (pyenv's runs a dozen shell processes, half a
+# second of CPU, before the interpreter) is replaced, for this file and what it starts, by one line
+# that execs the interpreter the shim chose: the same python3, without the detour. The tests call
+# python3 hundreds of times.
+_python3=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || _python3=
+if [ -n "$_python3" ] && [ -x "$_python3" ] && [ "$(command -v python3)" != "$_python3" ]; then
+	mkdir -p "$TEST_TMP/bin" &&
+		printf '#!/bin/sh\nexec %q "$@"\n' "$_python3" >"$TEST_TMP/bin/python3" &&
+		chmod +x "$TEST_TMP/bin/python3" &&
+		PATH=$TEST_TMP/bin:$PATH
+fi
+unset _python3
+
 _tap_n=0
 _tap_failed=0
+_tap_text=
 _owned_pids=()
 _server_seq=0
 LAUNCH_WITH=()
@@ -320,13 +334,23 @@ diag() {
 	done
 }
 
+# _tap_clean TEXT: sets _tap_text to TEXT on one line, each '#' (which would start a TAP directive)
+# made '_'. Without a process: a test file prints hundreds of these lines, and a fork costs.
+_tap_clean() {
+	_tap_text=${1//$'\n'/ }
+	_tap_text=${_tap_text//[#]/_}
+}
+
+# _tap_desc TEXT: prints TEXT so (for `$(…)`).
 _tap_desc() {
-	printf '%s' "$1" | tr '\n#' ' _'
+	_tap_clean "$1"
+	printf '%s' "$_tap_text"
 }
 
 pass() {
 	_tap_n=$((_tap_n + 1))
-	echo "ok $_tap_n - $(_tap_desc "$1")"
+	_tap_clean "$1"
+	echo "ok $_tap_n - $_tap_text"
 }
 
 # fail DESC [DIAG...]: a failed test with the given diagnostics, the last response, and the tail of
@@ -334,7 +358,8 @@ pass() {
 fail() {
 	_tap_n=$((_tap_n + 1))
 	_tap_failed=$((_tap_failed + 1))
-	echo "not ok $_tap_n - $(_tap_desc "$1")"
+	_tap_clean "$1"
+	echo "not ok $_tap_n - $_tap_text"
 	shift
 	diag "$@"
 	show_response
@@ -344,10 +369,11 @@ fail() {
 # todo DESC OK?: a test for a known gap (TAP TODO: reported, never fails the run).
 todo() {
 	_tap_n=$((_tap_n + 1))
+	_tap_clean "$1"
 	if [ "$2" = 0 ]; then
-		echo "ok $_tap_n - $(_tap_desc "$1") # TODO $3"
+		echo "ok $_tap_n - $_tap_text # TODO $3"
 	else
-		echo "not ok $_tap_n - $(_tap_desc "$1") # TODO $3"
+		echo "not ok $_tap_n - $_tap_text # TODO $3"
 	fi
 }
 
@@ -456,26 +482,69 @@ expect_body_contains() {
 	fi
 }
 
+# The evaluator of json_eval, in Python: with EXPR and FILE as arguments it answers once (exit
+# status 0 when EXPR holds); without, it serves requests on standard input, each EXPR NUL FILE NUL,
+# and answers each with the status, a newline, what it printed and a NUL.
+_JSON_EVAL_PY='
+import io, json, os, sys
+def evaluate(expr, path):
+    try:
+        with open(path, "rb") as f:
+            j = json.loads(f.read().decode("utf-8"))
+    except Exception as e:
+        return 1, "not JSON: %s\n" % e
+    out, saved = io.StringIO(), sys.stdout
+    sys.stdout = out
+    try:
+        result = eval(expr, {"j": j})
+    except Exception as e:
+        sys.stdout = saved
+        return 1, out.getvalue() + "%s: %s: %r\n" % (expr, type(e).__name__, e)
+    sys.stdout = saved
+    if not result:
+        return 1, out.getvalue() + "false: %s\n" % expr
+    return 0, out.getvalue()
+if len(sys.argv) == 3:
+    rc, text = evaluate(sys.argv[1], sys.argv[2])
+    sys.stdout.write(text)
+    sys.exit(rc)
+pending = b""
+while True:
+    chunk = os.read(0, 65536)
+    if not chunk:
+        break
+    pending += chunk
+    while pending.count(b"\0") >= 2:
+        expr, path, pending = pending.split(b"\0", 2)
+        rc, text = evaluate(expr.decode("utf-8", "surrogateescape"), path.decode("utf-8", "surrogateescape"))
+        os.write(1, b"%d\n" % rc + text.replace("\0", "").encode("utf-8", "surrogateescape") + b"\0")
+'
+
+# One evaluator for the whole file, started here in the test's shell (a python3 a call cost
+# about 60 ms of CPU, and the tests evaluate hundreds of expressions); json_eval starts a
+# python3 of its own when it is gone.
+coproc _JSON { exec python3 -c "$_JSON_EVAL_PY"; }
+own_pid "$_JSON_PID"
+
 # json_eval EXPR [FILE]: true when the Python expression EXPR holds for j, the JSON document in FILE
-# (default: the last body). Explains why not on stdout (to be captured and passed to fail).
+# (default: the last body). Explains why not on stdout (to be captured and passed to fail); what
+# EXPR prints comes first.
 json_eval() {
-	python3 - "$1" "${2:-$RESP_BODY}" <<'EOF'
-import json, sys
-try:
-    with open(sys.argv[2], 'rb') as f:
-        j = json.loads(f.read().decode('utf-8'))
-except Exception as e:
-    print('not JSON: %s' % e)
-    sys.exit(1)
-try:
-    result = eval(sys.argv[1], {'j': j})
-except Exception as e:
-    print('%s: %s: %r' % (sys.argv[1], type(e).__name__, e))
-    sys.exit(1)
-if not result:
-    print('false: %s' % sys.argv[1])
-sys.exit(0 if result else 1)
-EOF
+	local file=${2:-$RESP_BODY} reply
+	# Not in a subshell that closed the evaluator's pipes (a pipeline's, a ( … )), nor to an
+	# evaluator that ended (a zombie has no fd/0): that write would end the test.
+	if [ -z "${_JSON[1]:-}" ] || [ ! -e "/proc/self/fd/${_JSON[1]}" ] ||
+		[ ! -e "/proc/self/fd/${_JSON[0]}" ] || [ ! -e "/proc/$_JSON_PID/fd/0" ]; then
+		python3 -c "$_JSON_EVAL_PY" "$1" "$file"
+		return
+	fi
+	printf '%s\0%s\0' "$1" "$file" >&"${_JSON[1]}"
+	if ! IFS= read -r -d '' -t 60 reply <&"${_JSON[0]}"; then
+		echo "no answer from the JSON evaluator within 60 s: $1"
+		return 1
+	fi
+	printf '%s' "${reply#*$'\n'}"
+	return "${reply%%$'\n'*}"
 }
 
 # expect_json EXPR DESC: see json_eval.
