@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/err.h"
+#include "base/log.h"
 #include "track/dvcs/dvcs.h"
 #include "track/dvcs/pulls.h"
 
@@ -108,6 +110,7 @@ static int receive(db_conn *c, void *ctx)
 
 int dvcs_sync_webhook(web_request *req, web_response *res)
 {
+	int64_t began = clock_mono_ns();
 	const char *event = web_header(req, DVCS_EVENT_HEADER);
 	delivery d = { .req = req,
 		       .event = event ? event : "",
@@ -117,6 +120,8 @@ int dvcs_sync_webhook(web_request *req, web_response *res)
 		rc = db_tx(track_app_of(req)->d, receive, &d);
 	if (rc < 0)
 		return rc;
+	log_debug("dvcs webhook repo=%lld event=%s took=%.2f", (long long)d.repo_id, d.event,
+	          (double)(clock_mono_ns() - began) / 1e6);
 	web_res_json(res, 202, json_pack("{s:s}", "status", "accepted"));
 	return 0;
 }
