@@ -203,28 +203,30 @@ import datetime, re, statistics, sys
 pushes = [tuple(float(x) for x in line.split()) for line in open(sys.argv[1]) if not line.startswith("0 ")]
 def wall(stamp):  # the log's "2026-01-01T10:00:00.123+00:00" as epoch ms
     return datetime.datetime.fromisoformat(stamp).timestamp() * 1000
-hooks, syncs = [], []
+hooks, jobs, syncs = [], [], []
 for line in open(sys.argv[2]):
     m = re.match(r"(\S+) debug dvcs (webhook|sync) (.*)", line)
     if not m:
         continue
     fields = dict(kv.split("=", 1) for kv in m.group(3).split() if "=" in kv)
-    (hooks if m.group(2) == "webhook" else syncs).append((wall(m.group(1)), fields))
+    kind = hooks if m.group(2) == "webhook" else jobs if "job" in fields else syncs
+    kind.append((wall(m.group(1)), fields))
 def med(values):
     return "%.1f" % statistics.median(values) if values else "-"
-# Each push's first webhook and first sync run that ended after the push started.
+# Each push's first webhook after the push started, and the first sync run that began after it.
 arrive, ended, shown = [], [], []
 for _, started, returned, visible in pushes:
     h = next((t for t, _ in hooks if t >= started - 1), None)
-    s = next((t for t, _ in syncs if t >= started - 1), None)
+    s = next((t for t, f in syncs if h is not None and t - float(f["total"]) >= h - 1), None)
     if h is not None:
         arrive.append(h - returned)
     if s is not None:
         ended.append(s - returned)
     shown.append(visible - returned)
 print("    trace (ms, medians over %d pushes; negative: before `git push` returned):" % len(pushes))
-print("      webhook at track %s, its handler %s; a sync run ends %s; the commit shows %s" % (
-    med(arrive), med([float(f["took"]) for _, f in hooks]), med(ended), med(shown)))
+print("      webhook at track %s, its handler %s; the job queue's wait %s; the next sync run ends"
+      " %s; the commit shows %s" % (med(arrive), med([float(f["took"]) for _, f in hooks]),
+      med([float(f["queued"]) for _, f in jobs]), med(ended), med(shown)))
 steps = ["start", "token", "fetch", "walk", "settle", "pulls", "end", "total"]
 print("      sync run steps (%d runs): %s" % (len(syncs), ", ".join(
     "%s %s" % (k, med([float(f[k]) for _, f in syncs if k in f])) for k in steps)))

@@ -19,6 +19,7 @@
 #include "track/dvcs/dvcs.h"
 #include "track/dvcs/found.h"
 #include "track/dvcs/mirror.h"
+#include "track/dvcs/provisional.h"
 #include "track/dvcs/pulls.h"
 #include "track/dvcs/smart_run.h"
 
@@ -118,6 +119,7 @@ typedef struct sync_run {
 	int64_t repo_id;
 	bool skip; /* gone, unlinked or deleted: nothing to do */
 	bool full;
+	int64_t started_at; /* epoch ms, before the fetch: what provisional commits are judged by */
 	dvcs_repo repo;
 	dvcs_account account;
 	dvcs_head *old; /* the recorded branches as the run started */
@@ -140,11 +142,12 @@ static int start_run(db_conn *c, void *ctx)
 	if (rc < 0)
 		return rc;
 	s->full = s->repo.sync_full;
+	s->started_at = clock_now_ms();
 	rc = db_exec(c,
 	             "UPDATE dvcs_repos SET sync_full = 0, sync_state = 'running',"
 	             " sync_started_at = $2, sync_finished_at = NULL, sync_error = NULL,"
 	             " updated_at = $2 WHERE id = $1",
-	             db_int(s->repo_id), db_int(clock_now_ms()));
+	             db_int(s->repo_id), db_int(s->started_at));
 	if (rc >= 0 && s->full)
 		rc = dvcs_found_forget(c, s->repo_id);
 	if (rc >= 0)
@@ -285,8 +288,14 @@ typedef struct settle {
 static int settle_run(db_conn *c, void *ctx)
 {
 	settle *t = ctx;
-	int64_t removed = 0, branch_keys = 0;
+	int64_t removed = 0, branch_keys = 0, unconfirmed = 0;
 	int rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n, &branch_keys);
+	if (rc == 0)
+		rc = dvcs_provisional_settle(c, t->s->repo_id, t->s->started_at, &unconfirmed);
+	if (rc == 0 && unconfirmed > 0)
+		log_info("dvcs sync of repository %lld: %lld commits a push webhook named are not"
+		         " in the mirror, removed",
+		         (long long)t->s->repo_id, (long long)unconfirmed);
 	if (rc == 0 && t->drop->hashes.n > 0)
 		rc = dvcs_found_drop(c, t->s->a, t->s->repo_id, t->drop->hashes.items,
 		                     t->drop->hashes.n, &removed);
@@ -464,6 +473,8 @@ int dvcs_sync_run(track_app *app, const char *payload)
 
 static int sync_job(void *ctx, const job *j)
 {
+	log_debug("dvcs sync job=%lld queued=%lld", (long long)j->id,
+	          (long long)(clock_now_ms() - j->enqueued_at));
 	return dvcs_sync_run(ctx, j->payload);
 }
 
