@@ -7,8 +7,7 @@
 #include "base/array.h"
 #include "track/jira.h"
 
-/* A string member of at most max bytes without NULs, or NULL. */
-static const char *text_of(const json_t *v, size_t max)
+const char *dvcs_json_text(const json_t *v, size_t max)
 {
 	if (!json_is_string(v))
 		return NULL;
@@ -20,7 +19,7 @@ static const char *text_of(const json_t *v, size_t max)
 /* The 40 hexadecimal digits of a SHA-1 commit id, lower-cased into out. */
 static bool hash_of(char out[DVCS_HASH_LEN + 1], const json_t *v)
 {
-	const char *s = text_of(v, DVCS_HASH_LEN);
+	const char *s = dvcs_json_text(v, DVCS_HASH_LEN);
 	if (!s || strlen(s) != DVCS_HASH_LEN)
 		return false;
 	for (size_t i = 0; i < DVCS_HASH_LEN; i++) {
@@ -57,10 +56,10 @@ static void author_of(arena *a, const char *raw, const char **name, const char *
 static bool commit_of(arena *a, const json_t *v, dvcs_commit *out)
 {
 	*out = (dvcs_commit){ 0 };
-	const char *message = text_of(json_object_get(v, "message"), DVCS_PUSH_MESSAGE_MAX);
-	const char *date = text_of(json_object_get(v, "date"), 64);
-	const char *raw =
-	        text_of(json_object_get(json_object_get(v, "author"), "raw"), DVCS_PUSH_AUTHOR_MAX);
+	const char *message = dvcs_json_text(json_object_get(v, "message"), DVCS_PUSH_MESSAGE_MAX);
+	const char *date = dvcs_json_text(json_object_get(v, "date"), 64);
+	const char *raw = dvcs_json_text(json_object_get(json_object_get(v, "author"), "raw"),
+	                                 DVCS_PUSH_AUTHOR_MAX);
 	const json_t *parents = json_object_get(v, "parents");
 	if (!json_is_object(v) || !hash_of(out->hash, json_object_get(v, "hash")) || !message ||
 	    !date || !raw || !json_is_array(parents) ||
@@ -85,7 +84,7 @@ static bool seen(const array *list, const char *hash)
 static bool open_branch(const json_t *change)
 {
 	const json_t *new = json_object_get(change, "new");
-	const char *type = text_of(json_object_get(new, "type"), 16);
+	const char *type = dvcs_json_text(json_object_get(new, "type"), 16);
 	return json_is_object(change) && !json_is_true(json_object_get(change, "closed")) && type &&
 	       strcmp(type, "branch") == 0;
 }

@@ -18,6 +18,10 @@ enum {
 	DVCS_PUSH_AUTHOR_MAX = 1024, /* the author's "Name <email>", in bytes */
 };
 
+/* v as a string of at most max bytes without NULs, or NULL (another type, longer, a NUL inside):
+ * how the connector reads a text member of a host's JSON. */
+const char *dvcs_json_text(const json_t *v, size_t max);
+
 /* The commits of payload's branch changes that are still open (a change with "new" a branch,
  * not "closed"; tags are left: the sync reads branches only), in payload order, each hash once,
  * at most DVCS_PUSH_CHANGES_MAX × DVCS_PUSH_CHANGE_COMMITS_MAX of them, copied into a. A commit
