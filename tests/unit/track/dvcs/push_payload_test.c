@@ -180,8 +180,8 @@ static void tags_deletions_and_odd_changes_have_none(void **state)
 		"{\"push\": {\"changes\": [1, \"x\", null]}}",
 		"{\"push\": {\"changes\": [{\"new\": null, \"commits\": []}]}}",
 		"{\"push\": {\"changes\": [{\"new\": {\"type\": \"branch\"}, \"commits\": {}}]}}",
-		"{\"push\": {\"changes\": [{\"new\": {\"type\": \"branch\"}, \"commits\": [1, [], "
-		"null]}]}}"
+		"{\"push\":{\"changes\":[{\"new\":{\"type\":\"branch\"},\"commits\":[1,[]]}]}}",
+		"{\"push\":{\"changes\":[{\"new\":{\"type\":\"branch\"},\"commits\":[null]}]}}",
 	};
 	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
 		assert_int_equal(count(a, json_loads(odd[i], JSON_DECODE_ANY, NULL), NULL), 0);
