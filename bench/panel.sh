@@ -17,6 +17,9 @@
 #   ENGINE          sqlite (default) or postgres (a throw-away cluster from scripts/pg.sh)
 #   WRK_DURATION    wrk -d for (b) (default 10s; one thread, one connection)
 #   BENCH_STRICT    1: exit 1 when a target is missed (default: report only)
+#   PANEL_TRACE     1: weft logs at debug level, and (a) also prints where the time went: the
+#                   webhook's arrival after `git push` returned, and the median of each step of
+#                   track's sync runs (the "dvcs sync" lines of the log)
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +29,9 @@ COMMITS=${COMMITS:-1000}
 ENGINE=${ENGINE:-sqlite}
 WRK_DURATION=${WRK_DURATION:-10s}
 BENCH_STRICT=${BENCH_STRICT:-0}
+PANEL_TRACE=${PANEL_TRACE:-0}
+LOG_LEVEL=info
+[ "$PANEL_TRACE" = 1 ] && LOG_LEVEL=debug
 
 die() {
 	echo "bench/panel: $*" >&2
@@ -89,7 +95,7 @@ printf '%s\n' "$PASSWORD" | weft hub admin create-user ann --email ann@example.c
 printf '%s\n' "$PASSWORD" | weft track admin create-user ann --email ann@example.com \
 	--display-name Ann --admin >/dev/null 2>"$TMP/err" || die "track user: $(cat "$TMP/err")"
 "$WEFT_BIN" serve --data "$DATA" "${DBS[@]}" --hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 \
-	--webhook-allowed-hosts 127.0.0.1/32 >"$TMP/weft.out" 2>"$TMP/weft.err" &
+	--webhook-allowed-hosts 127.0.0.1/32 --log-level "$LOG_LEVEL" >"$TMP/weft.out" 2>"$TMP/weft.err" &
 WEFT_PID=$!
 for _ in $(seq 300); do
 	HUB=$(sed -n 's/^hub listening on //p' "$TMP/weft.out")
@@ -147,9 +153,10 @@ if [ "$PUSHES" -gt 0 ]; then
 	git -C "$TMP/work" remote add origin "${HUB/http:\/\//http://ann:$PASSWORD@}/ann/app.git"
 
 	python3 - "$TMP/work" "$TRACK/rest/dev-status/1.0/issue/detail?issueId=$ID1&applicationType=bitbucket&dataType=repository" \
-		"ann@example.com:$TOKEN" "$PUSHES" >"$TMP/push.out" <<'PY' || die "the push loop failed: $(tail -3 "$TMP/push.out")"
+		"ann@example.com:$TOKEN" "$PUSHES" "$TMP/pushes.txt" >"$TMP/push.out" <<'PY' || die "the push loop failed: $(tail -3 "$TMP/push.out")"
 import base64, http.client, statistics, subprocess, sys, time, urllib.parse
-work, url, cred, pushes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+work, url, cred, pushes, times = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+marks = open(times, "w")  # per push: wall ms when git push started, returned, and the commit showed
 u = urllib.parse.urlsplit(url)
 conn = http.client.HTTPConnection(u.hostname, u.port)
 auth = {"Authorization": "Basic " + base64.b64encode(cred.encode()).decode()}
@@ -171,13 +178,17 @@ def push_and_wait(n, limit):
     git("add", "file.txt")
     git("commit", "-q", "-m", "PROJ-1 change %d" % n)
     h = git("rev-parse", "HEAD")
+    started = time.time()
     git("push", "-q", "origin", "main")
     t0 = time.monotonic()
+    returned = time.time()
     while not shows(h):
         if time.monotonic() - t0 > limit:
             sys.exit("commit %d did not show within %d s" % (n, limit))
         time.sleep(0.002)
-    return (time.monotonic() - t0) * 1000
+    elapsed = (time.monotonic() - t0) * 1000
+    marks.write("%d %.3f %.3f %.3f\n" % (n, started * 1000, returned * 1000, returned * 1000 + elapsed))
+    return elapsed
 push_and_wait(0, 120)  # the first push: the repository's first sync after linking
 ms = sorted(push_and_wait(n, 30) for n in range(1, pushes + 1))
 p99 = ms[min(len(ms) - 1, int(round(0.99 * len(ms))) - 1)]
@@ -187,6 +198,39 @@ PY
 	echo "(a) $PUSHES pushes, git push returning -> commit in dev-status detail ($ENGINE): $(cat "$TMP/push.out")"
 	printf '    median %s ms (target < 100: %s), p99 %s ms (target < 250: %s)\n' "$median" \
 		"$(verdict "$median" 100)" "$p99" "$(verdict "$p99" 250)"
+	[ "$PANEL_TRACE" = 1 ] && python3 - "$TMP/pushes.txt" "$TMP/weft.err" <<'PY'
+import datetime, re, statistics, sys
+pushes = [tuple(float(x) for x in line.split()) for line in open(sys.argv[1]) if not line.startswith("0 ")]
+def wall(stamp):  # the log's "2026-01-01T10:00:00.123+00:00" as epoch ms
+    return datetime.datetime.fromisoformat(stamp).timestamp() * 1000
+hooks, jobs, syncs = [], [], []
+for line in open(sys.argv[2]):
+    m = re.match(r"(\S+) debug dvcs (webhook|sync) (.*)", line)
+    if not m:
+        continue
+    fields = dict(kv.split("=", 1) for kv in m.group(3).split() if "=" in kv)
+    kind = hooks if m.group(2) == "webhook" else jobs if "job" in fields else syncs
+    kind.append((wall(m.group(1)), fields))
+def med(values):
+    return "%.1f" % statistics.median(values) if values else "-"
+# Each push's first webhook after the push started, and the first sync run that began after it.
+arrive, ended, shown = [], [], []
+for _, started, returned, visible in pushes:
+    h = next((t for t, _ in hooks if t >= started - 1), None)
+    s = next((t for t, f in syncs if h is not None and t - float(f["total"]) >= h - 1), None)
+    if h is not None:
+        arrive.append(h - returned)
+    if s is not None:
+        ended.append(s - returned)
+    shown.append(visible - returned)
+print("    trace (ms, medians over %d pushes; negative: before `git push` returned):" % len(pushes))
+print("      webhook at track %s, its handler %s; the job queue's wait %s; the next sync run ends"
+      " %s; the commit shows %s" % (med(arrive), med([float(f["took"]) for _, f in hooks]),
+      med([float(f["queued"]) for _, f in jobs]), med(ended), med(shown)))
+steps = ["start", "token", "fetch", "walk", "settle", "pulls", "end", "total"]
+print("      sync run steps (%d runs): %s" % (len(syncs), ", ".join(
+    "%s %s" % (k, med([float(f[k]) for _, f in syncs if k in f])) for k in steps)))
+PY
 fi
 
 # --- (b) the issue page with 1,000 linked commits ----------------------------------------------

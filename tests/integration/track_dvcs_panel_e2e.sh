@@ -95,6 +95,9 @@ shows_up "the pushed commit reaches PROJ-1's dev-status detail" \
 	"[c[\"id\"] for r in j[\"detail\"][0][\"repositories\"] for c in r[\"commits\"]] == [\"$HASH\"]"
 expect_json "j[\"detail\"][0][\"repositories\"][0][\"commits\"][0][\"url\"] == \"$HUB_URL/alice/app/commits/$HASH\"" \
 	"…linking to the commit on hub"
+shows_up "…and once the sync read it from the mirror, with its file count (the webhook cannot know it)" \
+	"$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=repository" \
+	"[c[\"fileCount\"] for r in j[\"detail\"][0][\"repositories\"] for c in r[\"commits\"]] == [1]"
 req "$HUB_URL/alice/app/commits/$HASH" -u "alice:$(password_of alice)"
 expect_status 200 "…which hub serves"
 shows_up "the branch named after proj-2 reaches PROJ-2's branches" \

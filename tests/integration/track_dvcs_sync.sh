@@ -185,6 +185,75 @@ eventually "with hub down, r2's sync fails with git's reason" 30 eval \
 start_hub
 eventually "hub back: the retried sync of r2 is done" 60 synced r2 5
 
+# --- a push shows from its webhook before the sync; the sync keeps only what hub has ---------------
+
+# track without job workers: the webhooks arrive, the syncs they queue wait.
+start_track_idle() {
+	weft_launch track serve track --data "$DATA" --track-listen "127.0.0.1:$TRACK_PORT" \
+		"${TRACK_DB[@]}" --workers 0 || bail "track did not start"
+	TRACK_PID=$WEFT_PID
+	TRACK=$TRACK_URL
+	HUB_URL=$HUB
+}
+printf '%s\n' "$(password_of alice)" | timeout 60 "$WEFT_BIN" track admin create-user alice \
+	--email alice@example.com --display-name Alice --admin --data "$DATA" "${TRACK_DB[@]}" \
+	>/dev/null 2>"$TEST_TMP/err" || bail "track user: $(cat "$TEST_TMP/err")"
+TAUTH=(-u "alice@example.com:$(password_of alice)")
+req "${TAUTH[@]}" -H 'Content-Type: application/json' \
+	-d '{"key":"PROJ","name":"Panel","projectTypeKey":"software"}' "$TRACK/rest/api/2/project"
+[ "$RESP_STATUS" = 201 ] || bail "cannot create PROJ (status $RESP_STATUS)"
+req "${TAUTH[@]}" -H 'Content-Type: application/json' \
+	-d '{"fields":{"project":{"key":"PROJ"},"summary":"Shown at once"}}' "$TRACK/rest/api/2/issue"
+[ "$RESP_STATUS" = 201 ] || bail "cannot create PROJ-1 (status $RESP_STATUS)"
+ISSUE1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$RESP_BODY")
+# detail_lists HASH TIMES [FILES]: PROJ-1's dev-status detail lists HASH TIMES times (with FILES as
+# its file count)
+detail_lists() {
+	req "${TAUTH[@]}" "$TRACK/rest/dev-status/1.0/issue/detail?issueId=$ISSUE1&applicationType=bitbucket&dataType=repository"
+	[ "$RESP_STATUS" = 200 ] && python3 -c 'import json,sys
+j = json.load(open(sys.argv[1]))
+found = [c for d in j["detail"] for r in d["repositories"] for c in r["commits"] if c["id"] == sys.argv[2]]
+sys.exit(0 if len(found) == int(sys.argv[3]) and (sys.argv[4] == "" or found[0]["fileCount"] == int(sys.argv[4])) else 1)' \
+		"$RESP_BODY" "$1" "$2" "${3:-}"
+}
+pending_syncs() { sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'pending'"; }
+comments_are() { # N: PROJ-1 has N comments
+	req "${TAUTH[@]}" "$TRACK/rest/api/2/issue/PROJ-1/comment" &&
+		python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["total"] == int(sys.argv[2]) else 1)' \
+			"$RESP_BODY" "$1"
+}
+stop_pid "$TRACK_PID"
+start_track_idle
+(cd "$WORK" && commit "PROJ-1 #comment shown before the sync" &&
+	git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null) || bail "the push of the shown commit failed"
+SHOWN=$(git -C "$WORK" rev-parse HEAD)
+eventually "the pushed commit is on PROJ-1's dev-status detail before any sync ran" 30 detail_lists "$SHOWN" 1 0
+check "…its sync waits in the queue" test "$(pending_syncs)" -ge 1
+check "…and no comment was written from the payload" comments_are 0
+(cd "$WORK" && commit "PROJ-1 soon gone" && git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null &&
+	GONE=$(git rev-parse HEAD) && echo "$GONE" >"$TEST_TMP/gone" && git reset -q --hard HEAD~1 &&
+	commit "PROJ-1 pushed over it" && git push -q --force "$AUTH_URL/ops/r1.git" main 2>/dev/null) ||
+	bail "the force push over the stale commit failed"
+GONE=$(cat "$TEST_TMP/gone")
+OVER=$(git -C "$WORK" rev-parse HEAD)
+eventually "the commit pushed over is shown" 30 detail_lists "$OVER" 1 0
+eventually "…and so is the one it replaced, from its (now stale) payload" 30 detail_lists "$GONE" 1
+stop_pid "$TRACK_PID"
+start_track
+eventually "the sync confirms the pushed commits from the mirror: file counts from git" 30 \
+	eval 'detail_lists "$SHOWN" 1 1 && detail_lists "$OVER" 1 1'
+eventually "…and the stale payload's commit is gone" 30 detail_lists "$GONE" 0
+check "no provisional row is left" test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits WHERE provisional_at IS NOT NULL")" = 0
+check "no commit is stored twice" test "$(sql "SELECT COUNT(*) - COUNT(DISTINCT hash) FROM dvcs_commits")" = 0
+check "r1's links are exactly what git lists on hub" \
+	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
+eventually "the smart commit ran once: one comment on PROJ-1" 30 comments_are 1
+FINISHED=$(sql "SELECT sync_finished_at FROM dvcs_repos WHERE slug = 'r1'")
+dvcs sync ops/r1 </dev/null
+eventually "r1 synced again" 30 eval \
+	'[ "$(sql "SELECT sync_finished_at FROM dvcs_repos WHERE slug = '"'r1'"' AND sync_state = '"'done'"'")" -gt "$FINISHED" ]'
+check "…still one comment" comments_are 1
+
 # --- SIGKILL during a backfill of 100,000 commits, five times --------------------------------------------
 
 # Generated once for every build folder (make check runs this test in two): the source tree's

@@ -7,7 +7,9 @@
  *   account.c   linked accounts: link, consent, tokens (refreshed when they expire), unlink
  *   discover.c  listing an account's repositories, storing them, installing the webhook on each
  *   dvcs_web.c  Administration › Applications › DVCS accounts, the consent callback
- *   dvcs_api.c  the admin REST API under /rest/bitbucket/1.0/ and the webhook target
+ *   dvcs_api.c  the admin REST API under /rest/bitbucket/1.0/; sync_api.c the webhook target
+ *   push_payload.c  the commits a repo:push payload names, read as hostile input
+ *   provisional.c   those commits shown at once, until the sync confirms or removes them
  *   keys.c      finding issue keys in commit messages, branch names and titles
  *   mirror.c    the bare mirror of a repository: git fetch with the token, walking new commits
  *   found.c     storing what a sync found: commits, branches, pull requests, builds and keys

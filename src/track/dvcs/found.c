@@ -132,6 +132,23 @@ typedef struct pending {
 	bool linked; /* newly linked to the repository by this batch */
 } pending;
 
+/* Commits whose row a webhook wrote (provisional.h) are now read from the mirror: their keys go,
+ * to be found again in the mirror's message as the batch links them, and the row is no longer
+ * provisional. */
+static int confirm_commits(db_conn *c, const int64_t *ids, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; rc >= 0 && i < n; i++) {
+		rc = db_exec(c, "DELETE FROM dvcs_commit_keys WHERE commit_id = $1",
+		             db_int(ids[i]));
+		if (rc >= 0)
+			rc = db_exec(c, "UPDATE dvcs_commits SET provisional = 0 WHERE id = $1",
+			             db_int(ids[i]));
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* New commits are inserted; a provisional row is overwritten with the mirror's data. */
 static int insert_commits(db_conn *c, arena *a, const pending *p, size_t n)
 {
 	db_arg args[CHUNK * 7 + 1];
@@ -147,12 +164,25 @@ static int insert_commits(db_conn *c, arena *a, const pending *p, size_t n)
 		args[k++] = db_int(m->is_merge ? 1 : 0);
 	}
 	args[k] = DB_END;
-	const char *sql = values_sql(a,
-	                             "INSERT INTO dvcs_commits (hash, author_name, author_email,"
-	                             " authored_at, message, file_count, is_merge) VALUES",
-	                             7, n, " ON CONFLICT (hash) DO NOTHING");
-	int rc = db_exec_args(c, sql, args);
-	return rc < 0 ? rc : 0;
+	const char *sql = values_sql(
+	        a,
+	        "INSERT INTO dvcs_commits (hash, author_name, author_email, authored_at, message,"
+	        " file_count, is_merge) VALUES",
+	        7, n,
+	        " ON CONFLICT (hash) DO UPDATE SET author_name = excluded.author_name,"
+	        " author_email = excluded.author_email, authored_at = excluded.authored_at,"
+	        " message = excluded.message, file_count = excluded.file_count,"
+	        " is_merge = excluded.is_merge WHERE dvcs_commits.provisional = 1"
+	        " RETURNING id, provisional");
+	db_stmt *st = NULL;
+	int64_t confirmed[CHUNK];
+	size_t nconfirmed = 0;
+	int rc = db_query_args(&st, c, sql, args);
+	while (rc >= 0 && (rc = db_step(st)) == DB_ROW)
+		if (db_col_int(st, 1) != 0 && nconfirmed < CHUNK)
+			confirmed[nconfirmed++] = db_col_int(st, 0);
+	db_done(st);
+	return rc < 0 ? rc : confirm_commits(c, confirmed, nconfirmed);
 }
 
 static int read_ids(db_conn *c, arena *a, pending *p, size_t n)
@@ -191,8 +221,13 @@ static int link_commits(db_conn *c, arena *a, int64_t repo_id, pending *p, size_
 		args[k++] = db_int(p[i].id);
 	}
 	args[k] = DB_END;
-	const char *sql = values_sql(a, "INSERT INTO dvcs_repo_commits (repo_id, commit_id) VALUES",
-	                             2, n, " ON CONFLICT DO NOTHING RETURNING commit_id");
+	/* A provisional link (provisional.h) is confirmed: newly linked as well. */
+	const char *sql =
+	        values_sql(a, "INSERT INTO dvcs_repo_commits (repo_id, commit_id) VALUES", 2, n,
+	                   " ON CONFLICT (repo_id, commit_id) DO UPDATE SET"
+	                   " provisional_at = NULL WHERE"
+	                   " dvcs_repo_commits.provisional_at IS NOT NULL"
+	                   " RETURNING commit_id");
 	db_stmt *st = NULL;
 	int rc = db_query_args(&st, c, sql, args);
 	while (rc >= 0 && (rc = db_step(st)) == DB_ROW) {
@@ -406,10 +441,11 @@ int dvcs_found_recount(db_conn *c, int64_t repo_id)
 	int rc = db_exec(c,
 	                 "UPDATE dvcs_repos SET"
 	                 " sync_commits = (SELECT COUNT(*) FROM dvcs_repo_commits"
-	                 " WHERE repo_id = $1),"
+	                 " WHERE repo_id = $1 AND provisional_at IS NULL),"
 	                 " sync_issues = (SELECT COUNT(*) FROM (SELECT k.issue_key"
 	                 " FROM dvcs_commit_keys k JOIN dvcs_repo_commits rc"
 	                 " ON rc.commit_id = k.commit_id WHERE rc.repo_id = $1"
+	                 " AND rc.provisional_at IS NULL"
 	                 " UNION SELECT bk.issue_key FROM dvcs_branch_keys bk"
 	                 " JOIN dvcs_branches b ON b.id = bk.branch_id WHERE b.repo_id = $1) u)"
 	                 " WHERE id = $1",

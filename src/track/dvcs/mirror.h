@@ -1,6 +1,7 @@
 /* The bare mirror of a linked repository (dvcs_repo_mirror_path): `git fetch` of its branches
  * over HTTP with the account's token, and walks of its history with libgit2. The mirror is the
- * truth a sync reads; webhooks only say when to look. Nothing here touches the database. */
+ * truth a sync reads; webhooks say when to look (and what to show until then, provisional.h).
+ * Nothing here touches the database. */
 #ifndef WEFT_TRACK_DVCS_MIRROR_H
 #define WEFT_TRACK_DVCS_MIRROR_H
 

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "track/dvcs/host.h"
 #include "track/dvcs/keys.h"
+#include "track/dvcs/push_payload.h"
 #include "track/jira.h"
 #include "web/escape.h"
 
@@ -60,16 +61,6 @@ static json_t *member(json_t *v, const char *a, const char *b, const char *c)
 	return v;
 }
 
-/* A string of at most max bytes without NULs, or NULL. */
-static const char *text_of(const json_t *v, size_t max)
-{
-	if (!json_is_string(v))
-		return NULL;
-	const char *s = json_string_value(v);
-	size_t len = json_string_length(v);
-	return len <= max && strlen(s) == len ? s : NULL;
-}
-
 static bool one_of(const char *s, const char *const *words)
 {
 	for (; s && *words; words++)
@@ -81,7 +72,7 @@ static bool one_of(const char *s, const char *const *words)
 /* An absolute http(s) URL: what the panel may link to. */
 static const char *url_of(const json_t *v)
 {
-	const char *s = text_of(v, PULL_TEXT_MAX);
+	const char *s = dvcs_json_text(v, PULL_TEXT_MAX);
 	if (s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0))
 		return s;
 	return NULL;
@@ -89,7 +80,7 @@ static const char *url_of(const json_t *v)
 
 static int time_of(const json_t *v, int64_t *out)
 {
-	const char *s = text_of(v, 64);
+	const char *s = dvcs_json_text(v, 64);
 	return s && track_jira_parse_time(out, s) == 0 ? 0 : WEFT_EINVALID;
 }
 
@@ -111,9 +102,9 @@ static const char *hash_of(arena *a, const char *s)
 /* A person's name for the panel: display_name, else nickname, else "" (a user gone). */
 static const char *person_of(const json_t *user)
 {
-	const char *name = text_of(json_object_get(user, "display_name"), PULL_NAME_MAX);
+	const char *name = dvcs_json_text(json_object_get(user, "display_name"), PULL_NAME_MAX);
 	if (!name || !*name)
-		name = text_of(json_object_get(user, "nickname"), PULL_NAME_MAX);
+		name = dvcs_json_text(json_object_get(user, "nickname"), PULL_NAME_MAX);
 	return name ? name : "";
 }
 
@@ -128,7 +119,7 @@ static int reviewers_of(arena *a, json_t *participants, const char **out)
 	json_array_foreach(participants, i, p)
 	{
 		json_t *approved = json_object_get(p, "approved");
-		const char *role = text_of(json_object_get(p, "role"), 32);
+		const char *role = dvcs_json_text(json_object_get(p, "role"), 32);
 		if (!json_is_object(p) || (approved && !json_is_boolean(approved)))
 			break;
 		bool yes = json_is_true(approved);
@@ -154,11 +145,11 @@ static const char *const pull_states[] = { "OPEN", "MERGED", "DECLINED", "SUPERS
 static int endpoint_of(arena *a, json_t *pr, const char *side, const char **branch,
                        const char **hash)
 {
-	*branch = text_of(member(pr, side, "branch", "name"), PULL_TEXT_MAX);
+	*branch = dvcs_json_text(member(pr, side, "branch", "name"), PULL_TEXT_MAX);
 	if (!*branch || !**branch)
 		return invalid("pull request", side);
 	if (hash)
-		*hash = hash_of(a, text_of(member(pr, side, "commit", "hash"), 64));
+		*hash = hash_of(a, dvcs_json_text(member(pr, side, "commit", "hash"), 64));
 	return 0;
 }
 
@@ -169,8 +160,8 @@ static int read_pull(arena *a, json_t *pr, pull_in *out)
 	if (!json_is_integer(id) || json_integer_value(id) <= 0)
 		return invalid("pull request", "id");
 	out->number = json_integer_value(id);
-	out->title = text_of(json_object_get(pr, "title"), PULL_TEXT_MAX);
-	out->state = text_of(json_object_get(pr, "state"), 16);
+	out->title = dvcs_json_text(json_object_get(pr, "title"), PULL_TEXT_MAX);
+	out->state = dvcs_json_text(json_object_get(pr, "state"), 16);
 	out->url = url_of(member(pr, "links", "html", "href"));
 	if (!out->title)
 		return invalid("pull request", "title");
@@ -200,10 +191,10 @@ static const char *const build_states[] = { "SUCCESSFUL", "FAILED", "INPROGRESS"
 /* The commit a status belongs to: commit.hash, else the last segment of links.commit.href. */
 static const char *status_hash(arena *a, json_t *status)
 {
-	const char *hash = text_of(member(status, "commit", "hash", NULL), 64);
+	const char *hash = dvcs_json_text(member(status, "commit", "hash", NULL), 64);
 	if (hash)
 		return hash_of(a, hash);
-	const char *href = text_of(member(status, "links", "commit", "href"), PULL_TEXT_MAX);
+	const char *href = dvcs_json_text(member(status, "links", "commit", "href"), PULL_TEXT_MAX);
 	const char *slash = href ? strrchr(href, '/') : NULL;
 	return slash ? hash_of(a, slash + 1) : NULL;
 }
@@ -213,9 +204,9 @@ static int read_build(arena *a, json_t *status, const char *hash, build_in *out)
 {
 	*out = (build_in){ 0 };
 	out->hash = hash ? hash : status_hash(a, status);
-	out->key = text_of(json_object_get(status, "key"), PULL_NAME_MAX);
-	out->name = text_of(json_object_get(status, "name"), PULL_NAME_MAX);
-	out->state = text_of(json_object_get(status, "state"), 16);
+	out->key = dvcs_json_text(json_object_get(status, "key"), PULL_NAME_MAX);
+	out->name = dvcs_json_text(json_object_get(status, "name"), PULL_NAME_MAX);
+	out->state = dvcs_json_text(json_object_get(status, "state"), 16);
 	out->url = url_of(json_object_get(status, "url"));
 	if (!out->hash)
 		return invalid("build status", "commit");
@@ -409,7 +400,7 @@ typedef struct commits_ctx {
 static int commit_keys(void *ctx, json_t *commit)
 {
 	commits_ctx *cc = ctx;
-	const char *message = text_of(json_object_get(commit, "message"), 1 << 20);
+	const char *message = dvcs_json_text(json_object_get(commit, "message"), 1 << 20);
 	json_t *parents = json_object_get(commit, "parents");
 	if (message && json_array_size(parents) <= 1)
 		dvcs_keys_find(cc->a, message, strlen(message), cc->keys);

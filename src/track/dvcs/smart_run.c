@@ -202,6 +202,14 @@ static int need(db_conn *c, run_ctx *r, int permission, const char *what)
 
 /* ---- the commands ---- */
 
+/* A work log's comment (plain text, may be empty) with a line naming the commit and its address
+ * on the host, in r's arena: the work log links back as the comments do. */
+static const char *worklog_comment(const run_ctx *r, const char *text)
+{
+	return arena_printf(r->a, "%s%sFrom commit %.12s in %s/%s: %s", text, text[0] ? "\n\n" : "",
+	                    r->commit.hash, r->repo->account, r->repo->slug, r->commit_url);
+}
+
 /* Writes text as a comment that links back to the commit on its host. */
 static int add_comment(db_conn *c, run_ctx *r, const char *text)
 {
@@ -233,7 +241,8 @@ static int run_time(db_conn *c, run_ctx *r)
 		                          r->app->days_per_week);
 	if (rc == 0)
 		rc = track_worklog_add(c, r->a, r->issue.id, r->actor.id, seconds,
-		                       r->commit.authored_at, comment, NULL, &out);
+		                       r->commit.authored_at,
+		                       worklog_comment(r, comment ? comment : ""), NULL, &out);
 	return rc;
 }
 

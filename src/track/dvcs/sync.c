@@ -19,6 +19,7 @@
 #include "track/dvcs/dvcs.h"
 #include "track/dvcs/found.h"
 #include "track/dvcs/mirror.h"
+#include "track/dvcs/provisional.h"
 #include "track/dvcs/pulls.h"
 #include "track/dvcs/smart_run.h"
 
@@ -98,6 +99,19 @@ static bool release_repo(int64_t id)
 	return rerun;
 }
 
+/* The steps of a run whose durations the debug log shows. */
+enum {
+	STEP_BEGIN,
+	STEP_START,
+	STEP_TOKEN,
+	STEP_FETCH,
+	STEP_WALK,
+	STEP_SETTLE,
+	STEP_PULLS,
+	STEP_END,
+	SYNC_STEPS
+};
+
 /* One run of the sync job. */
 typedef struct sync_run {
 	track_app *app;
@@ -105,11 +119,13 @@ typedef struct sync_run {
 	int64_t repo_id;
 	bool skip; /* gone, unlinked or deleted: nothing to do */
 	bool full;
+	int64_t started_at; /* epoch ms, before the fetch: what provisional commits are judged by */
 	dvcs_repo repo;
 	dvcs_account account;
 	dvcs_head *old; /* the recorded branches as the run started */
 	size_t nold;
 	const char *error;
+	int64_t mark[SYNC_STEPS]; /* clock_mono_ns at each step's end, for the debug log */
 } sync_run;
 
 static int start_run(db_conn *c, void *ctx)
@@ -126,11 +142,12 @@ static int start_run(db_conn *c, void *ctx)
 	if (rc < 0)
 		return rc;
 	s->full = s->repo.sync_full;
+	s->started_at = clock_now_ms();
 	rc = db_exec(c,
 	             "UPDATE dvcs_repos SET sync_full = 0, sync_state = 'running',"
 	             " sync_started_at = $2, sync_finished_at = NULL, sync_error = NULL,"
 	             " updated_at = $2 WHERE id = $1",
-	             db_int(s->repo_id), db_int(clock_now_ms()));
+	             db_int(s->repo_id), db_int(s->started_at));
 	if (rc >= 0 && s->full)
 		rc = dvcs_found_forget(c, s->repo_id);
 	if (rc >= 0)
@@ -222,6 +239,7 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 	                      s->nold, incremental, true, take_commit, &b);
 	if (rc == 0)
 		rc = flush(&b);
+	s->mark[STEP_WALK] = clock_mono_ns();
 	*keyed = !incremental && b.found.nkeys > 0;
 	arena_free(b.a);
 	dvcs_found_run_dispose(&b.found);
@@ -270,8 +288,14 @@ typedef struct settle {
 static int settle_run(db_conn *c, void *ctx)
 {
 	settle *t = ctx;
-	int64_t removed = 0, branch_keys = 0;
+	int64_t removed = 0, branch_keys = 0, unconfirmed = 0;
 	int rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n, &branch_keys);
+	if (rc == 0)
+		rc = dvcs_provisional_settle(c, t->s->repo_id, t->s->started_at, &unconfirmed);
+	if (rc == 0 && unconfirmed > 0)
+		log_info("dvcs sync of repository %lld: %lld commits a push webhook named are not"
+		         " in the mirror, removed",
+		         (long long)t->s->repo_id, (long long)unconfirmed);
 	if (rc == 0 && t->drop->hashes.n > 0)
 		rc = dvcs_found_drop(c, t->s->a, t->s->repo_id, t->drop->hashes.items,
 		                     t->drop->hashes.n, &removed);
@@ -302,7 +326,10 @@ static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n
 		rc = dvcs_mirror_walk(m, moved, nmoved, hashes_of(s->a, *heads, *n), *n, false,
 		                      false, take_dropped, &d);
 	t.drop = &d;
-	return rc == 0 ? db_tx(s->app->d, settle_run, &t) : rc;
+	if (rc == 0)
+		rc = db_tx(s->app->d, settle_run, &t);
+	s->mark[STEP_SETTLE] = clock_mono_ns();
+	return rc;
 }
 
 static int sync_walk(sync_run *s, const char *path, dvcs_head **heads, size_t *n)
@@ -351,9 +378,11 @@ static int fetch_and_walk(sync_run *s)
 	const char *token = NULL;
 	int rc = dvcs_account_access_token(s->app, s->a, s->account.id, &token);
 	const char *path = dvcs_repo_mirror_path(s->a, s->app, s->repo_id);
+	s->mark[STEP_TOKEN] = clock_mono_ns();
 	if (rc == 0)
 		rc = dvcs_mirror_fetch(s->a, path, dvcs_repo_clone_url(s->a, &s->account, &s->repo),
 		                       token, DVCS_FETCH_TIMEOUT_S);
+	s->mark[STEP_FETCH] = clock_mono_ns();
 	dvcs_head *heads = NULL;
 	size_t n = 0;
 	if (rc == 0)
@@ -366,7 +395,31 @@ static int fetch_and_walk(sync_run *s)
 	rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved, nmoved,
 	                     &pulls);
 	int64_t v[2] = { s->repo_id, pulls };
-	return rc == 0 && pulls > 0 ? db_tx(s->app->d, store_pulls, v) : rc;
+	if (rc == 0 && pulls > 0)
+		rc = db_tx(s->app->d, store_pulls, v);
+	s->mark[STEP_PULLS] = clock_mono_ns();
+	return rc;
+}
+
+/* The run's steps in the debug log, in milliseconds: when a push takes long to show, which. */
+static void log_steps(const sync_run *s)
+{
+	if (!log_enabled(LOG_DEBUG))
+		return;
+	static const char *const names[SYNC_STEPS] = { "",     "start",  "token", "fetch",
+		                                       "walk", "settle", "pulls", "end" };
+	char text[256];
+	size_t len = 0;
+	int64_t last = s->mark[STEP_BEGIN];
+	for (int i = STEP_START; i < SYNC_STEPS && len < sizeof text; i++) {
+		if (!s->mark[i])
+			continue;
+		len += (size_t)snprintf(text + len, sizeof text - len, " %s=%.2f", names[i],
+		                        (double)(s->mark[i] - last) / 1e6);
+		last = s->mark[i];
+	}
+	log_debug("dvcs sync repo=%lld full=%d%s total=%.2f", (long long)s->repo_id, s->full, text,
+	          (double)(last - s->mark[STEP_BEGIN]) / 1e6);
 }
 
 /* The follow-up of a trigger that arrived during a run: queued (de-duplicated) to run after
@@ -402,10 +455,14 @@ int dvcs_sync_run(track_app *app, const char *payload)
 	if (!claim_repo(id))
 		return db_tx(app->d, queue_follow_up, &later);
 	arena *a = arena_new();
-	sync_run s = { .app = app, .a = a, .repo_id = id };
+	sync_run s = { .app = app, .a = a, .repo_id = id, .mark[STEP_BEGIN] = clock_mono_ns() };
 	rc = db_tx(app->d, start_run, &s);
-	if (rc == 0 && !s.skip)
+	s.mark[STEP_START] = clock_mono_ns();
+	if (rc == 0 && !s.skip) {
 		rc = end_run(&s, fetch_and_walk(&s));
+		s.mark[STEP_END] = clock_mono_ns();
+		log_steps(&s);
+	}
 	arena_free(a);
 	if (release_repo(id)) {
 		int queued = db_tx(app->d, queue_follow_up, &now);
@@ -416,6 +473,8 @@ int dvcs_sync_run(track_app *app, const char *payload)
 
 static int sync_job(void *ctx, const job *j)
 {
+	log_debug("dvcs sync job=%lld queued=%lld", (long long)j->id,
+	          (long long)(clock_now_ms() - j->enqueued_at));
 	return dvcs_sync_run(ctx, j->payload);
 }
 

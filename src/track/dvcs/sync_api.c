@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/err.h"
+#include "base/log.h"
 #include "track/dvcs/dvcs.h"
+#include "track/dvcs/provisional.h"
 #include "track/dvcs/pulls.h"
+#include "track/dvcs/push_payload.h"
 
 /* What a delivery is about. */
 typedef struct delivery {
@@ -17,6 +21,7 @@ typedef struct delivery {
 	int64_t repo_id;
 	const char *event; /* "" when the header is missing */
 	const char *signature; /* NULL when missing */
+	int64_t provisional; /* commits of a push shown before the sync */
 } delivery;
 
 static int repo_id_of(const char *text, int64_t *id)
@@ -63,11 +68,24 @@ static json_t *parsed(const buf *body)
 	return body->len ? json_loadb(body->ptr, body->len, 0, &e) : NULL;
 }
 
+/* A push: its commits that name keys are shown at once, and the sync that reads them from the
+ * mirror is queued. A payload without readable commits still queues the sync. */
+static int apply_push(db_conn *c, delivery *d)
+{
+	json_t *payload = parsed(&d->req->body);
+	dvcs_commit *commits = NULL;
+	size_t n = 0;
+	dvcs_push_commits(d->req->arena, payload, &commits, &n);
+	json_decref(payload);
+	int rc = dvcs_provisional_store(c, d->req->arena, d->repo_id, commits, n, &d->provisional);
+	return rc < 0 ? rc : dvcs_sync_enqueue(c, d->repo_id, false);
+}
+
 /* The event's work, once the delivery is known to come from the host. */
-static int apply(db_conn *c, const delivery *d)
+static int apply(db_conn *c, delivery *d)
 {
 	if (strcmp(d->event, "repo:push") == 0)
-		return dvcs_sync_enqueue(c, d->repo_id, false);
+		return apply_push(c, d);
 	bool pull = starts_with(d->event, "pullrequest:");
 	if (!pull && !starts_with(d->event, "repo:commit_status_"))
 		return 0;
@@ -86,7 +104,7 @@ static int apply(db_conn *c, const delivery *d)
 
 static int receive(db_conn *c, void *ctx)
 {
-	const delivery *d = ctx;
+	delivery *d = ctx;
 	const track_app *app = track_app_of(d->req);
 	dvcs_repo repo;
 	int rc = dvcs_repo_get(c, d->req->arena, d->repo_id, &repo);
@@ -108,6 +126,7 @@ static int receive(db_conn *c, void *ctx)
 
 int dvcs_sync_webhook(web_request *req, web_response *res)
 {
+	int64_t began = clock_mono_ns();
 	const char *event = web_header(req, DVCS_EVENT_HEADER);
 	delivery d = { .req = req,
 		       .event = event ? event : "",
@@ -117,6 +136,9 @@ int dvcs_sync_webhook(web_request *req, web_response *res)
 		rc = db_tx(track_app_of(req)->d, receive, &d);
 	if (rc < 0)
 		return rc;
+	log_debug("dvcs webhook repo=%lld event=%s provisional=%lld took=%.2f",
+	          (long long)d.repo_id, d.event, (long long)d.provisional,
+	          (double)(clock_mono_ns() - began) / 1e6);
 	web_res_json(res, 202, json_pack("{s:s}", "status", "accepted"));
 	return 0;
 }

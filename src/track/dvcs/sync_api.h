@@ -9,7 +9,9 @@
 
 enum { DVCS_WEBHOOK_BODY_LIMIT = 1024 * 1024 }; /* a push of many commits stays well below */
 
-/* Checks the signature (constant time) and, in one transaction: repo:push queues a soft sync;
+/* Checks the signature (constant time) and, in one transaction: repo:push stores the payload's
+ * commits that name keys as provisional (provisional.h: the panel shows them at once) and queues
+ * a soft sync, which confirms them from the mirror or removes them;
  * pullrequest:* applies the pull request at once (dvcs_pulls_apply_event) and queues a soft sync;
  * repo:commit_status_* applies the build (dvcs_builds_apply_event); other events are ignored.
  * Answers 202 without waiting for the sync. 404 for an unknown repository, 401 for a missing or

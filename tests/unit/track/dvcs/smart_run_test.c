@@ -156,7 +156,8 @@ static void commands_run_once(void **state)
 	assert_int_equal(logs[0].seconds, 5400);
 	assert_int_equal(logs[0].started_at, AUTHORED);
 	assert_int_equal(logs[0].author_id, d.alice.id);
-	assert_string_equal(logs[0].comment, "on it");
+	assert_string_equal(logs[0].comment, "on it\n\nFrom commit aaaa01 in team/code:"
+	                                     " http://hub.test/team/code/commits/aaaa01");
 	assert_int_equal(scalar(&d.e, "SELECT count(*) FROM dvcs_smart_runs WHERE outcome = $1",
 	                        db_text("done")),
 	                 3);

@@ -10,6 +10,7 @@
 
 #include "../issues_env.h"
 #include "base/clock.h"
+#include "track/dvcs/provisional.h"
 #include "track/dvcs/sync.h"
 
 typedef struct repos {
@@ -229,6 +230,147 @@ static void syncs_commits_branches_and_keys(void **state)
 	end(&e);
 }
 
+/* The hash of the work tree's HEAD. */
+static void head_hash(const repos *r, char out[DVCS_HASH_LEN + 1])
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "git -C %s rev-parse HEAD", r->work);
+	FILE *p = popen(cmd, "r");
+	if (!p || !fgets(out, DVCS_HASH_LEN + 1, p))
+		fail_msg("rev-parse");
+	pclose(p);
+}
+
+static int64_t provisional_links(env *e, int64_t repo)
+{
+	return num(e,
+	           "SELECT COUNT(*) FROM dvcs_repo_commits WHERE repo_id = $1"
+	           " AND provisional_at IS NOT NULL",
+	           repo);
+}
+
+static int64_t smart_jobs(env *e, const char *hash)
+{
+	db_stmt *st;
+	int64_t v = -1;
+	if (db_query(&st, e->c,
+	             "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart' AND payload LIKE"
+	             " '%' || $1 || '%'",
+	             db_text(hash)) == 0 &&
+	    db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_done(st);
+	return v;
+}
+
+/* A webhook's commits show at once as provisional rows; the next sync confirms from the mirror
+ * what it has (its message, file count and keys winning over the payload's), runs smart commits
+ * for it once, and removes the rest; rows stamped after the sync started wait for the next. */
+static void provisional_commits_are_confirmed_or_removed(void **state)
+{
+	env e = begin(state);
+	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
+	repos r = make_repos();
+	commit(&r, "PROJ-1 first");
+	push(&r, "main");
+	int64_t a = make_repo_row(&e, "a", true);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), 1);
+
+	/* pushed: the payload names the real commit (with a message of its own), a forged one, and
+	 * one without keys */
+	commit(&r, "PROJ-5 #comment real words");
+	dvcs_commit real = { .author_name = "Ann",
+		             .author_email = "ann@example.com",
+		             .message = "PROJ-9 the payload's words",
+		             .authored_at = 1768473000000 };
+	head_hash(&r, real.hash);
+	dvcs_commit forged = real, plain = real;
+	snprintf(forged.hash, sizeof forged.hash, "%s", "ffffffffffffffffffffffffffffffffffffffff");
+	forged.message = "PROJ-6 never pushed #resolve";
+	snprintf(plain.hash, sizeof plain.hash, "%s", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+	plain.message = "no key";
+	dvcs_commit payload[] = { real, forged, plain };
+	int64_t stored = 0;
+	ok(dvcs_provisional_store(e.c, e.a, a, payload, 3, &stored));
+	assert_int_equal(stored, 2);
+	assert_int_equal(provisional_links(&e, a), 2);
+	assert_int_equal(keyed(&e, "PROJ-9"), 1);
+	assert_int_equal(keyed(&e, "PROJ-6"), 1);
+	/* the same delivery again doubles nothing */
+	ok(dvcs_provisional_store(e.c, e.a, a, payload, 3, &stored));
+	assert_int_equal(stored, 0);
+	assert_int_equal(linked(&e, a), 3);
+	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", a), 3);
+	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 1);
+
+	/* the sync: the mirror's truth */
+	push(&r, "main");
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), 2);
+	assert_int_equal(provisional_links(&e, a), 0);
+	assert_int_equal(
+	        num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE provisional = 1 AND $1 > 0", a),
+	        0);
+	assert_int_equal(
+	        num(&e,
+	            "SELECT COUNT(*) FROM dvcs_commits WHERE message LIKE 'PROJ-5 #comment%'"
+	            " AND file_count = 1 AND authored_at <> 1768473000000 AND $1 > 0",
+	            a),
+	        1);
+	assert_int_equal(keyed(&e, "PROJ-5"), 1);
+	assert_int_equal(keyed(&e, "PROJ-9"), 0);
+	assert_int_equal(keyed(&e, "PROJ-6"), 0);
+	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", a), 2);
+	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 2);
+	assert_int_equal(smart_jobs(&e, real.hash), 1);
+	assert_int_equal(smart_jobs(&e, forged.hash), 0);
+	/* seen again: no second smart commit run */
+	ok(dvcs_provisional_store(e.c, e.a, a, payload, 1, &stored));
+	assert_int_equal(stored, 0);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(smart_jobs(&e, real.hash), 1);
+	assert_int_equal(linked(&e, a), 2);
+
+	/* a delivery that arrives after the sync started waits for the next sync */
+	dvcs_commit late = forged;
+	snprintf(late.hash, sizeof late.hash, "%s", "dddddddddddddddddddddddddddddddddddddddd");
+	ok(dvcs_provisional_store(e.c, e.a, a, &late, 1, &stored));
+	ok(db_exec(e.c,
+	           "UPDATE dvcs_repo_commits SET provisional_at = $2 WHERE repo_id = $1"
+	           " AND provisional_at IS NOT NULL",
+	           db_int(a), db_int(clock_now_ms() + 600000)) < 0
+	           ? -1
+	           : 0);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(provisional_links(&e, a), 1);
+	ok(db_exec(e.c,
+	           "UPDATE dvcs_repo_commits SET provisional_at = 1 WHERE repo_id = $1"
+	           " AND provisional_at IS NOT NULL",
+	           db_int(a)) < 0
+	           ? -1
+	           : 0);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(provisional_links(&e, a), 0);
+	assert_int_equal(keyed(&e, "PROJ-6"), 0);
+
+	/* a commit stored already gets only a provisional link in another repository */
+	int64_t b = make_repo_row(&e, "b", true);
+	ok(dvcs_provisional_store(e.c, e.a, b, payload, 1, &stored));
+	assert_int_equal(stored, 1);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_commits WHERE file_count = 1 AND"
+	                     " provisional = 0 AND message LIKE 'PROJ-5%' AND $1 > 0",
+	                     b),
+	                 1);
+	ok(dvcs_sync_mirror(&app, e.a, b, r.mirror));
+	assert_int_equal(linked(&e, b), 2);
+	assert_int_equal(provisional_links(&e, b), 0);
+	assert_int_equal(keyed(&e, "PROJ-5"), 1);
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
 static void a_missing_mirror_fails_with_its_reason(void **state)
 {
 	env e = begin(state);
@@ -249,6 +391,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(syncs_commits_branches_and_keys),
 		cmocka_unit_test(a_missing_mirror_fails_with_its_reason),
+		cmocka_unit_test(provisional_commits_are_confirmed_or_removed),
 	};
 	int failed = fixture_run_engine_tests("track/dvcs/sync", tests,
 	                                      sizeof tests / sizeof tests[0], 2);
