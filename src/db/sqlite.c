@@ -118,6 +118,12 @@ static int lite_connect(void **out, const char *path)
 	return 0;
 }
 
+/* The page cache's pages; they are read again from the file (or the WAL) when needed. */
+static void lite_release_memory(void *conn)
+{
+	sqlite3_db_release_memory(conn);
+}
+
 static void lite_disconnect(void *conn)
 {
 	sqlite3_close_v2(conn);
@@ -253,6 +259,7 @@ const db_backend db_sqlite_backend = {
 	.col_count = lite_col_count,
 	.changes = lite_changes,
 	.exec_script = lite_exec_script,
+	.release_memory = lite_release_memory,
 	/* IMMEDIATE takes the write lock up front: a deferred transaction that later needs it can
 	 * fail at once with SQLITE_BUSY instead of waiting. */
 	.begin_write = "BEGIN IMMEDIATE",
