@@ -1,7 +1,6 @@
 /* weft serve: checks everything that can be refused (settings, data directory, addresses) before
  * it creates anything, opens and migrates each service's database, starts its job workers and
  * its HTTP server, and stops them gracefully on SIGINT or SIGTERM. */
-#include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -313,8 +312,6 @@ int cli_serve(int argc, char **argv)
 		status = check_mail_from(&s.cfg);
 	if (status == CLI_OK) {
 		setup_logging(&s.cfg);
-		/* Before any thread: libcurl's global state (mail, and later webhooks) is not. */
-		curl_global_init(CURL_GLOBAL_DEFAULT);
 		status = run(&s, data_missing);
 	}
 	cleanup(&s, status);

@@ -152,6 +152,8 @@ int cli_store_migrate(cli_store *s, int *applied)
 		*applied = count;
 	if (rc < 0)
 		return err_fail(rc, "%s database %s: %s", s->service, db_describe(s->d), err_msg());
+	/* The migrations read every table: pages that no request may need again. */
+	db_release_memory(s->d);
 	return 0;
 }
 

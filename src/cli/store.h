@@ -25,7 +25,8 @@ typedef struct cli_store {
  * message of an error names the service and the database. */
 int cli_store_open(cli_store *out, const config *cfg, const char *service, int pool);
 
-/* Applies pending migrations; *applied (may be NULL) counts them. */
+/* Applies pending migrations; *applied (may be NULL) counts them. Then drops the pages they
+ * read from the idle connections' caches. */
 int cli_store_migrate(cli_store *s, int *applied);
 
 /* Creates the job queue, registers the service's handlers, and starts cfg->workers workers. */

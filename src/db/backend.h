@@ -30,6 +30,8 @@ typedef struct db_backend {
 	int (*col_count)(void *stmt);
 	int64_t (*changes)(void *stmt);
 	int (*exec_script)(void *conn, const char *sql, bool *transient);
+	/* Frees what an idle connection keeps only as a cache (NULL where there is nothing). */
+	void (*release_memory)(void *conn);
 	const char *begin_write;
 	const char *begin_read;
 	/* Notifications (NULL where the engine has none): a connection of its own that listens on

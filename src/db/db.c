@@ -174,6 +174,14 @@ void db_close(db *d)
 	free(d);
 }
 
+void db_release_memory(db *d)
+{
+	pthread_mutex_lock(&d->lock);
+	for (int i = 0; d->backend->release_memory && i < d->nidle; i++)
+		d->backend->release_memory(d->idle[i]->impl);
+	pthread_mutex_unlock(&d->lock);
+}
+
 db_engine db_engine_of(const db *d)
 {
 	return d->backend->engine;

@@ -34,6 +34,9 @@ void db_close(db *d);
 db_engine db_engine_of(const db *d);
 /* The URL without any password, for messages and logs. */
 const char *db_describe(const db *d);
+/* Frees what the idle connections keep only as a cache (SQLite's page caches; nothing on
+ * PostgreSQL), e.g. the pages that start-up's migrations read; they are read again on demand. */
+void db_release_memory(db *d);
 
 /* Borrows a connection from the pool (waiting while all are busy) and gives it back. A connection
  * that broke is closed on return and replaced by a new one later. */

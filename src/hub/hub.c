@@ -1,8 +1,7 @@
 /* hub's route table, its shared page rendering and its Bitbucket-shaped API errors. */
 #include "hub/hub.h"
 
-#include <git2.h>
-
+#include "base/gitlib.h"
 #include "hub/git/git_http.h"
 #include "hub/git/gitrepo.h"
 #include "hub/browse/commit_api.h"
@@ -37,18 +36,14 @@ static void render_api_error(web_request *req, web_response *res, int status, co
 
 void hub_global_init(void)
 {
-	git_libgit2_init();
-	/* libgit2's object cache and mapped pack windows count towards the server's memory: keep
-	 * them small, since git itself (not libgit2) serves clones. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)32 * 1024 * 1024);
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 * 1024 * 1024);
+	/* libgit2 itself starts with the first repository opened (gitlib_ready). */
 	hub_git_pool_init();
 }
 
 void hub_global_shutdown(void)
 {
 	hub_git_pool_shutdown();
-	git_libgit2_shutdown();
+	gitlib_shutdown();
 }
 
 int hub_page(web_request *req, web_response *res, int status, const char *page, const char *title,

@@ -19,8 +19,9 @@ typedef struct hub_app {
 	const char *db_url; /* the hub database, for `weft hook` run by git on its behalf */
 } hub_app;
 
-/* Sets up the libraries hub needs process-wide (libgit2, with caches sized for a server). Call
- * once before any hub code runs; hub_global_shutdown undoes it. */
+/* Sets up hub's process-wide state (the pool of open repositories; libgit2 itself starts on
+ * first use, gitlib.h). Call once before any hub code runs; hub_global_shutdown undoes it and
+ * shuts libgit2 down if it started. */
 void hub_global_init(void);
 void hub_global_shutdown(void);
 

@@ -61,8 +61,8 @@ typedef struct mail_settings {
 } mail_settings;
 
 /* Sends one built message (mail_build) to one recipient now over SMTP: STARTTLS when an smtp://
- * server offers it, TLS from the start for smtps://; 10 s to connect, 60 s in all. Needs
- * curl_global_init to have run. WEFT_EINVALID for a bad from or recipient; WEFT_ERROR with
+ * server offers it, TLS from the start for smtps://; 10 s to connect, 60 s in all (libcurl
+ * starts with the first message: curlib.h). WEFT_EINVALID for a bad from or recipient; WEFT_ERROR with
  * libcurl's reason (never the password) when the server cannot be reached or refuses. */
 int mail_send(const mail_settings *settings, const char *recipient, const buf *message);
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/curlib.h"
 #include "base/err.h"
 #include "base/str.h"
 
@@ -82,6 +83,7 @@ static int transfer(const mail_settings *s, const buf *envelope_from, struct cur
 {
 	char errors[CURL_ERROR_SIZE] = "";
 	reader r = { message->ptr ? message->ptr : "", message->len };
+	curlib_ready();
 	CURL *h = curl_easy_init();
 	if (!h)
 		return err_fail(WEFT_ERROR, "SMTP: libcurl could not start a transfer");

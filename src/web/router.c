@@ -21,7 +21,8 @@ typedef struct segment {
 
 typedef struct compiled_route {
 	const web_route *route;
-	segment segments[MAX_SEGMENTS];
+	segment *segments; /* as many as the pattern has: a fixed array of MAX_SEGMENTS in each of
+	                    * some 500 routes would keep 0.4 MB resident for nothing */
 	size_t nsegments;
 } compiled_route;
 
@@ -62,6 +63,10 @@ static int compile_route(compiled_route *c, const web_route *route)
 	c->route = route;
 	if (p[0] != '/')
 		return err_fail(WEFT_EINVALID, "route %s: must start with '/'", p);
+	size_t slashes = 0; /* at least as many as segments */
+	for (const char *q = p; *q; q++)
+		slashes += *q == '/';
+	c->segments = mem_zalloc(mem_mul(slashes, sizeof *c->segments));
 	size_t nparams = 0;
 	for (p++; *p;) {
 		size_t len = strcspn(p, "/");
@@ -107,6 +112,7 @@ void web_router_free(web_router *r)
 			free(r->routes[i].segments[j].text);
 			free(r->routes[i].segments[j].suffix);
 		}
+		free(r->routes[i].segments);
 	}
 	free(r->routes);
 	free(r);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/gitlib.h"
 #include "hub/git/gitrepo.h"
 
 const char *hub_ref_prefix(hub_ref_kind kind)
@@ -30,6 +31,7 @@ int hub_ref_check_name(const char *name)
 	char full[HUB_REF_NAME_MAX + 16];
 	snprintf(full, sizeof full, "refs/heads/%s", name);
 	int valid = 0;
+	gitlib_ready();
 	if (git_reference_name_is_valid(&valid, full) < 0 || !valid)
 		return err_fail(WEFT_EINVALID, "'%.80s' is not a valid name", name);
 	return 0;

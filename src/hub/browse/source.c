@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/gitlib.h"
 #include "base/str.h"
 #include "hub/git/gitrepo.h"
 
@@ -800,6 +801,7 @@ static int check_branch(arena *a, const char *branch, const char **refname)
 {
 	const char *name = arena_printf(a, "refs/heads/%s", branch);
 	int valid = 0;
+	gitlib_ready();
 	if (strlen(branch) > 255 || git_reference_name_is_valid(&valid, name) < 0 || !valid)
 		return err_fail(WEFT_EINVALID, "Invalid branch name: %.200s", branch);
 	*refname = name;

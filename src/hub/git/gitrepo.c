@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/gitlib.h"
 
 int hub_git_fail(int code, const char *doing)
 {
@@ -173,6 +174,7 @@ int hub_git_open(git_repository **out, const char *path)
 	bool pooled = stat(path, &st) == 0;
 	if (pooled && (*out = pool_take(path, &st)) != NULL)
 		return 0;
+	gitlib_ready();
 	/* NO_SEARCH: the path is the repository, never a folder inside another one. */
 	if (git_repository_open_ext(
 	            out, path, GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE, NULL) < 0)

@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/gitlib.h"
 #include "base/log.h"
 #include "hub/hook/push_event.h"
 #include "hub/pull/pull.h"
@@ -308,6 +309,7 @@ int hub_push_disk_refs(arena *a, const char *dir, push_update **out, size_t *cou
 	git_reference *ref = NULL;
 	size_t n = 0, cap = 0;
 	push_update *items = NULL;
+	gitlib_ready();
 	int rc = git_repository_open_bare(&repo, dir);
 	if (rc == 0)
 		rc = git_reference_iterator_new(&it, repo);

@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/curlib.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -406,6 +407,7 @@ static int deliver_job(void *ctx, const job *j)
 		rc = db_tx(s.d, take_lease, &l);
 	if (rc < 0 || !l.taken)
 		return rc; /* another sender has the hook; it looks again before it stops */
+	curlib_ready();
 	s.curl = curl_easy_init();
 	if (!s.curl)
 		return err_fail(WEFT_ERROR, "libcurl: cannot start a transfer");

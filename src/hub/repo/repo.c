@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/gitlib.h"
 #include "base/str.h"
 #include "base/token.h"
 #include "hub/team/activity.h"
@@ -289,6 +290,7 @@ int hub_repo_check_branch(const char *name)
 	if (strlen(name) > 255 || name[0] == '\0')
 		return err_fail(WEFT_EINVALID, "Main branch: 1 to 255 characters.");
 	snprintf(ref, sizeof ref, "refs/heads/%s", name);
+	gitlib_ready();
 	if (git_reference_name_is_valid(&valid, ref) < 0 || !valid)
 		return err_fail(WEFT_EINVALID, "Main branch: %s is not a valid branch name.", name);
 	return 0;
@@ -434,6 +436,7 @@ static int write_readme(const char *path, const hub_user *author, const hub_repo
 	char ref[300];
 	snprintf(ref, sizeof ref, "refs/heads/%s", r->mainbranch);
 	int rc = -1;
+	gitlib_ready();
 	if (git_repository_open_bare(&repo, path) < 0 ||
 	    git_blob_create_from_buffer(&blob, repo, text.ptr, text.len) < 0 ||
 	    git_treebuilder_new(&tb, repo, NULL) < 0 ||

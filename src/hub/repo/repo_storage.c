@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/gitlib.h"
 
 const char *hub_repo_storage_path(arena *a, const char *repos_dir, const char *workspace_uuid,
                                   const char *repository_uuid)
@@ -95,6 +96,7 @@ int hub_repo_storage_init(const char *path, const char *head_branch, const char 
 	opt.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
 	opt.initial_head = head_branch;
 	git_repository *repo = NULL;
+	gitlib_ready();
 	if (git_repository_init_ext(&repo, path, &opt) < 0)
 		return git_failure("cannot create the repository");
 	git_repository_free(repo);

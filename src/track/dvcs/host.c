@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/curlib.h"
 #include "base/err.h"
 #include "base/str.h"
 
@@ -94,6 +95,7 @@ static void configure(CURL *c, exchange *x, struct curl_slist *headers)
  * did or it was too large. */
 static int perform(exchange *x)
 {
+	curlib_ready();
 	CURL *c = curl_easy_init();
 	if (!c)
 		return err_fail(WEFT_ERROR, "cannot start an HTTP request");

@@ -20,6 +20,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/gitlib.h"
 
 enum { TREE_CACHE = 256 }; /* raw trees kept: a commit's tree is its child's parent tree */
 
@@ -58,6 +59,7 @@ static int ensure_mirror(const char *path)
 	if (rc < 0)
 		return rc;
 	git_repository *repo = NULL;
+	gitlib_ready();
 	if (git_repository_init(&repo, path, 1) < 0)
 		return err_fail(WEFT_ERROR, "cannot create the mirror %s: %s", path,
 		                git_error_last() ? git_error_last()->message : "unknown error");
@@ -245,6 +247,7 @@ static int git_fail(const char *what)
 int dvcs_mirror_open(dvcs_mirror **out, const char *path)
 {
 	git_repository *repo = NULL;
+	gitlib_ready();
 	int e = git_repository_open_bare(&repo, path);
 	if (e == GIT_ENOTFOUND)
 		return err_fail(WEFT_ENOTFOUND, "no mirror at %s", path);
