@@ -400,7 +400,8 @@ static void declared_query_scopes_gate_like_the_path(void **state)
 	static const gate_case cases[] = {
 		{ "/rest/api/2/user/assignable/search?project=PERM", OUTSIDER, 404,
 		  "No project could be found with key 'PERM'." },
-		{ "/rest/api/2/user/assignable/search?project=PERM", USER, 200, "\"name\":\"dev\"" },
+		{ "/rest/api/2/user/assignable/search?project=PERM", USER, 200,
+		  "\"name\":\"dev\"" },
 		{ "/rest/api/2/user/assignable/search?project=NOPE", SITE_ADMIN, 404,
 		  "No project could be found with key 'NOPE'." },
 		{ "/rest/api/2/user/assignable/search?issueKey={key}", OUTSIDER, 404,
@@ -414,14 +415,16 @@ static void declared_query_scopes_gate_like_the_path(void **state)
 		{ "/rest/dev-status/1.0/issue/summary", DEVELOPER, 400, "issueId is required." },
 		{ "/rest/dev-status/1.0/issue/summary?issueId={key}", DEVELOPER, 400,
 		  "issueId: must be the numeric id of an issue." },
-		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", DEVELOPER, 200, "\"summary\"" },
+		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", DEVELOPER, 200,
+		  "\"summary\"" },
 		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", USER, 403,
 		  "You do not have permission to view development tools" },
-		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", OUTSIDER, 404, TRACK_ISSUE_HIDDEN },
+		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", OUTSIDER, 404,
+		  TRACK_ISSUE_HIDDEN },
 		{ "/rest/dev-status/1.0/issue/summary?issueId=999999999", SITE_ADMIN, 404,
 		  TRACK_ISSUE_HIDDEN },
-		{ "/rest/dev-status/latest/issue/detail?issueId={id}&dataType=branch", PROJECT_ADMIN,
-		  200, "\"detail\"" },
+		{ "/rest/dev-status/latest/issue/detail?issueId={id}&dataType=branch",
+		  PROJECT_ADMIN, 200, "\"detail\"" },
 	};
 	if (db_tx(w.d, make_issue, NULL) < 0)
 		fail_msg("creating an issue: %s", err_msg());
@@ -439,7 +442,8 @@ static void declared_query_scopes_gate_like_the_path(void **state)
 		if (status != k->status || !strstr(buf_cstr(&body), k->text)) {
 			failures++;
 			fprintf(stderr, "# %s as %s: %ld %s, not %ld with %s\n", path,
-			        identity_names[k->who], status, buf_cstr(&body), k->status, k->text);
+			        identity_names[k->who], status, buf_cstr(&body), k->status,
+			        k->text);
 		}
 		buf_dispose(&body);
 		buf_dispose(&headers);
