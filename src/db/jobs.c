@@ -182,13 +182,18 @@ static const char claim_postgres[] =
         " AND run_after <= $3 ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
         " RETURNING id, kind, payload, attempts, max_attempts, created_at";
 
+const char *jobs_claim_sql(db_engine engine)
+{
+	return engine == DB_POSTGRES ? claim_postgres : claim_sqlite;
+}
+
 static int claim(db_conn *c, void *ctx)
 {
 	claim_ctx *cc = ctx;
 	int64_t now = clock_now_ms();
 	db_stmt *s = NULL;
 	cc->found = false;
-	int rc = db_query(&s, c, db_sql(c, claim_sqlite, claim_postgres), db_text(cc->q->owner),
+	int rc = db_query(&s, c, jobs_claim_sql(db_conn_engine(c)), db_text(cc->q->owner),
 	                  db_int(now + cc->q->opt.lease_ms), db_int(now));
 	if (rc == 0 && (rc = db_step(s)) == DB_ROW) {
 		free(cc->kind);

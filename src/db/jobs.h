@@ -67,6 +67,11 @@ void job_queue_stop(job_queue *q, int timeout_seconds);
  * tests and for the command line. */
 int job_queue_run_one(job_queue *q, bool *ran);
 
+/* The statement a worker claims the next due job with, on engine: $1 the worker, $2 when its
+ * lease expires, $3 now (ms); it returns the job's id, kind, payload, attempts, max_attempts and
+ * created_at. Exposed so that a test pins its plan (the ready index, never a scan of jobs). */
+const char *jobs_claim_sql(db_engine engine);
+
 /* Administration (weft jobs …). */
 typedef struct job_row {
 	int64_t id;

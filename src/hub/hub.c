@@ -63,6 +63,16 @@ int hub_home_page(web_request *req, web_response *res)
 	return hub_page(req, res, 200, "hub/home", "Home", json_pack("{s:s}", "state", "RUNNING"));
 }
 
+/* Parameters that change what a route needs (hub.h's HUB_SCOPE_*). */
+static const web_param_spec created_repository_params[] = {
+	{ "repo_slug", WEB_FROM_PATH, true, NULL, HUB_SCOPE_REPO_CREATED },
+	{ NULL, 0, false, NULL, 0 },
+};
+static const web_param_spec git_service_params[] = {
+	{ "service", WEB_FROM_QUERY, false, NULL, HUB_SCOPE_GIT_SERVICE },
+	{ NULL, 0, false, NULL, 0 },
+};
+
 /* The table is ordered: the first route whose pattern matches wins, so literal paths come before
  * the workspace pages' "/{workspace}", which would match them too. Each feature adds its routes
  * under its own heading. */
@@ -411,7 +421,7 @@ static const web_route routes[] = {
 	  HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
 	{ "PUT", "/2.0/repositories/{workspace}/{repo_slug}", hub_api_repository_update,
 	  WEB_API | WEB_NEEDS_USER | WEB_BODY_JSON, HUB_PERM_WORKSPACE_MEMBER,
-	  WEB_BODY_LIMIT_OBJECT, NULL, NULL, "repository:admin" },
+	  WEB_BODY_LIMIT_OBJECT, created_repository_params, NULL, "repository:admin" },
 	{ "DELETE", "/2.0/repositories/{workspace}/{repo_slug}", hub_api_repository_delete,
 	  WEB_API | WEB_NEEDS_USER, HUB_PERM_REPO_ADMIN, 0, NULL, NULL, "repository:delete" },
 	/* administration (admin_web.c) */
@@ -435,9 +445,9 @@ static const web_route routes[] = {
 	  WEB_NEEDS_USER | WEB_BODY_FORM, HUB_PERM_SITE_ADMIN, WEB_BODY_LIMIT_FORM,
 	  hub_team_id_params, NULL, NULL },
 	/* Git over smart HTTP (git_http.c), with and without ".git"; info/refs needs write when it
-	 * advertises for a push (hub_perm.c) */
+	 * advertises for a push (git_service_params) */
 	{ "GET", "/{workspace}/{repo_slug}.git/info/refs", hub_git_info_refs, WEB_CHALLENGE,
-	  HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
+	  HUB_PERM_REPO_READ, 0, git_service_params, NULL, "repository" },
 	{ "POST", "/{workspace}/{repo_slug}.git/git-upload-pack", hub_git_rpc,
 	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_READ, GIT_HTTP_BODY_LIMIT, NULL,
 	  hub_git_rpc_chunk, "repository" },
@@ -445,7 +455,7 @@ static const web_route routes[] = {
 	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_WRITE, GIT_HTTP_BODY_LIMIT, NULL,
 	  hub_git_rpc_chunk, "repository:write" },
 	{ "GET", "/{workspace}/{repo_slug}/info/refs", hub_git_info_refs, WEB_CHALLENGE,
-	  HUB_PERM_REPO_READ, 0, NULL, NULL, "repository" },
+	  HUB_PERM_REPO_READ, 0, git_service_params, NULL, "repository" },
 	{ "POST", "/{workspace}/{repo_slug}/git-upload-pack", hub_git_rpc,
 	  WEB_CHALLENGE | WEB_NO_CSRF, HUB_PERM_REPO_READ, GIT_HTTP_BODY_LIMIT, NULL,
 	  hub_git_rpc_chunk, "repository" },

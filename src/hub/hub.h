@@ -37,6 +37,19 @@ enum {
 	HUB_PERM_REPO_ADMIN, /* … admin (settings) */
 };
 
+/* What a route's declared parameter means to hub_authorize (web_param_spec.scope), beyond the
+ * {workspace} and {repo_slug} of its path. */
+enum {
+	/* The repository a PUT creates when it is absent, with the route's own permission on the
+	 * workspace (Bitbucket's PUT /2.0/repositories/{workspace}/{repo_slug}); when it exists,
+	 * the PUT changes it and needs HUB_PERM_REPO_ADMIN on it, which a user may hold through a
+	 * direct grant without being a member of the workspace. */
+	HUB_SCOPE_REPO_CREATED = 1,
+	/* git's ?service= on info/refs: "git-receive-pack", the advertisement of a push, needs
+	 * what the push does (HUB_PERM_REPO_WRITE and the scope repository:write). */
+	HUB_SCOPE_GIT_SERVICE,
+};
+
 /* What hub_authorize resolved for a route with a workspace or repository permission, for its
  * handler (req->scope). */
 typedef struct hub_scope {

@@ -119,9 +119,17 @@ static int refuse(const hub_viewer *v, hub_level has)
 	return err_fail(WEFT_EPERM, "You do not have permission to do this.");
 }
 
+/* What a request needs: the route's permission and scope as its declared parameters change them
+ * (hub.h's HUB_SCOPE_*), and the repository it creates when absent. */
+typedef struct need {
+	int permission;
+	const char *scope;
+	const char *created; /* HUB_SCOPE_REPO_CREATED's slug, or NULL */
+} need;
+
 typedef struct scope_ctx {
 	web_request *req;
-	int permission;
+	need need;
 	hub_scope *scope;
 } scope_ctx;
 
@@ -144,19 +152,16 @@ static int find_repository(db_conn *c, arena *a, hub_scope *s, const char *slug,
 	return rc;
 }
 
-/* A PUT on a repository's address gated on workspace membership creates the repository when it
- * is absent (Bitbucket's PUT /2.0/repositories/{ws}/{slug}); when it exists, the PUT changes
- * it and needs admin on it, which a user may hold through a direct grant without being a
- * member of the workspace. So: existing repository, REPO_ADMIN; absent, the route's own. */
-static int creating_put_permission(db_conn *c, scope_ctx *sc, const char *repo)
+/* HUB_SCOPE_REPO_CREATED: an existing repository needs REPO_ADMIN; an absent one, the route's
+ * own permission. */
+static int created_repository_permission(db_conn *c, scope_ctx *sc)
 {
-	web_request *req = sc->req;
-	if (!repo || strcmp(req->method, "PUT") != 0 || sc->permission != HUB_PERM_WORKSPACE_MEMBER)
+	if (!sc->need.created)
 		return 0;
 	hub_repo r;
-	int rc = hub_repo_find(c, req->arena, &sc->scope->ws, repo, &r, NULL);
+	int rc = hub_repo_find(c, sc->req->arena, &sc->scope->ws, sc->need.created, &r, NULL);
 	if (rc == 0)
-		sc->permission = HUB_PERM_REPO_ADMIN;
+		sc->need.permission = HUB_PERM_REPO_ADMIN;
 	return rc == WEFT_ENOTFOUND ? 0 : rc;
 }
 
@@ -173,8 +178,8 @@ static int resolve_scope(db_conn *c, void *ctx)
 	if (rc == WEFT_ENOTFOUND)
 		return hidden();
 	if (rc == 0)
-		rc = creating_put_permission(c, sc, repo);
-	if (rc == 0 && sc->permission >= HUB_PERM_REPO_READ) {
+		rc = created_repository_permission(c, sc);
+	if (rc == 0 && sc->need.permission >= HUB_PERM_REPO_READ) {
 		bool is_private = true;
 		rc = repo ? find_repository(c, req->arena, sc->scope, repo, &is_private) : hidden();
 		if (rc == 0)
@@ -295,22 +300,13 @@ bool hub_scopes_cover(const char *scopes, const char *needed)
 	return false;
 }
 
-/* The scope a request needs: the route's, except that git's info/refs advertising for a push
- * needs what the push does. */
-static const char *request_scope(const web_route *r, int permission)
-{
-	if ((r->flags & WEB_CHALLENGE) && permission >= HUB_PERM_REPO_WRITE)
-		return "repository:write";
-	return r->scope;
-}
-
 /* A credential limited to scopes (an app password, an OAuth token) reaches only the routes whose
  * declared scope its scopes cover. */
-static int check_scope(const hub_viewer *v, const web_route *r, int permission)
+static int check_scope(const hub_viewer *v, const need *n)
 {
 	if (!v || !v->scopes)
 		return 0;
-	const char *scope = request_scope(r, permission);
+	const char *scope = n->scope;
 	if (!scope && v->is_token)
 		return err_fail(WEFT_EPERM, "Access tokens work with the API, not with this page.");
 	if (!scope)
@@ -324,15 +320,25 @@ static int check_scope(const hub_viewer *v, const web_route *r, int permission)
 	return err_fail(WEFT_EPERM, "This app password lacks the %s permission.", scope);
 }
 
-/* The permission a request needs: the route's, except for git's info/refs, where the service
- * asked for decides (a push's advertisement needs write). */
-static int request_permission(const web_request *req)
+/* What the route declares, its parameters' meanings (hub.h's HUB_SCOPE_*) applied. */
+static int request_need(const web_request *req, need *out)
 {
-	const char *service = web_query(req, "service");
-	if ((req->route->flags & WEB_CHALLENGE) && service &&
-	    strcmp(service, "git-receive-pack") == 0)
-		return HUB_PERM_REPO_WRITE;
-	return req->route->permission;
+	const web_route *r = req->route;
+	*out = (need){ r->permission, r->scope, NULL };
+	int rc = 0;
+	for (const web_param_spec *p = r->params; rc == 0 && p && p->name; p++) {
+		const char *value = NULL;
+		if (p->scope)
+			rc = web_param_read(req, p, &value);
+		if (value && p->scope == HUB_SCOPE_REPO_CREATED)
+			out->created = value;
+		if (value && p->scope == HUB_SCOPE_GIT_SERVICE &&
+		    strcmp(value, "git-receive-pack") == 0) {
+			out->permission = HUB_PERM_REPO_WRITE;
+			out->scope = "repository:write";
+		}
+	}
+	return rc;
 }
 
 /* Git's ref advertisement (GET info/refs), where every clone, fetch and push begins: git asks
@@ -363,26 +369,29 @@ static int refuse_request(const web_request *req, const hub_viewer *v, int permi
 int hub_authorize(web_request *req)
 {
 	const hub_viewer *v = hub_viewer_of(req);
-	int permission = request_permission(req);
-	int rc = check_scope(v, req->route, permission);
+	need n;
+	int rc = request_need(req, &n);
+	if (rc == 0)
+		rc = check_scope(v, &n);
 	if (rc < 0)
 		return rc;
+	int permission = n.permission;
 	if (permission == HUB_PERM_NONE)
 		return 0;
 	if (permission == HUB_PERM_SITE_ADMIN)
 		return v && v->user.is_admin ? 0 : v ? hidden() : refuse(NULL, HUB_LEVEL_NONE);
 	if (permission < HUB_PERM_WORKSPACE_VIEW || permission > HUB_PERM_REPO_ADMIN)
 		return hidden(); /* a permission nobody taught this file is nobody's */
-	scope_ctx sc = { req, permission, arena_alloc(req->arena, sizeof(hub_scope)) };
+	scope_ctx sc = { req, n, arena_alloc(req->arena, sizeof(hub_scope)) };
 	*sc.scope = (hub_scope){ 0 };
 	rc = db_read(hub_app_of(req)->d, resolve_scope, &sc);
 	if (rc == WEFT_ENOTFOUND && !v && is_git_advertisement(req->route))
 		return refuse(NULL, HUB_LEVEL_NONE);
 	if (rc < 0)
 		return rc;
-	/* resolve_scope may have raised the permission (creating_put_permission). */
-	if (sc.scope->level < needed(sc.permission))
-		return refuse_request(req, v, sc.permission, sc.scope->level);
+	/* resolve_scope may have raised the permission (created_repository_permission). */
+	if (sc.scope->level < needed(sc.need.permission))
+		return refuse_request(req, v, sc.need.permission, sc.scope->level);
 	req->scope = sc.scope;
 	return 0;
 }

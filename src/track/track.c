@@ -53,7 +53,7 @@ static int home_page(web_request *req, web_response *res)
 	        TRACK_API_ROUTE("/rest/api/latest/", method, resource, __VA_ARGS__), \
 	        TRACK_API_ROUTE("/rest/api/3/", method, resource, __VA_ARGS__)
 
-/* Jira's dev-status API, under 1.0 and latest: the issue comes from ?issueId= (track_perm.h). */
+/* Jira's dev-status API, under 1.0 and latest: the issue comes from ?issueId= (its params). */
 #define DEV_STATUS(prefix)                                                                         \
 	{ "GET",                                                                                   \
 	  prefix "issue/summary",                                                                  \
@@ -61,7 +61,7 @@ static int home_page(web_request *req, web_response *res)
 	  WEB_API | WEB_NEEDS_USER,                                                                \
 	  TRACK_PERM_VIEW_DEV_TOOLS,                                                               \
 	  0,                                                                                       \
-	  NULL,                                                                                    \
+	  dvcs_devstatus_summary_params,                                                           \
 	  NULL,                                                                                    \
 	  NULL },                                                                                  \
 	{                                                                                          \
@@ -283,8 +283,8 @@ static const web_route routes[] = {
 	          WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "priority", track_api_priorities, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "resolution", track_api_resolutions, WEB_NEEDS_USER, 0, 0, NULL),
-	TRACK_API("GET", "user/assignable/search", track_api_assignable, WEB_NEEDS_USER, 0, 0,
-	          NULL),
+	TRACK_API("GET", "user/assignable/search", track_api_assignable, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, track_assignable_params),
 	TRACK_API("GET", "permissionscheme", track_api_permission_schemes, WEB_NEEDS_USER, 0, 0,
 	          NULL),
 	TRACK_API("GET", "issuesecurityschemes", track_api_security_schemes, WEB_NEEDS_USER, 0, 0,

@@ -44,7 +44,8 @@ typedef struct track_viewer {
 } track_viewer;
 
 /* The permissions routes declare (web_route.permission); track_perm.c decides each. Project
- * permissions need a {key} (project key or id) or an {issue} (issue key or id) in the path. */
+ * permissions need a {key} (project key or id) or an {issue} (issue key or id) in the path, or
+ * a parameter declared with a TRACK_SCOPE_* code. */
 enum {
 	TRACK_PERM_NONE = 0,
 	TRACK_PERM_SITE_ADMIN, /* the administrators' area */
@@ -57,6 +58,14 @@ enum {
 	TRACK_PERM_ADMINISTER_PROJECT,
 	TRACK_PERM_VIEW_DEV_TOOLS, /* the development panel (the connector) */
 	TRACK_PERM_MODIFY_REPORTER, /* file or change an issue with someone else as reporter */
+};
+
+/* What a route's declared parameter names for track_perm_authorize (web_param_spec.scope), for
+ * routes whose path names no project or issue: the first one present decides. */
+enum {
+	TRACK_SCOPE_ISSUE =
+	        1, /* an issue: its key, a key it had before a move, or its numeric id */
+	TRACK_SCOPE_PROJECT, /* a project: its key or numeric id */
 };
 
 static inline track_viewer *track_viewer_of(const web_request *req)

@@ -89,6 +89,7 @@ typedef struct scope_ctx {
 	web_request *req;
 	track_scope *scope;
 	bool is_issue;
+	const char *project; /* the project's key or id as the request gave it */
 } scope_ctx;
 
 static const char *param_of(const web_request *req, const char *a, const char *b)
@@ -123,15 +124,47 @@ static int resolve_project(db_conn *c, web_request *req, track_scope *s, const c
 	return rc;
 }
 
-/* The dev-status API names its issue in the query, by numeric id only (as Jira does). */
-static int query_issue(const web_request *req, const char **out)
+/* The issue or project that the route's declared parameters name (track.h's TRACK_SCOPE_*): the
+ * first one present, each checked as declared. *declared is false for a route that declares
+ * none; one that declares some and gets none is WEFT_EINVALID naming them. */
+static int declared_scope(const web_request *req, const char **issue, const char **project,
+                          bool *declared)
 {
-	const char *id = web_query(req, "issueId");
-	if (!id || !*id)
-		return err_fail(WEFT_EINVALID, "issueId is required.");
-	if (strlen(id) > 18 || strspn(id, "0123456789") != strlen(id))
-		return err_fail(WEFT_EINVALID, "issueId must be the numeric id of an issue.");
-	*out = id;
+	const char *names = NULL;
+	*declared = false;
+	for (const web_param_spec *p = req->route->params; p && p->name; p++) {
+		const char *value = NULL;
+		int rc = p->scope ? web_param_read(req, p, &value) : 0;
+		*declared |= p->scope != 0;
+		if (rc < 0)
+			return rc;
+		if (value) {
+			*(p->scope == TRACK_SCOPE_ISSUE ? issue : project) = value;
+			return 0;
+		}
+		if (p->scope)
+			names = names ? arena_printf(req->arena, "%s or %s", names, p->name)
+			              : p->name;
+	}
+	return names ? err_fail(WEFT_EINVALID, "%s is required.", names) : 0;
+}
+
+/* The issue or project the request names: its declared parameters, else the path's. */
+static int scope_names(const web_request *req, const char **issue, const char **project)
+{
+	bool declared;
+	*issue = *project = NULL;
+	int rc = declared_scope(req, issue, project, &declared);
+	if (rc < 0 || declared)
+		return rc;
+	*issue = param_of(req, "issueIdOrKey", "issue");
+	*project = param_of(req, "projectIdOrKey", "key");
+	/* Pages share /browse/{key} between projects and issues, as Jira does: project keys have
+	 * no '-', issue keys always do. */
+	if (!*issue && *project && strchr(*project, '-')) {
+		*issue = *project;
+		*project = NULL;
+	}
 	return 0;
 }
 
@@ -140,21 +173,12 @@ static int resolve_scope(db_conn *c, void *ctx)
 	scope_ctx *sc = ctx;
 	web_request *req = sc->req;
 	const track_viewer *v = track_viewer_of(req);
-	const char *issue = param_of(req, "issueIdOrKey", "issue");
-	const char *project = param_of(req, "projectIdOrKey", "key");
-	if (!issue && !project && req->nparams == 0) {
-		int bad = query_issue(req, &issue);
-		if (bad < 0)
-			return bad;
-	}
-	/* Pages share /browse/{key} between projects and issues, as Jira does: project keys have
-	 * no '-', issue keys always do. */
-	if (!issue && project && strchr(project, '-')) {
-		issue = project;
-		project = NULL;
-	}
-	int rc;
+	const char *issue, *project;
+	int rc = scope_names(req, &issue, &project);
+	if (rc < 0)
+		return rc;
 	sc->is_issue = issue != NULL;
+	sc->project = project;
 	if (issue)
 		rc = resolve_issue(c, req, sc->scope, issue);
 	else if (project)
@@ -171,8 +195,7 @@ static int hidden(const scope_ctx *sc)
 {
 	if (sc->is_issue)
 		return err_fail(WEFT_ENOTFOUND, TRACK_ISSUE_HIDDEN);
-	return err_fail(WEFT_ENOTFOUND, "No project could be found with key '%s'.",
-	                param_of(sc->req, "projectIdOrKey", "key"));
+	return err_fail(WEFT_ENOTFOUND, "No project could be found with key '%s'.", sc->project);
 }
 
 static int refuse(const scope_ctx *sc, int permission)
@@ -219,7 +242,7 @@ int track_perm_authorize(web_request *req)
 		             : err_fail(WEFT_EPERM, "You must be a site administrator to do this.");
 	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_MODIFY_REPORTER)
 		return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
-	scope_ctx sc = { req, arena_alloc(req->arena, sizeof(track_scope)), false };
+	scope_ctx sc = { req, arena_alloc(req->arena, sizeof(track_scope)), false, NULL };
 	sc.scope->site_admin = admin;
 	int rc = db_read(track_app_of(req)->d, resolve_scope, &sc);
 	if (rc < 0)

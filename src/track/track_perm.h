@@ -65,8 +65,9 @@ static inline bool track_scope_author_or_admin(const track_scope *s, int64_t aut
  * TRACK_PERM_VIEW_DEV_TOOLS) resolve the project from the path parameter {key} or
  * {projectIdOrKey} (key or numeric id), or the issue from {issue} or {issueIdOrKey} (key, any
  * key it had before a move, or numeric id) — a {key} with a '-' names an issue (/browse/{key}
- * pages), or, on a route without path parameters, the issue from ?issueId= (its numeric id:
- * WEFT_EINVALID when missing or not a number) — and set req->scope to a track_scope. Returns 0,
+ * pages), or, on a route that declares parameters with a TRACK_SCOPE_* code (track.h), the first
+ * of them present, wherever it is declared (WEFT_EINVALID when the declaration refuses it or
+ * none is present) — and set req->scope to a track_scope. Returns 0,
  * WEFT_EAUTH for anonymous callers, WEFT_ENOTFOUND when the caller may not browse (an issue:
  * "Issue does not exist or you do not have permission to see it."), WEFT_EPERM when the caller
  * may browse but not do this. TRACK_PERM_SITE_ADMIN needs a site administrator. */

@@ -31,6 +31,23 @@ const char *web_query(const web_request *req, const char *name)
 	return web_pairs_get(&req->query, name);
 }
 
+int web_param_read(const web_request *req, const web_param_spec *p, const char **out)
+{
+	const char *value = NULL;
+	switch (p->source) {
+	case WEB_FROM_PATH: value = web_param(req, p->name); break;
+	case WEB_FROM_QUERY: value = web_pairs_get(&req->query, p->name); break;
+	case WEB_FROM_FORM: value = web_pairs_get(&req->form, p->name); break;
+	}
+	*out = NULL;
+	if (!value && p->required)
+		return err_fail(WEFT_EINVALID, "%s is required.", p->name);
+	if (value && p->check && p->check(value) < 0)
+		return err_fail(WEFT_EINVALID, "%s: %s", p->name, err_msg());
+	*out = value;
+	return 0;
+}
+
 const char *web_cookie(web_request *req, const char *name)
 {
 	if (!req->cookies_parsed) {

@@ -327,29 +327,13 @@ static bool is_safe_method(const char *method)
 	       strcmp(method, "OPTIONS") == 0;
 }
 
-static const char *param_value(const web_request *req, const web_param_spec *p)
-{
-	switch (p->source) {
-	case WEB_FROM_PATH: return web_param(req, p->name);
-	case WEB_FROM_QUERY: return web_pairs_get(&req->query, p->name);
-	case WEB_FROM_FORM: return web_pairs_get(&req->form, p->name);
-	}
-	return NULL;
-}
-
 static int check_params(const web_request *req)
 {
-	for (const web_param_spec *p = req->route->params; p && p->name; p++) {
-		const char *value = param_value(req, p);
-		if (!value) {
-			if (p->required)
-				return err_fail(WEFT_EINVALID, "%s is required.", p->name);
-			continue;
-		}
-		if (p->check && p->check(value) < 0)
-			return err_fail(WEFT_EINVALID, "%s: %s", p->name, err_msg());
-	}
-	return 0;
+	const char *value;
+	int rc = 0;
+	for (const web_param_spec *p = req->route->params; rc == 0 && p && p->name; p++)
+		rc = web_param_read(req, p, &value);
+	return rc;
 }
 
 /* Phase 3: the body is complete. */

@@ -56,13 +56,23 @@ enum {
 typedef enum { WEB_FROM_PATH, WEB_FROM_QUERY, WEB_FROM_FORM } web_param_source;
 
 /* A declared input: the router validates it before the handler runs, and answers 400 naming the
- * parameter when check fails (check sets the message through err_fail). */
+ * parameter when check fails (check sets the message through err_fail). A parameter may also
+ * name what the route acts on (the service's scope: a repository, an issue) or change what the
+ * route needs: scope is then the service's own code for that meaning (hub.h's HUB_SCOPE_*,
+ * track.h's TRACK_SCOPE_*), which its authorize hook reads from the table before the handler
+ * runs, checking the value first; 0 for an ordinary input. */
 typedef struct web_param_spec {
 	const char *name;
 	web_param_source source;
 	bool required;
 	int (*check)(const char *value);
+	int scope;
 } web_param_spec;
+
+/* The value of a declared parameter in req, from where it is declared (NULL when absent). A
+ * present value is checked: WEFT_EINVALID ("name: why") when check refuses it, and WEFT_EINVALID
+ * ("name is required.") for a required parameter that is absent. */
+int web_param_read(const web_request *req, const web_param_spec *p, const char **out);
 
 struct web_route {
 	const char *method; /* "GET", "POST", …; GET routes also answer HEAD */

@@ -27,8 +27,8 @@ static int check_id(const char *value)
 }
 
 const web_param_spec hub_settings_id_params[] = {
-	{ "id", WEB_FROM_PATH, true, check_id },
-	{ NULL, WEB_FROM_PATH, false, NULL },
+	{ "id", WEB_FROM_PATH, true, check_id, 0 },
+	{ NULL, WEB_FROM_PATH, false, NULL, 0 },
 };
 
 /* What one request typed and what its change produced, for its transaction and for the page

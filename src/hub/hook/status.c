@@ -131,16 +131,21 @@ static void append(arena *a, hub_status **items, size_t *n, size_t *cap, const h
 	(*items)[(*n)++] = *s;
 }
 
+static const char list_sql[] = "SELECT " STATUS_COLUMNS " FROM commit_statuses WHERE"
+                               " repository_id = $1 AND commit_hash = $2 ORDER BY created_at, id";
+
+const char *hub_status_list_sql(void)
+{
+	return list_sql;
+}
+
 int hub_status_list(db_conn *c, arena *a, int64_t repository_id, const char *commit_hash,
                     hub_status **out, size_t *count)
 {
 	db_stmt *st;
 	size_t n = 0, cap = 0;
 	hub_status *items = NULL, s;
-	int rc = db_query(&st, c,
-	                  "SELECT " STATUS_COLUMNS " FROM commit_statuses WHERE repository_id = $1"
-	                  " AND commit_hash = $2 ORDER BY created_at, id",
-	                  db_int(repository_id), db_text(commit_hash));
+	int rc = db_query(&st, c, list_sql, db_int(repository_id), db_text(commit_hash));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		read_row(st, a, &s);
 		append(a, &items, &n, &cap, &s);
@@ -173,6 +178,11 @@ static const char many_postgres[] =
         "SELECT " STATUS_COLUMNS " FROM commit_statuses WHERE repository_id = $1 AND"
         " commit_hash IN (SELECT json_array_elements_text($2::json)) ORDER BY created_at, id";
 
+const char *hub_status_list_many_sql(db_engine engine)
+{
+	return engine == DB_POSTGRES ? many_postgres : many_sqlite;
+}
+
 int hub_status_list_many(db_conn *c, arena *a, int64_t repository_id, const char *const *hashes,
                          size_t n, hub_status ***out, size_t **counts)
 {
@@ -188,7 +198,7 @@ int hub_status_list_many(db_conn *c, arena *a, int64_t repository_id, const char
 	char *text = hashes_json(hashes, n);
 	db_stmt *st;
 	hub_status s;
-	int rc = text ? db_query(&st, c, db_sql(c, many_sqlite, many_postgres),
+	int rc = text ? db_query(&st, c, hub_status_list_many_sql(db_conn_engine(c)),
 	                         db_int(repository_id), db_text(text))
 	              : err_fail(WEFT_ERROR, "out of memory");
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {

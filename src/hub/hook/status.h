@@ -70,6 +70,12 @@ int hub_status_list(db_conn *c, arena *a, int64_t repository_id, const char *com
 int hub_status_list_many(db_conn *c, arena *a, int64_t repository_id, const char *const *hashes,
                          size_t n, hub_status ***out, size_t **counts);
 
+/* The statements hub_status_list (the commit page: $1 the repository, $2 the hash) and
+ * hub_status_list_many (the commit log: $1 the repository, $2 a JSON array of hashes) run, on
+ * engine. Exposed so that a test pins their plans (the index on repository and hash). */
+const char *hub_status_list_sql(void);
+const char *hub_status_list_many_sql(db_engine engine);
+
 /* The one state that sums up n statuses: FAILED if any failed, else INPROGRESS if any runs,
  * else STOPPED if any stopped, else SUCCESSFUL; NULL for none. */
 const char *hub_status_summary(const hub_status *statuses, size_t n);

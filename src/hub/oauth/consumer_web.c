@@ -31,8 +31,8 @@ static int check_id(const char *value)
 }
 
 const web_param_spec hub_oauth_id_params[] = {
-	{ "id", WEB_FROM_PATH, true, check_id },
-	{ NULL, WEB_FROM_PATH, false, NULL },
+	{ "id", WEB_FROM_PATH, true, check_id, 0 },
+	{ NULL, WEB_FROM_PATH, false, NULL, 0 },
 };
 
 static db *db_of(const web_request *req)

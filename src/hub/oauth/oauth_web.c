@@ -50,14 +50,15 @@ static int check_short(const char *value)
 	return strlen(value) > 32 ? err_fail(WEFT_EINVALID, "at most 32 characters.") : 0;
 }
 
-#define AUTHORIZE_PARAMS(source)                                                                   \
-	{ "client_id", source, true, check_key }, { "response_type", source, false, check_short }, \
-	        { "redirect_uri", source, false, check_redirect },                                 \
-	        { "state", source, false, check_state },                                           \
-	        { "code_challenge", source, false, check_challenge },                              \
-	        { "code_challenge_method", source, false, check_short },                           \
-	{                                                                                          \
-		NULL, source, false, NULL                                                          \
+#define AUTHORIZE_PARAMS(source)                                            \
+	{ "client_id", source, true, check_key, 0 },                        \
+	        { "response_type", source, false, check_short, 0 },         \
+	        { "redirect_uri", source, false, check_redirect, 0 },       \
+	        { "state", source, false, check_state, 0 },                 \
+	        { "code_challenge", source, false, check_challenge, 0 },    \
+	        { "code_challenge_method", source, false, check_short, 0 }, \
+	{                                                                   \
+		NULL, source, false, NULL, 0                                \
 	}
 
 const web_param_spec hub_oauth_authorize_params[] = { AUTHORIZE_PARAMS(WEB_FROM_QUERY) };

@@ -67,10 +67,10 @@ int hub_api_check_bool(const char *value)
 }
 
 const web_param_spec hub_api_group_create_params[] = {
-	{ "name", WEB_FROM_FORM, true, NULL },
-	{ "permission", WEB_FROM_FORM, false, hub_api_check_permission },
-	{ "auto_add", WEB_FROM_FORM, false, hub_api_check_bool },
-	{ NULL, 0, false, NULL },
+	{ "name", WEB_FROM_FORM, true, NULL, 0 },
+	{ "permission", WEB_FROM_FORM, false, hub_api_check_permission, 0 },
+	{ "auto_add", WEB_FROM_FORM, false, hub_api_check_bool, 0 },
+	{ NULL, 0, false, NULL, 0 },
 };
 
 /* A field of a JSON object that may be absent or null: its value, NULL for either. */

@@ -27,8 +27,8 @@ static int check_id(const char *value)
 }
 
 const web_param_spec hub_team_id_params[] = {
-	{ "id", WEB_FROM_PATH, true, check_id },
-	{ NULL, WEB_FROM_PATH, false, NULL },
+	{ "id", WEB_FROM_PATH, true, check_id, 0 },
+	{ NULL, WEB_FROM_PATH, false, NULL, 0 },
 };
 
 /* The message behind ?notice=…: fixed texts only, so that a link cannot put words on a page. */

@@ -15,8 +15,8 @@ static int check_id(const char *value)
 }
 
 const web_param_spec track_token_id_params[] = {
-	{ "id", WEB_FROM_PATH, true, check_id },
-	{ NULL, 0, false, NULL },
+	{ "id", WEB_FROM_PATH, true, check_id, 0 },
+	{ NULL, 0, false, NULL, 0 },
 };
 
 typedef struct tokens_ctx {

@@ -29,10 +29,29 @@ static int check_application_type(const char *value)
 	return 0;
 }
 
+/* Jira names the issue by its numeric id only. */
+static int check_issue_id(const char *value)
+{
+	if (!*value || strlen(value) > 18 || strspn(value, "0123456789") != strlen(value))
+		return err_fail(WEFT_EINVALID, "must be the numeric id of an issue.");
+	return 0;
+}
+
+#define ISSUE_ID_PARAM                                                             \
+	{                                                                          \
+		"issueId", WEB_FROM_QUERY, true, check_issue_id, TRACK_SCOPE_ISSUE \
+	}
+
+const web_param_spec dvcs_devstatus_summary_params[] = {
+	ISSUE_ID_PARAM,
+	{ NULL, 0, false, NULL, 0 },
+};
+
 const web_param_spec dvcs_devstatus_detail_params[] = {
-	{ "dataType", WEB_FROM_QUERY, true, check_data_type },
-	{ "applicationType", WEB_FROM_QUERY, false, check_application_type },
-	{ NULL, 0, false, NULL },
+	ISSUE_ID_PARAM,
+	{ "dataType", WEB_FROM_QUERY, true, check_data_type, 0 },
+	{ "applicationType", WEB_FROM_QUERY, false, check_application_type, 0 },
+	{ NULL, 0, false, NULL, 0 },
 };
 
 /* ---- summary (E.1) ---- */

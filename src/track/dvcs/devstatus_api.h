@@ -1,7 +1,7 @@
 /* Jira's dev-status API (jira-api.md E.1, E.2), which Jira's own panel and many clients read:
  * GET /rest/dev-status/{1.0,latest}/issue/summary?issueId= and …/issue/detail?issueId=
  * &applicationType=&dataType=, with every linked host reported as the instance type "bitbucket".
- * The route declares TRACK_PERM_VIEW_DEV_TOOLS; the authorize hook finds the issue by ?issueId=. */
+ * The routes declare TRACK_PERM_VIEW_DEV_TOOLS and ?issueId= as the issue they act on. */
 #ifndef WEFT_TRACK_DVCS_DEVSTATUS_API_H
 #define WEFT_TRACK_DVCS_DEVSTATUS_API_H
 
@@ -11,8 +11,10 @@
 #include "track/dvcs/panel.h"
 #include "web/web.h"
 
-/* The declared query parameters of the detail resource (dataType checked; applicationType
- * bounded). */
+/* The declared query parameters: the issue's numeric id (TRACK_SCOPE_ISSUE, which the authorize
+ * hook resolves) and, for the detail resource, dataType (checked) and applicationType
+ * (bounded). */
+extern const web_param_spec dvcs_devstatus_summary_params[];
 extern const web_param_spec dvcs_devstatus_detail_params[];
 
 /* GET …/issue/summary: {"errors": [], "configErrors": [], "summary": {…}} (E.1). */

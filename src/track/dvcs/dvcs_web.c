@@ -29,8 +29,8 @@ static int check_id(const char *value)
 }
 
 const web_param_spec dvcs_web_id_params[] = {
-	{ "id", WEB_FROM_PATH, true, check_id },
-	{ NULL, 0, false, NULL },
+	{ "id", WEB_FROM_PATH, true, check_id, 0 },
+	{ NULL, 0, false, NULL, 0 },
 };
 
 int64_t dvcs_web_id(const web_request *req)

@@ -185,6 +185,11 @@ static int insert_commits(db_conn *c, arena *a, const pending *p, size_t n)
 	return rc < 0 ? rc : confirm_commits(c, confirmed, nconfirmed);
 }
 
+const char *dvcs_found_ids_sql(arena *a, size_t n)
+{
+	return list_sql(a, "SELECT id, hash FROM dvcs_commits WHERE hash IN (", 1, n, ")");
+}
+
 static int read_ids(db_conn *c, arena *a, pending *p, size_t n)
 {
 	db_arg args[CHUNK + 1];
@@ -192,9 +197,7 @@ static int read_ids(db_conn *c, arena *a, pending *p, size_t n)
 		args[i] = db_text(p[i].commit->hash);
 	args[n] = DB_END;
 	db_stmt *st = NULL;
-	int rc = db_query_args(
-	        &st, c, list_sql(a, "SELECT id, hash FROM dvcs_commits WHERE hash IN (", 1, n, ")"),
-	        args);
+	int rc = db_query_args(&st, c, dvcs_found_ids_sql(a, n), args);
 	while (rc >= 0 && (rc = db_step(st)) == DB_ROW) {
 		const char *hash = db_col_text(st, 1);
 		for (size_t i = 0; i < n; i++)

@@ -68,4 +68,8 @@ int dvcs_found_recount(db_conn *c, int64_t repo_id);
 /* The recorded branches of the repository (dvcs_branches), by name, in a. */
 int dvcs_found_recorded(db_conn *c, arena *a, int64_t repo_id, dvcs_head **heads, size_t *n);
 
+/* The statement that looks commits up by hash, n of them at once ($1 … $n): their id and hash,
+ * in a. Exposed so that a test pins its plan (the unique index on hash). */
+const char *dvcs_found_ids_sql(arena *a, size_t n);
+
 #endif

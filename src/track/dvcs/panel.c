@@ -131,6 +131,12 @@ static const char builds_sql[] =
         " r.account_id WHERE bd.commit_hash IN " ISSUE_COMMIT_HASHES
         " ORDER BY bd.updated_at DESC, bd.id DESC LIMIT $2 OFFSET $3";
 
+const char *const dvcs_panel_statements[] = {
+	summary_commits_sql, summary_branches_sql, summary_pulls_sql,
+	summary_builds_sql,  commits_sql,          branches_sql,
+	pulls_sql,           builds_sql,           NULL,
+};
+
 static const char *text(db_stmt *st, arena *a, int col)
 {
 	const char *s = db_col_text(st, col);

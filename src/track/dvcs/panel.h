@@ -129,4 +129,9 @@ const char *dvcs_panel_create_branch_url(arena *a, const char *site_url, const c
 /* The host's name as Jira shows it: "Bitbucket Cloud", or "weft hub". */
 const char *dvcs_panel_host_name(dvcs_host_kind kind);
 
+/* Every statement the panel runs for an issue, NULL-terminated: the four counts (binding $1, the
+ * issue's id), then the four lists (also $2 the limit and $3 the offset). Exposed so that a test
+ * pins their plans: each starts from issue_keys and reaches its rows by an index. */
+extern const char *const dvcs_panel_statements[];
+
 #endif

@@ -83,6 +83,9 @@ int track_api_statuses(web_request *req, web_response *res);
 int track_api_status(web_request *req, web_response *res);
 int track_api_priorities(web_request *req, web_response *res);
 int track_api_resolutions(web_request *req, web_response *res);
+/* GET user/assignable/search?issueKey= or ?project=: the users assignable in the issue's or the
+ * project's project, which its declared parameters name for the authorize hook (browse). */
+extern const web_param_spec track_assignable_params[];
 int track_api_assignable(web_request *req, web_response *res);
 /* GET user/assignable/multiProjectSearch?projectKeys=A,B&query=: users assignable in every one
  * of the projects (each browsable by the caller, else 404), paged by startAt and maxResults. */

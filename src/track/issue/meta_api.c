@@ -228,46 +228,25 @@ int track_api_resolutions(web_request *req, web_response *res)
 }
 
 /* Users who may be assigned issues of a project or an issue: the members of its roles (the
- * Developers and Administrators, as Jira's "Assignable user" permission), matching query. */
-static int assignable_project(db_conn *c, meta_ctx *ctx, int64_t *out)
-{
-	const char *issue_key = web_query(ctx->req, "issueKey");
-	const char *project = web_query(ctx->req, "project");
-	const track_viewer *v = track_viewer_of(ctx->req);
-	int rc;
-	if (issue_key) {
-		track_issue issue;
-		rc = track_issue_find(c, ctx->req->arena, issue_key, &issue, NULL);
-		*out = rc == 0 ? issue.project_id : 0;
-	} else if (project) {
-		track_project p;
-		rc = track_project_find(c, ctx->req->arena, project, &p);
-		*out = rc == 0 ? p.id : 0;
-	} else
-		return err_fail(WEFT_EINVALID, "The issueKey or project parameter is required.");
-	bool browse = false;
-	if (rc == 0)
-		rc = track_perm_check(c, v ? &v->user : NULL, *out, TRACK_PERM_BROWSE, &browse);
-	if (rc == 0 && !browse)
-		rc = err_fail(WEFT_ENOTFOUND, issue_key ? TRACK_ISSUE_HIDDEN
-		                                        : "No project could be "
-		                                          "found.");
-	return rc;
-}
+ * Developers and Administrators, as Jira's "Assignable user" permission), matching query. The
+ * route names the issue or project in the query, and the caller must browse it. */
+const web_param_spec track_assignable_params[] = {
+	{ "issueKey", WEB_FROM_QUERY, false, NULL, TRACK_SCOPE_ISSUE },
+	{ "project", WEB_FROM_QUERY, false, NULL, TRACK_SCOPE_PROJECT },
+	{ NULL, 0, false, NULL, 0 },
+};
 
 static int assignable_tx(db_conn *c, void *p)
 {
 	meta_ctx *ctx = p;
-	int64_t project_id = 0;
-	int rc = assignable_project(c, ctx, &project_id);
 	const char *q = web_query(ctx->req, "query");
 	if (!q)
 		q = web_query(ctx->req, "username");
 	track_user *users = NULL;
 	size_t n = 0;
-	if (rc == 0)
-		rc = track_perm_assignable_users(c, ctx->req->arena, project_id, q,
-		                                 TRACK_USER_LIST_MAX, &users, &n);
+	int rc = track_perm_assignable_users(c, ctx->req->arena,
+	                                     track_scope_of(ctx->req)->project_id, q,
+	                                     TRACK_USER_LIST_MAX, &users, &n);
 	ctx->out = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		json_array_append_new(ctx->out, track_user_json(ctx->req, &users[i]));

@@ -707,11 +707,22 @@ static db_arg *args_with(arena *a, const track_search_sql *s, size_t extra, ...)
 	return args;
 }
 
+const char *track_search_count_sql(arena *a, const track_search_sql *s)
+{
+	return arena_printf(a, "SELECT count(*) FROM issues i WHERE %s", s->where);
+}
+
+const char *track_search_page_sql(arena *a, const track_search_sql *s)
+{
+	return arena_printf(a,
+	                    "SELECT i.id FROM issues i WHERE %s ORDER BY %s LIMIT $%zu OFFSET $%zu",
+	                    s->where, s->order, s->nargs + 1, s->nargs + 2);
+}
+
 static int count_matches(db_conn *c, arena *a, const track_search_sql *s, int64_t *out)
 {
 	db_stmt *st = NULL;
-	const char *sql = arena_printf(a, "SELECT count(*) FROM issues i WHERE %s", s->where);
-	int rc = db_query_args(&st, c, sql, args_with(a, s, 0));
+	int rc = db_query_args(&st, c, track_search_count_sql(a, s), args_with(a, s, 0));
 	if (rc == 0)
 		rc = db_step_one(st, "no count");
 	if (rc == 0)
@@ -725,11 +736,8 @@ static int page_ids(db_conn *c, arena *a, const track_search_sql *s, int64_t sta
                     track_search_page *out)
 {
 	db_stmt *st = NULL;
-	const char *sql = arena_printf(a,
-	                               "SELECT i.id FROM issues i WHERE %s ORDER BY %s LIMIT $%zu "
-	                               "OFFSET $%zu",
-	                               s->where, s->order, s->nargs + 1, s->nargs + 2);
-	int rc = db_query_args(&st, c, sql, args_with(a, s, 2, (int64_t)(max + 1), start));
+	int rc = db_query_args(&st, c, track_search_page_sql(a, s),
+	                       args_with(a, s, 2, (int64_t)(max + 1), start));
 	out->ids = arena_array(a, (size_t)max + 1, sizeof *out->ids);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		if (out->n == (size_t)max) {

@@ -37,6 +37,12 @@ typedef struct track_search_sql {
 int track_search_compile(db_conn *c, arena *a, const track_user *viewer, const jql_query *q,
                          int64_t now_ms, track_search_sql *out);
 
+/* The statements track_search_run_query runs for s, in a: the count of every match (s's args),
+ * and one page of ids in order (s's args, then the limit and the offset). Exposed so that a test
+ * pins their plans. */
+const char *track_search_count_sql(arena *a, const track_search_sql *s);
+const char *track_search_page_sql(arena *a, const track_search_sql *s);
+
 /* One page of results. */
 typedef struct track_search_page {
 	int64_t total; /* every match (-1 when not counted) */

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "db/jobs.h"
 #include "db/migrate.h"
+#include "plan.h"
 
 static fixture *begin(void **state)
 {
@@ -396,6 +397,21 @@ static void listing_filters_by_state(void **state)
 	assert_int_equal(n, 5);
 }
 
+/* The claim every worker runs, on the engine's own statement: the partial index of ready jobs,
+ * never a scan of the whole queue (which keeps every finished job until the purge). */
+static void claiming_reads_the_ready_index(void **state)
+{
+	fixture *f = begin(state);
+	db_engine e = db_engine_of(f->d);
+	char *plan = NULL;
+	const db_arg args[] = { db_text("worker"), db_int(2000), db_int(1000), DB_END };
+	assert_int_equal(plan_explain(f->d, jobs_claim_sql(e), args, &plan), 0);
+	if (plan_scans(e, plan, "jobs", NULL))
+		fail_msg("the claim scans jobs:\n%s", plan);
+	assert_non_null(strstr(plan, "jobs_ready"));
+	free(plan);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -409,6 +425,7 @@ int main(void)
 		cmocka_unit_test(enqueue_wakes_a_sleeping_worker),
 		cmocka_unit_test(a_killed_worker_loses_no_job),
 		cmocka_unit_test(listing_filters_by_state),
+		cmocka_unit_test(claiming_reads_the_ready_index),
 	};
 	return fixture_run_engine_tests("jobs", tests, sizeof tests / sizeof tests[0], 8);
 }

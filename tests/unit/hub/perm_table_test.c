@@ -338,17 +338,17 @@ static size_t collect(char *data, size_t size, size_t n, void *userdata)
 	return size * n;
 }
 
-/* What the gate did with one call. */
-static outcome observe(const web_route *r, identity who, const char *token, long *status)
+/* What the gate did with one call of method path, sent as a route with flags is. */
+static outcome observe_path(const char *method, const char *path, unsigned flags, identity who,
+                            const char *token, long *status)
 {
-	char path[512], url[600];
-	fill_path(path, sizeof path, r->pattern);
+	char url[600];
 	snprintf(url, sizeof url, "%s%s", w.base, path);
 	buf body = BUF_INIT, headers = BUF_INIT;
 	CURL *c = curl_easy_init();
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
-	if (strcmp(r->method, "GET") != 0)
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "GET") != 0)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
 	/* Pages know callers by their session; the API and git only by credentials in the
 	 * request. */
@@ -360,7 +360,7 @@ static outcome observe(const web_route *r, identity who, const char *token, long
 	struct curl_slist *headers_out = token ? curl_slist_append(NULL, bearer) : NULL;
 	if (token)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_out);
-	else if (who != ANONYMOUS && (r->flags & (WEB_API | WEB_CHALLENGE)))
+	else if (who != ANONYMOUS && (flags & (WEB_API | WEB_CHALLENGE)))
 		curl_easy_setopt(c, CURLOPT_USERPWD, credentials);
 	else if (who != ANONYMOUS)
 		curl_easy_setopt(c, CURLOPT_COOKIE, w.cookies[who]);
@@ -389,6 +389,14 @@ static outcome observe(const web_route *r, identity who, const char *token, long
 	buf_dispose(&body);
 	buf_dispose(&headers);
 	return o;
+}
+
+/* What the gate did with one call of r. */
+static outcome observe(const web_route *r, identity who, const char *token, long *status)
+{
+	char path[512];
+	fill_path(path, sizeof path, r->pattern);
+	return observe_path(r->method, path, r->flags, who, token, status);
 }
 
 static void every_route_answers_as_declared(void **state)
@@ -613,6 +621,97 @@ static void routes_on_workspaces_declare_a_permission(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* ---- parameters that change what a route needs (hub.h's HUB_SCOPE_*) ---- */
+
+/* The routes the model above raises are the ones that declare it: git's ref advertisement
+ * declares ?service=, and the PUT that may create a repository declares its {repo_slug}. */
+static void raised_permissions_are_declared(void **state)
+{
+	(void)state;
+	const web_service *svc = hub_service();
+	int failures = 0, advertisements = 0, creating = 0;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		int want = 0, got = 0;
+		if ((r->flags & WEB_CHALLENGE) && strcmp(r->method, "GET") == 0)
+			want = HUB_SCOPE_GIT_SERVICE, advertisements++;
+		if (r->permission == HUB_PERM_WORKSPACE_MEMBER && strcmp(r->method, "PUT") == 0 &&
+		    has_param(r, "repo_slug"))
+			want = HUB_SCOPE_REPO_CREATED, creating++;
+		for (const web_param_spec *p = r->params; p && p->name; p++)
+			got = p->scope ? p->scope : got;
+		if (want == got)
+			continue;
+		failures++;
+		fprintf(stderr, "# %s %s declares scope code %d, not %d\n", r->method, r->pattern,
+		        got, want);
+	}
+	assert_int_equal(advertisements, 2);
+	assert_int_equal(creating, 1);
+	assert_int_equal(failures, 0);
+}
+
+typedef struct gate_case {
+	const char *method, *path;
+	unsigned flags;
+	identity who;
+	const char *scopes; /* an OAuth token of the team administrator with these, or NULL */
+	outcome want;
+} gate_case;
+
+/* Git's ref advertisement for a push needs write, and a credential's repository:write; for a
+ * fetch, read. A PUT on an absent repository needs membership of the workspace (it creates);
+ * on an existing one, admin on it. */
+static void declared_parameters_raise_what_a_call_needs(void **state)
+{
+	(void)state;
+	static const gate_case cases[] = {
+		{ "GET", "/acme/code.git/info/refs?service=git-receive-pack", WEB_CHALLENGE, READER,
+		  NULL, FORBIDDEN },
+		{ "GET", "/acme/code/info/refs?service=git-receive-pack", WEB_CHALLENGE, READER,
+		  NULL, FORBIDDEN },
+		{ "GET", "/acme/code.git/info/refs?service=git-receive-pack", WEB_CHALLENGE, WRITER,
+		  NULL, PASS },
+		{ "GET", "/acme/code.git/info/refs?service=git-receive-pack", WEB_CHALLENGE,
+		  ANONYMOUS, NULL, NEEDS_SIGN_IN },
+		{ "GET", "/acme/code.git/info/refs?service=git-receive-pack", WEB_CHALLENGE,
+		  OUTSIDER, NULL, HIDDEN },
+		{ "GET", "/acme/code.git/info/refs?service=git-upload-pack", WEB_CHALLENGE, READER,
+		  NULL, PASS },
+		{ "GET", "/acme/code.git/info/refs?service=git-receive-pack", WEB_CHALLENGE,
+		  TEAM_ADMIN, "repository", TOKEN_REFUSED },
+		{ "GET", "/acme/code.git/info/refs?service=git-receive-pack", WEB_CHALLENGE,
+		  TEAM_ADMIN, "repository:write", PASS },
+		{ "GET", "/acme/code.git/info/refs?service=git-upload-pack", WEB_CHALLENGE,
+		  TEAM_ADMIN, "repository", PASS },
+		{ "PUT", "/2.0/repositories/acme/fresh", WEB_API, READER, NULL, PASS },
+		{ "PUT", "/2.0/repositories/acme/fresh", WEB_API, OUTSIDER, NULL, HIDDEN },
+		{ "PUT", "/2.0/repositories/acme/code", WEB_API, WRITER, NULL, FORBIDDEN },
+		{ "PUT", "/2.0/repositories/acme/code", WEB_API, TEAM_ADMIN, NULL, PASS },
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const gate_case *k = &cases[i];
+		long status;
+		char name[64];
+		snprintf(name, sizeof name, "case %zu", i); /* a consumer's name is unique */
+		token_ctx tc = { name, k->scopes, "" };
+		if (k->scopes && db_tx(w.d, make_token, &tc) < 0)
+			fail_msg("cannot make a token with %s: %s", k->scopes, err_msg());
+		const char *token = k->scopes ? tc.access : NULL;
+		outcome got = observe_path(k->method, k->path, k->flags, k->who, token, &status);
+		restore();
+		if (got == k->want)
+			continue;
+		failures++;
+		fprintf(stderr, "# %s %s as %s%s%s: %s, but it %s (status %ld)\n", k->method,
+		        k->path, identity_names[k->who], k->scopes ? " with a token of " : "",
+		        k->scopes ? k->scopes : "", outcome_names[k->want], outcome_names[got],
+		        status);
+	}
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +720,8 @@ int main(void)
 		cmocka_unit_test(private_repositories_answer_as_missing_ones),
 		cmocka_unit_test(scopes_include_as_b1_says),
 		cmocka_unit_test(tokens_reach_what_their_scopes_cover),
+		cmocka_unit_test(raised_permissions_are_declared),
+		cmocka_unit_test(declared_parameters_raise_what_a_call_needs),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }

@@ -212,6 +212,17 @@ static void fill_path(char *out, size_t size, const char *pattern, bool key_is_i
 	}
 }
 
+/* A route that names its issue or project in the query (a parameter declared with a
+ * TRACK_SCOPE_* code) gets the fixture's, unless the path already carries a query. */
+static void add_declared_scope(char *out, size_t size, const web_route *r)
+{
+	size_t len = strlen(out);
+	for (const web_param_spec *p = r->params; p && p->name && !strchr(out, '?'); p++)
+		if (p->scope && p->source == WEB_FROM_QUERY)
+			snprintf(out + len, size - len, "?%s=%s", p->name,
+			         p->scope == TRACK_SCOPE_ISSUE ? w.issue_key : "PERM");
+}
+
 /* How the gate answered, told apart from what a handler answers once past it by the messages
  * only the gate gives. */
 static outcome classify(long status, const char *headers, const char *text)
@@ -234,6 +245,7 @@ static outcome observe(const web_route *r, identity who, bool key_is_issue, long
 	if (db_tx(w.d, make_issue, NULL) < 0)
 		fail_msg("creating an issue: %s", err_msg());
 	fill_path(path, sizeof path, r->pattern, key_is_issue);
+	add_declared_scope(path, sizeof path, r);
 	snprintf(url, sizeof url, "%s%s", w.base, path);
 	buf body = BUF_INIT, headers = BUF_INIT;
 	bool api = r->flags & WEB_API;
@@ -371,6 +383,74 @@ static void the_connectors_admin_routes_are_in_the_table(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/* ---- routes that name their issue or project in the query (track.h's TRACK_SCOPE_*) ---- */
+
+typedef struct gate_case {
+	const char *path; /* {key} and {id} stand for the fixture issue's key and id */
+	identity who;
+	long status;
+	const char *text; /* what the answer's body holds */
+} gate_case;
+
+/* The declared parameter is resolved, checked and refused as a path's {issue} or {key} is: the
+ * first one present decides, a missing or malformed one is 400 before any lookup. */
+static void declared_query_scopes_gate_like_the_path(void **state)
+{
+	(void)state;
+	static const gate_case cases[] = {
+		{ "/rest/api/2/user/assignable/search?project=PERM", OUTSIDER, 404,
+		  "No project could be found with key 'PERM'." },
+		{ "/rest/api/2/user/assignable/search?project=PERM", USER, 200,
+		  "\"name\":\"dev\"" },
+		{ "/rest/api/2/user/assignable/search?project=NOPE", SITE_ADMIN, 404,
+		  "No project could be found with key 'NOPE'." },
+		{ "/rest/api/2/user/assignable/search?issueKey={key}", OUTSIDER, 404,
+		  TRACK_ISSUE_HIDDEN },
+		{ "/rest/api/2/user/assignable/search?issueKey={id}", DEVELOPER, 200,
+		  "\"name\":\"padma\"" },
+		{ "/rest/api/2/user/assignable/search?issueKey={key}&project=NOPE", DEVELOPER, 200,
+		  "\"name\":\"dev\"" },
+		{ "/rest/api/2/user/assignable/search", DEVELOPER, 400,
+		  "issueKey or project is required." },
+		{ "/rest/dev-status/1.0/issue/summary", DEVELOPER, 400, "issueId is required." },
+		{ "/rest/dev-status/1.0/issue/summary?issueId={key}", DEVELOPER, 400,
+		  "issueId: must be the numeric id of an issue." },
+		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", DEVELOPER, 200,
+		  "\"summary\"" },
+		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", USER, 403,
+		  "You do not have permission to view development tools" },
+		{ "/rest/dev-status/1.0/issue/summary?issueId={id}", OUTSIDER, 404,
+		  TRACK_ISSUE_HIDDEN },
+		{ "/rest/dev-status/1.0/issue/summary?issueId=999999999", SITE_ADMIN, 404,
+		  TRACK_ISSUE_HIDDEN },
+		{ "/rest/dev-status/latest/issue/detail?issueId={id}&dataType=branch",
+		  PROJECT_ADMIN, 200, "\"detail\"" },
+	};
+	if (db_tx(w.d, make_issue, NULL) < 0)
+		fail_msg("creating an issue: %s", err_msg());
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)w.issue_id);
+	const route_value values[] = { { "{key}", w.issue_key }, { "{id}", id } };
+	int failures = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const gate_case *k = &cases[i];
+		char path[256], url[400];
+		route_fill_path(path, sizeof path, k->path, values, 2);
+		snprintf(url, sizeof url, "%s%s", w.base, path);
+		buf body = BUF_INIT, headers = BUF_INIT;
+		long status = route_call("GET", url, NULL, w.bearer[k->who], &headers, &body);
+		if (status != k->status || !strstr(buf_cstr(&body), k->text)) {
+			failures++;
+			fprintf(stderr, "# %s as %s: %ld %s, not %ld with %s\n", path,
+			        identity_names[k->who], status, buf_cstr(&body), k->status,
+			        k->text);
+		}
+		buf_dispose(&body);
+		buf_dispose(&headers);
+	}
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +458,7 @@ int main(void)
 		cmocka_unit_test(admin_routes_need_a_site_administrator),
 		cmocka_unit_test(the_connectors_admin_routes_are_in_the_table),
 		cmocka_unit_test(every_route_answers_as_declared),
+		cmocka_unit_test(declared_query_scopes_gate_like_the_path),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }

@@ -218,9 +218,9 @@ static int check_small_number(const char *value)
 }
 
 static const web_param_spec numbered_params[] = {
-	{ "id", WEB_FROM_PATH, true, check_small_number },
-	{ "limit", WEB_FROM_QUERY, false, check_small_number },
-	{ NULL, 0, false, NULL },
+	{ "id", WEB_FROM_PATH, true, check_small_number, 0 },
+	{ "limit", WEB_FROM_QUERY, false, check_small_number, 0 },
+	{ NULL, 0, false, NULL, 0 },
 };
 
 enum { PERM_SECRET = 1 };

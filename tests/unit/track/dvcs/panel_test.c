@@ -5,8 +5,10 @@
  * their commit's keys; the statement count does not grow with the number of repositories; links
  * to the host are URL-encoded. */
 #include "../issues_env.h"
+#include "../../db/plan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "track/dvcs/panel.h"
 
@@ -378,6 +380,42 @@ static void hosts_are_the_consented_accounts(void **state)
 	end(&e);
 }
 
+/* Every statement of the panel reaches the connector's big tables by an index, starting from the
+ * issue's keys: no scan of commits, their links to repositories and keys, branches, pull
+ * requests, builds or issue keys (repositories and accounts are few, and may be read whole). */
+static void statements_read_the_big_tables_by_an_index(void **state)
+{
+	static const struct {
+		const char *table, *alias;
+	} big[] = {
+		{ "dvcs_commits", "c" },      { "dvcs_commits", "kc" },
+		{ "dvcs_commits", "hc" },     { "dvcs_repo_commits", "rc" },
+		{ "dvcs_commit_keys", "ck" }, { "dvcs_branches", "b" },
+		{ "dvcs_branch_keys", "bk" }, { "dvcs_pulls", "p" },
+		{ "dvcs_pull_keys", "pk" },   { "dvcs_builds", "bd" },
+		{ "issue_keys", "ik" },
+	};
+	env e = begin(state);
+	db_engine engine = db_engine_of(e.f->d);
+	const db_arg counts[] = { db_int(1), DB_END };
+	const db_arg lists[] = { db_int(1), db_int(51), db_int(0), DB_END };
+	int failures = 0, n = 0;
+	for (const char *const *sql = dvcs_panel_statements; *sql; sql++, n++) {
+		char *plan = NULL;
+		ok(plan_explain(e.f->d, *sql, n < 4 ? counts : lists, &plan));
+		for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+			if (plan_scans(engine, plan, big[i].table, big[i].alias)) {
+				failures++;
+				fprintf(stderr, "# statement %d scans %s:\n%s\n", n, big[i].table,
+				        plan);
+			}
+		free(plan);
+	}
+	assert_int_equal(n, 8);
+	assert_int_equal(failures, 0);
+	end(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +427,7 @@ int main(void)
 		cmocka_unit_test(statements_do_not_grow_with_repositories),
 		cmocka_unit_test(links_to_the_host_are_encoded),
 		cmocka_unit_test(hosts_are_the_consented_accounts),
+		cmocka_unit_test(statements_read_the_big_tables_by_an_index),
 	};
 	return fixture_run_engine_tests("track/dvcs/panel", tests, sizeof tests / sizeof tests[0],
 	                                2);

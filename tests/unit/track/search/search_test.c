@@ -3,7 +3,10 @@
  * not resolve); hostile ~ values cannot be full-text syntax; comment ~ and text ~ find a
  * restricted comment only for readers of its role; paging and counting. */
 #include "../issues_env.h"
+#include "../../db/plan.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "track/issue/comment.h"
@@ -170,6 +173,62 @@ static void pages_and_counts(void **state)
 	end(&e);
 }
 
+/* args, then extra (DB_END-terminated, at most 2), in a. */
+static const db_arg *with_args(env *e, const track_search_sql *s, db_arg x, db_arg y)
+{
+	db_arg *args = arena_array(e->a, s->nargs + 3, sizeof *args);
+	memcpy(args, s->args, s->nargs * sizeof *args);
+	args[s->nargs] = x;
+	args[s->nargs + 1] = y;
+	args[s->nargs + 2] = DB_END;
+	return args;
+}
+
+/* The searches boards and filters run most read issues by an index, as a Users-role member sees
+ * them (the browse restriction included): a project and a status in an order, a project in an
+ * order, the viewer's own issues, words of a summary; each page and its count, never a scan of
+ * every issue. */
+static void hot_searches_read_issues_by_an_index(void **state)
+{
+	static const char *const queries[] = {
+		"project = TEST AND status = \"To Do\" ORDER BY updated DESC",
+		"project = TEST ORDER BY created ASC",
+		"project = TEST AND assignee = currentUser() ORDER BY priority DESC",
+		"assignee = currentUser() ORDER BY updated DESC",
+		"project = TEST AND summary ~ \"first\"",
+		"key = TEST-1",
+	};
+	env e = begin(state);
+	track_user alice = make_user(&e, "alice", true), bob = make_user(&e, "bob", false);
+	track_project p = make_project(&e, "TEST", &alice);
+	ok(track_project_role_add(e.c, p.id, bob.id, TRACK_ROLE_USERS));
+	make_issue(&e, &p, &alice, "a first issue");
+	db_engine engine = db_engine_of(e.f->d);
+	int failures = 0;
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		jql_query *q = NULL;
+		track_search_sql s;
+		ok(jql_parse(&q, e.a, queries[i]));
+		ok(track_search_compile(e.c, e.a, &bob, q, now_ms, &s));
+		const char *sql[] = { track_search_page_sql(e.a, &s),
+			              track_search_count_sql(e.a, &s) };
+		const db_arg *args[] = { with_args(&e, &s, db_int(51), db_int(0)),
+			                 with_args(&e, &s, DB_END, DB_END) };
+		for (int k = 0; k < 2; k++) {
+			char *plan = NULL;
+			ok(plan_explain(e.f->d, sql[k], args[k], &plan));
+			if (plan_scans(engine, plan, "issues", "i")) {
+				failures++;
+				fprintf(stderr, "# %s (%s) scans issues:\n%s\n", queries[i],
+				        k ? "count" : "page", plan);
+			}
+			free(plan);
+		}
+	}
+	assert_int_equal(failures, 0);
+	end(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +237,7 @@ int main(void)
 		cmocka_unit_test(text_values_are_only_words),
 		cmocka_unit_test(restricted_comments_match_for_their_readers_only),
 		cmocka_unit_test(pages_and_counts),
+		cmocka_unit_test(hot_searches_read_issues_by_an_index),
 	};
 	return fixture_run_engine_tests("track/search", tests, sizeof tests / sizeof tests[0], 2);
 }
