@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "hub/api.h"
@@ -313,11 +314,7 @@ static int collaborator_ids(db_conn *c, arena *a, const hub_workspace *ws, int64
 	*out = NULL;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
-		if (*n == cap) {
-			*out = arena_grow(a, *out, cap * sizeof **out,
-			                  (cap * 2 + 8) * sizeof **out);
-			cap = cap * 2 + 8;
-		}
+		*out = array_room(a, *out, *n, &cap, sizeof **out);
 		(*out)[(*n)++] = db_col_int(st, 0);
 	}
 	db_done(st);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
@@ -109,12 +110,8 @@ static int read_labels(db_conn *c, arena *a, track_issue *issue)
 	issue->labels = NULL;
 	issue->nlabels = 0;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (issue->nlabels == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			issue->labels = arena_grow(a, issue->labels, cap * sizeof(char *),
-			                           grown * sizeof(char *));
-			cap = grown;
-		}
+		issue->labels =
+		        array_room(a, issue->labels, issue->nlabels, &cap, sizeof *issue->labels);
 		issue->labels[issue->nlabels++] = arena_strdup(a, db_col_text(st, 0));
 		rc = 0;
 	}
@@ -147,15 +144,10 @@ static size_t index_of(const int64_t *ids, size_t n, int64_t id)
 	return k;
 }
 
-/* Appends label to issue's list (an arena array that doubles). */
-static void add_label(track_issue *issue, arena *a, const char *label)
+/* Appends label to issue's list, whose capacity is *cap. */
+static void add_label(track_issue *issue, size_t *cap, arena *a, const char *label)
 {
-	size_t n = issue->nlabels;
-	if (n >= 8 && (n & (n - 1)) == 0)
-		issue->labels =
-		        arena_grow(a, issue->labels, n * sizeof(char *), 2 * n * sizeof(char *));
-	else if (n == 0)
-		issue->labels = arena_array(a, 8, sizeof(char *));
+	issue->labels = array_room(a, issue->labels, issue->nlabels, cap, sizeof *issue->labels);
 	issue->labels[issue->nlabels++] = arena_strdup(a, label);
 }
 
@@ -165,10 +157,11 @@ static int read_labels_of(db_conn *c, arena *a, const int64_t *ids, size_t n, tr
 	int rc = db_rows_query_ids(&st, c, a,
 	                           "SELECT issue_id, label FROM issue_labels WHERE issue_id IN (",
 	                           ") ORDER BY issue_id, label", ids, n);
+	size_t *caps = arena_array(a, n, sizeof *caps);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		size_t k = index_of(ids, n, db_col_int(st, 0));
 		if (k < n)
-			add_label(&out[k], a, db_col_text(st, 1));
+			add_label(&out[k], &caps[k], a, db_col_text(st, 1));
 		rc = 0;
 	}
 	db_done(st);
@@ -308,12 +301,8 @@ static int read_items(db_conn *c, arena *a, track_change *change)
 	                  db_int(change->id));
 	size_t cap = 0;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (change->nitems == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			change->items = arena_grow(a, change->items, cap * sizeof *change->items,
-			                           grown * sizeof *change->items);
-			cap = grown;
-		}
+		change->items =
+		        array_room(a, change->items, change->nitems, &cap, sizeof *change->items);
 		track_change_item *it = &change->items[change->nitems++];
 		const char *v[5];
 		for (int i = 0; i < 5; i++)
@@ -925,11 +914,7 @@ static int subtask_ids(db_conn *c, arena *a, int64_t id, int64_t **out, size_t *
 	size_t count = 0, cap = 0;
 	int64_t *ids = NULL;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			ids = arena_grow(a, ids, cap * sizeof *ids, grown * sizeof *ids);
-			cap = grown;
-		}
+		ids = array_room(a, ids, count, &cap, sizeof *ids);
 		ids[count++] = db_col_int(st, 0);
 		rc = 0;
 	}

@@ -346,41 +346,18 @@ static void read_subtask(db_stmt *st, arena *a, void *item)
 		                        arena_strdup(a, db_col_text(st, 6)) } };
 }
 
-static int load_subtask_chunk(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
-                              subtask_row **out, size_t *nout)
-{
-	db_stmt *st;
-	int rc = db_rows_query_ids(&st, c, a,
-	                           "SELECT sub.id, sub.parent_id, sub.key, sub.summary, s.id,"
-	                           " s.name, s.category FROM issues sub"
-	                           " JOIN statuses s ON s.id = sub.status_id"
-	                           " WHERE sub.parent_id IN (",
-	                           ") ORDER BY sub.id", parent_ids, n);
-	return db_rows_read((void **)out, nout, st, rc, a, sizeof **out, read_subtask);
-}
-
 /* The sub-tasks of the n issues parent_ids, a statement per DB_ROWS_IDS_MAX of them. */
 static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
                          subtask_row **out, size_t *nout)
 {
-	subtask_row *all = NULL;
-	size_t total = 0;
-	int rc = 0;
-	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
-		subtask_row *part = NULL;
-		size_t got = 0;
-		rc = load_subtask_chunk(c, a, parent_ids + off,
-		                        n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX,
-		                        &part, &got);
-		if (rc == 0 && got) {
-			all = arena_grow(a, all, total * sizeof *all, (total + got) * sizeof *all);
-			memcpy(all + total, part, got * sizeof *all);
-			total += got;
-		}
-	}
-	*out = all;
-	*nout = total;
-	return rc;
+	const db_rows_ids q = { "SELECT sub.id, sub.parent_id, sub.key, sub.summary, s.id,"
+		                " s.name, s.category FROM issues sub"
+		                " JOIN statuses s ON s.id = sub.status_id"
+		                " WHERE sub.parent_id IN (",
+		                ") ORDER BY sub.id", parent_ids, n };
+	*out = NULL;
+	*nout = 0;
+	return db_rows_read_ids((void **)out, nout, c, a, &q, sizeof **out, read_subtask);
 }
 
 static json_t *subtasks_of(web_request *req, const subtask_row *rows, size_t n, int64_t parent)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
@@ -214,11 +215,7 @@ int track_project_roles(db_conn *c, arena *a, int64_t project_id, track_role_mem
 	size_t count = 0, cap = 0;
 	track_role_member *items = NULL;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			items = arena_grow(a, items, cap * sizeof *items, grown * sizeof *items);
-			cap = grown;
-		}
+		items = array_room(a, items, count, &cap, sizeof *items);
 		items[count].user_id = db_col_int(st, 0);
 		items[count++].role = track_role_parse(db_col_text(st, 1));
 		rc = 0;
