@@ -506,38 +506,78 @@ json_t *track_api_comment_json(db_conn *c, web_request *req, const track_comment
 	return out;
 }
 
-static int comments_field(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out)
+static int list_comments(db_conn *c, web_request *req, int64_t issue_id, int64_t start, int64_t max,
+                         void **out, size_t *n, int64_t *total)
 {
-	track_comment *list = NULL;
+	const track_viewer *viewer = track_viewer_of(req);
+	return track_comment_list(c, req->arena, issue_id, viewer ? &viewer->user : NULL, start,
+	                          max, (track_comment **)out, n, total);
+}
+
+static json_t *comment_at(db_conn *c, web_request *req, const void *items, size_t k, bool v3,
+                          int64_t issue_id)
+{
+	return track_api_comment_json(c, req, &((const track_comment *)items)[k], v3, issue_id);
+}
+
+static int list_worklogs(db_conn *c, web_request *req, int64_t issue_id, int64_t start, int64_t max,
+                         void **out, size_t *n, int64_t *total)
+{
+	return track_worklog_list(c, req->arena, issue_id, start, max, (track_worklog **)out, n,
+	                          total);
+}
+
+static json_t *worklog_at(db_conn *c, web_request *req, const void *items, size_t k, bool v3,
+                          int64_t issue_id)
+{
+	(void)issue_id;
+	return track_api_worklog_json(c, req, &((const track_worklog *)items)[k], v3);
+}
+
+/* How each kind of child is listed and shown. */
+static const struct {
+	const char *key;
+	int (*list)(db_conn *c, web_request *req, int64_t issue_id, int64_t start, int64_t max,
+	            void **out, size_t *n, int64_t *total);
+	json_t *(*json)(db_conn *c, web_request *req, const void *items, size_t k, bool v3,
+	                int64_t issue_id);
+} children[] = {
+	[TRACK_API_COMMENTS] = { "comments", list_comments, comment_at },
+	[TRACK_API_WORKLOGS] = { "worklogs", list_worklogs, worklog_at },
+};
+
+int track_api_children(db_conn *c, web_request *req, const track_api_children_page *page,
+                       json_t **out)
+{
+	void *items = NULL;
 	size_t n = 0;
 	int64_t total = 0;
-	const track_viewer *viewer = track_viewer_of(req);
-	int rc = track_comment_list(c, req->arena, i->id, viewer ? &viewer->user : NULL, 0, 1000,
-	                            &list, &n, &total);
+	int rc = children[page->kind].list(c, req, page->issue_id, page->start, page->max, &items,
+	                                   &n, &total);
 	if (rc < 0)
 		return rc;
-	json_t *arr = json_array();
+	json_t *list = json_array();
 	for (size_t k = 0; k < n; k++)
-		json_array_append_new(arr, track_api_comment_json(c, req, &list[k], v3, i->id));
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "comments", arr, "startAt", (json_int_t)0,
-	                 "maxResults", (json_int_t)n, "total", (json_int_t)total);
+		json_array_append_new(list, children[page->kind].json(c, req, items, k, page->v3,
+		                                                      page->issue_id));
+	const char *key = children[page->kind].key;
+	json_int_t max = page->as_field ? (json_int_t)n : (json_int_t)page->max;
+	*out = page->as_field
+	               ? json_pack("{s:o, s:I, s:I, s:I}", key, list, "startAt",
+	                           (json_int_t)page->start, "maxResults", max, "total",
+	                           (json_int_t)total)
+	               : json_pack("{s:I, s:I, s:I, s:o}", "startAt", (json_int_t)page->start,
+	                           "maxResults", max, "total", (json_int_t)total, key, list);
 	return 0;
 }
 
-static int worklog_field(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out)
+static int child_field(db_conn *c, web_request *req, track_api_child kind, const track_issue *i,
+                       bool v3, json_t **out)
 {
-	track_worklog *list = NULL;
-	size_t n = 0;
-	int64_t total = 0;
-	int rc = track_worklog_list(c, req->arena, i->id, 0, 1000, &list, &n, &total);
-	if (rc < 0)
-		return rc;
-	json_t *arr = json_array();
-	for (size_t k = 0; k < n; k++)
-		json_array_append_new(arr, track_api_worklog_json(c, req, &list[k], v3));
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "worklogs", arr, "startAt", (json_int_t)0,
-	                 "maxResults", (json_int_t)n, "total", (json_int_t)total);
-	return 0;
+	const track_api_children_page page = {
+		.kind = kind, .issue_id = i->id, .max = 1000, .v3 = v3, .as_field = true
+	};
+	return track_api_children(c, req, &page, out);
 }
 
 static void set_time(json_t *o, arena *a, const char *key, int64_t ms)
@@ -609,9 +649,11 @@ static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
 	json_t *v = NULL;
 	if (wanted(names, n, "subtasks") && (rc = subtasks_json(c, req, b, i, &v)) == 0)
 		json_object_set_new(f, "subtasks", v);
-	if (rc == 0 && wanted(names, n, "comment") && (rc = comments_field(c, req, i, v3, &v)) == 0)
+	if (rc == 0 && wanted(names, n, "comment") &&
+	    (rc = child_field(c, req, TRACK_API_COMMENTS, i, v3, &v)) == 0)
 		json_object_set_new(f, "comment", v);
-	if (rc == 0 && wanted(names, n, "worklog") && (rc = worklog_field(c, req, i, v3, &v)) == 0)
+	if (rc == 0 && wanted(names, n, "worklog") &&
+	    (rc = child_field(c, req, TRACK_API_WORKLOGS, i, v3, &v)) == 0)
 		json_object_set_new(f, "worklog", v);
 	json_t *watches = NULL, *votes = NULL;
 	bool people = wanted(names, n, "watches") || wanted(names, n, "votes");
