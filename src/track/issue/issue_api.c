@@ -13,6 +13,7 @@
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/people_api.h"
+#include "track/issue/subtask.h"
 #include "track/jira.h"
 #include "track/project/project.h"
 #include "db/rows.h"
@@ -328,39 +329,7 @@ static json_t *timetracking(web_request *req, const track_issue *i)
 	return t;
 }
 
-/* A sub-task as its parent's subtasks field shows it. */
-typedef struct subtask_row {
-	int64_t id, parent_id;
-	const char *key, *summary;
-	track_status status;
-} subtask_row;
-
-static void read_subtask(db_stmt *st, arena *a, void *item)
-{
-	subtask_row *r = item;
-	*r = (subtask_row){ .id = db_col_int(st, 0),
-		            .parent_id = db_col_int(st, 1),
-		            .key = arena_strdup(a, db_col_text(st, 2)),
-		            .summary = arena_strdup(a, db_col_text(st, 3)),
-		            .status = { db_col_int(st, 4), arena_strdup(a, db_col_text(st, 5)), "",
-		                        arena_strdup(a, db_col_text(st, 6)) } };
-}
-
-/* The sub-tasks of the n issues parent_ids, a statement per DB_ROWS_IDS_MAX of them. */
-static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
-                         subtask_row **out, size_t *nout)
-{
-	const db_rows_ids q = { "SELECT sub.id, sub.parent_id, sub.key, sub.summary, s.id,"
-		                " s.name, s.category FROM issues sub"
-		                " JOIN statuses s ON s.id = sub.status_id"
-		                " WHERE sub.parent_id IN (",
-		                ") ORDER BY sub.id", parent_ids, n };
-	*out = NULL;
-	*nout = 0;
-	return db_rows_read_ids((void **)out, nout, c, a, &q, sizeof **out, read_subtask);
-}
-
-static json_t *subtasks_of(web_request *req, const subtask_row *rows, size_t n, int64_t parent)
+static json_t *subtasks_of(web_request *req, const track_subtask *rows, size_t n, int64_t parent)
 {
 	json_t *list = json_array();
 	for (size_t k = 0; k < n; k++)
@@ -381,7 +350,7 @@ struct track_issue_batch {
 	track_user *users;
 	size_t nusers;
 	json_t *types; /* every issue type, as Jira shows it */
-	subtask_row *subtasks;
+	track_subtask *subtasks;
 	size_t nsubtasks;
 	track_people_pair *watchers, *voters; /* fields.watches and fields.votes of the page */
 	size_t nwatchers, nvoters;
@@ -407,7 +376,7 @@ int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request 
 	if (rc == 0)
 		rc = track_jira_issuetypes_json(c, req, &b->types);
 	if (rc == 0 && n > 0)
-		rc = load_subtasks(c, req->arena, parents, n, &b->subtasks, &b->nsubtasks);
+		rc = track_subtask_list(c, req->arena, parents, n, &b->subtasks, &b->nsubtasks);
 	if (rc == 0 && n > 0)
 		rc = track_people_of_issues(c, req->arena, TRACK_WATCHERS, parents, n, &b->watchers,
 		                            &b->nwatchers);
@@ -465,9 +434,9 @@ static int subtasks_json(db_conn *c, web_request *req, const track_issue_batch *
 		*out = subtasks_of(req, b->subtasks, b->nsubtasks, i->id);
 		return 0;
 	}
-	subtask_row *rows = NULL;
+	track_subtask *rows = NULL;
 	size_t n = 0;
-	int rc = load_subtasks(c, req->arena, &i->id, 1, &rows, &n);
+	int rc = track_subtask_list(c, req->arena, &i->id, 1, &rows, &n);
 	if (rc == 0)
 		*out = subtasks_of(req, rows, n, i->id);
 	return rc;
