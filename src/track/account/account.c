@@ -15,8 +15,8 @@
 #include "base/str.h"
 #include "base/token.h"
 #include "mail/mail.h"
-#include "track/track_perm.h"
 #include "db/rows.h"
+#include "track/role.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
 #define NO_PASSWORD "!"

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
+#include "track/issue/issue_ref.h"
 #include "track/issue/people.h"
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
@@ -211,21 +212,9 @@ int track_issue_find(db_conn *c, arena *a, const char *id_or_key, track_issue *o
 		*out_old_key = NULL;
 	if (all_digits(id_or_key))
 		return track_issue_get(c, a, strtoll(id_or_key, NULL, 10), out);
-	char *upper = arena_strdup(a, id_or_key);
-	for (char *p = upper; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	db_stmt *st;
-	int rc = db_query(&st, c, "SELECT issue_id FROM issue_keys WHERE key = $1", db_text(upper));
-	if (rc == 0)
-		rc = db_step_one(st,
-		                 "Issue does not exist or you do not have permission to see it.");
-	int64_t id = rc == 0 ? db_col_int(st, 0) : 0;
-	db_done(st);
-	if (rc == 0)
-		rc = track_issue_get(c, a, id, out);
-	if (rc == 0 && out_old_key && strcmp(out->key, upper) != 0)
-		*out_old_key = upper;
-	return rc;
+	track_issue_ref ref;
+	int rc = track_issue_ref_find(c, a, id_or_key, &ref, out_old_key);
+	return rc < 0 ? rc : track_issue_get(c, a, ref.id, out);
 }
 
 /* ---- lookups of the global lists ---- */
@@ -945,5 +934,18 @@ int track_issue_move(db_conn *c, arena *a, int64_t id, int64_t project_id, int64
 		if (rc == 0)
 			rc = move_one(c, a, &sub, project_id, author_id, NULL);
 	}
+	return rc;
+}
+
+int track_issue_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id)
+{
+	track_issue issue;
+	int rc = track_issue_get(c, a, issue_id, &issue);
+	if (rc == 0 && issue.reporter_id == voter_id)
+		rc = err_fail(WEFT_EINVALID, "You cannot vote for an issue you have reported.");
+	if (rc == 0 && issue.resolution_id)
+		rc = err_fail(WEFT_EINVALID, "You cannot vote for a resolved issue.");
+	if (rc == 0)
+		rc = track_people_add(c, TRACK_VOTERS, issue_id, voter_id);
 	return rc;
 }

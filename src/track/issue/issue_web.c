@@ -485,7 +485,7 @@ static int people_tx(db_conn *c, void *p)
 	track_people_kind kind = ctx->id == TRACK_VOTERS ? TRACK_VOTERS : TRACK_WATCHERS;
 	if (!ctx->text)
 		return track_people_remove(c, kind, issue_id, me);
-	return kind == TRACK_VOTERS ? track_vote_add(c, ctx->req->arena, issue_id, me)
+	return kind == TRACK_VOTERS ? track_issue_vote_add(c, ctx->req->arena, issue_id, me)
 	                            : track_people_add(c, kind, issue_id, me);
 }
 

@@ -8,7 +8,6 @@
 #include "base/err.h"
 #include "db/rows.h"
 #include "track/account/account.h"
-#include "track/issue/issue.h"
 
 /* The statements of each kind: table names are constants of this file, never input. */
 static const struct {
@@ -85,17 +84,4 @@ int track_people_of_issues(db_conn *c, arena *a, track_people_kind kind, const i
 {
 	const db_rows_ids q = { sql[kind].of_issues, ")", issue_ids, n };
 	return db_rows_read_ids((void **)out, nout, c, a, &q, sizeof **out, read_pair);
-}
-
-int track_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id)
-{
-	track_issue issue;
-	int rc = track_issue_get(c, a, issue_id, &issue);
-	if (rc == 0 && issue.reporter_id == voter_id)
-		rc = err_fail(WEFT_EINVALID, "You cannot vote for an issue you have reported.");
-	if (rc == 0 && issue.resolution_id)
-		rc = err_fail(WEFT_EINVALID, "You cannot vote for a resolved issue.");
-	if (rc == 0)
-		rc = track_people_add(c, TRACK_VOTERS, issue_id, voter_id);
-	return rc;
 }
