@@ -96,32 +96,12 @@ BARE=$(ls -d "$DATA"/repos/*/*.git | head -n 1)
 git --git-dir="$BARE" fetch -q "$SRC" 'refs/heads/*:refs/heads/*' || die "cannot fill the repository"
 
 # --- measuring ---------------------------------------------------------------------------------
-cat >"$TMP/count.lua.in" <<'LUA'
-local done_count = 0
-response = function(status, headers, body)
-	if status ~= 200 then
-		io.stderr:write("status " .. status .. "\n")
-	end
-	done_count = done_count + 1
-	if done_count >= @COUNT@ then
-		wrk.thread:stop()
-	end
-end
-LUA
+. "$ROOT/bench/lib/wrk_median.sh"
 
 # median URL [COUNT]: the 50th percentile latency of COUNT (default REQUESTS) requests over one
 # connection, in ms.
 median() {
-	sed "s/@COUNT@/${2:-$REQUESTS}/" "$TMP/count.lua.in" >"$TMP/count.lua"
-	curl -s -o /dev/null "$1" # warm the caches once
-	wrk -t1 -c1 -d120s --latency -s "$TMP/count.lua" "$1" >"$TMP/wrk.txt" 2>&1
-	if grep -q '^status ' "$TMP/wrk.txt"; then
-		echo "bench/commits: $1 answered $(grep -m1 '^status ' "$TMP/wrk.txt")" >&2
-		exit 1
-	fi
-	awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-		else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-		printf "%.2f", v }' "$TMP/wrk.txt"
+	wrk_median bench/commits "$1" "${2:-$REQUESTS}" 120
 }
 
 # A cursor 30,000 commits deep, as following "Older" / next a thousand times would give.

@@ -100,32 +100,12 @@ status=$(curl -s -o "$TMP/pr.json" -w '%{http_code}' "${AUTH[@]}" \
 [ "$status" = 201 ] || die "cannot create the pull request: $status $(cat "$TMP/pr.json")"
 
 # --- measuring ---------------------------------------------------------------------------------
-cat >"$TMP/count.lua.in" <<'LUA'
-local done_count = 0
-response = function(status, headers, body)
-	if status ~= 200 then
-		io.stderr:write("status " .. status .. "\n")
-	end
-	done_count = done_count + 1
-	if done_count >= @COUNT@ then
-		wrk.thread:stop()
-	end
-end
-LUA
+. "$ROOT/bench/lib/wrk_median.sh"
 
 # median URL: the 50th percentile latency over one connection, of REQUESTS requests or of what
 # 20 s allow, whichever ends first, in ms.
 median() {
-	sed "s/@COUNT@/$REQUESTS/" "$TMP/count.lua.in" >"$TMP/count.lua"
-	curl -s -o /dev/null "$1" # warm the caches once
-	wrk -t1 -c1 -d20s --latency -s "$TMP/count.lua" "$1" >"$TMP/wrk.txt" 2>&1
-	if grep -q '^status ' "$TMP/wrk.txt"; then
-		echo "bench/pulls: $1 answered $(grep -m1 '^status ' "$TMP/wrk.txt")" >&2
-		exit 1
-	fi
-	awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-		else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-		printf "%.2f", v }' "$TMP/wrk.txt"
+	wrk_median bench/pulls "$1" "$REQUESTS" 20
 }
 
 # What is measured must be the real thing: the diffstat names PR_FILES files.

@@ -23,6 +23,13 @@ typedef struct array {
  * overflow-checked as arena_array's), and returns it. Never NULL. */
 void *array_push(arena *a, array *v, size_t size);
 
+/* Makes room for element n of a typed list held as a pointer and a capacity (items, *cap
+ * elements of size bytes) in a: returns items, or its grown copy with *cap raised (doubling as
+ * array_push; the old storage is left to the arena). For lists whose typed pointer sits in a
+ * struct or an output parameter: `l->items = array_room(a, l->items, l->n, &l->cap, sizeof
+ * *l->items);` then `l->items[l->n++] = x;`. Never NULL. */
+void *array_room(arena *a, void *items, size_t n, size_t *cap, size_t size);
+
 /* Typed shorthand: ARRAY_PUSH(a, &v, hub_group) is a hub_group * to fill. */
 #define ARRAY_PUSH(a, v, type) ((type *)array_push((a), (v), sizeof(type)))
 

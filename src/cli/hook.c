@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "cli/cli.h"
@@ -56,12 +57,7 @@ static int read_updates(hook_push *p)
 		rc = hub_push_parse_line(&u, copy);
 		if (rc < 0)
 			break;
-		if (p->n == p->cap) {
-			size_t grown = p->cap ? p->cap * 2 : 16;
-			p->updates =
-			        arena_grow(p->a, p->updates, p->cap * sizeof u, grown * sizeof u);
-			p->cap = grown;
-		}
+		p->updates = array_room(p->a, p->updates, p->n, &p->cap, sizeof *p->updates);
 		p->updates[p->n++] = u;
 	}
 	free(line);

@@ -31,4 +31,17 @@ enum { DB_ROWS_IDS_MAX = 64 };
 int db_rows_query_ids(db_stmt **out, db_conn *c, arena *a, const char *head, const char *tail,
                       const int64_t *ids, size_t n);
 
+/* A query over a list of ids: head, the IN list's placeholders, tail (as db_rows_query_ids). */
+typedef struct db_rows_ids {
+	const char *head, *tail;
+	const int64_t *ids;
+	size_t n;
+} db_rows_ids;
+
+/* Runs q in chunks of DB_ROWS_IDS_MAX ids and reads the rows of all of them, in order, into one
+ * arena array as db_rows_read does (*out NULL when there is no row; a row that two chunks both
+ * match comes twice). On failure *out and *n are untouched and the store's error is returned. */
+int db_rows_read_ids(void **out, size_t *n, db_conn *c, arena *a, const db_rows_ids *q, size_t size,
+                     db_row_reader read);
+
 #endif

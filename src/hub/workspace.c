@@ -34,6 +34,22 @@ void hub_workspace_read(db_stmt *st, arena *a, int col, hub_workspace *out)
 	out->owner_id = db_col_int(st, col + 5);
 }
 
+int hub_workspace_times(db_conn *c, const hub_workspace *ws, int64_t *created_at,
+                        int64_t *updated_at)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c, "SELECT created_at, updated_at FROM workspaces WHERE id = $1",
+	                  db_int(ws->id));
+	if (rc == 0)
+		rc = db_step_one(st, "There is no workspace %s.", ws->slug);
+	if (rc == 0) {
+		*created_at = db_col_int(st, 0);
+		*updated_at = db_col_int(st, 1);
+	}
+	db_done(st);
+	return rc;
+}
+
 int hub_workspace_require_team(const hub_workspace *ws)
 {
 	if (!ws->is_team)

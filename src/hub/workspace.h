@@ -28,6 +28,11 @@ int hub_workspace_find(db_conn *c, arena *a, const char *slug_or_uuid, hub_works
 /* Fills *out from HUB_WORKSPACE_COLS starting at column col of st's current row; strings in a. */
 void hub_workspace_read(db_stmt *st, arena *a, int col, hub_workspace *out);
 
+/* The workspace's creation and last change times (milliseconds). WEFT_ENOTFOUND ("There is no
+ * workspace …") when it is gone. */
+int hub_workspace_times(db_conn *c, const hub_workspace *ws, int64_t *created_at,
+                        int64_t *updated_at);
+
 /* 0 for a team; WEFT_ECONFLICT ("… is a personal workspace, not a team.") otherwise. */
 int hub_workspace_require_team(const hub_workspace *ws);
 

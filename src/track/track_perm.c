@@ -8,7 +8,7 @@
 
 #include "base/err.h"
 #include "track/account/account.h"
-#include "track/issue/issue.h"
+#include "track/issue/issue_ref.h"
 #include "track/project/project.h"
 
 int track_perm_roles(db_conn *c, const track_user *user, int64_t project_id, unsigned *out)
@@ -100,8 +100,8 @@ static const char *param_of(const web_request *req, const char *a, const char *b
 
 static int resolve_issue(db_conn *c, web_request *req, track_scope *s, const char *id_or_key)
 {
-	track_issue issue;
-	int rc = track_issue_find(c, req->arena, id_or_key, &issue, &s->redirected_from);
+	track_issue_ref issue;
+	int rc = track_issue_ref_find(c, req->arena, id_or_key, &issue, &s->redirected_from);
 	if (rc == WEFT_ENOTFOUND)
 		return err_fail(WEFT_ENOTFOUND, TRACK_ISSUE_HIDDEN);
 	if (rc == 0) {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
@@ -15,22 +16,11 @@ enum {
 	BOUNDARY_MAX = 70, /* RFC 2046 §5.1.1 */
 };
 
-/* Makes room for one more element in an arena array of cap elements (len of them in use). */
-static void *grow(arena *a, void *items, size_t *cap, size_t len, size_t size)
-{
-	if (len < *cap)
-		return items;
-	size_t new_cap = *cap ? mem_mul(*cap, 2) : 8;
-	items = arena_grow(a, items, mem_mul(len, size), mem_mul(new_cap, size));
-	*cap = new_cap;
-	return items;
-}
-
 static int pairs_push(web_pairs *p, arena *a, const char *name, const char *value, size_t value_len)
 {
 	if (p->len >= WEB_PAIRS_MAX)
 		return err_fail(WEFT_ETOOLARGE, "more than %d parameters", WEB_PAIRS_MAX);
-	p->items = grow(a, p->items, &p->cap, p->len, sizeof *p->items);
+	p->items = array_room(a, p->items, p->len, &p->cap, sizeof *p->items);
 	p->items[p->len++] = (web_pair){ name, value, value_len };
 	return 0;
 }
@@ -463,7 +453,7 @@ static int add_part(web_parts *out, arena *a, const char *s, size_t len)
 		return rc;
 	part.len = len - data_start;
 	part.data = arena_strndup(a, s + data_start, part.len);
-	out->items = grow(a, out->items, &out->cap, out->len, sizeof *out->items);
+	out->items = array_room(a, out->items, out->len, &out->cap, sizeof *out->items);
 	out->items[out->len++] = part;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/err.h"
@@ -294,12 +295,7 @@ static int parse_json_body(web_request *req)
 
 static void append_pair(web_pairs *pairs, arena *a, web_pair pair)
 {
-	if (pairs->len == pairs->cap) {
-		size_t cap = pairs->cap ? pairs->cap * 2 : 8;
-		pairs->items =
-		        arena_grow(a, pairs->items, pairs->len * sizeof pair, cap * sizeof pair);
-		pairs->cap = cap;
-	}
+	pairs->items = array_room(a, pairs->items, pairs->len, &pairs->cap, sizeof *pairs->items);
 	pairs->items[pairs->len++] = pair;
 }
 

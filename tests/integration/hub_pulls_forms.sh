@@ -6,22 +6,9 @@
 # spaces, quotes, slashes, & and # survives a refusal and prefills bugfix/KEY-summary-words.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
+. "$(dirname "$0")/pulls_lib.sh"
 
-hub_store pulls_forms
-for tool in git python3; do
-	command -v "$tool" >/dev/null 2>&1 || bail "the pull request tests need $tool"
-done
-
-create_user alice
-create_user bob
-create_user carol
-python3 "$(dirname "$0")/hook_receiver.py" "$TEST_TMP/receiver.port" "$TEST_TMP/receiver.log" &
-own_pid $!
-for _ in $(seq 1 100); do [ -s "$TEST_TMP/receiver.port" ] && break; sleep 0.1; done
-[ -s "$TEST_TMP/receiver.port" ] || bail "the webhook receiver did not start"
-weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}" \
-	--webhook-allowed-hosts loopback || bail "weft serve hub did not start"
-create_repo demo false
+pulls_setup pulls_forms
 create_repo secret true
 as alice -H 'Content-Type: application/json' -d "{\"url\": \"http://127.0.0.1:$(cat "$TEST_TMP/receiver.port")/hook\", \"description\": \"pull requests\", \"active\": true, \"events\": [\"pullrequest:updated\"]}" \
 	"$HUB_URL/2.0/repositories/alice/demo/hooks"

@@ -5,14 +5,10 @@
 # repository and consumer and track's administrator come from the command line and the API;
 # both services run in one `weft serve` with databases of their own.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
 . "$IT_DIR/browser_lib.sh"
 
-hub_store dvcs-browser
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
+dvcs_stores dvcs-browser
 browser_check_deps
 
 printf 'owner pass phrase\n' | timeout 60 "$WEFT_BIN" hub admin create-user owner --email owner@example.com \

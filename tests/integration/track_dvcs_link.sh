@@ -4,29 +4,17 @@
 # linked repository on hub after three refreshes and a planted duplicate, unlink removing the
 # hooks, and a revoked grant marking the account auth_failed with nothing deleted.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 
-hub_store link
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
+dvcs_stores link
 create_user alice
 create_user bob
-timeout 60 "$WEFT_BIN" hub admin create-team ops --name "Operations" --owner alice \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/team.out" 2>&1 ||
-	bail "cannot create the team ops: $(cat "$TEST_TMP/team.out")"
+dvcs_team ops Operations alice
 
-weft_launch "hub track" serve --data "$DATA" --hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 \
-	"${HUB_DB[@]}" "${TRACK_DB[@]}" --webhook-allowed-hosts 127.0.0.1/32 --job-lease 5 ||
-	bail "weft serve did not start"
+dvcs_serve --job-lease 5
 
-for repo in ops/r1 ops/r2 alice/a1; do
-	as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
-		"$HUB_URL/2.0/repositories/$repo"
-	[ "$RESP_STATUS" = 200 ] || bail "cannot create the repository $repo (status $RESP_STATUS)"
-done
+dvcs_repos alice ops/r1 ops/r2 alice/a1
 pass "hub has the team ops with r1 and r2, and alice's a1"
 
 # consumer WORKSPACE NAME: a private consumer of WORKSPACE; sets KEY and SECRET.

@@ -9,14 +9,10 @@ if ! "$WEFT_BIN" track dvcs link --help >/dev/null 2>&1; then
 fi
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 
-hub_store panel
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
+dvcs_stores panel
 create_user alice
 printf '%s\n' "$(password_of alice)" | timeout 60 "$WEFT_BIN" track admin create-user alice \
 	--email alice@example.com --display-name Alice --admin --data "$DATA" "${TRACK_DB[@]}" \

@@ -4,14 +4,10 @@
 # which the webhooks bring at once; a build status posted on hub, stored through its webhook and
 # read again by the next sync; a sync run twice stores nothing twice.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 
-hub_store dvcs
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
+dvcs_stores dvcs
 for tool in git python3; do
 	command -v "$tool" >/dev/null 2>&1 || bail "the connector's tests need $tool"
 done

@@ -4,32 +4,20 @@
 # as the track user with the author's email; still once after a full and a soft resync, the same
 # commit on a second branch, and the same commit pushed to a second repository.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 
-hub_store smart
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
+dvcs_stores smart
 create_user alice
-timeout 60 "$WEFT_BIN" hub admin create-team ops --name "Operations" --owner alice \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/team.out" 2>&1 ||
-	bail "cannot create the team ops: $(cat "$TEST_TMP/team.out")"
+dvcs_team ops Operations alice
 # On track, tia (a site administrator) has the address alice commits with.
 printf 'tia-password-123\n' | timeout 60 "$WEFT_BIN" track admin create-user tia \
 	--email alice@example.com --display-name Tia --admin --data "$DATA" "${TRACK_DB[@]}" \
 	>"$TEST_TMP/tia.out" 2>&1 || bail "cannot create tia on track: $(cat "$TEST_TMP/tia.out")"
 
-weft_launch "hub track" serve --data "$DATA" --hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 \
-	"${HUB_DB[@]}" "${TRACK_DB[@]}" --webhook-allowed-hosts 127.0.0.1/32 --job-lease 5 ||
-	bail "weft serve did not start"
+dvcs_serve --job-lease 5
 
-for repo in ops/r1 ops/r2; do
-	as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
-		"$HUB_URL/2.0/repositories/$repo"
-	[ "$RESP_STATUS" = 200 ] || bail "cannot create the repository $repo (status $RESP_STATUS)"
-done
+dvcs_repos alice ops/r1 ops/r2
 
 # tia METHOD URL [BODY]: a request to track as tia.
 tia() {

@@ -6,18 +6,12 @@
 # track's weft serve killed with SIGKILL five times during a backfill of 100,000 commits → every
 # commit linked exactly once, none missing (compared with git rev-list on hub's repository).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 
-hub_store sync
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
+dvcs_stores sync
 create_user alice
-timeout 60 "$WEFT_BIN" hub admin create-team ops --name "Operations" --owner alice \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/team.out" 2>&1 ||
-	bail "cannot create the team ops: $(cat "$TEST_TMP/team.out")"
+dvcs_team ops Operations alice
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

@@ -25,11 +25,6 @@ KNOWN = {
     # refs and record pushes of their own (merges).
     frozenset({"hub/browse/ref_api", "hub/git/push", "hub/hook/push_event", "hub/pull/pull",
                "hub/pull/pull_event", "hub/pull/pull_view"}),
-    # To break (issue #17). issue.c checks Modify reporter / Browse through track_perm_check_id,
-    # watchers (people.c) read accounts, and track_perm's authorize hook resolves an issue's
-    # scope through issue.h.
-    frozenset({"track/account/account", "track/issue/issue", "track/issue/people",
-               "track/track_perm"}),
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -10,6 +10,7 @@
 #include "base/password.h"
 #include "base/str.h"
 #include "base/token.h"
+#include "db/secret.h"
 #include "hub/hub_perm.h"
 
 /* Bitbucket's names; API routes check them against hub_viewer.scopes. */
@@ -141,13 +142,10 @@ int hub_app_password_list(db_conn *c, int64_t user_id,
 
 int hub_app_password_revoke(db_conn *c, int64_t user_id, int64_t id)
 {
-	int rc = db_exec(c,
-	                 "UPDATE app_passwords SET revoked_at = $1 WHERE id = $2 AND user_id = $3"
-	                 " AND revoked_at IS NULL",
-	                 db_int(clock_now_ms()), db_int(id), db_int(user_id));
-	if (rc == 0)
-		return err_fail(WEFT_ENOTFOUND, "App password: you have no such app password.");
-	return rc < 0 ? rc : 0;
+	return db_secret_revoke(c,
+	                        "UPDATE app_passwords SET revoked_at = $1 WHERE id = $2"
+	                        " AND user_id = $3 AND revoked_at IS NULL",
+	                        user_id, id, "App password: you have no such app password.");
 }
 
 int hub_app_password_find(db_conn *c, arena *a, int64_t user_id, const char *secret,

@@ -7,8 +7,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
-#include "base/password.h"
-#include "base/token.h"
+#include "db/secret.h"
 #include "hub/team/invitation.h"
 #include "mail/mail.h"
 
@@ -86,24 +85,20 @@ static int queue_mail(db_conn *c, const hub_user *user, const pending_email *e,
 	return rc;
 }
 
-/* A new link for e, replacing the old ones (only the newest mail works), and its mail. */
+/* Confirmation links, one owner an address: only the newest link of an address works. */
+static const db_secret_sql confirm_links = {
+	.retire = "UPDATE tokens SET used_at = $1 WHERE kind = 'confirm' AND email_id = $2"
+	          " AND used_at IS NULL",
+	.insert = "INSERT INTO tokens (kind, token_hash, user_id, email_id, created_at, expires_at)"
+	          " VALUES ('confirm', $1, (SELECT user_id FROM emails WHERE id = $2), $2, $3, $4)",
+};
+
+/* A new link for e, replacing the old ones, and its mail. */
 static int issue(db_conn *c, const hub_user *user, const pending_email *e, const char *base_url)
 {
-	int64_t now = clock_now_ms();
-	char token[65], digest[65];
-	token_hex(token, 32);
-	password_token_digest(digest, token, 64);
-	int rc = db_exec(c,
-	                 "UPDATE tokens SET used_at = $1 WHERE kind = 'confirm' AND email_id = $2"
-	                 " AND used_at IS NULL",
-	                 db_int(now), db_int(e->id));
-	if (rc >= 0)
-		rc = db_exec(c,
-		             "INSERT INTO tokens (kind, token_hash, user_id, email_id, created_at,"
-		             " expires_at) VALUES ('confirm', $1, $2, $3, $4, $5)",
-		             db_text(digest), db_int(user->id), db_int(e->id), db_int(now),
-		             db_int(now + CONFIRM_LIFETIME_MS));
-	return rc < 0 ? rc : queue_mail(c, user, e, base_url, token);
+	db_secret_link link;
+	int rc = db_secret_link_issue(c, &confirm_links, e->id, CONFIRM_LIFETIME_MS, &link);
+	return rc < 0 ? rc : queue_mail(c, user, e, base_url, link.token);
 }
 
 int hub_confirm_send(db_conn *c, const hub_user *user, const char *base_url)
@@ -121,19 +116,14 @@ int hub_confirm_send_email(db_conn *c, const hub_user *user, int64_t email_id, c
 }
 
 /* Marks a live token used: its user and address, or WEFT_ENOTFOUND. */
-static int use_token(db_conn *c, const char *token, int64_t now, int64_t *user_id,
-                     int64_t *email_id)
+static int use_token(db_conn *c, const char *token, int64_t *user_id, int64_t *email_id)
 {
-	char digest[65];
-	password_token_digest(digest, token, strlen(token));
 	db_stmt *st;
-	int rc =
-	        db_query(&st, c,
-	                 "UPDATE tokens SET used_at = $1 WHERE token_hash = $2 AND kind = 'confirm'"
-	                 " AND used_at IS NULL AND expires_at > $1 RETURNING user_id, email_id",
-	                 db_int(now), db_text(digest));
-	if (rc == 0)
-		rc = db_step_one(st, "This confirmation link is invalid, used or expired.");
+	int rc = db_secret_link_find(
+	        &st, c,
+	        "UPDATE tokens SET used_at = $2 WHERE token_hash = $1 AND kind = 'confirm'"
+	        " AND used_at IS NULL AND expires_at > $2 RETURNING user_id, email_id",
+	        token, "This confirmation link is invalid, used or expired.");
 	if (rc == 0) {
 		*user_id = db_col_int(st, 0);
 		*email_id = db_col_int(st, 1);
@@ -145,7 +135,7 @@ static int use_token(db_conn *c, const char *token, int64_t now, int64_t *user_i
 int hub_confirm_follow(db_conn *c, const char *token, int64_t *user_id)
 {
 	int64_t now = clock_now_ms(), email_id = 0;
-	int rc = use_token(c, token, now, user_id, &email_id);
+	int rc = use_token(c, token, user_id, &email_id);
 	if (rc == 0)
 		rc = db_exec(c,
 		             "UPDATE emails SET confirmed_at = $1 WHERE id = $2 AND user_id = $3",

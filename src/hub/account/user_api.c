@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "hub/api.h"
 #include "hub/account/confirm.h"
+#include "hub/account/email.h"
 #include "hub/hub.h"
 #include "web/escape.h"
 
@@ -36,29 +37,24 @@ static json_t *email_object(web_request *req, const char *address, bool primary,
 	return o;
 }
 
+/* Adds e to the page when it matches the filter and falls on the page. */
+static void page_email(void *ctx, const hub_email *e)
+{
+	emails_ctx *ec = ctx;
+	int64_t first = (ec->page.page - 1) * ec->page.pagelen;
+	if (ec->only && strcasecmp(ec->only, e->address) != 0)
+		return;
+	if (ec->total >= first && ec->total < first + ec->page.pagelen)
+		json_array_append_new(
+		        ec->values, email_object(ec->req, e->address, e->is_primary, e->confirmed));
+	ec->total++;
+}
+
 static int list_emails(db_conn *c, void *ctx)
 {
 	emails_ctx *ec = ctx;
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT address, is_primary, confirmed_at IS NOT NULL FROM emails"
-	                  " WHERE user_id = $1 ORDER BY is_primary DESC, lower(address)",
-	                  db_int(hub_viewer_of(ec->req)->user.id));
-	int64_t first = (ec->page.page - 1) * ec->page.pagelen, i = 0;
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		rc = 0;
-		const char *address = db_col_text(st, 0);
-		if (ec->only && strcasecmp(ec->only, address) != 0)
-			continue;
-		if (i >= first && i < first + ec->page.pagelen)
-			json_array_append_new(ec->values,
-			                      email_object(ec->req, address, db_col_int(st, 1) != 0,
-			                                   db_col_int(st, 2) != 0));
-		i++;
-	}
-	ec->total = i;
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	ec->total = 0;
+	return hub_email_list(c, hub_viewer_of(ec->req)->user.id, page_email, ec);
 }
 
 int hub_api_user_emails(web_request *req, web_response *res)

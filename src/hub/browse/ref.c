@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/err.h"
 #include "base/gitlib.h"
 #include "hub/git/gitrepo.h"
@@ -104,12 +105,7 @@ static int list_kind(ref_list *l, arena *a, git_repository *repo, hub_ref_kind k
 		return hub_git_fail(WEFT_ERROR, "cannot list the references");
 	while (l->count < HUB_REF_LIST_MAX && (rc = git_reference_next(&ref, it)) == 0) {
 		if (strncmp(git_reference_name(ref), prefix, plen) == 0) {
-			if (l->count == l->cap) {
-				size_t cap = l->cap ? l->cap * 2 : 32;
-				l->items = arena_grow(a, l->items, l->cap * sizeof *l->items,
-				                      cap * sizeof *l->items);
-				l->cap = cap;
-			}
+			l->items = array_room(a, l->items, l->count, &l->cap, sizeof *l->items);
 			rc = ref_from_git(&l->items[l->count], a, repo, ref, kind);
 			if (rc == 0)
 				l->count++;

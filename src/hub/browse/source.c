@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/gitlib.h"
@@ -138,12 +139,7 @@ static int list_push(entry_list *l, arena *a, hub_source_entry **slot)
 	if (l->len == HUB_SOURCE_LIST_MAX)
 		return err_fail(WEFT_ETOOLARGE, "The listing has more than %d entries.",
 		                HUB_SOURCE_LIST_MAX);
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		l->items =
-		        arena_grow(a, l->items, l->cap * sizeof *l->items, cap * sizeof *l->items);
-		l->cap = cap;
-	}
+	l->items = array_room(a, l->items, l->len, &l->cap, sizeof *l->items);
 	*slot = &l->items[l->len++];
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/gitlib.h"
@@ -164,11 +165,7 @@ int hub_push_list(db_conn *c, arena *a, int64_t repository_id, int limit, push_r
 	                  " WHERE repository_id = $1 ORDER BY pushed_at DESC, id DESC LIMIT $2",
 	                  db_int(repository_id), db_int(limit));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			rows = arena_grow(a, rows, cap * sizeof *rows, grown * sizeof *rows);
-			cap = grown;
-		}
+		rows = array_room(a, rows, n, &cap, sizeof *rows);
 		rows[n++] = (push_row){ db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2),
 			                db_col_int(st, 3) != 0, db_col_int(st, 4) };
 		rc = 0;
@@ -195,11 +192,7 @@ static void sort_by_ref(push_update *items, size_t n)
 
 static void append_update(arena *a, push_update **items, size_t *n, size_t *cap, push_update u)
 {
-	if (*n == *cap) {
-		size_t grown = *cap ? *cap * 2 : 16;
-		*items = arena_grow(a, *items, *cap * sizeof **items, grown * sizeof **items);
-		*cap = grown;
-	}
+	*items = array_room(a, *items, *n, cap, sizeof **items);
 	(*items)[(*n)++] = u;
 }
 
@@ -359,12 +352,7 @@ static int list_repositories(db_conn *c, void *ctx)
 	size_t cap = 0;
 	int rc = db_query(&st, c, "SELECT id FROM repositories ORDER BY id", DB_END);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (l->n == cap) {
-			size_t grown = cap ? cap * 2 : 64;
-			l->ids = arena_grow(l->a, l->ids, cap * sizeof *l->ids,
-			                    grown * sizeof *l->ids);
-			cap = grown;
-		}
+		l->ids = array_room(l->a, l->ids, l->n, &cap, sizeof *l->ids);
 		l->ids[l->n++] = db_col_int(st, 0);
 		rc = 0;
 	}

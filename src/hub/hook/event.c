@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/token.h"
@@ -94,11 +95,7 @@ static int find_targets(db_conn *c, arena *a, const hub_event *ev, target **out,
 	int rc = db_query(&st, c, subscribed_sql, db_int(ev->repository_id),
 	                  db_int(ev->workspace_id), db_text(ev->key));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			*out = arena_grow(a, *out, cap * sizeof **out, grown * sizeof **out);
-			cap = grown;
-		}
+		*out = array_room(a, *out, *n, &cap, sizeof **out);
 		const char *secret = db_col_text(st, 1);
 		(*out)[(*n)++] = (target){ db_col_int(st, 0),
 			                   secret && *secret ? arena_strdup(a, secret) : NULL };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/str.h"
@@ -132,12 +133,7 @@ static int load_events(db_conn *c, arena *a, hub_hook *h)
 	int rc = db_query(&st, c, "SELECT event FROM hook_subscriptions WHERE hook_id = $1",
 	                  db_int(h->id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (h->nevents == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			h->events = arena_grow(a, h->events, cap * sizeof *h->events,
-			                       grown * sizeof *h->events);
-			cap = grown;
-		}
+		h->events = array_room(a, h->events, h->nevents, &cap, sizeof *h->events);
 		h->events[h->nevents++] = arena_strdup(a, db_col_text(st, 0));
 		rc = 0;
 	}
@@ -199,11 +195,7 @@ int hub_hook_list(db_conn *c, arena *a, const hub_hook_subject *s, hub_hook **ou
 	                  "SELECT " HOOK_COLUMNS " FROM hooks WHERE" SUBJECT_WHERE " ORDER BY id",
 	                  db_int(s->repository_id), db_int(s->workspace_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			*out = arena_grow(a, *out, cap * sizeof **out, grown * sizeof **out);
-			cap = grown;
-		}
+		*out = array_room(a, *out, *n, &cap, sizeof **out);
 		read_hook(st, a, &(*out)[(*n)++]);
 		rc = 0;
 	}
@@ -379,12 +371,7 @@ static int load_attempts(db_conn *c, arena *a, hub_hook_delivery *d)
 	                  " WHERE delivery_id = $1 ORDER BY id",
 	                  db_int(d->id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (d->ntries == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			d->tries = arena_grow(a, d->tries, cap * sizeof *d->tries,
-			                      grown * sizeof *d->tries);
-			cap = grown;
-		}
+		d->tries = array_room(a, d->tries, d->ntries, &cap, sizeof *d->tries);
 		d->tries[d->ntries++] = (hub_hook_attempt){
 			db_col_int(st, 0),
 			(int)db_col_int(st, 1),

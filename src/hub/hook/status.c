@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
@@ -123,11 +124,7 @@ int hub_status_get(db_conn *c, arena *a, int64_t repository_id, const char *comm
 
 static void append(arena *a, hub_status **items, size_t *n, size_t *cap, const hub_status *s)
 {
-	if (*n == *cap) {
-		size_t grown = *cap ? *cap * 2 : 8;
-		*items = arena_grow(a, *items, *cap * sizeof **items, grown * sizeof **items);
-		*cap = grown;
-	}
+	*items = array_room(a, *items, *n, cap, sizeof **items);
 	(*items)[(*n)++] = *s;
 }
 

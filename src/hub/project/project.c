@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/str.h"
@@ -165,11 +166,7 @@ int hub_project_list(db_conn *c, arena *a, int64_t workspace_id, hub_project **o
 	                  db_int(workspace_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
-		if (*n == cap) {
-			*out = arena_grow(a, *out, cap * sizeof **out,
-			                  (cap * 2 + 8) * sizeof **out);
-			cap = cap * 2 + 8;
-		}
+		*out = array_room(a, *out, *n, &cap, sizeof **out);
 		read_row(st, a, &(*out)[(*n)++]);
 	}
 	db_done(st);

@@ -185,3 +185,21 @@ int hub_branching_used(db_conn *c, int64_t user_id, int64_t repository_id)
 	                 db_int(user_id), db_int(repository_id), db_int(clock_now_ms()));
 	return rc < 0 ? rc : 0;
 }
+
+int hub_branching_recent_repos(db_conn *c, int64_t user_id, int64_t *ids, size_t max, size_t *n)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT r.id FROM repositories r LEFT JOIN branch_create_recent b"
+	                  " ON b.repository_id = r.id AND b.user_id = $1"
+	                  " ORDER BY COALESCE(b.used_at, 0) DESC, r.id LIMIT $2",
+	                  db_int(user_id), db_int((int64_t)max));
+	*n = 0;
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		if (*n < max)
+			ids[(*n)++] = db_col_int(st, 0);
+		rc = 0;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

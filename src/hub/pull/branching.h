@@ -51,6 +51,10 @@ const char *hub_branching_kind_for(const char *issue_type);
 const char *hub_branching_suggest(arena *a, const char *prefix, const char *key,
                                   const char *summary);
 
+/* The ids of at most max repositories, those user_id made branches in most recently first
+ * (hub_branching_used), then the others by id: ids has room for max. Store errors. */
+int hub_branching_recent_repos(db_conn *c, int64_t user_id, int64_t *ids, size_t max, size_t *n);
+
 /* Remembers that user_id made a branch in repository_id now (offered first next time). */
 int hub_branching_used(db_conn *c, int64_t user_id, int64_t repository_id);
 

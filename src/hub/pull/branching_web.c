@@ -285,19 +285,9 @@ static int writable_repos(db_conn *c, void *ctx)
 	create_ctx *cc = ctx;
 	arena *a = cc->req->arena;
 	const hub_user *u = &hub_viewer_of(cc->req)->user;
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT r.id FROM repositories r LEFT JOIN branch_create_recent b"
-	                  " ON b.repository_id = r.id AND b.user_id = $1"
-	                  " ORDER BY COALESCE(b.used_at, 0) DESC, r.id LIMIT $2",
-	                  db_int(u->id), db_int(CREATE_REPOS_MAX));
 	int64_t ids[CREATE_REPOS_MAX];
 	size_t n = 0;
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		ids[n++] = db_col_int(st, 0);
-		rc = 0;
-	}
-	db_done(st);
+	int rc = hub_branching_recent_repos(c, u->id, ids, CREATE_REPOS_MAX, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		hub_repo r;
 		hub_workspace ws;

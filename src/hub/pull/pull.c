@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "hub/hub_perm.h"
@@ -55,17 +56,6 @@ bool hub_pull_strategy_valid(const char *strategy)
 static const char *dup_or_null(arena *a, const char *s)
 {
 	return s ? arena_strdup(a, s) : NULL;
-}
-
-/* Room for one more of the n items of size bytes at *items (capacity *cap), in a. */
-static void *room(arena *a, void *items, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return items;
-	size_t grown = *cap ? *cap * 2 : 16;
-	items = arena_grow(a, items, *cap * size, grown * size);
-	*cap = grown;
-	return items;
 }
 
 /* ---- rows ---- */
@@ -284,7 +274,7 @@ int hub_pull_list(db_conn *c, arena *a, const hub_pull_filter *f, hub_pull **out
 	                  db_int(PULL_LIST_MAX), db_int(f->check_reader && !f->reader_is_admin),
 	                  db_int(f->reader_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		rows = room(a, rows, count, &cap, sizeof *rows);
+		rows = array_room(a, rows, count, &cap, sizeof *rows);
 		read_pull(st, a, &rows[count++]);
 		rc = 0;
 	}
@@ -314,7 +304,7 @@ int hub_pull_participants(db_conn *c, arena *a, const hub_pull *p, hub_pull_part
 	                  " ORDER BY role DESC, COALESCE(participated_on, 0), user_id",
 	                  db_int(p->row_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		rows = room(a, rows, count, &cap, sizeof *rows);
+		rows = array_room(a, rows, count, &cap, sizeof *rows);
 		read_participant(st, a, &rows[count++]);
 		rc = 0;
 	}
@@ -620,7 +610,7 @@ int hub_pull_comments(db_conn *c, arena *a, const hub_pull *p, hub_pull_comment 
 	int rc = db_query(&st, c, COMMENT_SELECT "WHERE pullrequest_id = $1 ORDER BY id LIMIT $2",
 	                  db_int(p->row_id), db_int(PULL_COMMENTS_MAX));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		rows = room(a, rows, count, &cap, sizeof *rows);
+		rows = array_room(a, rows, count, &cap, sizeof *rows);
 		read_comment(st, a, &rows[count++]);
 		rc = 0;
 	}
@@ -673,7 +663,7 @@ int hub_pull_events(db_conn *c, arena *a, const hub_pull *p, hub_pull_event **ou
 	                  " WHERE pullrequest_id = $1 ORDER BY id LIMIT $2",
 	                  db_int(p->row_id), db_int(PULL_COMMENTS_MAX));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		rows = room(a, rows, count, &cap, sizeof *rows);
+		rows = array_room(a, rows, count, &cap, sizeof *rows);
 		rows[count++] = (hub_pull_event){ db_col_int(st, 0),
 			                          arena_strdup(a, db_col_text(st, 1)),
 			                          db_col_int(st, 2),
@@ -707,8 +697,8 @@ static int open_from(db_conn *c, arena *a, int64_t repository_id, const char *br
 	                  db_int(repository_id), db_text(branch));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		size_t hash_cap = cap;
-		*ids = room(a, *ids, count, &cap, sizeof **ids);
-		*hashes = room(a, *hashes, count, &hash_cap, sizeof **hashes);
+		*ids = array_room(a, *ids, count, &cap, sizeof **ids);
+		*hashes = array_room(a, *hashes, count, &hash_cap, sizeof **hashes);
 		(*ids)[count] = db_col_int(st, 0);
 		(*hashes)[count++] = arena_strdup(a, db_col_text(st, 1));
 		rc = 0;

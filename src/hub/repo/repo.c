@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
@@ -777,11 +778,7 @@ int hub_repo_grants(db_conn *c, arena *a, int64_t repository_id, hub_repo_grant 
 	                  db_int(repository_id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
-		if (*n == cap) {
-			*out = arena_grow(a, *out, cap * sizeof **out,
-			                  (cap * 2 + 8) * sizeof **out);
-			cap = cap * 2 + 8;
-		}
+		*out = array_room(a, *out, *n, &cap, sizeof **out);
 		(*out)[(*n)++] = (hub_repo_grant){ db_col_int(st, 0) != 0, db_col_int(st, 1),
 			                           arena_strdup(a, db_col_text(st, 2)),
 			                           arena_strdup(a, db_col_text(st, 3)),
@@ -879,11 +876,7 @@ int hub_repo_list(db_conn *c, arena *a, const hub_workspace *ws, hub_repo **out,
 	                       DB_END);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
-		if (*n == cap) {
-			*out = arena_grow(a, *out, cap * sizeof **out,
-			                  (cap * 2 + 8) * sizeof **out);
-			cap = cap * 2 + 8;
-		}
+		*out = array_room(a, *out, *n, &cap, sizeof **out);
 		read_row(st, a, &(*out)[(*n)++]);
 	}
 	db_done(st);

@@ -7,9 +7,8 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
-#include "base/password.h"
-#include "base/token.h"
 #include "db/rows.h"
+#include "db/secret.h"
 #include "hub/team/member.h"
 #include "hub/team/plan.h"
 #include "mail/mail.h"
@@ -84,18 +83,16 @@ static int find_pending(db_conn *c, arena *a, int64_t workspace_id, int64_t id, 
 /* Gives invitation id a new token valid from now and mails it. */
 static int issue_token(db_conn *c, int64_t workspace_id, int64_t id, const char *base_url)
 {
-	char token[65], digest[65];
-	token_hex(token, 32);
-	password_token_digest(digest, token, 64);
-	int64_t now = clock_now_ms();
+	db_secret_link link;
+	db_secret_link_new(&link, HUB_INVITATION_LIFETIME_MS);
 	int rc = db_exec(c, "UPDATE invitations SET token_hash = $1, expires_at = $2 WHERE id = $3",
-	                 db_text(digest), db_int(now + HUB_INVITATION_LIFETIME_MS), db_int(id));
+	                 db_text(link.digest), db_int(link.expires_at), db_int(id));
 	arena *a = arena_new();
 	hub_invitation inv;
 	if (rc >= 0)
 		rc = find_pending(c, a, workspace_id, id, &inv);
 	if (rc == 0)
-		rc = queue_invitation_mail(c, &inv, base_url, token);
+		rc = queue_invitation_mail(c, &inv, base_url, link.token);
 	arena_free(a);
 	return rc < 0 ? rc : 0;
 }
@@ -103,19 +100,17 @@ static int issue_token(db_conn *c, int64_t workspace_id, int64_t id, const char 
 static int insert_invitation(db_conn *c, int64_t workspace_id, int64_t group_id, const char *email,
                              const hub_user *inviter, int64_t *id)
 {
-	char placeholder[65], digest[65];
-	token_hex(placeholder, 32); /* replaced by issue_token before anyone sees it */
-	password_token_digest(digest, placeholder, 64);
-	int64_t now = clock_now_ms();
+	db_secret_link placeholder; /* replaced by issue_token before anyone sees it */
+	db_secret_link_new(&placeholder, HUB_INVITATION_LIFETIME_MS);
 	db_stmt *st;
-	int rc =
-	        db_query(&st, c,
-	                 "INSERT INTO invitations (workspace_id, group_id, email, token_hash,"
-	                 " invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-	                 " RETURNING id",
-	                 db_int(workspace_id), group_id ? db_int(group_id) : db_null(),
-	                 db_text(email), db_text(digest), inviter ? db_int(inviter->id) : db_null(),
-	                 db_int(now), db_int(now + HUB_INVITATION_LIFETIME_MS));
+	int rc = db_query(&st, c,
+	                  "INSERT INTO invitations (workspace_id, group_id, email, token_hash,"
+	                  " invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+	                  " RETURNING id",
+	                  db_int(workspace_id), group_id ? db_int(group_id) : db_null(),
+	                  db_text(email), db_text(placeholder.digest),
+	                  inviter ? db_int(inviter->id) : db_null(), db_int(placeholder.now),
+	                  db_int(placeholder.expires_at));
 	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		*id = db_col_int(st, 0);
 		rc = 0;
@@ -203,7 +198,7 @@ static int find_by_token(db_conn *c, arena *a, const char *token, hub_invitation
                          int64_t *group_id)
 {
 	char digest[65];
-	password_token_digest(digest, token, strlen(token));
+	db_secret_digest(digest, token);
 	db_stmt *st;
 	int rc = db_query(&st, c, INVITATION_SELECT "WHERE" PENDING_SQL "AND i.token_hash = $2",
 	                  db_int(clock_now_ms()), db_text(digest));

@@ -148,3 +148,25 @@ int hub_member_find(db_conn *c, arena *a, int64_t workspace_id, const char *user
 	db_done(st);
 	return rc;
 }
+
+static void read_id(db_stmt *st, arena *a, void *item)
+{
+	(void)a;
+	*(int64_t *)item = db_col_int(st, 0);
+}
+
+int hub_member_collaborator_ids(db_conn *c, arena *a, const hub_workspace *ws, int64_t **out,
+                                size_t *n)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT DISTINCT p.user_id FROM repository_user_permissions p"
+	                  " JOIN repositories r ON r.id = p.repository_id"
+	                  " WHERE r.workspace_id = $1 AND p.user_id <> $2 AND NOT EXISTS"
+	                  " (SELECT 1 FROM team_members m WHERE m.workspace_id = $1"
+	                  " AND m.user_id = p.user_id) ORDER BY p.user_id",
+	                  db_int(ws->id), db_int(ws->owner_id));
+	*out = NULL;
+	*n = 0;
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_id);
+}

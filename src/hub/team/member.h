@@ -66,6 +66,11 @@ int hub_member_add(db_conn *c, const hub_workspace *ws, int64_t user_id);
  * WEFT_ECONFLICT when they are its last administrator. */
 int hub_member_remove(db_conn *c, const hub_workspace *ws, int64_t user_id);
 
+/* The users with a direct grant on a repository of ws who are not its members (nor, for a
+ * personal workspace, its user), by id, in a; *out NULL when there is none. Store errors. */
+int hub_member_collaborator_ids(db_conn *c, arena *a, const hub_workspace *ws, int64_t **out,
+                                size_t *n);
+
 /* *out = whether user_id is a member of team workspace_id. */
 int hub_member_is(db_conn *c, int64_t workspace_id, int64_t user_id, bool *out);
 

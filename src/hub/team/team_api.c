@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "hub/api.h"
@@ -230,15 +231,10 @@ static api_ctx ctx_of(web_request *req)
 
 static int workspace_read(db_conn *c, web_request *req, const hub_workspace *ws, json_t **out)
 {
-	db_stmt *st;
-	int rc = db_query(&st, c, "SELECT created_at, updated_at FROM workspaces WHERE id = $1",
-	                  db_int(ws->id));
+	int64_t created_at = 0, updated_at = 0;
+	int rc = hub_workspace_times(c, ws, &created_at, &updated_at);
 	if (rc == 0)
-		rc = db_step_one(st, "There is no workspace %s.", ws->slug);
-	if (rc == 0) {
-		*out = workspace_json(req, ws, db_col_int(st, 0), db_col_int(st, 1));
-	}
-	db_done(st);
+		*out = workspace_json(req, ws, created_at, updated_at);
 	return rc;
 }
 
@@ -296,39 +292,11 @@ static int read_members(db_conn *c, api_ctx *ctx, json_t *ws_json, bool with_per
 	return rc;
 }
 
-/* The users with a direct grant on a repository of ws who are not its members (nor, for a
- * personal workspace, its user), by id. team.h has no such list: the query is here. */
-static int collaborator_ids(db_conn *c, arena *a, const hub_workspace *ws, int64_t **out, size_t *n)
-{
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT DISTINCT p.user_id FROM repository_user_permissions p"
-	                  " JOIN repositories r ON r.id = p.repository_id"
-	                  " WHERE r.workspace_id = $1 AND p.user_id <> $2 AND NOT EXISTS"
-	                  " (SELECT 1 FROM team_members m WHERE m.workspace_id = $1"
-	                  " AND m.user_id = p.user_id) ORDER BY p.user_id",
-	                  db_int(ws->id), db_int(ws->owner_id));
-	size_t cap = 0;
-	*n = 0;
-	*out = NULL;
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		rc = 0;
-		if (*n == cap) {
-			*out = arena_grow(a, *out, cap * sizeof **out,
-			                  (cap * 2 + 8) * sizeof **out);
-			cap = cap * 2 + 8;
-		}
-		(*out)[(*n)++] = db_col_int(st, 0);
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
 static int read_collaborators(db_conn *c, api_ctx *ctx, json_t *ws_json)
 {
 	int64_t *ids;
 	size_t n;
-	int rc = collaborator_ids(c, ctx->req->arena, &ctx->scope->ws, &ids, &n);
+	int rc = hub_member_collaborator_ids(c, ctx->req->arena, &ctx->scope->ws, &ids, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		hub_user u;
 		rc = hub_account_find_id(c, ctx->req->arena, ids[i], &u);

@@ -15,8 +15,8 @@
 #include "base/str.h"
 #include "base/token.h"
 #include "mail/mail.h"
-#include "track/track_perm.h"
 #include "db/rows.h"
+#include "track/role.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
 #define NO_PASSWORD "!"
@@ -138,7 +138,10 @@ void track_account_read_row(db_stmt *st, arena *a, track_user *out)
 	out->created_at = db_col_int(st, 7);
 }
 
-static int read_users(db_stmt *st, arena *a, track_user **out, size_t *n);
+void track_account_read_item(db_stmt *st, arena *a, void *item)
+{
+	track_account_read_row(st, a, item);
+}
 
 /* Runs a user query with one parameter and reads the single row (and its hash, when asked). */
 static int find_one(db_conn *c, arena *a, const char *sql, db_arg arg, track_user *out,
@@ -165,26 +168,13 @@ int track_account_find_id(db_conn *c, arena *a, int64_t id, track_user *out)
 int track_account_find_ids(db_conn *c, arena *a, const int64_t *ids, size_t n, track_user **out,
                            size_t *nout)
 {
-	track_user *all = arena_array(a, n + 1, sizeof *all);
-	size_t total = 0;
-	int rc = 0;
-	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
-		size_t m = n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX, got = 0;
-		track_user *part = NULL;
-		db_stmt *st;
-		rc = db_rows_query_ids(&st, c, a, USER_SELECT "WHERE id IN (", ")", ids + off, m);
-		if (rc == 0)
-			rc = read_users(st, a, &part, &got);
-		db_done(st);
-		/* A user named in two chunks comes twice: at most n rows in all. */
-		for (size_t k = 0; rc == 0 && k < got && total < n; k++)
-			all[total++] = part[k];
-	}
-	if (rc < 0)
-		return rc;
-	*out = all;
-	*nout = total;
-	return 0;
+	const db_rows_ids q = { USER_SELECT "WHERE id IN (", ")", ids, n };
+	int rc = db_rows_read_ids((void **)out, nout, c, a, &q, sizeof **out,
+	                          track_account_read_item);
+	/* A user named in two chunks comes twice: at most n rows in all. */
+	if (rc == 0 && *nout > n)
+		*nout = n;
+	return rc;
 }
 
 int track_account_find_username(db_conn *c, arena *a, const char *username, track_user *out)
@@ -255,22 +245,10 @@ int track_account_set_active(db_conn *c, int64_t user_id, bool active)
 	return rc < 0 ? rc : 0;
 }
 
-/* Reads every row of st into an arena array. */
-static int read_users(db_stmt *st, arena *a, track_user **out, size_t *n)
+/* Reads every row of st (from db_query, which returned rc) into an arena array; releases st. */
+static int read_users(db_stmt *st, int rc, arena *a, track_user **out, size_t *n)
 {
-	size_t cap = 16, len = 0;
-	track_user *items = arena_array(a, cap, sizeof *items);
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (len == cap) {
-			items = arena_grow(a, items, cap * sizeof *items, 2 * cap * sizeof *items);
-			cap *= 2;
-		}
-		track_account_read_row(st, a, &items[len++]);
-	}
-	*out = items;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, track_account_read_item);
 }
 
 static int clamp(int v, int lo, int hi)
@@ -283,10 +261,7 @@ int track_account_list(db_conn *c, arena *a, int limit, track_user **out, size_t
 	db_stmt *st;
 	int rc = db_query(&st, c, USER_SELECT "ORDER BY lower(username) LIMIT $1",
 	                  db_int(clamp(limit, 0, TRACK_USER_LIST_MAX)));
-	if (rc == 0)
-		rc = read_users(st, a, out, n);
-	db_done(st);
-	return rc;
+	return read_users(st, rc, a, out, n);
 }
 
 /* A LIKE pattern matching text anywhere, its wildcards escaped with '\'. */
@@ -330,10 +305,7 @@ int track_account_search(db_conn *c, arena *a, const track_user_query *q, track_
 	                  db_text(role_or_empty(q->roles, TRACK_ROLE_USERS)),
 	                  db_text(role_or_empty(q->roles, TRACK_ROLE_DEVELOPERS)),
 	                  db_text(role_or_empty(q->roles, TRACK_ROLE_ADMINISTRATORS)));
-	if (rc == 0)
-		rc = read_users(st, a, out, n);
-	db_done(st);
-	return rc;
+	return read_users(st, rc, a, out, n);
 }
 
 int track_site_signup_open(db_conn *c, bool *out)

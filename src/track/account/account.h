@@ -51,6 +51,8 @@ int track_account_create(db_conn *c, arena *a, const track_account_new *n, track
 	  "is_active, " p "created_at"
 /* Reads a user from the current row of st, whose first columns are TRACK_USER_COLUMNS. */
 void track_account_read_row(db_stmt *st, arena *a, track_user *out);
+/* track_account_read_row as a db_row_reader (db/rows.h): item is a track_user. */
+void track_account_read_item(db_stmt *st, arena *a, void *item);
 
 /* Lookups; WEFT_ENOTFOUND ("There is no such user.") when there is none. Usernames and emails
  * match in any case; login is a username or an email. */

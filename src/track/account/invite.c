@@ -6,8 +6,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/err.h"
-#include "base/password.h"
-#include "base/token.h"
+#include "db/secret.h"
 #include "mail/mail.h"
 
 #define INVALID_LINK "This link is invalid, used or expired."
@@ -27,23 +26,20 @@ static int queue_mail(db_conn *c, const track_user *u, const char *base_url, con
 	return rc;
 }
 
+/* Set-password links, one owner a user: only the newest link of a user works. */
+static const db_secret_sql set_password_links = {
+	.retire = "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2"
+	          " AND kind = 'set_password' AND used_at IS NULL",
+	.insert = "INSERT INTO one_time_tokens (kind, token_hash, user_id, created_at, expires_at)"
+	          " VALUES ('set_password', $1, $2, $3, $4)",
+};
+
 static int issue_link(db_conn *c, const track_user *u, const char *base_url)
 {
-	int64_t now = clock_now_ms();
-	char token[65], digest[65];
-	token_hex(token, 32);
-	password_token_digest(digest, token, 64);
-	int rc = db_exec(c,
-	                 "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2"
-	                 " AND kind = 'set_password' AND used_at IS NULL",
-	                 db_int(now), db_int(u->id));
-	if (rc >= 0)
-		rc = db_exec(c,
-		             "INSERT INTO one_time_tokens (kind, token_hash, user_id, created_at,"
-		             " expires_at) VALUES ('set_password', $1, $2, $3, $4)",
-		             db_text(digest), db_int(u->id), db_int(now),
-		             db_int(now + TRACK_INVITE_LIFETIME_MS));
-	return rc < 0 ? rc : queue_mail(c, u, base_url, token);
+	db_secret_link link;
+	int rc = db_secret_link_issue(c, &set_password_links, u->id, TRACK_INVITE_LIFETIME_MS,
+	                              &link);
+	return rc < 0 ? rc : queue_mail(c, u, base_url, link.token);
 }
 
 int track_invite_create(db_conn *c, arena *a, const track_account_new *n, const char *base_url,
@@ -58,15 +54,12 @@ int track_invite_create(db_conn *c, arena *a, const track_account_new *n, const 
 /* The live link's id and user. */
 static int find_link(db_conn *c, const char *token, int64_t *id, int64_t *user_id)
 {
-	char digest[65];
-	password_token_digest(digest, token, strlen(token));
 	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT id, user_id FROM one_time_tokens WHERE token_hash = $1"
-	                  " AND kind = 'set_password' AND used_at IS NULL AND expires_at > $2",
-	                  db_text(digest), db_int(clock_now_ms()));
-	if (rc == 0)
-		rc = db_step_one(st, INVALID_LINK);
+	int rc = db_secret_link_find(&st, c,
+	                             "SELECT id, user_id FROM one_time_tokens WHERE token_hash = $1"
+	                             " AND kind = 'set_password' AND used_at IS NULL"
+	                             " AND expires_at > $2",
+	                             token, INVALID_LINK);
 	if (rc == 0) {
 		*id = db_col_int(st, 0);
 		*user_id = db_col_int(st, 1);

@@ -10,6 +10,7 @@
 #include "base/password.h"
 #include "base/str.h"
 #include "base/token.h"
+#include "db/secret.h"
 #include "track/account/account.h"
 
 static const char *const kind_names[] = { "api_token", "pat" };
@@ -109,13 +110,10 @@ int track_token_list(db_conn *c, arena *a, int64_t user_id, track_token **out, s
 
 int track_token_revoke(db_conn *c, int64_t user_id, int64_t id)
 {
-	int rc = db_exec(c,
-	                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3"
-	                 " AND revoked_at IS NULL",
-	                 db_int(clock_now_ms()), db_int(id), db_int(user_id));
-	if (rc == 0)
-		return err_fail(WEFT_ENOTFOUND, "Token: you have no such token.");
-	return rc < 0 ? rc : 0;
+	return db_secret_revoke(c,
+	                        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2"
+	                        " AND user_id = $3 AND revoked_at IS NULL",
+	                        user_id, id, "Token: you have no such token.");
 }
 
 /* The live token of kind behind secret: its id and owner. WEFT_ENOTFOUND when there is none. */

@@ -77,6 +77,12 @@ int dvcs_repo_get(db_conn *c, arena *a, int64_t id, dvcs_repo *out)
 	return rc;
 }
 
+int dvcs_repo_count(db_conn *c, int64_t account_id, int64_t *out)
+{
+	return db_query_int(out, c, "SELECT count(*) FROM dvcs_repos WHERE account_id = $1",
+	                    db_int(account_id));
+}
+
 int dvcs_repo_list(db_conn *c, arena *a, int64_t account_id,
                    void (*fn)(void *ctx, const dvcs_repo *repo), void *ctx)
 {

@@ -100,6 +100,8 @@ int dvcs_repo_get(db_conn *c, arena *a, int64_t id, dvcs_repo *out); /* WEFT_ENO
 /* Calls fn for the account's repositories (account_id 0: every account's), by slug. */
 int dvcs_repo_list(db_conn *c, arena *a, int64_t account_id,
                    void (*fn)(void *ctx, const dvcs_repo *repo), void *ctx);
+/* *out = how many repositories the account has. Store errors. */
+int dvcs_repo_count(db_conn *c, int64_t account_id, int64_t *out);
 /* The sealed-open secret of the repository's webhook (in a); WEFT_ENOTFOUND when it has none. */
 int dvcs_repo_hook_secret(const track_app *app, db_conn *c, arena *a, int64_t repo_id,
                           const char **secret);

@@ -561,10 +561,7 @@ static int count_repos(db_conn *c, void *ctx)
 {
 	action_ctx *ac = ctx;
 	int rc = dvcs_admin_account(c, ac->req->arena, ac->id, &ac->account);
-	return rc < 0 ? rc
-	              : db_query_int(&ac->repo_count, c,
-	                             "SELECT count(*) FROM dvcs_repos WHERE account_id = $1",
-	                             db_int(ac->id));
+	return rc < 0 ? rc : dvcs_repo_count(c, ac->id, &ac->repo_count);
 }
 
 int dvcs_account_delete_page(web_request *req, web_response *res)

@@ -84,23 +84,14 @@ static int check_role(db_conn *c, comment_ctx *ctx)
 static int list_tx(db_conn *c, void *p)
 {
 	comment_ctx *ctx = p;
-	int64_t total = 0;
 	web_paging pg;
 	web_paging_offset(&pg, ctx->req, 5000, 5000);
-	int64_t start = pg.start, max = pg.max;
-	track_comment *list = NULL;
-	size_t n = 0;
-	int rc = track_comment_list(c, ctx->req->arena, ctx->scope->issue_id, ctx->user, start, max,
-	                            &list, &n, &total);
-	if (rc < 0)
-		return rc;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, track_api_comment_json(c, ctx->req, &list[i], ctx->v3,
-		                                                  ctx->scope->issue_id));
-	ctx->out = json_pack("{s:I, s:I, s:I, s:o}", "startAt", (json_int_t)start, "maxResults",
-	                     (json_int_t)max, "total", (json_int_t)total, "comments", arr);
-	return 0;
+	const track_api_children_page page = { .kind = TRACK_API_COMMENTS,
+		                               .issue_id = ctx->scope->issue_id,
+		                               .start = pg.start,
+		                               .max = pg.max,
+		                               .v3 = ctx->v3 };
+	return track_api_children(c, ctx->req, &page, &ctx->out);
 }
 
 int track_api_comments(web_request *req, web_response *res)

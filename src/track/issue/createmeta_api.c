@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "track/account/account_web.h"
+#include "track/issue/choice.h"
 #include "track/issue/issue.h"
 #include "track/jira.h"
 #include "track/project/project.h"
@@ -62,16 +63,14 @@ static json_t *operations(const char *const *ops)
 
 static int priorities(db_conn *c, const web_request *req, json_t **out)
 {
-	db_stmt *st;
-	int rc = db_query(&st, c, "SELECT id, name FROM priorities ORDER BY position", DB_END);
+	track_choice *list = NULL;
+	size_t n = 0;
+	int rc = track_choice_list(c, req->arena, TRACK_CHOICE_PRIORITIES, 0, &list, &n);
 	*out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_array_append_new(
-		        *out, track_jira_priority_json(req, db_col_int(st, 0), db_col_text(st, 1)));
-		rc = 0;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(*out,
+		                      track_jira_priority_json(req, list[i].id, list[i].name));
+	return rc;
 }
 
 /* What a field allows or defaults to, and where clients complete it. */

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
+#include "track/issue/issue_ref.h"
 #include "track/issue/people.h"
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
@@ -109,12 +111,8 @@ static int read_labels(db_conn *c, arena *a, track_issue *issue)
 	issue->labels = NULL;
 	issue->nlabels = 0;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (issue->nlabels == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			issue->labels = arena_grow(a, issue->labels, cap * sizeof(char *),
-			                           grown * sizeof(char *));
-			cap = grown;
-		}
+		issue->labels =
+		        array_room(a, issue->labels, issue->nlabels, &cap, sizeof *issue->labels);
 		issue->labels[issue->nlabels++] = arena_strdup(a, db_col_text(st, 0));
 		rc = 0;
 	}
@@ -147,15 +145,10 @@ static size_t index_of(const int64_t *ids, size_t n, int64_t id)
 	return k;
 }
 
-/* Appends label to issue's list (an arena array that doubles). */
-static void add_label(track_issue *issue, arena *a, const char *label)
+/* Appends label to issue's list, whose capacity is *cap. */
+static void add_label(track_issue *issue, size_t *cap, arena *a, const char *label)
 {
-	size_t n = issue->nlabels;
-	if (n >= 8 && (n & (n - 1)) == 0)
-		issue->labels =
-		        arena_grow(a, issue->labels, n * sizeof(char *), 2 * n * sizeof(char *));
-	else if (n == 0)
-		issue->labels = arena_array(a, 8, sizeof(char *));
+	issue->labels = array_room(a, issue->labels, issue->nlabels, cap, sizeof *issue->labels);
 	issue->labels[issue->nlabels++] = arena_strdup(a, label);
 }
 
@@ -165,10 +158,11 @@ static int read_labels_of(db_conn *c, arena *a, const int64_t *ids, size_t n, tr
 	int rc = db_rows_query_ids(&st, c, a,
 	                           "SELECT issue_id, label FROM issue_labels WHERE issue_id IN (",
 	                           ") ORDER BY issue_id, label", ids, n);
+	size_t *caps = arena_array(a, n, sizeof *caps);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		size_t k = index_of(ids, n, db_col_int(st, 0));
 		if (k < n)
-			add_label(&out[k], a, db_col_text(st, 1));
+			add_label(&out[k], &caps[k], a, db_col_text(st, 1));
 		rc = 0;
 	}
 	db_done(st);
@@ -218,21 +212,9 @@ int track_issue_find(db_conn *c, arena *a, const char *id_or_key, track_issue *o
 		*out_old_key = NULL;
 	if (all_digits(id_or_key))
 		return track_issue_get(c, a, strtoll(id_or_key, NULL, 10), out);
-	char *upper = arena_strdup(a, id_or_key);
-	for (char *p = upper; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	db_stmt *st;
-	int rc = db_query(&st, c, "SELECT issue_id FROM issue_keys WHERE key = $1", db_text(upper));
-	if (rc == 0)
-		rc = db_step_one(st,
-		                 "Issue does not exist or you do not have permission to see it.");
-	int64_t id = rc == 0 ? db_col_int(st, 0) : 0;
-	db_done(st);
-	if (rc == 0)
-		rc = track_issue_get(c, a, id, out);
-	if (rc == 0 && out_old_key && strcmp(out->key, upper) != 0)
-		*out_old_key = upper;
-	return rc;
+	track_issue_ref ref;
+	int rc = track_issue_ref_find(c, a, id_or_key, &ref, out_old_key);
+	return rc < 0 ? rc : track_issue_get(c, a, ref.id, out);
 }
 
 /* ---- lookups of the global lists ---- */
@@ -308,12 +290,8 @@ static int read_items(db_conn *c, arena *a, track_change *change)
 	                  db_int(change->id));
 	size_t cap = 0;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (change->nitems == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			change->items = arena_grow(a, change->items, cap * sizeof *change->items,
-			                           grown * sizeof *change->items);
-			cap = grown;
-		}
+		change->items =
+		        array_room(a, change->items, change->nitems, &cap, sizeof *change->items);
 		track_change_item *it = &change->items[change->nitems++];
 		const char *v[5];
 		for (int i = 0; i < 5; i++)
@@ -925,11 +903,7 @@ static int subtask_ids(db_conn *c, arena *a, int64_t id, int64_t **out, size_t *
 	size_t count = 0, cap = 0;
 	int64_t *ids = NULL;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			ids = arena_grow(a, ids, cap * sizeof *ids, grown * sizeof *ids);
-			cap = grown;
-		}
+		ids = array_room(a, ids, count, &cap, sizeof *ids);
 		ids[count++] = db_col_int(st, 0);
 		rc = 0;
 	}
@@ -960,5 +934,18 @@ int track_issue_move(db_conn *c, arena *a, int64_t id, int64_t project_id, int64
 		if (rc == 0)
 			rc = move_one(c, a, &sub, project_id, author_id, NULL);
 	}
+	return rc;
+}
+
+int track_issue_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id)
+{
+	track_issue issue;
+	int rc = track_issue_get(c, a, issue_id, &issue);
+	if (rc == 0 && issue.reporter_id == voter_id)
+		rc = err_fail(WEFT_EINVALID, "You cannot vote for an issue you have reported.");
+	if (rc == 0 && issue.resolution_id)
+		rc = err_fail(WEFT_EINVALID, "You cannot vote for a resolved issue.");
+	if (rc == 0)
+		rc = track_people_add(c, TRACK_VOTERS, issue_id, voter_id);
 	return rc;
 }

@@ -163,4 +163,9 @@ int track_issue_type_find(db_conn *c, const char *id_or_name, int64_t *out);
 int track_priority_find(db_conn *c, const char *id_or_name, int64_t *out);
 int track_resolution_find(db_conn *c, const char *id_or_name, int64_t *out);
 
+/* A vote by voter for issue_id (track_people_add once the rules allow it): WEFT_EINVALID ("You
+ * cannot vote for an issue you have reported." / "You cannot vote for a resolved issue.") when
+ * they refuse it. */
+int track_issue_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id);
+
 #endif

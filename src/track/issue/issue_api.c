@@ -13,6 +13,7 @@
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/people_api.h"
+#include "track/issue/subtask.h"
 #include "track/jira.h"
 #include "track/project/project.h"
 #include "db/rows.h"
@@ -328,62 +329,7 @@ static json_t *timetracking(web_request *req, const track_issue *i)
 	return t;
 }
 
-/* A sub-task as its parent's subtasks field shows it. */
-typedef struct subtask_row {
-	int64_t id, parent_id;
-	const char *key, *summary;
-	track_status status;
-} subtask_row;
-
-static void read_subtask(db_stmt *st, arena *a, void *item)
-{
-	subtask_row *r = item;
-	*r = (subtask_row){ .id = db_col_int(st, 0),
-		            .parent_id = db_col_int(st, 1),
-		            .key = arena_strdup(a, db_col_text(st, 2)),
-		            .summary = arena_strdup(a, db_col_text(st, 3)),
-		            .status = { db_col_int(st, 4), arena_strdup(a, db_col_text(st, 5)), "",
-		                        arena_strdup(a, db_col_text(st, 6)) } };
-}
-
-static int load_subtask_chunk(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
-                              subtask_row **out, size_t *nout)
-{
-	db_stmt *st;
-	int rc = db_rows_query_ids(&st, c, a,
-	                           "SELECT sub.id, sub.parent_id, sub.key, sub.summary, s.id,"
-	                           " s.name, s.category FROM issues sub"
-	                           " JOIN statuses s ON s.id = sub.status_id"
-	                           " WHERE sub.parent_id IN (",
-	                           ") ORDER BY sub.id", parent_ids, n);
-	return db_rows_read((void **)out, nout, st, rc, a, sizeof **out, read_subtask);
-}
-
-/* The sub-tasks of the n issues parent_ids, a statement per DB_ROWS_IDS_MAX of them. */
-static int load_subtasks(db_conn *c, arena *a, const int64_t *parent_ids, size_t n,
-                         subtask_row **out, size_t *nout)
-{
-	subtask_row *all = NULL;
-	size_t total = 0;
-	int rc = 0;
-	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
-		subtask_row *part = NULL;
-		size_t got = 0;
-		rc = load_subtask_chunk(c, a, parent_ids + off,
-		                        n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX,
-		                        &part, &got);
-		if (rc == 0 && got) {
-			all = arena_grow(a, all, total * sizeof *all, (total + got) * sizeof *all);
-			memcpy(all + total, part, got * sizeof *all);
-			total += got;
-		}
-	}
-	*out = all;
-	*nout = total;
-	return rc;
-}
-
-static json_t *subtasks_of(web_request *req, const subtask_row *rows, size_t n, int64_t parent)
+static json_t *subtasks_of(web_request *req, const track_subtask *rows, size_t n, int64_t parent)
 {
 	json_t *list = json_array();
 	for (size_t k = 0; k < n; k++)
@@ -404,7 +350,7 @@ struct track_issue_batch {
 	track_user *users;
 	size_t nusers;
 	json_t *types; /* every issue type, as Jira shows it */
-	subtask_row *subtasks;
+	track_subtask *subtasks;
 	size_t nsubtasks;
 	track_people_pair *watchers, *voters; /* fields.watches and fields.votes of the page */
 	size_t nwatchers, nvoters;
@@ -430,7 +376,7 @@ int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request 
 	if (rc == 0)
 		rc = track_jira_issuetypes_json(c, req, &b->types);
 	if (rc == 0 && n > 0)
-		rc = load_subtasks(c, req->arena, parents, n, &b->subtasks, &b->nsubtasks);
+		rc = track_subtask_list(c, req->arena, parents, n, &b->subtasks, &b->nsubtasks);
 	if (rc == 0 && n > 0)
 		rc = track_people_of_issues(c, req->arena, TRACK_WATCHERS, parents, n, &b->watchers,
 		                            &b->nwatchers);
@@ -488,9 +434,9 @@ static int subtasks_json(db_conn *c, web_request *req, const track_issue_batch *
 		*out = subtasks_of(req, b->subtasks, b->nsubtasks, i->id);
 		return 0;
 	}
-	subtask_row *rows = NULL;
+	track_subtask *rows = NULL;
 	size_t n = 0;
-	int rc = load_subtasks(c, req->arena, &i->id, 1, &rows, &n);
+	int rc = track_subtask_list(c, req->arena, &i->id, 1, &rows, &n);
 	if (rc == 0)
 		*out = subtasks_of(req, rows, n, i->id);
 	return rc;
@@ -529,38 +475,78 @@ json_t *track_api_comment_json(db_conn *c, web_request *req, const track_comment
 	return out;
 }
 
-static int comments_field(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out)
+static int list_comments(db_conn *c, web_request *req, int64_t issue_id, int64_t start, int64_t max,
+                         void **out, size_t *n, int64_t *total)
 {
-	track_comment *list = NULL;
+	const track_viewer *viewer = track_viewer_of(req);
+	return track_comment_list(c, req->arena, issue_id, viewer ? &viewer->user : NULL, start,
+	                          max, (track_comment **)out, n, total);
+}
+
+static json_t *comment_at(db_conn *c, web_request *req, const void *items, size_t k, bool v3,
+                          int64_t issue_id)
+{
+	return track_api_comment_json(c, req, &((const track_comment *)items)[k], v3, issue_id);
+}
+
+static int list_worklogs(db_conn *c, web_request *req, int64_t issue_id, int64_t start, int64_t max,
+                         void **out, size_t *n, int64_t *total)
+{
+	return track_worklog_list(c, req->arena, issue_id, start, max, (track_worklog **)out, n,
+	                          total);
+}
+
+static json_t *worklog_at(db_conn *c, web_request *req, const void *items, size_t k, bool v3,
+                          int64_t issue_id)
+{
+	(void)issue_id;
+	return track_api_worklog_json(c, req, &((const track_worklog *)items)[k], v3);
+}
+
+/* How each kind of child is listed and shown. */
+static const struct {
+	const char *key;
+	int (*list)(db_conn *c, web_request *req, int64_t issue_id, int64_t start, int64_t max,
+	            void **out, size_t *n, int64_t *total);
+	json_t *(*json)(db_conn *c, web_request *req, const void *items, size_t k, bool v3,
+	                int64_t issue_id);
+} children[] = {
+	[TRACK_API_COMMENTS] = { "comments", list_comments, comment_at },
+	[TRACK_API_WORKLOGS] = { "worklogs", list_worklogs, worklog_at },
+};
+
+int track_api_children(db_conn *c, web_request *req, const track_api_children_page *page,
+                       json_t **out)
+{
+	void *items = NULL;
 	size_t n = 0;
 	int64_t total = 0;
-	const track_viewer *viewer = track_viewer_of(req);
-	int rc = track_comment_list(c, req->arena, i->id, viewer ? &viewer->user : NULL, 0, 1000,
-	                            &list, &n, &total);
+	int rc = children[page->kind].list(c, req, page->issue_id, page->start, page->max, &items,
+	                                   &n, &total);
 	if (rc < 0)
 		return rc;
-	json_t *arr = json_array();
+	json_t *list = json_array();
 	for (size_t k = 0; k < n; k++)
-		json_array_append_new(arr, track_api_comment_json(c, req, &list[k], v3, i->id));
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "comments", arr, "startAt", (json_int_t)0,
-	                 "maxResults", (json_int_t)n, "total", (json_int_t)total);
+		json_array_append_new(list, children[page->kind].json(c, req, items, k, page->v3,
+		                                                      page->issue_id));
+	const char *key = children[page->kind].key;
+	json_int_t max = page->as_field ? (json_int_t)n : (json_int_t)page->max;
+	*out = page->as_field
+	               ? json_pack("{s:o, s:I, s:I, s:I}", key, list, "startAt",
+	                           (json_int_t)page->start, "maxResults", max, "total",
+	                           (json_int_t)total)
+	               : json_pack("{s:I, s:I, s:I, s:o}", "startAt", (json_int_t)page->start,
+	                           "maxResults", max, "total", (json_int_t)total, key, list);
 	return 0;
 }
 
-static int worklog_field(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out)
+static int child_field(db_conn *c, web_request *req, track_api_child kind, const track_issue *i,
+                       bool v3, json_t **out)
 {
-	track_worklog *list = NULL;
-	size_t n = 0;
-	int64_t total = 0;
-	int rc = track_worklog_list(c, req->arena, i->id, 0, 1000, &list, &n, &total);
-	if (rc < 0)
-		return rc;
-	json_t *arr = json_array();
-	for (size_t k = 0; k < n; k++)
-		json_array_append_new(arr, track_api_worklog_json(c, req, &list[k], v3));
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "worklogs", arr, "startAt", (json_int_t)0,
-	                 "maxResults", (json_int_t)n, "total", (json_int_t)total);
-	return 0;
+	const track_api_children_page page = {
+		.kind = kind, .issue_id = i->id, .max = 1000, .v3 = v3, .as_field = true
+	};
+	return track_api_children(c, req, &page, out);
 }
 
 static void set_time(json_t *o, arena *a, const char *key, int64_t ms)
@@ -632,9 +618,11 @@ static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
 	json_t *v = NULL;
 	if (wanted(names, n, "subtasks") && (rc = subtasks_json(c, req, b, i, &v)) == 0)
 		json_object_set_new(f, "subtasks", v);
-	if (rc == 0 && wanted(names, n, "comment") && (rc = comments_field(c, req, i, v3, &v)) == 0)
+	if (rc == 0 && wanted(names, n, "comment") &&
+	    (rc = child_field(c, req, TRACK_API_COMMENTS, i, v3, &v)) == 0)
 		json_object_set_new(f, "comment", v);
-	if (rc == 0 && wanted(names, n, "worklog") && (rc = worklog_field(c, req, i, v3, &v)) == 0)
+	if (rc == 0 && wanted(names, n, "worklog") &&
+	    (rc = child_field(c, req, TRACK_API_WORKLOGS, i, v3, &v)) == 0)
 		json_object_set_new(f, "worklog", v);
 	json_t *watches = NULL, *votes = NULL;
 	bool people = wanted(names, n, "watches") || wanted(names, n, "votes");

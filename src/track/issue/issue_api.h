@@ -36,6 +36,23 @@ int track_api_visibility_in(const json_t *v, unsigned *out);
 json_t *track_api_comment_json(db_conn *c, web_request *req, const track_comment *cm, bool v3,
                                int64_t issue_id);
 
+/* The lists of an issue's children that the API pages through. */
+typedef enum track_api_child { TRACK_API_COMMENTS, TRACK_API_WORKLOGS } track_api_child;
+/* Which page of which list. */
+typedef struct track_api_children_page {
+	track_api_child kind;
+	int64_t issue_id, start, max;
+	bool v3;
+	/* As the issue's fields show it (the list first, maxResults the count returned), else as
+	 * the list's own resource does (startAt, maxResults as asked, total, then the list). */
+	bool as_field;
+} track_api_children_page;
+/* A page of the issue's comments (those the request's viewer may see) or work logs in Jira's
+ * envelope: {"startAt", "maxResults", "total", "comments" | "worklogs"}; *out is new. Store
+ * errors. */
+int track_api_children(db_conn *c, web_request *req, const track_api_children_page *page,
+                       json_t **out);
+
 /* project_api.c */
 int track_api_projects(web_request *req, web_response *res);
 int track_api_project_search(web_request *req, web_response *res);

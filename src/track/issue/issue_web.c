@@ -10,10 +10,12 @@
 #include "base/err.h"
 #include "track/account/account.h"
 #include "track/dvcs/panel_web.h"
+#include "track/issue/choice.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/issue.h"
 #include "track/issue/people.h"
+#include "track/issue/subtask.h"
 #include "track/project/project.h"
 #include "track/track.h"
 #include "track/track_perm.h"
@@ -80,23 +82,6 @@ static const char *issue_path(web_request *req, const char *key, const char *suf
 }
 
 /* ---- the lists the forms offer ---- */
-
-static int list_json(db_conn *c, const char *sql, int64_t selected, json_t **out)
-{
-	db_stmt *st;
-	int rc = db_query(&st, c, sql, DB_END);
-	json_t *list = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		json_array_append_new(list,
-		                      json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name",
-		                                db_col_text(st, 1), "selected", id == selected));
-		rc = 0;
-	}
-	db_done(st);
-	*out = list;
-	return rc < 0 ? rc : 0;
-}
 
 /* Who may be assigned (track_perm.h), and the current assignee even when no longer. */
 static int assignables(db_conn *c, arena *a, int64_t project_id, int64_t selected, json_t **out)
@@ -226,22 +211,16 @@ static int transitions_json(db_conn *c, view_ctx *v, json_t **out)
 
 static int subtasks_json(db_conn *c, view_ctx *v, json_t **out)
 {
-	db_stmt *st;
-	int rc =
-	        db_query(&st, c,
-	                 "SELECT i.key, i.summary, s.name, s.category FROM issues i JOIN statuses s"
-	                 " ON s.id = i.status_id WHERE i.parent_id = $1 ORDER BY i.id",
-	                 db_int(v->issue.id));
+	track_subtask *list = NULL;
+	size_t n = 0;
+	int rc = track_subtask_list(c, v->req->arena, &v->issue.id, 1, &list, &n);
 	*out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_array_append_new(
-		        *out, json_pack("{s:s, s:s, s:s, s:s}", "key", db_col_text(st, 0),
-		                        "summary", db_col_text(st, 1), "status", db_col_text(st, 2),
-		                        "category", db_col_text(st, 3)));
-		rc = 0;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(*out, json_pack("{s:s, s:s, s:s, s:s}", "key", list[i].key,
+		                                      "summary", list[i].summary, "status",
+		                                      list[i].status.name, "category",
+		                                      list[i].status.category));
+	return rc;
 }
 
 static json_t *labels_json(const track_issue *i)
@@ -307,8 +286,8 @@ static int load_view(db_conn *c, void *p)
 	if (rc == 0)
 		rc = transitions_json(c, v, &transitions);
 	if (rc == 0)
-		rc = list_json(c, "SELECT id, name FROM priorities ORDER BY position",
-		               v->issue.priority_id, &priorities);
+		rc = track_choice_options(c, req->arena, TRACK_CHOICE_PRIORITIES, 0,
+		                          v->issue.priority_id, &priorities);
 	if (rc == 0)
 		rc = assignables(c, req->arena, v->issue.project_id, v->issue.assignee_id, &people);
 	if (rc == 0)
@@ -506,7 +485,7 @@ static int people_tx(db_conn *c, void *p)
 	track_people_kind kind = ctx->id == TRACK_VOTERS ? TRACK_VOTERS : TRACK_WATCHERS;
 	if (!ctx->text)
 		return track_people_remove(c, kind, issue_id, me);
-	return kind == TRACK_VOTERS ? track_vote_add(c, ctx->req->arena, issue_id, me)
+	return kind == TRACK_VOTERS ? track_issue_vote_add(c, ctx->req->arena, issue_id, me)
 	                            : track_people_add(c, kind, issue_id, me);
 }
 
@@ -610,10 +589,10 @@ static int fields_from_form(db_conn *c, web_request *req, track_issue_fields *f)
 static int form_lists(db_conn *c, form_ctx *fc, int64_t type, int64_t priority, int64_t assignee)
 {
 	json_t *types = NULL, *priorities = NULL, *people = NULL;
-	int rc = list_json(c, "SELECT id, name FROM issue_types ORDER BY id", type, &types);
+	arena *a = fc->req->arena;
+	int rc = track_choice_options(c, a, TRACK_CHOICE_ISSUE_TYPES, 0, type, &types);
 	if (rc == 0)
-		rc = list_json(c, "SELECT id, name FROM priorities ORDER BY position", priority,
-		               &priorities);
+		rc = track_choice_options(c, a, TRACK_CHOICE_PRIORITIES, 0, priority, &priorities);
 	if (rc == 0)
 		rc = assignables(c, fc->req->arena, fc->project.id, assignee, &people);
 	json_object_set_new(fc->data, "types", types ? types : json_array());

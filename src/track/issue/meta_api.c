@@ -8,6 +8,7 @@
 #include "web/paging.h"
 #include "track/account/account.h"
 #include "track/account/account_web.h"
+#include "track/issue/choice.h"
 #include "track/issue/issue_api.h"
 #include "track/jira.h"
 #include "track/project/project.h"
@@ -180,23 +181,18 @@ int track_api_status_category(web_request *req, web_response *res)
 static int priorities_tx(db_conn *c, void *p)
 {
 	meta_ctx *ctx = p;
-	db_stmt *st;
-	int rc = db_query(&st, c,
-	                  "SELECT id, name, description, color, is_default FROM priorities"
-	                  " ORDER BY position",
-	                  DB_END);
+	track_choice *list = NULL;
+	size_t n = 0;
+	int rc = track_choice_list(c, ctx->req->arena, TRACK_CHOICE_PRIORITIES, 0, &list, &n);
 	ctx->out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_t *o =
-		        track_jira_priority_json(ctx->req, db_col_int(st, 0), db_col_text(st, 1));
-		json_object_set_new(o, "description", json_string(db_col_text(st, 2)));
-		json_object_set_new(o, "statusColor", json_string(db_col_text(st, 3)));
-		json_object_set_new(o, "isDefault", json_boolean(db_col_int(st, 4)));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		json_t *o = track_jira_priority_json(ctx->req, list[i].id, list[i].name);
+		json_object_set_new(o, "description", json_string(list[i].description));
+		json_object_set_new(o, "statusColor", json_string(list[i].color));
+		json_object_set_new(o, "isDefault", json_boolean(list[i].is_default));
 		json_array_append_new(ctx->out, o);
-		rc = 0;
 	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int track_api_priorities(web_request *req, web_response *res)
@@ -207,19 +203,16 @@ int track_api_priorities(web_request *req, web_response *res)
 static int resolutions_tx(db_conn *c, void *p)
 {
 	meta_ctx *ctx = p;
-	db_stmt *st;
-	int rc = db_query(&st, c, "SELECT id, name, description FROM resolutions ORDER BY id",
-	                  DB_END);
+	track_choice *list = NULL;
+	size_t n = 0;
+	int rc = track_choice_list(c, ctx->req->arena, TRACK_CHOICE_RESOLUTIONS, 0, &list, &n);
 	ctx->out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_t *o =
-		        track_jira_resolution_json(ctx->req, db_col_int(st, 0), db_col_text(st, 1));
-		json_object_set_new(o, "description", json_string(db_col_text(st, 2)));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		json_t *o = track_jira_resolution_json(ctx->req, list[i].id, list[i].name);
+		json_object_set_new(o, "description", json_string(list[i].description));
 		json_array_append_new(ctx->out, o);
-		rc = 0;
 	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int track_api_resolutions(web_request *req, web_response *res)

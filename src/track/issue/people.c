@@ -8,7 +8,6 @@
 #include "base/err.h"
 #include "db/rows.h"
 #include "track/account/account.h"
-#include "track/issue/issue.h"
 
 /* The statements of each kind: table names are constants of this file, never input. */
 static const struct {
@@ -53,23 +52,8 @@ int track_people_list(db_conn *c, arena *a, track_people_kind kind, int64_t issu
                       track_user **out, size_t *n)
 {
 	db_stmt *st;
-	size_t cap = 8, len = 0;
-	track_user *users = arena_array(a, cap, sizeof *users);
 	int rc = db_query(&st, c, sql[kind].list, db_int(issue_id), db_int(TRACK_USER_LIST_MAX));
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (len == cap) {
-			users = arena_grow(a, users, cap * sizeof *users, 2 * cap * sizeof *users);
-			cap *= 2;
-		}
-		track_account_read_row(st, a, &users[len++]);
-		rc = 0;
-	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	*out = users;
-	*n = len;
-	return 0;
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, track_account_read_item);
 }
 
 int track_people_count(db_conn *c, track_people_kind kind, int64_t issue_id, int64_t user_id,
@@ -98,38 +82,6 @@ static void read_pair(db_stmt *st, arena *a, void *item)
 int track_people_of_issues(db_conn *c, arena *a, track_people_kind kind, const int64_t *issue_ids,
                            size_t n, track_people_pair **out, size_t *nout)
 {
-	track_people_pair *all = NULL;
-	size_t total = 0;
-	int rc = 0;
-	for (size_t off = 0; rc == 0 && off < n; off += DB_ROWS_IDS_MAX) {
-		size_t chunk = n - off < DB_ROWS_IDS_MAX ? n - off : DB_ROWS_IDS_MAX;
-		track_people_pair *part = NULL;
-		size_t got = 0;
-		db_stmt *st = NULL;
-		rc = db_rows_query_ids(&st, c, a, sql[kind].of_issues, ")", issue_ids + off, chunk);
-		rc = db_rows_read((void **)&part, &got, st, rc, a, sizeof *part, read_pair);
-		if (rc == 0 && got) {
-			all = arena_grow(a, all, total * sizeof *all, (total + got) * sizeof *all);
-			memcpy(all + total, part, got * sizeof *all);
-			total += got;
-		}
-	}
-	if (rc == 0) {
-		*out = all;
-		*nout = total;
-	}
-	return rc;
-}
-
-int track_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id)
-{
-	track_issue issue;
-	int rc = track_issue_get(c, a, issue_id, &issue);
-	if (rc == 0 && issue.reporter_id == voter_id)
-		rc = err_fail(WEFT_EINVALID, "You cannot vote for an issue you have reported.");
-	if (rc == 0 && issue.resolution_id)
-		rc = err_fail(WEFT_EINVALID, "You cannot vote for a resolved issue.");
-	if (rc == 0)
-		rc = track_people_add(c, TRACK_VOTERS, issue_id, voter_id);
-	return rc;
+	const db_rows_ids q = { sql[kind].of_issues, ")", issue_ids, n };
+	return db_rows_read_ids((void **)out, nout, c, a, &q, sizeof **out, read_pair);
 }

@@ -36,8 +36,4 @@ typedef struct track_people_pair {
 int track_people_of_issues(db_conn *c, arena *a, track_people_kind kind, const int64_t *issue_ids,
                            size_t n, track_people_pair **out, size_t *nout);
 
-/* A vote by voter for issue_id: WEFT_EINVALID ("You cannot vote for an issue you have
- * reported." / "You cannot vote for a resolved issue.") when the rules refuse it. */
-int track_vote_add(db_conn *c, arena *a, int64_t issue_id, int64_t voter_id);
-
 #endif

@@ -4,6 +4,7 @@
 #include "base/err.h"
 #include "track/account/account.h"
 #include "track/account/account_web.h"
+#include "track/issue/issue.h"
 #include "track/issue/people.h"
 #include "track/jira.h"
 #include "track/track.h"
@@ -140,7 +141,7 @@ int track_api_watcher_remove(web_request *req, web_response *res)
 static int vote_add_tx(db_conn *c, void *p)
 {
 	people_ctx *ctx = p;
-	return track_vote_add(c, ctx->req->arena, ctx->scope->issue_id, ctx->viewer->id);
+	return track_issue_vote_add(c, ctx->req->arena, ctx->scope->issue_id, ctx->viewer->id);
 }
 
 static int vote_remove_tx(db_conn *c, void *p)

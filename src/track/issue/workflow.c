@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 
@@ -104,11 +105,7 @@ int track_status_list(db_conn *c, arena *a, int64_t project_id, track_status **o
 	size_t count = 0, cap = 0;
 	track_status *items = NULL;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			items = arena_grow(a, items, cap * sizeof *items, grown * sizeof *items);
-			cap = grown;
-		}
+		items = array_room(a, items, count, &cap, sizeof *items);
 		read_status(st, 0, a, &items[count++]);
 		rc = 0;
 	}
@@ -238,11 +235,7 @@ static int read_transitions(db_stmt *st, arena *a, track_transition **out, size_
 	track_transition *items = NULL;
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 8;
-			items = arena_grow(a, items, cap * sizeof *items, grown * sizeof *items);
-			cap = grown;
-		}
+		items = array_room(a, items, count, &cap, sizeof *items);
 		track_transition *t = &items[count++];
 		t->id = db_col_int(st, 0);
 		t->name = arena_strdup(a, db_col_text(st, 1));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
@@ -214,11 +215,7 @@ int track_project_roles(db_conn *c, arena *a, int64_t project_id, track_role_mem
 	size_t count = 0, cap = 0;
 	track_role_member *items = NULL;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			items = arena_grow(a, items, cap * sizeof *items, grown * sizeof *items);
-			cap = grown;
-		}
+		items = array_room(a, items, count, &cap, sizeof *items);
 		items[count].user_id = db_col_int(st, 0);
 		items[count++].role = track_role_parse(db_col_text(st, 1));
 		rc = 0;
@@ -229,4 +226,37 @@ int track_project_roles(db_conn *c, arena *a, int64_t project_id, track_role_mem
 	*out = items;
 	*n = count;
 	return 0;
+}
+
+static void read_project_issue(db_stmt *st, arena *a, void *item)
+{
+	const char *assignee = db_col_text(st, 6);
+	*(track_project_issue *)item = (track_project_issue){
+		.key = arena_strdup(a, db_col_text(st, 0)),
+		.summary = arena_strdup(a, db_col_text(st, 1)),
+		.type = arena_strdup(a, db_col_text(st, 2)),
+		.status = arena_strdup(a, db_col_text(st, 3)),
+		.category = arena_strdup(a, db_col_text(st, 4)),
+		.priority = arena_strdup(a, db_col_text(st, 5)),
+		.assignee = assignee ? arena_strdup(a, assignee) : NULL,
+		.updated_at = db_col_int(st, 7),
+	};
+}
+
+int track_project_issues(db_conn *c, arena *a, const track_project_filter *f,
+                         track_project_issue **out, size_t *n)
+{
+	db_stmt *st;
+	int rc = db_query(
+	        &st, c,
+	        "SELECT i.key, i.summary, t.name, s.name, s.category, p.name, u.display_name,"
+	        " i.updated_at FROM issues i JOIN issue_types t ON t.id = i.type_id"
+	        " JOIN statuses s ON s.id = i.status_id JOIN priorities p ON p.id = i.priority_id"
+	        " LEFT JOIN users u ON u.id = i.assignee_id WHERE i.project_id = $1"
+	        " AND ($2 < 0 OR i.status_id = $2) AND ($3 < 0 OR i.type_id = $3)"
+	        " AND ($4 < 0 OR ($4 = 0 AND i.assignee_id IS NULL) OR i.assignee_id = $4)"
+	        " ORDER BY i.updated_at DESC, i.id DESC LIMIT $5",
+	        db_int(f->project_id), db_int(f->status), db_int(f->type), db_int(f->assignee),
+	        db_int(f->limit));
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_project_issue);
 }

@@ -57,4 +57,22 @@ typedef struct track_role_member {
 int track_project_roles(db_conn *c, arena *a, int64_t project_id, track_role_member **out,
                         size_t *n);
 
+/* Which of a project's issues its page lists: each filter -1 for any; assignee 0 for none. */
+typedef struct track_project_filter {
+	int64_t project_id, status, type, assignee;
+	int limit;
+} track_project_filter;
+
+/* An issue as the project page's table shows it (names, not ids). */
+typedef struct track_project_issue {
+	const char *key, *summary, *type, *status, *category, *priority;
+	const char *assignee; /* display name; NULL when unassigned */
+	int64_t updated_at;
+} track_project_issue;
+
+/* The project's issues that f lets through, most recently updated first, at most f->limit;
+ * strings in a; *out NULL when there is none. Store errors. */
+int track_project_issues(db_conn *c, arena *a, const track_project_filter *f,
+                         track_project_issue **out, size_t *n);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "track/account/account.h"
+#include "track/issue/choice.h"
 #include "track/issue/issue_web.h"
 #include "track/project/project.h"
 #include "track/track.h"
@@ -128,22 +129,6 @@ typedef struct project_ctx {
 	json_t *data;
 } project_ctx;
 
-static int options(db_conn *c, const char *sql, int64_t project_id, int64_t selected, json_t **out)
-{
-	db_stmt *st;
-	int rc = db_query(&st, c, sql, db_int(project_id));
-	*out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
-		json_array_append_new(*out,
-		                      json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name",
-		                                db_col_text(st, 1), "selected", id == selected));
-		rc = 0;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
 /* The assignee filter offers the project's assignable users (track_perm.h). */
 static int assignee_options(db_conn *c, project_ctx *pc, json_t **out)
 {
@@ -162,32 +147,21 @@ static int assignee_options(db_conn *c, project_ctx *pc, json_t **out)
 
 static int issue_rows(db_conn *c, project_ctx *pc, json_t **out)
 {
-	db_stmt *st;
-	int rc = db_query(
-	        &st, c,
-	        "SELECT i.key, i.summary, t.name, s.name, s.category, p.name, u.display_name,"
-	        " i.updated_at FROM issues i JOIN issue_types t ON t.id = i.type_id"
-	        " JOIN statuses s ON s.id = i.status_id JOIN priorities p ON p.id = i.priority_id"
-	        " LEFT JOIN users u ON u.id = i.assignee_id WHERE i.project_id = $1"
-	        " AND ($2 < 0 OR i.status_id = $2) AND ($3 < 0 OR i.type_id = $3)"
-	        " AND ($4 < 0 OR ($4 = 0 AND i.assignee_id IS NULL) OR i.assignee_id = $4)"
-	        " ORDER BY i.updated_at DESC, i.id DESC LIMIT $5",
-	        db_int(pc->project.id), db_int(pc->status), db_int(pc->type), db_int(pc->assignee),
-	        db_int(PROJECT_PAGE_ISSUES));
+	const track_project_filter f = { pc->project.id, pc->status, pc->type, pc->assignee,
+		                         PROJECT_PAGE_ISSUES };
+	track_project_issue *list = NULL;
+	size_t n = 0;
+	int rc = track_project_issues(c, pc->req->arena, &f, &list, &n);
 	*out = json_array();
-	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		const char *assignee = db_col_text(st, 6);
-		json_array_append_new(
-		        *out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s}", "key",
-		                        db_col_text(st, 0), "summary", db_col_text(st, 1), "type",
-		                        db_col_text(st, 2), "status", db_col_text(st, 3),
-		                        "category", db_col_text(st, 4), "priority",
-		                        db_col_text(st, 5), "assignee", assignee, "updated",
-		                        page_date(pc->req->arena, db_col_int(st, 7))));
-		rc = 0;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		json_array_append_new(*out,
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s}", "key",
+		                                list[i].key, "summary", list[i].summary, "type",
+		                                list[i].type, "status", list[i].status, "category",
+		                                list[i].category, "priority", list[i].priority,
+		                                "assignee", list[i].assignee, "updated",
+		                                page_date(pc->req->arena, list[i].updated_at)));
+	return rc;
 }
 
 static int load_project(db_conn *c, void *p)
@@ -197,14 +171,11 @@ static int load_project(db_conn *c, void *p)
 	int rc = track_project_get(c, pc->req->arena, track_scope_of(pc->req)->project_id,
 	                           &pc->project);
 	if (rc == 0)
-		rc = options(
-		        c,
-		        "SELECT s.id, s.name FROM workflow_statuses w JOIN statuses s ON s.id ="
-		        " w.status_id WHERE w.project_id = $1 ORDER BY w.position",
-		        pc->project.id, pc->status, &statuses);
+		rc = track_choice_options(c, pc->req->arena, TRACK_CHOICE_STATUSES, pc->project.id,
+		                          pc->status, &statuses);
 	if (rc == 0)
-		rc = options(c, "SELECT id, name FROM issue_types WHERE $1 = $1 ORDER BY id",
-		             pc->project.id, pc->type, &types);
+		rc = track_choice_options(c, pc->req->arena, TRACK_CHOICE_ISSUE_TYPES, 0, pc->type,
+		                          &types);
 	if (rc == 0)
 		rc = assignee_options(c, pc, &people);
 	if (rc == 0)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "track/issue/duration.h"
@@ -376,10 +377,8 @@ static int parse_or(parser *ps, jql_node **out);
 /* Appends child to the node's children (grown in the arena). */
 static void add_child(parser *ps, jql_node *node, jql_node *child)
 {
-	size_t n = node->n_children;
-	if ((n & (n - 1)) == 0) /* 0, 1, 2, 4, ...: grow to the next power of two */
-		node->children = arena_grow(ps->a, node->children, n * sizeof child,
-		                            (n ? n * 2 : 1) * sizeof child);
+	node->children = array_room(ps->a, node->children, node->n_children, &node->children_cap,
+	                            sizeof child);
 	node->children[node->n_children++] = child;
 }
 
@@ -477,12 +476,8 @@ static int parse_list(parser *ps, jql_node *clause)
 			return err_fail(WEFT_ETOOLARGE,
 			                "A list in the query has more than %d values",
 			                JQL_MAX_VALUES);
-		if (clause->n_values == cap) {
-			size_t grown = cap ? cap * 2 : 4;
-			clause->values = arena_grow(ps->a, clause->values, cap * sizeof(jql_value),
-			                            grown * sizeof(jql_value));
-			cap = grown;
-		}
+		clause->values = array_room(ps->a, clause->values, clause->n_values, &cap,
+		                            sizeof *clause->values);
 		rc = parse_operand(ps, &clause->values[clause->n_values++], clause);
 		if (rc || ps->tok.kind == T_RPAREN)
 			break;
@@ -658,12 +653,7 @@ static int parse_sort(parser *ps, jql_query *q, size_t *cap)
 {
 	if (ps->tok.kind != T_WORD || is_any_keyword(&ps->tok))
 		return expecting(ps, "a field name");
-	if (q->n_order == *cap) {
-		size_t grown = *cap ? *cap * 2 : 4;
-		q->order = arena_grow(ps->a, q->order, *cap * sizeof *q->order,
-		                      grown * sizeof *q->order);
-		*cap = grown;
-	}
+	q->order = array_room(ps->a, q->order, q->n_order, cap, sizeof *q->order);
 	jql_sort *s = &q->order[q->n_order++];
 	s->field_name = ps->tok.text;
 	const struct field_def *def = field_lookup(s->field_name);

@@ -79,7 +79,7 @@ struct jql_node {
 	jql_node_kind kind;
 	/* AND, OR: children (two or more); NOT: one child. */
 	jql_node **children;
-	size_t n_children;
+	size_t n_children, children_cap; /* in use, allocated */
 	/* CLAUSE: field op values (one value but for IN / NOT IN). */
 	jql_field field;
 	const char *field_name; /* as written, for messages */

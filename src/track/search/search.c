@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "track/track_perm.h"
@@ -25,12 +26,7 @@ typedef struct compiler {
 /* Binds v as the next parameter: its number. */
 static int push_arg(compiler *k, db_arg v)
 {
-	if (k->nargs == k->cap) {
-		size_t grown = k->cap ? k->cap * 2 : 16;
-		k->args = arena_grow(k->a, k->args, k->cap * sizeof *k->args,
-		                     grown * sizeof *k->args);
-		k->cap = grown;
-	}
+	k->args = array_room(k->a, k->args, k->nargs, &k->cap, sizeof *k->args);
 	k->args[k->nargs++] = v;
 	return (int)k->nargs;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "track/issue/issue.h"
@@ -33,12 +34,7 @@ typedef struct search_ask {
 static void query_add(web_request *req, const char *name, const char *value)
 {
 	web_pairs *p = &req->query;
-	if (p->len == p->cap) {
-		size_t grown = p->cap ? p->cap * 2 : 8;
-		p->items = arena_grow(req->arena, p->items, p->cap * sizeof *p->items,
-		                      grown * sizeof *p->items);
-		p->cap = grown;
-	}
+	p->items = array_room(req->arena, p->items, p->len, &p->cap, sizeof *p->items);
 	p->items[p->len++] = (web_pair){ name, value, strlen(value) };
 }
 

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "track/issue/comment.h"
+#include "track/issue/issue.h"
 #include "track/issue/people.h"
 #include "track/project/project.h"
 #include "track/track_perm.h"
@@ -53,10 +54,10 @@ static void votes_follow_jiras_rules(void **state)
 	track_user bob = make_user(&e, "bob", false);
 	track_project p = make_project(&e, "TEST", &alice);
 	track_issue i = make_issue(&e, &p, &alice, "vote for me");
-	assert_int_equal(track_vote_add(e.c, e.a, i.id, alice.id), WEFT_EINVALID);
+	assert_int_equal(track_issue_vote_add(e.c, e.a, i.id, alice.id), WEFT_EINVALID);
 	assert_string_equal(err_msg(), "You cannot vote for an issue you have reported.");
-	ok(track_vote_add(e.c, e.a, i.id, bob.id));
-	ok(track_vote_add(e.c, e.a, i.id, bob.id));
+	ok(track_issue_vote_add(e.c, e.a, i.id, bob.id));
+	ok(track_issue_vote_add(e.c, e.a, i.id, bob.id));
 	int64_t count;
 	bool mine;
 	ok(track_people_count(e.c, TRACK_VOTERS, i.id, bob.id, &count, &mine));
@@ -69,7 +70,7 @@ static void votes_follow_jiras_rules(void **state)
 	                        "UPDATE issues SET resolution_id = 10000 WHERE id = $1 RETURNING 1",
 	                        db_int(i.id)),
 	                 1);
-	assert_int_equal(track_vote_add(e.c, e.a, i.id, bob.id), WEFT_EINVALID);
+	assert_int_equal(track_issue_vote_add(e.c, e.a, i.id, bob.id), WEFT_EINVALID);
 	end(&e);
 }
 
