@@ -344,8 +344,9 @@ static bool delimiter_end(const char **next, bool *closing, const char *s, const
 		*next = end; /* the epilogue is ignored */
 		return true;
 	}
+	const char *padding = s;
 	s = skip_space(s, end);
-	if (end - s < 2 || s[0] != '\r' || s[1] != '\n')
+	if (s - padding > WEB_MULTIPART_PADDING_MAX || end - s < 2 || s[0] != '\r' || s[1] != '\n')
 		return false;
 	*closing = false;
 	*next = s + 2;

@@ -71,6 +71,10 @@ typedef struct web_parts {
 int web_multipart_parse(web_parts *out, arena *a, const char *content_type, const char *body,
                         size_t len);
 
+/* Spaces and tabs allowed between a boundary and its CRLF (RFC 2046's transport padding): more
+ * makes the line content, so that a streaming reader need not hold an unbounded line. */
+enum { WEB_MULTIPART_PADDING_MAX = 64 };
+
 /* For parsers that read a body as it arrives (web/multipart.h): the delimiter "\r\n--BOUNDARY"
  * of a multipart/form-data content type, in a (WEFT_EINVALID as web_multipart_parse), and a
  * part's header block (without its final CRLF CRLF) into out, whose data stays NULL

@@ -11,7 +11,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 
-enum { HEADERS_MAX = 8192, SPACE_MAX = 64 };
+enum { HEADERS_MAX = 8192 };
 
 typedef enum { PREAMBLE, HEADERS, CONTENT, CLOSED } reader_state;
 
@@ -71,7 +71,7 @@ static delimiter_kind after_delimiter(const char *s, const char *end, size_t *af
 	if (s[0] == '-' && s[1] == '-')
 		return LAST_PART;
 	/* Transport padding (RFC 2046 §5.1.1), within reason: the window must stay bounded. */
-	const char *limit = s + SPACE_MAX;
+	const char *limit = s + WEB_MULTIPART_PADDING_MAX;
 	while (s < end && (*s == ' ' || *s == '\t'))
 		if (++s > limit)
 			return NOT_DELIMITER;

@@ -31,7 +31,7 @@ static bool is_attr_char(unsigned char c)
 	       (c && strchr("!#$&+-.^_`|~", c));
 }
 
-static const char *url_of(web_request *req, const char *kind, const track_attachment *a)
+const char *track_attachment_url(web_request *req, const char *kind, const track_attachment *a)
 {
 	buf out = BUF_INIT;
 	buf_printf(&out, "%s/secure/%s/%lld/", web_base_url(req), kind, (long long)a->id);
@@ -51,9 +51,9 @@ json_t *track_api_attachment_json(web_request *req, const track_attachment *a, b
 	        "filename", a->filename, "author",
 	        a->author.id ? track_user_json(req, &a->author) : json_null(), "created",
 	        track_jira_time(req->arena, a->created_at), "size", (json_int_t)a->size, "mimeType",
-	        a->mime_type, "content", url_of(req, "attachment", a));
+	        a->mime_type, "content", track_attachment_url(req, "attachment", a));
 	if (track_attachment_has_thumbnail(a))
-		json_object_set_new(out, "thumbnail", json_string(url_of(req, "thumbnail", a)));
+		json_object_set_new(out, "thumbnail", json_string(track_attachment_url(req, "thumbnail", a)));
 	return out;
 }
 

@@ -14,6 +14,10 @@
  * images that have one. A new reference. */
 json_t *track_api_attachment_json(web_request *req, const track_attachment *a, bool numeric_id);
 
+/* The absolute URL of an attachment's content (kind "attachment": /secure/attachment/{id}/{name})
+ * or thumbnail ("thumbnail"), the name percent-encoded; in req's arena. */
+const char *track_attachment_url(web_request *req, const char *kind, const track_attachment *a);
+
 /* The body_chunk of both upload routes: the body streams into temporary files (attachment.h).
  * On the API route the first chunk is refused without "X-Atlassian-Token: no-check" (403, "XSRF
  * check failed", as Jira), before anything is written. */
