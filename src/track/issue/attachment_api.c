@@ -53,7 +53,8 @@ json_t *track_api_attachment_json(web_request *req, const track_attachment *a, b
 	        track_jira_time(req->arena, a->created_at), "size", (json_int_t)a->size, "mimeType",
 	        a->mime_type, "content", track_attachment_url(req, "attachment", a));
 	if (track_attachment_has_thumbnail(a))
-		json_object_set_new(out, "thumbnail", json_string(track_attachment_url(req, "thumbnail", a)));
+		json_object_set_new(out, "thumbnail",
+		                    json_string(track_attachment_url(req, "thumbnail", a)));
 	return out;
 }
 

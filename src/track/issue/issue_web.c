@@ -333,9 +333,8 @@ static int attachments_json(db_conn *c, const view_ctx *v, json_t **out)
 		        a->author.id ? a->author.display_name : "(deleted user)", "created",
 		        page_time(req->arena, a->created_at), "can_delete", may_delete);
 		if (track_attachment_has_thumbnail(a))
-			json_object_set_new(
-			        o, "thumbnail",
-			        json_string(track_attachment_url(req, "thumbnail", a)));
+			json_object_set_new(o, "thumbnail",
+			                    json_string(track_attachment_url(req, "thumbnail", a)));
 		json_array_append_new(*out, o);
 	}
 	return rc;
@@ -405,11 +404,12 @@ static void view_flags(web_request *req, json_t *data, const char *tab)
 	json_object_set_new(data, "can_attach",
 	                    json_boolean(may(req, TRACK_PERM_CREATE_ATTACHMENTS) &&
 	                                 track_app_of(req)->attachments_dir));
-	json_object_set_new(data, "attachment_limit",
-	                    json_string(human_size(req->arena,
-	                                           track_app_of(req)->attachment_max_size)));
-	json_object_set_new(data, "has_attachments",
-	                    json_boolean(json_array_size(json_object_get(data, "attachments")) > 0));
+	json_object_set_new(
+	        data, "attachment_limit",
+	        json_string(human_size(req->arena, track_app_of(req)->attachment_max_size)));
+	json_object_set_new(
+	        data, "has_attachments",
+	        json_boolean(json_array_size(json_object_get(data, "attachments")) > 0));
 	json_object_set_new(data, "tab_comments", json_boolean(strcmp(tab, "comments") == 0));
 	json_object_set_new(data, "tab_worklog", json_boolean(strcmp(tab, "worklog") == 0));
 	json_object_set_new(data, "tab_history", json_boolean(strcmp(tab, "history") == 0));
