@@ -30,6 +30,7 @@ typedef struct config {
 	char *trusted_proxies; /* addresses and networks whose X-Forwarded-For / Forwarded count */
 	int64_t track_hours_per_day; /* work-log durations: 1d = this many hours */
 	int64_t track_days_per_week; /* 1w = this many days */
+	int64_t attachment_max_size; /* bytes in one attachment of track */
 	char *hub_db; /* "" means: DATA/hub.db */
 	char *track_db; /* "" means: DATA/track.db */
 	int64_t workers;

@@ -16,6 +16,7 @@
 #include "hub/git/push.h"
 #include "hub/repo/repo_purge.h"
 #include "track/dvcs/dvcs.h"
+#include "track/issue/attachment.h"
 #include "track/issue/notify.h"
 #include "track/dvcs/secret.h"
 
@@ -99,6 +100,7 @@ static int setting_or(int64_t value, int dflt)
 static void free_track_app(track_app *t)
 {
 	free((char *)t->dvcs_dir);
+	free((char *)t->attachments_dir);
 	sodium_memzero(t->secret_key, sizeof t->secret_key);
 	memset(t, 0, sizeof *t);
 }
@@ -113,7 +115,10 @@ static int fill_track_app(track_app *t, const config *cfg, db *d)
 		                  setting_or(cfg->dvcs_sync_interval_seconds, 3600) *
 		                  (int64_t)1000 };
 	t->dvcs_dir = data_path(cfg, "dvcs");
-	if (!t->dvcs_dir)
+	t->attachments_dir = data_path(cfg, "attachments");
+	t->attachment_max_size = cfg->attachment_max_size > 0 ? cfg->attachment_max_size
+	                                                      : TRACK_ATTACHMENT_MAX_SIZE_DEFAULT;
+	if (!t->dvcs_dir || !t->attachments_dir)
 		return err_fail(WEFT_ERROR, "track: cannot find the data folders");
 	/* Commands that open only a PostgreSQL database may run without a data directory; the
 	 * connector then refuses to seal or open anything (has_secret_key false). */
@@ -178,6 +183,8 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 		return rc;
 	if (strcmp(s->service, "track") == 0)
 		track_notify_jobs_start(s->jobs, &s->track);
+	if (strcmp(s->service, "track") == 0)
+		track_attachment_jobs_start(s->jobs, &s->track);
 	if (strcmp(s->service, "track") == 0 && (rc = dvcs_jobs_start(s->jobs, &s->track)) < 0)
 		return rc;
 	return job_queue_start(s->jobs);

@@ -1,6 +1,8 @@
 /* track's route table, its shared page rendering and its Jira-shaped API errors. */
 #include "track/track.h"
 
+#include <stdint.h>
+
 #include "track/account/account_web.h"
 #include "track/dvcs/account.h"
 #include "track/dvcs/devstatus_api.h"
@@ -8,6 +10,7 @@
 #include "track/dvcs/dvcs_web.h"
 #include "track/dvcs/panel_web.h"
 #include "track/dvcs/sync_api.h"
+#include "track/issue/attachment_api.h"
 #include "track/issue/createmeta_api.h"
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
@@ -52,6 +55,17 @@ static int home_page(web_request *req, web_response *res)
 	TRACK_API_ROUTE("/rest/api/2/", method, resource, __VA_ARGS__),              \
 	        TRACK_API_ROUTE("/rest/api/latest/", method, resource, __VA_ARGS__), \
 	        TRACK_API_ROUTE("/rest/api/3/", method, resource, __VA_ARGS__)
+
+/* Attachment uploads stream their body to disk (attachment_api.h): the route takes any length,
+ * and the upload itself refuses a file over --attachment-max-size. */
+#define ATTACHMENT_UPLOAD(path, handler, flags)                                                 \
+	{                                                                                       \
+		"POST", path, handler, WEB_NEEDS_USER | (flags), TRACK_PERM_CREATE_ATTACHMENTS, \
+		        SIZE_MAX, NULL, track_attachment_upload_chunk, NULL                     \
+	}
+#define ATTACHMENT_API_UPLOAD(prefix)                                                             \
+	ATTACHMENT_UPLOAD(prefix "issue/{issueIdOrKey}/attachments", track_api_attachment_upload, \
+	                  WEB_API)
 
 /* Jira's dev-status API, under 1.0 and latest: the issue comes from ?issueId= (its params). */
 #define DEV_STATUS(prefix)                                                                         \
@@ -172,6 +186,15 @@ static const web_route routes[] = {
 	  NULL, NULL },
 	{ "POST", "/browse/{issue}/move", track_issue_move_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
 	  TRACK_PERM_EDIT_ISSUES, WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	/* attachments on the issue page, their content and thumbnails (attachment_api.c) */
+	ATTACHMENT_UPLOAD("/browse/{issue}/attachments", track_issue_attachment_submit, 0),
+	{ "POST", "/browse/{issue}/attachments/{id}/delete", track_issue_attachment_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_BROWSE, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
+	{ "GET", "/secure/attachment/{id}/{filename}", track_attachment_content, WEB_NEEDS_USER, 0,
+	  0, NULL, NULL, NULL },
+	{ "GET", "/secure/thumbnail/{id}/{filename}", track_attachment_thumbnail, WEB_NEEDS_USER, 0,
+	  0, NULL, NULL, NULL },
 	{ "GET", "/browse/{projectIdOrKey}/settings", track_settings_page, WEB_NEEDS_USER,
 	  TRACK_PERM_ADMINISTER_PROJECT, 0, NULL, NULL, NULL },
 	{ "POST", "/browse/{projectIdOrKey}/settings/roles", track_settings_role_submit,
@@ -270,6 +293,18 @@ static const web_route routes[] = {
 	          NULL),
 	TRACK_API("DELETE", "issue/{issueIdOrKey}/worklog/{id}", track_api_worklog_delete,
 	          WEB_NEEDS_USER, TRACK_PERM_WORK_ON_ISSUES, 0, NULL),
+	/* API: attachments (attachment_api.c); attachment/meta before attachment/{id} */
+	ATTACHMENT_API_UPLOAD("/rest/api/2/"),
+	ATTACHMENT_API_UPLOAD("/rest/api/latest/"),
+	ATTACHMENT_API_UPLOAD("/rest/api/3/"),
+	TRACK_API("GET", "attachment/meta", track_api_attachment_meta, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("GET", "attachment/{id}", track_api_attachment, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("DELETE", "attachment/{id}", track_api_attachment_delete, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	TRACK_API("GET", "attachment/content/{id}", track_attachment_content, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	TRACK_API("GET", "attachment/thumbnail/{id}", track_attachment_thumbnail, WEB_NEEDS_USER, 0,
+	          0, NULL),
 	TRACK_API("GET", "field", track_api_fields, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "issuetype", track_api_issuetypes, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("GET", "status", track_api_statuses, WEB_NEEDS_USER, 0, 0, NULL),

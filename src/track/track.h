@@ -23,6 +23,9 @@ typedef struct track_app {
 	                         * unknown (commands that do not serve) */
 	const char *hub_url; /* the hub URL the link form offers first; NULL when unknown */
 	int64_t dvcs_sync_interval_ms; /* periodic soft sync and discovery */
+	/* attachments (src/track/issue/attachment.h) */
+	const char *attachments_dir; /* DATA/attachments; NULL: attachments are off */
+	int64_t attachment_max_size; /* bytes in one file */
 } track_app;
 
 /* A track user (track's own accounts: nothing is shared with hub). Strings live in an arena. */
@@ -58,6 +61,9 @@ enum {
 	TRACK_PERM_ADMINISTER_PROJECT,
 	TRACK_PERM_VIEW_DEV_TOOLS, /* the development panel (the connector) */
 	TRACK_PERM_MODIFY_REPORTER, /* file or change an issue with someone else as reporter */
+	TRACK_PERM_CREATE_ATTACHMENTS,
+	TRACK_PERM_DELETE_OWN_ATTACHMENTS, /* decided by the domain: the route names no issue */
+	TRACK_PERM_DELETE_ALL_ATTACHMENTS, /* likewise */
 };
 
 /* What a route's declared parameter names for track_perm_authorize (web_param_spec.scope), for

@@ -4,9 +4,12 @@
  *
  * The scheme (fixed, Jira's default in spirit):
  *   site administrators    everything, in every project
- *   Administrators role    everything in the project, administering it included
- *   Developers role        browse, create, edit, transition, comment, log work, view dev tools
- *   Users role             browse, create issues, comment
+ *   Administrators role    everything in the project, administering it included, deleting
+ *                          anyone's attachments
+ *   Developers role        browse, create, edit, transition, comment, log work, view dev tools,
+ *                          attach files, delete their own attachments
+ *   Users role             browse, create issues, comment, attach files, delete their own
+ *                          attachments
  *   anyone else            nothing: the project and its issues do not exist for them (404).
  * Modify reporter (naming someone else as an issue's reporter) is the Administrators'.
  *

@@ -16,7 +16,7 @@ enum {
 	BOUNDARY_MAX = 70, /* RFC 2046 §5.1.1 */
 };
 
-static int pairs_push(web_pairs *p, arena *a, const char *name, const char *value, size_t value_len)
+int web_pairs_push(web_pairs *p, arena *a, const char *name, const char *value, size_t value_len)
 {
 	if (p->len >= WEB_PAIRS_MAX)
 		return err_fail(WEFT_ETOOLARGE, "more than %d parameters", WEB_PAIRS_MAX);
@@ -45,7 +45,7 @@ static int query_piece(web_pairs *out, arena *a, const char *s, size_t len)
 		if (rc < 0)
 			return rc;
 	}
-	return pairs_push(out, a, name, value, value_len);
+	return web_pairs_push(out, a, name, value, value_len);
 }
 
 static int query_pieces(web_pairs *out, arena *a, const char *s, const char *end)
@@ -101,7 +101,7 @@ static int cookie_piece(web_pairs *out, arena *a, slice piece)
 		return 0;
 	if (value.len >= 2 && value.ptr[0] == '"' && value.ptr[value.len - 1] == '"')
 		value = (slice){ value.ptr + 1, value.len - 2 };
-	return pairs_push(out, a, arena_slice(a, name), arena_slice(a, value), value.len);
+	return web_pairs_push(out, a, arena_slice(a, name), arena_slice(a, value), value.len);
 }
 
 static int cookie_pieces(web_pairs *out, arena *a, const char *s)
@@ -334,8 +334,9 @@ static bool delimiter_end(const char **next, bool *closing, const char *s, const
 		*next = end; /* the epilogue is ignored */
 		return true;
 	}
+	const char *padding = s;
 	s = skip_space(s, end);
-	if (end - s < 2 || s[0] != '\r' || s[1] != '\n')
+	if (s - padding > WEB_MULTIPART_PADDING_MAX || end - s < 2 || s[0] != '\r' || s[1] != '\n')
 		return false;
 	*closing = false;
 	*next = s + 2;
@@ -490,6 +491,26 @@ int web_multipart_parse(web_parts *out, arena *a, const char *content_type, cons
 	if (rc < 0)
 		out->len = saved;
 	return rc;
+}
+
+int web_multipart_delimiter(const char **out, size_t *len, arena *a, const char *content_type)
+{
+	slice boundary = { 0 };
+	int rc = boundary_from(&boundary, a, content_type);
+	if (rc < 0)
+		return rc;
+	*out = arena_printf(a, "\r\n--%s", boundary.ptr);
+	*len = boundary.len + 4;
+	return 0;
+}
+
+int web_part_parse_headers(web_part *out, arena *a, const char *s, size_t len)
+{
+	*out = (web_part){ 0 };
+	if (len > PART_HEADERS_MAX)
+		return err_fail(WEFT_ETOOLARGE, "multipart part headers over %d bytes",
+		                PART_HEADERS_MAX);
+	return part_headers(out, a, s, len);
 }
 
 const web_part *web_parts_get(const web_parts *p, const char *name)

@@ -34,6 +34,9 @@ int web_query_parse(web_pairs *out, arena *a, const char *s, size_t len);
  * double quotes removed. Malformed pieces are skipped, never fatal. */
 int web_cookies_parse(web_pairs *out, arena *a, const char *header);
 
+/* Appends a pair (name and value are not copied). WEFT_ETOOLARGE past WEB_PAIRS_MAX pairs. */
+int web_pairs_push(web_pairs *p, arena *a, const char *name, const char *value, size_t value_len);
+
 /* The first value of name, or NULL when absent; an empty value counts as absent
  * (http-rules.md §2: "expand=" means no expand). */
 const char *web_pairs_get(const web_pairs *p, const char *name);
@@ -67,6 +70,17 @@ typedef struct web_parts {
  * boundary, a part without a name; WEFT_ETOOLARGE past WEB_PAIRS_MAX parts. */
 int web_multipart_parse(web_parts *out, arena *a, const char *content_type, const char *body,
                         size_t len);
+
+/* Spaces and tabs allowed between a boundary and its CRLF (RFC 2046's transport padding): more
+ * makes the line content, so that a streaming reader need not hold an unbounded line. */
+enum { WEB_MULTIPART_PADDING_MAX = 64 };
+
+/* For parsers that read a body as it arrives (web/multipart.h): the delimiter "\r\n--BOUNDARY"
+ * of a multipart/form-data content type, in a (WEFT_EINVALID as web_multipart_parse), and a
+ * part's header block (without its final CRLF CRLF) into out, whose data stays NULL
+ * (WEFT_EINVALID for a malformed block or a part without a name; WEFT_ETOOLARGE past 8 KiB). */
+int web_multipart_delimiter(const char **out, size_t *len, arena *a, const char *content_type);
+int web_part_parse_headers(web_part *out, arena *a, const char *s, size_t len);
 
 /* The first part called name, or NULL. */
 const web_part *web_parts_get(const web_parts *p, const char *name);

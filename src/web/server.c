@@ -607,8 +607,9 @@ static struct MHD_Response *make_mhd_response(request_state *st)
 {
 	web_response *res = &st->res;
 	if (res->stream)
-		return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_reader,
-		                                         st, NULL);
+		return MHD_create_response_from_callback(res->stream_length ? res->stream_length
+		                                                            : MHD_SIZE_UNKNOWN,
+		                                         64 * 1024, stream_reader, st, NULL);
 	size_t len = res->body.len;
 	st->bytes_sent = len;
 	return MHD_create_response_from_buffer(len, buf_detach(&res->body), MHD_RESPMEM_MUST_FREE);
@@ -623,9 +624,10 @@ static void each_header(const request_state *st,
 	if (res->content_type)
 		put(ctx, "Content-Type", res->content_type);
 	put(ctx, "Content-Security-Policy",
-	    res->form_targets ? arena_printf(st->req.arena, "%s %s%s", CSP_BEFORE_FORM_TARGETS,
-	                                     res->form_targets, CSP_AFTER_FORM_TARGETS)
-	                      : content_security_policy);
+	    res->content_security_policy ? res->content_security_policy
+	    : res->form_targets ? arena_printf(st->req.arena, "%s %s%s", CSP_BEFORE_FORM_TARGETS,
+	                                       res->form_targets, CSP_AFTER_FORM_TARGETS)
+	                        : content_security_policy);
 	put(ctx, "X-Content-Type-Options", "nosniff");
 	put(ctx, "X-Frame-Options", "DENY");
 	put(ctx, "Referrer-Policy", "same-origin");

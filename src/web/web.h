@@ -195,7 +195,10 @@ struct web_response {
 	buf body;
 	web_header_field headers[24];
 	size_t nheaders;
-	web_stream_fn stream; /* set for streamed responses (no ETag, no Content-Length) */
+	web_stream_fn stream; /* set for streamed responses (no ETag) */
+	/* A streamed body's length when known in advance (a stored file): sent as Content-Length,
+	 * and the stream must give exactly that many bytes. 0: unknown, sent chunked. */
+	uint64_t stream_length;
 	void *stream_ctx;
 	void (*stream_free)(void *ctx);
 	int stream_wait_fd; /* readable when a WEB_STREAM_WAIT has news; -1: none */
@@ -204,6 +207,9 @@ struct web_response {
 	/* Origins, space-separated, that this page's forms may also send to (web_res_form_target);
 	 * NULL: only the page's own. */
 	const char *form_targets;
+	/* Replaces the pages' Content-Security-Policy (form_targets then do not apply): for bytes
+	 * that are not weft's own, such as an attachment served for download. NULL: the pages'. */
+	const char *content_security_policy;
 };
 
 /* Adds a response header; name and value are copied into the request's arena. */

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
+#include "track/issue/attachment.h"
 #include "track/issue/issue_ref.h"
 #include "track/issue/people.h"
 #include "track/track_perm.h"
@@ -842,6 +843,12 @@ int track_issue_delete(db_conn *c, int64_t id, bool subtasks)
 		rc = db_exec(c, "DELETE FROM issues WHERE parent_id = $1", db_int(id));
 	if (rc >= 0)
 		rc = db_exec(c, "DELETE FROM issues WHERE id = $1", db_int(id));
+	/* Their attachments went with them: the sweep removes the files no one else refers to. */
+	if (rc > 0) {
+		int queued = track_attachment_sweep_enqueue(c);
+		if (queued < 0)
+			return queued;
+	}
 	if (rc == 0)
 		return err_fail(WEFT_ENOTFOUND,
 		                "Issue does not exist or you do not have permission "

@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "track/account/account.h"
 #include "track/account/account_web.h"
+#include "track/issue/attachment_api.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
 #include "track/issue/people_api.h"
@@ -354,6 +355,8 @@ struct track_issue_batch {
 	size_t nsubtasks;
 	track_people_pair *watchers, *voters; /* fields.watches and fields.votes of the page */
 	size_t nwatchers, nvoters;
+	track_attachment *attachments; /* fields.attachment of the page */
+	size_t nattachments;
 };
 
 int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,
@@ -383,6 +386,9 @@ int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request 
 	if (rc == 0 && n > 0)
 		rc = track_people_of_issues(c, req->arena, TRACK_VOTERS, parents, n, &b->voters,
 		                            &b->nvoters);
+	if (rc == 0 && n > 0)
+		rc = track_attachment_list(c, req->arena, parents, n, &b->attachments,
+		                           &b->nattachments);
 	if (rc < 0) {
 		track_api_issue_batch_free(b);
 		return rc;
@@ -549,6 +555,23 @@ static int child_field(db_conn *c, web_request *req, track_api_child kind, const
 	return track_api_children(c, req, &page, out);
 }
 
+/* fields.attachment: the issue's attachments, from b when there is one. */
+static int attachment_field(db_conn *c, web_request *req, const track_issue_batch *b,
+                            const track_issue *i, json_t **out)
+{
+	track_attachment *list = b ? b->attachments : NULL;
+	size_t n = b ? b->nattachments : 0;
+	int rc = b ? 0 : track_attachment_list(c, req->arena, &i->id, 1, &list, &n);
+	if (rc < 0)
+		return rc;
+	*out = json_array();
+	for (size_t k = 0; k < n; k++)
+		if (list[k].issue_id == i->id)
+			json_array_append_new(*out,
+			                      track_api_attachment_json(req, &list[k], false));
+	return 0;
+}
+
 static void set_time(json_t *o, arena *a, const char *key, int64_t ms)
 {
 	const char *t = track_jira_time(a, ms);
@@ -624,6 +647,9 @@ static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
 	if (rc == 0 && wanted(names, n, "worklog") &&
 	    (rc = child_field(c, req, TRACK_API_WORKLOGS, i, v3, &v)) == 0)
 		json_object_set_new(f, "worklog", v);
+	if (rc == 0 && wanted(names, n, "attachment") &&
+	    (rc = attachment_field(c, req, b, i, &v)) == 0)
+		json_object_set_new(f, "attachment", v);
 	json_t *watches = NULL, *votes = NULL;
 	bool people = wanted(names, n, "watches") || wanted(names, n, "votes");
 	if (rc == 0 && people && b)

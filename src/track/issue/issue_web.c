@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "track/account/account.h"
 #include "track/dvcs/panel_web.h"
+#include "track/issue/attachment_api.h"
 #include "track/issue/choice.h"
 #include "track/issue/comment.h"
 #include "track/issue/duration.h"
@@ -276,6 +277,48 @@ static int watchers_and_votes_json(db_conn *c, const view_ctx *v, json_t **out)
 	return 0;
 }
 
+/* A size as people read it: "19 B", "4.2 KB", "200.0 MB". */
+static const char *human_size(arena *a, int64_t bytes)
+{
+	static const char *const units[] = { "KB", "MB", "GB", "TB" };
+	if (bytes < 1024)
+		return arena_printf(a, "%lld B", (long long)bytes);
+	double n = (double)bytes / 1024;
+	size_t u = 0;
+	while (n >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+		n /= 1024;
+		u++;
+	}
+	return arena_printf(a, "%.1f %s", n, units[u]);
+}
+
+/* The Attachments section: each with its links, and whether the viewer may delete it. */
+static int attachments_json(db_conn *c, const view_ctx *v, json_t **out)
+{
+	web_request *req = v->req;
+	const track_viewer *viewer = track_viewer_of(req);
+	track_attachment *list = NULL;
+	size_t n = 0;
+	int rc = track_attachment_list(c, req->arena, &v->issue.id, 1, &list, &n);
+	*out = json_array();
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		const track_attachment *a = &list[k];
+		bool may_delete = false;
+		rc = track_attachment_may_delete(c, viewer ? &viewer->user : NULL, a, &may_delete);
+		json_t *o = json_pack(
+		        "{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)a->id, "filename",
+		        a->filename, "content", track_attachment_url(req, "attachment", a), "size",
+		        human_size(req->arena, a->size), "author",
+		        a->author.id ? a->author.display_name : "(deleted user)", "created",
+		        page_time(req->arena, a->created_at), "can_delete", may_delete);
+		if (track_attachment_has_thumbnail(a))
+			json_object_set_new(o, "thumbnail",
+			                    json_string(track_attachment_url(req, "thumbnail", a)));
+		json_array_append_new(*out, o);
+	}
+	return rc;
+}
+
 static int load_view(db_conn *c, void *p)
 {
 	view_ctx *v = p;
@@ -307,6 +350,10 @@ static int load_view(db_conn *c, void *p)
 	                    transitions, "priorities", priorities, "assignables", people,
 	                    "subtasks", subtasks, "entries", tab, "people", people_card,
 	                    "development", development);
+	json_t *attachments = NULL;
+	if (rc == 0)
+		rc = attachments_json(c, v, &attachments);
+	json_object_set_new(v->data, "attachments", attachments ? attachments : json_array());
 	return rc;
 }
 
@@ -333,6 +380,15 @@ static void view_flags(web_request *req, json_t *data, const char *tab)
 	json_object_set_new(data, "can_comment", json_boolean(may(req, TRACK_PERM_COMMENT)));
 	json_object_set_new(data, "comment_levels", comment_levels(req));
 	json_object_set_new(data, "can_log", json_boolean(may(req, TRACK_PERM_WORK_ON_ISSUES)));
+	json_object_set_new(data, "can_attach",
+	                    json_boolean(may(req, TRACK_PERM_CREATE_ATTACHMENTS) &&
+	                                 track_app_of(req)->attachments_dir));
+	json_object_set_new(
+	        data, "attachment_limit",
+	        json_string(human_size(req->arena, track_app_of(req)->attachment_max_size)));
+	json_object_set_new(
+	        data, "has_attachments",
+	        json_boolean(json_array_size(json_object_get(data, "attachments")) > 0));
 	json_object_set_new(data, "tab_comments", json_boolean(strcmp(tab, "comments") == 0));
 	json_object_set_new(data, "tab_worklog", json_boolean(strcmp(tab, "worklog") == 0));
 	json_object_set_new(data, "tab_history", json_boolean(strcmp(tab, "history") == 0));

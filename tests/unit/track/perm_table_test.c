@@ -451,6 +451,69 @@ static void declared_query_scopes_gate_like_the_path(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* ---- attachments: their routes name no issue, so the domain decides ---- */
+
+/* An attachment by the developer on a fresh issue (its content need not exist: only its record
+ * is read or deleted here). */
+static int make_attachment(db_conn *c, void *ctx)
+{
+	static const char sha[] =
+	        "0000000000000000000000000000000000000000000000000000000000000001";
+	int64_t *id = ctx;
+	int rc = make_issue(c, NULL);
+	if (rc == 0)
+		rc = db_exec(c,
+		             "INSERT INTO attachment_blobs (sha256, size, refs) VALUES ($1, 1, 1)"
+		             " ON CONFLICT (sha256) DO UPDATE SET refs = attachment_blobs.refs + 1",
+		             db_text(sha));
+	if (rc >= 0)
+		rc = db_query_int(
+		        id, c,
+		        "INSERT INTO attachments (issue_id, author_id, filename, mime_type,"
+		        " size, sha256, created_at) VALUES ($1, $2, 'a.txt', 'text/plain',"
+		        " 1, $3, 1) RETURNING id",
+		        db_int(w.issue_id), db_int(w.ids[DEVELOPER]), db_text(sha));
+	return rc < 0 ? rc : 0;
+}
+
+static long call_on_attachment(const char *method, identity who)
+{
+	int64_t id = 0;
+	if (db_tx(w.d, make_attachment, &id) < 0)
+		fail_msg("creating an attachment: %s", err_msg());
+	char url[256];
+	snprintf(url, sizeof url, "%s/rest/api/2/attachment/%lld", w.base, (long long)id);
+	buf body = BUF_INIT, headers = BUF_INIT;
+	long status = route_call(method, url, NULL, who != ANONYMOUS ? w.bearer[who] : NULL,
+	                         &headers, &body);
+	buf_dispose(&body);
+	buf_dispose(&headers);
+	return status;
+}
+
+/* Reading needs Browse projects (404 otherwise, as for the issue); deleting needs Delete own
+ * attachments for its author (the developer) and Delete all attachments (Administrators) for
+ * anyone else. */
+static void attachments_answer_as_the_scheme_says(void **state)
+{
+	(void)state;
+	static const long get[NIDENTITIES] = { 401, 404, 200, 200, 200, 200 };
+	static const long del[NIDENTITIES] = { 401, 404, 403, 204, 204, 204 };
+	int failures = 0;
+	for (int who = ANONYMOUS; who < NIDENTITIES; who++) {
+		long got_get = call_on_attachment("GET", (identity)who);
+		long got_del = call_on_attachment("DELETE", (identity)who);
+		if (got_get != get[who] || got_del != del[who]) {
+			failures++;
+			fprintf(stderr,
+			        "# attachment/{id} as %s: GET %ld (want %ld), DELETE %ld (want "
+			        "%ld)\n",
+			        identity_names[who], got_get, get[who], got_del, del[who]);
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +522,7 @@ int main(void)
 		cmocka_unit_test(the_connectors_admin_routes_are_in_the_table),
 		cmocka_unit_test(every_route_answers_as_declared),
 		cmocka_unit_test(declared_query_scopes_gate_like_the_path),
+		cmocka_unit_test(attachments_answer_as_the_scheme_says),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
