@@ -126,7 +126,15 @@ typedef struct sync_run {
 	size_t nold;
 	const char *error;
 	int64_t mark[SYNC_STEPS]; /* clock_mono_ns at each step's end, for the debug log */
+	const job *job; /* the job running it (NULL without one): its lease is kept per batch */
 } sync_run;
+
+/* The job's lease lasts another lease from now (in c's transaction): a backfill may take far
+ * longer than one lease, and must not be claimed twice. */
+static int keep_lease(db_conn *c, const sync_run *s)
+{
+	return s->job ? job_heartbeat(c, s->job) : 0;
+}
 
 static int start_run(db_conn *c, void *ctx)
 {
@@ -152,6 +160,8 @@ static int start_run(db_conn *c, void *ctx)
 		rc = dvcs_found_forget(c, s->repo_id);
 	if (rc >= 0)
 		rc = dvcs_found_recorded(c, s->a, s->repo_id, &s->old, &s->nold);
+	if (rc >= 0)
+		rc = keep_lease(c, s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -183,7 +193,8 @@ typedef struct batch {
 static int store_batch(db_conn *c, void *ctx)
 {
 	batch *b = ctx;
-	return dvcs_found_store(c, b->a, &b->found, b->items, b->n);
+	int rc = dvcs_found_store(c, b->a, &b->found, b->items, b->n);
+	return rc == 0 ? keep_lease(c, b->s) : rc;
 }
 
 static int flush(batch *b)
@@ -303,6 +314,8 @@ static int settle_run(db_conn *c, void *ctx)
 		rc = dvcs_found_recount(c, t->s->repo_id);
 	if (rc == 0 && t->lost)
 		rc = dvcs_sync_enqueue(c, t->s->repo_id, true);
+	if (rc == 0)
+		rc = keep_lease(c, t->s);
 	return rc;
 }
 
@@ -443,10 +456,10 @@ static int payload_id(const char *payload, const char *field, int64_t *id)
 	return *id > 0 ? 0 : err_fail(WEFT_EINVALID, "payload without a %s id", field);
 }
 
-int dvcs_sync_run(track_app *app, const char *payload)
+int dvcs_sync_run(track_app *app, const job *j)
 {
 	int64_t id = 0;
-	int rc = payload_id(payload, "repo", &id);
+	int rc = payload_id(j->payload, "repo", &id);
 	if (rc < 0)
 		return rc;
 	/* The deferred job is the durable record (this process may die before the run ends); the
@@ -455,7 +468,9 @@ int dvcs_sync_run(track_app *app, const char *payload)
 	if (!claim_repo(id))
 		return db_tx(app->d, queue_follow_up, &later);
 	arena *a = arena_new();
-	sync_run s = { .app = app, .a = a, .repo_id = id, .mark[STEP_BEGIN] = clock_mono_ns() };
+	sync_run s = {
+		.app = app, .a = a, .repo_id = id, .job = j, .mark[STEP_BEGIN] = clock_mono_ns()
+	};
 	rc = db_tx(app->d, start_run, &s);
 	s.mark[STEP_START] = clock_mono_ns();
 	if (rc == 0 && !s.skip) {
@@ -475,7 +490,7 @@ static int sync_job(void *ctx, const job *j)
 {
 	log_debug("dvcs sync job=%lld queued=%lld", (long long)j->id,
 	          (long long)(clock_now_ms() - j->enqueued_at));
-	return dvcs_sync_run(ctx, j->payload);
+	return dvcs_sync_run(ctx, j);
 }
 
 /* ---- the periodic job ---- */
