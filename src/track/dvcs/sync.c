@@ -120,6 +120,7 @@ typedef struct sync_run {
 	bool skip; /* gone, unlinked or deleted: nothing to do */
 	bool full;
 	int64_t started_at; /* epoch ms, before the fetch: what provisional commits are judged by */
+	bool walked; /* a sync settled the branches before (walked_at): an empty repository synced */
 	dvcs_repo repo;
 	dvcs_account account;
 	dvcs_head *old; /* the recorded branches as the run started */
@@ -160,6 +161,13 @@ static int start_run(db_conn *c, void *ctx)
 		rc = dvcs_found_forget(c, s->repo_id);
 	if (rc >= 0)
 		rc = dvcs_found_recorded(c, s->a, s->repo_id, &s->old, &s->nold);
+	int64_t walked = 0;
+	if (rc >= 0)
+		rc = db_query_int(&walked, c,
+		                  "SELECT CASE WHEN walked_at IS NULL THEN 0 ELSE 1 END"
+		                  " FROM dvcs_repos WHERE id = $1",
+		                  db_int(s->repo_id));
+	s->walked = walked == 1;
 	if (rc >= 0)
 		rc = keep_lease(c, s);
 	return rc < 0 ? rc : 0;
@@ -231,13 +239,16 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
 }
 
 /* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
- * then recounted at the end; a soft sync keeps them as it goes). */
+ * then recounted at the end; a soft sync keeps them as it goes). Smart commits run for what a
+ * soft sync finds past recorded heads, or in a repository synced before with none (the first
+ * push into an empty one); never in a full sync, nor in a repository's first walk (its whole
+ * history, like Jira's first full sync). */
 static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed)
 {
 	batch b = { .s = s };
 	bool incremental = !s->full && s->nold > 0;
-	int rc = dvcs_found_run_init(&b.found, s->repo_id, incremental && s->repo.smart_commits,
-	                             incremental);
+	bool smart = !s->full && (s->nold > 0 || s->walked) && s->repo.smart_commits;
+	int rc = dvcs_found_run_init(&b.found, s->repo_id, smart, incremental);
 	if (rc < 0)
 		return rc;
 	b.a = arena_new();
@@ -247,7 +258,7 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 		return err_fail(WEFT_ERROR, "out of memory");
 	}
 	rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
-	                      s->nold, incremental, true, take_commit, &b);
+	                      s->nold, incremental || smart, true, take_commit, &b);
 	if (rc == 0)
 		rc = flush(&b);
 	s->mark[STEP_WALK] = clock_mono_ns();
@@ -315,6 +326,9 @@ static int settle_run(db_conn *c, void *ctx)
 	if (rc == 0 && t->lost)
 		rc = dvcs_sync_enqueue(c, t->s->repo_id, true);
 	if (rc == 0)
+		rc = db_exec(c, "UPDATE dvcs_repos SET walked_at = $2 WHERE id = $1",
+		             db_int(t->s->repo_id), db_int(clock_now_ms()));
+	if (rc >= 0)
 		rc = keep_lease(c, t->s);
 	return rc;
 }
