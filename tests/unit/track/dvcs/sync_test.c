@@ -267,9 +267,6 @@ static int64_t smart_jobs(env *e, const char *hash)
  * what it has (its message, file count and keys winning over the payload's), runs smart commits
  * for it once, and removes the rest; rows stamped after the sync started wait for the next. */
 static void provisional_commits_are_confirmed_or_removed(void **state)
-        /* Smart commits run for the first push into an empty repository synced before, and not for the
- * history a repository's first walk finds, full or soft. */
-        static void smart_commits_run_for_the_first_push_into_an_empty_repository(void **state)
 {
 	env e = begin(state);
 	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
@@ -370,6 +367,17 @@ static void provisional_commits_are_confirmed_or_removed(void **state)
 	assert_int_equal(linked(&e, b), 2);
 	assert_int_equal(provisional_links(&e, b), 0);
 	assert_int_equal(keyed(&e, "PROJ-5"), 1);
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
+/* Smart commits run for the first push into an empty repository synced before, and not for the
+ * history a repository's first walk finds, full or soft. */
+static void smart_commits_run_for_the_first_push_into_an_empty_repository(void **state)
+{
+	env e = begin(state);
+	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
+	repos r = make_repos();
 	int64_t a = make_repo_row(&e, "empty", true);
 	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror)); /* linked while empty: nothing to walk */
 	assert_int_equal(linked(&e, a), 0);
