@@ -2,8 +2,8 @@
 # The connector's backfill and soft sync on a repository of COMMITS commits (30 % naming an issue
 # key, one in ten a merge; bench/lib/make_repo.sh --keys), in one run:
 #   (1) git log --all --format=%H%x00%B on the mirror: the floor;
-#   (2) a full sync of the already-fetched mirror into a fresh track database (libgit2 walk with
-#       file counts, key extraction, batched storing): connector_bench;
+#   (2) a full sync of the already-fetched mirror into a fresh track database (a streamed git log
+#       with file counts, key extraction, batched storing): connector_bench;
 #   (3) the initial fetch of the mirror over HTTP from weft hub (git fetch, as a sync runs it);
 # the ratios (2)/(1) and (3)/(1), and the median of PUSHES soft syncs after a push of one commit
 # each (from the start of the sync job's work to the commit stored; the webhook's HTTP hop and the

@@ -2,7 +2,7 @@
  * fresh track database (walk, key extraction, storing), timed, without the job queue or HTTP:
  *
  *   connector_bench --db URL --mirror PATH [--pushes N]   a full sync, then N soft ones
- *   connector_bench --walk --mirror PATH [--no-files]     the libgit2 walk alone
+ *   connector_bench --walk --mirror PATH [--no-files]     the walk alone (git log)
  *   connector_bench --fetch URL --mirror PATH             the first fetch of a public repository
  *
  * The sync prints, one key=value a line: seconds=<the full sync>, commits=<linked>, issues=<keys

@@ -202,10 +202,24 @@ static int claim(db_conn *c, void *ctx)
 		cc->payload = mem_strdup(db_col_text(s, 2));
 		cc->j = (job){ db_col_int(s, 0),      cc->kind,
 			       cc->payload,           (int)db_col_int(s, 3),
-			       (int)db_col_int(s, 4), db_col_int(s, 5) };
+			       (int)db_col_int(s, 4), db_col_int(s, 5),
+			       cc->q->owner,          cc->q->opt.lease_ms };
 		cc->found = true;
 	}
 	db_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int job_heartbeat(db_conn *c, const job *j)
+{
+	int rc = db_exec(c,
+	                 "UPDATE jobs SET lease_expires = $1 WHERE id = $2 AND lease_owner = $3"
+	                 " AND state = 'running'",
+	                 db_int(clock_now_ms() + j->lease_ms), db_int(j->id),
+	                 db_text(j->lease_owner));
+	if (rc == 0)
+		return err_fail(WEFT_ECONFLICT, "job %lld: its lease was taken over",
+		                (long long)j->id);
 	return rc < 0 ? rc : 0;
 }
 

@@ -21,6 +21,8 @@ typedef struct job {
 	int attempts; /* including this one */
 	int max_attempts;
 	int64_t enqueued_at; /* epoch ms */
+	const char *lease_owner; /* the claim's owner, for job_heartbeat */
+	int64_t lease_ms; /* the claim's length */
 } job;
 
 /* Runs one job. 0: done. WEFT_EINVALID: the job can never succeed (a bad payload); it goes dead
@@ -40,6 +42,12 @@ typedef struct job_enqueue_options {
  * pending twin's run-after time is then moved up to this one's when that is sooner). */
 int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_enqueue_options *opt,
                  bool *enqueued);
+
+/* For a handler that may run longer than a lease: the running job j's lease lasts lease_ms
+ * again from now, written in c's current transaction (call it with each batch of the work).
+ * WEFT_ECONFLICT when the lease is no longer j's worker's (it expired and the job was taken
+ * over, or reclaimed): the handler should stop. */
+int job_heartbeat(db_conn *c, const job *j);
 
 typedef struct job_queue_options {
 	int workers; /* threads; 0 runs none (jobs wait for another node or process) */

@@ -9,8 +9,6 @@
 #include "base/mem.h"
 #include "db/backend.h"
 
-enum { MAX_PARAMS = 64 };
-
 typedef struct pg_conn {
 	PGconn *pg;
 	unsigned next_statement; /* names server-side statements "w1", "w2", … */
@@ -19,10 +17,11 @@ typedef struct pg_conn {
 typedef struct pg_stmt {
 	pg_conn *conn;
 	char name[16];
-	int nparams;
-	char *values[MAX_PARAMS]; /* owned copies: text, or raw bytes for blobs */
-	int lengths[MAX_PARAMS];
-	int formats[MAX_PARAMS];
+	int nparams; /* bound so far */
+	int cap; /* the statement's parameters, as the server described them */
+	char **values; /* owned copies: text, or raw bytes for blobs */
+	int *lengths;
+	int *formats;
 	PGresult *result;
 	int row; /* current row, -1 before the first */
 	int rows;
@@ -117,6 +116,18 @@ static int pg_prepare(void **out, void *conn, const char *sql)
 	PGresult *res = PQprepare(c->pg, s->name, sql, 0, NULL);
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail_result(c, res, NULL);
 	PQclear(res);
+	if (rc == 0) {
+		/* the parameter arrays sized to the statement (prepared once, run many times) */
+		res = PQdescribePrepared(c->pg, s->name);
+		rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail_result(c, res, NULL);
+		s->cap = rc == 0 ? PQnparams(res) : 0;
+		PQclear(res);
+	}
+	if (rc == 0 && s->cap > 0) {
+		s->values = mem_zalloc((size_t)s->cap * sizeof *s->values);
+		s->lengths = mem_zalloc((size_t)s->cap * sizeof *s->lengths);
+		s->formats = mem_zalloc((size_t)s->cap * sizeof *s->formats);
+	}
 	if (rc < 0) {
 		free(s);
 		return rc;
@@ -157,14 +168,18 @@ static void pg_finalize(void *stmt)
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
 		PQclear(PQexec(s->conn->pg, sql));
 	}
+	free(s->values);
+	free(s->lengths);
+	free(s->formats);
 	free(s);
 }
 
 static int pg_bind(void *stmt, int index, const db_arg *arg)
 {
 	pg_stmt *s = stmt;
-	if (index < 1 || index > MAX_PARAMS)
-		return err_fail(WEFT_ERROR, "parameter $%d is beyond %d", index, MAX_PARAMS);
+	if (index < 1 || index > s->cap)
+		return err_fail(WEFT_ERROR, "parameter $%d is beyond the statement's %d", index,
+		                s->cap);
 	int i = index - 1;
 	free(s->values[i]);
 	s->values[i] = NULL;

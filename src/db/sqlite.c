@@ -15,6 +15,10 @@ typedef struct lite_stmt {
 	sqlite3_stmt *stmt;
 	sqlite3 *handle;
 	int64_t changes;
+	/* index[n]: SQLite's index of $n (0: none), for n up to nindex; looked up once at prepare,
+	 * as sqlite3_bind_parameter_index scans every name (a multi-row insert binds thousands) */
+	int *index;
+	int nindex;
 } lite_stmt;
 
 static bool is_transient(int code)
@@ -120,7 +124,7 @@ static int lite_connect(void **out, const char *path)
 	bool ignored;
 	int rc = lite_exec_script(handle,
 	                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                          "PRAGMA foreign_keys = ON;",
+	                          "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
 	                          &ignored);
 	if (rc < 0) {
 		sqlite3_close(handle);
@@ -147,6 +151,20 @@ static bool lite_broken(void *conn)
 	return false;
 }
 
+/* n for a parameter named exactly "$n" (no leading zero), else 0. */
+static int parameter_number(const char *name)
+{
+	if (!name || name[0] != '$' || name[1] < '1' || name[1] > '9')
+		return 0;
+	long n = 0;
+	for (const char *p = name + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 1000000)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	return (int)n;
+}
+
 static int lite_prepare(void **out, void *conn, const char *sql)
 {
 	sqlite3_stmt *stmt;
@@ -156,6 +174,18 @@ static int lite_prepare(void **out, void *conn, const char *sql)
 	lite_stmt *s = mem_zalloc(sizeof *s);
 	s->stmt = stmt;
 	s->handle = conn;
+	int count = sqlite3_bind_parameter_count(stmt);
+	for (int i = 1; i <= count; i++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, i);
+		int n = parameter_number(name);
+		if (n <= 0 || n > count)
+			continue;
+		if (!s->index) {
+			s->index = mem_zalloc(((size_t)count + 1) * sizeof *s->index);
+			s->nindex = count;
+		}
+		s->index[n] = i;
+	}
 	*out = s;
 	return 0;
 }
@@ -164,17 +194,16 @@ static void lite_finalize(void *stmt)
 {
 	lite_stmt *s = stmt;
 	sqlite3_finalize(s->stmt);
+	free(s->index);
 	free(s);
 }
 
 static int lite_bind(void *stmt, int index, const db_arg *arg)
 {
 	lite_stmt *s = stmt;
-	char name[16];
-	snprintf(name, sizeof name, "$%d", index);
-	int i = sqlite3_bind_parameter_index(s->stmt, name);
+	int i = index > 0 && index <= s->nindex ? s->index[index] : 0;
 	if (i == 0)
-		return err_fail(WEFT_ERROR, "the statement has no parameter %s: %s", name,
+		return err_fail(WEFT_ERROR, "the statement has no parameter $%d: %s", index,
 		                sqlite3_sql(s->stmt));
 	int code;
 	switch (arg->type) {

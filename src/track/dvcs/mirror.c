@@ -1,5 +1,6 @@
 /* The mirror: git fetch in a child process of its own (a clean environment, its own process
- * group, a deadline), and libgit2's revision walk for the history. */
+ * group, a deadline), the branches through libgit2, and the history streamed from one git log
+ * child (faster than libgit2's walk with a tree diff per commit, and parsed as it arrives). */
 #include "track/dvcs/mirror.h"
 
 #include <errno.h>
@@ -22,12 +23,16 @@
 #include "base/err.h"
 #include "base/gitlib.h"
 
-enum { TREE_CACHE = 256 }; /* raw trees kept: a commit's tree is its child's parent tree */
+enum {
+	WALK_READ = 64 * 1024, /* git log's output is read in pieces of this size */
+	WALK_IDENT_MAX = 256, /* bytes of an author's name or email kept */
+	WALK_TIME_MAX = 20, /* digits of an author date */
+};
 
 struct dvcs_mirror {
 	git_repository *repo;
 	git_odb *odb;
-	git_odb_object *trees[TREE_CACHE]; /* direct-mapped by id */
+	char *path;
 };
 
 /* ---- fetch ---- */
@@ -80,8 +85,8 @@ static const char *auth_header(arena *a, const char *token, const char **encoded
 	return arena_printf(a, "Authorization: Basic %s", b64);
 }
 
-/* The child's whole environment. */
-static char **fetch_env(arena *a, const char *path, const char *header)
+/* A git child's whole environment; header (an http.extraHeader) may be NULL. */
+static char **git_env(arena *a, const char *path, const char *header)
 {
 	enum { N = 12 };
 	char **env = arena_alloc(a, N * sizeof *env);
@@ -94,22 +99,31 @@ static char **fetch_env(arena *a, const char *path, const char *header)
 	env[n++] = "GIT_TERMINAL_PROMPT=0";
 	env[n++] = "GIT_ASKPASS=/bin/false";
 	env[n++] = "LC_ALL=C";
-	env[n++] = "GIT_CONFIG_COUNT=1";
-	env[n++] = "GIT_CONFIG_KEY_0=http.extraHeader";
-	env[n++] = arena_printf(a, "GIT_CONFIG_VALUE_0=%s", header);
+	env[n++] = "GIT_NO_REPLACE_OBJECTS=1";
+	env[n++] = "GIT_FLUSH=0"; /* full pipe buffers, not one write per commit */
+	if (header) {
+		env[n++] = "GIT_CONFIG_COUNT=1";
+		env[n++] = "GIT_CONFIG_KEY_0=http.extraHeader";
+		env[n++] = arena_printf(a, "GIT_CONFIG_VALUE_0=%s", header);
+	}
 	env[n] = NULL;
 	return env;
 }
 
-static int spawn_git(pid_t *pid, char **argv, char **env, int err_write)
+/* git with argv and env in a process group of its own; its stdin and stdout are in_read and
+ * out_write, or /dev/null when -1. */
+static int spawn_git(pid_t *pid, char **argv, char **env, int in_read, int out_write, int err_write)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
-	int e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	int e = in_read >= 0 ? posix_spawn_file_actions_adddup2(&fa, in_read, 0)
+	                     : posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	if (e == 0)
-		e = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		e = out_write >= 0
+		            ? posix_spawn_file_actions_adddup2(&fa, out_write, 1)
+		            : posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	if (e == 0)
 		e = posix_spawn_file_actions_adddup2(&fa, err_write, 2);
 	if (e == 0)
@@ -208,7 +222,7 @@ int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *t
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return err_fail(WEFT_ERROR, "cannot run git: %s", strerror(errno));
 	pid_t pid;
-	rc = spawn_git(&pid, argv, fetch_env(a, path, header), fds[1]);
+	rc = spawn_git(&pid, argv, git_env(a, path, header), -1, -1, fds[1]);
 	close(fds[1]);
 	if (rc < 0) {
 		close(fds[0]);
@@ -266,6 +280,11 @@ int dvcs_mirror_open(dvcs_mirror **out, const char *path)
 	}
 	m->repo = repo;
 	m->odb = odb;
+	m->path = strdup(path);
+	if (!m->path) {
+		dvcs_mirror_close(m);
+		return err_fail(WEFT_ERROR, "out of memory");
+	}
 	*out = m;
 	return 0;
 }
@@ -274,8 +293,7 @@ void dvcs_mirror_close(dvcs_mirror *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < TREE_CACHE; i++)
-		git_odb_object_free(m->trees[i]);
+	free(m->path);
 	git_odb_free(m->odb);
 	git_repository_free(m->repo);
 	free(m);
@@ -322,197 +340,302 @@ bool dvcs_mirror_has(dvcs_mirror *m, const char *hash)
 	return git_oid_fromstr(&id, hash) == 0 && git_odb_exists(m->odb, &id) == 1;
 }
 
-/* A raw tree object read entry by entry ("<mode> <name>\0<20-byte id>"): no parsed git_tree,
- * whose allocations cost more than the diff itself. */
-typedef struct raw_tree {
-	git_odb_object *obj;
-	const unsigned char *p, *end;
-} raw_tree;
+/* ---- the walk: one git log, streamed ---- */
 
-typedef struct raw_entry {
-	const char *name;
-	bool is_tree;
-	unsigned mode;
-	git_oid id;
-} raw_entry;
+/* A record of git log -z with this format is an empty field (its start: no other field that can
+ * be empty comes where a record may start), the hash, the parents, the author's name, email and
+ * date, the message, then (with --name-only) one field per changed file: none of them empty. Git
+ * cuts every field at a NUL of its own, so no content can shift the fields. */
+#define WALK_FORMAT "--format=%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%B"
 
-/* A tree's object, from the cache or read (and cached); the caller frees its reference. */
-static int tree_object(dvcs_mirror *m, const git_oid *id, git_odb_object **out)
+enum walk_field { W_HASH, W_PARENTS, W_NAME, W_EMAIL, W_TIME, W_MESSAGE, W_FILES };
+
+/* A field being read, kept up to its bound (the rest is dropped). */
+typedef struct walk_text {
+	char *p;
+	size_t len, max;
+	bool cut; /* longer than max */
+} walk_text;
+
+/* The parser's state, made once per walk: no allocation per commit. */
+typedef struct walk_parse {
+	enum walk_field field;
+	bool open; /* a record is being read */
+	size_t token; /* bytes of the current field so far */
+	bool merge; /* a space in the parents */
+	int files;
+	walk_text hash, name, email, time, message;
+	dvcs_commit_fn fn;
+	void *ctx;
+} walk_parse;
+
+static walk_text *field_text(walk_parse *w)
 {
-	git_odb_object **slot = &m->trees[((size_t)id->id[0] << 8 | id->id[1]) % TREE_CACHE];
-	if (*slot && git_oid_equal(git_odb_object_id(*slot), id))
-		return git_odb_object_dup(out, *slot);
-	git_odb_object *obj = NULL;
-	if (git_odb_read(&obj, m->odb, id) < 0)
-		return -1;
-	if (git_odb_object_type(obj) != GIT_OBJECT_TREE) {
-		git_odb_object_free(obj);
-		return -1;
+	switch (w->field) {
+	case W_HASH: return &w->hash;
+	case W_NAME: return &w->name;
+	case W_EMAIL: return &w->email;
+	case W_TIME: return &w->time;
+	case W_MESSAGE: return &w->message;
+	default: return NULL;
 	}
-	git_odb_object_free(*slot);
-	*slot = obj;
-	return git_odb_object_dup(out, obj);
 }
 
-static int raw_open(raw_tree *t, dvcs_mirror *m, const git_oid *id)
+static void take_bytes(walk_parse *w, const char *p, size_t n)
 {
-	*t = (raw_tree){ 0 };
-	if (!id)
-		return 0;
-	if (tree_object(m, id, &t->obj) < 0)
-		return -1;
-	t->p = git_odb_object_data(t->obj);
-	t->end = t->p + git_odb_object_size(t->obj);
+	w->token += n;
+	if (w->field == W_PARENTS && memchr(p, ' ', n))
+		w->merge = true;
+	walk_text *t = field_text(w);
+	if (!t)
+		return;
+	size_t room = t->max - t->len, k = n < room ? n : room;
+	memcpy(t->p + t->len, p, k);
+	t->len += k;
+	t->cut = t->cut || k < n;
+}
+
+static int malformed(void)
+{
+	return err_fail(WEFT_ERROR, "git log gave output that is not a commit list");
+}
+
+/* The record read so far, to fn. */
+static int emit(walk_parse *w)
+{
+	dvcs_commit c = { .is_merge = w->merge, .file_count = w->files };
+	if (w->hash.len != DVCS_HASH_LEN || w->hash.cut || w->time.cut)
+		return malformed();
+	memcpy(c.hash, w->hash.p, DVCS_HASH_LEN);
+	int64_t at = 0;
+	for (size_t i = 0; i < w->time.len; i++) {
+		if (w->time.p[i] < '0' || w->time.p[i] > '9')
+			return malformed();
+		at = at * 10 + (w->time.p[i] - '0');
+	}
+	c.authored_at = at * 1000;
+	walk_text *texts[] = { &w->name, &w->email, &w->message };
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		texts[i]->p[texts[i]->len] = '\0';
+	c.author_name = w->name.p;
+	c.author_email = w->email.p;
+	c.message = w->message.p;
+	return w->fn(w->ctx, &c);
+}
+
+/* The end of a field (a NUL): the next field, the next file, or the next record. */
+static int end_field(walk_parse *w)
+{
+	int rc = 0;
+	if (w->field != W_FILES)
+		w->field++;
+	else if (w->token > 0 && w->open)
+		w->files++;
+	else if (w->token > 0)
+		rc = malformed();
+	else {
+		if (w->open)
+			rc = emit(w);
+		w->open = true;
+		w->field = W_HASH;
+		w->merge = false;
+		w->files = 0;
+		w->hash.len = w->name.len = w->email.len = w->time.len = w->message.len = 0;
+		w->hash.cut = w->name.cut = w->email.cut = w->time.cut = w->message.cut = false;
+	}
+	w->token = 0;
+	return rc;
+}
+
+static int parse_chunk(walk_parse *w, const char *p, size_t n)
+{
+	const char *end = p + n;
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		take_bytes(w, p, (size_t)((nul ? nul : end) - p));
+		if (!nul)
+			return 0;
+		int rc = end_field(w);
+		if (rc != 0)
+			return rc;
+		p = nul + 1;
+	}
 	return 0;
 }
 
-/* 1 with the next entry in e, 0 at the end, -1 for a malformed tree. */
-static int raw_next(raw_tree *t, raw_entry *e)
+/* The end of the output: the last record, when one is open and complete. */
+static int parse_end(walk_parse *w)
 {
-	if (t->p >= t->end)
-		return 0;
-	unsigned mode = 0;
-	while (t->p < t->end && *t->p >= '0' && *t->p <= '7')
-		mode = mode * 8 + (unsigned)(*t->p++ - '0');
-	if (t->p >= t->end || *t->p++ != ' ')
-		return -1;
-	const unsigned char *nul = memchr(t->p, 0, (size_t)(t->end - t->p));
-	if (!nul || t->end - nul < 1 + GIT_OID_RAWSZ)
-		return -1;
-	e->name = (const char *)t->p;
-	e->mode = mode;
-	e->is_tree = (mode & 0170000) == 0040000;
-	git_oid_fromraw(&e->id, nul + 1);
-	t->p = nul + 1 + GIT_OID_RAWSZ;
-	return 1;
+	if (w->field == W_MESSAGE && w->open) /* a message git did not end: take it */
+		w->field = W_FILES;
+	else if (w->field == W_FILES && w->token > 0 && w->open)
+		w->files++;
+	else if (w->field != W_FILES || w->token > 0)
+		return malformed();
+	return w->open ? emit(w) : 0;
 }
 
-static void raw_close(raw_tree *t)
+/* Its texts, in one allocation. */
+static int walk_parse_init(walk_parse *w, dvcs_commit_fn fn, void *ctx)
 {
-	git_odb_object_free(t->obj);
-}
-
-static int count_changes(dvcs_mirror *m, const git_oid *old_id, const git_oid *new_id, int *count);
-
-/* Files under one side's entry: 1, or every file of a folder added or removed as a whole. */
-static int count_side(dvcs_mirror *m, const raw_entry *e, bool old_side, int *count)
-{
-	if (!e->is_tree) {
-		(*count)++;
-		return 0;
+	*w = (walk_parse){ .field = W_FILES, .fn = fn, .ctx = ctx };
+	size_t sizes[] = { DVCS_HASH_LEN, WALK_IDENT_MAX, WALK_IDENT_MAX, WALK_TIME_MAX,
+		           DVCS_MESSAGE_MAX };
+	walk_text *texts[] = { &w->hash, &w->name, &w->email, &w->time, &w->message };
+	size_t total = 0;
+	for (size_t i = 0; i < 5; i++)
+		total += sizes[i] + 1;
+	char *p = malloc(total);
+	if (!p)
+		return err_fail(WEFT_ERROR, "out of memory");
+	for (size_t i = 0; i < 5; i++) {
+		*texts[i] = (walk_text){ .p = p, .max = sizes[i] };
+		p += sizes[i] + 1;
 	}
-	return old_side ? count_changes(m, &e->id, NULL, count)
-	                : count_changes(m, NULL, &e->id, count);
+	return 0;
 }
 
-/* Git orders tree entries by name with a folder's name read as if it ended in '/'. */
-static int entry_cmp(const raw_entry *a, const raw_entry *b)
+/* The revisions for git log --stdin, one a line: from, then ^ and each hidden one the mirror
+ * has.
+ * WEFT_EINVALID for what is not a commit id; WEFT_ERROR when a from commit is missing. */
+static int walk_revisions(dvcs_mirror *m, buf *out, const char *const *from, size_t nfrom,
+                          const char *const *hide, size_t nhide)
 {
-	const unsigned char *x = (const unsigned char *)a->name,
-	                    *y = (const unsigned char *)b->name;
-	while (*x && *x == *y)
-		x++, y++;
-	unsigned cx = *x ? *x : a->is_tree ? '/' : 0;
-	unsigned cy = *y ? *y : b->is_tree ? '/' : 0;
-	return (int)cx - (int)cy;
-}
-
-/* Files that differ between two trees (either id NULL: the empty tree), by a merge of their
- * entries that skips every sub-tree whose id is unchanged: what git diff --name-only counts. */
-static int count_changes(dvcs_mirror *m, const git_oid *old_id, const git_oid *new_id, int *count)
-{
-	if (old_id && new_id && git_oid_equal(old_id, new_id))
-		return 0;
-	raw_tree o, n;
-	if (raw_open(&o, m, old_id) < 0)
-		return -1;
-	if (raw_open(&n, m, new_id) < 0) {
-		raw_close(&o);
-		return -1;
+	git_oid id;
+	for (size_t i = 0; i < nfrom; i++) {
+		if (git_oid_fromstr(&id, from[i]) < 0 || strlen(from[i]) != DVCS_HASH_LEN)
+			return err_fail(WEFT_EINVALID, "not a commit id: %.60s", from[i]);
+		if (!dvcs_mirror_has(m, from[i]))
+			return err_fail(WEFT_ERROR, "cannot walk from a branch head: %s lacks %s",
+			                m->path, from[i]);
+		buf_printf(out, "%s\n", from[i]);
 	}
-	raw_entry eo, en;
-	int ho = raw_next(&o, &eo), hn = raw_next(&n, &en), rc = 0;
-	while (rc == 0 && ho >= 0 && hn >= 0 && (ho || hn)) {
-		int cmp = !ho ? 1 : !hn ? -1 : entry_cmp(&eo, &en);
-		if (cmp < 0) {
-			rc = count_side(m, &eo, true, count);
-			ho = raw_next(&o, &eo);
-		} else if (cmp > 0) {
-			rc = count_side(m, &en, false, count);
-			hn = raw_next(&n, &en);
-		} else {
-			if (eo.is_tree && en.is_tree)
-				rc = count_changes(m, &eo.id, &en.id, count);
-			else if (eo.is_tree || en.is_tree)
-				rc = count_side(m, &eo, true, count) < 0
-				             ? -1
-				             : count_side(m, &en, false, count);
-			else if (!git_oid_equal(&eo.id, &en.id) || eo.mode != en.mode)
-				(*count)++;
-			ho = raw_next(&o, &eo);
-			hn = raw_next(&n, &en);
-		}
+	for (size_t i = 0; i < nhide; i++) {
+		if (git_oid_fromstr(&id, hide[i]) < 0 || strlen(hide[i]) != DVCS_HASH_LEN)
+			return err_fail(WEFT_EINVALID, "not a commit id: %.60s", hide[i]);
+		if (dvcs_mirror_has(m, hide[i]))
+			buf_printf(out, "^%s\n", hide[i]);
 	}
-	raw_close(&o);
-	raw_close(&n);
-	return rc < 0 || ho < 0 || hn < 0 ? -1 : 0;
+	return 0;
 }
 
-/* Files changed between the commit and its first parent (the empty tree for a root). */
-static int file_count(dvcs_mirror *m, git_commit *commit, int *count)
+/* The running git log: its pipes and what it said on stderr. */
+typedef struct walk_child {
+	pid_t pid;
+	int in, out, err;
+	buf said;
+} walk_child;
+
+static int walk_spawn(walk_child *k, arena *a, dvcs_mirror *m, bool ordered, bool with_files)
 {
-	const git_oid *parent_tree = NULL;
-	git_commit *parent = NULL;
+	char *argv[16];
+	size_t n = 0;
+	argv[n++] = "git";
+	argv[n++] = arena_printf(a, "--git-dir=%s", m->path);
+	argv[n++] = "log";
+	argv[n++] = "--stdin";
+	argv[n++] = "-z";
+	argv[n++] = "--no-color";
+	argv[n++] = "--no-show-signature";
+	argv[n++] = WALK_FORMAT;
+	if (ordered) { /* parents before children */
+		argv[n++] = "--date-order";
+		argv[n++] = "--reverse";
+	}
+	if (with_files) { /* against the first parent, or the empty tree for a root */
+		argv[n++] = "--name-only";
+		argv[n++] = "--no-renames";
+		argv[n++] = "--diff-merges=first-parent";
+		argv[n++] = "--root";
+	}
+	argv[n] = NULL;
+	int fds[6] = { -1, -1, -1, -1, -1, -1 }; /* stdin, stdout and stderr pipes */
 	int rc = 0;
-	if (git_commit_parentcount(commit) > 0) {
-		rc = git_commit_parent(&parent, commit, 0);
-		if (rc == 0)
-			parent_tree = git_commit_tree_id(parent);
-	}
-	*count = 0;
+	for (size_t i = 0; rc == 0 && i < 6; i += 2)
+		if (pipe2(fds + i, O_CLOEXEC) < 0)
+			rc = err_fail(WEFT_ERROR, "cannot run git: %s", strerror(errno));
 	if (rc == 0)
-		rc = count_changes(m, parent_tree, git_commit_tree_id(commit), count);
-	git_commit_free(parent);
-	return rc < 0 ? git_fail("cannot read a commit's changes") : 0;
+		rc = spawn_git(&k->pid, argv, git_env(a, m->path, NULL), fds[0], fds[3], fds[5]);
+	/* the child's ends, and on failure ours too */
+	for (size_t i = 0; i < 6; i++)
+		if (fds[i] >= 0 && (rc < 0 || i == 0 || i == 3 || i == 5))
+			close(fds[i]);
+	if (rc == 0) {
+		k->in = fds[1];
+		k->out = fds[2];
+		k->err = fds[4];
+	}
+	return rc;
 }
 
-static int push_hashes(git_revwalk *w, const char *const *hashes, size_t n, bool hide)
+static int write_all(int fd, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		git_oid id;
-		if (git_oid_fromstr(&id, hashes[i]) < 0)
-			return err_fail(WEFT_EINVALID, "not a commit id: %.60s", hashes[i]);
-		int e = hide ? git_revwalk_hide(w, &id) : git_revwalk_push(w, &id);
-		if (e == GIT_ENOTFOUND && hide) {
-			git_error_clear();
+	while (n > 0) {
+		ssize_t put = write(fd, p, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put < 0)
+			return err_fail(WEFT_ERROR, "cannot give git log its revisions: %s",
+			                strerror(errno));
+		p += put;
+		n -= (size_t)put;
+	}
+	return 0;
+}
+
+/* Reads stdout into the parser and stderr into k->said (bounded) until both close, or the
+ * parser stops (its non-zero code returned). */
+static int walk_read(walk_child *k, walk_parse *w)
+{
+	char *chunk = malloc(WALK_READ);
+	if (!chunk)
+		return err_fail(WEFT_ERROR, "out of memory");
+	int rc = 0;
+	while (rc == 0 && (k->out >= 0 || k->err >= 0)) {
+		struct pollfd p[2] = { { .fd = k->out, .events = POLLIN },
+			               { .fd = k->err, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno != EINTR)
+				rc = err_fail(WEFT_ERROR, "cannot read git log: %s",
+				              strerror(errno));
 			continue;
 		}
-		if (e < 0)
-			return git_fail(hide ? "cannot walk from a recorded head"
-			                     : "cannot walk from a branch head");
+		for (size_t i = 0; i < 2 && rc == 0; i++) {
+			int *fd = i == 0 ? &k->out : &k->err;
+			if (*fd < 0 || !p[i].revents)
+				continue;
+			ssize_t got = read(*fd, chunk, WALK_READ);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				close(*fd);
+				*fd = -1;
+			} else if (i == 0)
+				rc = parse_chunk(w, chunk, (size_t)got);
+			else if (k->said.len < DVCS_FETCH_STDERR_MAX)
+				buf_append(&k->said, chunk, (size_t)got);
+		}
 	}
-	return 0;
+	free(chunk);
+	return rc;
 }
 
-static int visit(dvcs_mirror *m, const git_oid *id, bool with_files, dvcs_commit_fn fn, void *ctx)
+/* Closes what is open, kills the child when it still runs (stop), and waits for it: 0 when it
+ * exited with 0. */
+static int walk_reap(walk_child *k, bool stop)
 {
-	git_commit *commit = NULL;
-	if (git_commit_lookup(&commit, m->repo, id) < 0)
-		return git_fail("cannot read a commit");
-	dvcs_commit c = { .is_merge = git_commit_parentcount(commit) > 1 };
-	git_oid_tostr(c.hash, sizeof c.hash, id);
-	const git_signature *author = git_commit_author(commit);
-	c.author_name = author->name ? author->name : "";
-	c.author_email = author->email ? author->email : "";
-	c.authored_at = (int64_t)author->when.time * 1000;
-	c.message = git_commit_message(commit);
-	if (!c.message)
-		c.message = "";
-	int rc = with_files ? file_count(m, commit, &c.file_count) : 0;
-	if (rc == 0)
-		rc = fn(ctx, &c);
-	git_commit_free(commit);
-	return rc;
+	int fds[] = { k->in, k->out, k->err };
+	for (size_t i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (k->pid <= 0)
+		return -1;
+	if (stop)
+		kill(-k->pid, SIGKILL);
+	int status = 0;
+	while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
@@ -520,20 +643,33 @@ int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, cons
 {
 	if (nfrom == 0)
 		return 0;
-	git_revwalk *w = NULL;
-	if (git_revwalk_new(&w, m->repo) < 0)
-		return git_fail("cannot walk the mirror");
-	git_revwalk_sorting(w, ordered ? GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE
-	                               : GIT_SORT_NONE);
-	int rc = push_hashes(w, from, nfrom, false);
+	arena *a = arena_new();
+	buf revs = BUF_INIT;
+	walk_parse w = { 0 };
+	walk_child k = { .pid = -1, .in = -1, .out = -1, .err = -1 };
+	int rc = a ? walk_revisions(m, &revs, from, nfrom, hide, nhide)
+	           : err_fail(WEFT_ERROR, "out of memory");
 	if (rc == 0)
-		rc = push_hashes(w, hide, nhide, true);
-	git_oid id;
-	int e = 0;
-	while (rc == 0 && (e = git_revwalk_next(&id, w)) == 0)
-		rc = visit(m, &id, with_files, fn, ctx);
-	if (rc == 0 && e != GIT_ITEROVER)
-		rc = git_fail("cannot walk the mirror");
-	git_revwalk_free(w);
+		rc = walk_parse_init(&w, fn, ctx);
+	if (rc == 0)
+		rc = walk_spawn(&k, a, m, ordered, with_files);
+	/* git reads all of its revisions before it writes a line */
+	if (rc == 0)
+		rc = write_all(k.in, revs.ptr, revs.len);
+	if (k.in >= 0)
+		close(k.in);
+	k.in = -1;
+	if (rc == 0)
+		rc = walk_read(&k, &w);
+	bool stopped = rc != 0;
+	int exit_rc = walk_reap(&k, stopped);
+	if (rc == 0 && exit_rc < 0)
+		rc = err_fail(WEFT_ERROR, "git log of %s failed: %s", m->path, trimmed(a, &k.said));
+	if (rc == 0)
+		rc = parse_end(&w);
+	free(w.hash.p);
+	buf_dispose(&k.said);
+	buf_dispose(&revs);
+	arena_free(a);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /* The bare mirror of a linked repository (dvcs_repo_mirror_path): `git fetch` of its branches
- * over HTTP with the account's token, and walks of its history with libgit2. The mirror is the
- * truth a sync reads; webhooks say when to look (and what to show until then, provisional.h).
+ * over HTTP with the account's token, and walks of its history through `git log`. The mirror is
+ * the truth a sync reads; webhooks say when to look (and what to show until then, provisional.h).
  * Nothing here touches the database. */
 #ifndef WEFT_TRACK_DVCS_MIRROR_H
 #define WEFT_TRACK_DVCS_MIRROR_H
@@ -15,6 +15,7 @@ enum {
 	DVCS_HASH_LEN = 40, /* a SHA-1 commit id in hex */
 	DVCS_FETCH_TIMEOUT_S = 30 * 60, /* a fetch that takes longer is killed */
 	DVCS_FETCH_STDERR_MAX = 16 * 1024, /* git's complaints kept for the sync error */
+	DVCS_MESSAGE_MAX = 64 * 1024, /* bytes of a commit message a walk keeps (the rest is cut) */
 };
 
 /* Fetches the branches (refs/heads/…) of url into the bare mirror at path (created, with its parent folder,
@@ -59,9 +60,14 @@ bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
 
 /* Calls fn for every commit reachable from the from hashes and not from the hide hashes (hidden
  * ones the mirror lacks are skipped: after a force push and a gc their history is gone anyway),
- * each once, until fn returns non-zero (returned). ordered: parents before children (the order
- * commits were made, for smart commits); otherwise the fastest order libgit2 has. with_files:
- * count each commit's changed files (a tree diff), else file_count is 0. */
+ * each once, until fn returns non-zero (returned). One `git log --stdin -z` child reads the
+ * mirror (the environment of dvcs_mirror_fetch without any token; killed when fn stops the walk)
+ * and its output is parsed as it arrives through a fixed buffer: no allocation per commit, a
+ * message cut at DVCS_MESSAGE_MAX bytes, a name or email at 256. ordered: parents before
+ * children (the order commits were made, for smart commits), else newest first. with_files: count
+ * each commit's changed files against its first parent (--name-only), else file_count is 0.
+ * WEFT_EINVALID for a hash that is not one; WEFT_ERROR when a from commit is missing or git
+ * fails (its words). The process must ignore SIGPIPE (weft serve does). */
 typedef int (*dvcs_commit_fn)(void *ctx, const dvcs_commit *commit);
 int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
                      size_t nhide, bool ordered, bool with_files, dvcs_commit_fn fn, void *ctx);

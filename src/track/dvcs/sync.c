@@ -120,13 +120,22 @@ typedef struct sync_run {
 	bool skip; /* gone, unlinked or deleted: nothing to do */
 	bool full;
 	int64_t started_at; /* epoch ms, before the fetch: what provisional commits are judged by */
+	bool walked; /* a sync settled the branches before (walked_at): an empty repository synced */
 	dvcs_repo repo;
 	dvcs_account account;
 	dvcs_head *old; /* the recorded branches as the run started */
 	size_t nold;
 	const char *error;
 	int64_t mark[SYNC_STEPS]; /* clock_mono_ns at each step's end, for the debug log */
+	const job *job; /* the job running it (NULL without one): its lease is kept per batch */
 } sync_run;
+
+/* The job's lease lasts another lease from now (in c's transaction): a backfill may take far
+ * longer than one lease, and must not be claimed twice. */
+static int keep_lease(db_conn *c, const sync_run *s)
+{
+	return s->job ? job_heartbeat(c, s->job) : 0;
+}
 
 static int start_run(db_conn *c, void *ctx)
 {
@@ -152,6 +161,15 @@ static int start_run(db_conn *c, void *ctx)
 		rc = dvcs_found_forget(c, s->repo_id);
 	if (rc >= 0)
 		rc = dvcs_found_recorded(c, s->a, s->repo_id, &s->old, &s->nold);
+	int64_t walked = 0;
+	if (rc >= 0)
+		rc = db_query_int(&walked, c,
+		                  "SELECT CASE WHEN walked_at IS NULL THEN 0 ELSE 1 END"
+		                  " FROM dvcs_repos WHERE id = $1",
+		                  db_int(s->repo_id));
+	s->walked = walked == 1;
+	if (rc >= 0)
+		rc = keep_lease(c, s);
 	return rc < 0 ? rc : 0;
 }
 
@@ -183,7 +201,8 @@ typedef struct batch {
 static int store_batch(db_conn *c, void *ctx)
 {
 	batch *b = ctx;
-	return dvcs_found_store(c, b->a, &b->found, b->items, b->n);
+	int rc = dvcs_found_store(c, b->a, &b->found, b->items, b->n);
+	return rc == 0 ? keep_lease(c, b->s) : rc;
 }
 
 static int flush(batch *b)
@@ -220,13 +239,16 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
 }
 
 /* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
- * then recounted at the end; a soft sync keeps them as it goes). */
+ * then recounted at the end; a soft sync keeps them as it goes). Smart commits run for what a
+ * soft sync finds past recorded heads, or in a repository synced before with none (the first
+ * push into an empty one); never in a full sync, nor in a repository's first walk (its whole
+ * history, like Jira's first full sync). */
 static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed)
 {
 	batch b = { .s = s };
 	bool incremental = !s->full && s->nold > 0;
-	int rc = dvcs_found_run_init(&b.found, s->repo_id, incremental && s->repo.smart_commits,
-	                             incremental);
+	bool smart = !s->full && (s->nold > 0 || s->walked) && s->repo.smart_commits;
+	int rc = dvcs_found_run_init(&b.found, s->repo_id, smart, incremental);
 	if (rc < 0)
 		return rc;
 	b.a = arena_new();
@@ -236,7 +258,7 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 		return err_fail(WEFT_ERROR, "out of memory");
 	}
 	rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
-	                      s->nold, incremental, true, take_commit, &b);
+	                      s->nold, incremental || smart, true, take_commit, &b);
 	if (rc == 0)
 		rc = flush(&b);
 	s->mark[STEP_WALK] = clock_mono_ns();
@@ -303,6 +325,11 @@ static int settle_run(db_conn *c, void *ctx)
 		rc = dvcs_found_recount(c, t->s->repo_id);
 	if (rc == 0 && t->lost)
 		rc = dvcs_sync_enqueue(c, t->s->repo_id, true);
+	if (rc == 0)
+		rc = db_exec(c, "UPDATE dvcs_repos SET walked_at = $2 WHERE id = $1",
+		             db_int(t->s->repo_id), db_int(clock_now_ms()));
+	if (rc >= 0)
+		rc = keep_lease(c, t->s);
 	return rc;
 }
 
@@ -443,10 +470,10 @@ static int payload_id(const char *payload, const char *field, int64_t *id)
 	return *id > 0 ? 0 : err_fail(WEFT_EINVALID, "payload without a %s id", field);
 }
 
-int dvcs_sync_run(track_app *app, const char *payload)
+int dvcs_sync_run(track_app *app, const job *j)
 {
 	int64_t id = 0;
-	int rc = payload_id(payload, "repo", &id);
+	int rc = payload_id(j->payload, "repo", &id);
 	if (rc < 0)
 		return rc;
 	/* The deferred job is the durable record (this process may die before the run ends); the
@@ -455,7 +482,9 @@ int dvcs_sync_run(track_app *app, const char *payload)
 	if (!claim_repo(id))
 		return db_tx(app->d, queue_follow_up, &later);
 	arena *a = arena_new();
-	sync_run s = { .app = app, .a = a, .repo_id = id, .mark[STEP_BEGIN] = clock_mono_ns() };
+	sync_run s = {
+		.app = app, .a = a, .repo_id = id, .job = j, .mark[STEP_BEGIN] = clock_mono_ns()
+	};
 	rc = db_tx(app->d, start_run, &s);
 	s.mark[STEP_START] = clock_mono_ns();
 	if (rc == 0 && !s.skip) {
@@ -475,7 +504,7 @@ static int sync_job(void *ctx, const job *j)
 {
 	log_debug("dvcs sync job=%lld queued=%lld", (long long)j->id,
 	          (long long)(clock_now_ms() - j->enqueued_at));
-	return dvcs_sync_run(ctx, j->payload);
+	return dvcs_sync_run(ctx, j);
 }
 
 /* ---- the periodic job ---- */

@@ -295,6 +295,97 @@ static void each_job_is_claimed_by_one_process(void **state)
 	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(DISTINCT job_id) FROM ran"), 120);
 }
 
+/* A handler that runs 2.5 s, ten times its lease, beating the lease every 50 ms or not. */
+typedef struct long_ctx {
+	db *d;
+	bool beat;
+	atomic_int runs;
+	atomic_int lost; /* heartbeats that found the lease gone */
+} long_ctx;
+
+typedef struct beat_ctx {
+	const job *j;
+} beat_ctx;
+
+static int beat(db_conn *c, void *ctx)
+{
+	return job_heartbeat(c, ((beat_ctx *)ctx)->j);
+}
+
+static int run_long(void *ctx, const job *j)
+{
+	long_ctx *l = ctx;
+	atomic_fetch_add(&l->runs, 1);
+	beat_ctx b = { j };
+	for (int i = 0; i < 50; i++) {
+		usleep(50000);
+		if (l->beat && db_tx(l->d, beat, &b) == WEFT_ECONFLICT)
+			atomic_fetch_add(&l->lost, 1);
+	}
+	return 0;
+}
+
+static int long_job_runs(fixture *f, bool with_beat)
+{
+	enqueue_ctx e = { "test.long", "{}", { 0 }, false, false, 0 };
+	assert_int_equal(db_tx(f->d, enqueue, &e), 0);
+	long_ctx l = { .d = f->d, .beat = with_beat };
+	job_queue *q = new_queue(f->d, 2, 250, 20);
+	job_queue_register(q, "test.long", run_long, &l);
+	assert_int_equal(job_queue_start(q), 0);
+	assert_true(wait_until(f->d, "SELECT COUNT(*) FROM jobs WHERE state <> 'done'", 0, 30));
+	job_queue_stop(q, 10);
+	assert_int_equal(atomic_load(&l.lost), 0);
+	return atomic_load(&l.runs);
+}
+
+/* A job ten times longer than its lease: without a heartbeat the other worker takes it over
+ * (the set-up can tell), with one it runs once. */
+static void a_heartbeat_keeps_a_long_job_with_its_worker(void **state)
+{
+	fixture *f = begin(state);
+	assert_true(long_job_runs(f, false) >= 2);
+	db_conn *c;
+	db_conn_get(&c, f->d);
+	assert_true(db_exec(c, "DELETE FROM jobs", DB_END) >= 0);
+	db_conn_put(c);
+	assert_int_equal(long_job_runs(f, true), 1);
+}
+
+/* A heartbeat after the lease went to another owner fails, and extends nothing. */
+static int take_over_then_beat(void *ctx, const job *j)
+{
+	db *d = ctx;
+	db_conn *c;
+	db_conn_get(&c, d);
+	int rc =
+	        db_exec(c, "UPDATE jobs SET lease_owner = 'other', lease_expires = 5 WHERE id = $1",
+	                db_int(j->id));
+	db_conn_put(c);
+	if (rc != 1)
+		return err_fail(WEFT_ERROR, "the take-over changed %d rows", rc);
+	beat_ctx b = { j };
+	rc = db_tx(d, beat, &b);
+	return rc == WEFT_ECONFLICT ? 0 : err_fail(WEFT_ERROR, "the heartbeat gave %d", rc);
+}
+
+static void a_heartbeat_after_a_take_over_fails(void **state)
+{
+	fixture *f = begin(state);
+	enqueue_ctx e = { "test.take", "{}", { 0 }, false, false, 0 };
+	assert_int_equal(db_tx(f->d, enqueue, &e), 0);
+	job_queue *q = new_queue(f->d, 0, 60000, 1000);
+	job_queue_register(q, "test.take", take_over_then_beat, f->d);
+	bool ran;
+	assert_int_equal(job_queue_run_one(q, &ran), 0);
+	assert_true(ran);
+	job_queue_stop(q, 5);
+	assert_int_equal(fixture_scalar(f->d, "SELECT lease_expires FROM jobs"), 5);
+	assert_int_equal(fixture_scalar(f->d, "SELECT COUNT(*) FROM jobs WHERE state = 'running'"
+	                                      " AND lease_owner = 'other'"),
+	                 1);
+}
+
 static void enqueue_wakes_a_sleeping_worker(void **state)
 {
 	fixture *f = begin(state);
@@ -424,6 +515,8 @@ int main(void)
 		cmocka_unit_test(each_job_is_claimed_by_one_process),
 		cmocka_unit_test(enqueue_wakes_a_sleeping_worker),
 		cmocka_unit_test(a_killed_worker_loses_no_job),
+		cmocka_unit_test(a_heartbeat_keeps_a_long_job_with_its_worker),
+		cmocka_unit_test(a_heartbeat_after_a_take_over_fails),
 		cmocka_unit_test(listing_filters_by_state),
 		cmocka_unit_test(claiming_reads_the_ready_index),
 	};

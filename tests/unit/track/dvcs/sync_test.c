@@ -371,6 +371,80 @@ static void provisional_commits_are_confirmed_or_removed(void **state)
 	end(&e);
 }
 
+/* Smart commits run for the first push into an empty repository synced before, and not for the
+ * history a repository's first walk finds, full or soft. */
+static void smart_commits_run_for_the_first_push_into_an_empty_repository(void **state)
+{
+	env e = begin(state);
+	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
+	repos r = make_repos();
+	int64_t a = make_repo_row(&e, "empty", true);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror)); /* linked while empty: nothing to walk */
+	assert_int_equal(linked(&e, a), 0);
+	commit(&r, "PROJ-5 #resolve first push");
+	push(&r, "main");
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), 1);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND payload LIKE '%\"repo\":' || $1 || ',%'",
+	                     a),
+	                 1);
+	/* a repository whose first sync is soft (never walked) with history: no smart commits */
+	int64_t h = make_repo_row(&e, "history", true);
+	ok(db_exec(e.c, "UPDATE dvcs_repos SET sync_full = 0 WHERE id = $1", db_int(h)) < 0 ? -1
+	                                                                                    : 0);
+	ok(dvcs_sync_mirror(&app, e.a, h, r.mirror));
+	assert_int_equal(linked(&e, h), 1);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.smart'"
+	                     " AND payload LIKE '%\"repo\":' || $1 || ',%'",
+	                     h),
+	                 0);
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
+/* Commits made to confuse a reader of git log: a NUL in the author and the message, lines of
+ * 40 hex digits in the message, files named like commit ids, an empty message. */
+static void hostile_commits_are_read_field_by_field(void **state)
+{
+	env e = begin(state);
+	track_app app = { .d = e.f->d, .dvcs_dir = "/nonexistent" };
+	repos r = make_repos();
+	commit(&r, "PROJ-1 base");
+	const char *hex = "0123456789abcdef0123456789abcdef01234567";
+	sh("cd %s && echo x > %s && echo y > 'new\nline' && git add . && git -c user.name=Eve"
+	   " -c user.email=eve@example.com commit -q -m '%s' -m '%s' -m 'PROJ-2 after'",
+	   r.work, hex, hex, hex);
+	sh("cd %s && c=$(printf 'tree %%s\\nparent %%s\\nauthor Ev\\000il <e@x> 1700000000 +0000\\n"
+	   "committer C <c@x> 1700000000 +0000\\n\\nPROJ-3 cut\\000PROJ-4 hidden\\n'"
+	   " $(git rev-parse HEAD^{tree}) $(git rev-parse HEAD)"
+	   " | git hash-object -t commit -w --literally --stdin)"
+	   " && git update-ref refs/heads/main $c"
+	   " && git update-ref refs/heads/main $(git commit-tree -p $c $(git rev-parse"
+	   " HEAD^{tree}) < /dev/null)",
+	   r.work);
+	push(&r, "main");
+	int64_t a = make_repo_row(&e, "hostile", false);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), git_count(&r));
+	assert_int_equal(linked(&e, a), 4);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM dvcs_commits WHERE author_name = 'Eve' AND file_count = 2"
+	         " AND message LIKE '%s%%PROJ-2 after%%' AND $1 > 0",
+	         hex);
+	assert_int_equal(num(&e, sql, a), 1);
+	assert_int_equal(keyed(&e, "PROJ-2"), 1);
+	assert_int_equal(keyed(&e, "PROJ-3"), 1);
+	assert_int_equal(keyed(&e, "PROJ-4"), 0);
+	assert_int_equal(
+	        num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE message = '' AND $1 > 0", a), 1);
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
 static void a_missing_mirror_fails_with_its_reason(void **state)
 {
 	env e = begin(state);
@@ -392,6 +466,8 @@ int main(void)
 		cmocka_unit_test(syncs_commits_branches_and_keys),
 		cmocka_unit_test(a_missing_mirror_fails_with_its_reason),
 		cmocka_unit_test(provisional_commits_are_confirmed_or_removed),
+		cmocka_unit_test(smart_commits_run_for_the_first_push_into_an_empty_repository),
+		cmocka_unit_test(hostile_commits_are_read_field_by_field),
 	};
 	int failed = fixture_run_engine_tests("track/dvcs/sync", tests,
 	                                      sizeof tests / sizeof tests[0], 2);
