@@ -12,6 +12,7 @@
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
 #include "track/issue/issue_web.h"
+#include "track/link/link_api.h"
 #include "track/project/permission_api.h"
 #include "track/search/search_api.h"
 
@@ -290,6 +291,22 @@ static const web_route routes[] = {
 	TRACK_API("GET", "issuesecurityschemes", track_api_security_schemes, WEB_NEEDS_USER, 0, 0,
 	          NULL),
 	TRACK_API("GET", "projectCategory", track_api_project_categories, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	/* links between issues and their types (link/link_api.c): the domain checks browse on
+	 * both issues and Link issues, since the issues come in the body */
+	TRACK_API("GET", "issueLinkType", track_api_link_types, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("POST", "issueLinkType", track_api_link_type_create,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_SITE_ADMIN, WEB_BODY_LIMIT_FORM, NULL),
+	TRACK_API("GET", "issueLinkType/{issueLinkTypeId}", track_api_link_type, WEB_NEEDS_USER, 0,
+	          0, NULL),
+	TRACK_API("PUT", "issueLinkType/{issueLinkTypeId}", track_api_link_type_update,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_SITE_ADMIN, WEB_BODY_LIMIT_FORM, NULL),
+	TRACK_API("DELETE", "issueLinkType/{issueLinkTypeId}", track_api_link_type_delete,
+	          WEB_NEEDS_USER, TRACK_PERM_SITE_ADMIN, 0, NULL),
+	TRACK_API("POST", "issueLink", track_api_link_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
+	          WEB_BODY_LIMIT_TEXT, NULL),
+	TRACK_API("GET", "issueLink/{linkId}", track_api_link, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("DELETE", "issueLink/{linkId}", track_api_link_delete, WEB_NEEDS_USER, 0, 0,
 	          NULL),
 	/* search: JQL over the API and the search page (search_api.c, search_web.c) */
 	TRACK_API("GET", "search", track_api_search, WEB_NEEDS_USER, 0, 0, NULL),

@@ -57,6 +57,7 @@ enum {
 	TRACK_PERM_ADMINISTER_PROJECT,
 	TRACK_PERM_VIEW_DEV_TOOLS, /* the development panel (the connector) */
 	TRACK_PERM_MODIFY_REPORTER, /* file or change an issue with someone else as reporter */
+	TRACK_PERM_LINK_ISSUES, /* link issues (from this project's) and add remote links */
 };
 
 static inline track_viewer *track_viewer_of(const web_request *req)

@@ -40,6 +40,7 @@ static unsigned roles_for(int permission)
 	case TRACK_PERM_EDIT_ISSUES:
 	case TRACK_PERM_TRANSITION_ISSUES:
 	case TRACK_PERM_WORK_ON_ISSUES:
+	case TRACK_PERM_LINK_ISSUES:
 	case TRACK_PERM_VIEW_DEV_TOOLS: return devs;
 	case TRACK_PERM_ADMINISTER_PROJECT:
 	case TRACK_PERM_MODIFY_REPORTER: return TRACK_ROLE_ADMINISTRATORS;
@@ -198,6 +199,9 @@ static int refuse(const scope_ctx *sc, int permission)
 	case TRACK_PERM_MODIFY_REPORTER:
 		return err_fail(WEFT_EPERM, "You do not have permission to modify the reporter "
 		                            "in this project.");
+	case TRACK_PERM_LINK_ISSUES:
+		return err_fail(WEFT_EPERM, "You do not have permission to link issues in this "
+		                            "project.");
 	default:
 		return err_fail(WEFT_EPERM,
 		                "You do not have permission to administer this project.");
@@ -217,7 +221,7 @@ int track_perm_authorize(web_request *req)
 	if (permission == TRACK_PERM_SITE_ADMIN)
 		return admin ? 0
 		             : err_fail(WEFT_EPERM, "You must be a site administrator to do this.");
-	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_MODIFY_REPORTER)
+	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_LINK_ISSUES)
 		return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
 	scope_ctx sc = { req, arena_alloc(req->arena, sizeof(track_scope)), false };
 	sc.scope->site_admin = admin;

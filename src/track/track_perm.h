@@ -5,7 +5,8 @@
  * The scheme (fixed, Jira's default in spirit):
  *   site administrators    everything, in every project
  *   Administrators role    everything in the project, administering it included
- *   Developers role        browse, create, edit, transition, comment, log work, view dev tools
+ *   Developers role        browse, create, edit, transition, comment, log work, link issues,
+ *                          view dev tools
  *   Users role             browse, create issues, comment
  *   anyone else            nothing: the project and its issues do not exist for them (404).
  * Modify reporter (naming someone else as an issue's reporter) is the Administrators'.
@@ -62,7 +63,7 @@ static inline bool track_scope_author_or_admin(const track_scope *s, int64_t aut
 }
 
 /* Decides req->route->permission. Project-level codes (TRACK_PERM_BROWSE …
- * TRACK_PERM_VIEW_DEV_TOOLS) resolve the project from the path parameter {key} or
+ * TRACK_PERM_LINK_ISSUES) resolve the project from the path parameter {key} or
  * {projectIdOrKey} (key or numeric id), or the issue from {issue} or {issueIdOrKey} (key, any
  * key it had before a move, or numeric id) — a {key} with a '-' names an issue (/browse/{key}
  * pages), or, on a route without path parameters, the issue from ?issueId= (its numeric id:

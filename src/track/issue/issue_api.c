@@ -14,6 +14,7 @@
 #include "track/issue/duration.h"
 #include "track/issue/people_api.h"
 #include "track/jira.h"
+#include "track/link/link_api.h"
 #include "track/project/project.h"
 #include "db/rows.h"
 #include "track/track.h"
@@ -408,7 +409,15 @@ struct track_issue_batch {
 	size_t nsubtasks;
 	track_people_pair *watchers, *voters; /* fields.watches and fields.votes of the page */
 	size_t nwatchers, nvoters;
+	track_issue_link *links; /* fields.issuelinks of the page */
+	size_t nlinks;
 };
+
+static const track_user *viewer_of(const web_request *req)
+{
+	const track_viewer *v = track_viewer_of(req);
+	return v ? &v->user : NULL;
+}
 
 int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,
                                const track_issue *issues, size_t n)
@@ -437,6 +446,9 @@ int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request 
 	if (rc == 0 && n > 0)
 		rc = track_people_of_issues(c, req->arena, TRACK_VOTERS, parents, n, &b->voters,
 		                            &b->nvoters);
+	if (rc == 0 && n > 0)
+		rc = track_link_of_issues(c, req->arena, viewer_of(req), parents, n, &b->links,
+		                          &b->nlinks);
 	if (rc < 0) {
 		track_api_issue_batch_free(b);
 		return rc;
@@ -493,6 +505,22 @@ static int subtasks_json(db_conn *c, web_request *req, const track_issue_batch *
 	int rc = load_subtasks(c, req->arena, &i->id, 1, &rows, &n);
 	if (rc == 0)
 		*out = subtasks_of(req, rows, n, i->id);
+	return rc;
+}
+
+/* fields.issuelinks: the links whose other issue the viewer may browse. */
+static int issuelinks_json(db_conn *c, web_request *req, const track_issue_batch *b,
+                           const track_issue *i, json_t **out)
+{
+	if (b) {
+		*out = track_api_issuelinks_json(req, b->links, b->nlinks, i->id);
+		return 0;
+	}
+	track_issue_link *links = NULL;
+	size_t n = 0;
+	int rc = track_link_of_issues(c, req->arena, viewer_of(req), &i->id, 1, &links, &n);
+	if (rc == 0)
+		*out = track_api_issuelinks_json(req, links, n, i->id);
 	return rc;
 }
 
@@ -603,7 +631,6 @@ static int basic_fields(db_conn *c, web_request *req, const track_issue_batch *b
 	put(f, names, n, "timeestimate", seconds_or_null(i->remaining_estimate));
 	put(f, names, n, "timespent", i->time_spent ? json_integer(i->time_spent) : json_null());
 	put(f, names, n, "timetracking", timetracking(req, i));
-	put(f, names, n, "issuelinks", json_array());
 	put(f, names, n, "components", json_array());
 	put(f, names, n, "fixVersions", json_array());
 	put(f, names, n, "versions", json_array());
@@ -632,6 +659,9 @@ static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
 	json_t *v = NULL;
 	if (wanted(names, n, "subtasks") && (rc = subtasks_json(c, req, b, i, &v)) == 0)
 		json_object_set_new(f, "subtasks", v);
+	if (rc == 0 && wanted(names, n, "issuelinks") &&
+	    (rc = issuelinks_json(c, req, b, i, &v)) == 0)
+		json_object_set_new(f, "issuelinks", v);
 	if (rc == 0 && wanted(names, n, "comment") && (rc = comments_field(c, req, i, v3, &v)) == 0)
 		json_object_set_new(f, "comment", v);
 	if (rc == 0 && wanted(names, n, "worklog") && (rc = worklog_field(c, req, i, v3, &v)) == 0)
