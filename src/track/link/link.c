@@ -32,8 +32,8 @@ static void read_type(db_stmt *st, arena *a, void *item)
 int track_link_types(db_conn *c, arena *a, track_link_type **out, size_t *n)
 {
 	db_stmt *st = NULL;
-	int rc = db_query(&st, c, "SELECT " TYPE_COLUMNS " FROM link_types t ORDER BY lower(t.name)",
-	                  DB_END);
+	int rc = db_query(
+	        &st, c, "SELECT " TYPE_COLUMNS " FROM link_types t ORDER BY lower(t.name)", DB_END);
 	*out = NULL;
 	*n = 0;
 	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_type);
@@ -103,7 +103,8 @@ static int type_text(arena *a, const char *in, const char *field, const char **o
 	slice s = slice_trim((slice){ in, strlen(in) });
 	*out_field = field;
 	if (s.len == 0)
-		return err_fail(WEFT_EINVALID, "The issue link type's %s must not be empty.", field);
+		return err_fail(WEFT_EINVALID, "The issue link type's %s must not be empty.",
+		                field);
 	if (s.len > TRACK_LINK_TYPE_TEXT_MAX)
 		return err_fail(WEFT_EINVALID, "The issue link type's %s is longer than %d bytes.",
 		                field, TRACK_LINK_TYPE_TEXT_MAX);
@@ -167,8 +168,10 @@ int track_link_type_update(db_conn *c, arena *a, int64_t id, const track_link_ty
 	if (rc == 0)
 		rc = type_texts(a, in, &t, out_field);
 	if (rc == 0)
-		rc = db_exec(c, "UPDATE link_types SET name = $1, inward = $2, outward = $3 WHERE id = $4",
-		             db_text(t.name), db_text(t.inward), db_text(t.outward), db_int(id));
+		rc = db_exec(
+		        c,
+		        "UPDATE link_types SET name = $1, inward = $2, outward = $3 WHERE id = $4",
+		        db_text(t.name), db_text(t.inward), db_text(t.outward), db_int(id));
 	rc = name_taken(rc < 0 ? rc : 0, out_field);
 	if (rc == 0)
 		*out = t;
@@ -187,8 +190,7 @@ int track_link_type_delete(db_conn *c, int64_t id)
 /* ---- links ---- */
 
 /* The issue, when user may browse it: WEFT_ENOTFOUND with Jira's message otherwise. */
-static int visible_issue(db_conn *c, arena *a, const track_user *user, int64_t id,
-                         track_issue *out)
+static int visible_issue(db_conn *c, arena *a, const track_user *user, int64_t id, track_issue *out)
 {
 	bool ok = false;
 	int rc = track_issue_get(c, a, id, out);
@@ -283,14 +285,12 @@ static int check_new(db_conn *c, arena *a, const track_user *actor, const track_
 int track_link_add(db_conn *c, arena *a, const track_user *actor, const track_link_new *in,
                    track_link *out)
 {
-	track_issue source = { 0 }, destination = { 0 };
+	track_issue source, destination;
 	track_link_type type;
 	bool created = false;
 	int64_t id = 0;
 	int rc = check_new(c, a, actor, in, &source, &destination);
-	if (rc == 0)
-		rc = track_link_type_get(c, a, in->type_id, &type);
-	if (rc == WEFT_ENOTFOUND && source.id && destination.id)
+	if (rc == 0 && (rc = track_link_type_get(c, a, in->type_id, &type)) == WEFT_ENOTFOUND)
 		rc = err_fail(WEFT_EINVALID, "%s", err_msg());
 	if (rc == 0)
 		rc = insert_link(c, in, &id, &created);
@@ -319,13 +319,14 @@ static int load_link(db_conn *c, arena *a, int64_t id, track_link *out)
 	}
 	db_done(st);
 	if (rc == DB_DONE)
-		return err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.", (long long)id);
+		return err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.",
+		                (long long)id);
 	return rc < 0 ? rc : 0;
 }
 
 /* The link and its two issues, when reader may browse both: else WEFT_ENOTFOUND, as missing. */
-static int visible_link(db_conn *c, arena *a, const track_user *reader, int64_t id,
-                        track_link *out, track_issue *source, track_issue *destination)
+static int visible_link(db_conn *c, arena *a, const track_user *reader, int64_t id, track_link *out,
+                        track_issue *source, track_issue *destination)
 {
 	int rc = load_link(c, a, id, out);
 	if (rc == 0)
@@ -333,7 +334,8 @@ static int visible_link(db_conn *c, arena *a, const track_user *reader, int64_t 
 	if (rc == 0)
 		rc = visible_issue(c, a, reader, out->destination_id, destination);
 	if (rc == WEFT_ENOTFOUND)
-		return err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.", (long long)id);
+		return err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.",
+		                (long long)id);
 	return rc;
 }
 
@@ -367,9 +369,9 @@ int track_link_remove(db_conn *c, arena *a, const track_user *actor, int64_t id)
 /* Columns of one direction: the link, the issue it is seen from, the direction, its type, then
  * the other issue o with its status, priority and type. */
 #define SIDE_COLUMNS(seen_from, outward)                                                     \
-	"SELECT l.id, " seen_from ", " outward ", " TYPE_COLUMNS ", o.id, o.key, o.summary,"  \
-	" s.id, s.name, s.category, p.id, p.name, it.id, it.name, it.description,"            \
-	" it.is_subtask, it.hierarchy_level FROM issue_links l"                               \
+	"SELECT l.id, " seen_from ", " outward ", " TYPE_COLUMNS ", o.id, o.key, o.summary," \
+	" s.id, s.name, s.category, p.id, p.name, it.id, it.name, it.description,"           \
+	" it.is_subtask, it.hierarchy_level FROM issue_links l"                              \
 	" JOIN link_types t ON t.id = l.type_id"
 #define SIDE_JOINS                                                                         \
 	" JOIN statuses s ON s.id = o.status_id JOIN priorities p ON p.id = o.priority_id" \
@@ -398,8 +400,8 @@ static void read_issue_link(db_stmt *st, arena *a, void *item)
 
 /* One statement for up to DB_ROWS_IDS_MAX issues: both directions, the other issue restricted
  * to what reader may browse ($n+1, the reader's id, when the restriction needs it). */
-static int links_chunk(db_conn *c, arena *a, const track_user *reader, const int64_t *ids,
-                       size_t n, track_issue_link **out, size_t *nout)
+static int links_chunk(db_conn *c, arena *a, const track_user *reader, const int64_t *ids, size_t n,
+                       track_issue_link **out, size_t *nout)
 {
 	bool uses_reader = false;
 	const char *browse =
@@ -413,12 +415,13 @@ static int links_chunk(db_conn *c, arena *a, const track_user *reader, const int
 	args[n] = uses_reader ? db_int(reader->id) : DB_END;
 	args[n + 1] = DB_END;
 	buf_printf(&sql,
-	           SIDE_COLUMNS("l.source_id", "1") " JOIN issues o ON o.id = l.destination_id" SIDE_JOINS
-	           " WHERE l.source_id IN (%s) AND %s UNION ALL " SIDE_COLUMNS(
-	                   "l.destination_id",
-	                   "0") " JOIN issues o ON o.id = l.source_id" SIDE_JOINS
-	                        " WHERE l.destination_id IN (%s) AND %s"
-	                        " ORDER BY 2, 5, 3 DESC, 8",
+	           SIDE_COLUMNS("l.source_id",
+	                        "1") " JOIN issues o ON o.id = l.destination_id" SIDE_JOINS
+	                             " WHERE l.source_id IN (%s) AND %s UNION ALL " SIDE_COLUMNS(
+	                                     "l.destination_id",
+	                                     "0") " JOIN issues o ON o.id = l.source_id" SIDE_JOINS
+	                                          " WHERE l.destination_id IN (%s) AND %s"
+	                                          " ORDER BY 2, 5, 3 DESC, 8",
 	           buf_cstr(&in), browse, buf_cstr(&in), browse);
 	db_stmt *st = NULL;
 	int rc = db_query_args(&st, c, buf_cstr(&sql), args);

@@ -294,8 +294,9 @@ static int create_tx(db_conn *c, void *p)
 {
 	link_ctx *ctx = p;
 	track_link_new in = { 0 };
-	int rc = json_is_object(ctx->req->json) ? type_of(c, ctx, &in.type_id)
-	                                        : err_fail(WEFT_EINVALID, "Expected a JSON object.");
+	int rc = json_is_object(ctx->req->json)
+	                 ? type_of(c, ctx, &in.type_id)
+	                 : err_fail(WEFT_EINVALID, "Expected a JSON object.");
 	if (rc == 0)
 		rc = issue_of(c, ctx, "inwardIssue", &in.source_id);
 	if (rc == 0)
@@ -334,8 +335,9 @@ static int side_json(db_conn *c, link_ctx *ctx, int64_t seen_from, bool outward,
 			*out = linked_issue_json(ctx->req, &rows[k]);
 			return 0;
 		}
-	return rc < 0 ? rc : err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.",
-	                              (long long)ctx->link.id);
+	return rc < 0 ? rc
+	              : err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.",
+	                         (long long)ctx->link.id);
 }
 
 static int get_tx(db_conn *c, void *p)
@@ -348,12 +350,12 @@ static int get_tx(db_conn *c, void *p)
 	if (rc == 0)
 		rc = side_json(c, ctx, ctx->link.source_id, true, &outward);
 	if (rc == 0)
-		ctx->out = json_pack("{s:s, s:s, s:o, s:o, s:o}", "id",
-		                     arena_printf(ctx->req->arena, "%lld", (long long)ctx->id),
-		                     "self",
-		                     track_jira_self(ctx->req, "issueLink/%lld", (long long)ctx->id),
-		                     "type", type_json(ctx->req, &ctx->link.type), "inwardIssue",
-		                     inward, "outwardIssue", outward);
+		ctx->out =
+		        json_pack("{s:s, s:s, s:o, s:o, s:o}", "id",
+		                  arena_printf(ctx->req->arena, "%lld", (long long)ctx->id), "self",
+		                  track_jira_self(ctx->req, "issueLink/%lld", (long long)ctx->id),
+		                  "type", type_json(ctx->req, &ctx->link.type), "inwardIssue",
+		                  inward, "outwardIssue", outward);
 	else
 		json_decref(inward);
 	return rc;

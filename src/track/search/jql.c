@@ -56,8 +56,8 @@ static const struct field_def {
 	{ "updatedDate", JQL_UPDATED, OPS_EQ | OPS_CMP, true },
 	{ "resolutiondate", JQL_RESOLUTION_DATE, OPS_EQ | OPS_CMP, true },
 	{ "resolved", JQL_RESOLUTION_DATE, OPS_EQ | OPS_CMP, true },
-	{ "issueLinkType", JQL_LINK_TYPE, 1u << JQL_EQ | 1u << JQL_NE | 1u << JQL_IN | 1u << JQL_NOT_IN,
-	  false },
+	{ "issueLinkType", JQL_LINK_TYPE,
+	  1u << JQL_EQ | 1u << JQL_NE | 1u << JQL_IN | 1u << JQL_NOT_IN, false },
 };
 
 static const char *const canonical_names[JQL_FIELD_COUNT] = {
@@ -408,8 +408,8 @@ static const struct function_def {
 	function_kind kind; /* the fields it serves: users, dates, issues */
 	unsigned min_args, max_args;
 } function_defs[] = {
-	{ "currentUser", FUNCTION_USER, 0, 0 },  { "now", FUNCTION_DATE, 0, 0 },
-	{ "startOfDay", FUNCTION_DATE, 0, 1 },   { "endOfDay", FUNCTION_DATE, 0, 1 },
+	{ "currentUser", FUNCTION_USER, 0, 0 },    { "now", FUNCTION_DATE, 0, 0 },
+	{ "startOfDay", FUNCTION_DATE, 0, 1 },     { "endOfDay", FUNCTION_DATE, 0, 1 },
 	{ "linkedIssues", FUNCTION_ISSUES, 1, 2 },
 };
 
@@ -418,7 +418,8 @@ static bool function_fits(const struct function_def *def, const jql_node *clause
 	switch (def->kind) {
 	case FUNCTION_DATE: return jql_field_is_date(clause->field);
 	case FUNCTION_ISSUES:
-		return clause->field == JQL_KEY && (clause->op == JQL_IN || clause->op == JQL_NOT_IN);
+		return clause->field == JQL_KEY &&
+		       (clause->op == JQL_IN || clause->op == JQL_NOT_IN);
 	default: return clause->field == JQL_ASSIGNEE || clause->field == JQL_REPORTER;
 	}
 }
@@ -438,8 +439,9 @@ static void check_function(parser *ps, const struct function_def *def, const cha
 		semantic(ps, "Function '%s' expected '%u' arguments but received '%zu'.", def->name,
 		         def->min_args, args);
 	else
-		semantic(ps, "Function '%s' expected between '%u' and '%u' arguments but received "
-		             "'%zu'.",
+		semantic(ps,
+		         "Function '%s' expected between '%u' and '%u' arguments but received "
+		         "'%zu'.",
 		         def->name, def->min_args, def->max_args, args);
 }
 
