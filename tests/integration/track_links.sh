@@ -212,6 +212,54 @@ expect_status 204 "alice deletes TEST-4"
 as bob "$API/issue/TEST-3?fields=issuelinks"
 expect_json 'j["fields"]["issuelinks"] == []' "…its link with TEST-3 went with it"
 
+# --- the issue page: the Links section, add and remove ---------------------------------------------
+
+page bob /browse/TEST-5
+expect_body_contains 'action="/browse/TEST-5/links"' "bob (Developer) has the add-link form on TEST-5"
+submit bob /browse/TEST-5 /browse/TEST-5/links "link=10000-in" "issue=test-3"
+expect_status 303 "the form links TEST-5 'is blocked by' TEST-3"
+page bob /browse/TEST-5
+expect_body_contains '<h3 class="small muted">is blocked by</h3>' "…the page groups it under its phrase"
+expect_body_contains '<a href="/browse/TEST-3"><code>TEST-3</code></a> Issue 3 <span class="badge status-new">To Do</span>' \
+	"…with the issue's key, summary and status"
+as bob "$API/issue/TEST-3?fields=issuelinks"
+expect_json '[(l["type"]["name"], l["outwardIssue"]["key"]) for l in j["fields"]["issuelinks"]] == [("Blocks", "TEST-5")]' \
+	"…TEST-3 blocks TEST-5, as the API shows"
+PAGE_LINK=$(jget 'j["fields"]["issuelinks"][0]["id"]')
+submit bob /browse/TEST-5 /browse/TEST-5/links "link=10000-out" "issue=OTHER-1"
+expect_status 400 "linking to an issue bob cannot see is refused on the page"
+expect_body_contains "Issue OTHER-1 does not exist or you do not have permission to see it." "…with the reason"
+submit bob /browse/TEST-5 /browse/TEST-5/links "link=10000-out" "issue=TEST-5"
+expect_body_contains "You cannot link an issue to itself." "linking TEST-5 to itself is refused"
+submit bob /browse/TEST-5 /browse/TEST-5/links "link=blocks" "issue=TEST-3"
+expect_body_contains "Choose how the issues are linked." "a malformed choice is refused"
+submit bob /browse/TEST-5 /browse/TEST-5/links "link=10000-out" "issue="
+expect_status 400 "an empty key is refused"
+req -b "$TEST_TMP/bob.jar" --data-urlencode "link=10000-out" --data-urlencode "issue=TEST-3" "$T/browse/TEST-5/links"
+expect_status 403 "the form without its CSRF token is 403"
+page carol /browse/TEST-5
+expect_body_contains 'href="/browse/TEST-3"' "carol sees the link"
+if grep -q 'action="/browse/TEST-5/links' "$RESP_BODY"; then
+	fail "…but has no add or remove form" "the page offers carol a link form"
+else
+	pass "…but has no add or remove form"
+fi
+submit carol /browse/TEST-5 /browse/TEST-5/links "link=10000-out" "issue=TEST-3"
+expect_status 403 "carol's post to the form is 403"
+json bob POST "$API/issue/TEST-5/remotelink" '{"relationship":"see <also>","object":{"url":"https://example.com/?a=1&b=\"x\"","title":"<script>alert(1)</script>","summary":"<b>s</b>"}}'
+page bob /browse/TEST-5
+expect_body_contains '<a href="https://example.com/?a=1&amp;b=&quot;x&quot;" rel="noopener nofollow">&lt;script&gt;alert(1)&lt;/script&gt;</a>' \
+	"a remote link shows escaped, rel=\"noopener nofollow\""
+expect_body_contains 'see &lt;also&gt;' "…its relationship escaped too"
+submit bob /browse/TEST-5 "/browse/TEST-5/links/$PAGE_LINK/delete"
+expect_status 303 "Remove takes the link away"
+as bob "$API/issue/TEST-3?fields=issuelinks"
+expect_json 'j["fields"]["issuelinks"] == []' "…from both issues"
+submit bob /browse/TEST-5 "/browse/TEST-5/links/$PAGE_LINK/delete"
+expect_status 404 "removing it again is 404"
+submit bob /browse/TEST-1 "/browse/TEST-1/links/$SECRET_LINK/delete"
+expect_status 404 "bob cannot remove a link to an issue he cannot see"
+
 # --- remote links --------------------------------------------------------------------------------
 
 RL="$API/issue/TEST-1/remotelink"

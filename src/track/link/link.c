@@ -342,7 +342,11 @@ static int visible_link(db_conn *c, arena *a, const track_user *reader, int64_t 
 int track_link_get(db_conn *c, arena *a, const track_user *reader, int64_t id, track_link *out)
 {
 	track_issue source, destination;
-	return visible_link(c, a, reader, id, out, &source, &destination);
+	track_link link;
+	int rc = visible_link(c, a, reader, id, &link, &source, &destination);
+	if (rc == 0)
+		*out = link;
+	return rc;
 }
 
 int track_link_remove(db_conn *c, arena *a, const track_user *actor, int64_t id)
