@@ -211,20 +211,26 @@ static int refuse_link(void)
 	return err_fail(WEFT_EPERM, "You do not have permission to link issues in this project.");
 }
 
-/* One "Link" history entry on issue: "This issue blocks OTHER-1", added or removed. */
-static int record(db_conn *c, arena *a, int64_t issue_id, int64_t author_id, const char *phrase,
-                  const char *other_key, bool added)
+int track_link_record(db_conn *c, int64_t issue_id, int64_t author_id, const char *field,
+                      const char *value, const char *text, bool added)
 {
 	int64_t group = 0;
-	const char *text = arena_printf(a, "This issue %s %s", phrase, other_key);
 	int rc = track_changelog_begin(c, issue_id, author_id, &group);
 	if (rc == 0)
-		rc = track_changelog_item(c, group, "Link", added ? NULL : other_key,
-		                          added ? NULL : text, added ? other_key : NULL,
+		rc = track_changelog_item(c, group, field, added ? NULL : value,
+		                          added ? NULL : text, added ? value : NULL,
 		                          added ? text : NULL);
 	if (rc == 0)
 		rc = track_issue_touch(c, issue_id);
 	return rc;
+}
+
+/* One "Link" history entry on issue: "This issue blocks OTHER-1", added or removed. */
+static int record(db_conn *c, arena *a, int64_t issue_id, int64_t author_id, const char *phrase,
+                  const char *other_key, bool added)
+{
+	return track_link_record(c, issue_id, author_id, "Link", other_key,
+	                         arena_printf(a, "This issue %s %s", phrase, other_key), added);
 }
 
 static int record_both(db_conn *c, arena *a, const track_user *actor, const track_link_type *t,

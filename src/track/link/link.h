@@ -49,6 +49,12 @@ int track_link_type_update(db_conn *c, arena *a, int64_t id, const track_link_ty
 /* Deletes a type with its links. WEFT_ENOTFOUND. */
 int track_link_type_delete(db_conn *c, int64_t id);
 
+/* One history entry on issue_id by author_id, for this folder's changes: field ("Link",
+ * "RemoteIssueLink") with value and text as what was added (or, added false, removed); the
+ * issue's updated time follows. */
+int track_link_record(db_conn *c, int64_t issue_id, int64_t author_id, const char *field,
+                      const char *value, const char *text, bool added);
+
 /* ---- links ---- */
 
 typedef struct track_link {

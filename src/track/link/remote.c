@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "db/rows.h"
 #include "track/issue/issue.h"
+#include "track/link/link.h"
 
 #define REMOTE_COLUMNS                                                                           \
 	"id, issue_id, global_id, relationship, application_type, application_name, url, title," \
@@ -150,17 +151,9 @@ int track_remote_link_get(db_conn *c, arena *a, int64_t issue_id, int64_t id,
 static int record(db_conn *c, arena *a, int64_t issue_id, int64_t author_id, int64_t id,
                   const char *title, bool added)
 {
-	int64_t group = 0;
-	const char *value = arena_printf(a, "%lld", (long long)id);
-	const char *text = arena_printf(a, "This issue links to \"%s\"", title);
-	int rc = track_changelog_begin(c, issue_id, author_id, &group);
-	if (rc == 0)
-		rc = track_changelog_item(c, group, "RemoteIssueLink", added ? NULL : value,
-		                          added ? NULL : text, added ? value : NULL,
-		                          added ? text : NULL);
-	if (rc == 0)
-		rc = track_issue_touch(c, issue_id);
-	return rc;
+	return track_link_record(c, issue_id, author_id, "RemoteIssueLink",
+	                         arena_printf(a, "%lld", (long long)id),
+	                         arena_printf(a, "This issue links to \"%s\"", title), added);
 }
 
 static int global_taken(int rc, const char **out_field)
