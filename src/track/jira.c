@@ -169,15 +169,20 @@ json_t *track_jira_resolution_json(const web_request *req, int64_t id, const cha
 	                 arena_printf(req->arena, "%lld", (long long)id), "name", name);
 }
 
-static json_t *issuetype_row(db_stmt *st, const web_request *req)
+json_t *track_jira_issuetype(const web_request *req, int64_t id, const char *name,
+                             const char *description, bool subtask, int64_t level)
 {
-	int64_t id = db_col_int(st, 0);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:I}", "self",
 	                 track_jira_self(req, "issuetype/%lld", (long long)id), "id",
-	                 arena_printf(req->arena, "%lld", (long long)id), "name",
-	                 db_col_text(st, 1), "description", db_col_text(st, 2), "iconUrl",
-	                 icon_url(req), "subtask", db_col_int(st, 3) != 0, "avatarId", 0,
-	                 "hierarchyLevel", (json_int_t)db_col_int(st, 4));
+	                 arena_printf(req->arena, "%lld", (long long)id), "name", name,
+	                 "description", description, "iconUrl", icon_url(req), "subtask", subtask,
+	                 "avatarId", 0, "hierarchyLevel", (json_int_t)level);
+}
+
+static json_t *issuetype_row(db_stmt *st, const web_request *req)
+{
+	return track_jira_issuetype(req, db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+	                            db_col_int(st, 3) != 0, db_col_int(st, 4));
 }
 
 int track_jira_issuetype_json(db_conn *c, const web_request *req, int64_t id, json_t **out)

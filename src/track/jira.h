@@ -37,6 +37,9 @@ json_t *track_jira_status_json(const web_request *req, const track_status *s);
 json_t *track_jira_status_category_json(const web_request *req, const char *key);
 json_t *track_jira_priority_json(const web_request *req, int64_t id, const char *name);
 json_t *track_jira_resolution_json(const web_request *req, int64_t id, const char *name);
+/* An issue type from its columns (issue_types: level is hierarchy_level). */
+json_t *track_jira_issuetype(const web_request *req, int64_t id, const char *name,
+                             const char *description, bool subtask, int64_t level);
 /* An issue type by id, read from the store. */
 int track_jira_issuetype_json(db_conn *c, const web_request *req, int64_t id, json_t **out);
 /* Every issue type, for GET issuetype and project issueTypes. */

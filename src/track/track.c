@@ -15,6 +15,8 @@
 #include "track/issue/issue_api.h"
 #include "track/issue/people_api.h"
 #include "track/issue/issue_web.h"
+#include "track/link/link_api.h"
+#include "track/link/remote_api.h"
 #include "track/project/permission_api.h"
 #include "track/search/search_api.h"
 
@@ -195,6 +197,11 @@ static const web_route routes[] = {
 	  0, NULL, NULL, NULL },
 	{ "GET", "/secure/thumbnail/{id}/{filename}", track_attachment_thumbnail, WEB_NEEDS_USER, 0,
 	  0, NULL, NULL, NULL },
+	{ "POST", "/browse/{issue}/links", track_issue_link_submit, WEB_NEEDS_USER | WEB_BODY_FORM,
+	  TRACK_PERM_LINK_ISSUES, WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	{ "POST", "/browse/{issue}/links/{id}/delete", track_issue_link_delete_submit,
+	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_LINK_ISSUES, WEB_BODY_LIMIT_FORM, NULL, NULL,
+	  NULL },
 	{ "GET", "/browse/{projectIdOrKey}/settings", track_settings_page, WEB_NEEDS_USER,
 	  TRACK_PERM_ADMINISTER_PROJECT, 0, NULL, NULL, NULL },
 	{ "POST", "/browse/{projectIdOrKey}/settings/roles", track_settings_role_submit,
@@ -326,6 +333,37 @@ static const web_route routes[] = {
 	          NULL),
 	TRACK_API("GET", "projectCategory", track_api_project_categories, WEB_NEEDS_USER, 0, 0,
 	          NULL),
+	/* links between issues and their types (link/link_api.c): the domain checks browse on
+	 * both issues and Link issues, since the issues come in the body */
+	TRACK_API("GET", "issueLinkType", track_api_link_types, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("POST", "issueLinkType", track_api_link_type_create,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_SITE_ADMIN, WEB_BODY_LIMIT_FORM, NULL),
+	TRACK_API("GET", "issueLinkType/{issueLinkTypeId}", track_api_link_type, WEB_NEEDS_USER, 0,
+	          0, NULL),
+	TRACK_API("PUT", "issueLinkType/{issueLinkTypeId}", track_api_link_type_update,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_SITE_ADMIN, WEB_BODY_LIMIT_FORM, NULL),
+	TRACK_API("DELETE", "issueLinkType/{issueLinkTypeId}", track_api_link_type_delete,
+	          WEB_NEEDS_USER, TRACK_PERM_SITE_ADMIN, 0, NULL),
+	TRACK_API("POST", "issueLink", track_api_link_create, WEB_NEEDS_USER | WEB_BODY_JSON, 0,
+	          WEB_BODY_LIMIT_TEXT, NULL),
+	TRACK_API("GET", "issueLink/{linkId}", track_api_link, WEB_NEEDS_USER, 0, 0, NULL),
+	TRACK_API("DELETE", "issueLink/{linkId}", track_api_link_delete, WEB_NEEDS_USER, 0, 0,
+	          NULL),
+	/* remote links of an issue (link/remote_api.c) */
+	TRACK_API("GET", "issue/{issueIdOrKey}/remotelink", track_api_remote_links, WEB_NEEDS_USER,
+	          TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("POST", "issue/{issueIdOrKey}/remotelink", track_api_remote_link_save,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_LINK_ISSUES, WEB_BODY_LIMIT_OBJECT,
+	          NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/remotelink", track_api_remote_link_delete,
+	          WEB_NEEDS_USER, TRACK_PERM_LINK_ISSUES, 0, NULL),
+	TRACK_API("GET", "issue/{issueIdOrKey}/remotelink/{linkId}", track_api_remote_link,
+	          WEB_NEEDS_USER, TRACK_PERM_BROWSE, 0, NULL),
+	TRACK_API("PUT", "issue/{issueIdOrKey}/remotelink/{linkId}", track_api_remote_link_update,
+	          WEB_NEEDS_USER | WEB_BODY_JSON, TRACK_PERM_LINK_ISSUES, WEB_BODY_LIMIT_OBJECT,
+	          NULL),
+	TRACK_API("DELETE", "issue/{issueIdOrKey}/remotelink/{linkId}",
+	          track_api_remote_link_delete, WEB_NEEDS_USER, TRACK_PERM_LINK_ISSUES, 0, NULL),
 	/* search: JQL over the API and the search page (search_api.c, search_web.c) */
 	TRACK_API("GET", "search", track_api_search, WEB_NEEDS_USER, 0, 0, NULL),
 	TRACK_API("POST", "search", track_api_search, WEB_NEEDS_USER | WEB_BODY_JSON, 0,

@@ -64,6 +64,7 @@ enum {
 	TRACK_PERM_CREATE_ATTACHMENTS,
 	TRACK_PERM_DELETE_OWN_ATTACHMENTS, /* decided by the domain: the route names no issue */
 	TRACK_PERM_DELETE_ALL_ATTACHMENTS, /* likewise */
+	TRACK_PERM_LINK_ISSUES, /* link issues (from this project's) and add remote links */
 };
 
 /* What a route's declared parameter names for track_perm_authorize (web_param_spec.scope), for

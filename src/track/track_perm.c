@@ -42,6 +42,7 @@ static unsigned roles_for(int permission)
 	case TRACK_PERM_EDIT_ISSUES:
 	case TRACK_PERM_TRANSITION_ISSUES:
 	case TRACK_PERM_WORK_ON_ISSUES:
+	case TRACK_PERM_LINK_ISSUES:
 	case TRACK_PERM_VIEW_DEV_TOOLS: return devs;
 	case TRACK_PERM_ADMINISTER_PROJECT:
 	case TRACK_PERM_MODIFY_REPORTER:
@@ -227,6 +228,9 @@ static int refuse(const scope_ctx *sc, int permission)
 	case TRACK_PERM_CREATE_ATTACHMENTS:
 		return err_fail(WEFT_EPERM, "You do not have permission to create attachments for "
 		                            "this issue.");
+	case TRACK_PERM_LINK_ISSUES:
+		return err_fail(WEFT_EPERM, "You do not have permission to link issues in this "
+		                            "project.");
 	default:
 		return err_fail(WEFT_EPERM,
 		                "You do not have permission to administer this project.");
@@ -246,7 +250,7 @@ int track_perm_authorize(web_request *req)
 	if (permission == TRACK_PERM_SITE_ADMIN)
 		return admin ? 0
 		             : err_fail(WEFT_EPERM, "You must be a site administrator to do this.");
-	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_DELETE_ALL_ATTACHMENTS)
+	if (permission < TRACK_PERM_BROWSE || permission > TRACK_PERM_LINK_ISSUES)
 		return err_fail(WEFT_ENOTFOUND, "There is nothing at this address.");
 	scope_ctx sc = { req, arena_alloc(req->arena, sizeof(track_scope)), false, NULL };
 	sc.scope->site_admin = admin;

@@ -6,8 +6,8 @@
  *   site administrators    everything, in every project
  *   Administrators role    everything in the project, administering it included, deleting
  *                          anyone's attachments
- *   Developers role        browse, create, edit, transition, comment, log work, view dev tools,
- *                          attach files, delete their own attachments
+ *   Developers role        browse, create, edit, transition, comment, log work, link issues,
+ *                          view dev tools, attach files, delete their own attachments
  *   Users role             browse, create issues, comment, attach files, delete their own
  *                          attachments
  *   anyone else            nothing: the project and its issues do not exist for them (404).
@@ -65,7 +65,7 @@ static inline bool track_scope_author_or_admin(const track_scope *s, int64_t aut
 }
 
 /* Decides req->route->permission. Project-level codes (TRACK_PERM_BROWSE …
- * TRACK_PERM_VIEW_DEV_TOOLS) resolve the project from the path parameter {key} or
+ * TRACK_PERM_LINK_ISSUES) resolve the project from the path parameter {key} or
  * {projectIdOrKey} (key or numeric id), or the issue from {issue} or {issueIdOrKey} (key, any
  * key it had before a move, or numeric id) — a {key} with a '-' names an issue (/browse/{key}
  * pages), or, on a route that declares parameters with a TRACK_SCOPE_* code (track.h), the first

@@ -343,8 +343,14 @@ for n in $(seq 1 50); do
 done
 json alice POST "$API/issue" '{"fields":{"project":{"key":"BULK"},"issuetype":{"name":"Sub-task"},"parent":{"key":"BULK-1"},"summary":"A part of the first"}}'
 must 201 "create a sub-task of BULK-1"
+for n in 2 3 4; do
+	json alice POST "$API/issueLink" "{\"type\":{\"name\":\"Blocks\"},\"inwardIssue\":{\"key\":\"BULK-1\"},\"outwardIssue\":{\"key\":\"BULK-$n\"}}"
+	must 201 "link BULK-1 to BULK-$n"
+done
 for version in 2 3; do
 	as alice "$T/rest/api/$version/search?jql=$(urlq 'project = BULK AND issuetype = Task ORDER BY key')&maxResults=50"
+	expect_json '[l["outwardIssue"]["key"] for l in j["issues"][0]["fields"]["issuelinks"]] == ["BULK-2", "BULK-3", "BULK-4"] and [l["inwardIssue"]["key"] for l in j["issues"][3]["fields"]["issuelinks"]] == ["BULK-1"]' \
+		"v$version: the page's issue links, loaded with it"
 	expect_json 'len(j["issues"]) == 50 and j["total"] == 50 and j["issues"][0]["fields"]["subtasks"][0]["key"] == "BULK-51" and j["issues"][0]["fields"]["assignee"]["name"] == "alice" and j["issues"][49]["fields"]["labels"] == ["bulk", "l50"] and j["issues"][0]["fields"]["issuetype"]["name"] == "Task"' \
 		"v$version: a page of 50 issues with their users, types, labels and sub-tasks"
 	count=$(statements_of)

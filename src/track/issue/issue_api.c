@@ -16,6 +16,7 @@
 #include "track/issue/people_api.h"
 #include "track/issue/subtask.h"
 #include "track/jira.h"
+#include "track/link/link_api.h"
 #include "track/project/project.h"
 #include "db/rows.h"
 #include "track/track.h"
@@ -357,7 +358,15 @@ struct track_issue_batch {
 	size_t nwatchers, nvoters;
 	track_attachment *attachments; /* fields.attachment of the page */
 	size_t nattachments;
+	track_issue_link *links; /* fields.issuelinks of the page */
+	size_t nlinks;
 };
+
+static const track_user *viewer_of(const web_request *req)
+{
+	const track_viewer *v = track_viewer_of(req);
+	return v ? &v->user : NULL;
+}
 
 int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,
                                const track_issue *issues, size_t n)
@@ -389,6 +398,9 @@ int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request 
 	if (rc == 0 && n > 0)
 		rc = track_attachment_list(c, req->arena, parents, n, &b->attachments,
 		                           &b->nattachments);
+	if (rc == 0 && n > 0)
+		rc = track_link_of_issues(c, req->arena, viewer_of(req), parents, n, &b->links,
+		                          &b->nlinks);
 	if (rc < 0) {
 		track_api_issue_batch_free(b);
 		return rc;
@@ -445,6 +457,22 @@ static int subtasks_json(db_conn *c, web_request *req, const track_issue_batch *
 	int rc = track_subtask_list(c, req->arena, &i->id, 1, &rows, &n);
 	if (rc == 0)
 		*out = subtasks_of(req, rows, n, i->id);
+	return rc;
+}
+
+/* fields.issuelinks: the links whose other issue the viewer may browse. */
+static int issuelinks_json(db_conn *c, web_request *req, const track_issue_batch *b,
+                           const track_issue *i, json_t **out)
+{
+	if (b) {
+		*out = track_api_issuelinks_json(req, b->links, b->nlinks, i->id);
+		return 0;
+	}
+	track_issue_link *links = NULL;
+	size_t n = 0;
+	int rc = track_link_of_issues(c, req->arena, viewer_of(req), &i->id, 1, &links, &n);
+	if (rc == 0)
+		*out = track_api_issuelinks_json(req, links, n, i->id);
 	return rc;
 }
 
@@ -612,7 +640,6 @@ static int basic_fields(db_conn *c, web_request *req, const track_issue_batch *b
 	put(f, names, n, "timeestimate", seconds_or_null(i->remaining_estimate));
 	put(f, names, n, "timespent", i->time_spent ? json_integer(i->time_spent) : json_null());
 	put(f, names, n, "timetracking", timetracking(req, i));
-	put(f, names, n, "issuelinks", json_array());
 	put(f, names, n, "components", json_array());
 	put(f, names, n, "fixVersions", json_array());
 	put(f, names, n, "versions", json_array());
@@ -641,6 +668,9 @@ static int more_fields(db_conn *c, web_request *req, const track_issue_batch *b,
 	json_t *v = NULL;
 	if (wanted(names, n, "subtasks") && (rc = subtasks_json(c, req, b, i, &v)) == 0)
 		json_object_set_new(f, "subtasks", v);
+	if (rc == 0 && wanted(names, n, "issuelinks") &&
+	    (rc = issuelinks_json(c, req, b, i, &v)) == 0)
+		json_object_set_new(f, "issuelinks", v);
 	if (rc == 0 && wanted(names, n, "comment") &&
 	    (rc = child_field(c, req, TRACK_API_COMMENTS, i, v3, &v)) == 0)
 		json_object_set_new(f, "comment", v);

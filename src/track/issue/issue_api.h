@@ -17,8 +17,8 @@
 int track_api_issue_json(db_conn *c, web_request *req, const track_issue *i, bool v3, json_t **out);
 
 /* What rendering a page of issues needs beyond the issues themselves (the users they name, every
- * issue type, their sub-tasks), loaded for the whole page in three statements, so that a page
- * costs a few statements, not a few per issue. In req's arena; release with
+ * issue type, their sub-tasks, watchers, voters and the links the viewer may see), loaded for the
+ * whole page in a statement each, so that a page costs a few statements, not a few per issue. In req's arena; release with
  * track_api_issue_batch_free. Store errors. */
 typedef struct track_issue_batch track_issue_batch;
 int track_api_issue_batch_load(track_issue_batch **out, db_conn *c, web_request *req,

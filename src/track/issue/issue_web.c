@@ -22,6 +22,8 @@
 #include "track/track_perm.h"
 #include "track/issue/workflow.h"
 #include "track/issue/worklog.h"
+#include "track/link/link.h"
+#include "track/link/link_web.h"
 #include "web/markdown.h"
 #include "track/issue/transition.h"
 #include "web/paging.h"
@@ -335,9 +337,11 @@ static int load_view(db_conn *c, void *p)
 		rc = assignables(c, req->arena, v->issue.project_id, v->issue.assignee_id, &people);
 	if (rc == 0)
 		rc = subtasks_json(c, v, &subtasks);
-	json_t *people_card = NULL;
+	json_t *people_card = NULL, *links = NULL;
 	if (rc == 0)
 		rc = watchers_and_votes_json(c, v, &people_card);
+	if (rc == 0)
+		rc = track_link_view_json(c, req, v->issue.id, &links);
 	if (rc == 0)
 		rc = strcmp(v->tab, "worklog") == 0   ? worklogs_json(c, v, &tab)
 		     : strcmp(v->tab, "history") == 0 ? history_json(c, v, &tab)
@@ -345,11 +349,11 @@ static int load_view(db_conn *c, void *p)
 	if (rc == 0 && may(req, TRACK_PERM_VIEW_DEV_TOOLS))
 		rc = dvcs_panel_web_json(c, req, &v->issue, &development);
 	json_decref(v->data); /* from an attempt the store ran again */
-	v->data = json_pack("{s:o, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*}", "issue",
+	v->data = json_pack("{s:o, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*, s:o*}", "issue",
 	                    rc == 0 ? issue_fields(c, req, &v->issue) : json_null(), "transitions",
 	                    transitions, "priorities", priorities, "assignables", people,
 	                    "subtasks", subtasks, "entries", tab, "people", people_card,
-	                    "development", development);
+	                    "development", development, "links", links);
 	json_t *attachments = NULL;
 	if (rc == 0)
 		rc = attachments_json(c, v, &attachments);
@@ -389,6 +393,7 @@ static void view_flags(web_request *req, json_t *data, const char *tab)
 	json_object_set_new(
 	        data, "has_attachments",
 	        json_boolean(json_array_size(json_object_get(data, "attachments")) > 0));
+	json_object_set_new(data, "can_link", json_boolean(may(req, TRACK_PERM_LINK_ISSUES)));
 	json_object_set_new(data, "tab_comments", json_boolean(strcmp(tab, "comments") == 0));
 	json_object_set_new(data, "tab_worklog", json_boolean(strcmp(tab, "worklog") == 0));
 	json_object_set_new(data, "tab_history", json_boolean(strcmp(tab, "history") == 0));
@@ -880,4 +885,65 @@ int track_issue_comment_edit_submit(web_request *req, web_response *res)
 	if (!ctx.id)
 		return err_fail(WEFT_ENOTFOUND, "There is no such comment.");
 	return act(req, res, comment_edit_tx, &ctx, "comments");
+}
+
+/* ---- links ---- */
+
+/* The form's other issue, by key: a missing or hidden one is a refusal shown on the page. */
+static int link_tx(db_conn *c, void *p)
+{
+	action_ctx *ctx = p;
+	const track_scope *s = track_scope_of(ctx->req);
+	track_issue other = { 0 };
+	track_link link;
+	bool outward = false;
+	int64_t type_id = 0;
+	int rc = track_link_web_choice(form(ctx->req, "link"), &type_id, &outward);
+	if (rc == 0 && (!ctx->text || !*ctx->text))
+		rc = err_fail(WEFT_EINVALID, "Name the issue to link to, by its key.");
+	if (rc == 0)
+		rc = track_issue_find(c, ctx->req->arena, ctx->text, &other, NULL);
+	track_link_new in = { type_id, outward ? s->issue_id : other.id,
+		              outward ? other.id : s->issue_id, s->issue_id };
+	if (rc == 0)
+		rc = track_link_add(c, ctx->req->arena, viewer_user(ctx->req), &in, &link);
+	if (rc == WEFT_ENOTFOUND)
+		rc = err_fail(WEFT_EINVALID,
+		              "Issue %s does not exist or you do not have permission "
+		              "to see it.",
+		              ctx->text);
+	return rc;
+}
+
+int track_issue_link_submit(web_request *req, web_response *res)
+{
+	action_ctx ctx = { req, 0, form(req, "issue"), 0 };
+	return act(req, res, link_tx, &ctx, "comments");
+}
+
+/* Only a link of this issue: another's id is not found here. */
+static int link_delete_tx(db_conn *c, void *p)
+{
+	action_ctx *ctx = p;
+	track_link link;
+	int64_t issue = track_scope_of(ctx->req)->issue_id;
+	const track_user *me = viewer_user(ctx->req);
+	int rc = track_link_get(c, ctx->req->arena, me, ctx->id, &link);
+	if (rc == 0 && link.source_id != issue && link.destination_id != issue)
+		rc = err_fail(WEFT_ENOTFOUND, "No issue link with id '%lld' exists.",
+		              (long long)ctx->id);
+	if (rc == 0)
+		rc = track_link_remove(c, ctx->req->arena, me, ctx->id);
+	return rc;
+}
+
+int track_issue_link_delete_submit(web_request *req, web_response *res)
+{
+	const char *id = web_param(req, "id");
+	char *end = NULL;
+	long long n = id ? strtoll(id, &end, 10) : 0;
+	if (!id || !*id || !end || *end || n <= 0)
+		return err_fail(WEFT_ENOTFOUND, "No issue link with id '%s' exists.", id ? id : "");
+	action_ctx ctx = { req, n, NULL, 0 };
+	return act(req, res, link_delete_tx, &ctx, "comments");
 }

@@ -37,6 +37,11 @@ int track_issue_comment_edit_submit(web_request *req, web_response *res);
 int track_issue_worklog_submit(web_request *req, web_response *res);
 /* Moves the issue to the project named in the form: a new key; the old one redirects. */
 int track_issue_move_submit(web_request *req, web_response *res);
+/* POST /browse/{issue}/links: links the issue to the form's "issue" (a key) as its "link"
+ * choice says (link/link_web.h); a refusal shows the view again with the reason. */
+int track_issue_link_submit(web_request *req, web_response *res);
+/* POST /browse/{issue}/links/{id}/delete: removes link {id} of the issue. */
+int track_issue_link_delete_submit(web_request *req, web_response *res);
 
 /* The project page (project_web.c), which track_browse_page hands project keys to. */
 int track_project_page(web_request *req, web_response *res);

@@ -57,6 +57,8 @@ static const struct field_def {
 	{ "updatedDate", JQL_UPDATED, OPS_EQ | OPS_CMP, true },
 	{ "resolutiondate", JQL_RESOLUTION_DATE, OPS_EQ | OPS_CMP, true },
 	{ "resolved", JQL_RESOLUTION_DATE, OPS_EQ | OPS_CMP, true },
+	{ "issueLinkType", JQL_LINK_TYPE,
+	  1u << JQL_EQ | 1u << JQL_NE | 1u << JQL_IN | 1u << JQL_NOT_IN, false },
 };
 
 static const char *const canonical_names[JQL_FIELD_COUNT] = {
@@ -77,6 +79,7 @@ static const char *const canonical_names[JQL_FIELD_COUNT] = {
 	[JQL_UPDATED] = "updated",
 	[JQL_RESOLUTION_DATE] = "resolutiondate",
 	[JQL_COMMENT] = "comment",
+	[JQL_LINK_TYPE] = "issueLinkType",
 };
 
 static const char *const op_names[] = {
@@ -397,17 +400,51 @@ static bool is_function_start(const parser *ps)
 	return *q == '(' && ps->tok.kind == T_WORD && !ps->tok.quoted;
 }
 
+typedef enum function_kind { FUNCTION_USER, FUNCTION_DATE, FUNCTION_ISSUES } function_kind;
+
 static const struct function_def {
 	const char *name;
-	bool date; /* for date fields; otherwise for user fields */
+	function_kind kind; /* the fields it serves: users, dates, issues */
+	unsigned min_args, max_args;
 } function_defs[] = {
-	{ "currentUser", false },
-	{ "now", true },
-	{ "startOfDay", true },
-	{ "endOfDay", true },
+	{ "currentUser", FUNCTION_USER, 0, 0 },    { "now", FUNCTION_DATE, 0, 0 },
+	{ "startOfDay", FUNCTION_DATE, 0, 1 },     { "endOfDay", FUNCTION_DATE, 0, 1 },
+	{ "linkedIssues", FUNCTION_ISSUES, 1, 2 },
 };
 
-/* name(args): at most one argument (an offset); checked against the field. */
+static bool function_fits(const struct function_def *def, const jql_node *clause)
+{
+	switch (def->kind) {
+	case FUNCTION_DATE: return jql_field_is_date(clause->field);
+	case FUNCTION_ISSUES:
+		return clause->field == JQL_KEY &&
+		       (clause->op == JQL_IN || clause->op == JQL_NOT_IN);
+	default: return clause->field == JQL_ASSIGNEE || clause->field == JQL_REPORTER;
+	}
+}
+
+/* The checks of a function call once its arguments are read. */
+static void check_function(parser *ps, const struct function_def *def, const char *name,
+                           size_t args, const jql_node *clause)
+{
+	if (!def)
+		semantic(ps, "Unable to find JQL function '%s()'.", name);
+	else if (!function_fits(def, clause))
+		semantic(ps, "A value provided by the function '%s' is invalid for the field '%s'.",
+		         def->name, clause->field_name);
+	else if (args >= def->min_args && args <= def->max_args)
+		return;
+	else if (def->min_args == def->max_args)
+		semantic(ps, "Function '%s' expected '%u' arguments but received '%zu'.", def->name,
+		         def->min_args, args);
+	else
+		semantic(ps,
+		         "Function '%s' expected between '%u' and '%u' arguments but received "
+		         "'%zu'.",
+		         def->name, def->min_args, def->max_args, args);
+}
+
+/* name(args): up to two arguments, checked against the field. */
 static int parse_function(parser *ps, jql_value *v, const jql_node *clause)
 {
 	const char *name = ps->tok.text;
@@ -426,7 +463,10 @@ static int parse_function(parser *ps, jql_value *v, const jql_node *clause)
 			return rc;
 		if (ps->tok.kind != T_WORD)
 			return expecting(ps, "a function argument");
-		v->arg = ps->tok.text;
+		if (args == 0)
+			v->arg = ps->tok.text;
+		else
+			v->arg2 = ps->tok.text;
 		args++;
 		rc = next(ps);
 	}
@@ -434,16 +474,7 @@ static int parse_function(parser *ps, jql_value *v, const jql_node *clause)
 		return rc;
 	v->kind = JQL_VALUE_FUNCTION;
 	v->text = def ? def->name : arena_strdup(ps->a, name);
-	if (!def)
-		semantic(ps, "Unable to find JQL function '%s()'.", name);
-	else if (def->date != jql_field_is_date(clause->field) ||
-	         (!def->date && clause->field != JQL_ASSIGNEE && clause->field != JQL_REPORTER))
-		semantic(ps, "A value provided by the function '%s' is invalid for the field '%s'.",
-		         def->name, clause->field_name);
-	else if (args > (def->date && strcmp(def->name, "now") != 0 ? 1u : 0u))
-		semantic(ps, "Function '%s' expected %s arguments but received '%zu'.", def->name,
-		         def->date && strcmp(def->name, "now") != 0 ? "between '0' and '1'" : "'0'",
-		         args);
+	check_function(ps, def, name, args, clause);
 	return next(ps); /* ) */
 }
 
@@ -561,9 +592,10 @@ static int parse_clause(parser *ps, jql_node **out)
 		if (!is_keyword(&ps->tok, "EMPTY") && !is_keyword(&ps->tok, "NULL"))
 			return expecting(ps, "'EMPTY'");
 	}
-	if (rc == 0 && (c->op == JQL_IN || c->op == JQL_NOT_IN)) {
+	bool list = c->op == JQL_IN || c->op == JQL_NOT_IN;
+	if (rc == 0 && list && !is_function_start(ps)) {
 		rc = parse_list(ps, c);
-	} else if (rc == 0) {
+	} else if (rc == 0) { /* one value, or a function giving a list: in linkedIssues(K) */
 		c->values = arena_alloc(ps->a, sizeof *c->values);
 		c->n_values = 1;
 		rc = parse_operand(ps, &c->values[0], c);

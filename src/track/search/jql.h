@@ -36,6 +36,7 @@ typedef enum jql_field {
 	JQL_UPDATED,
 	JQL_RESOLUTION_DATE,
 	JQL_COMMENT, /* comment bodies the viewer may read */
+	JQL_LINK_TYPE, /* issueLinkType: a link phrase ("blocks", "is blocked by") the issue has */
 	JQL_FIELD_COUNT
 } jql_field;
 
@@ -57,14 +58,15 @@ typedef enum jql_op {
 typedef enum jql_value_kind {
 	JQL_VALUE_TEXT, /* a quoted string or an unquoted word (numbers, keys, dates...) */
 	JQL_VALUE_EMPTY, /* EMPTY or NULL */
-	JQL_VALUE_FUNCTION, /* name(args): currentUser, now, startOfDay, endOfDay */
+	JQL_VALUE_FUNCTION, /* name(args): currentUser, now, startOfDay, endOfDay, linkedIssues */
 } jql_value_kind;
 
 typedef struct jql_value {
 	jql_value_kind kind;
 	const char *text; /* the literal, unescaped; for functions the canonical name ("now") */
 	bool quoted;
-	const char *arg; /* a function's argument, or NULL */
+	const char *arg; /* a function's (first) argument, or NULL */
+	const char *arg2; /* its second argument (linkedIssues' link phrase), or NULL */
 } jql_value;
 
 typedef enum jql_node_kind {
@@ -108,7 +110,9 @@ typedef struct jql_query {
  * Jira's message: syntax errors read "Error in the JQL Query: ... (line L, character C)";
  * unknown fields "Field 'f' does not exist or you do not have permission to view it.";
  * operators a field does not take "The operator '~' is not supported by the 'status' field.";
- * malformed dates, unknown functions and functions on the wrong field likewise. WEFT_ETOOLARGE
+ * malformed dates, unknown functions and functions on the wrong field likewise. The function
+ * linkedIssues(KEY[, "phrase"]) is a value of issue (issuekey, key, id) after IN or NOT IN, with
+ * or without a list's parentheses. WEFT_ETOOLARGE
  * past JQL_MAX_LEN bytes, JQL_MAX_DEPTH levels or JQL_MAX_VALUES values in a list. */
 int jql_parse(jql_query **out, arena *a, const char *q);
 

@@ -281,6 +281,111 @@ static int compile_key_cmp(compiler *k, const jql_node *n)
 	return 0;
 }
 
+/* A link phrase some type has ("blocks", "is blocked by"; any case), or no_such_value. */
+static int check_phrase(compiler *k, const jql_node *n, const jql_value *v, const char *phrase)
+{
+	int64_t one = 0;
+	int rc = lookup(k->c,
+	                "SELECT 1 FROM link_types WHERE lower(outward) = lower($1)"
+	                " OR lower(inward) = lower($1)",
+	                &one, db_text(phrase));
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return 0;
+	return n->field == JQL_LINK_TYPE
+	               ? no_such_value(n, v)
+	               : err_fail(WEFT_EINVALID,
+	                          "Issue link type '%s' does not exist for the function "
+	                          "'linkedIssues'.",
+	                          phrase);
+}
+
+/* i.id IN the issues linked to the issue the function names, through links whose phrase as
+ * that issue reads it is arg2 (any link when there is none). */
+static int compile_linked(compiler *k, const jql_node *n, const jql_value *v)
+{
+	jql_value issue = { .kind = JQL_VALUE_TEXT, .text = v->arg };
+	int64_t id = 0, project_id = 0;
+	int rc = resolve_issue(k, n, &issue, &id, &project_id);
+	if (rc == 0 && v->arg2)
+		rc = check_phrase(k, n, v, v->arg2);
+	if (rc)
+		return rc;
+	int key = push_arg(k, db_int(id)), phrase = v->arg2 ? push_arg(k, db_text(v->arg2)) : 0;
+	buf_printf(&k->sql,
+	           "i.id IN (SELECT l.destination_id FROM issue_links l JOIN link_types t"
+	           " ON t.id = l.type_id WHERE l.source_id = $%d",
+	           key);
+	if (phrase)
+		buf_printf(&k->sql, " AND lower(t.outward) = lower($%d)", phrase);
+	buf_printf(&k->sql,
+	           " UNION ALL SELECT l.source_id FROM issue_links l JOIN link_types t"
+	           " ON t.id = l.type_id WHERE l.destination_id = $%d",
+	           key);
+	if (phrase)
+		buf_printf(&k->sql, " AND lower(t.inward) = lower($%d)", phrase);
+	buf_puts(&k->sql, ")");
+	return 0;
+}
+
+static bool has_function(const jql_node *n)
+{
+	for (size_t i = 0; i < n->n_values; i++)
+		if (n->values[i].kind == JQL_VALUE_FUNCTION)
+			return true;
+	return false;
+}
+
+/* issue in (linkedIssues(…), KEY-1, …): a condition per value, any of them. */
+static int compile_key_functions(compiler *k, const jql_node *n)
+{
+	put_sql(k, n->op == JQL_NOT_IN ? "NOT (" : "(");
+	for (size_t i = 0; i < n->n_values; i++) {
+		const jql_value *v = &n->values[i];
+		int64_t id = 0, project_id = 0;
+		int rc = 0;
+		buf_puts(&k->sql, i ? " OR " : "");
+		if (v->kind == JQL_VALUE_FUNCTION)
+			rc = compile_linked(k, n, v);
+		else if (v->kind == JQL_VALUE_EMPTY)
+			buf_puts(&k->sql, "1 = 0");
+		else if ((rc = resolve_issue(k, n, v, &id, &project_id)) == 0) {
+			buf_puts(&k->sql, "i.id = ");
+			put_arg(k, db_int(id));
+		}
+		if (rc)
+			return rc;
+	}
+	buf_puts(&k->sql, ")");
+	return 0;
+}
+
+/* issueLinkType = phrase: the issue has a link that it reads with that phrase (as the source,
+ * the type's outward phrase; as the destination, its inward one). != and NOT IN: it has none. */
+static int compile_link_type(compiler *k, const jql_node *n)
+{
+	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN;
+	int *params = arena_array(k->a, n->n_values, sizeof *params);
+	for (size_t i = 0; i < n->n_values; i++) {
+		const jql_value *v = &n->values[i];
+		int rc = v->kind == JQL_VALUE_TEXT ? check_phrase(k, n, v, v->text)
+		                                   : no_such_value(n, v);
+		if (rc)
+			return rc;
+		params[i] = push_arg(k, db_text(v->text));
+	}
+	put_sql(k, negate ? "NOT " : "", "EXISTS (SELECT 1 FROM issue_links l JOIN link_types t",
+	        " ON t.id = l.type_id WHERE (l.source_id = i.id AND lower(t.outward) IN (");
+	for (size_t i = 0; i < n->n_values; i++)
+		buf_printf(&k->sql, "%slower($%d)", i ? ", " : "", params[i]);
+	buf_puts(&k->sql, ")) OR (l.destination_id = i.id AND lower(t.inward) IN (");
+	for (size_t i = 0; i < n->n_values; i++)
+		buf_printf(&k->sql, "%slower($%d)", i ? ", " : "", params[i]);
+	buf_puts(&k->sql, ")))");
+	return 0;
+}
+
 static int compile_key(compiler *k, const jql_node *n)
 {
 	if (n->op == JQL_IS || n->op == JQL_IS_NOT) {
@@ -289,6 +394,8 @@ static int compile_key(compiler *k, const jql_node *n)
 	}
 	if (n->op >= JQL_GT && n->op <= JQL_LE)
 		return compile_key_cmp(k, n);
+	if (has_function(n))
+		return compile_key_functions(k, n);
 	bool negate = n->op == JQL_NE || n->op == JQL_NOT_IN;
 	put_sql(k, negate ? "i.id NOT IN (" : "i.id IN (");
 	for (size_t i = 0; i < n->n_values; i++) {
@@ -578,6 +685,7 @@ static int compile_clause(compiler *k, const jql_node *n)
 	case JQL_COMMENT:
 	case JQL_TEXT: return compile_text(k, n);
 	case JQL_LABELS: return compile_labels(k, n);
+	case JQL_LINK_TYPE: return compile_link_type(k, n);
 	case JQL_STATUS_CATEGORY: return compile_category(k, n);
 	case JQL_CREATED:
 	case JQL_UPDATED:

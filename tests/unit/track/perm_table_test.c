@@ -200,6 +200,8 @@ static void fill_path(char *out, size_t size, const char *pattern, bool key_is_i
 		{ "{issueTypeId}", "10002" },
 		{ "{idOrKey}", "2" },
 		{ "{id}", "999999" },
+		{ "{linkId}", "999999" },
+		{ "{issueLinkTypeId}", "999999" },
 	};
 	route_fill_path(out, size, pattern, values, sizeof values / sizeof values[0]);
 	/* The dev-status API names its issue in the query, by id. */
@@ -514,12 +516,62 @@ static void attachments_answer_as_the_scheme_says(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Issue links, link types and remote links are in the table with the permission each needs:
+ * the issueLink routes check browse and Link issues in the domain (their issues come in the
+ * body), so they only need a user; the link types are written by site administrators. */
+static void link_routes_declare_their_permissions(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *route;
+		int permission;
+	} wanted[] = {
+		{ "GET /rest/api/2/issueLinkType", TRACK_PERM_NONE },
+		{ "POST /rest/api/2/issueLinkType", TRACK_PERM_SITE_ADMIN },
+		{ "GET /rest/api/3/issueLinkType/{issueLinkTypeId}", TRACK_PERM_NONE },
+		{ "PUT /rest/api/latest/issueLinkType/{issueLinkTypeId}", TRACK_PERM_SITE_ADMIN },
+		{ "DELETE /rest/api/2/issueLinkType/{issueLinkTypeId}", TRACK_PERM_SITE_ADMIN },
+		{ "POST /rest/api/2/issueLink", TRACK_PERM_NONE },
+		{ "GET /rest/api/3/issueLink/{linkId}", TRACK_PERM_NONE },
+		{ "DELETE /rest/api/latest/issueLink/{linkId}", TRACK_PERM_NONE },
+		{ "GET /rest/api/2/issue/{issueIdOrKey}/remotelink", TRACK_PERM_BROWSE },
+		{ "POST /rest/api/2/issue/{issueIdOrKey}/remotelink", TRACK_PERM_LINK_ISSUES },
+		{ "DELETE /rest/api/3/issue/{issueIdOrKey}/remotelink", TRACK_PERM_LINK_ISSUES },
+		{ "GET /rest/api/2/issue/{issueIdOrKey}/remotelink/{linkId}", TRACK_PERM_BROWSE },
+		{ "PUT /rest/api/2/issue/{issueIdOrKey}/remotelink/{linkId}",
+		  TRACK_PERM_LINK_ISSUES },
+		{ "DELETE /rest/api/2/issue/{issueIdOrKey}/remotelink/{linkId}",
+		  TRACK_PERM_LINK_ISSUES },
+		{ "POST /browse/{issue}/links", TRACK_PERM_LINK_ISSUES },
+		{ "POST /browse/{issue}/links/{id}/delete", TRACK_PERM_LINK_ISSUES },
+	};
+	const web_service *svc = track_service();
+	int missing = 0;
+	for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++) {
+		bool found = false;
+		for (size_t i = 0; i < svc->nroutes && !found; i++) {
+			char line[256];
+			snprintf(line, sizeof line, "%s %s", svc->routes[i].method,
+			         svc->routes[i].pattern);
+			found = strcmp(line, wanted[k].route) == 0 &&
+			        svc->routes[i].permission == wanted[k].permission &&
+			        (svc->routes[i].flags & WEB_NEEDS_USER);
+		}
+		if (!found) {
+			missing++;
+			fprintf(stderr, "# %s is not in the table as declared\n", wanted[k].route);
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes_on_projects_declare_a_permission),
 		cmocka_unit_test(admin_routes_need_a_site_administrator),
 		cmocka_unit_test(the_connectors_admin_routes_are_in_the_table),
+		cmocka_unit_test(link_routes_declare_their_permissions),
 		cmocka_unit_test(every_route_answers_as_declared),
 		cmocka_unit_test(declared_query_scopes_gate_like_the_path),
 		cmocka_unit_test(attachments_answer_as_the_scheme_says),

@@ -33,6 +33,8 @@ static void dump_value(buf *b, const jql_value *v)
 {
 	if (v->kind == JQL_VALUE_EMPTY)
 		buf_puts(b, "EMPTY");
+	else if (v->kind == JQL_VALUE_FUNCTION && v->arg2)
+		buf_printf(b, "%s(%s, %s)", v->text, v->arg, v->arg2);
 	else if (v->kind == JQL_VALUE_FUNCTION)
 		buf_printf(b, "%s(%s)", v->text, v->arg ? v->arg : "");
 	else
@@ -318,6 +320,41 @@ static void field_errors(void **state)
 	        "Error in the JQL Query: Expecting a field name before the end of the query.");
 }
 
+/* linkedIssues(KEY[, phrase]) after issue in / not in, and the issueLinkType field. */
+static void links(void **state)
+{
+	assert_string_equal(tree(state, "issue in linkedIssues(TEST-1)"),
+	                    "[issuekey in linkedIssues(TEST-1)]");
+	assert_string_equal(tree(state, "key NOT IN linkedIssues(\"TEST-1\", \"is blocked by\")"),
+	                    "[issuekey not in linkedIssues(TEST-1, is blocked by)]");
+	assert_string_equal(tree(state, "issue in (linkedIssues(TEST-1, blocks), TEST-9)"),
+	                    "[issuekey in linkedIssues(TEST-1, blocks) TEST-9]");
+	assert_string_equal(tree(state, "issueLinkType = blocks AND issuelinktype in "
+	                                "(\"relates to\", duplicates)"),
+	                    "(and [issueLinkType = blocks] [issueLinkType in \"relates to\" "
+	                    "duplicates])");
+	assert_string_equal(tree(state, "issueLinkType != \"is cloned by\""),
+	                    "[issueLinkType != \"is cloned by\"]");
+	refused(state, "issue = linkedIssues(TEST-1)", WEFT_EINVALID,
+	        "A value provided by the function 'linkedIssues' is invalid for the field "
+	        "'issue'.");
+	refused(state, "assignee in linkedIssues(TEST-1)", WEFT_EINVALID,
+	        "A value provided by the function 'linkedIssues' is invalid for the field "
+	        "'assignee'.");
+	refused(state, "issue in linkedIssues()", WEFT_EINVALID,
+	        "Function 'linkedIssues' expected between '1' and '2' arguments but received "
+	        "'0'.");
+	refused(state, "issue in linkedIssues(A-1, blocks, x)", WEFT_EINVALID,
+	        "Function 'linkedIssues' expected between '1' and '2' arguments but received "
+	        "'3'.");
+	refused(state, "issueLinkType ~ blocks", WEFT_EINVALID,
+	        "The operator '~' is not supported by the 'issueLinkType' field.");
+	refused(state, "issueLinkType is EMPTY", WEFT_EINVALID,
+	        "The operator 'is' is not supported by the 'issueLinkType' field.");
+	refused(state, "ORDER BY issueLinkType", WEFT_EINVALID,
+	        "Field 'issueLinkType' does not support sorting.");
+}
+
 static void limits(void **state)
 {
 	char deep[200] = "";
@@ -373,6 +410,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(order_by, setup, teardown),
 		cmocka_unit_test_setup_teardown(syntax_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(field_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(links, setup, teardown),
 		cmocka_unit_test_setup_teardown(limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(quote, setup, teardown),
 	};
