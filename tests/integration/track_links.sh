@@ -248,7 +248,7 @@ submit carol /browse/TEST-5 /browse/TEST-5/links "link=10000-out" "issue=TEST-3"
 expect_status 403 "carol's post to the form is 403"
 json bob POST "$API/issue/TEST-5/remotelink" '{"relationship":"see <also>","object":{"url":"https://example.com/?a=1&b=\"x\"","title":"<script>alert(1)</script>","summary":"<b>s</b>"}}'
 page bob /browse/TEST-5
-expect_body_contains '<a href="https://example.com/?a=1&amp;b=&quot;x&quot;" rel="noopener nofollow">&lt;script&gt;alert(1)&lt;/script&gt;</a>' \
+expect_body_contains '<a href="https://example.com/?a&#61;1&amp;b&#61;&quot;x&quot;" rel="noopener nofollow">&lt;script&gt;alert(1)&lt;/script&gt;</a>' \
 	"a remote link shows escaped, rel=\"noopener nofollow\""
 expect_body_contains 'see &lt;also&gt;' "…its relationship escaped too"
 submit bob /browse/TEST-5 "/browse/TEST-5/links/$PAGE_LINK/delete"
