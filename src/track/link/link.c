@@ -162,7 +162,7 @@ int track_link_type_create(db_conn *c, arena *a, const track_link_type *in, trac
 int track_link_type_update(db_conn *c, arena *a, int64_t id, const track_link_type *in,
                            track_link_type *out, const char **out_field)
 {
-	track_link_type t;
+	track_link_type t = { 0 };
 	*out_field = NULL;
 	int rc = track_link_type_get(c, a, id, &t);
 	if (rc == 0)
@@ -292,7 +292,7 @@ int track_link_add(db_conn *c, arena *a, const track_user *actor, const track_li
                    track_link *out)
 {
 	track_issue source, destination;
-	track_link_type type;
+	track_link_type type = { 0 };
 	bool created = false;
 	int64_t id = 0;
 	int rc = check_new(c, a, actor, in, &source, &destination);
@@ -348,7 +348,7 @@ static int visible_link(db_conn *c, arena *a, const track_user *reader, int64_t 
 int track_link_get(db_conn *c, arena *a, const track_user *reader, int64_t id, track_link *out)
 {
 	track_issue source, destination;
-	track_link link;
+	track_link link = { 0 };
 	int rc = visible_link(c, a, reader, id, &link, &source, &destination);
 	if (rc == 0)
 		*out = link;
@@ -357,7 +357,7 @@ int track_link_get(db_conn *c, arena *a, const track_user *reader, int64_t id, t
 
 int track_link_remove(db_conn *c, arena *a, const track_user *actor, int64_t id)
 {
-	track_link link;
+	track_link link = { 0 };
 	track_issue source, destination;
 	bool from_source = false, from_destination = false;
 	int rc = visible_link(c, a, actor, id, &link, &source, &destination);

@@ -229,7 +229,7 @@ int track_remote_link_save(db_conn *c, arena *a, int64_t issue_id, int64_t autho
 int track_remote_link_update(db_conn *c, arena *a, int64_t issue_id, int64_t id, int64_t author_id,
                              const track_remote_link *in, const char **out_field)
 {
-	track_remote_link old;
+	track_remote_link old = { 0 };
 	int rc = track_remote_link_get(c, a, issue_id, id, &old);
 	if (rc == 0)
 		rc = track_remote_link_check(in, out_field);
