@@ -316,8 +316,10 @@ expect_status 200 "Basic auth with the username and the app password opens /2.0/
 req -u "ALICE.SECOND@example.com:$SECRET" "$HUB_URL/2.0/user"
 expect_status 200 "Basic auth with an address (another case) and the app password too"
 req -u "alice:$SECRET" "$HUB_URL/2.0/workspaces"
-expect_status 403 "without the team permission, /2.0/workspaces is refused"
-expect_body_contains "lacks the team permission" "the refusal names the missing permission"
+expect_status 200 "/2.0/workspaces needs the account permission, as Bitbucket's does"
+req -u "alice:$SECRET" "$HUB_URL/2.0/workspaces/alice/projects"
+expect_status 403 "without the project permission, a workspace's projects are refused"
+expect_body_contains "lacks the project permission" "the refusal names the missing permission"
 req -u "alice:$SECRET" "$HUB_URL/dashboard"
 expect_status 403 "an app password does not open pages"
 get "$J1" /account/settings/app-passwords

@@ -21,11 +21,10 @@
 #include "base/str.h"
 #include "db/rows.h"
 #include "track/account/account.h"
+#include "track/issue/attachment_queue.h"
 #include "track/issue/issue.h"
 #include "track/track_perm.h"
 #include "web/multipart.h"
-
-#define SWEEP_JOB "track.attachment.sweep"
 
 enum { FIELDS_MAX = 16 * 1024 }; /* bytes of plain fields in one upload */
 
@@ -641,11 +640,5 @@ static int sweep_job(void *ctx, const job *j)
 
 void track_attachment_jobs_start(job_queue *q, const track_app *app)
 {
-	job_queue_register(q, SWEEP_JOB, sweep_job, (void *)app);
-}
-
-int track_attachment_sweep_enqueue(db_conn *c)
-{
-	job_enqueue_options opt = { .dedup_key = SWEEP_JOB };
-	return jobs_enqueue(c, SWEEP_JOB, "{}", &opt, NULL);
+	job_queue_register(q, TRACK_ATTACHMENT_SWEEP_JOB, sweep_job, (void *)app);
 }

@@ -99,9 +99,6 @@ bool track_attachment_has_thumbnail(const track_attachment *a);
 
 /* The sweep job: deletes the stored files no attachment refers to any more. Registers it. */
 void track_attachment_jobs_start(job_queue *q, const track_app *app);
-/* Queues the sweep in c's transaction (de-duplicated): for whatever deletes attachments, the
- * deletion of an issue included. */
-int track_attachment_sweep_enqueue(db_conn *c);
 /* Runs the sweep now, in its own transaction: the number of files removed. For the job and
  * tests. */
 int track_attachment_sweep(db *d, const char *attachments_dir, int *removed);

@@ -13,7 +13,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "db/rows.h"
-#include "track/issue/attachment.h"
+#include "track/issue/attachment_queue.h"
 #include "track/issue/issue_ref.h"
 #include "track/issue/people.h"
 #include "track/track_perm.h"

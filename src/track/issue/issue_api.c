@@ -16,7 +16,7 @@
 #include "track/issue/people_api.h"
 #include "track/issue/subtask.h"
 #include "track/jira.h"
-#include "track/link/link_api.h"
+#include "track/link/link_json.h"
 #include "track/project/project.h"
 #include "db/rows.h"
 #include "track/track.h"

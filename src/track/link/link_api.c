@@ -9,6 +9,7 @@
 #include "track/issue/issue.h"
 #include "track/issue/issue_api.h"
 #include "track/jira.h"
+#include "track/link/link_json.h"
 #include "track/track.h"
 #include "track/track_perm.h"
 
@@ -54,51 +55,6 @@ static int finish(web_response *res, const link_ctx *ctx, int rc)
 	return rc;
 }
 
-/* ---- JSON ---- */
-
-static json_t *type_json(const web_request *req, const track_link_type *t)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
-	                 arena_printf(req->arena, "%lld", (long long)t->id), "name", t->name,
-	                 "inward", t->inward, "outward", t->outward, "self",
-	                 track_jira_self(req, "issueLinkType/%lld", (long long)t->id));
-}
-
-/* The other issue of a link as Jira shows it: key, id, self and four fields. */
-static json_t *linked_issue_json(const web_request *req, const track_issue_link *l)
-{
-	return json_pack(
-	        "{s:s, s:s, s:s, s:{s:s, s:o, s:o, s:o}}", "id",
-	        arena_printf(req->arena, "%lld", (long long)l->other_id), "key", l->other_key,
-	        "self", track_jira_self(req, "issue/%lld", (long long)l->other_id), "fields",
-	        "summary", l->other_summary, "status",
-	        track_jira_status_json(req, &l->other_status), "priority",
-	        track_jira_priority_json(req, l->other_priority_id, l->other_priority_name),
-	        "issuetype",
-	        track_jira_issuetype(req, l->other_type_id, l->other_type_name,
-	                             l->other_type_description, l->other_type_subtask,
-	                             l->other_type_level));
-}
-
-static json_t *issuelink_json(const web_request *req, const track_issue_link *l)
-{
-	return json_pack("{s:s, s:s, s:o, s:o}", "id",
-	                 arena_printf(req->arena, "%lld", (long long)l->id), "self",
-	                 track_jira_self(req, "issueLink/%lld", (long long)l->id), "type",
-	                 type_json(req, &l->type), l->outward ? "outwardIssue" : "inwardIssue",
-	                 linked_issue_json(req, l));
-}
-
-json_t *track_api_issuelinks_json(const web_request *req, const track_issue_link *links, size_t n,
-                                  int64_t issue_id)
-{
-	json_t *list = json_array();
-	for (size_t k = 0; k < n; k++)
-		if (links[k].issue_id == issue_id)
-			json_array_append_new(list, issuelink_json(req, &links[k]));
-	return list;
-}
-
 /* ---- link types ---- */
 
 static int types_tx(db_conn *c, void *p)
@@ -111,7 +67,7 @@ static int types_tx(db_conn *c, void *p)
 		return rc;
 	json_t *list = json_array();
 	for (size_t k = 0; k < n; k++)
-		json_array_append_new(list, type_json(ctx->req, &types[k]));
+		json_array_append_new(list, track_api_link_type_json(ctx->req, &types[k]));
 	ctx->out = json_pack("{s:o}", "issueLinkTypes", list);
 	return 0;
 }
@@ -128,7 +84,7 @@ static int type_tx(db_conn *c, void *p)
 	link_ctx *ctx = p;
 	int rc = track_link_type_get(c, ctx->req->arena, ctx->id, &ctx->type);
 	if (rc == 0)
-		ctx->out = type_json(ctx->req, &ctx->type);
+		ctx->out = track_api_link_type_json(ctx->req, &ctx->type);
 	return rc;
 }
 
@@ -172,7 +128,7 @@ static int type_create_tx(db_conn *c, void *p)
 	if (rc == 0)
 		rc = track_link_type_create(c, ctx->req->arena, &in, &ctx->type, &ctx->field);
 	if (rc == 0)
-		ctx->out = type_json(ctx->req, &ctx->type);
+		ctx->out = track_api_link_type_json(ctx->req, &ctx->type);
 	return rc;
 }
 
@@ -185,7 +141,7 @@ static int type_update_tx(db_conn *c, void *p)
 		rc = track_link_type_update(c, ctx->req->arena, ctx->id, &in, &ctx->type,
 		                            &ctx->field);
 	if (rc == 0)
-		ctx->out = type_json(ctx->req, &ctx->type);
+		ctx->out = track_api_link_type_json(ctx->req, &ctx->type);
 	return rc;
 }
 
@@ -332,7 +288,7 @@ static int side_json(db_conn *c, link_ctx *ctx, int64_t seen_from, bool outward,
 	int rc = track_link_of_issues(c, ctx->req->arena, ctx->user, &seen_from, 1, &rows, &n);
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		if (rows[k].id == ctx->link.id && rows[k].outward == outward) {
-			*out = linked_issue_json(ctx->req, &rows[k]);
+			*out = track_api_linked_issue_json(ctx->req, &rows[k]);
 			return 0;
 		}
 	return rc < 0 ? rc
@@ -354,8 +310,8 @@ static int get_tx(db_conn *c, void *p)
 		        json_pack("{s:s, s:s, s:o, s:o, s:o}", "id",
 		                  arena_printf(ctx->req->arena, "%lld", (long long)ctx->id), "self",
 		                  track_jira_self(ctx->req, "issueLink/%lld", (long long)ctx->id),
-		                  "type", type_json(ctx->req, &ctx->link.type), "inwardIssue",
-		                  inward, "outwardIssue", outward);
+		                  "type", track_api_link_type_json(ctx->req, &ctx->link.type),
+		                  "inwardIssue", inward, "outwardIssue", outward);
 	else
 		json_decref(inward);
 	return rc;

@@ -34,9 +34,4 @@ int track_api_link(web_request *req, web_response *res);
 /* DELETE issueLink/{linkId}: 204; 403 without Link issues on either issue's project. */
 int track_api_link_delete(web_request *req, web_response *res);
 
-/* fields.issuelinks of issue_id from links (track_link_of_issues' rows, any issues): a new
- * array. */
-json_t *track_api_issuelinks_json(const web_request *req, const track_issue_link *links, size_t n,
-                                  int64_t issue_id);
-
 #endif
