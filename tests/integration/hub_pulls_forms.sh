@@ -3,7 +3,8 @@
 # "update" activity and pullrequest:updated as the API's PUT); the dashboard and
 # /2.0/pullrequests/{user} drop pull requests of repositories the viewer lost access to; and
 # /branch/create keeps an issue's fields URL-encoded in its form's action, so that a summary with
-# spaces, quotes, slashes, & and # survives a refusal and prefills bugfix/KEY-summary-words.
+# spaces, quotes, slashes, & and # survives a refusal and prefills bugfix/KEY-summary-words, and
+# one with ? + % survives signing in on the way (the link followed while signed out of hub).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 . "$(dirname "$0")/pulls_lib.sh"
@@ -223,6 +224,27 @@ req -b "$TEST_TMP/alice.jar" --data-urlencode "csrf=$token" --data-urlencode "re
 expect_status 201 "Create makes the branch"
 git ls-remote "$(remote alice demo)" "refs/heads/bugfix/PROJ-12-fix-the-quoted-a-b-path-hash-café-100" >"$TEST_TMP/created.txt"
 check "the branch is in the repository" test -s "$TEST_TMP/created.txt"
+# Someone not signed in to hub follows track's link: signing in leads back to the same form, with
+# the whole summary (? + & # % and non-ASCII included).
+SUMMARY2='Why? 1+1 & 50% #2 — naïve'
+ENCODED2=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$SUMMARY2")
+LINK="/branch/create?issueKey=PROJ-13&issueType=Bug&issueSummary=$ENCODED2"
+JAR=$TEST_TMP/dave.jar
+req -c "$JAR" -H 'Accept: text/html' "$HUB_URL$LINK"
+expect_status 303 "signed out, the link asks to sign in"
+req -b "$JAR" -c "$JAR" "$HUB_URL$(resp_header Location)"
+token=$(csrf_token)
+NEXT=$(python3 -c 'import html, re, sys; print(html.unescape(re.search(r"name=\"next\" value=\"([^\"]*)\"", open(sys.argv[1]).read()).group(1)))' "$RESP_BODY")
+check "the sign-in form keeps the link as where to go next" test "$NEXT" = "$LINK"
+req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$token" --data-urlencode "login=alice" \
+	--data-urlencode "password=$(password_of alice)" --data-urlencode "next=$NEXT" "$HUB_URL/login"
+expect_status 303 "alice signs in"
+check "…and is sent back to the link" test "$(resp_header Location)" = "$LINK"
+req -b "$JAR" "$HUB_URL$(resp_header Location)"
+expect_status 200 "the create-branch page after signing in"
+check "with the whole summary" python3 -c 'import html, sys; sys.exit(0 if "For PROJ-13: " + sys.argv[2] in html.unescape(open(sys.argv[1]).read()) else 1)' "$RESP_BODY" "$SUMMARY2"
+check "and its action keeps it URL-encoded" test "$(form_action)" = "$LINK"
+check "the name is prefilled from it" grep -q 'value="bugfix/PROJ-13-why-1-1-50-2-naïve"' "$RESP_BODY"
 req -b "$TEST_TMP/alice.jar" "$HUB_URL/branch/create?issueKey=PROJ-7&issueType=Story&issueSummary=Add%20a%2Fb%20~%5E%3A%20%5B%3F%5D%20*%20..%20dots"
 check "another type gets feature/, with what git refuses dropped" \
 	grep -q 'value="feature/PROJ-7-add-a-b-dots"' "$RESP_BODY"
