@@ -1,7 +1,8 @@
 # Pull requests' page forms and lists, with real git over smart HTTP: the title and description
 # edit form on the pull request page (author and writers only, CSRF, refusals change nothing, an
-# "update" activity and pullrequest:updated as the API's PUT); the dashboard and
-# /2.0/pullrequests/{user} drop pull requests of repositories the viewer lost access to; and
+# "update" activity and pullrequest:updated as the API's PUT); the dashboard (its pull requests and
+# its repositories) and /2.0/pullrequests/{user} drop what the viewer lost access to (a grant
+# removed, a group left); and
 # /branch/create keeps an issue's fields URL-encoded in its form's action, so that a summary with
 # spaces, quotes, slashes, & and # survives a refusal and prefills bugfix/KEY-summary-words, and
 # one with ? + % survives signing in on the way (the link followed while signed out of hub).
@@ -175,8 +176,10 @@ as bob -X POST -H 'Content-Type: application/json' \
 
 req -b "$TEST_TMP/bob.jar" "$HUB_URL/dashboard"
 expect_body_contains "Secret work of bob" "bob's dashboard lists his pull request in secret"
+expect_body_contains '<a href="/alice/secret">alice/secret</a> <span class="badge">private</span>' "…and secret under his repositories"
 req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
 expect_body_contains "Secret work of bob" "carol's lists it to review"
+expect_body_contains 'href="/alice/secret"' "…and secret, which she may read, under her repositories"
 as bob "$HUB_URL/2.0/pullrequests/bob"
 expect_json '"Secret work of bob" in [v["title"] for v in j["values"]]' "/2.0/pullrequests/bob lists it for bob"
 
@@ -185,8 +188,12 @@ grant secret carol none
 req -b "$TEST_TMP/bob.jar" "$HUB_URL/dashboard"
 expect_status 200 "bob's dashboard after he lost access"
 check "no longer lists the pull request of secret" lacks "Secret work of bob"
+check "…nor secret under his repositories" lacks 'href="/alice/secret"'
 req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
 check "nor does carol's to review" lacks "Secret work of bob"
+check "…nor secret under her repositories" lacks 'href="/alice/secret"'
+req -b "$TEST_TMP/alice.jar" "$HUB_URL/dashboard"
+check "alice's dashboard lists her repositories, the last pushed first" python3 -c 'import re, sys; sys.exit(0 if re.findall(r"class=\"dashboard-repo\"><a href=\"(/alice/[a-z]+)\"", open(sys.argv[1]).read())[:2] == ["/alice/secret", "/alice/demo"] else 1)' "$RESP_BODY"
 as bob "$HUB_URL/2.0/pullrequests/bob"
 expect_json '"Secret work of bob" not in [v["title"] for v in j["values"]]' "nor /2.0/pullrequests/bob for bob"
 req "$HUB_URL/2.0/pullrequests/bob"
@@ -196,6 +203,26 @@ expect_json '"Secret work of bob" in [v["title"] for v in j["values"]]' "alice, 
 grant secret carol read
 req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
 expect_body_contains "Secret work of bob" "carol sees it again once she may read again"
+
+# form USER PATH FIELD=VALUE…: a form posted by USER with their session's token.
+form() {
+	local jar=$TEST_TMP/$1.jar path=$2 token field args=()
+	shift 2
+	req -b "$jar" "$HUB_URL/dashboard"
+	token=$(csrf_token)
+	for field in "$@"; do args+=(--data-urlencode "$field"); done
+	req -b "$jar" --data-urlencode "csrf=$token" "${args[@]}" "$HUB_URL$path"
+	[ "$RESP_STATUS" = 303 ] || bail "$1 cannot post $path (status $RESP_STATUS)"
+}
+form alice /teams/new "name=Crew" "id=crew" "members="
+form alice /repo/create "workspace=crew" "name=vault" "access=private" "scm=git"
+form alice /crew/vault/admin/access "kind=group" "name=developers" "permission=read"
+form alice /crew/settings/groups/developers/members "member=carol"
+req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
+expect_body_contains 'href="/crew/vault"' "carol, in a group that may read crew/vault, has it under her repositories"
+form alice /crew/settings/groups/developers/members/carol/remove
+req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
+check "…and no longer once she left the group" lacks 'href="/crew/vault"'
 
 # --- /branch/create keeps the issue's fields encoded -------------------------------------------
 
