@@ -32,10 +32,10 @@ int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *w
 	" OR EXISTS (SELECT 1 FROM group_members agm JOIN groups ag ON ag.id = agm.group_id"   \
 	" WHERE agm.user_id = " user " AND ag.workspace_id = " ws " AND ag.permission = 'admin'))"
 
-/* The user may read the repository row r (an alias): it is public, the user administers its
- * workspace, or holds a grant on it through a group or directly (hub_perm_repository). */
-#define HUB_PERM_SQL_READS_REPOSITORY(r, user)                                           \
-	"(" r ".is_private = 0 OR " HUB_PERM_SQL_ADMINISTERS_WORKSPACE(                  \
+/* The user holds the repository row r (an alias) by their own standing: they administer its
+ * workspace, or hold a grant on it through a group or directly. */
+#define HUB_PERM_SQL_HOLDS_REPOSITORY(r, user)                                           \
+	"(" HUB_PERM_SQL_ADMINISTERS_WORKSPACE(                                          \
 	        r ".workspace_id",                                                       \
 	        user) " OR EXISTS (SELECT 1 FROM repository_group_permissions rgp JOIN " \
 	              "group_members rgm"                                                \
@@ -43,6 +43,11 @@ int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *w
 	              ".id AND rgm.user_id = " user ")"                                  \
 	              " OR EXISTS (SELECT 1 FROM repository_user_permissions rup WHERE " \
 	              "rup.repository_id = " r ".id AND rup.user_id = " user "))"
+
+/* The user may read the repository row r (an alias): it is public, or they hold it
+ * (hub_perm_repository). */
+#define HUB_PERM_SQL_READS_REPOSITORY(r, user) \
+	"(" r ".is_private = 0 OR " HUB_PERM_SQL_HOLDS_REPOSITORY(r, user) ")"
 
 /* A scope a credential can hold (Bitbucket's name), with what the pages say about it. Tables of
  * them end with a NULL name. */

@@ -1,9 +1,11 @@
 # Pull requests' page forms and lists, with real git over smart HTTP: the title and description
 # edit form on the pull request page (author and writers only, CSRF, refusals change nothing, an
-# "update" activity and pullrequest:updated as the API's PUT); the dashboard and
-# /2.0/pullrequests/{user} drop pull requests of repositories the viewer lost access to; and
+# "update" activity and pullrequest:updated as the API's PUT); the dashboard (its pull requests and
+# its repositories) and /2.0/pullrequests/{user} drop what the viewer lost access to (a grant
+# removed, a group left); and
 # /branch/create keeps an issue's fields URL-encoded in its form's action, so that a summary with
-# spaces, quotes, slashes, & and # survives a refusal and prefills bugfix/KEY-summary-words.
+# spaces, quotes, slashes, & and # survives a refusal and prefills bugfix/KEY-summary-words, and
+# one with ? + % survives signing in on the way (the link followed while signed out of hub).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
 . "$(dirname "$0")/pulls_lib.sh"
@@ -174,8 +176,10 @@ as bob -X POST -H 'Content-Type: application/json' \
 
 req -b "$TEST_TMP/bob.jar" "$HUB_URL/dashboard"
 expect_body_contains "Secret work of bob" "bob's dashboard lists his pull request in secret"
+expect_body_contains '<a href="/alice/secret">alice/secret</a> <span class="badge">private</span>' "…and secret under his repositories"
 req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
 expect_body_contains "Secret work of bob" "carol's lists it to review"
+expect_body_contains 'href="/alice/secret"' "…and secret, which she may read, under her repositories"
 as bob "$HUB_URL/2.0/pullrequests/bob"
 expect_json '"Secret work of bob" in [v["title"] for v in j["values"]]' "/2.0/pullrequests/bob lists it for bob"
 
@@ -184,8 +188,12 @@ grant secret carol none
 req -b "$TEST_TMP/bob.jar" "$HUB_URL/dashboard"
 expect_status 200 "bob's dashboard after he lost access"
 check "no longer lists the pull request of secret" lacks "Secret work of bob"
+check "…nor secret under his repositories" lacks 'href="/alice/secret"'
 req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
 check "nor does carol's to review" lacks "Secret work of bob"
+check "…nor secret under her repositories" lacks 'href="/alice/secret"'
+req -b "$TEST_TMP/alice.jar" "$HUB_URL/dashboard"
+check "alice's dashboard lists her repositories, the last pushed first" python3 -c 'import re, sys; sys.exit(0 if re.findall(r"class=\"dashboard-repo\"><a href=\"(/alice/[a-z]+)\"", open(sys.argv[1]).read())[:2] == ["/alice/secret", "/alice/demo"] else 1)' "$RESP_BODY"
 as bob "$HUB_URL/2.0/pullrequests/bob"
 expect_json '"Secret work of bob" not in [v["title"] for v in j["values"]]' "nor /2.0/pullrequests/bob for bob"
 req "$HUB_URL/2.0/pullrequests/bob"
@@ -195,6 +203,26 @@ expect_json '"Secret work of bob" in [v["title"] for v in j["values"]]' "alice, 
 grant secret carol read
 req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
 expect_body_contains "Secret work of bob" "carol sees it again once she may read again"
+
+# form USER PATH FIELD=VALUE…: a form posted by USER with their session's token.
+form() {
+	local jar=$TEST_TMP/$1.jar path=$2 token field args=()
+	shift 2
+	req -b "$jar" "$HUB_URL/dashboard"
+	token=$(csrf_token)
+	for field in "$@"; do args+=(--data-urlencode "$field"); done
+	req -b "$jar" --data-urlencode "csrf=$token" "${args[@]}" "$HUB_URL$path"
+	[ "$RESP_STATUS" = 303 ] || bail "$1 cannot post $path (status $RESP_STATUS)"
+}
+form alice /teams/new "name=Crew" "id=crew" "members="
+form alice /repo/create "workspace=crew" "name=vault" "access=private" "scm=git"
+form alice /crew/vault/admin/access "kind=group" "name=developers" "permission=read"
+form alice /crew/settings/groups/developers/members "member=carol"
+req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
+expect_body_contains 'href="/crew/vault"' "carol, in a group that may read crew/vault, has it under her repositories"
+form alice /crew/settings/groups/developers/members/carol/remove
+req -b "$TEST_TMP/carol.jar" "$HUB_URL/dashboard"
+check "…and no longer once she left the group" lacks 'href="/crew/vault"'
 
 # --- /branch/create keeps the issue's fields encoded -------------------------------------------
 
@@ -223,6 +251,27 @@ req -b "$TEST_TMP/alice.jar" --data-urlencode "csrf=$token" --data-urlencode "re
 expect_status 201 "Create makes the branch"
 git ls-remote "$(remote alice demo)" "refs/heads/bugfix/PROJ-12-fix-the-quoted-a-b-path-hash-café-100" >"$TEST_TMP/created.txt"
 check "the branch is in the repository" test -s "$TEST_TMP/created.txt"
+# Someone not signed in to hub follows track's link: signing in leads back to the same form, with
+# the whole summary (? + & # % and non-ASCII included).
+SUMMARY2='Why? 1+1 & 50% #2 — naïve'
+ENCODED2=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$SUMMARY2")
+LINK="/branch/create?issueKey=PROJ-13&issueType=Bug&issueSummary=$ENCODED2"
+JAR=$TEST_TMP/dave.jar
+req -c "$JAR" -H 'Accept: text/html' "$HUB_URL$LINK"
+expect_status 303 "signed out, the link asks to sign in"
+req -b "$JAR" -c "$JAR" "$HUB_URL$(resp_header Location)"
+token=$(csrf_token)
+NEXT=$(python3 -c 'import html, re, sys; print(html.unescape(re.search(r"name=\"next\" value=\"([^\"]*)\"", open(sys.argv[1]).read()).group(1)))' "$RESP_BODY")
+check "the sign-in form keeps the link as where to go next" test "$NEXT" = "$LINK"
+req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$token" --data-urlencode "login=alice" \
+	--data-urlencode "password=$(password_of alice)" --data-urlencode "next=$NEXT" "$HUB_URL/login"
+expect_status 303 "alice signs in"
+check "…and is sent back to the link" test "$(resp_header Location)" = "$LINK"
+req -b "$JAR" "$HUB_URL$(resp_header Location)"
+expect_status 200 "the create-branch page after signing in"
+check "with the whole summary" python3 -c 'import html, sys; sys.exit(0 if "For PROJ-13: " + sys.argv[2] in html.unescape(open(sys.argv[1]).read()) else 1)' "$RESP_BODY" "$SUMMARY2"
+check "and its action keeps it URL-encoded" test "$(form_action)" = "$LINK"
+check "the name is prefilled from it" grep -q 'value="bugfix/PROJ-13-why-1-1-50-2-naïve"' "$RESP_BODY"
 req -b "$TEST_TMP/alice.jar" "$HUB_URL/branch/create?issueKey=PROJ-7&issueType=Story&issueSummary=Add%20a%2Fb%20~%5E%3A%20%5B%3F%5D%20*%20..%20dots"
 check "another type gets feature/, with what git refuses dropped" \
 	grep -q 'value="feature/PROJ-7-add-a-b-dots"' "$RESP_BODY"

@@ -180,6 +180,37 @@ sql "$(commit_sql app aaaaaaaaaa04 40 TEST-1 'TEST-1 pushed while the page is op
 page bob /browse/TEST-1/development/summary
 expect_json 'j["commits"] == 3' "…counts a commit as soon as it is stored"
 
+# a commit a push webhook stored before the sync read it (provisional.c's rows): its file count is
+# not known yet, so the panel says it is being synchronized and dev-status claims no file count
+sql "INSERT INTO dvcs_commits (hash, author_name, author_email, authored_at, message, file_count, is_merge, provisional) VALUES ('cccccccccc01', 'Ann Author', 'ann@example.com', 1705320045000, 'TEST-1 from the webhook', 0, 0, 1);
+INSERT INTO dvcs_repo_commits (repo_id, commit_id, provisional_at) VALUES ($(repo_id app), $(commit_id cccccccccc01), 1705320046000);
+INSERT INTO dvcs_commit_keys (issue_key, commit_id) VALUES ('TEST-1', $(commit_id cccccccccc01));
+UPDATE dvcs_branches SET head = 'cccccccccc01' WHERE name = 'feature/TEST-1-a&b';"
+page bob /browse/TEST-1/development/summary
+expect_json 'j["commits"] == 4 and j["commits_syncing"] == "1 being synchronized"' "the polled summary counts a provisional commit as being synchronized"
+page bob /browse/TEST-1
+expect_body_contains 'data-dev="commits_syncing">1 being synchronized</span>' "…and so does the panel"
+page bob "/browse/TEST-1/development?show=commits"
+# row_has HASH TEXT: the commits view's table row of HASH holds TEXT
+row_has() { tr -d '\n' <"$RESP_BODY" | grep -o "<tr><td><a href=\"[^\"]*/commits/$1\">.*" | sed 's,</tr>.*,,' | grep -qF "$2"; }
+check "…the commits view shows it as being synchronized" row_has cccccccccc01 'Being synchronized'
+row_lacks() { ! row_has "$@"; }
+check "…not as a commit of 0 files" row_lacks cccccccccc01 '<td>0</td>'
+check "…while a synchronized commit shows its file count" row_has aaaaaaaaaa04 '<td>2</td>'
+as bob "$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=repository"
+expect_json '(cs := {c["id"]: c for r in j["detail"][0]["repositories"] for c in r["commits"]}) is not None and "fileCount" not in cs["cccccccccc01"] and cs["cccccccccc01"]["message"] == "TEST-1 from the webhook" and cs["aaaaaaaaaa04"]["fileCount"] == 2' \
+	"dev-status lists the provisional commit without a file count, the others with theirs"
+as bob "$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=branch"
+expect_json '(c := j["detail"][0]["branches"][0]["lastCommit"]) is not None and c["id"] == "cccccccccc01" and "fileCount" not in c' \
+	"…and a branch whose last commit is provisional without one either"
+sql "UPDATE dvcs_commits SET provisional = 0, file_count = 3 WHERE hash = 'cccccccccc01';
+UPDATE dvcs_repo_commits SET provisional_at = NULL WHERE commit_id = $(commit_id cccccccccc01);"
+page bob /browse/TEST-1/development/summary
+expect_json 'j["commits"] == 4 and j["commits_syncing"] == ""' "once the sync confirms it, nothing is being synchronized"
+as bob "$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=repository"
+expect_json '[c["fileCount"] for r in j["detail"][0]["repositories"] for c in r["commits"] if c["id"] == "cccccccccc01"] == [3]' \
+	"…and dev-status gives the mirror's file count"
+
 # several accounts: Create branch becomes a choice
 sql "$(account_sql https://bitbucket.example other)"
 page bob /browse/TEST-1

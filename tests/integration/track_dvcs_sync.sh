@@ -201,13 +201,14 @@ req "${TAUTH[@]}" -H 'Content-Type: application/json' \
 [ "$RESP_STATUS" = 201 ] || bail "cannot create PROJ-1 (status $RESP_STATUS)"
 ISSUE1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$RESP_BODY")
 # detail_lists HASH TIMES [FILES]: PROJ-1's dev-status detail lists HASH TIMES times (with FILES as
-# its file count)
+# its file count; "none": without one, as a commit not synchronized yet)
 detail_lists() {
 	req "${TAUTH[@]}" "$TRACK/rest/dev-status/1.0/issue/detail?issueId=$ISSUE1&applicationType=bitbucket&dataType=repository"
 	[ "$RESP_STATUS" = 200 ] && python3 -c 'import json,sys
 j = json.load(open(sys.argv[1]))
 found = [c for d in j["detail"] for r in d["repositories"] for c in r["commits"] if c["id"] == sys.argv[2]]
-sys.exit(0 if len(found) == int(sys.argv[3]) and (sys.argv[4] == "" or found[0]["fileCount"] == int(sys.argv[4])) else 1)' \
+files = found[0].get("fileCount", "none") if found else None
+sys.exit(0 if len(found) == int(sys.argv[3]) and sys.argv[4] in ("", str(files)) else 1)' \
 		"$RESP_BODY" "$1" "$2" "${3:-}"
 }
 pending_syncs() { sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'pending'"; }
@@ -221,7 +222,7 @@ start_track_idle
 (cd "$WORK" && commit "PROJ-1 #comment shown before the sync" &&
 	git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null) || bail "the push of the shown commit failed"
 SHOWN=$(git -C "$WORK" rev-parse HEAD)
-eventually "the pushed commit is on PROJ-1's dev-status detail before any sync ran" 30 detail_lists "$SHOWN" 1 0
+eventually "the pushed commit is on PROJ-1's dev-status detail before any sync ran" 30 detail_lists "$SHOWN" 1 none
 check "…its sync waits in the queue" test "$(pending_syncs)" -ge 1
 check "…and no comment was written from the payload" comments_are 0
 (cd "$WORK" && commit "PROJ-1 soon gone" && git push -q "$AUTH_URL/ops/r1.git" main 2>/dev/null &&
@@ -230,7 +231,7 @@ check "…and no comment was written from the payload" comments_are 0
 	bail "the force push over the stale commit failed"
 GONE=$(cat "$TEST_TMP/gone")
 OVER=$(git -C "$WORK" rev-parse HEAD)
-eventually "the commit pushed over is shown" 30 detail_lists "$OVER" 1 0
+eventually "the commit pushed over is shown" 30 detail_lists "$OVER" 1 none
 eventually "…and so is the one it replaced, from its (now stale) payload" 30 detail_lists "$GONE" 1
 stop_pid "$TRACK_PID"
 start_track

@@ -8,6 +8,7 @@
 #include "hub/team/activity.h"
 #include "hub/hub.h"
 #include "hub/pull/pull_web.h"
+#include "hub/repo/recent.h"
 #include "hub/team/team.h"
 
 enum { SESSION_LIFETIME_MS = 14LL * 24 * 60 * 60 * 1000 };
@@ -90,7 +91,7 @@ int hub_logout_submit(web_request *req, web_response *res)
 	return 0;
 }
 
-enum { DASHBOARD_ACTIVITY = 15 };
+enum { DASHBOARD_ACTIVITY = 15, DASHBOARD_REPOS = 10 };
 
 typedef struct dashboard_ctx {
 	web_request *req;
@@ -98,6 +99,8 @@ typedef struct dashboard_ctx {
 	size_t nteams;
 	activity_item *activity;
 	size_t nactivity;
+	hub_recent_repo *repos;
+	size_t nrepos;
 	json_t *pulls; /* "Your pull requests" */
 	json_t *reviews; /* "To review" */
 } dashboard_ctx;
@@ -112,8 +115,26 @@ static int load_dashboard(db_conn *c, void *ctx)
 		rc = hub_activity_for_user(c, dc->req->arena, user, DASHBOARD_ACTIVITY,
 		                           &dc->activity, &dc->nactivity);
 	if (rc == 0)
+		rc = hub_repo_recent(c, dc->req->arena, user->id, DASHBOARD_REPOS, &dc->repos,
+		                     &dc->nrepos);
+	if (rc == 0)
 		rc = hub_pull_dashboard(c, dc->req, user->id, &dc->pulls, &dc->reviews);
 	return rc;
+}
+
+static json_t *repos_json(const dashboard_ctx *dc)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < dc->nrepos; i++) {
+		const hub_recent_repo *r = &dc->repos[i];
+		char when[CLOCK_ISO_LEN];
+		clock_format_iso8601(when, r->active_at);
+		json_array_append_new(items,
+		                      json_pack("{s:s, s:s, s:s, s:b, s:s}", "workspace",
+		                                r->workspace, "slug", r->slug, "name", r->name,
+		                                "is_private", r->is_private, "when", when));
+	}
+	return items;
 }
 
 static json_t *activity_json(const dashboard_ctx *dc)
@@ -142,11 +163,12 @@ int hub_dashboard_page(web_request *req, web_response *res)
 		                      json_pack("{s:s, s:s, s:s}", "slug", dc.teams[i].ws.slug,
 		                                "name", dc.teams[i].ws.name, "role",
 		                                hub_member_role_name(dc.teams[i].role)));
-	json_t *data = json_pack("{s:s, s:s?, s:b, s:b, s:o, s:o, s:o, s:o}", "display_name",
-	                         v->user.display_name, "email", v->user.email, "email_confirmed",
-	                         v->user.email_confirmed, "resent",
-	                         web_query(req, "resent") != NULL, "teams", teams, "activity",
-	                         activity_json(&dc), "pulls", dc.pulls, "reviews", dc.reviews);
+	json_t *data =
+	        json_pack("{s:s, s:s?, s:b, s:b, s:o, s:o, s:o, s:o, s:o}", "display_name",
+	                  v->user.display_name, "email", v->user.email, "email_confirmed",
+	                  v->user.email_confirmed, "resent", web_query(req, "resent") != NULL,
+	                  "teams", teams, "activity", activity_json(&dc), "repos", repos_json(&dc),
+	                  "pulls", dc.pulls, "reviews", dc.reviews);
 	return hub_page(req, res, 200, "hub/dashboard", "Dashboard", data);
 }
 

@@ -153,14 +153,20 @@ static json_t *repo_json(arena *a, const dvcs_panel_repo *r)
 	                 dvcs_panel_repo_url(a, r), "avatar", "", "private", r->is_private);
 }
 
+/* A commit stored from a push webhook and not synchronized yet (provisional) has no
+ * "fileCount": its files are unknown until the sync reads it from the mirror. */
 static json_t *commit_json(arena *a, const dvcs_panel_repo *r, const char *hash, const char *author,
-                           const char *message, int64_t at, int64_t files, bool merge)
+                           const char *message, int64_t at, int64_t files, bool merge,
+                           bool provisional)
 {
-	return json_pack("{s:s, s:s%, s:s, s:s, s:{s:s, s:s}, s:s?, s:I, s:b, s:[]}", "id", hash,
-	                 "displayId", hash, strlen(hash) < 7 ? strlen(hash) : 7, "message", message,
-	                 "url", dvcs_panel_commit_url(a, r, hash), "author", "name", author,
-	                 "avatar", "", "authorTimestamp", track_jira_time(a, at), "fileCount",
-	                 (json_int_t)files, "merge", merge, "files");
+	json_t *o = json_pack("{s:s, s:s%, s:s, s:s, s:{s:s, s:s}, s:s?, s:b, s:[]}", "id", hash,
+	                      "displayId", hash, strlen(hash) < 7 ? strlen(hash) : 7, "message",
+	                      message, "url", dvcs_panel_commit_url(a, r, hash), "author", "name",
+	                      author, "avatar", "", "authorTimestamp", track_jira_time(a, at),
+	                      "merge", merge, "files");
+	if (!provisional)
+		json_object_set_new(o, "fileCount", json_integer((json_int_t)files));
+	return o;
 }
 
 /* The detail element of the host r lives on (one per host, in order of first appearance). */
@@ -202,9 +208,9 @@ static void add_commits(arena *a, json_t *detail, const dvcs_panel_page *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const dvcs_panel_commit *c = &p->commits[i];
 		json_t *list = repo_commits(a, instance_of(detail, &c->repo), &c->repo);
-		json_array_append_new(list,
-		                      commit_json(a, &c->repo, c->hash, c->author_name, c->message,
-		                                  c->authored_at, c->file_count, c->is_merge));
+		json_array_append_new(list, commit_json(a, &c->repo, c->hash, c->author_name,
+		                                        c->message, c->authored_at, c->file_count,
+		                                        c->is_merge, c->provisional));
 	}
 }
 
@@ -212,9 +218,9 @@ static void add_branches(arena *a, json_t *detail, const dvcs_panel_page *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const dvcs_panel_branch *b = &p->branches[i];
-		json_t *last =
-		        commit_json(a, &b->repo, b->head, b->head_author, b->head_message,
-		                    b->head_authored_at, b->head_file_count, b->head_is_merge);
+		json_t *last = commit_json(a, &b->repo, b->head, b->head_author, b->head_message,
+		                           b->head_authored_at, b->head_file_count,
+		                           b->head_is_merge, b->head_provisional);
 		json_array_append_new(json_object_get(instance_of(detail, &b->repo), "branches"),
 		                      json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", b->name, "url",
 		                                dvcs_panel_branch_url(a, &b->repo, b->name),

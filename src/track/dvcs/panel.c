@@ -31,10 +31,11 @@ enum { REPO_NCOLUMNS = 7 };
 /* ---- the counts ---- */
 
 static const char summary_commits_sql[] =
-        "SELECT COUNT(DISTINCT rc.commit_id), COUNT(DISTINCT rc.repo_id),"
-        " COALESCE(MAX(c.authored_at), 0) FROM dvcs_repo_commits rc JOIN dvcs_commits c ON"
-        " c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id AND r.linked = 1 AND"
-        " r.deleted = 0 WHERE rc.commit_id IN " ISSUE_COMMITS;
+        "SELECT COUNT(DISTINCT rc.commit_id),"
+        " COUNT(DISTINCT CASE WHEN c.provisional = 1 THEN rc.commit_id END),"
+        " COUNT(DISTINCT rc.repo_id), COALESCE(MAX(c.authored_at), 0) FROM dvcs_repo_commits"
+        " rc JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id"
+        " AND r.linked = 1 AND r.deleted = 0 WHERE rc.commit_id IN " ISSUE_COMMITS;
 
 static const char summary_branches_sql[] =
         "SELECT COUNT(*), COALESCE(MAX(b.updated_at), 0) FROM dvcs_branches b JOIN dvcs_repos r"
@@ -71,12 +72,13 @@ static int summary_row(db_conn *c, const char *sql, int64_t issue_id, int64_t *c
 int dvcs_panel_summary_get(db_conn *c, int64_t issue_id, dvcs_panel_summary *out)
 {
 	dvcs_panel_summary s = { 0 };
-	int64_t *const commits[] = { &s.commits, &s.commit_repos, &s.commits_latest };
+	int64_t *const commits[] = { &s.commits, &s.commits_provisional, &s.commit_repos,
+		                     &s.commits_latest };
 	int64_t *const branches[] = { &s.branches, &s.branches_updated };
 	int64_t *const pulls[] = { &s.pulls, &s.pulls_open, &s.pulls_merged, &s.pulls_updated };
 	int64_t *const builds[] = { &s.builds, &s.builds_successful, &s.builds_failed,
 		                    &s.builds_in_progress, &s.builds_updated };
-	int rc = summary_row(c, summary_commits_sql, issue_id, commits, 3);
+	int rc = summary_row(c, summary_commits_sql, issue_id, commits, 4);
 	if (rc == 0)
 		rc = summary_row(c, summary_branches_sql, issue_id, branches, 2);
 	if (rc == 0)
@@ -104,17 +106,18 @@ const char *dvcs_panel_pull_badge(const dvcs_panel_summary *s)
 
 static const char commits_sql[] =
         "SELECT " REPO_COLUMNS ", c.hash, c.author_name, c.author_email, c.authored_at, c.message,"
-        " c.file_count, c.is_merge, COUNT(*) OVER () FROM dvcs_repo_commits rc JOIN dvcs_commits"
-        " c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id AND r.linked = 1 AND"
-        " r.deleted = 0 JOIN dvcs_accounts a ON a.id = r.account_id WHERE rc.commit_id "
-        "IN " ISSUE_COMMITS " ORDER BY c.authored_at DESC, c.id DESC, r.id LIMIT $2 OFFSET $3";
+        " c.file_count, c.is_merge, c.provisional, COUNT(*) OVER () FROM dvcs_repo_commits rc"
+        " JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id"
+        " AND r.linked = 1 AND r.deleted = 0 JOIN dvcs_accounts a ON a.id = r.account_id"
+        " WHERE rc.commit_id IN " ISSUE_COMMITS
+        " ORDER BY c.authored_at DESC, c.id DESC, r.id LIMIT $2 OFFSET $3";
 
 static const char branches_sql[] =
         "SELECT " REPO_COLUMNS ", b.name, b.head, b.updated_at, hc.id, hc.author_name,"
-        " hc.message, hc.authored_at, hc.file_count, hc.is_merge, COUNT(*) OVER () FROM"
-        " dvcs_branches b JOIN dvcs_repos r ON r.id = b.repo_id AND r.linked = 1 AND"
-        " r.deleted = 0 JOIN dvcs_accounts a ON a.id = r.account_id LEFT JOIN dvcs_commits hc"
-        " ON hc.hash = b.head WHERE b.id IN " ISSUE_BRANCHES
+        " hc.message, hc.authored_at, hc.file_count, hc.is_merge, hc.provisional,"
+        " COUNT(*) OVER () FROM dvcs_branches b JOIN dvcs_repos r ON r.id = b.repo_id AND"
+        " r.linked = 1 AND r.deleted = 0 JOIN dvcs_accounts a ON a.id = r.account_id LEFT JOIN"
+        " dvcs_commits hc ON hc.hash = b.head WHERE b.id IN " ISSUE_BRANCHES
         " ORDER BY b.updated_at DESC, b.id DESC LIMIT $2 OFFSET $3";
 
 static const char pulls_sql[] =
@@ -167,6 +170,7 @@ static void read_commit(db_stmt *st, arena *a, void *item)
 	c->message = text(st, a, k + 4);
 	c->file_count = db_col_int(st, k + 5);
 	c->is_merge = db_col_int(st, k + 6) != 0;
+	c->provisional = db_col_int(st, k + 7) != 0;
 }
 
 static void read_branch(db_stmt *st, arena *a, void *item)
@@ -183,6 +187,7 @@ static void read_branch(db_stmt *st, arena *a, void *item)
 	b->head_authored_at = db_col_int(st, k + 6);
 	b->head_file_count = db_col_int(st, k + 7);
 	b->head_is_merge = db_col_int(st, k + 8) != 0;
+	b->head_provisional = db_col_int(st, k + 9) != 0;
 }
 
 static void read_pull(db_stmt *st, arena *a, void *item)
@@ -224,9 +229,9 @@ typedef struct kind_query {
 
 static const kind_query kinds[] = {
 	[DVCS_PANEL_COMMITS] = { commits_sql, sizeof(dvcs_panel_commit), read_commit,
-	                         REPO_NCOLUMNS + 7 },
+	                         REPO_NCOLUMNS + 8 },
 	[DVCS_PANEL_BRANCHES] = { branches_sql, sizeof(dvcs_panel_branch), read_branch,
-	                          REPO_NCOLUMNS + 9 },
+	                          REPO_NCOLUMNS + 10 },
 	[DVCS_PANEL_PULLS] = { pulls_sql, sizeof(dvcs_panel_pull), read_pull, REPO_NCOLUMNS + 10 },
 	[DVCS_PANEL_BUILDS] = { builds_sql, sizeof(dvcs_panel_build), read_build,
 	                        REPO_NCOLUMNS + 6 },

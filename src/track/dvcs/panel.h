@@ -27,6 +27,7 @@ typedef enum {
 /* The counts of the panel. Dates are epoch ms, 0 when there is nothing. */
 typedef struct dvcs_panel_summary {
 	int64_t commits; /* distinct commits */
+	int64_t commits_provisional; /* of them, stored from a webhook and not yet synchronized */
 	int64_t commit_repos; /* repositories holding them */
 	int64_t commits_latest; /* the newest commit's author date */
 	int64_t branches, branches_updated;
@@ -49,6 +50,9 @@ typedef struct dvcs_panel_commit {
 	const char *hash, *author_name, *author_email, *message;
 	int64_t authored_at, file_count;
 	bool is_merge;
+	/* stored from a push webhook (provisional.h), not yet read from the mirror: its file count
+	 * is unknown until the sync confirms it */
+	bool provisional;
 } dvcs_panel_commit;
 
 typedef struct dvcs_panel_branch {
@@ -59,7 +63,7 @@ typedef struct dvcs_panel_branch {
 	bool has_head_commit;
 	const char *head_author, *head_message;
 	int64_t head_authored_at, head_file_count;
-	bool head_is_merge;
+	bool head_is_merge, head_provisional; /* head_provisional: as dvcs_panel_commit's */
 } dvcs_panel_branch;
 
 typedef struct dvcs_panel_pull {

@@ -27,17 +27,25 @@ static const char *when(arena *a, int64_t ms)
 	return arena_strdup(a, out);
 }
 
+/* "N being synchronized" for commits a webhook stored that the sync has not confirmed yet, or "". */
+static const char *syncing(arena *a, int64_t provisional)
+{
+	return provisional ? arena_printf(a, "%lld being synchronized", (long long)provisional)
+	                   : "";
+}
+
 /* The counts the panel shows, by the names of its data-dev elements. */
 static json_t *counts_json(arena *a, const dvcs_panel_summary *s)
 {
 	const char *badge = dvcs_panel_pull_badge(s);
-	return json_pack(
-	        "{s:I, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:I}", "branches",
-	        (json_int_t)s->branches, "commits", (json_int_t)s->commits, "commits_latest",
-	        when(a, s->commits_latest), "pulls", (json_int_t)s->pulls, "pull_state",
-	        badge ? badge : "", "builds", (json_int_t)s->builds, "builds_successful",
-	        (json_int_t)s->builds_successful, "builds_failed", (json_int_t)s->builds_failed,
-	        "builds_in_progress", (json_int_t)s->builds_in_progress);
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I}", "branches",
+	                 (json_int_t)s->branches, "commits", (json_int_t)s->commits,
+	                 "commits_latest", when(a, s->commits_latest), "commits_syncing",
+	                 syncing(a, s->commits_provisional), "pulls", (json_int_t)s->pulls,
+	                 "pull_state", badge ? badge : "", "builds", (json_int_t)s->builds,
+	                 "builds_successful", (json_int_t)s->builds_successful, "builds_failed",
+	                 (json_int_t)s->builds_failed, "builds_in_progress",
+	                 (json_int_t)s->builds_in_progress);
 }
 
 static json_t *hosts_json(arena *a, const dvcs_panel_host *hosts, size_t n,
@@ -161,13 +169,13 @@ static json_t *commit_groups(arena *a, const dvcs_panel_page *p)
 			json_array_append_new(groups, g);
 		}
 		json_array_append_new(json_object_get(g, "commits"),
-		                      json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:b}", "hash",
-		                                c->hash, "short", short_hash(c->hash), "url",
-		                                dvcs_panel_commit_url(a, &c->repo, c->hash),
+		                      json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:b, s:b}",
+		                                "hash", c->hash, "short", short_hash(c->hash),
+		                                "url", dvcs_panel_commit_url(a, &c->repo, c->hash),
 		                                "author", c->author_name, "date",
 		                                when(a, c->authored_at), "message", c->message,
 		                                "files", (json_int_t)c->file_count, "merge",
-		                                c->is_merge));
+		                                c->is_merge, "syncing", c->provisional));
 	}
 	return groups;
 }

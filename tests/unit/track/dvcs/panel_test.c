@@ -307,6 +307,42 @@ static uint64_t statements_for_everything(env *e, int64_t issue_id)
 }
 
 /* n repositories, each with a commit, a branch, a pull request and a build for PROJ-issue. */
+/* A commit a push webhook stored (provisional.h) is counted and listed, marked as such, as is a
+ * branch whose head it is; the flag goes once the sync confirms it. */
+static void provisional_commits_are_marked(void **state)
+{
+	env e = begin(state);
+	track_user alice = make_user(&e, "alice", true);
+	track_project proj = make_project(&e, "PROJ", &alice);
+	track_issue i = make_issue(&e, &proj, &alice, "pushed");
+	int64_t r = repo(&e, account(&e, "http://hub", "team"), "app", true, false);
+	commit(&e, r, "aaaa0001", 1, "PROJ-1");
+	int64_t pushed = commit(&e, r, "aaaa0002", 2, "PROJ-1");
+	exec_ok(db_exec(e.c,
+	                "UPDATE dvcs_commits SET provisional = 1, file_count = 0 WHERE id = $1",
+	                db_int(pushed)));
+	branch(&e, r, "feature/PROJ-1", "aaaa0002", "PROJ-1");
+	dvcs_panel_summary s = summary(&e, i.id);
+	assert_int_equal(s.commits, 2);
+	assert_int_equal(s.commits_provisional, 1);
+	dvcs_panel_page p = page(&e, i.id, DVCS_PANEL_COMMITS, 0, 10);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.commits[0].hash, "aaaa0002");
+	assert_true(p.commits[0].provisional);
+	assert_false(p.commits[1].provisional);
+	dvcs_panel_page b = page(&e, i.id, DVCS_PANEL_BRANCHES, 0, 10);
+	assert_int_equal(b.n, 1);
+	assert_true(b.branches[0].head_provisional);
+	exec_ok(db_exec(e.c,
+	                "UPDATE dvcs_commits SET provisional = 0, file_count = 4 WHERE id = $1",
+	                db_int(pushed)));
+	assert_int_equal(summary(&e, i.id).commits_provisional, 0);
+	p = page(&e, i.id, DVCS_PANEL_COMMITS, 0, 10);
+	assert_false(p.commits[0].provisional);
+	assert_int_equal(p.commits[0].file_count, 4);
+	end(&e);
+}
+
 static void fill_repositories(env *e, int64_t acc, int first, int n, const char *key)
 {
 	for (int k = first; k < first + n; k++) {
@@ -424,6 +460,7 @@ int main(void)
 		cmocka_unit_test(lists_are_newest_first_and_paged),
 		cmocka_unit_test(the_badge_is_open_then_merged_then_declined),
 		cmocka_unit_test(builds_come_through_their_commit),
+		cmocka_unit_test(provisional_commits_are_marked),
 		cmocka_unit_test(statements_do_not_grow_with_repositories),
 		cmocka_unit_test(links_to_the_host_are_encoded),
 		cmocka_unit_test(hosts_are_the_consented_accounts),
