@@ -90,8 +90,8 @@ void web_cookie_set(web_request *req, web_response *res, const char *name, const
 	set_cookie(req, res, name, value, max_age_s, "/", "Lax");
 }
 
-void web_cookie_set_strict(web_request *req, web_response *res, const char *name,
-                           const char *value, const char *path, int64_t max_age_s)
+void web_cookie_set_strict(web_request *req, web_response *res, const char *name, const char *value,
+                           const char *path, int64_t max_age_s)
 {
 	set_cookie(req, res, name, value, max_age_s, path, "Strict");
 }
