@@ -29,14 +29,17 @@ typedef struct files {
 	track_app app;
 } files;
 
-static void files_open(files *f, env *e, int64_t max_size)
+/* begin() with attachments in a fresh folder, of at most max_size bytes each. */
+static env begin_files(void **state, files *f, int64_t max_size)
 {
+	env e = begin(state);
 	snprintf(f->dir, sizeof f->dir, "/tmp/weft-attachments-XXXXXX");
 	if (!mkdtemp(f->dir))
 		fail_msg("mkdtemp: %s", strerror(errno));
-	f->app = (track_app){ .d = e->f->d,
+	f->app = (track_app){ .d = e.f->d,
 		              .attachments_dir = f->dir,
 		              .attachment_max_size = max_size };
+	return e;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -47,9 +50,10 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
-static void files_close(files *f)
+static void end_files(env *e, files *f)
 {
 	nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	end(e);
 }
 
 static bool stored(const files *f, const char *sha)
@@ -105,9 +109,8 @@ static int64_t refs(env *e, const char *sha)
 /* The same bytes are stored once, whichever issue or name; other bytes apart. */
 static void contents_are_stored_once(void **state)
 {
-	env e = begin(state);
 	files f;
-	files_open(&f, &e, 1024);
+	env e = begin_files(state, &f, 1024);
 	track_user alice = make_user(&e, "alice", true);
 	track_project p = make_project(&e, "TEST", &alice);
 	track_issue one = make_issue(&e, &p, &alice, "one"),
@@ -155,17 +158,15 @@ static void contents_are_stored_once(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(changes[0].items[0].field, "Attachment");
 	assert_string_equal(changes[0].items[1].to_string, "other.txt");
-	files_close(&f);
-	end(&e);
+	end_files(&e, &f);
 }
 
 /* A file stays while any attachment refers to it; the sweep removes it after the last one went,
  * deleted by itself or with its issue. */
 static void references_decide_the_sweep(void **state)
 {
-	env e = begin(state);
 	files f;
-	files_open(&f, &e, 1024);
+	env e = begin_files(state, &f, 1024);
 	track_user alice = make_user(&e, "alice", true);
 	track_project p = make_project(&e, "TEST", &alice);
 	track_issue one = make_issue(&e, &p, &alice, "one"),
@@ -197,17 +198,15 @@ static void references_decide_the_sweep(void **state)
 	attach(&e, &f, one.id, alice.id, (const char *const[]){ "c.txt", "hello\n", NULL }, &n);
 	assert_true(stored(&f, HELLO_SHA));
 	assert_int_equal(refs(&e, HELLO_SHA), 1);
-	files_close(&f);
-	end(&e);
+	end_files(&e, &f);
 }
 
 /* Reading needs Browse projects; deleting one's own needs Delete own attachments (every role),
  * anyone else's Delete all attachments (Administrators, site administrators). */
 static void who_may_read_and_delete(void **state)
 {
-	env e = begin(state);
 	files f;
-	files_open(&f, &e, 1024);
+	env e = begin_files(state, &f, 1024);
 	track_user root = make_user(&e, "root", true);
 	track_user uma = make_user(&e, "uma", false), dev = make_user(&e, "dev", false),
 	           padma = make_user(&e, "padma", false), olga = make_user(&e, "olga", false);
@@ -247,17 +246,15 @@ static void who_may_read_and_delete(void **state)
 	assert_int_equal(track_attachment_delete(e.c, e.a, &padma, 999999), WEFT_ENOTFOUND);
 	ok(track_attachment_list(e.c, e.a, &i.id, 1, &by_dev, &n));
 	assert_int_equal(n, 1); /* dev's z.txt */
-	files_close(&f);
-	end(&e);
+	end_files(&e, &f);
 }
 
 /* A file over the limit is refused as it arrives, and the error sticks; at the limit it passes.
  * At most TRACK_ATTACHMENT_FILES_MAX files in one upload; an upload needs one. */
 static void size_and_count_limits(void **state)
 {
-	env e = begin(state);
 	files f;
-	files_open(&f, &e, 10);
+	env e = begin_files(state, &f, 10);
 	web_pairs form = { 0 };
 	track_upload *u = NULL;
 	const char *at_limit = body_of(&e, (const char *const[]){ "ten.txt", "0123456789", NULL });
@@ -305,17 +302,15 @@ static void size_and_count_limits(void **state)
 	ok(track_attachment_sweep(e.f->d, f.dir, NULL));
 	assert_int_equal(scalar(&e, "SELECT count(*) FROM attachments WHERE id > $1", db_int(0)),
 	                 0);
-	files_close(&f);
-	end(&e);
+	end_files(&e, &f);
 }
 
 /* Names lose their path and control characters (and invalid UTF-8); types are type/subtype in
  * lower case, else application/octet-stream. */
 static void names_and_types_are_cleaned(void **state)
 {
-	env e = begin(state);
 	files f;
-	files_open(&f, &e, 1024);
+	env e = begin_files(state, &f, 1024);
 	track_user alice = make_user(&e, "alice", true);
 	track_project p = make_project(&e, "TEST", &alice);
 	track_issue i = make_issue(&e, &p, &alice, "names");
@@ -367,8 +362,7 @@ static void names_and_types_are_cleaned(void **state)
 	track_upload_free(u);
 	assert_int_equal(strlen(list[0].filename), 254);
 	assert_true(str_is_utf8(list[0].filename, 254));
-	files_close(&f);
-	end(&e);
+	end_files(&e, &f);
 }
 
 /* Only PNG, JPEG, GIF, WebP and BMP show inline; those of at most 5 MiB have a thumbnail (the
