@@ -39,6 +39,10 @@ expect_api_error track "… in Jira's error shape"
 req -b "$BOB" -c "$BOB" -H 'Content-Type: application/json' --data-binary '[1]' "$SESSION"
 expect_status 400 "POST session with a JSON array is 400"
 
+req -b "$BOB" -c "$BOB" -H 'Content-Type: text/plain' --data-binary '{"username":"bob","password":"bob-password-123"}' "$SESSION"
+expect_status 403 "POST session with a text/plain body (a cross-site form's) is 403"
+expect_json 'j["errorMessages"] == ["XSRF check failed"]' "… XSRF check failed"
+check "… and sets no cookie" test -z "$(jsession_of "$BOB" || true)"
 session_sign_in "$BOB" bob bob-password-123
 expect_status 200 "POST /rest/auth/1/session with bob's password is 200"
 expect_json 'j["session"]["name"] == "JSESSIONID" and len(j["session"]["value"]) == 64' \

@@ -22,6 +22,10 @@ int track_check_csrf(web_request *req);
 
 /* Whether the request carries Jira's X-Atlassian-Token: no-check (or nocheck). */
 bool track_xsrf_token_sent(const web_request *req);
+/* Jira's XSRF check: 0 for a JSON body (Content-Type application/json) or
+ * X-Atlassian-Token: no-check, which no cross-site form can send; WEFT_EPERM ("XSRF check
+ * failed") otherwise. */
+int track_xsrf_check(const web_request *req);
 
 /* Signs in with a username or email and the account password (the sign-in form), throttled per
  * name and per client address, and counted in the user's sign-in statistics. WEFT_EAUTH, or

@@ -31,6 +31,10 @@ static const char *body_string(const web_request *req, const char *name)
 
 int track_api_session_create_handler(web_request *req, web_response *res)
 {
+	/* Another site's page must not sign its visitor in as someone else either. */
+	int rc = track_xsrf_check(req);
+	if (rc < 0)
+		return rc;
 	const char *username = body_string(req, "username"),
 	           *password = body_string(req, "password");
 	if (!username || !password) {
@@ -41,8 +45,8 @@ int track_api_session_create_handler(web_request *req, web_response *res)
 	track_login_info info;
 	char token[WEB_TOKEN_LEN + 1];
 	int64_t retry_after = 0;
-	int rc = track_sign_in_api(req, username, password, TRACK_SESSION_LIFETIME_MS, &signed_in,
-	                           token, &info, &retry_after);
+	rc = track_sign_in_api(req, username, password, TRACK_SESSION_LIFETIME_MS, &signed_in,
+	                       token, &info, &retry_after);
 	if (rc == WEFT_ELIMIT)
 		req->retry_after_s = retry_after;
 	if (rc == WEFT_EAUTH)

@@ -231,15 +231,23 @@ static bool json_body(const web_request *req)
 	       (type[len] == '\0' || type[len] == ';' || type[len] == ' ');
 }
 
+int track_xsrf_check(const web_request *req)
+{
+	if (json_body(req) || track_xsrf_token_sent(req))
+		return 0;
+	return err_fail(WEFT_EPERM, "XSRF check failed");
+}
+
 int track_check_csrf(web_request *req)
 {
 	const track_viewer *v = track_viewer_of(req);
-	/* Jira's XSRF check, for callers a cookie signed in: a POST only with a JSON body or
-	 * X-Atlassian-Token: no-check. PUT, DELETE and PATCH cannot cross sites without a CORS
-	 * preflight, which track never grants. */
-	if (v && v->api_session_id && strcmp(req->method, "POST") == 0 && !json_body(req) &&
-	    !track_xsrf_token_sent(req))
-		return err_fail(WEFT_EPERM, "XSRF check failed");
+	/* For callers a cookie signed in, a POST must also pass Jira's XSRF check. PUT, DELETE
+	 * and PATCH cannot cross sites without a CORS preflight, which track never grants. */
+	if (v && v->api_session_id && strcmp(req->method, "POST") == 0) {
+		int rc = track_xsrf_check(req);
+		if (rc < 0)
+			return rc;
+	}
 	return web_csrf_check_route(req, v && v->session.id ? &v->session : NULL, v != NULL,
 	                            TRACK_CSRF_COOKIE);
 }
