@@ -216,6 +216,20 @@ static const web_route routes[] = {
 	{ "POST", "/browse/{projectIdOrKey}/settings/transitions", track_settings_transition_submit,
 	  WEB_NEEDS_USER | WEB_BODY_FORM, TRACK_PERM_ADMINISTER_PROJECT, WEB_BODY_LIMIT_FORM, NULL,
 	  NULL, NULL },
+	/* Jira Server's cookie sign-in for scripts (api_session_api.c): the cookie it sets signs in
+	 * on /rest only */
+	{ "POST", "/rest/auth/1/session", track_api_session_create_handler, WEB_API | WEB_BODY_JSON,
+	  0, WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	{ "GET", "/rest/auth/1/session", track_api_session_get, WEB_API | WEB_NEEDS_USER, 0, 0,
+	  NULL, NULL, NULL },
+	{ "DELETE", "/rest/auth/1/session", track_api_session_delete, WEB_API | WEB_NEEDS_USER, 0,
+	  0, NULL, NULL, NULL },
+	{ "POST", "/rest/auth/latest/session", track_api_session_create_handler,
+	  WEB_API | WEB_BODY_JSON, 0, WEB_BODY_LIMIT_FORM, NULL, NULL, NULL },
+	{ "GET", "/rest/auth/latest/session", track_api_session_get, WEB_API | WEB_NEEDS_USER, 0, 0,
+	  NULL, NULL, NULL },
+	{ "DELETE", "/rest/auth/latest/session", track_api_session_delete, WEB_API | WEB_NEEDS_USER,
+	  0, 0, NULL, NULL, NULL },
 	/* API: server and users (user_api.c) */
 	TRACK_API("GET", "serverInfo", track_api_server_info, 0, 0, 0, NULL),
 	TRACK_API("GET", "myself", track_api_myself, WEB_NEEDS_USER, 0, 0, NULL),

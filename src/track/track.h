@@ -44,6 +44,7 @@ typedef struct track_user {
 typedef struct track_viewer {
 	track_user user;
 	web_session session; /* id 0 when the caller used Basic or Bearer, not a session */
+	int64_t api_session_id; /* the API session whose cookie (JSESSIONID) signed in; 0: none */
 } track_viewer;
 
 /* The permissions routes declare (web_route.permission); track_perm.c decides each. Project

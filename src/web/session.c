@@ -71,17 +71,29 @@ int web_session_end_all(db_conn *c, int64_t user_id, int64_t keep_id)
 	return rc < 0 ? rc : 0;
 }
 
-void web_cookie_set(web_request *req, web_response *res, const char *name, const char *value,
-                    int64_t max_age_s)
+static void set_cookie(web_request *req, web_response *res, const char *name, const char *value,
+                       int64_t max_age_s, const char *path, const char *same_site)
 {
 	bool secure = str_starts_with(web_base_url(req), "https://");
 	const char *cookie = arena_printf(req->arena,
-	                                  "%s=%s; Path=/; Max-Age=%lld; HttpOnly; "
-	                                  "SameSite=Lax%s",
-	                                  name, max_age_s ? value : "", (long long)max_age_s,
-	                                  secure ? "; Secure" : "");
+	                                  "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; "
+	                                  "SameSite=%s%s",
+	                                  name, max_age_s ? value : "", path, (long long)max_age_s,
+	                                  same_site, secure ? "; Secure" : "");
 	/* Set-Cookie may repeat: each cookie gets its own header line. */
 	web_res_header_add(req, res, "Set-Cookie", cookie);
+}
+
+void web_cookie_set(web_request *req, web_response *res, const char *name, const char *value,
+                    int64_t max_age_s)
+{
+	set_cookie(req, res, name, value, max_age_s, "/", "Lax");
+}
+
+void web_cookie_set_strict(web_request *req, web_response *res, const char *name, const char *value,
+                           const char *path, int64_t max_age_s)
+{
+	set_cookie(req, res, name, value, max_age_s, path, "Strict");
 }
 
 static bool is_token(const char *s)

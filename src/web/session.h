@@ -35,6 +35,9 @@ int web_session_end_all(db_conn *c, int64_t user_id, int64_t keep_id);
  * base URL is https. max_age_s 0 deletes it. */
 void web_cookie_set(web_request *req, web_response *res, const char *name, const char *value,
                     int64_t max_age_s);
+/* The same for path (and below) only, SameSite=Strict: a cookie no other site's page sends. */
+void web_cookie_set_strict(web_request *req, web_response *res, const char *name, const char *value,
+                           const char *path, int64_t max_age_s);
 
 /* The CSRF token a page must put in its forms (as field "csrf"): the session's, or the visitor's
  * double-submit cookie csrf_cookie, which is set on res when missing. */

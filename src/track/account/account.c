@@ -16,6 +16,7 @@
 #include "base/token.h"
 #include "mail/mail.h"
 #include "db/rows.h"
+#include "track/account/api_session.h"
 #include "track/role.h"
 
 /* The stored hash of an account that has no password yet: no password matches it. */
@@ -231,6 +232,8 @@ int track_account_set_password(db_conn *c, const track_user *user, const char *p
 		             db_int(user->id));
 	if (rc >= 0)
 		rc = web_session_end_all(c, user->id, 0);
+	if (rc >= 0)
+		rc = track_api_session_end_all(c, user->id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -242,6 +245,8 @@ int track_account_set_active(db_conn *c, int64_t user_id, bool active)
 		return err_fail(WEFT_ENOTFOUND, "There is no such user.");
 	if (rc > 0 && !active)
 		rc = web_session_end_all(c, user_id, 0);
+	if (rc >= 0 && !active)
+		rc = track_api_session_end_all(c, user_id);
 	return rc < 0 ? rc : 0;
 }
 

@@ -71,11 +71,12 @@ int track_account_find_login(db_conn *c, arena *a, const char *login, track_user
 int track_account_authenticate(db_conn *c, arena *a, const char *login, const char *password,
                                track_user *out);
 
-/* Sets a new password (the rules above) and ends every session of the user. */
+/* Sets a new password (the rules above) and ends every session of the user, the pages' and the
+ * API's. */
 int track_account_set_password(db_conn *c, const track_user *user, const char *password);
 
 /* Deactivates (or reactivates) a user: a deactivated user cannot sign in or use tokens, and
- * their sessions end; their data stays. WEFT_ENOTFOUND for an unknown id. */
+ * their sessions (pages' and API's) end; their data stays. WEFT_ENOTFOUND for an unknown id. */
 int track_account_set_active(db_conn *c, int64_t user_id, bool active);
 
 /* Users by username (the administrators' list): at most limit (≤ TRACK_USER_LIST_MAX). *out is

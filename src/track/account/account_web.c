@@ -12,8 +12,6 @@
 #include "track/project/project.h"
 #include "track/search/search.h"
 
-enum { SESSION_LIFETIME_MS = 14LL * 24 * 60 * 60 * 1000 };
-
 static const char *form_field(web_request *req, const char *name)
 {
 	const char *v = web_pairs_get(&req->form, name);
@@ -55,7 +53,7 @@ int track_login_submit(web_request *req, web_response *res)
 		return login_form(req, res, rc == WEFT_EAUTH ? 401 : 429, err_msg());
 	if (rc == 0)
 		rc = web_session_start(req, res, track_app_of(req)->d, signed_in.user.id,
-		                       SESSION_LIFETIME_MS, TRACK_SESSION_COOKIE);
+		                       TRACK_SESSION_LIFETIME_MS, TRACK_SESSION_COOKIE);
 	if (rc == 0)
 		web_res_redirect(req, res, 303, next_path(req));
 	return rc;
@@ -146,7 +144,7 @@ int track_signup_submit(web_request *req, web_response *res)
 		return signup_form(req, res, rc == WEFT_EINVALID ? 400 : 409, err_msg());
 	if (rc == 0)
 		rc = web_session_start(req, res, track_app_of(req)->d, sc.user.id,
-		                       SESSION_LIFETIME_MS, TRACK_SESSION_COOKIE);
+		                       TRACK_SESSION_LIFETIME_MS, TRACK_SESSION_COOKIE);
 	if (rc == 0)
 		web_res_redirect(req, res, 303, "/dashboard");
 	return rc;
@@ -199,7 +197,7 @@ int track_set_password_submit(web_request *req, web_response *res)
 	}
 	if (rc == 0)
 		rc = web_session_start(req, res, track_app_of(req)->d, ic.user.id,
-		                       SESSION_LIFETIME_MS, TRACK_SESSION_COOKIE);
+		                       TRACK_SESSION_LIFETIME_MS, TRACK_SESSION_COOKIE);
 	if (rc == 0)
 		web_res_redirect(req, res, 303, "/dashboard");
 	return rc;

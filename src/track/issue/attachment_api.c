@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -60,12 +59,6 @@ json_t *track_api_attachment_json(web_request *req, const track_attachment *a, b
 
 /* ---- uploads ---- */
 
-static bool has_xsrf_token(const web_request *req)
-{
-	const char *token = web_header(req, "X-Atlassian-Token");
-	return token && (strcasecmp(token, "no-check") == 0 || strcasecmp(token, "nocheck") == 0);
-}
-
 static int xsrf_failed(void)
 {
 	return err_fail(WEFT_EPERM, "XSRF check failed");
@@ -76,7 +69,7 @@ int track_attachment_upload_chunk(web_request *req, const char *data, size_t len
 {
 	track_upload *u = req->stream_state;
 	if (!u) {
-		if ((req->route->flags & WEB_API) && !has_xsrf_token(req))
+		if ((req->route->flags & WEB_API) && !track_xsrf_token_sent(req))
 			return xsrf_failed();
 		int rc = track_upload_new(&u, track_app_of(req), req->arena,
 		                          web_header(req, "Content-Type"), &req->form);
@@ -107,7 +100,7 @@ static int store_tx(db_conn *c, void *ctx)
 static int store_upload(web_request *req, store_ctx *s)
 {
 	*s = (store_ctx){ .req = req, .u = req->stream_state };
-	if ((req->route->flags & WEB_API) && !has_xsrf_token(req))
+	if ((req->route->flags & WEB_API) && !track_xsrf_token_sent(req))
 		return xsrf_failed();
 	if (!s->u)
 		return err_fail(WEFT_EINVALID, "No file was attached: send it as the multipart "

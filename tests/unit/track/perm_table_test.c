@@ -2,7 +2,8 @@
  * outsider, a member of each project role (Users, Developers, Administrators) and a site
  * administrator, each answer checked against the permission the route declares. It reads the
  * route table itself, so every route a later feature adds is covered without touching this file.
- * Pages are called with a session cookie, the API with a personal access token. */
+ * Pages are called with a session cookie, the API with a personal access token (and, once more
+ * for reading, with an API session's cookie, JSESSIONID). */
 #include "../db/fixture.h"
 #include "../web/route_call.h"
 
@@ -16,6 +17,7 @@
 #include "base/token.h"
 #include "db/migrate.h"
 #include "track/account/account.h"
+#include "track/account/api_session.h"
 #include "track/issue/issue.h"
 #include "track/project/project.h"
 #include "track/account/token.h"
@@ -54,6 +56,8 @@ typedef struct world {
 	char base[64];
 	char cookies[NIDENTITIES][128];
 	char bearer[NIDENTITIES][128];
+	char api_cookies[NIDENTITIES][128]; /* JSESSIONID=…: an API session */
+	bool via_api_session; /* observe: API routes with api_cookies rather than bearer */
 	int64_t ids[NIDENTITIES];
 	int64_t project_id;
 	char issue_key[32]; /* a fresh issue for each call: some routes delete or change it */
@@ -82,6 +86,11 @@ static int make_user(db_conn *c, arena *a, identity who)
 	if (rc == 0)
 		rc = track_token_create(c, a, u.id, TRACK_TOKEN_PAT, "perm", secret, &t);
 	snprintf(w.bearer[who], sizeof w.bearer[who], "Authorization: Bearer %s", secret);
+	int64_t api_session = 0;
+	if (rc == 0)
+		rc = track_api_session_create(c, u.id, 3600000, token, &api_session);
+	snprintf(w.api_cookies[who], sizeof w.api_cookies[who], "%s=%s", TRACK_API_SESSION_COOKIE,
+	         token);
 	return rc;
 }
 
@@ -251,8 +260,13 @@ static outcome observe(const web_route *r, identity who, bool key_is_issue, long
 	snprintf(url, sizeof url, "%s%s", w.base, path);
 	buf body = BUF_INIT, headers = BUF_INIT;
 	bool api = r->flags & WEB_API;
-	*status = route_call(r->method, url, who != ANONYMOUS && !api ? w.cookies[who] : NULL,
-	                     who != ANONYMOUS && api ? w.bearer[who] : NULL, &headers, &body);
+	const char *cookie = who == ANONYMOUS    ? NULL
+	                     : !api              ? w.cookies[who]
+	                     : w.via_api_session ? w.api_cookies[who]
+	                                         : NULL;
+	*status = route_call(r->method, url, cookie,
+	                     who != ANONYMOUS && api && !w.via_api_session ? w.bearer[who] : NULL,
+	                     &headers, &body);
 	outcome o = classify(*status, buf_cstr(&headers), buf_cstr(&body));
 	buf_dispose(&body);
 	buf_dispose(&headers);
@@ -284,6 +298,77 @@ static void every_route_answers_as_declared(void **state)
 		}
 	}
 	fprintf(stderr, "# %d calls to %zu routes checked\n", checked, svc->nroutes);
+	assert_int_equal(failures, 0);
+}
+
+/* An API session's cookie signs in every API route a GET reaches with its user's permissions,
+ * as a token does (the pages are called with theirs, as above). */
+static void api_sessions_read_with_their_users_permissions(void **state)
+{
+	(void)state;
+	const web_service *svc = track_service();
+	int failures = 0;
+	w.via_api_session = true;
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		if (!(r->flags & WEB_API) || strcmp(r->method, "GET") != 0)
+			continue;
+		for (int who = OUTSIDER; who < NIDENTITIES; who++) {
+			long status;
+			outcome want = expected(r, (identity)who),
+			        got = observe(r, (identity)who, false, &status);
+			if (got == want)
+				continue;
+			failures++;
+			fprintf(stderr, "# GET %s as %s with an API session: %s, but it %s (%ld)\n",
+			        r->pattern, identity_names[who], outcome_names[want],
+			        outcome_names[got], status);
+		}
+	}
+	w.via_api_session = false;
+	assert_int_equal(failures, 0);
+}
+
+/* Each cookie signs in its own surface only, and an API session's POST passes Jira's XSRF check
+ * only with a JSON body or X-Atlassian-Token: no-check. */
+static void each_cookie_signs_in_its_own_surface(void **state)
+{
+	(void)state;
+	const struct {
+		const char *method, *path;
+		bool api_cookie;
+		const char *header;
+		long status;
+		const char *text;
+	} cases[] = {
+		{ "GET", "/rest/api/2/myself", true, NULL, 200, "\"name\":\"dev\"" },
+		{ "GET", "/rest/auth/1/session", true, NULL, 200, "\"name\":\"dev\"" },
+		{ "GET", "/rest/api/2/myself", false, NULL, 401, "" },
+		{ "GET", "/rest/auth/1/session", false, NULL, 401, "" },
+		{ "GET", "/dashboard", true, NULL, 303, "" },
+		{ "POST", "/rest/api/2/issue", true, NULL, 403, "XSRF check failed" },
+		{ "POST", "/rest/api/2/issue", true, "X-Atlassian-Token: no-check", 400, "" },
+		{ "POST", "/rest/api/2/issue", true, "Content-Type: application/json", 400, "" },
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char url[256];
+		snprintf(url, sizeof url, "%s%s", w.base, cases[i].path);
+		buf body = BUF_INIT, headers = BUF_INIT;
+		long status = route_call(cases[i].method, url,
+		                         cases[i].api_cookie ? w.api_cookies[DEVELOPER]
+		                                             : w.cookies[DEVELOPER],
+		                         cases[i].header, &headers, &body);
+		if (status != cases[i].status || !strstr(buf_cstr(&body), cases[i].text)) {
+			failures++;
+			fprintf(stderr, "# %s %s with the %s cookie%s%s: %ld %s\n", cases[i].method,
+			        cases[i].path, cases[i].api_cookie ? "API session's" : "page's",
+			        cases[i].header ? " and " : "",
+			        cases[i].header ? cases[i].header : "", status, buf_cstr(&body));
+		}
+		buf_dispose(&body);
+		buf_dispose(&headers);
+	}
 	assert_int_equal(failures, 0);
 }
 
@@ -575,6 +660,8 @@ int main(void)
 		cmocka_unit_test(every_route_answers_as_declared),
 		cmocka_unit_test(declared_query_scopes_gate_like_the_path),
 		cmocka_unit_test(attachments_answer_as_the_scheme_says),
+		cmocka_unit_test(api_sessions_read_with_their_users_permissions),
+		cmocka_unit_test(each_cookie_signs_in_its_own_surface),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }
