@@ -719,7 +719,9 @@ static const char *refusal(arena *a, int rc, const char *message)
 		return arena_printf(a, "the host refused track's authorization (%s)", message);
 	if (rc == WEFT_EPERM)
 		return arena_printf(a, "the host refused to let track remove it (%s)", message);
-	return arena_printf(a, "the host could not be reached (%s)", message);
+	if (strncmp(message, "cannot reach", 12) == 0 || strstr(message, "did not answer"))
+		return arena_printf(a, "the host could not be reached (%s)", message);
+	return arena_printf(a, "the host failed (%s)", message);
 }
 
 /* The token after a refusal: refreshed once; when that fails too, the grant is dead. */

@@ -457,11 +457,9 @@ static int fetch_and_walk(sync_run *s)
 		return rc;
 	size_t nmoved = 0;
 	const char **moved = moved_heads(s->a, heads, n, s->old, s->nold, &nmoved);
-	pulls_found p = { .s = s };
-	rc = keep_lease_now(s);
-	if (rc == 0)
-		rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved,
-		                     nmoved, &p.count);
+	pulls_found p = { .s = s }; /* the lease was kept by the settling, a moment ago */
+	rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved, nmoved,
+	                     &p.count);
 	if (rc == 0 && p.count > 0)
 		rc = db_tx(s->app->d, store_pulls, &p);
 	s->mark[STEP_PULLS] = clock_mono_ns();
