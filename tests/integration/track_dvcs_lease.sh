@@ -12,15 +12,9 @@ dvcs_stores lease
 create_user alice
 dvcs_team ops Operations alice
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-HUB_PORT=$(free_port)
-TRACK_PORT=$(free_port)
-weft_launch hub serve hub --data "$DATA" --hub-listen "127.0.0.1:$HUB_PORT" "${HUB_DB[@]}" \
+weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}" \
 	--webhook-allowed-hosts 127.0.0.1/32 || bail "hub did not start"
 HUB=$HUB_URL
-TRACK=http://127.0.0.1:$TRACK_PORT
 
 SLOW=$TEST_TMP/slow
 mkdir -p "$SLOW" || bail "mkdir"
@@ -40,14 +34,15 @@ chmod +x "$SLOW/git" || bail "chmod"
 # Two track nodes, leases of 2 s; both name the first node's address as track's public URL.
 start_node() {
 	LAUNCH_WITH=(env "PATH=$SLOW:$PATH")
-	weft_launch track serve track --data "$DATA" --track-listen "127.0.0.1:$1" \
-		--track-url "$TRACK" "${TRACK_DB[@]}" --job-lease 2 || bail "track did not start"
+	weft_launch track serve track --data "$DATA" --track-listen 127.0.0.1:0 "$@" \
+		"${TRACK_DB[@]}" --job-lease 2 || bail "track did not start"
 	LAUNCH_WITH=()
 	HUB_URL=$HUB
 }
-start_node "$TRACK_PORT"
+start_node
+TRACK=$TRACK_URL
 NODE_A_ERR=$WEFT_ERR
-start_node "$(free_port)"
+start_node --track-url "$TRACK"
 NODE_B_ERR=$WEFT_ERR
 
 as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
@@ -99,7 +94,7 @@ eventually "discovery links r1 with its hook and syncs it (empty)" 30 eval \
 	'repo_line r1 | grep -q " hook=ok sync=done commits=0 "'
 
 git_home
-AUTH_URL="http://alice:$(password_of alice)@127.0.0.1:$HUB_PORT"
+AUTH_URL="http://alice:$(password_of alice)@${HUB#http://}"
 WORK=$TEST_TMP/work
 git init -q "$WORK" && cd "$WORK" || bail "cannot make a work tree"
 commit() {

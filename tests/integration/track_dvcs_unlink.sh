@@ -15,8 +15,7 @@ dvcs_team ops Operations alice
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-HUB_PORT=$(free_port)
-TRACK_PORT=$(free_port)
+HUB_PORT=$(free_port) # kept across hub's restart: the account names hub's URL
 start_hub() {
 	weft_launch hub serve hub --data "$DATA" --hub-listen "127.0.0.1:$HUB_PORT" "${HUB_DB[@]}" \
 		--webhook-allowed-hosts 127.0.0.1/32 || bail "hub did not start"
@@ -27,7 +26,7 @@ start_hub
 printf 'alice-track-pw-1\n' | timeout 60 "$WEFT_BIN" track admin create-user alice \
 	--email alice@example.com --admin --data "$DATA" "${TRACK_DB[@]}" >"$TEST_TMP/err" 2>&1 ||
 	bail "track user: $(cat "$TEST_TMP/err")"
-weft_launch track serve track --data "$DATA" --track-listen "127.0.0.1:$TRACK_PORT" \
+weft_launch track serve track --data "$DATA" --track-listen 127.0.0.1:0 \
 	"${TRACK_DB[@]}" --job-lease 5 || bail "track did not start"
 TRACK=$TRACK_URL
 HUB_URL=$HUB
