@@ -6,8 +6,9 @@
 #       with file counts, key extraction, batched storing): connector_bench;
 #   (3) the initial fetch of the mirror over HTTP from weft hub (git fetch, as a sync runs it);
 # the ratios (2)/(1) and (3)/(1), and the median of PUSHES soft syncs after a push of one commit
-# each (from the start of the sync job's work to the commit stored; the webhook's HTTP hop and the
-# queue's wake-up are not in it). Targets: (2) <= 2 x (1) on SQLite, <= 3 x on PostgreSQL; soft
+# each (from the start of the sync job's work to the commit stored; the webhook's HTTP hop, the
+# queue's wake-up and the fetch over HTTP are not in it: issue 13's figure from the webhook's
+# arrival is bench/panel.sh's, with PANEL_TRACE=1). Targets: (2) <= 2 x (1) on SQLite, <= 3 x on PostgreSQL; soft
 # sync < 50 ms. Times are wall clock and, in brackets, CPU (user + system) of the process.
 #
 # usage: bench/connector.sh

@@ -19,7 +19,10 @@
 #   BENCH_STRICT    1: exit 1 when a target is missed (default: report only)
 #   PANEL_TRACE     1: weft logs at debug level, and (a) also prints where the time went: the
 #                   webhook's arrival after `git push` returned, and the median of each step of
-#                   track's sync runs (the "dvcs sync" lines of the log)
+#                   track's sync runs (the "dvcs sync" lines of the log); and issue 13's soft-sync
+#                   figure: from the webhook's arrival at track (its log line less its handler's
+#                   time) to the commit stored by the sync run that began after it (that run's
+#                   end less its pull-request and end steps), median and p99, target < 50 ms
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -214,19 +217,29 @@ for line in open(sys.argv[2]):
 def med(values):
     return "%.1f" % statistics.median(values) if values else "-"
 # Each push's first webhook after the push started, and the first sync run that began after it.
-arrive, ended, shown = [], [], []
+arrive, ended, shown, stored = [], [], [], []
 for _, started, returned, visible in pushes:
-    h = next((t for t, _ in hooks if t >= started - 1), None)
-    s = next((t for t, f in syncs if h is not None and t - float(f["total"]) >= h - 1), None)
+    h = next(((t, f) for t, f in hooks if t >= started - 1), None)
+    s = next(((t, f) for t, f in syncs if h is not None and t - float(f["total"]) >= h[0] - 1), None)
     if h is not None:
-        arrive.append(h - returned)
+        arrive.append(h[0] - returned)
     if s is not None:
-        ended.append(s - returned)
+        ended.append(s[0] - returned)
+        # the webhook's arrival (its line is written as it answers) to the commit stored: the
+        # run's end less the steps after the walk and the settling (pull requests, the end)
+        stored.append(s[0] - float(s[1].get("pulls", 0)) - float(s[1].get("end", 0)) -
+                      (h[0] - float(h[1]["took"])))
     shown.append(visible - returned)
 print("    trace (ms, medians over %d pushes; negative: before `git push` returned):" % len(pushes))
 print("      webhook at track %s, its handler %s; the job queue's wait %s; the next sync run ends"
       " %s; the commit shows %s" % (med(arrive), med([float(f["took"]) for _, f in hooks]),
       med([float(f["queued"]) for _, f in jobs]), med(ended), med(shown)))
+stored.sort()
+if stored:
+    p99 = stored[min(len(stored) - 1, int(round(0.99 * len(stored))) - 1)]
+    print("    soft sync, webhook's arrival -> commit stored by its sync (issue 13; %d pushes):"
+          " median %.1f ms (target < 50: %s), p99 %.1f ms" % (len(stored), statistics.median(stored),
+          "ok" if statistics.median(stored) < 50 else "MISSED", p99))
 steps = ["start", "token", "fetch", "walk", "settle", "pulls", "end", "total"]
 print("      sync run steps (%d runs): %s" % (len(syncs), ", ".join(
     "%s %s" % (k, med([float(f[k]) for _, f in syncs if k in f])) for k in steps)))

@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/array.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -16,6 +19,7 @@
 #include "cli/datadir.h"
 #include "cli/store.h"
 #include "track/dvcs/account.h"
+#include "track/dvcs/discover.h"
 #include "track/dvcs/dvcs.h"
 
 #define COMMAND "track dvcs"
@@ -27,7 +31,7 @@ static void print_help(void)
 	       "[--no-auto-link] [--no-smart-commits]\n"
 	       "       weft track dvcs list\n"
 	       "       weft track dvcs sync [--full] ACCOUNT[/SLUG]\n"
-	       "       weft track dvcs unlink ACCOUNT\n\n"
+	       "       weft track dvcs unlink [--no-wait] ACCOUNT\n\n"
 	       "link:   links a team or user account of a code host (a weft hub at URL, or\n"
 	       "        https://bitbucket.org) with the OAuth consumer KEY, whose secret is read\n"
 	       "        from standard input (one line), by the client-credentials grant; checks\n"
@@ -38,7 +42,10 @@ static void print_help(void)
 	       "        list and syncs every linked one (--full: forget what was synced and walk\n"
 	       "        everything again).\n"
 	       "unlink: deletes the account and everything synced from it; its webhooks and\n"
-	       "        mirrors are removed by the running weft serve.\n\nOptions:\n");
+	       "        mirrors are removed by the running weft serve, which unlink waits for\n"
+	       "        (up to 30 s; not with --no-wait) to print each webhook the host would\n"
+	       "        not let it remove (list shows them too, as left_hook lines).\n\n"
+	       "Options:\n");
 	config_print_help(stdout, CONFIG_DB);
 }
 
@@ -124,11 +131,20 @@ typedef struct list_ctx {
 	arena *a;
 } list_ctx;
 
+static void print_left_hook(void *ctx, const dvcs_left_hook *h)
+{
+	(void)ctx;
+	printf("left_hook id=%lld repo=%s/%s site=%s url=%s reason=%s\n", (long long)h->id,
+	       h->account, h->slug, h->site_url, h->hook_url, h->reason);
+}
+
 static int list_all(db_conn *c, void *ctx)
 {
 	list_ctx *l = ctx;
 	int rc = dvcs_account_list(c, l->a, print_account, NULL);
-	return rc < 0 ? rc : dvcs_repo_list(c, l->a, 0, print_repo, NULL);
+	if (rc == 0)
+		rc = dvcs_repo_list(c, l->a, 0, print_repo, NULL);
+	return rc < 0 ? rc : dvcs_left_hooks_list(c, l->a, print_left_hook, NULL);
 }
 
 static int run_list(const config *cfg)
@@ -253,15 +269,96 @@ static int unlink_tx(db_conn *c, void *ctx)
 	return rc < 0 ? rc : dvcs_account_unlink(c, t->a, t->account_id);
 }
 
-static int run_unlink(const config *cfg, const char *account)
+/* The unlink job of the account, as the running serve works on it. */
+typedef struct unlink_wait {
+	target *t;
+	int64_t since; /* epoch ms before the unlink */
+	const char *state; /* the job's, NULL when there is none */
+	const char *error;
+	int left; /* hooks printed */
+} unlink_wait;
+
+static int read_unlink_job(db_conn *c, void *ctx)
+{
+	unlink_wait *w = ctx;
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT state, last_error FROM jobs WHERE kind = '" DVCS_UNLINK_JOB "'"
+	                  " AND dedup_key = $1 ORDER BY id DESC LIMIT 1",
+	                  db_text(arena_printf(w->t->a, DVCS_UNLINK_JOB ":%lld",
+	                                       (long long)w->t->account_id)));
+	if (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		w->state = arena_strdup(w->t->a, db_col_text(st, 0));
+		w->error = db_col_text(st, 1) ? arena_strdup(w->t->a, db_col_text(st, 1)) : NULL;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static void print_left_of_account(void *ctx, const dvcs_left_hook *h)
+{
+	unlink_wait *w = ctx;
+	if (h->created_at < w->since || strcasecmp(h->account, w->t->account) != 0)
+		return;
+	printf("webhook left on the host: %s/%s at %s posts to %s (%s); delete it there\n",
+	       h->account, h->slug, h->site_url, h->hook_url, h->reason);
+	w->left++;
+}
+
+static int left_of_account(db_conn *c, void *ctx)
+{
+	unlink_wait *w = ctx;
+	return dvcs_left_hooks_list(c, w->t->a, print_left_of_account, w);
+}
+
+/* Waits up to UNLINK_WAIT_S for the running serve to finish the unlink, then says what it left
+ * on the host. */
+static int report_unlink(cli_store *store, unlink_wait *w)
+{
+	enum { UNLINK_WAIT_S = 30 };
+	int64_t deadline = clock_now_ms() + UNLINK_WAIT_S * 1000;
+	int rc;
+	do {
+		w->state = NULL;
+		rc = db_read(store->d, read_unlink_job, w);
+		if (rc < 0 || !w->state || strcmp(w->state, "done") == 0 ||
+		    strcmp(w->state, "dead") == 0)
+			break;
+		struct timespec pause = { 0, 200 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+	} while (clock_now_ms() < deadline);
+	if (rc < 0)
+		return rc;
+	if (w->state && strcmp(w->state, "dead") == 0) {
+		printf("the removal of its webhooks and mirrors failed: %s\n",
+		       w->error ? w->error : "no reason kept");
+		return 0;
+	}
+	if (!w->state || strcmp(w->state, "done") != 0) {
+		printf("its webhooks and mirrors are removed by the running weft serve; weft track"
+		       " dvcs list shows any webhook the host keeps\n");
+		return 0;
+	}
+	rc = db_read(store->d, left_of_account, w);
+	if (rc == 0 && w->left == 0)
+		printf("its webhooks were removed from the host and its mirrors deleted\n");
+	return rc;
+}
+
+static int run_unlink(const config *cfg, const char *account, bool wait)
 {
 	cli_store store = { 0 };
 	target t = { .a = arena_new(), .account = account };
+	unlink_wait w = { .t = &t, .since = clock_now_ms() };
 	int rc = open_store(&store, cfg);
-	if (rc == 0 && (rc = db_tx(store.d, unlink_tx, &t)) == 0)
-		printf("unlinked %s; its webhooks and mirrors are removed by the running weft "
-		       "serve\n",
-		       account);
+	if (rc == 0 && (rc = db_tx(store.d, unlink_tx, &t)) == 0) {
+		printf("unlinked %s\n", account);
+		fflush(stdout);
+		if (wait)
+			rc = report_unlink(&store, &w);
+		else
+			printf("its webhooks and mirrors are removed by the running weft serve\n");
+	}
 	if (store.d)
 		cli_store_close(&store, 0);
 	arena_free(t.a);
@@ -270,7 +367,8 @@ static int run_unlink(const config *cfg, const char *account)
 
 /* ---- the command ------------------------------------------------------------------------ */
 
-static int run(const config *cfg, int npositional, char **argv, const link_args *link, bool full)
+static int run(const config *cfg, int npositional, char **argv, const link_args *link, bool full,
+               bool wait)
 {
 	const char *verb = argv[1];
 	if (strcmp(verb, "link") == 0 && npositional == 1)
@@ -280,7 +378,7 @@ static int run(const config *cfg, int npositional, char **argv, const link_args 
 	if (strcmp(verb, "sync") == 0 && npositional == 2)
 		return run_sync(cfg, argv[2], full);
 	if (strcmp(verb, "unlink") == 0 && npositional == 2)
-		return run_unlink(cfg, argv[2]);
+		return run_unlink(cfg, argv[2], wait);
 	return err_fail(WEFT_EINVALID, "expects link, list, sync ACCOUNT[/SLUG] or unlink "
 	                               "ACCOUNT (see --help)");
 }
@@ -295,6 +393,7 @@ int cli_track_dvcs(int argc, char **argv)
 		.no_smart_commits = cli_take_switch(&argc, argv, "--no-smart-commits"),
 	};
 	bool full = cli_take_switch(&argc, argv, "--full");
+	bool wait = !cli_take_switch(&argc, argv, "--no-wait");
 	config cfg;
 	int npositional, help;
 	if (config_load(&cfg, CONFIG_DB, argc, argv, &npositional, &help) < 0)
@@ -308,7 +407,7 @@ int cli_track_dvcs(int argc, char **argv)
 	} else {
 		log_setup(LOG_WARN, LOG_TEXT);
 		token_init();
-		if (run(&cfg, npositional, argv, &link, full) < 0)
+		if (run(&cfg, npositional, argv, &link, full, wait) < 0)
 			status = cli_usage_error(COMMAND, err_msg());
 	}
 	config_dispose(&cfg);

@@ -407,6 +407,8 @@ static const web_route routes[] = {
 	          dvcs_web_id_params),
 	DVCS_PAGE("POST", "/repos/{id}/sync", dvcs_repo_sync_submit, WEB_BODY_FORM,
 	          dvcs_web_id_params),
+	DVCS_PAGE("POST", "/left-hooks/{id}/forget", dvcs_left_hook_forget_submit, WEB_BODY_FORM,
+	          dvcs_web_id_params),
 
 	/* the connector's admin REST API, /rest/bitbucket/1.0/ (dvcs/dvcs_api.c); Jira's own paths
 	 * repo/… and org/… beside the issue's */

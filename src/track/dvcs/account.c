@@ -664,8 +664,8 @@ int dvcs_account_reset_oauth(db_conn *c, arena *a, const track_app *app, int64_t
 	return 0;
 }
 
-/* The unlink job's payload: the host, the sealed credentials, and the repositories (id, slug)
- * whose hooks and mirrors go; see discover.h. */
+/* The unlink job's payload: the host, the sealed credentials, and the repositories (id, slug,
+ * hook status) whose hooks and mirrors go; see discover.h. */
 static int unlink_payload(db_conn *c, int64_t id, json_t **out)
 {
 	db_stmt *st;
@@ -686,12 +686,14 @@ static int unlink_payload(db_conn *c, int64_t id, json_t **out)
 	if (rc < 0)
 		return rc;
 	json_t *repos = json_object_get(*out, "repos");
-	rc = db_query(&st, c, "SELECT id, slug FROM dvcs_repos WHERE account_id = $1 ORDER BY id",
-	              db_int(id));
+	rc = db_query(
+	        &st, c,
+	        "SELECT id, slug, hook_status FROM dvcs_repos WHERE account_id = $1 ORDER BY id",
+	        db_int(id));
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
-		json_array_append_new(repos,
-		                      json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 0),
-		                                "slug", db_col_text(st, 1)));
+		json_array_append_new(
+		        repos, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0),
+		                         "slug", db_col_text(st, 1), "hook", db_col_text(st, 2)));
 		rc = 0;
 	}
 	db_done(st);

@@ -637,9 +637,11 @@ static int remove_mirror(const char *path)
 	return 0;
 }
 
-/* A live token from the unlink payload's sealed credentials (refreshed when it expires), or
- * NULL when the host refuses them: the hooks then stay, nothing can remove them. */
-static int payload_token(const track_app *app, arena *a, json_t *p, const char **token)
+/* A live token from the unlink payload's sealed credentials: the stored access token while it
+ * lasts, else (or when fresh) one from a refresh (the refresh token, or the client-credentials
+ * grant of an account linked that way). WEFT_EAUTH when the host refuses the grant, WEFT_ERROR
+ * when it cannot be reached; *token is then NULL. 0 with *token NULL: never granted. */
+static int payload_token(const track_app *app, arena *a, json_t *p, bool fresh, const char **token)
 {
 	const char *access = json_string_value(json_object_get(p, "access_token"));
 	const char *refresh = json_string_value(json_object_get(p, "refresh_token"));
@@ -650,7 +652,7 @@ static int payload_token(const track_app *app, arena *a, json_t *p, const char *
 	*token = NULL;
 	if (!access || !secret || !key || !site)
 		return 0; /* never granted: no hook was installed */
-	if (expires_at > clock_now_ms() + 60 * 1000)
+	if (!fresh && expires_at > clock_now_ms() + 60 * 1000)
 		return dvcs_secret_open(a, app->secret_key, access, token);
 	const char *plain_secret = NULL, *plain_refresh = NULL;
 	int rc = dvcs_secret_open(a, app->secret_key, secret, &plain_secret);
@@ -662,57 +664,138 @@ static int payload_token(const track_app *app, arena *a, json_t *p, const char *
 		rc = plain_refresh ? dvcs_host_token_refresh(a, site, key, plain_secret,
 		                                             plain_refresh, &t, &err)
 		                   : dvcs_host_token_client(a, site, key, plain_secret, &t, &err);
-	if (rc == WEFT_EAUTH)
-		return 0;
 	if (rc == 0)
 		*token = t.access;
 	return rc;
 }
 
-static int unhook_repo(const track_app *app, arena *a, const dvcs_host *h, const char *account,
-                       json_t *repo)
+/* The unlink job's state: the host, its token, and why hooks stay when they must. */
+typedef struct unlinking {
+	const track_app *app;
+	arena *a;
+	json_t *payload;
+	dvcs_host host;
+	const char *account;
+	bool refreshed; /* the token is fresh from a refresh: a refusal now is final */
+	const char
+	        *dead; /* why no hook can be removed (the grant refused, the host down), or NULL */
+} unlinking;
+
+/* A hook the unlink leaves on the host, kept for the administrator and the webhook target. */
+typedef struct left_hook {
+	int64_t repo_id;
+	const char *site_url, *account, *slug, *hook_url, *reason;
+} left_hook;
+
+static int store_left(db_conn *c, void *ctx)
+{
+	const left_hook *l = ctx;
+	int rc = db_exec(c,
+	                 "INSERT INTO dvcs_left_hooks (repo_id, site_url, account, slug, hook_url,"
+	                 " reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+	                 " ON CONFLICT (repo_id) DO UPDATE SET site_url = excluded.site_url,"
+	                 " account = excluded.account, slug = excluded.slug, hook_url ="
+	                 " excluded.hook_url, reason = excluded.reason, created_at ="
+	                 " excluded.created_at",
+	                 db_int(l->repo_id), db_text(l->site_url), db_text(l->account),
+	                 db_text(l->slug), db_text(l->hook_url), db_text(l->reason),
+	                 db_int(clock_now_ms()));
+	return rc < 0 ? rc : 0;
+}
+
+static int leave_hook(unlinking *u, int64_t id, const char *slug, const char *target,
+                      const char *reason)
+{
+	left_hook l = { id, u->host.site_url, u->account, slug, target, reason };
+	log_warn("dvcs: unlink leaves the webhook %s of %s/%s on the host: %s", target, u->account,
+	         slug, reason);
+	return db_tx(u->app->d, store_left, &l);
+}
+
+/* Why the host's answer rc leaves the hooks there, in words for the administrator. */
+static const char *refusal(arena *a, int rc, const char *message)
+{
+	if (rc == WEFT_EAUTH)
+		return arena_printf(a, "the host refused track's authorization (%s)", message);
+	if (rc == WEFT_EPERM)
+		return arena_printf(a, "the host refused to let track remove it (%s)", message);
+	if (strncmp(message, "cannot reach", 12) == 0 || strstr(message, "did not answer"))
+		return arena_printf(a, "the host could not be reached (%s)", message);
+	return arena_printf(a, "the host failed (%s)", message);
+}
+
+/* The token after a refusal: refreshed once; when that fails too, the grant is dead. */
+static void refresh_token(unlinking *u)
+{
+	u->refreshed = true;
+	int rc = payload_token(u->app, u->a, u->payload, true, &u->host.token);
+	if (rc < 0)
+		u->dead = refusal(u->a, rc, err_msg());
+}
+
+static int unhook_repo(unlinking *u, json_t *repo)
 {
 	json_int_t id = json_integer_value(json_object_get(repo, "id"));
 	const char *slug = json_string_value(json_object_get(repo, "slug"));
-	const char *target = dvcs_hook_target(a, app, id);
-	if (!slug || !target || !h->token) {
-		log_warn("dvcs: unlink cannot remove the hooks of %s/%s: no usable token", account,
-		         slug ? slug : "?");
-		return 0;
-	}
-	hook_site s = { .a = a,
-		        .host = h,
-		        .hooks_path = arena_printf(a, "/repositories/%s/%s/hooks",
-		                                   dvcs_host_escape(a, account),
-		                                   dvcs_host_escape(a, slug)),
+	const char *target = dvcs_hook_target(u->a, u->app, id);
+	const char *hook = json_string_value(json_object_get(repo, "hook"));
+	if (!slug || !target || (!u->host.token && !u->dead))
+		return 0; /* no hook could ever have pointed at it */
+	if (u->dead)
+		return hook && strcmp(hook, "ok") != 0 ? 0
+		                                       : leave_hook(u, id, slug, target, u->dead);
+	hook_site s = { .a = u->a,
+		        .host = &u->host,
+		        .hooks_path = arena_printf(u->a, "/repositories/%s/%s/hooks",
+		                                   dvcs_host_escape(u->a, u->account),
+		                                   dvcs_host_escape(u->a, slug)),
 		        .target = target };
 	stored_repo r = { 0 };
 	dvcs_host_error err;
 	int rc = remove_hooks(&s, &r, &err);
+	if ((rc == WEFT_EAUTH || rc == WEFT_EPERM) && !u->refreshed) {
+		refresh_token(u);
+		if (u->dead)
+			return leave_hook(u, id, slug, target, u->dead);
+		rc = remove_hooks(&s, &r, &err);
+	}
 	if (rc == 0)
-		log_info("dvcs: unlink removed %zu hook(s) of %s/%s", s.uuids.n, account, slug);
-	/* Gone, refused or no longer ours: there is nothing left this job could remove. */
-	if (rc == WEFT_ENOTFOUND || rc == WEFT_EPERM || rc == WEFT_EAUTH)
-		log_warn("dvcs: unlink leaves the hooks of %s/%s on the host: %s", account, slug,
-		         err_msg());
-	return rc == WEFT_ENOTFOUND || rc == WEFT_EPERM || rc == WEFT_EAUTH ? 0 : rc;
+		log_info("dvcs: unlink removed %zu hook(s) of %s/%s", s.uuids.n, u->account, slug);
+	if (rc == WEFT_ENOTFOUND) /* the repository is gone from the host, and its hooks with it */
+		log_info("dvcs: unlink: %s/%s is gone from the host", u->account, slug);
+	if (rc == 0 || rc == WEFT_ENOTFOUND)
+		return 0;
+	const char *reason = refusal(u->a, rc, err_msg());
+	if (rc != WEFT_EAUTH && rc != WEFT_EPERM)
+		u->dead = reason; /* down: the next repositories are not tried for minutes each */
+	return leave_hook(u, id, slug, target, reason);
 }
 
+/* Removes the hooks of every repository the payload names, and their mirrors. Whatever the host
+ * answers the unlink ends: hooks that stay are recorded (dvcs_left_hooks), never retried. */
 static int unlink_account(const track_app *app, arena *a, json_t *p)
 {
-	dvcs_host h = { json_string_value(json_object_get(p, "site_url")),
-		        json_string_value(json_object_get(p, "api_url")), NULL };
-	const char *account = json_string_value(json_object_get(p, "name"));
+	unlinking u = { .app = app,
+		        .a = a,
+		        .payload = p,
+		        .host = { json_string_value(json_object_get(p, "site_url")),
+		                  json_string_value(json_object_get(p, "api_url")), NULL },
+		        .account = json_string_value(json_object_get(p, "name")) };
 	json_t *repos = json_object_get(p, "repos");
-	if (!h.site_url || !h.api_url || !account || !json_is_array(repos))
+	if (!u.host.site_url || !u.host.api_url || !u.account || !json_is_array(repos))
 		return err_fail(WEFT_EINVALID, "unlink: the payload lacks the account");
-	int rc = payload_token(app, a, p, &h.token);
+	int rc = payload_token(app, a, p, false, &u.host.token);
+	if (rc < 0) { /* the stored token had expired, and its refresh failed */
+		u.refreshed = true;
+		u.dead = refusal(a, rc, err_msg());
+	}
+	rc = 0;
 	size_t i;
 	json_t *repo;
 	json_array_foreach(repos, i, repo)
 	{
 		if (rc == 0)
-			rc = unhook_repo(app, a, &h, account, repo);
+			rc = unhook_repo(&u, repo);
 		json_int_t id = json_integer_value(json_object_get(repo, "id"));
 		if (rc == 0 && id > 0)
 			rc = remove_mirror(dvcs_repo_mirror_path(a, app, id));
@@ -734,4 +817,60 @@ int dvcs_unlink_job(void *ctx, const job *j)
 	json_decref(payload);
 	arena_free(a);
 	return rc;
+}
+
+/* ---- hooks an unlink left on the host ---------------------------------------------------- */
+
+#define LEFT_COLUMNS "id, repo_id, created_at, site_url, account, slug, hook_url, reason"
+
+static void read_left(db_stmt *st, arena *a, dvcs_left_hook *out)
+{
+	*out = (dvcs_left_hook){ .id = db_col_int(st, 0),
+		                 .repo_id = db_col_int(st, 1),
+		                 .created_at = db_col_int(st, 2),
+		                 .site_url = arena_strdup(a, db_col_text(st, 3)),
+		                 .account = arena_strdup(a, db_col_text(st, 4)),
+		                 .slug = arena_strdup(a, db_col_text(st, 5)),
+		                 .hook_url = arena_strdup(a, db_col_text(st, 6)),
+		                 .reason = arena_strdup(a, db_col_text(st, 7)) };
+}
+
+int dvcs_left_hooks_list(db_conn *c, arena *a, void (*fn)(void *ctx, const dvcs_left_hook *h),
+                         void *ctx)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c,
+	                  "SELECT " LEFT_COLUMNS " FROM dvcs_left_hooks ORDER BY id LIMIT 1000",
+	                  DB_END);
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		dvcs_left_hook h;
+		read_left(st, a, &h);
+		fn(ctx, &h);
+		rc = 0;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int dvcs_left_hook_of_repo(db_conn *c, arena *a, int64_t repo_id, dvcs_left_hook *out)
+{
+	db_stmt *st;
+	int rc = db_query(&st, c, "SELECT " LEFT_COLUMNS " FROM dvcs_left_hooks WHERE repo_id = $1",
+	                  db_int(repo_id));
+	if (rc == 0)
+		rc = db_step(st);
+	if (rc == DB_ROW)
+		read_left(st, a, out);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : err_fail(WEFT_ENOTFOUND, "No webhook was left for this id");
+}
+
+int dvcs_left_hook_forget(db_conn *c, int64_t id)
+{
+	int rc = db_exec(c, "DELETE FROM dvcs_left_hooks WHERE id = $1", db_int(id));
+	if (rc == 0)
+		return err_fail(WEFT_ENOTFOUND, "No left webhook %lld.", (long long)id);
+	return rc < 0 ? rc : 0;
 }

@@ -12,6 +12,7 @@
 #include "base/str.h"
 #include "track/dvcs/account.h"
 #include "track/dvcs/admin.h"
+#include "track/dvcs/discover.h"
 #include "track/dvcs/host.h"
 #include "web/paging.h"
 
@@ -103,6 +104,7 @@ typedef struct page_ctx {
 	array repos; /* dvcs_repo, by slug */
 	json_t *errors; /* the page of smart-commit errors */
 	int64_t errors_total, errors_start;
+	json_t *left_hooks; /* webhooks unlinks left on hosts */
 } page_ctx;
 
 static void keep_account(void *ctx, const dvcs_account *account)
@@ -129,12 +131,25 @@ static void keep_smart_error(void *ctx, const dvcs_smart_error *e)
 	                                e->error, "repo", e->repo_name));
 }
 
+static void keep_left_hook(void *ctx, const dvcs_left_hook *h)
+{
+	page_ctx *pc = ctx;
+	json_array_append_new(pc->left_hooks,
+	                      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+	                                (json_int_t)h->id, "site_url", h->site_url, "account",
+	                                h->account, "slug", h->slug, "hook_url", h->hook_url,
+	                                "reason", h->reason, "created",
+	                                when(pc->req->arena, h->created_at)));
+}
+
 static int load_page(db_conn *c, void *ctx)
 {
 	page_ctx *pc = ctx;
 	int rc = dvcs_account_list(c, pc->req->arena, keep_account, pc);
 	if (rc == 0)
 		rc = dvcs_repo_list(c, pc->req->arena, 0, keep_repo, pc);
+	if (rc == 0)
+		rc = dvcs_left_hooks_list(c, pc->req->arena, keep_left_hook, pc);
 	return rc < 0 ? rc
 	              : dvcs_admin_smart_errors(c, pc->req->arena, pc->errors_start,
 	                                        SMART_ERRORS_PAGE, &pc->errors_total,
@@ -247,6 +262,7 @@ static const char *notice_of(const web_request *req)
 		{ "refresh", "The list of repositories is being refreshed." },
 		{ "sync", "The repository will synchronize shortly." },
 		{ "deleted", "The account was deleted; its hooks and mirrors are being removed." },
+		{ "forgotten", "The webhook is no longer listed." },
 	};
 	const char *done = web_query(req, "done");
 	for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
@@ -259,19 +275,25 @@ static const char *notice_of(const web_request *req)
 static int render(web_request *req, web_response *res, int status, const link_form *form,
                   const char *action_error)
 {
-	page_ctx pc = { .req = req, .errors = json_array(), .errors_start = web_paging_start(req) };
+	page_ctx pc = { .req = req,
+		        .errors = json_array(),
+		        .errors_start = web_paging_start(req),
+		        .left_hooks = json_array() };
 	int rc = db_read(track_app_of(req)->d, load_page, &pc);
 	if (rc < 0) {
 		json_decref(pc.errors);
+		json_decref(pc.left_hooks);
 		return rc;
 	}
 	const char *notice = notice_of(req);
-	json_t *data =
-	        json_pack("{s:b, s:o, s:b, s:o, s:o, s:b, s:o?, s:s?, s:s?, s:b}", "tab_dvcs", true,
-	                  "accounts", accounts_json(&pc), "has_accounts", pc.accounts.n > 0, "form",
-	                  form_json(req, form), "smart_errors", pc.errors, "has_smart_errors",
-	                  pc.errors_total > 0, "pager", pager_json(req, &pc), "notice", notice,
-	                  "action_error", action_error, "watch", notice != NULL);
+	bool has_left = json_array_size(pc.left_hooks) > 0;
+	json_t *data = json_pack("{s:b, s:o, s:b, s:o, s:o, s:b, s:o?, s:s?, s:s?, s:b, s:o, s:b}",
+	                         "tab_dvcs", true, "accounts", accounts_json(&pc), "has_accounts",
+	                         pc.accounts.n > 0, "form", form_json(req, form), "smart_errors",
+	                         pc.errors, "has_smart_errors", pc.errors_total > 0, "pager",
+	                         pager_json(req, &pc), "notice", notice, "action_error",
+	                         action_error, "watch", notice != NULL, "left_hooks", pc.left_hooks,
+	                         "has_left_hooks", has_left);
 	return track_page(req, res, status, "track/dvcs", "Administration: DVCS accounts", data);
 }
 
@@ -621,4 +643,21 @@ int dvcs_repo_sync_submit(web_request *req, web_response *res)
 	if (rc == WEFT_ECONFLICT)
 		return render(req, res, 409, NULL, err_msg());
 	return rc < 0 ? rc : back(req, res, "sync", "repo", ac.id);
+}
+
+/* ---- webhooks an unlink left on a host ---- */
+
+static int forget_left_hook(db_conn *c, void *ctx)
+{
+	const action_ctx *ac = ctx;
+	return dvcs_left_hook_forget(c, ac->id);
+}
+
+int dvcs_left_hook_forget_submit(web_request *req, web_response *res)
+{
+	action_ctx ac = { .req = req, .id = dvcs_web_id(req) };
+	int rc = db_tx(track_app_of(req)->d, forget_left_hook, &ac);
+	if (rc == 0)
+		web_res_redirect(req, res, 303, DVCS_PAGE_PATH "?done=forgotten");
+	return rc;
 }

@@ -39,6 +39,9 @@ int dvcs_account_delete_submit(web_request *req, web_response *res);
 /* POST …/repos/{id} (linked, smart_commits) and …/repos/{id}/sync (full=true for a full one). */
 int dvcs_repo_settings_submit(web_request *req, web_response *res);
 int dvcs_repo_sync_submit(web_request *req, web_response *res);
+/* POST …/left-hooks/{id}/forget: the administrator removed a webhook an unlink left on its host
+ * (the page lists it until then); back to the page. */
+int dvcs_left_hook_forget_submit(web_request *req, web_response *res);
 
 /* What a repository's sync is doing or did, as the page says it: "Synchronizing: 12,340
  * commits, 3 pull requests, 870 issues found" while it runs (in a). */

@@ -147,15 +147,25 @@ static int spawn_git(pid_t *pid, char **argv, char **env, int in_read, int out_w
 	return e == 0 ? 0 : err_fail(WEFT_ERROR, "cannot run git: %s", strerror(e));
 }
 
-/* Reads the child's stderr (up to the bound; more is drained) until it closes or the deadline
- * passes. true when the deadline passed. */
-static bool read_stderr(int fd, buf *out, int64_t deadline)
+/* Reads the child's stderr (up to the bound; more is drained) until it closes (0) or the
+ * deadline passes (1), calling the watch's fn every every_ms meanwhile: its failure is returned
+ * at once. */
+static int read_stderr(int fd, buf *out, int64_t deadline, const dvcs_fetch_watch *watch)
 {
 	char chunk[4096];
+	int64_t next = watch ? clock_now_ms() + watch->every_ms : INT64_MAX;
 	for (;;) {
-		int64_t left = deadline - clock_now_ms();
+		int64_t now = clock_now_ms(), left = deadline - now;
 		if (left <= 0)
-			return true;
+			return 1;
+		if (now >= next) {
+			int rc = watch->fn(watch->ctx);
+			if (rc < 0)
+				return rc;
+			next = now + watch->every_ms;
+		}
+		if (next - now < left)
+			left = next - now;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int r = poll(&p, 1, left > 1000 ? 1000 : (int)left);
 		if (r < 0 && errno == EINTR)
@@ -166,7 +176,7 @@ static bool read_stderr(int fd, buf *out, int64_t deadline)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
-			return false;
+			return 0;
 		if (out->len < DVCS_FETCH_STDERR_MAX)
 			buf_append(out, chunk, (size_t)got);
 	}
@@ -202,6 +212,12 @@ static const char *trimmed(arena *a, const buf *b)
 
 int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token, int timeout_s)
 {
+	return dvcs_mirror_fetch_watched(a, path, url, token, timeout_s, NULL);
+}
+
+int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
+                              int timeout_s, const dvcs_fetch_watch *watch)
+{
 	int rc = ensure_mirror(path);
 	if (rc < 0)
 		return rc;
@@ -229,13 +245,18 @@ int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *t
 		return rc;
 	}
 	buf err = BUF_INIT;
-	bool late = read_stderr(fds[0], &err, clock_now_ms() + (int64_t)timeout_s * 1000);
+	int stop = read_stderr(fds[0], &err, clock_now_ms() + (int64_t)timeout_s * 1000, watch);
+	bool late = stop == 1;
 	close(fds[0]);
-	if (late)
+	if (stop != 0)
 		kill(-pid, SIGKILL);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (stop < 0) {
+		buf_dispose(&err);
+		return stop; /* the watch's error, its message kept */
+	}
 	if (!late && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		buf_dispose(&err);
 		return 0;

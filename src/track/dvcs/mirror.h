@@ -27,6 +27,19 @@ enum {
 int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token,
                       int timeout_s);
 
+/* What a long fetch does meanwhile: fn(ctx) every every_ms (a job's heartbeat). */
+typedef struct dvcs_fetch_watch {
+	int64_t every_ms;
+	int (*fn)(void *ctx); /* an err_fail code (negative) stops the fetch */
+	void *ctx;
+} dvcs_fetch_watch;
+
+/* dvcs_mirror_fetch calling the watch (may be NULL) while git runs: when its fn fails, git's
+ * process group is killed and fn's error returned (its message kept), whatever git did so far
+ * (a fetch killed midway leaves the mirror as it was: git updates refs last). */
+int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
+                              int timeout_s, const dvcs_fetch_watch *watch);
+
 /* A branch of the mirror. */
 typedef struct dvcs_head {
 	const char *name; /* without refs/heads/ */

@@ -128,13 +128,30 @@ typedef struct sync_run {
 	const char *error;
 	int64_t mark[SYNC_STEPS]; /* clock_mono_ns at each step's end, for the debug log */
 	const job *job; /* the job running it (NULL without one): its lease is kept per batch */
+	bool lost; /* the job's lease went to another worker: the run writes nothing more */
 } sync_run;
 
 /* The job's lease lasts another lease from now (in c's transaction): a backfill may take far
- * longer than one lease, and must not be claimed twice. */
-static int keep_lease(db_conn *c, const sync_run *s)
+ * longer than one lease, and must not be claimed twice. Once the lease is lost (another worker
+ * took the job over), the transaction that asked rolls back and the run stops. */
+static int keep_lease(db_conn *c, sync_run *s)
 {
-	return s->job ? job_heartbeat(c, s->job) : 0;
+	int rc = s->job ? job_heartbeat(c, s->job) : 0;
+	if (rc == WEFT_ECONFLICT)
+		s->lost = true;
+	return rc;
+}
+
+static int lease_tx(db_conn *c, void *ctx)
+{
+	return keep_lease(c, ctx);
+}
+
+/* The fetch's watch: the lease, kept in a transaction of its own while git runs. */
+static int keep_lease_now(void *ctx)
+{
+	sync_run *s = ctx;
+	return s->job ? db_tx(s->app->d, lease_tx, s) : 0;
 }
 
 static int start_run(db_conn *c, void *ctx)
@@ -176,16 +193,18 @@ static int start_run(db_conn *c, void *ctx)
 /* The state after the run: done (or queued when a follow-up waits), or failed with the error. */
 static int finish_run(db_conn *c, void *ctx)
 {
-	const sync_run *s = ctx;
+	sync_run *s = ctx;
 	char dedup[64];
 	sync_dedup_key(dedup, s->repo_id);
-	int rc = db_exec(c,
-	                 "UPDATE dvcs_repos SET sync_state = CASE WHEN CAST($3 AS TEXT) IS NOT NULL"
-	                 " THEN 'failed' WHEN EXISTS (SELECT 1 FROM jobs WHERE dedup_key = $4"
-	                 " AND state = 'pending') THEN 'queued' ELSE 'done' END,"
-	                 " sync_error = $3, sync_finished_at = $2, updated_at = $2 WHERE id = $1",
-	                 db_int(s->repo_id), db_int(clock_now_ms()), db_text(s->error),
-	                 db_text(dedup));
+	int rc = keep_lease(c, s);
+	if (rc < 0)
+		return rc;
+	rc = db_exec(c,
+	             "UPDATE dvcs_repos SET sync_state = CASE WHEN CAST($3 AS TEXT) IS NOT NULL"
+	             " THEN 'failed' WHEN EXISTS (SELECT 1 FROM jobs WHERE dedup_key = $4"
+	             " AND state = 'pending') THEN 'queued' ELSE 'done' END,"
+	             " sync_error = $3, sync_finished_at = $2, updated_at = $2 WHERE id = $1",
+	             db_int(s->repo_id), db_int(clock_now_ms()), db_text(s->error), db_text(dedup));
 	return rc < 0 ? rc : 0;
 }
 
@@ -369,12 +388,19 @@ static int sync_walk(sync_run *s, const char *path, dvcs_head **heads, size_t *n
 	return rc;
 }
 
-/* Ends the run: failed with the error in full, or done. */
+/* Ends the run: failed with the error in full, or done; nothing when its lease was lost (the
+ * worker that took the job over owns the repository's state now). */
 static int end_run(sync_run *s, int rc)
 {
 	if (rc < 0)
 		s->error = arena_strdup(s->a, err_msg());
-	int end = db_tx(s->app->d, finish_run, s);
+	int end = s->lost ? 0 : db_tx(s->app->d, finish_run, s);
+	if (s->lost) {
+		log_warn("dvcs sync of repository %lld stopped: another worker took its job over",
+		         (long long)s->repo_id);
+		return err_fail(WEFT_ECONFLICT, "the sync of repository %lld lost its job's lease",
+		                (long long)s->repo_id);
+	}
 	if (rc < 0)
 		return err_fail(rc, "%s", s->error);
 	return end;
@@ -391,12 +417,17 @@ int dvcs_sync_mirror(track_app *app, arena *a, int64_t repo_id, const char *path
 	return end_run(&s, sync_walk(&s, path, &heads, &n));
 }
 
+typedef struct pulls_found {
+	sync_run *s;
+	int64_t count;
+} pulls_found;
+
 static int store_pulls(db_conn *c, void *ctx)
 {
-	const int64_t *v = ctx;
+	pulls_found *p = ctx;
 	int rc = db_exec(c, "UPDATE dvcs_repos SET sync_pulls = sync_pulls + $2 WHERE id = $1",
-	                 db_int(v[0]), db_int(v[1]));
-	return rc < 0 ? rc : 0;
+	                 db_int(p->s->repo_id), db_int(p->count));
+	return rc < 0 ? rc : keep_lease(c, p->s);
 }
 
 /* Fetch, walk and store, then the pull requests and builds of the heads that moved. */
@@ -406,9 +437,17 @@ static int fetch_and_walk(sync_run *s)
 	int rc = dvcs_account_access_token(s->app, s->a, s->account.id, &token);
 	const char *path = dvcs_repo_mirror_path(s->a, s->app, s->repo_id);
 	s->mark[STEP_TOKEN] = clock_mono_ns();
+	/* git may outlast a lease (a big repository): the lease is kept while it runs, a third of
+	 * a lease apart, and git is stopped when another worker took the job over */
+	dvcs_fetch_watch watch = { .every_ms = s->job ? s->job->lease_ms / 3 : 0,
+		                   .fn = keep_lease_now,
+		                   .ctx = s };
+	if (watch.every_ms < 100)
+		watch.every_ms = 100;
 	if (rc == 0)
-		rc = dvcs_mirror_fetch(s->a, path, dvcs_repo_clone_url(s->a, &s->account, &s->repo),
-		                       token, DVCS_FETCH_TIMEOUT_S);
+		rc = dvcs_mirror_fetch_watched(s->a, path,
+		                               dvcs_repo_clone_url(s->a, &s->account, &s->repo),
+		                               token, DVCS_FETCH_TIMEOUT_S, s->job ? &watch : NULL);
 	s->mark[STEP_FETCH] = clock_mono_ns();
 	dvcs_head *heads = NULL;
 	size_t n = 0;
@@ -418,12 +457,11 @@ static int fetch_and_walk(sync_run *s)
 		return rc;
 	size_t nmoved = 0;
 	const char **moved = moved_heads(s->a, heads, n, s->old, s->nold, &nmoved);
-	int64_t pulls = 0;
+	pulls_found p = { .s = s }; /* the lease was kept by the settling, a moment ago */
 	rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved, nmoved,
-	                     &pulls);
-	int64_t v[2] = { s->repo_id, pulls };
-	if (rc == 0 && pulls > 0)
-		rc = db_tx(s->app->d, store_pulls, v);
+	                     &p.count);
+	if (rc == 0 && p.count > 0)
+		rc = db_tx(s->app->d, store_pulls, &p);
 	s->mark[STEP_PULLS] = clock_mono_ns();
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "track/dvcs/discover.h"
 #include "track/dvcs/dvcs.h"
 #include "track/dvcs/provisional.h"
 #include "track/dvcs/pulls.h"
@@ -22,6 +23,7 @@ typedef struct delivery {
 	const char *event; /* "" when the header is missing */
 	const char *signature; /* NULL when missing */
 	int64_t provisional; /* commits of a push shown before the sync */
+	const char *gone; /* a hook an unlink left on the host: why its deliveries are refused */
 } delivery;
 
 static int repo_id_of(const char *text, int64_t *id)
@@ -108,6 +110,14 @@ static int receive(db_conn *c, void *ctx)
 	const track_app *app = track_app_of(d->req);
 	dvcs_repo repo;
 	int rc = dvcs_repo_get(c, d->req->arena, d->repo_id, &repo);
+	dvcs_left_hook left;
+	if (rc == WEFT_ENOTFOUND &&
+	    dvcs_left_hook_of_repo(c, d->req->arena, d->repo_id, &left) == 0) {
+		/* fixed words: the caller is not known to be the host (the secret went) */
+		d->gone = "This repository was unlinked from the tracker, which could not remove"
+		          " this webhook from the host. Delete the webhook.";
+		return 0;
+	}
 	if (rc == WEFT_ENOTFOUND)
 		return err_fail(WEFT_ENOTFOUND, "No repository with this id");
 	const char *secret = NULL;
@@ -136,6 +146,11 @@ int dvcs_sync_webhook(web_request *req, web_response *res)
 		rc = db_tx(track_app_of(req)->d, receive, &d);
 	if (rc < 0)
 		return rc;
+	if (d.gone) { /* 410: the host's delivery log shows why, and the hook is to be deleted */
+		web_res_json(res, 410,
+		             json_pack("{s:[s], s:{}}", "errorMessages", d.gone, "errors"));
+		return 0;
+	}
 	log_debug("dvcs webhook repo=%lld event=%s provisional=%lld took=%.2f",
 	          (long long)d.repo_id, d.event, (long long)d.provisional,
 	          (double)(clock_mono_ns() - began) / 1e6);

@@ -435,6 +435,7 @@ static void the_connectors_admin_routes_are_in_the_table(void **state)
 		"POST /secure/admin/dvcs/accounts/{id}/delete",
 		"POST /secure/admin/dvcs/repos/{id}",
 		"POST /secure/admin/dvcs/repos/{id}/sync",
+		"POST /secure/admin/dvcs/left-hooks/{id}/forget",
 		"GET /rest/bitbucket/1.0/repositories",
 		"GET /rest/bitbucket/1.0/repository/{id}",
 		"POST /rest/bitbucket/1.0/repository/{id}/softsync",
