@@ -14,7 +14,7 @@ build_packages=(
   libcmocka-dev
 )
 check_packages=(
-  clang libclang-rt-14-dev clang-format curl python3 ca-certificates postgresql
+  clang libclang-rt-14-dev lld clang-format curl python3 ca-certificates postgresql
   python3-aiosmtpd chromium
 )
 bench_packages=(wrk nginx-light procps fcgiwrap cgit fossil)

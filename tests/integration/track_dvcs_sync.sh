@@ -67,16 +67,20 @@ sql() {
 		sqlite3 -cmd '.timeout 5000' "$DATA/track.db" "$1"
 	fi
 }
-# eventually DESC SECONDS COMMAND...: COMMAND succeeds within SECONDS.
+# eventually DESC SECONDS COMMAND...: COMMAND succeeds within SECONDS (that many seconds of
+# sleeping between tries). A try is a weft or sqlite3/psql process, up to 0.2 CPU-second on the
+# sanitized build: tries come every POLL_MS milliseconds (200 unless set; tenths of a second), and a long wait sets
+# more, or its polling takes most of a core from the server it waits for.
 eventually() {
-	local desc=$1 seconds=$2 i
+	local desc=$1 seconds=$2 poll_ms=${POLL_MS:-200} pause i
 	shift 2
-	for i in $(seq $((seconds * 5))); do
+	pause=$((poll_ms / 1000)).$((poll_ms % 1000 / 100))
+	for i in $(seq $((seconds * 1000 / poll_ms))); do
 		if "$@" >/dev/null 2>&1; then
 			pass "$desc"
 			return 0
 		fi
-		sleep 0.2
+		sleep "$pause"
 	done
 	fail "$desc" "$(dvcs list </dev/null; cat "$TEST_TMP/dvcs.out")"
 }
@@ -260,17 +264,17 @@ git --git-dir="$BIG_DIR" fetch -q "$BIG_SRC" 'refs/heads/*:refs/heads/*' || bail
 BIG_COUNT=$(git --git-dir="$BIG_DIR" rev-list --all --count)
 dvcs sync --full ops/big </dev/null || bail "cannot queue big's sync"
 for n in 1 2 3 4 5; do
-	for _ in $(seq 300); do
+	for _ in $(seq 120); do
 		c=$(sql "SELECT sync_commits FROM dvcs_repos WHERE slug = 'big'" 2>/dev/null)
 		[ "${c:-0}" -gt $((n * 2000)) ] && break
-		sleep 0.1
+		sleep 0.25
 	done
 	kill -KILL "$TRACK_PID"
 	wait_exit "$TRACK_PID" 5
 	diag "killed track during the backfill at ${c:-0} commits"
 	start_track
 done
-eventually "after five kills the backfill of big is done" 400 synced big "$BIG_COUNT"
+POLL_MS=1000 eventually "after five kills the backfill of big is done" 400 synced big "$BIG_COUNT"
 check "every commit of big is linked exactly once, none missing" \
 	test "$(linked_to big)" = "$BIG_COUNT"
 check "the links are the hashes git lists" eval \
