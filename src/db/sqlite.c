@@ -124,7 +124,7 @@ static int lite_connect(void **out, const char *path)
 	bool ignored;
 	int rc = lite_exec_script(handle,
 	                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                          "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
+	                          "PRAGMA foreign_keys = ON;",
 	                          &ignored);
 	if (rc < 0) {
 		sqlite3_close(handle);
@@ -138,6 +138,14 @@ static int lite_connect(void **out, const char *path)
 static void lite_release_memory(void *conn)
 {
 	sqlite3_db_release_memory(conn);
+}
+
+static void lite_cache_size(void *conn, int kib)
+{
+	char sql[48];
+	/* -2000: SQLite's default, 2000 KiB. Only out of memory fails: the size stays as it was. */
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", kib > 0 ? -kib : -2000);
+	sqlite3_exec(conn, sql, NULL, NULL, NULL);
 }
 
 static void lite_disconnect(void *conn)
@@ -301,6 +309,7 @@ const db_backend db_sqlite_backend = {
 	.changes = lite_changes,
 	.exec_script = lite_exec_script,
 	.release_memory = lite_release_memory,
+	.cache_size = lite_cache_size,
 	/* IMMEDIATE takes the write lock up front: a deferred transaction that later needs it can
 	 * fail at once with SQLITE_BUSY instead of waiting. */
 	.begin_write = "BEGIN IMMEDIATE",
