@@ -13,7 +13,21 @@
 #include "db/db.h"
 #include "track/dvcs/mirror.h"
 
-enum { DVCS_FOUND_BATCH = 1000 }; /* commits per transaction */
+/* A transaction stores up to DVCS_FOUND_BATCH commits, fewer when their texts pass
+ * DVCS_FOUND_BATCH_BYTES. Larger batches write the hash index's pages fewer times. */
+enum { DVCS_FOUND_BATCH = 5000, DVCS_FOUND_BATCH_BYTES = 16 * 1024 * 1024 };
+/* The page cache a batch's connection may grow to (db_conn_cache), in KiB. */
+enum { DVCS_FOUND_CACHE_KIB = 16384 };
+
+/* The statements a run writes its batches with (texts per row count, made once per run). */
+enum dvcs_found_text {
+	DVCS_FOUND_COMMITS,
+	DVCS_FOUND_IDS,
+	DVCS_FOUND_LINKS,
+	DVCS_FOUND_KEYS,
+	DVCS_FOUND_TEXTS,
+	DVCS_FOUND_SIZES = 9 /* 1, 2, 4 … 256 rows */
+};
 
 /* One sync's storing: the repository, whether smart commits are queued, and what it found so
  * far. The distinct keys are a set of its own (in its arena), so that the progress written with
@@ -30,6 +44,7 @@ typedef struct dvcs_found_run {
 	arena *keys_arena;
 	const char **keys; /* open addressing; NULL marks a free slot */
 	size_t nkeys, keys_cap;
+	const char *texts[DVCS_FOUND_TEXTS][DVCS_FOUND_SIZES]; /* in keys_arena */
 } dvcs_found_run;
 
 /* WEFT_ERROR when out of memory. */

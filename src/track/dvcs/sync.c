@@ -189,13 +189,14 @@ static int finish_run(db_conn *c, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
-/* The walk's batch: commits copied out of libgit2 into the batch's arena. */
+/* The walk's batch: commits copied out of the walk into the batch's arena. */
 typedef struct batch {
 	sync_run *s;
 	dvcs_found_run found;
 	arena *a;
 	dvcs_commit *items;
 	size_t n;
+	size_t bytes; /* of the items' texts */
 } batch;
 
 static int store_batch(db_conn *c, void *ctx)
@@ -214,6 +215,7 @@ static int flush(batch *b)
 	b->a = arena_new();
 	b->items = b->a ? arena_alloc(b->a, DVCS_FOUND_BATCH * sizeof *b->items) : NULL;
 	b->n = 0;
+	b->bytes = 0;
 	if (rc == 0 && !b->a)
 		rc = err_fail(WEFT_ERROR, "out of memory");
 	return rc;
@@ -227,7 +229,8 @@ static int take_commit(void *ctx, const dvcs_commit *commit)
 	m->author_name = arena_strdup(b->a, commit->author_name);
 	m->author_email = arena_strdup(b->a, commit->author_email);
 	m->message = arena_strdup(b->a, commit->message);
-	return b->n == DVCS_FOUND_BATCH ? flush(b) : 0;
+	b->bytes += strlen(m->author_name) + strlen(m->author_email) + strlen(m->message) + 3;
+	return b->n == DVCS_FOUND_BATCH || b->bytes >= DVCS_FOUND_BATCH_BYTES ? flush(b) : 0;
 }
 
 static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
