@@ -63,7 +63,8 @@ int dvcs_found_forget(db_conn *c, int64_t repo_id);
  * provisional link to the repository counts as newly linked. r->linked is what this batch linked;
  * when r->smart, DVCS_SMART_JOB is queued with the newly linked commits whose message has a
  * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (see
- * incremental), last_activity_at. */
+ * incremental), last_activity_at. More than a statement's rows (256) grow c's page cache to
+ * DVCS_FOUND_CACHE_KIB until c goes back to the pool (db_conn_cache). */
 int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n);
 
 /* The repository's branches become heads[0..n): new ones are added with their keys (from the
