@@ -14,8 +14,13 @@
 #include "track/dvcs/mirror.h"
 
 /* A transaction stores up to DVCS_FOUND_BATCH commits, fewer when their texts pass
- * DVCS_FOUND_BATCH_BYTES. Larger batches write the hash index's pages fewer times. */
-enum { DVCS_FOUND_BATCH = 5000, DVCS_FOUND_BATCH_BYTES = 16 * 1024 * 1024 };
+ * DVCS_FOUND_BATCH_BYTES or the walk took DVCS_FOUND_BATCH_MS to read them. Larger batches write
+ * the hash index's pages fewer times. */
+enum {
+	DVCS_FOUND_BATCH = 5000,
+	DVCS_FOUND_BATCH_BYTES = 16 * 1024 * 1024,
+	DVCS_FOUND_BATCH_MS = 1000,
+};
 /* The page cache a batch's connection may grow to (db_conn_cache), in KiB. */
 enum { DVCS_FOUND_CACHE_KIB = 16384 };
 

@@ -197,6 +197,7 @@ typedef struct batch {
 	dvcs_commit *items;
 	size_t n;
 	size_t bytes; /* of the items' texts */
+	int64_t since; /* clock_mono_ns when the batch's first commit came */
 } batch;
 
 static int store_batch(db_conn *c, void *ctx)
@@ -221,16 +222,26 @@ static int flush(batch *b)
 	return rc;
 }
 
+/* Whether the batch is full: by count, by size, or by age (on a loaded machine the walk slows
+ * down, and the progress and the job's lease are written with each batch). */
+static bool batch_full(const batch *b)
+{
+	return b->n == DVCS_FOUND_BATCH || b->bytes >= DVCS_FOUND_BATCH_BYTES ||
+	       clock_mono_ns() - b->since >= (int64_t)DVCS_FOUND_BATCH_MS * 1000000;
+}
+
 static int take_commit(void *ctx, const dvcs_commit *commit)
 {
 	batch *b = ctx;
+	if (b->n == 0)
+		b->since = clock_mono_ns();
 	dvcs_commit *m = &b->items[b->n++];
 	*m = *commit;
 	m->author_name = arena_strdup(b->a, commit->author_name);
 	m->author_email = arena_strdup(b->a, commit->author_email);
 	m->message = arena_strdup(b->a, commit->message);
 	b->bytes += strlen(m->author_name) + strlen(m->author_email) + strlen(m->message) + 3;
-	return b->n == DVCS_FOUND_BATCH || b->bytes >= DVCS_FOUND_BATCH_BYTES ? flush(b) : 0;
+	return batch_full(b) ? flush(b) : 0;
 }
 
 static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
