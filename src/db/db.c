@@ -41,6 +41,7 @@ struct db_conn {
 	void *impl;
 	db_stmt *cache[CACHE_SLOTS];
 	bool transient; /* the last error may go away if the transaction runs again */
+	bool cache_grown; /* db_conn_cache: back to the default size when returned */
 	after_commit hooks[MAX_AFTER_COMMIT];
 	int nhooks;
 };
@@ -220,6 +221,9 @@ void db_conn_put(db_conn *c)
 	c->nhooks = 0;
 	c->transient = false;
 	bool broken = d->backend->broken(c->impl);
+	if (c->cache_grown && !broken)
+		d->backend->cache_size(c->impl, 0);
+	c->cache_grown = false;
 	if (broken)
 		conn_free(c);
 	pthread_mutex_lock(&d->lock);
@@ -234,6 +238,15 @@ void db_conn_put(db_conn *c)
 db_engine db_conn_engine(const db_conn *c)
 {
 	return c->owner->backend->engine;
+}
+
+void db_conn_cache(db_conn *c, int kib)
+{
+	const db_backend *b = c->owner->backend;
+	if (!b->cache_size)
+		return;
+	b->cache_size(c->impl, kib);
+	c->cache_grown = true;
 }
 
 const char *db_sql(const db_conn *c, const char *sqlite_sql, const char *postgres_sql)

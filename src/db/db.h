@@ -43,6 +43,10 @@ void db_release_memory(db *d);
 int db_conn_get(db_conn **out, db *d);
 void db_conn_put(db_conn *c);
 db_engine db_conn_engine(const db_conn *c);
+/* Lets c's page cache grow to kib KiB until c goes back to the pool, for a writer of large
+ * batches (SQLite's connections otherwise keep a small one each; nothing on PostgreSQL, whose
+ * server caches for all). */
+void db_conn_cache(db_conn *c, int kib);
 
 /* Picks the text for this connection's engine, for the few statements that must differ. */
 const char *db_sql(const db_conn *c, const char *sqlite_sql, const char *postgres_sql);

@@ -9,7 +9,10 @@
 #include "base/mem.h"
 #include "db/backend.h"
 
-enum { BUSY_TIMEOUT_MS = 5000 };
+enum {
+	BUSY_TIMEOUT_MS = 5000,
+	STMT_JOURNAL_MEMORY = 16 * 1024 * 1024, /* bytes of a statement journal kept in memory */
+};
 
 typedef struct lite_stmt {
 	sqlite3_stmt *stmt;
@@ -97,11 +100,15 @@ static int lite_exec_script(void *conn, const char *sql, bool *transient)
 
 /* Before the first connection: without a page-cache buffer of its own, SQLite gives each
  * connection an up-front block of 20 pages (some 86 kB) whether it reads that much or not; N = 0
- * allocates each page when it is first read. (SQLITE_MISUSE if SQLite started already: then
- * nothing changes.) */
+ * allocates each page when it is first read. A statement that may fail halfway inside a
+ * transaction (a multi-row insert with constraints) keeps the pages it changes in a statement
+ * journal: up to STMT_JOURNAL_MEMORY bytes stay in memory (the default, 64 KiB, sends a batch
+ * insert's journal to a temporary file, each page written there once more). The journal lives
+ * while its statement runs. (SQLITE_MISUSE if SQLite started already: then nothing changes.) */
 static void configure_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_MEMORY);
 }
 
 static int lite_connect(void **out, const char *path)
@@ -124,7 +131,7 @@ static int lite_connect(void **out, const char *path)
 	bool ignored;
 	int rc = lite_exec_script(handle,
 	                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                          "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
+	                          "PRAGMA foreign_keys = ON;",
 	                          &ignored);
 	if (rc < 0) {
 		sqlite3_close(handle);
@@ -138,6 +145,14 @@ static int lite_connect(void **out, const char *path)
 static void lite_release_memory(void *conn)
 {
 	sqlite3_db_release_memory(conn);
+}
+
+static void lite_cache_size(void *conn, int kib)
+{
+	char sql[48];
+	/* -2000: SQLite's default, 2000 KiB. Only out of memory fails: the size stays as it was. */
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", kib > 0 ? -kib : -2000);
+	sqlite3_exec(conn, sql, NULL, NULL, NULL);
 }
 
 static void lite_disconnect(void *conn)
@@ -301,6 +316,7 @@ const db_backend db_sqlite_backend = {
 	.changes = lite_changes,
 	.exec_script = lite_exec_script,
 	.release_memory = lite_release_memory,
+	.cache_size = lite_cache_size,
 	/* IMMEDIATE takes the write lock up front: a deferred transaction that later needs it can
 	 * fail at once with SQLITE_BUSY instead of waiting. */
 	.begin_write = "BEGIN IMMEDIATE",

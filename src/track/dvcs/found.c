@@ -1,6 +1,6 @@
 /* What a sync found, stored in multi-row statements. Row counts per statement are powers of two
  * up to CHUNK, so a connection prepares at most a handful of texts per statement and reuses them
- * for every batch, on SQLite and PostgreSQL alike. */
+ * for every batch, on SQLite and PostgreSQL alike; a run writes each text once. */
 #include "track/dvcs/found.h"
 
 #include <jansson.h>
@@ -15,8 +15,9 @@
 #include "db/rows.h"
 #include "track/dvcs/keys.h"
 
-/* Parameters per statement at most: PostgreSQL's driver binds up to 64 (db/postgres.c). */
-enum { CHUNK = 64, PARAMS_SQLITE = 7 * CHUNK, PARAMS_POSTGRES = 64 };
+/* Rows per statement at most: 7 × 256 parameters, far below both engines' bounds (SQLite
+ * 32766, PostgreSQL 65535). */
+enum { CHUNK = 256 };
 
 /* ---- the run's key set ---- */
 
@@ -80,15 +81,22 @@ static int keys_add(dvcs_found_run *r, const char *key)
 
 /* ---- statements ---- */
 
-/* Rows of cols parameters for the next statement: the largest power of two that is at most n
- * (n > 0), CHUNK, and the engine's parameters allow. */
-static size_t chunk_of(const db_conn *c, size_t n, size_t cols)
+/* Rows for the next statement: the largest power of two that is at most n (n > 0) and CHUNK. */
+static size_t chunk_of(size_t n)
 {
-	size_t most = (db_conn_engine(c) == DB_POSTGRES ? PARAMS_POSTGRES : PARAMS_SQLITE) / cols;
 	size_t k = CHUNK;
-	while (k > n || k > most)
+	while (k > n)
 		k /= 2;
 	return k;
+}
+
+/* The slot of a run's text for rows (a power of two up to CHUNK) of statement kind. */
+static const char **text_slot(dvcs_found_run *r, enum dvcs_found_text kind, size_t rows)
+{
+	size_t level = 0;
+	while (((size_t)1 << level) < rows)
+		level++;
+	return &r->texts[kind][level];
 }
 
 /* head, then rows groups of cols placeholders ("($1, $2), ($3, $4)"), then tail, in a. */
@@ -132,6 +140,75 @@ typedef struct pending {
 	bool linked; /* newly linked to the repository by this batch */
 } pending;
 
+/* The run's text for rows of kind, made on first use in the run's arena. */
+static const char *run_text(dvcs_found_run *r, enum dvcs_found_text kind, size_t rows)
+{
+	const char **slot = text_slot(r, kind, rows);
+	if (*slot)
+		return *slot;
+	switch (kind) {
+	case DVCS_FOUND_COMMITS:
+		/* a provisional row is overwritten with the mirror's data */
+		*slot = values_sql(
+		        r->keys_arena,
+		        "INSERT INTO dvcs_commits (hash, author_name, author_email, authored_at,"
+		        " message, file_count, is_merge) VALUES",
+		        7, rows,
+		        " ON CONFLICT (hash) DO UPDATE SET author_name = excluded.author_name,"
+		        " author_email = excluded.author_email, authored_at = excluded.authored_at,"
+		        " message = excluded.message, file_count = excluded.file_count,"
+		        " is_merge = excluded.is_merge WHERE dvcs_commits.provisional = 1"
+		        " RETURNING id, hash, provisional");
+		break;
+	case DVCS_FOUND_IDS: *slot = dvcs_found_ids_sql(r->keys_arena, rows); break;
+	case DVCS_FOUND_LINKS:
+		/* a provisional link (provisional.h) is confirmed: newly linked as well */
+		*slot = values_sql(r->keys_arena,
+		                   "INSERT INTO dvcs_repo_commits (repo_id, commit_id) VALUES", 2,
+		                   rows,
+		                   " ON CONFLICT (repo_id, commit_id) DO UPDATE SET"
+		                   " provisional_at = NULL WHERE"
+		                   " dvcs_repo_commits.provisional_at IS NOT NULL"
+		                   " RETURNING commit_id");
+		break;
+	default:
+		*slot = values_sql(r->keys_arena,
+		                   "INSERT INTO dvcs_commit_keys (issue_key, commit_id) VALUES", 2,
+		                   rows, " ON CONFLICT DO NOTHING");
+		break;
+	}
+	return *slot;
+}
+
+/* The row of p[0..n) whose hash is hash (rows come back mostly in the order given: hint is
+ * tried first), or n. */
+static size_t find_hash(const pending *p, size_t n, size_t hint, const char *hash)
+{
+	if (hint < n && strcmp(p[hint].commit->hash, hash) == 0)
+		return hint;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].commit->hash, hash) == 0)
+			return i;
+	return n;
+}
+
+/* Sets the ids of p[0..n) from the id, hash rows of st; with provisional (a third column), the
+ * ids of the rows it marks go to confirmed (*nconfirmed of them, up to n). */
+static int take_ids(db_stmt *st, int rc, pending *p, size_t n, int64_t *confirmed,
+                    size_t *nconfirmed)
+{
+	for (size_t row = 0; rc >= 0 && (rc = db_step(st)) == DB_ROW; row++) {
+		const char *hash = db_col_text(st, 1);
+		size_t i = hash ? find_hash(p, n, row, hash) : n;
+		if (i < n)
+			p[i].id = db_col_int(st, 0);
+		if (i < n && confirmed && db_col_int(st, 2) != 0)
+			confirmed[(*nconfirmed)++] = p[i].id;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* Commits whose row a webhook wrote (provisional.h) are now read from the mirror: their keys go,
  * to be found again in the mirror's message as the batch links them, and the row is no longer
  * provisional. */
@@ -148,8 +225,8 @@ static int confirm_commits(db_conn *c, const int64_t *ids, size_t n)
 	return rc < 0 ? rc : 0;
 }
 
-/* New commits are inserted; a provisional row is overwritten with the mirror's data. */
-static int insert_commits(db_conn *c, arena *a, const pending *p, size_t n)
+/* Inserts the commits the store lacks (confirming provisional ones), and sets every id. */
+static int insert_commits(db_conn *c, dvcs_found_run *r, pending *p, size_t n)
 {
 	db_arg args[CHUNK * 7 + 1];
 	size_t k = 0;
@@ -164,25 +241,29 @@ static int insert_commits(db_conn *c, arena *a, const pending *p, size_t n)
 		args[k++] = db_int(m->is_merge ? 1 : 0);
 	}
 	args[k] = DB_END;
-	const char *sql = values_sql(
-	        a,
-	        "INSERT INTO dvcs_commits (hash, author_name, author_email, authored_at, message,"
-	        " file_count, is_merge) VALUES",
-	        7, n,
-	        " ON CONFLICT (hash) DO UPDATE SET author_name = excluded.author_name,"
-	        " author_email = excluded.author_email, authored_at = excluded.authored_at,"
-	        " message = excluded.message, file_count = excluded.file_count,"
-	        " is_merge = excluded.is_merge WHERE dvcs_commits.provisional = 1"
-	        " RETURNING id, provisional");
 	db_stmt *st = NULL;
 	int64_t confirmed[CHUNK];
 	size_t nconfirmed = 0;
-	int rc = db_query_args(&st, c, sql, args);
-	while (rc >= 0 && (rc = db_step(st)) == DB_ROW)
-		if (db_col_int(st, 1) != 0 && nconfirmed < CHUNK)
-			confirmed[nconfirmed++] = db_col_int(st, 0);
-	db_done(st);
-	return rc < 0 ? rc : confirm_commits(c, confirmed, nconfirmed);
+	int rc = db_query_args(&st, c, run_text(r, DVCS_FOUND_COMMITS, n), args);
+	rc = take_ids(st, rc, p, n, confirmed, &nconfirmed);
+	if (rc == 0 && nconfirmed > 0)
+		rc = confirm_commits(c, confirmed, nconfirmed);
+	bool missing = false;
+	for (size_t i = 0; i < n; i++)
+		missing = missing || !p[i].id;
+	if (rc < 0 || !missing)
+		return rc;
+	/* some were stored already (another repository's, or a batch run again) */
+	for (size_t i = 0; i < n; i++)
+		args[i] = db_text(p[i].commit->hash);
+	args[n] = DB_END;
+	rc = db_query_args(&st, c, run_text(r, DVCS_FOUND_IDS, n), args);
+	rc = take_ids(st, rc, p, n, NULL, NULL);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!p[i].id)
+			rc = err_fail(WEFT_ERROR, "commit %s vanished while being stored",
+			              p[i].commit->hash);
+	return rc;
 }
 
 const char *dvcs_found_ids_sql(arena *a, size_t n)
@@ -190,56 +271,26 @@ const char *dvcs_found_ids_sql(arena *a, size_t n)
 	return list_sql(a, "SELECT id, hash FROM dvcs_commits WHERE hash IN (", 1, n, ")");
 }
 
-static int read_ids(db_conn *c, arena *a, pending *p, size_t n)
-{
-	db_arg args[CHUNK + 1];
-	for (size_t i = 0; i < n; i++)
-		args[i] = db_text(p[i].commit->hash);
-	args[n] = DB_END;
-	db_stmt *st = NULL;
-	int rc = db_query_args(&st, c, dvcs_found_ids_sql(a, n), args);
-	while (rc >= 0 && (rc = db_step(st)) == DB_ROW) {
-		const char *hash = db_col_text(st, 1);
-		for (size_t i = 0; i < n; i++)
-			if (hash && strcmp(p[i].commit->hash, hash) == 0)
-				p[i].id = db_col_int(st, 0);
-	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		if (!p[i].id)
-			return err_fail(WEFT_ERROR, "commit %s vanished while being stored",
-			                p[i].commit->hash);
-	return 0;
-}
-
-static int link_commits(db_conn *c, arena *a, int64_t repo_id, pending *p, size_t n,
-                        int64_t *linked)
+static int link_commits(db_conn *c, dvcs_found_run *r, pending *p, size_t n)
 {
 	db_arg args[CHUNK * 2 + 1];
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		args[k++] = db_int(repo_id);
+		args[k++] = db_int(r->repo_id);
 		args[k++] = db_int(p[i].id);
 	}
 	args[k] = DB_END;
-	/* A provisional link (provisional.h) is confirmed: newly linked as well. */
-	const char *sql =
-	        values_sql(a, "INSERT INTO dvcs_repo_commits (repo_id, commit_id) VALUES", 2, n,
-	                   " ON CONFLICT (repo_id, commit_id) DO UPDATE SET"
-	                   " provisional_at = NULL WHERE"
-	                   " dvcs_repo_commits.provisional_at IS NOT NULL"
-	                   " RETURNING commit_id");
 	db_stmt *st = NULL;
-	int rc = db_query_args(&st, c, sql, args);
-	while (rc >= 0 && (rc = db_step(st)) == DB_ROW) {
+	int rc = db_query_args(&st, c, run_text(r, DVCS_FOUND_LINKS, n), args);
+	for (size_t row = 0; rc >= 0 && (rc = db_step(st)) == DB_ROW; row++) {
 		int64_t id = db_col_int(st, 0);
-		for (size_t i = 0; i < n; i++)
-			if (p[i].id == id && !p[i].linked) {
-				p[i].linked = true;
-				(*linked)++;
-			}
+		size_t i = row < n && p[row].id == id ? row : 0;
+		while (i < n && p[i].id != id)
+			i++;
+		if (i < n && !p[i].linked) {
+			p[i].linked = true;
+			r->linked++;
+		}
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -251,21 +302,25 @@ typedef struct key_row {
 	int64_t commit_id;
 } key_row;
 
-static int insert_key_rows(db_conn *c, arena *a, const char *table, const char *column,
-                           const key_row *rows, size_t n)
+/* Inserts rows into table's issue_key and column; with r, the commit keys in r's texts. */
+static int insert_key_rows(db_conn *c, arena *a, dvcs_found_run *r, const char *table,
+                           const char *column, const key_row *rows, size_t n)
 {
 	for (size_t at = 0; at < n;) {
-		size_t k = chunk_of(c, n - at, 2), j = 0;
+		size_t k = chunk_of(n - at), j = 0;
 		db_arg args[CHUNK * 2 + 1];
 		for (size_t i = 0; i < k; i++) {
 			args[j++] = db_text(rows[at + i].key);
 			args[j++] = db_int(rows[at + i].commit_id);
 		}
 		args[j] = DB_END;
-		const char *head =
-		        arena_printf(a, "INSERT INTO %s (issue_key, %s) VALUES", table, column);
-		int rc =
-		        db_exec_args(c, values_sql(a, head, 2, k, " ON CONFLICT DO NOTHING"), args);
+		const char *sql =
+		        r ? run_text(r, DVCS_FOUND_KEYS, k)
+		          : values_sql(a,
+		                       arena_printf(a, "INSERT INTO %s (issue_key, %s) VALUES",
+		                                    table, column),
+		                       2, k, " ON CONFLICT DO NOTHING");
+		int rc = db_exec_args(c, sql, args);
 		if (rc < 0)
 			return rc;
 		at += k;
@@ -316,7 +371,7 @@ static int store_keys(db_conn *c, arena *a, dvcs_found_run *r, const pending *p,
 			}
 		}
 	}
-	return insert_key_rows(c, a, "dvcs_commit_keys", "commit_id", rows.items, rows.n);
+	return insert_key_rows(c, a, r, "dvcs_commit_keys", "commit_id", rows.items, rows.n);
 }
 
 /* DVCS_SMART_JOB for the newly linked commits that may carry commands. */
@@ -358,6 +413,9 @@ static int write_progress(db_conn *c, const dvcs_found_run *r)
 int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n)
 {
 	r->linked = 0;
+	/* a large batch touches most pages of the hash indexes: they fit in the cache */
+	if (n > CHUNK)
+		db_conn_cache(c, DVCS_FOUND_CACHE_KIB);
 	pending *p = arena_alloc(a, (n ? n : 1) * sizeof *p);
 	for (size_t i = 0; i < n; i++) {
 		p[i] = (pending){ .commit = &commits[i] };
@@ -366,12 +424,10 @@ int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit 
 	}
 	int rc = 0;
 	for (size_t at = 0; rc == 0 && at < n;) {
-		size_t k = chunk_of(c, n - at, 7);
-		rc = insert_commits(c, a, p + at, k);
+		size_t k = chunk_of(n - at);
+		rc = insert_commits(c, r, p + at, k);
 		if (rc == 0)
-			rc = read_ids(c, a, p + at, k);
-		if (rc == 0)
-			rc = link_commits(c, a, r->repo_id, p + at, k, &r->linked);
+			rc = link_commits(c, r, p + at, k);
 		at += k;
 	}
 	if (rc == 0)
@@ -410,7 +466,7 @@ int dvcs_found_drop(db_conn *c, arena *a, int64_t repo_id, const char *const *ha
 {
 	*removed = 0;
 	for (size_t at = 0; at < n;) {
-		size_t k = chunk_of(c, n - at, 2);
+		size_t k = chunk_of(n - at);
 		db_arg args[CHUNK + 2];
 		args[0] = db_int(repo_id);
 		for (size_t i = 0; i < k; i++)
@@ -505,7 +561,7 @@ static int add_branch(db_conn *c, arena *a, int64_t repo_id, const dvcs_head *h,
 	for (size_t k = 0; k < keys.n; k++)
 		*ARRAY_PUSH(a, &rows, key_row) = (key_row){ found[k], id };
 	*new_keys += (int64_t)keys.n;
-	return insert_key_rows(c, a, "dvcs_branch_keys", "branch_id", rows.items, rows.n);
+	return insert_key_rows(c, a, NULL, "dvcs_branch_keys", "branch_id", rows.items, rows.n);
 }
 
 static int move_branch(db_conn *c, int64_t repo_id, const dvcs_head *h, int64_t now)

@@ -13,7 +13,28 @@
 #include "db/db.h"
 #include "track/dvcs/mirror.h"
 
-enum { DVCS_FOUND_BATCH = 1000 }; /* commits per transaction */
+/* A transaction stores up to DVCS_FOUND_BATCH commits, fewer when their texts pass
+ * DVCS_FOUND_BATCH_BYTES or the walk took DVCS_FOUND_BATCH_MS to read them. Larger batches write
+ * the hash index's pages fewer times, but the job's lease is renewed once per batch: 5000 took
+ * longer than a test's 3 s lease on a machine loaded 15 times over its cores, and the run kept
+ * losing its job. */
+enum {
+	DVCS_FOUND_BATCH = 1000,
+	DVCS_FOUND_BATCH_BYTES = 16 * 1024 * 1024,
+	DVCS_FOUND_BATCH_MS = 1000,
+};
+/* The page cache a batch's connection may grow to (db_conn_cache), in KiB. */
+enum { DVCS_FOUND_CACHE_KIB = 16384 };
+
+/* The statements a run writes its batches with (texts per row count, made once per run). */
+enum dvcs_found_text {
+	DVCS_FOUND_COMMITS,
+	DVCS_FOUND_IDS,
+	DVCS_FOUND_LINKS,
+	DVCS_FOUND_KEYS,
+	DVCS_FOUND_TEXTS,
+	DVCS_FOUND_SIZES = 9 /* 1, 2, 4 … 256 rows */
+};
 
 /* One sync's storing: the repository, whether smart commits are queued, and what it found so
  * far. The distinct keys are a set of its own (in its arena), so that the progress written with
@@ -30,6 +51,7 @@ typedef struct dvcs_found_run {
 	arena *keys_arena;
 	const char **keys; /* open addressing; NULL marks a free slot */
 	size_t nkeys, keys_cap;
+	const char *texts[DVCS_FOUND_TEXTS][DVCS_FOUND_SIZES]; /* in keys_arena */
 } dvcs_found_run;
 
 /* WEFT_ERROR when out of memory. */
@@ -48,7 +70,8 @@ int dvcs_found_forget(db_conn *c, int64_t repo_id);
  * provisional link to the repository counts as newly linked. r->linked is what this batch linked;
  * when r->smart, DVCS_SMART_JOB is queued with the newly linked commits whose message has a
  * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (see
- * incremental), last_activity_at. */
+ * incremental), last_activity_at. More than a statement's rows (256) grow c's page cache to
+ * DVCS_FOUND_CACHE_KIB until c goes back to the pool (db_conn_cache). */
 int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit *commits, size_t n);
 
 /* The repository's branches become heads[0..n): new ones are added with their keys (from the

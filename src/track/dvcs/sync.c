@@ -208,13 +208,15 @@ static int finish_run(db_conn *c, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
-/* The walk's batch: commits copied out of libgit2 into the batch's arena. */
+/* The walk's batch: commits copied out of the walk into the batch's arena. */
 typedef struct batch {
 	sync_run *s;
 	dvcs_found_run found;
 	arena *a;
 	dvcs_commit *items;
 	size_t n;
+	size_t bytes; /* of the items' texts */
+	int64_t since; /* clock_mono_ns when the batch's first commit came */
 } batch;
 
 static int store_batch(db_conn *c, void *ctx)
@@ -233,20 +235,32 @@ static int flush(batch *b)
 	b->a = arena_new();
 	b->items = b->a ? arena_alloc(b->a, DVCS_FOUND_BATCH * sizeof *b->items) : NULL;
 	b->n = 0;
+	b->bytes = 0;
 	if (rc == 0 && !b->a)
 		rc = err_fail(WEFT_ERROR, "out of memory");
 	return rc;
 }
 
+/* Whether the batch is full: by count, by size, or by age (on a loaded machine the walk slows
+ * down, and the progress and the job's lease are written with each batch). */
+static bool batch_full(const batch *b)
+{
+	return b->n == DVCS_FOUND_BATCH || b->bytes >= DVCS_FOUND_BATCH_BYTES ||
+	       clock_mono_ns() - b->since >= (int64_t)DVCS_FOUND_BATCH_MS * 1000000;
+}
+
 static int take_commit(void *ctx, const dvcs_commit *commit)
 {
 	batch *b = ctx;
+	if (b->n == 0)
+		b->since = clock_mono_ns();
 	dvcs_commit *m = &b->items[b->n++];
 	*m = *commit;
 	m->author_name = arena_strdup(b->a, commit->author_name);
 	m->author_email = arena_strdup(b->a, commit->author_email);
 	m->message = arena_strdup(b->a, commit->message);
-	return b->n == DVCS_FOUND_BATCH ? flush(b) : 0;
+	b->bytes += strlen(m->author_name) + strlen(m->author_email) + strlen(m->message) + 3;
+	return batch_full(b) ? flush(b) : 0;
 }
 
 static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)

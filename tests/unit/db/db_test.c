@@ -353,6 +353,32 @@ static void one_row_or_not_found(void **state)
 	db_conn_put(c);
 }
 
+/* The page cache a bulk writer asks for lasts until its connection goes back to the pool. */
+static void a_grown_cache_lasts_until_the_connection_returns(void **state)
+{
+	fixture *s = begin(state);
+	db_conn *c;
+	db_conn_get(&c, s->d);
+	int64_t size = 0;
+	const db_arg none[] = { DB_END };
+	if (s->fx.engine == DB_POSTGRES) { /* nothing to grow: the connection works on */
+		db_conn_cache(c, 16384);
+		assert_int_equal(db_query_int_args(&size, c, "SELECT n FROM counter", none), 0);
+		db_conn_put(c);
+		return;
+	}
+	assert_int_equal(db_query_int_args(&size, c, "PRAGMA cache_size", none), 0);
+	assert_int_equal(size, -2000);
+	db_conn_cache(c, 16384);
+	assert_int_equal(db_query_int_args(&size, c, "PRAGMA cache_size", none), 0);
+	assert_int_equal(size, -16384);
+	db_conn_put(c);
+	db_conn_get(&c, s->d); /* the same one or another: neither keeps a grown cache */
+	assert_int_equal(db_query_int_args(&size, c, "PRAGMA cache_size", none), 0);
+	assert_int_equal(size, -2000);
+	db_conn_put(c);
+}
+
 static void describe_hides_passwords(void **state)
 {
 	fixture *s = begin(state);
@@ -371,6 +397,7 @@ int main(void)
 		cmocka_unit_test(nested_use_of_one_statement),
 		cmocka_unit_test(one_row_or_not_found),
 		cmocka_unit_test(describe_hides_passwords),
+		cmocka_unit_test(a_grown_cache_lasts_until_the_connection_returns),
 		cmocka_unit_test(bad_urls_and_unusable_databases),
 	};
 	return fixture_run_engine_tests("db", engine_tests,
