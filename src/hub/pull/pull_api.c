@@ -19,6 +19,7 @@
 #include "hub/hook/status.h"
 #include "hub/hub.h"
 #include "hub/pull/pull_event.h"
+#include "hub/pull/pull_merge.h"
 #include "hub/pull/pull_view.h"
 #include "web/markdown.h"
 

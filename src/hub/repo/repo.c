@@ -20,7 +20,6 @@
 #include "base/token.h"
 #include "hub/team/activity.h"
 #include "hub/git/gitrepo.h"
-#include "hub/hook/repo_event.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo_storage.h"
 #include "hub/team/plan.h"
@@ -666,10 +665,7 @@ int hub_repo_update(db_conn *c, arena *a, const char *repos_dir, int64_t actor_i
 		        c, actor_id, r->workspace_id, r->id,
 		        arena_printf(a, "renamed the repository %s/%s to %s", r->workspace_slug,
 		                     r->slug, slug));
-	hub_repo before = *r; /* out may be r */
-	if (rc == 0)
-		rc = hub_repo_get(c, a, r->id, out);
-	return rc < 0 ? rc : hub_repo_event_updated(c, a, actor_id, &before, out);
+	return rc < 0 ? rc : hub_repo_get(c, a, r->id, out);
 }
 
 static int drop_grants(db_conn *c, int64_t repository_id)
@@ -725,19 +721,12 @@ int hub_repo_transfer(db_conn *c, arena *a, int64_t actor_id, const hub_repo *r,
 		        c, actor_id, target->id, r->id,
 		        arena_printf(a, "transferred the repository %s/%s to %s", r->workspace_slug,
 		                     r->slug, target->slug));
-	const char *previous = arena_strdup(a, r->workspace_slug); /* out may be r */
-	if (rc == 0)
-		rc = hub_repo_get(c, a, r->id, out);
-	return rc < 0 ? rc : hub_repo_event_transfer(c, a, actor_id, out, previous);
+	return rc < 0 ? rc : hub_repo_get(c, a, r->id, out);
 }
 
 int hub_repo_delete(db_conn *c, int64_t actor_id, const hub_repo *r)
 {
-	arena *a = arena_new();
-	int rc = hub_repo_event_deleted(c, a, actor_id, r); /* while the row is there to describe */
-	arena_free(a);
-	if (rc == 0)
-		rc = drop_grants(c, r->id);
+	int rc = drop_grants(c, r->id);
 	if (rc == 0)
 		rc = db_exec(c, "DELETE FROM repository_redirects WHERE repository_id = $1",
 		             db_int(r->id));
