@@ -1,6 +1,9 @@
 /* Shortcuts for hub's domain tests. */
 #include "hub_env.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "base/err.h"
 #include "db/migrate.h"
 
@@ -39,4 +42,19 @@ int64_t hub_env_scalar(hub_env *e, const char *sql, db_arg arg)
 		v = db_col_int(st, 0);
 	db_done(st);
 	return v;
+}
+
+void hub_env_confirm_link(hub_env *e, char token[65], char recipient[128])
+{
+	db_stmt *st;
+	assert_int_equal(db_query(&st, e->c,
+	                          "SELECT recipient, body FROM outbox ORDER BY id DESC LIMIT 1",
+	                          DB_END),
+	                 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	snprintf(recipient, 128, "%s", db_col_text(st, 0));
+	const char *link = strstr(db_col_text(st, 1), "/confirm/");
+	assert_non_null(link);
+	snprintf(token, 65, "%.64s", link + 9);
+	db_done(st);
 }
