@@ -373,3 +373,14 @@ void check_delivered(const char *saved, const char *recipient, const char *login
 	assert_non_null(strstr(msg, "\r\nFrom: weft <weft@example.com>\r\n"));
 	assert_non_null(strstr(msg, "\r\nContent-Type: text/plain; charset=utf-8\r\n"));
 }
+
+int mail_fixture_run(const struct CMUnitTest *tests, size_t n)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return 1;
+	int failed = fixture_run_engine_tests("mail", tests, n, 4);
+	sink_stop();
+	curl_global_cleanup();
+	return failed;
+}

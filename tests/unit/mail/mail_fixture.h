@@ -80,4 +80,8 @@ const char *body_of(const char *msg);
 
 void check_delivered(const char *saved, const char *recipient, const char *login);
 
+/* Runs the store tests once per engine, with libcurl set up and SIGPIPE ignored, and stops the
+ * SMTP server afterwards (also after a failed assertion left it running). main's result. */
+int mail_fixture_run(const struct CMUnitTest *tests, size_t n);
+
 #endif

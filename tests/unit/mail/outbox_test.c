@@ -2,8 +2,6 @@
  * the list, and the delivery job's retries and last attempt (against a real SMTP server). */
 #include "mail_fixture.h"
 
-#include <curl/curl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,9 +267,6 @@ static void the_last_failed_attempt_marks_the_mail_failed(void **state)
 
 int main(void)
 {
-	signal(SIGPIPE, SIG_IGN);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(queue_refuses_bad_input_and_writes_nothing),
 		cmocka_unit_test(queue_commits_with_the_change),
@@ -280,8 +275,5 @@ int main(void)
 		cmocka_unit_test(retries_until_the_server_is_up),
 		cmocka_unit_test(the_last_failed_attempt_marks_the_mail_failed),
 	};
-	int failed = fixture_run_engine_tests("mail", tests, sizeof tests / sizeof tests[0], 4);
-	sink_stop();
-	curl_global_cleanup();
-	return failed;
+	return mail_fixture_run(tests, sizeof tests / sizeof tests[0]);
 }

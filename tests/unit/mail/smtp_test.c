@@ -2,8 +2,6 @@
  * byte, with a login, and a refused login that never shows the password. */
 #include "mail_fixture.h"
 
-#include <curl/curl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,15 +107,9 @@ static void a_refused_login_never_shows_the_password(void **state)
 
 int main(void)
 {
-	signal(SIGPIPE, SIG_IGN);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(delivers_to_an_smtp_server),
 		cmocka_unit_test(a_refused_login_never_shows_the_password),
 	};
-	int failed = fixture_run_engine_tests("mail", tests, sizeof tests / sizeof tests[0], 4);
-	sink_stop();
-	curl_global_cleanup();
-	return failed;
+	return mail_fixture_run(tests, sizeof tests / sizeof tests[0]);
 }

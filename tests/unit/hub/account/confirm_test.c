@@ -32,6 +32,17 @@ static bool primary_confirmed(env *e, int64_t user_id)
 	return u.email_confirmed;
 }
 
+/* alice, with the token of the link just mailed for her primary address. */
+static hub_user alice_with_link(env *e, char token[65])
+{
+	char recipient[128];
+	hub_user a = hub_env_user(e, "alice", "alice@example.com", NULL);
+	assert_int_equal(hub_confirm_send(e->c, &a, base_url), 0);
+	hub_env_confirm_link(e, token, recipient);
+	assert_string_equal(recipient, "alice@example.com");
+	return a;
+}
+
 static void signing_up_mails_a_link_stored_as_its_hash(void **state)
 {
 	env e = hub_env_begin(state);
@@ -84,10 +95,8 @@ static void a_sign_up_that_breaks_a_rule_mails_nothing(void **state)
 static void a_link_confirms_once(void **state)
 {
 	env e = hub_env_begin(state);
-	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
-	char token[65], recipient[128];
-	assert_int_equal(hub_confirm_send(e.c, &a, base_url), 0);
-	hub_env_confirm_link(&e, token, recipient);
+	char token[65];
+	hub_user a = alice_with_link(&e, token);
 	assert_false(primary_confirmed(&e, a.id));
 	int64_t user_id = 0;
 	assert_int_equal(hub_confirm_follow(e.c, token, &user_id), 0);
@@ -103,10 +112,8 @@ static void a_link_confirms_once(void **state)
 static void unknown_tokens_are_refused_alike(void **state)
 {
 	env e = hub_env_begin(state);
-	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
-	assert_int_equal(hub_confirm_send(e.c, &a, base_url), 0);
-	char token[65], recipient[128];
-	hub_env_confirm_link(&e, token, recipient);
+	char token[65];
+	hub_user a = alice_with_link(&e, token);
 	char other[65];
 	snprintf(other, sizeof other, "%s", token);
 	other[0] = other[0] == 'a' ? 'b' : 'a';
@@ -120,10 +127,8 @@ static void unknown_tokens_are_refused_alike(void **state)
 static void an_expired_link_is_refused(void **state)
 {
 	env e = hub_env_begin(state);
-	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	char token[65], recipient[128];
-	assert_int_equal(hub_confirm_send(e.c, &a, base_url), 0);
-	hub_env_confirm_link(&e, token, recipient);
+	hub_user a = alice_with_link(&e, token);
 	assert_true(db_exec(e.c, "UPDATE tokens SET expires_at = $1 WHERE user_id = $2",
 	                    db_int(clock_now_ms() - 1), db_int(a.id)) >= 0);
 	assert_refused(&e, token);
@@ -140,10 +145,8 @@ static void an_expired_link_is_refused(void **state)
 static void sending_again_retires_the_older_link(void **state)
 {
 	env e = hub_env_begin(state);
-	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	char first[65], second[65], recipient[128];
-	assert_int_equal(hub_confirm_send(e.c, &a, base_url), 0);
-	hub_env_confirm_link(&e, first, recipient);
+	hub_user a = alice_with_link(&e, first);
 	assert_int_equal(hub_confirm_send(e.c, &a, base_url), 0);
 	hub_env_confirm_link(&e, second, recipient);
 	assert_string_not_equal(first, second);
