@@ -331,6 +331,20 @@ static int slug_clash(int rc)
 	return rc;
 }
 
+/* The fields a new repository and a change may leave out (NULL), each checked when given. */
+static int check_optional(const char *description, const char *mainbranch, const char *fork_policy,
+                          const char *language)
+{
+	int rc = description ? check_description(description) : 0;
+	if (rc == 0 && mainbranch)
+		rc = hub_repo_check_branch(mainbranch);
+	if (rc == 0 && fork_policy)
+		rc = check_fork_policy(fork_policy);
+	if (rc == 0 && language)
+		rc = check_language(language);
+	return rc;
+}
+
 static int check_new(const hub_repo_new *n, char slug[REPO_SLUG_MAX + 1])
 {
 	int rc = n->slug ? hub_repo_check_slug(n->slug) : hub_repo_slugify(slug, n->name);
@@ -340,15 +354,8 @@ static int check_new(const hub_repo_new *n, char slug[REPO_SLUG_MAX + 1])
 		rc = check_name(n->name);
 	if (rc == 0)
 		rc = hub_repo_check_reserved(slug);
-	if (rc == 0 && n->description)
-		rc = check_description(n->description);
-	if (rc == 0 && n->mainbranch)
-		rc = hub_repo_check_branch(n->mainbranch);
-	if (rc == 0 && n->fork_policy)
-		rc = check_fork_policy(n->fork_policy);
-	if (rc == 0 && n->language)
-		rc = check_language(n->language);
-	return rc;
+	return rc < 0 ? rc
+	              : check_optional(n->description, n->mainbranch, n->fork_policy, n->language);
 }
 
 static int resolve_project(db_conn *c, arena *a, int64_t actor_id, const hub_workspace *ws,
@@ -595,15 +602,9 @@ done:
 static int check_change(const hub_repo_change *ch)
 {
 	int rc = ch->name ? check_name(ch->name) : 0;
-	if (rc == 0 && ch->description)
-		rc = check_description(ch->description);
-	if (rc == 0 && ch->fork_policy)
-		rc = check_fork_policy(ch->fork_policy);
-	if (rc == 0 && ch->language)
-		rc = check_language(ch->language);
-	if (rc == 0 && ch->mainbranch)
-		rc = hub_repo_check_branch(ch->mainbranch);
-	return rc;
+	return rc < 0 ? rc
+	              : check_optional(ch->description, ch->mainbranch, ch->fork_policy,
+	                               ch->language);
 }
 
 static int check_project(db_conn *c, arena *a, const hub_repo *r, int64_t project_id)

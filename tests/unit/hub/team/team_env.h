@@ -3,7 +3,7 @@
 #ifndef WEFT_TESTS_HUB_TEAM_ENV_H
 #define WEFT_TESTS_HUB_TEAM_ENV_H
 
-#include "../../db/fixture.h"
+#include "../hub_env.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,37 +24,21 @@
 
 #define BASE_URL "http://hub.test"
 
-typedef struct env {
-	fixture *f;
-	arena *a;
-	db_conn *c; /* outside a transaction: each statement commits at once */
-} env;
+typedef hub_env env;
 
 static inline env begin(void **state)
 {
-	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
+	return hub_env_begin(state);
 }
 
 static inline void end(env *e)
 {
-	db_conn_put(e->c);
-	arena_free(e->a);
+	hub_env_end(e);
 }
 
 static inline int64_t scalar(env *e, const char *sql, int64_t arg)
 {
-	db_stmt *s;
-	int64_t v = -1;
-	if (db_query(&s, e->c, sql, db_int(arg)) == 0 && db_step(s) == DB_ROW)
-		v = db_col_int(s, 0);
-	db_done(s);
-	return v;
+	return hub_env_scalar(e, sql, db_int(arg));
 }
 
 /* rc is code and the message contains text. */
