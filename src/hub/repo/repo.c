@@ -548,6 +548,17 @@ int hub_repo_create(db *d, arena *a, const hub_repo_dirs *dirs, const hub_user *
 
 /* ---- changing ---- */
 
+/* r's current address (its workspace and slug) leads to it from now on. */
+static int add_redirect(db_conn *c, const hub_repo *r, int64_t now)
+{
+	return db_exec(c,
+	               "INSERT INTO repository_redirects (workspace_id, slug, repository_id,"
+	               " created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, slug)"
+	               " DO UPDATE SET repository_id = excluded.repository_id,"
+	               " created_at = excluded.created_at",
+	               db_int(r->workspace_id), db_text(r->slug), db_int(r->id), db_int(now));
+}
+
 /* Makes the slug of a renamed repository its address, the old one redirecting. */
 static int change_slug(db_conn *c, const hub_repo *r, const char *slug)
 {
@@ -558,12 +569,7 @@ static int change_slug(db_conn *c, const hub_repo *r, const char *slug)
 		             db_int(r->id), db_text(slug), db_int(now));
 	rc = slug_clash(rc);
 	if (rc >= 0)
-		rc = db_exec(c,
-		             "INSERT INTO repository_redirects (workspace_id, slug, repository_id,"
-		             " created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, slug)"
-		             " DO UPDATE SET repository_id = excluded.repository_id,"
-		             " created_at = excluded.created_at",
-		             db_int(r->workspace_id), db_text(r->slug), db_int(r->id), db_int(now));
+		rc = add_redirect(c, r, now);
 	return rc < 0 ? rc : 0;
 }
 
@@ -693,12 +699,7 @@ static int move_row(db_conn *c, const hub_repo *r, const hub_workspace *target, 
 		return err_fail(WEFT_EEXISTS, "%s already has a repository with this URL.",
 		                target->slug);
 	if (rc >= 0)
-		rc = db_exec(c,
-		             "INSERT INTO repository_redirects (workspace_id, slug, repository_id,"
-		             " created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, slug)"
-		             " DO UPDATE SET repository_id = excluded.repository_id,"
-		             " created_at = excluded.created_at",
-		             db_int(r->workspace_id), db_text(r->slug), db_int(r->id), db_int(now));
+		rc = add_redirect(c, r, now);
 	return rc < 0 ? rc : 0;
 }
 

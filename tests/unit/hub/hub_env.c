@@ -58,3 +58,17 @@ void hub_env_confirm_link(hub_env *e, char token[65], char recipient[128])
 	snprintf(token, 65, "%.64s", link + 9);
 	db_done(st);
 }
+
+void hub_env_ok(int rc)
+{
+	if (rc != 0)
+		fail_msg("expected success, got %s: %s", err_name(rc), err_msg());
+}
+
+void hub_env_refused(int rc, int code, const char *text)
+{
+	if (rc != code)
+		fail_msg("expected %s, got %s (%s)", err_name(code), err_name(rc), err_msg());
+	if (text && !strstr(err_msg(), text))
+		fail_msg("expected a message with '%s', got '%s'", text, err_msg());
+}

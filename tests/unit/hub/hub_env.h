@@ -25,4 +25,9 @@ int64_t hub_env_scalar(hub_env *e, const char *sql, db_arg arg);
  * outbox; fails the test when there is none. */
 void hub_env_confirm_link(hub_env *e, char token[65], char recipient[128]);
 
+/* Fails the test unless rc is 0, naming the error. */
+void hub_env_ok(int rc);
+/* Fails the test unless rc is code and the message contains text (NULL: any message). */
+void hub_env_refused(int rc, int code, const char *text);
+
 #endif

@@ -168,14 +168,22 @@ static void a_removed_address_takes_its_link_along(void **state)
 
 /* ---- primary and removal ---- */
 
+/* alice, with a second address (unconfirmed), and bob; first and second: alice's addresses. */
+static void alice_and_bob(env *e, hub_user *a, hub_user *b, int64_t *first, int64_t *second)
+{
+	*a = hub_env_user(e, "alice", "alice@example.com", NULL);
+	*b = hub_env_user(e, "bob", "bob@example.com", NULL);
+	*second = must_add(e, a, "second@example.com");
+	*first = hub_env_scalar(e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1",
+	                        db_int(a->id));
+}
+
 static void only_a_confirmed_address_becomes_primary(void **state)
 {
 	env e = hub_env_begin(state);
-	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
-	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
-	int64_t second = must_add(&e, &a, "second@example.com");
-	int64_t first = hub_env_scalar(
-	        &e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1", db_int(a.id));
+	hub_user a, b;
+	int64_t first, second;
+	alice_and_bob(&e, &a, &b, &first, &second);
 	assert_int_equal(hub_email_make_primary(e.c, e.a, a.id, second), WEFT_ECONFLICT);
 	assert_message_starts("Email: confirm second@example.com");
 	confirm(&e, &a, second);
@@ -206,11 +214,9 @@ static void only_a_confirmed_address_becomes_primary(void **state)
 static void the_primary_and_the_last_address_stay(void **state)
 {
 	env e = hub_env_begin(state);
-	hub_user a = hub_env_user(&e, "alice", "alice@example.com", NULL);
-	hub_user b = hub_env_user(&e, "bob", "bob@example.com", NULL);
-	int64_t second = must_add(&e, &a, "second@example.com");
-	int64_t first = hub_env_scalar(
-	        &e, "SELECT id FROM emails WHERE user_id = $1 AND is_primary = 1", db_int(a.id));
+	hub_user a, b;
+	int64_t first, second;
+	alice_and_bob(&e, &a, &b, &first, &second);
 	assert_int_equal(hub_email_remove(e.c, e.a, a.id, first), WEFT_ECONFLICT);
 	assert_message_starts("Email: alice@example.com is your primary address");
 	assert_int_equal(hub_email_remove(e.c, e.a, b.id, second), WEFT_ENOTFOUND); /* not bob's */

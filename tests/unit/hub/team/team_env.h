@@ -41,28 +41,13 @@ static inline int64_t scalar(env *e, const char *sql, int64_t arg)
 	return hub_env_scalar(e, sql, db_int(arg));
 }
 
-/* rc is code and the message contains text. */
-static inline void refused(int rc, int code, const char *text)
-{
-	if (rc != code)
-		fail_msg("expected %s, got %s (%s)", err_name(code), err_name(rc), err_msg());
-	if (text && !strstr(err_msg(), text))
-		fail_msg("expected a message with '%s', got '%s'", text, err_msg());
-}
-
-static inline void ok(int rc)
-{
-	if (rc != 0)
-		fail_msg("expected success, got %s: %s", err_name(rc), err_msg());
-}
-
 static inline hub_user user(env *e, const char *name, bool confirmed)
 {
 	char email[128];
 	snprintf(email, sizeof email, "%s@example.com", name);
 	account_new n = { name, email, "correct horse battery", NULL, confirmed, false };
 	hub_user u;
-	ok(hub_account_create(e->c, e->a, &n, &u));
+	hub_env_ok(hub_account_create(e->c, e->a, &n, &u));
 	return u;
 }
 
@@ -71,14 +56,14 @@ static inline hub_workspace team(env *e, const hub_user *creator, const char *id
 {
 	hub_team_new n = { id, NULL, members, nmembers, BASE_URL };
 	hub_workspace ws;
-	ok(hub_team_create(e->c, e->a, creator, &n, &ws));
+	hub_env_ok(hub_team_create(e->c, e->a, creator, &n, &ws));
 	return ws;
 }
 
 static inline bool is_admin(env *e, const hub_user *u, const hub_workspace *ws)
 {
 	bool admin = false;
-	ok(hub_perm_is_team_admin(e->c, u->id, ws->id, &admin));
+	hub_env_ok(hub_perm_is_team_admin(e->c, u->id, ws->id, &admin));
 	return admin;
 }
 
@@ -109,7 +94,7 @@ static inline void find_link(void *ctx, const mail_row *m)
 static inline void last_link(env *e, const char *prefix, char out[65])
 {
 	link_ctx lc = { prefix, out, false };
-	ok(mail_list(e->f->d, 50, find_link, &lc));
+	hub_env_ok(mail_list(e->f->d, 50, find_link, &lc));
 	if (!lc.found)
 		fail_msg("no mail with a link %s", prefix);
 }
@@ -117,7 +102,7 @@ static inline void last_link(env *e, const char *prefix, char out[65])
 static inline hub_plan plan(env *e, const char *name, int64_t repos, int64_t members)
 {
 	hub_plan p;
-	ok(hub_plan_create(e->c, e->a, name, repos, members, &p));
+	hub_env_ok(hub_plan_create(e->c, e->a, name, repos, members, &p));
 	return p;
 }
 
