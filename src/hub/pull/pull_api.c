@@ -3,6 +3,7 @@
 #include "hub/hub_perm.h"
 #include "hub/pull/pull_api.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -472,18 +473,27 @@ static json_t *event_json(web_request *req, const hub_pull_view *v, const hub_pu
 	return json_pack("{s:o}", "update", update);
 }
 
+/* The users (NULL for none or deleted) whose ids stand at offset in each of n rows of size
+ * bytes, read in one query; the array in a. */
+static int row_users(db_conn *c, arena *a, const void *rows, size_t n, size_t size, size_t offset,
+                     const hub_user ***out)
+{
+	int64_t *ids = arena_array(a, n ? n : 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		memcpy(&ids[i], (const char *)rows + i * size + offset, sizeof ids[i]);
+	return hub_pull_users(c, a, ids, n, out);
+}
+
 static int add_comments(db_conn *c, activity_ctx *ac, json_t *items)
 {
 	arena *a = ac->req->arena;
 	hub_pull_comment *cms = NULL;
 	size_t n = 0;
-	int rc = hub_pull_comments(c, a, &ac->v->pull, &cms, &n);
-	int64_t *ids = arena_array(a, n ? n : 1, sizeof *ids);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = cms[i].user_id;
 	const hub_user **users = NULL;
+	int rc = hub_pull_comments(c, a, &ac->v->pull, &cms, &n);
 	if (rc == 0)
-		rc = hub_pull_users(c, a, ids, n, &users);
+		rc = row_users(c, a, cms, n, sizeof *cms, offsetof(hub_pull_comment, user_id),
+		               &users);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *cj = hub_pull_comment_json(HUB_PULL_OUT(ac->req), ac->v, &cms[i], users[i]);
 		json_array_append_new(items,
@@ -497,13 +507,11 @@ static int add_events(db_conn *c, activity_ctx *ac, json_t *items)
 	arena *a = ac->req->arena;
 	hub_pull_event *evs = NULL;
 	size_t n = 0;
-	int rc = hub_pull_events(c, a, &ac->v->pull, &evs, &n);
-	int64_t *ids = arena_array(a, n ? n : 1, sizeof *ids);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = evs[i].actor_id;
 	const hub_user **users = NULL;
+	int rc = hub_pull_events(c, a, &ac->v->pull, &evs, &n);
 	if (rc == 0)
-		rc = hub_pull_users(c, a, ids, n, &users);
+		rc = row_users(c, a, evs, n, sizeof *evs, offsetof(hub_pull_event, actor_id),
+		               &users);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (strcmp(evs[i].kind, "unapproval") == 0 ||
 		    strcmp(evs[i].kind, "changes_request_removed") == 0)
