@@ -10,12 +10,7 @@
 hub_env hub_env_begin(void **state)
 {
 	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	hub_env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
+	return (hub_env){ f, arena_new(), fixture_migrated_conn(f, "hub") };
 }
 
 void hub_env_end(hub_env *e)
@@ -36,12 +31,7 @@ hub_user hub_env_user(hub_env *e, const char *username, const char *email, const
 
 int64_t hub_env_scalar(hub_env *e, const char *sql, db_arg arg)
 {
-	db_stmt *st;
-	int64_t v = -1;
-	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_done(st);
-	return v;
+	return fixture_conn_scalar(e->c, sql, arg);
 }
 
 void hub_env_confirm_link(hub_env *e, char token[65], char recipient[128])
