@@ -381,18 +381,26 @@ static int set_param(web_request *req, const char *name, const char *value)
 	return 0;
 }
 
+/* The route's pull request and its tips (hub_pull_view_tips), its repository opened only for
+ * that. */
+static int load_tips(web_request *req, hub_pull_view *v, hub_pull_tips *t)
+{
+	git_repository *git = NULL;
+	int rc = hub_pull_view_load(req, v);
+	if (rc == 0)
+		rc = hub_git_open(
+		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v->repo));
+	if (rc == 0)
+		rc = hub_pull_view_tips(t, git, &v->pull);
+	hub_git_close(git);
+	return rc;
+}
+
 static int with_spec(web_request *req, web_response *res, web_handler handler)
 {
 	hub_pull_view v;
 	hub_pull_tips t;
-	git_repository *git = NULL;
-	int rc = hub_pull_view_load(req, &v);
-	if (rc == 0)
-		rc = hub_git_open(
-		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v.repo));
-	if (rc == 0)
-		rc = hub_pull_view_tips(&t, git, &v.pull);
-	hub_git_close(git);
+	int rc = load_tips(req, &v, &t);
 	if (rc == 0)
 		rc = set_param(req, "spec", hub_pull_view_spec(req, &t));
 	return rc < 0 ? rc : handler(req, res);
@@ -417,14 +425,7 @@ int hub_api_pullrequest_commits(web_request *req, web_response *res)
 {
 	hub_pull_view v;
 	hub_pull_tips t;
-	git_repository *git = NULL;
-	int rc = hub_pull_view_load(req, &v);
-	if (rc == 0)
-		rc = hub_git_open(
-		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v.repo));
-	if (rc == 0)
-		rc = hub_pull_view_tips(&t, git, &v.pull);
-	hub_git_close(git);
+	int rc = load_tips(req, &v, &t);
 	if (rc == 0)
 		rc = set_param(req, "revision", arena_strdup(req->arena, t.source_hex));
 	if (rc == 0)
@@ -946,14 +947,7 @@ int hub_api_pullrequest_statuses(web_request *req, web_response *res)
 {
 	hub_pull_view v;
 	hub_pull_tips t;
-	git_repository *git = NULL;
-	int rc = hub_pull_view_load(req, &v);
-	if (rc == 0)
-		rc = hub_git_open(
-		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v.repo));
-	if (rc == 0)
-		rc = hub_pull_view_tips(&t, git, &v.pull);
-	hub_git_close(git);
+	int rc = load_tips(req, &v, &t);
 	if (rc < 0)
 		return rc;
 	statuses_ctx sc = { req, &v, t.source_hex, json_array() };
