@@ -120,3 +120,14 @@ int str_check_name(const char *field, const char *s, size_t max_chars)
 		return err_fail(WEFT_EINVALID, "%s: enter a name.", field);
 	return str_check_line(field, s, max_chars);
 }
+
+int str_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

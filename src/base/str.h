@@ -10,6 +10,9 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 bool str_eq_nocase(const char *a, const char *b);
 
+/* The value of the hexadecimal digit c (either case), or -1 when c is none. */
+int str_hex_digit(char c);
+
 /* Parses the whole of s as a decimal integer in [min, max]: no sign games, no spaces, no
  * trailing bytes. WEFT_EINVALID with a message naming what when it is not. */
 int str_to_i64(int64_t *out, const char *s, int64_t min, int64_t max, const char *what);

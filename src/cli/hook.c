@@ -17,7 +17,7 @@
 #include "cli/cli.h"
 #include "db/db.h"
 #include "hub/git/push.h"
-#include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 #include "hub/repo/repo.h"
 #include "web/escape.h"
 
@@ -54,7 +54,7 @@ static int read_updates(hook_push *p)
 		}
 		push_update u;
 		char *copy = arena_strdup(p->a, line);
-		rc = hub_push_parse_line(&u, copy);
+		rc = hub_push_update_parse(&u, copy);
 		if (rc < 0)
 			break;
 		p->updates = array_room(p->a, p->updates, p->n, &p->cap, sizeof *p->updates);
@@ -87,7 +87,7 @@ static void print_hints(const hook_push *p)
 		const push_update *u = &p->updates[i];
 		const char *branch = u->ref + sizeof heads - 1;
 		if (strncmp(u->ref, heads, sizeof heads - 1) != 0 ||
-		    !hub_push_hash_is_zero(u->old_hash) || hub_push_hash_is_zero(u->new_hash) ||
+		    !hub_push_update_is_zero(u->old_hash) || hub_push_update_is_zero(u->new_hash) ||
 		    strcmp(branch, p->mainbranch) == 0)
 			continue;
 		buf q = BUF_INIT;

@@ -59,14 +59,7 @@ static int check_new_user(const account_new *n)
 		return err_fail(WEFT_EINVALID, "create-user needs --email EMAIL");
 	if (!n->password)
 		return err_fail(WEFT_EINVALID, "no password on standard input (one line)");
-	int rc = hub_account_check_username(n->username);
-	if (rc == 0)
-		rc = hub_account_check_email(n->email);
-	if (rc == 0)
-		rc = hub_account_check_password(n->password, n->username, n->email);
-	if (rc == 0 && n->display_name)
-		rc = hub_account_check_display_name(n->display_name);
-	return rc;
+	return hub_account_check_new(n);
 }
 
 static int run_create(cli_store *store, const account_new *n)

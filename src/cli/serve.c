@@ -17,7 +17,7 @@
 #include "cli/store.h"
 #include "mail/mail.h"
 #include "hub/hub.h"
-#include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 #include "track/track.h"
 #include "base/asset.h"
 #include "web/embedded.h"

@@ -70,6 +70,21 @@ int track_perm_check(db_conn *c, const track_user *user, int64_t project_id, int
 	return rc;
 }
 
+int track_perm_create_project(db_conn *c, arena *a, const track_user *user, const char *id_or_key,
+                              int64_t *project_id)
+{
+	track_project p;
+	bool allowed = false;
+	int rc = id_or_key ? track_project_find(c, a, id_or_key, &p) : WEFT_ENOTFOUND;
+	if (rc == 0)
+		rc = track_perm_check(c, user, p.id, TRACK_PERM_CREATE_ISSUES, &allowed);
+	if (rc == WEFT_ENOTFOUND || (rc == 0 && !allowed))
+		return err_fail(WEFT_EINVALID, "Specify a valid project ID or key");
+	if (rc == 0)
+		*project_id = p.id;
+	return rc;
+}
+
 int track_perm_check_id(db_conn *c, int64_t user_id, int64_t project_id, int permission, bool *out)
 {
 	db_stmt *st;

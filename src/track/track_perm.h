@@ -36,6 +36,16 @@ bool track_perm_allows(bool site_admin, unsigned roles, int permission);
 int track_perm_check(db_conn *c, const track_user *user, int64_t project_id, int permission,
                      bool *out);
 
+/* The project id_or_key (key or numeric id; NULL: none) names, when user may create issues in
+ * it: *project_id gets its id. Issue create (single and bulk) and the move to another project
+ * name their project in the body or the form, not the path, so this is a domain check rather
+ * than a route's declared scope: Jira answers it per element of a bulk create, and as a field
+ * error (400, errors.project) rather than the router's 404/403. An unknown project and one the
+ * user may not create in are the same WEFT_EINVALID ("Specify a valid project ID or key"), so
+ * that the answer does not tell which projects exist; store errors pass through. */
+int track_perm_create_project(db_conn *c, arena *a, const track_user *user, const char *id_or_key,
+                              int64_t *project_id);
+
 /* track_perm_check for the user user_id (0, an unknown or an inactive user: nothing granted),
  * for domain functions that know the actor by id. */
 int track_perm_check_id(db_conn *c, int64_t user_id, int64_t project_id, int permission, bool *out);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/str.h"
 #include "base/err.h"
 #include "base/mem.h"
 
@@ -82,17 +83,6 @@ void esc_json(buf *out, const char *s, size_t len)
 	}
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int esc_pct_decode(char **out, size_t *out_len, arena *a, const char *s, size_t len,
                    int plus_is_space)
 {
@@ -100,8 +90,8 @@ int esc_pct_decode(char **out, size_t *out_len, arena *a, const char *s, size_t 
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '%') {
-			int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
-			int lo = i + 2 < len ? hex_value(s[i + 2]) : -1;
+			int hi = i + 2 < len ? str_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < len ? str_hex_digit(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
 				/* The input is not quoted back: it may be a password, or
 				 * broken UTF-8 that a JSON error body could not carry. */

@@ -853,6 +853,16 @@ static struct MHD_Daemon *start_daemon(web_server *s, int fd, const web_server_o
 	                        MHD_OPTION_END);
 }
 
+/* What the server owns besides its daemon and parking, and the server itself. */
+static void free_server(web_server *s)
+{
+	web_router_free(s->router);
+	cidr_list_dispose(&s->trusted_proxies);
+	free(s->public_url);
+	free(s->other_url);
+	free(s);
+}
+
 int web_server_start(web_server **out, const web_service *svc, int listen_fd,
                      const web_server_options *opt)
 {
@@ -879,11 +889,7 @@ int web_server_start(web_server **out, const web_service *svc, int listen_fd,
 			parking_stop(s->parking);
 			parking_free(s->parking);
 		}
-		web_router_free(s->router);
-		cidr_list_dispose(&s->trusted_proxies);
-		free(s->public_url);
-		free(s->other_url);
-		free(s);
+		free_server(s);
 		return rc;
 	}
 	*out = s;
@@ -913,11 +919,7 @@ void web_server_stop(web_server *s, int timeout_seconds)
 	/* Only now: until the library stopped, a resumed stream may still call park(), which finds
 	 * the parking stopping and ends the stream (freed earlier, it hung on a freed lock). */
 	parking_free(s->parking);
-	web_router_free(s->router);
-	cidr_list_dispose(&s->trusted_proxies);
-	free(s->public_url);
-	free(s->other_url);
-	free(s);
+	free_server(s);
 }
 
 int web_server_in_flight(const web_server *s)

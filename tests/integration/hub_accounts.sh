@@ -85,11 +85,6 @@ sign_in() {
 	from "$ip" -b "$jar" -c "$jar" "${args[@]}" "$HUB_URL/login"
 }
 
-# alert_text: the error message shown on the last page.
-alert_text() {
-	sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' "$RESP_BODY" | head -n 1
-}
-
 # skip DESC REASON: a TAP test that could not be decided here.
 skip() {
 	_tap_n=$((_tap_n + 1))

@@ -4,27 +4,12 @@
 # away mid-clone (no zombies, no leaked descriptors), a large push with low server memory, and the
 # push records of the post-receive hook (`weft hook post-receive`) in the hub database.
 . "$(dirname "$0")/lib.sh"
-engine=${WEFT_TEST_ENGINE:-sqlite}
 
 for tool in git gzip sha256sum; do
 	command -v "$tool" >/dev/null 2>&1 || bail "this test needs $tool"
 done
 
 hub_store git
-
-# sql STATEMENT: runs one statement on the hub database and prints the rows ('|'-separated).
-sql() {
-	if [ "$engine" = postgres ]; then
-		psql "$(cat "$TEST_TMP/hub-db.url")" -qAtc "$1"
-	else
-		python3 - "$DATA/hub.db" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=5, isolation_level=None)
-for row in db.execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))
-PY
-	fi
-}
 
 create_user() {
 	printf '%s\n' "$3" | timeout 60 "$WEFT_BIN" hub admin create-user "$1" --email "$2" \
@@ -110,23 +95,23 @@ make_repo() { # make_repo SLUG PRIVATE
 make_repo code true
 make_repo open false
 make_repo big true
-REPO_ID=$(sql "SELECT id FROM repositories WHERE slug = 'code'")
-sql "INSERT INTO repository_user_permissions (repository_id, user_id, permission)
+REPO_ID=$(hub_sql "SELECT id FROM repositories WHERE slug = 'code'")
+hub_sql "INSERT INTO repository_user_permissions (repository_id, user_id, permission)
      SELECT $REPO_ID, id, 'read' FROM users WHERE username = 'bob'" >/dev/null
 
 # pushes_of SLUG: how many pushes of that repository are recorded.
 pushes_of() {
-	sql "SELECT count(*) FROM pushes p JOIN repositories r ON r.id = p.repository_id
+	hub_sql "SELECT count(*) FROM pushes p JOIN repositories r ON r.id = p.repository_id
 	     WHERE r.slug = '$1'"
 }
 # last_push SLUG: "actor|reconciled|ref old new;..." of its newest push.
 last_push() {
 	local id
-	id=$(sql "SELECT p.id FROM pushes p JOIN repositories r ON r.id = p.repository_id
+	id=$(hub_sql "SELECT p.id FROM pushes p JOIN repositories r ON r.id = p.repository_id
 	          WHERE r.slug = '$1' ORDER BY p.id DESC LIMIT 1")
-	printf '%s|' "$(sql "SELECT coalesce(u.username, '-') || '|' || p.reconciled FROM pushes p
+	printf '%s|' "$(hub_sql "SELECT coalesce(u.username, '-') || '|' || p.reconciled FROM pushes p
 	                      LEFT JOIN users u ON u.id = p.actor_id WHERE p.id = $id")"
-	sql "SELECT ref || ' ' || old_hash || ' ' || new_hash FROM push_refs WHERE push_id = $id
+	hub_sql "SELECT ref || ' ' || old_hash || ' ' || new_hash FROM push_refs WHERE push_id = $id
 	     ORDER BY ref" | tr '\n' ';'
 }
 ZERO=0000000000000000000000000000000000000000
@@ -185,7 +170,7 @@ same "refs left on the server" \
 	"$(git ls-remote "$(as "$ALICE" /alice/code.git)" | awk '{print $2}' | tr '\n' ' ')" \
 	"HEAD refs/heads/main "
 same "the recorded ref state follows the pushes" \
-	"$(sql "SELECT ref || ' ' || hash FROM repository_refs WHERE repository_id = $REPO_ID")" \
+	"$(hub_sql "SELECT ref || ' ' || hash FROM repository_refs WHERE repository_id = $REPO_ID")" \
 	"refs/heads/main $MAIN3"
 
 # --- who may do what -------------------------------------------------------------------------
@@ -245,7 +230,7 @@ for pair in "$SECRET_RW:repository:write" "$SECRET_RO:repository:read"; do
 	secret=${pair%%:*}
 	scopes=${pair#*:}
 	digest=$(printf '%s' "$secret" | sha256sum | cut -d' ' -f1)
-	sql "INSERT INTO app_passwords (user_id, label, token_hash, scopes, created_at)
+	hub_sql "INSERT INTO app_passwords (user_id, label, token_hash, scopes, created_at)
 	     SELECT id, 'git $scopes', '$digest', '$scopes', 0 FROM users
 	     WHERE username = 'alice'" >/dev/null
 done
@@ -392,7 +377,7 @@ same "  the hook found the database" "$(pushes_of code)" "$((BEFORE + 1))"
 # is recorded by the reconcile job at the next start, at once: not when the next periodic run,
 # queued ten minutes out by the previous server, comes due.
 stop_pid "$WEFT_PID"
-BARE=$(ls -d "$DATA"/repos/*/"$(sql "SELECT uuid FROM repositories WHERE slug = 'code'")".git)
+BARE=$(ls -d "$DATA"/repos/*/"$(hub_sql "SELECT uuid FROM repositories WHERE slug = 'code'")".git)
 OLD=$(git --git-dir="$BARE" rev-parse refs/heads/main)
 NEW=$(git --git-dir="$BARE" commit-tree "$OLD^{tree}" -p "$OLD" -m "written while weft was down") &&
 	git --git-dir="$BARE" update-ref refs/heads/main "$NEW" "$OLD" || bail "offline commit"

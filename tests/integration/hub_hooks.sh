@@ -6,24 +6,9 @@
 # 200, and weft killed with SIGKILL between a push and its delivery.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
-engine=${WEFT_TEST_ENGINE:-sqlite}
 
 hub_store hooks
 command -v git >/dev/null 2>&1 || bail "the webhook tests need git"
-
-# sql STATEMENT: one statement on the hub database; rows '|'-separated.
-sql() {
-	if [ "$engine" = postgres ]; then
-		psql "$(cat "$TEST_TMP/hub-db.url")" -qAtc "$1"
-	else
-		python3 - "$DATA/hub.db" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], timeout=5, isolation_level=None)
-for row in db.execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))
-PY
-	fi
-}
 
 forget_response
 create_user alice
@@ -276,10 +261,10 @@ stop_receiver
 commit down
 g push "$REMOTE" main
 PUSH_UUIDS=()
-attempts_of_last() { sql "SELECT attempts FROM hook_deliveries WHERE event = 'repo:push' ORDER BY id DESC LIMIT 1"; }
+attempts_of_last() { hub_sql "SELECT attempts FROM hook_deliveries WHERE event = 'repo:push' ORDER BY id DESC LIMIT 1"; }
 for i in $(seq 200); do [ "$(attempts_of_last)" -ge 3 ] && break; sleep 0.05; done
 check "with the receiver down, the delivery is attempted again and again" test "$(attempts_of_last)" -ge 3
-check "each attempt is in the log with its error" test "$(sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id WHERE d.id = (SELECT MAX(id) FROM hook_deliveries WHERE event = 'repo:push') AND t.status = 0 AND t.error <> ''")" -ge 3
+check "each attempt is in the log with its error" test "$(hub_sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id WHERE d.id = (SELECT MAX(id) FROM hook_deliveries WHERE event = 'repo:push') AND t.status = 0 AND t.error <> ''")" -ge 3
 before=$(received_count)
 start_receiver "$RECV_PORT"
 check "once the receiver is back, the delivery arrives" wait_received $((before + 1))
@@ -297,7 +282,7 @@ check "after a 500 the delivery is tried again" wait_received 2
 expect_received 'log[0]["answered"] == 500 and log[1]["answered"] == 200 and log[0]["body"] == log[1]["body"] and log[0]["headers"]["X-Request-UUID"] == log[1]["headers"]["X-Request-UUID"] and log[0]["headers"]["X-Hub-Signature"] == log[1]["headers"]["X-Hub-Signature"] and log[0]["headers"]["X-Attempt-Number"] == "1" and log[1]["headers"]["X-Attempt-Number"] == "2"' \
 	"the retry sends the same body, signature and request UUID, with the next attempt number"
 rm -f "$RECV_STATUS"
-check "the delivery is marked delivered" test "$(sql "SELECT state FROM hook_deliveries WHERE event = 'repo:push' ORDER BY id DESC LIMIT 1")" = delivered
+check "the delivery is marked delivered" test "$(hub_sql "SELECT state FROM hook_deliveries WHERE event = 'repo:push' ORDER BY id DESC LIMIT 1")" = delivered
 
 # SIGKILL between the push and its delivery: delivered after the restart, exactly once each.
 stop_receiver
@@ -306,8 +291,8 @@ commit killed-1
 g push "$REMOTE" main
 commit killed-2
 g push "$REMOTE" main
-for i in $(seq 200); do [ "$(sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id WHERE d.state = 'pending'")" -ge 1 ] && break; sleep 0.05; done
-PENDING=$(sql "SELECT request_uuid FROM hook_deliveries WHERE state = 'pending' ORDER BY id" | sort | tr '\n' ' ')
+for i in $(seq 200); do [ "$(hub_sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id WHERE d.state = 'pending'")" -ge 1 ] && break; sleep 0.05; done
+PENDING=$(hub_sql "SELECT request_uuid FROM hook_deliveries WHERE state = 'pending' ORDER BY id" | sort | tr '\n' ' ')
 kill -KILL "$WEFT_PID"
 wait_exit "$WEFT_PID" 10
 check "two pushes wait for their delivery when weft is killed" test "$(echo $PENDING | wc -w)" = 2
@@ -320,7 +305,7 @@ DELIVERED=$(python3 -c 'import json,sys; print(" ".join(sorted(json.loads(l)["he
 check "exactly the events pushed, none twice" test "$DELIVERED " = "$PENDING"
 expect_received '[x["json"]["push"]["changes"][0]["commits"][0]["message"].strip() for x in log] == ["killed-1", "killed-2"]' \
 	"in the order of the pushes"
-check "no delivery of the hook is in the log twice" test "$(sql "SELECT COUNT(*) FROM (SELECT request_uuid FROM hook_deliveries GROUP BY request_uuid HAVING COUNT(*) > 1) x")" = 0
+check "no delivery of the hook is in the log twice" test "$(hub_sql "SELECT COUNT(*) FROM (SELECT request_uuid FROM hook_deliveries GROUP BY request_uuid HAVING COUNT(*) > 1) x")" = 0
 
 # --- pages ---------------------------------------------------------------------------------
 
@@ -350,8 +335,8 @@ expect_status 400 "the form refuses a loopback URL the allow list does not name 
 expect_body_contains "loopback" "the form says why"
 page_post /alice/demo/admin/hooks "url=$RECEIVER/form" description=form events=repo:push events=repo:updated active=on
 expect_status 303 "the form adds a webhook"
-check "with the events ticked" test "$(sql "SELECT COUNT(*) FROM hook_subscriptions s JOIN hooks h ON h.id = s.hook_id WHERE h.url = '$RECEIVER/form'")" = 2
-FORM_HOOK=$(sql "SELECT uuid FROM hooks WHERE url = '$RECEIVER/form'")
+check "with the events ticked" test "$(hub_sql "SELECT COUNT(*) FROM hook_subscriptions s JOIN hooks h ON h.id = s.hook_id WHERE h.url = '$RECEIVER/form'")" = 2
+FORM_HOOK=$(hub_sql "SELECT uuid FROM hooks WHERE url = '$RECEIVER/form'")
 page_post "/alice/demo/admin/hooks/$FORM_HOOK/delete"
 expect_status 303 "the form deletes it"
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests"
@@ -363,11 +348,11 @@ expect_body_contains "No requests failed" "the failed filter hides the delivered
 json_post "$API/hooks" '{"url": "http://127.0.0.1:1/x", "events": ["repo:updated"]}'
 DOWN_HOOK=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uuid"].strip("{}"))' "$RESP_BODY")
 as alice -X PUT -H 'Content-Type: application/json' -d '{"description": "again"}' "$API"
-for i in $(seq 200); do [ "$(sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id JOIN hooks h ON h.id = d.hook_id WHERE h.uuid = '$DOWN_HOOK'")" -ge 1 ] && break; sleep 0.05; done
+for i in $(seq 200); do [ "$(hub_sql "SELECT COUNT(*) FROM hook_attempts t JOIN hook_deliveries d ON d.id = t.delivery_id JOIN hooks h ON h.id = d.hook_id WHERE h.uuid = '$DOWN_HOOK'")" -ge 1 ] && break; sleep 0.05; done
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$DOWN_HOOK/requests?failed=1"
 expect_body_contains "hook-request-failed" "the failed filter shows a delivery whose attempts failed"
 as alice -X DELETE "$API/hooks/$DOWN_HOOK"
-DELIVERY=$(sql "SELECT id FROM hook_deliveries WHERE state = 'delivered' AND event = 'repo:push' ORDER BY id DESC LIMIT 1")
+DELIVERY=$(hub_sql "SELECT id FROM hook_deliveries WHERE state = 'delivered' AND event = 'repo:push' ORDER BY id DESC LIMIT 1")
 req -b "$JAR" "$HUB_URL/alice/demo/admin/hooks/$HOOK_PLAIN/requests/$DELIVERY"
 expect_body_contains "X-Hub-Signature" "a request's page shows the request headers"
 expect_body_contains "weft-test" "and the response headers"
@@ -375,7 +360,7 @@ before=$(received_count)
 page_post "/alice/demo/admin/hooks/$HOOK_PLAIN/requests/$DELIVERY/resend"
 expect_status 303 "Resend queues the request again"
 check "the resent request arrives" wait_received $((before + 1))
-RESENT_UUID=$(sql "SELECT request_uuid FROM hook_deliveries WHERE id = $DELIVERY")
+RESENT_UUID=$(hub_sql "SELECT request_uuid FROM hook_deliveries WHERE id = $DELIVERY")
 expect_received 'r["headers"]["X-Request-UUID"] == "'"$RESENT_UUID"'" and hmac_ok(r, "'"$SECRET"'")' \
 	"with the stored bytes and request UUID"
 req -b "$JAR" "$HUB_URL/alice/settings/hooks"

@@ -26,9 +26,6 @@ weft_launch hub serve hub --data "$DATA" --hub-listen 127.0.0.1:0 "${HUB_DB[@]}"
 csrf_of_body() {
 	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
 }
-alert_text() {
-	sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' "$RESP_BODY" | head -n 1 | sed 's/&quot;/"/g'
-}
 sign_in() {
 	local jar=$TEST_TMP/$1.jar token
 	req -b "$jar" -c "$jar" "$HUB_URL/login"
@@ -66,13 +63,6 @@ expect_redirect() {
 		pass "$2"
 	else
 		fail "$2" "expected $want to $1, got $RESP_STATUS to '$location'"
-	fi
-}
-expect_refused() {
-	if [ "$RESP_STATUS" = "$1" ] && alert_text | grep -qF -- "$2"; then
-		pass "$3"
-	else
-		fail "$3" "expected status $1 and an alert with '$2', got $RESP_STATUS '$(alert_text)'"
 	fi
 }
 # count_repos: how many repositories the site administrator sees through the API, in all.

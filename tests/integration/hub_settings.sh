@@ -31,10 +31,6 @@ csrf_of_body() {
 	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
 }
 
-alert_text() {
-	sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' "$RESP_BODY" | head -n 1
-}
-
 notice_text() {
 	sed -n 's/.*role="status">\([^<]*\)<.*/\1/p' "$RESP_BODY" | head -n 1
 }

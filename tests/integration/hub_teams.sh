@@ -71,10 +71,6 @@ csrf_of_body() {
 	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
 }
 
-alert_text() {
-	sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' "$RESP_BODY" | head -n 1
-}
-
 # sign_in NAME: signs NAME in with the cookie jar $TEST_TMP/NAME.jar and keeps the session's CSRF
 # token in CSRF_NAME.
 sign_in() {
@@ -116,15 +112,6 @@ expect_redirect() {
 		pass "$2"
 	else
 		fail "$2" "expected 303 to $1, got $RESP_STATUS to '$location'"
-	fi
-}
-
-# expect_refused STATUS TEXT DESC: the page again, with STATUS and TEXT in its alert.
-expect_refused() {
-	if [ "$RESP_STATUS" = "$1" ] && alert_text | grep -qF -- "$2"; then
-		pass "$3"
-	else
-		fail "$3" "expected status $1 and an alert with '$2', got $RESP_STATUS '$(alert_text)'"
 	fi
 }
 

@@ -266,6 +266,35 @@ hub_store() {
 	fi
 }
 
+# hub_sql STATEMENT: runs one statement on the database of hub_store and prints the rows
+# ('|'-separated).
+hub_sql() {
+	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
+		psql "$(cat "$TEST_TMP/hub-db.url")" -qAtc "$1"
+	else
+		python3 - "$DATA/hub.db" "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=5, isolation_level=None)
+for row in db.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))
+PY
+	fi
+}
+
+# alert_text: the text of the last page's first alert (role="alert"), quotes unescaped.
+alert_text() {
+	sed -n 's/.*role="alert">\([^<]*\)<.*/\1/p' "$RESP_BODY" | head -n 1 | sed 's/&quot;/"/g'
+}
+
+# expect_refused STATUS TEXT DESC: the page again, with STATUS and TEXT in its alert.
+expect_refused() {
+	if [ "$RESP_STATUS" = "$1" ] && alert_text | grep -qF -- "$2"; then
+		pass "$3"
+	else
+		fail "$3" "expected status $1 and an alert with '$2', got $RESP_STATUS '$(alert_text)'"
+	fi
+}
+
 # url_port URL: the port of http://HOST:PORT.
 url_port() {
 	local rest=${1#*://}

@@ -71,7 +71,7 @@ int hub_account_check_display_name(const char *name)
 	return str_check_line("Display name", name, ACCOUNT_DISPLAY_NAME_MAX);
 }
 
-static int check_new(const account_new *n)
+int hub_account_check_new(const account_new *n)
 {
 	int rc = hub_account_check_username(n->username);
 	if (rc == 0)
@@ -140,7 +140,7 @@ static int insert_workspace_and_email(db_conn *c, const account_new *n, int64_t 
 
 int hub_account_create(db_conn *c, arena *a, const account_new *n, hub_user *out)
 {
-	int rc = check_new(n);
+	int rc = hub_account_check_new(n);
 	if (rc < 0)
 		return rc;
 	char hash[PASSWORD_HASH_MAX], uuid[TOKEN_UUID_LEN];

@@ -52,6 +52,10 @@ typedef struct account_new {
 	bool is_admin;
 } account_new;
 
+/* The rules above for every field of n (display_name may be NULL); what hub_account_create
+ * checks first. */
+int hub_account_check_new(const account_new *n);
+
 /* Creates a user, their personal workspace and primary email. WEFT_EINVALID for a rule broken,
  * WEFT_EEXISTS naming the field ("username" or "email") when taken. *out is filled from a; strings
  * live in a. */

@@ -112,8 +112,8 @@ static int load_dashboard(db_conn *c, void *ctx)
 	int rc =
 	        hub_team_list_for_user(c, dc->req->arena, user->id, false, &dc->teams, &dc->nteams);
 	if (rc == 0)
-		rc = hub_activity_for_user(c, dc->req->arena, user, DASHBOARD_ACTIVITY,
-		                           &dc->activity, &dc->nactivity);
+		rc = hub_activity_for_user(c, dc->req->arena, user->id, user->is_admin,
+		                           DASHBOARD_ACTIVITY, &dc->activity, &dc->nactivity);
 	if (rc == 0)
 		rc = hub_repo_recent(c, dc->req->arena, user->id, DASHBOARD_REPOS, &dc->repos,
 		                     &dc->nrepos);

@@ -195,11 +195,7 @@ int hub_api_src_root(web_request *req, web_response *res)
 {
 	hub_source_at at = { 0 };
 	const char *ref = NULL;
-	int rc = hub_source_open(&at, req);
-	if (rc == 0 && hub_git_is_empty(at.git))
-		rc = err_fail(WEFT_ENOTFOUND, "This repository is empty.");
-	if (rc == 0)
-		rc = hub_source_resolve_default(&at, req->arena, &ref);
+	int rc = hub_source_open_default(&at, req, &ref);
 	if (rc == 0) {
 		const char *url =
 		        api_url(req, &at, arena_printf(req->arena, "/src/%s/", at.hash), NULL, "");

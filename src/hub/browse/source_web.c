@@ -430,6 +430,14 @@ int hub_source_resolve_default(hub_source_at *at, arena *a, const char **ref)
 	return hub_source_resolve(at, *ref);
 }
 
+int hub_source_open_default(hub_source_at *at, web_request *req, const char **ref)
+{
+	int rc = hub_source_open(at, req);
+	if (rc == 0 && hub_git_is_empty(at->git))
+		rc = err_fail(WEFT_ENOTFOUND, "This repository is empty.");
+	return rc < 0 ? rc : hub_source_resolve_default(at, req->arena, ref);
+}
+
 static int overview_data(json_t *data, web_request *req, hub_source_at *at)
 {
 	const char *ref = at->repo.mainbranch;
@@ -497,11 +505,7 @@ int hub_source_root_page(web_request *req, web_response *res)
 		return 0;
 	hub_source_at at = { 0 };
 	const char *ref = NULL;
-	int rc = hub_source_open(&at, req);
-	if (rc == 0 && hub_git_is_empty(at.git))
-		rc = err_fail(WEFT_ENOTFOUND, "This repository is empty.");
-	if (rc == 0)
-		rc = hub_source_resolve_default(&at, req->arena, &ref);
+	int rc = hub_source_open_default(&at, req, &ref);
 	if (rc == 0)
 		web_res_redirect(req, res, 302, tree_href(req, &at.repo, "src", ref, "", true));
 	hub_source_close(&at);

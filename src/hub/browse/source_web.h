@@ -29,6 +29,11 @@ int hub_source_resolve(hub_source_at *at, const char *rev);
  * *ref names it (in a). WEFT_ENOTFOUND for a repository without branches. */
 int hub_source_resolve_default(hub_source_at *at, arena *a, const char **ref);
 
+/* hub_source_open, then the default branch resolved as above: the source root's API answer and
+ * page both start so. WEFT_ENOTFOUND ("This repository is empty.") for an empty repository;
+ * close at in any case. */
+int hub_source_open_default(hub_source_at *at, web_request *req, const char **ref);
+
 void hub_source_close(hub_source_at *at);
 
 /* Sends a file entry's bytes so that they can never render as a page of our origin: a sandbox

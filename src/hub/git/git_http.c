@@ -26,7 +26,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
 #include "hub/git/push.h"

@@ -16,59 +16,11 @@
 #include "base/gitlib.h"
 #include "base/log.h"
 #include "hub/hook/push_event.h"
-#include "hub/pull/pull.h"
+#include "hub/pull/pull_push.h"
 #include "hub/repo/repo.h"
 
 static const char zeros[PUSH_HASH_MAX + 1] =
         "0000000000000000000000000000000000000000000000000000000000000000";
-
-bool hub_push_hash_is_zero(const char *hash)
-{
-	return *hash && strspn(hash, "0") == strlen(hash);
-}
-
-static bool is_hash(const char *s)
-{
-	size_t n = strlen(s);
-	return (n == 40 || n == 64) && strspn(s, "0123456789abcdef") == n;
-}
-
-static bool is_ref(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= 5 || n > PUSH_REF_MAX || strncmp(s, "refs/", 5) != 0)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
-}
-
-static int check_update(const push_update *u)
-{
-	if (!u->ref || !is_ref(u->ref) || !u->old_hash || !is_hash(u->old_hash) || !u->new_hash ||
-	    !is_hash(u->new_hash))
-		return err_fail(WEFT_EINVALID, "not a ref update: %.80s",
-		                u->ref ? u->ref : "(no ref)");
-	return 0;
-}
-
-int hub_push_parse_line(push_update *out, char *line)
-{
-	size_t len = strlen(line);
-	if (len && line[len - 1] == '\n')
-		line[--len] = '\0';
-	char *first = strchr(line, ' ');
-	char *second = first ? strchr(first + 1, ' ') : NULL;
-	if (!second)
-		return err_fail(WEFT_EINVALID, "expected \"OLD NEW REF\", got: %.80s", line);
-	*first = *second = '\0';
-	push_update u = { second + 1, line, first + 1 };
-	int rc = check_update(&u);
-	if (rc == 0)
-		*out = u;
-	return rc;
-}
 
 /* ---- recording ---- */
 
@@ -85,7 +37,7 @@ static int insert_update(db_conn *c, int64_t push_id, const push_update *u)
 /* The recorded state follows each update: a deleted ref leaves it. */
 static int move_state(db_conn *c, int64_t repository_id, const push_update *u)
 {
-	int rc = hub_push_hash_is_zero(u->new_hash)
+	int rc = hub_push_update_is_zero(u->new_hash)
 	                 ? db_exec(c,
 	                           "DELETE FROM repository_refs WHERE repository_id = $1 AND ref = "
 	                           "$2",
@@ -121,7 +73,7 @@ int hub_push_record(db_conn *c, int64_t repository_id, int64_t actor_id, bool re
 	int64_t id = 0;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = check_update(&updates[i]);
+		rc = hub_push_update_check(&updates[i]);
 	if (rc == 0)
 		rc = insert_push(c, repository_id, actor_id, reconciled, pushed_at, &id);
 	for (size_t i = 0; rc == 0 && i < n; i++) {

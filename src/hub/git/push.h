@@ -12,30 +12,19 @@
 
 #include "base/arena.h"
 #include "db/db.h"
+#include "db/jobs.h"
+#include "hub/git/push_update.h"
+#include "hub/hub.h"
+#include "hub/repo/repo.h"
 
 /* The file whose shared lock a push holds while git receive-pack runs (git_http.c, and the
  * writers of the API that commit), so that the reconcile job never mistakes a push in flight for
  * one its hook failed to record. Relative to the bare repository. */
 #define HUB_PUSH_LOCK "weft-push.lock"
-#include "db/jobs.h"
-#include "hub/hub.h"
-#include "hub/repo/repo.h"
 
-enum {
-	PUSH_REF_MAX = 1024, /* bytes of a ref name */
-	PUSH_HASH_MAX = 64, /* hex digits: SHA-256; SHA-1 has 40 */
-	PUSH_RECONCILE_EVERY_MS = 10 * 60 * 1000,
-};
+enum { PUSH_RECONCILE_EVERY_MS = 10 * 60 * 1000 };
 
 #define HUB_PUSH_RECONCILE_JOB "hub.push_reconcile"
-
-/* One ref update. A hash of zeros only: the ref did not exist before (old) or was deleted
- * (new). */
-typedef struct push_update {
-	const char *ref; /* "refs/heads/main" */
-	const char *old_hash;
-	const char *new_hash;
-} push_update;
 
 /* A recorded push. */
 typedef struct push_row {
@@ -45,13 +34,6 @@ typedef struct push_row {
 	bool reconciled;
 	int64_t pushed_at; /* epoch ms */
 } push_row;
-
-/* Parses one line of the hook's input, "OLD NEW REF" (the trailing newline optional), into *out,
- * whose strings point into line (which is modified). WEFT_EINVALID for anything else. */
-int hub_push_parse_line(push_update *out, char *line);
-
-/* Whether hash is all zeros (a ref created or deleted). */
-bool hub_push_hash_is_zero(const char *hash);
 
 /* Records a push of n updates to repository_id by actor_id (0: unknown) at pushed_at, inside
  * c's transaction, and moves the recorded ref state along. *push_id (may be NULL) gets its id.

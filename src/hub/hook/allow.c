@@ -11,7 +11,7 @@
 
 #include "base/err.h"
 #include "base/str.h"
-#include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 
 enum { URL_MAX = 2048, ENTRY_MAX = 256 };
 

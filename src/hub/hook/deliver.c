@@ -16,6 +16,7 @@
 #include "base/str.h"
 #include "hub/hook/allow.h"
 #include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 
 enum { HOST_MAX = 256, CLEANUP_EVERY_MS = 60 * 60 * 1000 };
 

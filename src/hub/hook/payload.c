@@ -6,8 +6,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
-#include "hub/hook/event.h"
-#include "hub/hub_perm.h"
+#include "hub/hook/hook_config.h"
 #include "hub/project/project.h"
 #include "web/escape.h"
 

@@ -8,7 +8,7 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "hub/account/account.h"
-#include "hub/hub_perm.h"
+#include "hub/workspace.h"
 #include "hub/repo/repo.h"
 
 /* {"href": base URL + path}; path starts with '/'. */

@@ -13,6 +13,7 @@
 #include "hub/browse/commit.h"
 #include "hub/git/gitrepo.h"
 #include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 #include "hub/hook/payload.h"
 
 typedef struct push_ctx {
@@ -135,7 +136,7 @@ static int change_commits(push_ctx *p, const push_update *u, json_t *commits, bo
 		goto done;
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	git_revwalk_push(walk, git_commit_id(tip));
-	if (hub_push_hash_is_zero(u->old_hash))
+	if (hub_push_update_is_zero(u->old_hash))
 		rc = hide_others(p, walk, u->ref);
 	else if ((base = peel(p, u->old_hash)))
 		git_revwalk_hide(walk, git_commit_id(base));
@@ -214,8 +215,8 @@ static int change_json(push_ctx *p, const push_update *u, json_t **out)
 {
 	bool tag = strncmp(u->ref, "refs/tags/", 10) == 0;
 	const char *name = u->ref + (tag ? 10 : 11);
-	bool created = hub_push_hash_is_zero(u->old_hash),
-	     closed = hub_push_hash_is_zero(u->new_hash);
+	bool created = hub_push_update_is_zero(u->old_hash),
+	     closed = hub_push_update_is_zero(u->new_hash);
 	bool truncated = false;
 	json_t *commits = json_array();
 	int rc = closed || !p->git ? 0 : change_commits(p, u, commits, &truncated);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "hub/git/push.h"
+#include "hub/git/push_update.h"
 
 enum { HUB_PUSH_EVENT_COMMITS = 5 };
 

@@ -8,7 +8,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/hub_perm.h"
+#include "hub/workspace.h"
 #include "hub/repo/repo.h"
 
 /* repo:updated for the change from old to now (nothing when no field it reports changed). */

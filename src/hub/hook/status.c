@@ -12,6 +12,7 @@
 #include "base/str.h"
 #include "base/token.h"
 #include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 #include "web/escape.h"
 
 static const char *const states[] = { "SUCCESSFUL", "FAILED", "INPROGRESS", "STOPPED" };

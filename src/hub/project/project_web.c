@@ -132,14 +132,23 @@ static int update_tx(db_conn *c, void *p)
 	return rc < 0 ? rc : hub_project_update(c, pc->req->arena, &pc->project, &ch, &pc->project);
 }
 
+/* Runs a form's transaction: a refusal shows the project page again with the reason (*done set);
+ * anything else is the caller's. */
+static int submit(web_request *req, web_response *res, db_fn tx, project_ctx *pc, bool *done)
+{
+	int rc = db_tx(hub_app_of(req)->d, tx, pc);
+	*done = hub_form_refusal(rc) && rc != WEFT_ENOTFOUND;
+	return *done ? render(req, res, web_status_for_error(rc),
+	                      arena_strdup(req->arena, err_msg()))
+	             : rc;
+}
+
 int hub_project_update_submit(web_request *req, web_response *res)
 {
 	project_ctx pc = { .req = req };
-	int rc = db_tx(hub_app_of(req)->d, update_tx, &pc);
-	if (hub_form_refusal(rc) && rc != WEFT_ENOTFOUND)
-		return render(req, res, web_status_for_error(rc),
-		              arena_strdup(req->arena, err_msg()));
-	if (rc < 0)
+	bool done;
+	int rc = submit(req, res, update_tx, &pc, &done);
+	if (done || rc < 0)
 		return rc;
 	return hub_form_redirect(req, res,
 	                         arena_printf(req->arena, "/%s/projects/%s?notice=saved",
@@ -158,11 +167,9 @@ static int delete_tx(db_conn *c, void *p)
 int hub_project_delete_submit(web_request *req, web_response *res)
 {
 	project_ctx pc = { .req = req };
-	int rc = db_tx(hub_app_of(req)->d, delete_tx, &pc);
-	if (hub_form_refusal(rc) && rc != WEFT_ENOTFOUND)
-		return render(req, res, web_status_for_error(rc),
-		              arena_strdup(req->arena, err_msg()));
-	if (rc < 0)
+	bool done;
+	int rc = submit(req, res, delete_tx, &pc, &done);
+	if (done || rc < 0)
 		return rc;
 	return hub_form_redirect(req, res,
 	                         arena_printf(req->arena, "/%s/projects?notice=project_deleted",

@@ -8,8 +8,7 @@
 #include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
-#include "hub/hub_perm.h"
-#include "hub/pull/pull_event.h"
+#include "hub/perm_sql.h"
 
 /* ---- rules ---- */
 
@@ -684,10 +683,8 @@ int hub_pull_events(db_conn *c, arena *a, const hub_pull *p, hub_pull_event **ou
 
 /* ---- pushes ---- */
 
-/* The open pull requests of repository_id whose source is branch: row ids and their source tips,
- * in a. */
-static int open_from(db_conn *c, arena *a, int64_t repository_id, const char *branch, int64_t **ids,
-                     const char ***hashes, size_t *n)
+int hub_pull_open_from(db_conn *c, arena *a, int64_t repository_id, const char *branch,
+                       int64_t **ids, const char ***hashes, size_t *n)
 {
 	db_stmt *st;
 	size_t count = 0, cap = 0;
@@ -710,12 +707,10 @@ static int open_from(db_conn *c, arena *a, int64_t repository_id, const char *br
 
 static const char source_deleted[] = "The source branch was deleted.";
 
-/* One pull request whose source branch moved (new commits: a "push" activity, approvals kept)
- * or was deleted (declined). */
-static int source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char *old_hash,
-                        const char *new_hash)
+int hub_pull_source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char *old_hash,
+                          const char *new_hash)
 {
-	bool deleted = hub_push_hash_is_zero(new_hash);
+	bool deleted = hub_push_update_is_zero(new_hash);
 	int rc = deleted ? db_exec(c,
 	                           "UPDATE pullrequests SET state = 'DECLINED', reason = $2,"
 	                           " closed_by_id = $3, updated_at = $4 WHERE id = $1",
@@ -730,36 +725,7 @@ static int source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char
 		                         NULL, NULL)
 		             : add_event(c, row_id, "push", actor_id, NULL, NULL, old_hash,
 		                         new_hash);
-	if (rc >= 0)
-		rc = hub_pull_emit_row(c, row_id, actor_id, deleted ? "rejected" : "updated");
 	return rc < 0 ? rc : 0;
-}
-
-static int branch_moved(db_conn *c, int64_t repository_id, int64_t actor_id, const char *branch,
-                        const char *new_hash)
-{
-	arena *a = arena_new();
-	int64_t *ids = NULL;
-	const char **hashes = NULL;
-	size_t n = 0;
-	int rc = open_from(c, a, repository_id, branch, &ids, &hashes, &n);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (strcmp(hashes[i], new_hash) != 0)
-			rc = source_moved(c, ids[i], actor_id, hashes[i], new_hash);
-	arena_free(a);
-	return rc;
-}
-
-int hub_pull_on_push(db_conn *c, int64_t repository_id, int64_t actor_id,
-                     const push_update *updates, size_t n)
-{
-	static const char heads[] = "refs/heads/";
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (strncmp(updates[i].ref, heads, sizeof heads - 1) == 0)
-			rc = branch_moved(c, repository_id, actor_id,
-			                  updates[i].ref + sizeof heads - 1, updates[i].new_hash);
-	return rc;
 }
 
 /* ---- settings ---- */

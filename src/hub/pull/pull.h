@@ -12,7 +12,7 @@
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/git/push.h"
+#include "hub/git/push_update.h"
 
 enum {
 	PULL_TITLE_MAX = 255,
@@ -224,11 +224,17 @@ int hub_pull_events(db_conn *c, arena *a, const hub_pull *p, hub_pull_event **ou
 
 /* ---- pushes ---- */
 
-/* Called by hub_push_record for each recorded push, inside its transaction: an update of a branch
- * that open pull requests take as their source moves their source_hash and adds a "push"
- * activity (approvals stay); deleting it declines them ("The source branch was deleted."). */
-int hub_pull_on_push(db_conn *c, int64_t repository_id, int64_t actor_id,
-                     const push_update *updates, size_t n);
+/* The open pull requests of repository_id whose source is branch: row ids and their recorded
+ * source tips, arrays in a. */
+int hub_pull_open_from(db_conn *c, arena *a, int64_t repository_id, const char *branch,
+                       int64_t **ids, const char ***hashes, size_t *n);
+
+/* The source branch of the pull request with row row_id moved from old_hash to new_hash by
+ * actor_id (0: unknown): new commits move its source_hash and add a "push" activity (approvals
+ * stay); a hash of zeros (the branch deleted) declines it ("The source branch was deleted.").
+ * In c's transaction; its event is the caller's (hub_pull_on_push). */
+int hub_pull_source_moved(db_conn *c, int64_t row_id, int64_t actor_id, const char *old_hash,
+                          const char *new_hash);
 
 /* ---- settings ---- */
 

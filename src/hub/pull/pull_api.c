@@ -3,6 +3,7 @@
 #include "hub/hub_perm.h"
 #include "hub/pull/pull_api.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -19,6 +20,7 @@
 #include "hub/hook/status.h"
 #include "hub/hub.h"
 #include "hub/pull/pull_event.h"
+#include "hub/pull/pull_merge.h"
 #include "hub/pull/pull_view.h"
 #include "web/markdown.h"
 
@@ -379,18 +381,26 @@ static int set_param(web_request *req, const char *name, const char *value)
 	return 0;
 }
 
+/* The route's pull request and its tips (hub_pull_view_tips), its repository opened only for
+ * that. */
+static int load_tips(web_request *req, hub_pull_view *v, hub_pull_tips *t)
+{
+	git_repository *git = NULL;
+	int rc = hub_pull_view_load(req, v);
+	if (rc == 0)
+		rc = hub_git_open(
+		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v->repo));
+	if (rc == 0)
+		rc = hub_pull_view_tips(t, git, &v->pull);
+	hub_git_close(git);
+	return rc;
+}
+
 static int with_spec(web_request *req, web_response *res, web_handler handler)
 {
 	hub_pull_view v;
 	hub_pull_tips t;
-	git_repository *git = NULL;
-	int rc = hub_pull_view_load(req, &v);
-	if (rc == 0)
-		rc = hub_git_open(
-		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v.repo));
-	if (rc == 0)
-		rc = hub_pull_view_tips(&t, git, &v.pull);
-	hub_git_close(git);
+	int rc = load_tips(req, &v, &t);
 	if (rc == 0)
 		rc = set_param(req, "spec", hub_pull_view_spec(req, &t));
 	return rc < 0 ? rc : handler(req, res);
@@ -415,14 +425,7 @@ int hub_api_pullrequest_commits(web_request *req, web_response *res)
 {
 	hub_pull_view v;
 	hub_pull_tips t;
-	git_repository *git = NULL;
-	int rc = hub_pull_view_load(req, &v);
-	if (rc == 0)
-		rc = hub_git_open(
-		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v.repo));
-	if (rc == 0)
-		rc = hub_pull_view_tips(&t, git, &v.pull);
-	hub_git_close(git);
+	int rc = load_tips(req, &v, &t);
 	if (rc == 0)
 		rc = set_param(req, "revision", arena_strdup(req->arena, t.source_hex));
 	if (rc == 0)
@@ -471,18 +474,27 @@ static json_t *event_json(web_request *req, const hub_pull_view *v, const hub_pu
 	return json_pack("{s:o}", "update", update);
 }
 
+/* The users (NULL for none or deleted) whose ids stand at offset in each of n rows of size
+ * bytes, read in one query; the array in a. */
+static int row_users(db_conn *c, arena *a, const void *rows, size_t n, size_t size, size_t offset,
+                     const hub_user ***out)
+{
+	int64_t *ids = arena_array(a, n ? n : 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		memcpy(&ids[i], (const char *)rows + i * size + offset, sizeof ids[i]);
+	return hub_pull_users(c, a, ids, n, out);
+}
+
 static int add_comments(db_conn *c, activity_ctx *ac, json_t *items)
 {
 	arena *a = ac->req->arena;
 	hub_pull_comment *cms = NULL;
 	size_t n = 0;
-	int rc = hub_pull_comments(c, a, &ac->v->pull, &cms, &n);
-	int64_t *ids = arena_array(a, n ? n : 1, sizeof *ids);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = cms[i].user_id;
 	const hub_user **users = NULL;
+	int rc = hub_pull_comments(c, a, &ac->v->pull, &cms, &n);
 	if (rc == 0)
-		rc = hub_pull_users(c, a, ids, n, &users);
+		rc = row_users(c, a, cms, n, sizeof *cms, offsetof(hub_pull_comment, user_id),
+		               &users);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		json_t *cj = hub_pull_comment_json(HUB_PULL_OUT(ac->req), ac->v, &cms[i], users[i]);
 		json_array_append_new(items,
@@ -496,13 +508,11 @@ static int add_events(db_conn *c, activity_ctx *ac, json_t *items)
 	arena *a = ac->req->arena;
 	hub_pull_event *evs = NULL;
 	size_t n = 0;
-	int rc = hub_pull_events(c, a, &ac->v->pull, &evs, &n);
-	int64_t *ids = arena_array(a, n ? n : 1, sizeof *ids);
-	for (size_t i = 0; i < n; i++)
-		ids[i] = evs[i].actor_id;
 	const hub_user **users = NULL;
+	int rc = hub_pull_events(c, a, &ac->v->pull, &evs, &n);
 	if (rc == 0)
-		rc = hub_pull_users(c, a, ids, n, &users);
+		rc = row_users(c, a, evs, n, sizeof *evs, offsetof(hub_pull_event, actor_id),
+		               &users);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (strcmp(evs[i].kind, "unapproval") == 0 ||
 		    strcmp(evs[i].kind, "changes_request_removed") == 0)
@@ -937,14 +947,7 @@ int hub_api_pullrequest_statuses(web_request *req, web_response *res)
 {
 	hub_pull_view v;
 	hub_pull_tips t;
-	git_repository *git = NULL;
-	int rc = hub_pull_view_load(req, &v);
-	if (rc == 0)
-		rc = hub_git_open(
-		        &git, hub_repo_git_dir(req->arena, hub_app_of(req)->repos_dir, &v.repo));
-	if (rc == 0)
-		rc = hub_pull_view_tips(&t, git, &v.pull);
-	hub_git_close(git);
+	int rc = load_tips(req, &v, &t);
 	if (rc < 0)
 		return rc;
 	statuses_ctx sc = { req, &v, t.source_hex, json_array() };

@@ -1,5 +1,5 @@
 /* What the pull request API and pages share: loading the route's pull request with the users it
- * names, its tips and diff spec, the merge as one recorded change, and Bitbucket's objects. */
+ * names, its tips and diff spec, and Bitbucket's objects (the merge: pull_merge.h). */
 #ifndef WEFT_HUB_PULL_PULL_VIEW_H
 #define WEFT_HUB_PULL_PULL_VIEW_H
 
@@ -84,21 +84,6 @@ json_t *hub_pull_comment_json(const hub_pull_out *o, const hub_pull_view *v,
  * {id}" (segments escaped), in a. */
 const char *hub_pull_api_path(arena *a, const hub_repo *r, int64_t id);
 const char *hub_pull_web_path(arena *a, const hub_repo *r, int64_t id);
-
-/* What a merge asks for; NULL / -1 take the defaults (the repository's strategy, Bitbucket's
- * message, the pull request's close_source_branch). */
-typedef struct hub_pull_merge_req {
-	const char *strategy;
-	const char *message;
-	int close_source_branch;
-} hub_pull_merge_req;
-
-/* Merges the pull request of v by the viewer: the merge commit (or squash, or fast-forward),
- * the destination moved and the source branch deleted when asked, under the push lock, and one
- * transaction that marks it merged and records the ref changes as a push. WEFT_ECONFLICT naming
- * the files on conflict; WEFT_EINVALID when it is not open or the strategy is unknown. v->pull
- * is the merged row afterwards. */
-int hub_pull_merge_run(web_request *req, hub_pull_view *v, const hub_pull_merge_req *m);
 
 /* Loads the participants and users of v again after a change (in the request's arena). */
 int hub_pull_view_reload(web_request *req, hub_pull_view *v);

@@ -16,6 +16,7 @@
 #include "hub/hook/status.h"
 #include "hub/hub.h"
 #include "hub/pull/pull_api.h"
+#include "hub/pull/pull_merge.h"
 #include "hub/pull/pull_view.h"
 #include "hub/browse/ref.h"
 #include "web/escape.h"

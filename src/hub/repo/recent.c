@@ -2,7 +2,7 @@
 #include "hub/repo/recent.h"
 
 #include "db/rows.h"
-#include "hub/hub_perm.h"
+#include "hub/perm_sql.h"
 
 static void read_recent(db_stmt *st, arena *a, void *item)
 {

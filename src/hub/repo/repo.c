@@ -20,7 +20,6 @@
 #include "base/token.h"
 #include "hub/team/activity.h"
 #include "hub/git/gitrepo.h"
-#include "hub/hook/repo_event.h"
 #include "hub/project/project.h"
 #include "hub/repo/repo_storage.h"
 #include "hub/team/plan.h"
@@ -332,6 +331,20 @@ static int slug_clash(int rc)
 	return rc;
 }
 
+/* The fields a new repository and a change may leave out (NULL), each checked when given. */
+static int check_optional(const char *description, const char *mainbranch, const char *fork_policy,
+                          const char *language)
+{
+	int rc = description ? check_description(description) : 0;
+	if (rc == 0 && mainbranch)
+		rc = hub_repo_check_branch(mainbranch);
+	if (rc == 0 && fork_policy)
+		rc = check_fork_policy(fork_policy);
+	if (rc == 0 && language)
+		rc = check_language(language);
+	return rc;
+}
+
 static int check_new(const hub_repo_new *n, char slug[REPO_SLUG_MAX + 1])
 {
 	int rc = n->slug ? hub_repo_check_slug(n->slug) : hub_repo_slugify(slug, n->name);
@@ -341,15 +354,8 @@ static int check_new(const hub_repo_new *n, char slug[REPO_SLUG_MAX + 1])
 		rc = check_name(n->name);
 	if (rc == 0)
 		rc = hub_repo_check_reserved(slug);
-	if (rc == 0 && n->description)
-		rc = check_description(n->description);
-	if (rc == 0 && n->mainbranch)
-		rc = hub_repo_check_branch(n->mainbranch);
-	if (rc == 0 && n->fork_policy)
-		rc = check_fork_policy(n->fork_policy);
-	if (rc == 0 && n->language)
-		rc = check_language(n->language);
-	return rc;
+	return rc < 0 ? rc
+	              : check_optional(n->description, n->mainbranch, n->fork_policy, n->language);
 }
 
 static int resolve_project(db_conn *c, arena *a, int64_t actor_id, const hub_workspace *ws,
@@ -542,6 +548,17 @@ int hub_repo_create(db *d, arena *a, const hub_repo_dirs *dirs, const hub_user *
 
 /* ---- changing ---- */
 
+/* r's current address (its workspace and slug) leads to it from now on. */
+static int add_redirect(db_conn *c, const hub_repo *r, int64_t now)
+{
+	return db_exec(c,
+	               "INSERT INTO repository_redirects (workspace_id, slug, repository_id,"
+	               " created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, slug)"
+	               " DO UPDATE SET repository_id = excluded.repository_id,"
+	               " created_at = excluded.created_at",
+	               db_int(r->workspace_id), db_text(r->slug), db_int(r->id), db_int(now));
+}
+
 /* Makes the slug of a renamed repository its address, the old one redirecting. */
 static int change_slug(db_conn *c, const hub_repo *r, const char *slug)
 {
@@ -552,12 +569,7 @@ static int change_slug(db_conn *c, const hub_repo *r, const char *slug)
 		             db_int(r->id), db_text(slug), db_int(now));
 	rc = slug_clash(rc);
 	if (rc >= 0)
-		rc = db_exec(c,
-		             "INSERT INTO repository_redirects (workspace_id, slug, repository_id,"
-		             " created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, slug)"
-		             " DO UPDATE SET repository_id = excluded.repository_id,"
-		             " created_at = excluded.created_at",
-		             db_int(r->workspace_id), db_text(r->slug), db_int(r->id), db_int(now));
+		rc = add_redirect(c, r, now);
 	return rc < 0 ? rc : 0;
 }
 
@@ -596,15 +608,9 @@ done:
 static int check_change(const hub_repo_change *ch)
 {
 	int rc = ch->name ? check_name(ch->name) : 0;
-	if (rc == 0 && ch->description)
-		rc = check_description(ch->description);
-	if (rc == 0 && ch->fork_policy)
-		rc = check_fork_policy(ch->fork_policy);
-	if (rc == 0 && ch->language)
-		rc = check_language(ch->language);
-	if (rc == 0 && ch->mainbranch)
-		rc = hub_repo_check_branch(ch->mainbranch);
-	return rc;
+	return rc < 0 ? rc
+	              : check_optional(ch->description, ch->mainbranch, ch->fork_policy,
+	                               ch->language);
 }
 
 static int check_project(db_conn *c, arena *a, const hub_repo *r, int64_t project_id)
@@ -666,10 +672,7 @@ int hub_repo_update(db_conn *c, arena *a, const char *repos_dir, int64_t actor_i
 		        c, actor_id, r->workspace_id, r->id,
 		        arena_printf(a, "renamed the repository %s/%s to %s", r->workspace_slug,
 		                     r->slug, slug));
-	hub_repo before = *r; /* out may be r */
-	if (rc == 0)
-		rc = hub_repo_get(c, a, r->id, out);
-	return rc < 0 ? rc : hub_repo_event_updated(c, a, actor_id, &before, out);
+	return rc < 0 ? rc : hub_repo_get(c, a, r->id, out);
 }
 
 static int drop_grants(db_conn *c, int64_t repository_id)
@@ -696,12 +699,7 @@ static int move_row(db_conn *c, const hub_repo *r, const hub_workspace *target, 
 		return err_fail(WEFT_EEXISTS, "%s already has a repository with this URL.",
 		                target->slug);
 	if (rc >= 0)
-		rc = db_exec(c,
-		             "INSERT INTO repository_redirects (workspace_id, slug, repository_id,"
-		             " created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, slug)"
-		             " DO UPDATE SET repository_id = excluded.repository_id,"
-		             " created_at = excluded.created_at",
-		             db_int(r->workspace_id), db_text(r->slug), db_int(r->id), db_int(now));
+		rc = add_redirect(c, r, now);
 	return rc < 0 ? rc : 0;
 }
 
@@ -725,19 +723,12 @@ int hub_repo_transfer(db_conn *c, arena *a, int64_t actor_id, const hub_repo *r,
 		        c, actor_id, target->id, r->id,
 		        arena_printf(a, "transferred the repository %s/%s to %s", r->workspace_slug,
 		                     r->slug, target->slug));
-	const char *previous = arena_strdup(a, r->workspace_slug); /* out may be r */
-	if (rc == 0)
-		rc = hub_repo_get(c, a, r->id, out);
-	return rc < 0 ? rc : hub_repo_event_transfer(c, a, actor_id, out, previous);
+	return rc < 0 ? rc : hub_repo_get(c, a, r->id, out);
 }
 
 int hub_repo_delete(db_conn *c, int64_t actor_id, const hub_repo *r)
 {
-	arena *a = arena_new();
-	int rc = hub_repo_event_deleted(c, a, actor_id, r); /* while the row is there to describe */
-	arena_free(a);
-	if (rc == 0)
-		rc = drop_grants(c, r->id);
+	int rc = drop_grants(c, r->id);
 	if (rc == 0)
 		rc = db_exec(c, "DELETE FROM repository_redirects WHERE repository_id = $1",
 		             db_int(r->id));

@@ -142,19 +142,22 @@ typedef struct hub_repo_change {
 /* Changes repository r (as loaded in this transaction) by actor. WEFT_EINVALID for a broken
  * rule, WEFT_EEXISTS when the new slug is taken, WEFT_ELIMIT when making it private passes the
  * plan, WEFT_ENOTFOUND for a project not in the workspace. repos_dir is needed to check the main
- * branch. *out (may be r) is the row afterwards, in a. */
+ * branch. *out (may be r) is the row afterwards, in a. The caller emits repo:updated
+ * (hub_repo_event_updated) in the same transaction: events sit above the repositories. */
 int hub_repo_update(db_conn *c, arena *a, const char *repos_dir, int64_t actor_id,
                     const hub_repo *r, const hub_repo_change *ch, hub_repo *out);
 
 /* Moves r to workspace target by actor: refuses (WEFT_EEXISTS) when target has a repository of
  * that slug, (WEFT_ELIMIT) past target's plan, (WEFT_EINVALID) the same workspace; drops every
  * grant and re-derives them from target's auto_add groups; puts it in target's oldest project
- * (made if none); the old address redirects. Files stay where they are. */
+ * (made if none); the old address redirects. Files stay where they are. The caller emits
+ * repo:transfer (hub_repo_event_transfer). */
 int hub_repo_transfer(db_conn *c, arena *a, int64_t actor_id, const hub_repo *r,
                       const hub_workspace *target, hub_repo *out);
 
-/* Deletes r's row (grants, redirects) by actor, recording an activity line. The caller moves the
- * bare repository to the trash (hub_repo_trash) once the transaction committed. */
+/* Deletes r's row (grants, redirects) by actor, recording an activity line. The caller emits
+ * repo:deleted (hub_repo_event_deleted) before, while the row is there to describe, and moves
+ * the bare repository to the trash (hub_repo_trash) once the transaction committed. */
 int hub_repo_delete(db_conn *c, int64_t actor_id, const hub_repo *r);
 
 /* Moves r's bare repository into dirs->trash_dir for the purge job. */

@@ -14,6 +14,7 @@
 #include "hub/repo/repo_storage.h"
 #include "hub/api.h"
 #include "hub/bbql.h"
+#include "hub/hook/repo_event.h"
 #include "hub/hub.h"
 #include "hub/team/team_api.h"
 #include "web/escape.h"
@@ -490,6 +491,8 @@ static int update_existing(db_conn *c, api_ctx *ctx, hub_repo *r)
 		rc = hub_repo_update(c, ctx->req->arena, hub_app_of(ctx->req)->repos_dir,
 		                     ctx->me->id, r, &ch, &ctx->repo);
 	if (rc == 0)
+		rc = hub_repo_event_updated(c, ctx->req->arena, ctx->me->id, r, &ctx->repo);
+	if (rc == 0)
 		rc = hub_api_repository_json(c, ctx->req, &ctx->repo, &o);
 	set_out(ctx, o);
 	ctx->status = 200;
@@ -529,8 +532,11 @@ int hub_api_repository_update(web_request *req, web_response *res)
 static int delete_tx(db_conn *c, void *p)
 {
 	api_ctx *ctx = p;
+	int64_t actor = ctx->me ? ctx->me->id : 0;
 	int rc = hub_repo_get(c, ctx->req->arena, ctx->scope->repository_id, &ctx->repo);
-	return rc < 0 ? rc : hub_repo_delete(c, ctx->me ? ctx->me->id : 0, &ctx->repo);
+	if (rc == 0) /* the event first, while the row is there to describe */
+		rc = hub_repo_event_deleted(c, ctx->req->arena, actor, &ctx->repo);
+	return rc < 0 ? rc : hub_repo_delete(c, actor, &ctx->repo);
 }
 
 /* Bitbucket's ?redirect_to=URL is accepted and ignored. There it only shows a "moved" note in

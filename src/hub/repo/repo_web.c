@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "hub/git/gitrepo.h"
 #include "hub/form.h"
+#include "hub/hook/repo_event.h"
 #include "hub/hub.h"
 #include "hub/repo/repo_storage.h"
 #include "hub/project/project.h"
@@ -441,6 +442,8 @@ static int admin_tx(db_conn *c, void *p)
 	if (rc == 0)
 		rc = hub_repo_update(c, req->arena, hub_app_of(req)->repos_dir, me(req)->id, &r,
 		                     &ch, &pc->repo);
+	if (rc == 0)
+		rc = hub_repo_event_updated(c, req->arena, me(req)->id, &r, &pc->repo);
 	return rc;
 }
 
@@ -586,6 +589,9 @@ static int transfer_tx(db_conn *c, void *p)
 	if (rc == 0)
 		rc = hub_repo_transfer(c, req->arena, me(req)->id, &r, &target, &pc->repo);
 	if (rc == 0)
+		rc = hub_repo_event_transfer(c, req->arena, me(req)->id, &pc->repo,
+		                             r.workspace_slug);
+	if (rc == 0)
 		pc->location =
 		        arena_printf(req->arena, "/%s/%s", pc->repo.workspace_slug, pc->repo.slug);
 	return rc;
@@ -621,6 +627,8 @@ static int delete_tx(db_conn *c, void *p)
 	if (rc == 0 && strcmp(hub_form_text(req, "confirm"), pc->repo.name) != 0)
 		rc = err_fail(WEFT_EINVALID, "Type the repository's name, %s, to confirm.",
 		              pc->repo.name);
+	if (rc == 0) /* the event first, while the row is there to describe */
+		rc = hub_repo_event_deleted(c, req->arena, me(req)->id, &pc->repo);
 	if (rc == 0)
 		rc = hub_repo_delete(c, me(req)->id, &pc->repo);
 	if (rc == 0)

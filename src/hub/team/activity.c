@@ -2,7 +2,7 @@
 #include "hub/team/activity.h"
 
 #include "base/clock.h"
-#include "hub/hub_perm.h"
+#include "hub/perm_sql.h"
 
 int hub_activity_record_repository(db_conn *c, int64_t actor_id, int64_t workspace_id,
                                    int64_t repository_id, const char *summary)
@@ -34,7 +34,7 @@ int hub_activity_record(db_conn *c, int64_t actor_id, int64_t workspace_id, cons
 
 /* One statement for the page, filtered as it is read, so that LIMIT counts only what the user
  * may see. */
-int hub_activity_for_user(db_conn *c, arena *a, const hub_user *user, int limit,
+int hub_activity_for_user(db_conn *c, arena *a, int64_t user_id, bool is_admin, int limit,
                           activity_item **out, size_t *n)
 {
 	db_stmt *st;
@@ -45,7 +45,7 @@ int hub_activity_for_user(db_conn *c, arena *a, const hub_user *user, int limit,
 	                  " WHERE (a.actor_id = $1 OR a.workspace_id IN"
 	                  " (SELECT workspace_id FROM team_members WHERE user_id = $1))"
 	                  " AND " ITEM_VISIBLE " ORDER BY a.created_at DESC, a.id DESC LIMIT $3",
-	                  db_int(user->id), db_int(user->is_admin), db_int(limit));
+	                  db_int(user_id), db_int(is_admin), db_int(limit));
 	activity_item *items = arena_array(a, (size_t)(limit > 0 ? limit : 1), sizeof *items);
 	size_t count = 0;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW && count < (size_t)limit) {

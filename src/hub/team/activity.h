@@ -4,12 +4,12 @@
 #ifndef WEFT_HUB_ACTIVITY_H
 #define WEFT_HUB_ACTIVITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
 #include "db/db.h"
-#include "hub/account/account.h"
 
 typedef struct activity_item {
 	const char *summary;
@@ -26,10 +26,11 @@ int hub_activity_record(db_conn *c, int64_t actor_id, int64_t workspace_id, cons
 int hub_activity_record_repository(db_conn *c, int64_t actor_id, int64_t workspace_id,
                                    int64_t repository_id, const char *summary);
 
-/* The newest items (at most limit) that user did or that happened in their teams, less those
- * about repositories user may not read (hub_perm's rule; a deleted repository's only for the
- * team's administrators). Array and strings in a; *out is NULL when *n is 0. */
-int hub_activity_for_user(db_conn *c, arena *a, const hub_user *user, int limit,
+/* The newest items (at most limit) that the user user_id (a site administrator when is_admin)
+ * did or that happened in their teams, less those about repositories the user may not read
+ * (hub_perm's rule; a deleted repository's only for the team's administrators). Array and
+ * strings in a; *out is NULL when *n is 0. */
+int hub_activity_for_user(db_conn *c, arena *a, int64_t user_id, bool is_admin, int limit,
                           activity_item **out, size_t *n);
 
 #endif

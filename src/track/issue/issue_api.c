@@ -857,20 +857,13 @@ static int project_of_fields(db_conn *c, issue_ctx *ctx, const json_t *fields)
 	const char *ref = json_is_string(key)
 	                          ? json_string_value(key)
 	                          : track_jira_id_text(ctx->req->arena, json_object_get(p, "id"));
-	track_project project;
 	ctx->field = "project";
-	int rc = ref ? track_project_find(c, ctx->req->arena, ref, &project)
-	             : err_fail(WEFT_EINVALID, "Specify a valid project ID or key");
-	bool allowed = false;
-	const track_user *user = ctx->viewer ? &ctx->viewer->user : NULL;
+	/* The route declares no scope: the project is in the body, one per element of a bulk
+	 * create (track_perm_create_project says why it is a field check). */
+	int rc = track_perm_create_project(
+	        c, ctx->req->arena, ctx->viewer ? &ctx->viewer->user : NULL, ref, &ctx->project_id);
 	if (rc == 0)
-		rc = track_perm_check(c, user, project.id, TRACK_PERM_CREATE_ISSUES, &allowed);
-	if (rc == WEFT_ENOTFOUND || (rc == 0 && !allowed))
-		rc = err_fail(WEFT_EINVALID, "Specify a valid project ID or key");
-	if (rc == 0) {
-		ctx->project_id = project.id;
 		ctx->field = NULL;
-	}
 	return rc;
 }
 

@@ -798,16 +798,13 @@ static int move_tx(db_conn *c, void *p)
 	web_request *req = mc->req;
 	const track_viewer *v = track_viewer_of(req);
 	const char *target = form(req, "project");
-	track_project project;
-	bool allowed = false;
-	int rc = track_project_find(c, req->arena, target ? target : "", &project);
-	if (rc == 0)
-		rc = track_perm_check(c, &v->user, project.id, TRACK_PERM_CREATE_ISSUES, &allowed);
-	if (rc == WEFT_ENOTFOUND || (rc == 0 && !allowed))
+	int64_t project_id = 0;
+	int rc = track_perm_create_project(c, req->arena, &v->user, target, &project_id);
+	if (rc == WEFT_EINVALID)
 		return err_fail(WEFT_EINVALID, "You cannot move issues to the project %s.",
 		                target ? target : "");
 	if (rc == 0)
-		rc = track_issue_move(c, req->arena, track_scope_of(req)->issue_id, project.id,
+		rc = track_issue_move(c, req->arena, track_scope_of(req)->issue_id, project_id,
 		                      v->user.id, &mc->new_key);
 	return rc;
 }

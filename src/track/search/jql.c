@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/str.h"
 #include "base/array.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -180,17 +181,6 @@ static bool ends_word(char c)
 	return c == '\0' || strchr(" \t\r\n()=!<>~,\"'", c) != NULL || is_reserved(c);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void put_utf8(buf *b, unsigned cp)
 {
 	if (cp < 0x80) {
@@ -220,8 +210,8 @@ static int read_escape(parser *ps, buf *b)
 	if (*e == 'u') {
 		unsigned cp = 0;
 		int i = 1;
-		for (; i <= 4 && hex_value(e[i]) >= 0; i++)
-			cp = cp << 4 | (unsigned)hex_value(e[i]);
+		for (; i <= 4 && str_hex_digit(e[i]) >= 0; i++)
+			cp = cp << 4 | (unsigned)str_hex_digit(e[i]);
 		if (i == 5 && cp != 0 && (cp < 0xd800 || cp > 0xdfff)) {
 			put_utf8(b, cp);
 			advance(ps, 6);

@@ -126,6 +126,18 @@ static void password_rules(void **state)
 	assert_int_equal(password_check("\xff\xfe long enough", NULL, NULL), WEFT_EINVALID);
 }
 
+static void hex_digits_either_case(void **state)
+{
+	(void)state;
+	assert_int_equal(str_hex_digit('0'), 0);
+	assert_int_equal(str_hex_digit('9'), 9);
+	assert_int_equal(str_hex_digit('a'), 10);
+	assert_int_equal(str_hex_digit('F'), 15);
+	assert_int_equal(str_hex_digit('g'), -1);
+	assert_int_equal(str_hex_digit('/'), -1);
+	assert_int_equal(str_hex_digit('\0'), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +149,7 @@ int main(void)
 		cmocka_unit_test(tokens_and_uuids_are_fresh),
 		cmocka_unit_test(one_line_text_fields),
 		cmocka_unit_test(password_rules),
+		cmocka_unit_test(hex_digits_either_case),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/token.h"
+#include "db/migrate.h"
 
 typedef struct engine_prestate {
 	db_engine engine;
@@ -155,5 +156,25 @@ int64_t fixture_scalar(db *d, const char *sql)
 		v = db_col_int(st, 0);
 	db_done(st);
 	db_conn_put(c);
+	return v;
+}
+
+db_conn *fixture_migrated_conn(fixture *f, const char *service)
+{
+	int applied;
+	db_conn *c = NULL;
+	if (db_migrate_up(&applied, f->d, service) < 0)
+		fail_msg("migrations: %s", err_msg());
+	assert_int_equal(db_conn_get(&c, f->d), 0);
+	return c;
+}
+
+int64_t fixture_conn_scalar(db_conn *c, const char *sql, db_arg arg)
+{
+	db_stmt *st;
+	int64_t v = -1;
+	if (db_query(&st, c, sql, arg) == 0 && db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_done(st);
 	return v;
 }

@@ -35,6 +35,13 @@ void fixture_db_destroy(fixture_db *f);
 /* The first column of the first row of sql (no parameters) on a connection of its own, or -1. */
 int64_t fixture_scalar(db *d, const char *sql);
 
+/* Migrates the fixture's database for service ("hub", "track") and borrows a connection, outside
+ * any transaction (each statement commits at once); fails the test when either fails. */
+db_conn *fixture_migrated_conn(fixture *f, const char *service);
+
+/* The first column of the first row of sql with one parameter, on c; -1 when there is none. */
+int64_t fixture_conn_scalar(db_conn *c, const char *sql, db_arg arg);
+
 /* Runs tests once per engine (PostgreSQL when WEFT_TEST_PG_URL is set; when WEFT_TEST_REQUIRE_PG
  * is set too and PostgreSQL is missing, that is a failure), each test named "ENGINE/test" and
  * given a fixture with a fresh database opened with a pool of pool_size. Returns the number of

@@ -111,4 +111,22 @@ static inline int history_set_ref(history_env *e, const char *ref, const char *h
 	return rc;
 }
 
+/* The commit time the histories start at. */
+#define HISTORY_T0 1700000000
+
+/* A linear history of n commits on main, one minute apart; hashes[i] is commit i (0 oldest). */
+static inline void history_linear(history_env *e, char (*hashes)[41], int n)
+{
+	for (int i = 0; i < n; i++) {
+		char content[32], message[32];
+		snprintf(content, sizeof content, "v%d\n", i);
+		snprintf(message, sizeof message, "commit %d\n", i);
+		const char *parent[1] = { i ? hashes[i - 1] : NULL };
+		assert_int_equal(history_commit(e, hashes[i], "refs/heads/main", parent, i ? 1 : 0,
+		                                i % 2 ? "odd.txt" : "even.txt", content,
+		                                HISTORY_T0 + 60 * i, message),
+		                 0);
+	}
+}
+
 #endif

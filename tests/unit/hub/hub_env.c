@@ -1,18 +1,16 @@
 /* Shortcuts for hub's domain tests. */
 #include "hub_env.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "base/err.h"
 #include "db/migrate.h"
 
 hub_env hub_env_begin(void **state)
 {
 	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	hub_env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
+	return (hub_env){ f, arena_new(), fixture_migrated_conn(f, "hub") };
 }
 
 void hub_env_end(hub_env *e)
@@ -33,10 +31,34 @@ hub_user hub_env_user(hub_env *e, const char *username, const char *email, const
 
 int64_t hub_env_scalar(hub_env *e, const char *sql, db_arg arg)
 {
+	return fixture_conn_scalar(e->c, sql, arg);
+}
+
+void hub_env_confirm_link(hub_env *e, char token[65], char recipient[128])
+{
 	db_stmt *st;
-	int64_t v = -1;
-	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
+	assert_int_equal(db_query(&st, e->c,
+	                          "SELECT recipient, body FROM outbox ORDER BY id DESC LIMIT 1",
+	                          DB_END),
+	                 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	snprintf(recipient, 128, "%s", db_col_text(st, 0));
+	const char *link = strstr(db_col_text(st, 1), "/confirm/");
+	assert_non_null(link);
+	snprintf(token, 65, "%.64s", link + 9);
 	db_done(st);
-	return v;
+}
+
+void hub_env_ok(int rc)
+{
+	if (rc != 0)
+		fail_msg("expected success, got %s: %s", err_name(rc), err_msg());
+}
+
+void hub_env_refused(int rc, int code, const char *text)
+{
+	if (rc != code)
+		fail_msg("expected %s, got %s (%s)", err_name(code), err_name(rc), err_msg());
+	if (text && !strstr(err_msg(), text))
+		fail_msg("expected a message with '%s', got '%s'", text, err_msg());
 }

@@ -24,6 +24,7 @@
 #include "web/embedded.h"
 #include "web/server.h"
 #include "web/template.h"
+#include "../web/route_call.h"
 
 typedef enum { ANONYMOUS, OUTSIDER, READER, WRITER, TEAM_ADMIN, SITE_ADMIN, NIDENTITIES } identity;
 static const char *const identity_names[] = { "anonymous", "outsider",   "reader",
@@ -301,35 +302,13 @@ static const char *repository = "code";
 /* The route's pattern with a value of the fixture for each parameter. */
 static void fill_path(char *out, size_t size, const char *pattern)
 {
-	const struct {
-		const char *param, *value;
-	} values[] = {
+	const route_value values[] = {
 		{ "{workspace}", "acme" },   { "{repo_slug}", repository },
 		{ "{username}", "rita" },    { "{selected_user}", "rita" },
 		{ "{member}", "rita" },      { "{group_slug}", "readers" },
 		{ "{path...}", "weft.css" }, { "{email}", "rita@example.com" },
 	};
-	size_t n = 0;
-	for (const char *p = pattern; *p && n + 1 < size;) {
-		bool replaced = false;
-		for (size_t i = 0; !replaced && i < sizeof values / sizeof values[0]; i++) {
-			size_t len = strlen(values[i].param);
-			if (strncmp(p, values[i].param, len) == 0) {
-				n += (size_t)snprintf(out + n, size - n, "%s", values[i].value);
-				p += len;
-				replaced = true;
-			}
-		}
-		if (replaced)
-			continue;
-		if (*p == '{') { /* any other parameter: a value no handler will find */
-			n += (size_t)snprintf(out + n, size - n, "x");
-			p = strchr(p, '}') ? strchr(p, '}') + 1 : p + 1;
-			continue;
-		}
-		out[n++] = *p++;
-	}
-	out[n < size ? n : size - 1] = '\0';
+	route_fill_path(out, size, pattern, values, sizeof values / sizeof values[0]);
 }
 
 static size_t collect(char *data, size_t size, size_t n, void *userdata)

@@ -29,12 +29,7 @@ typedef struct env {
 static inline env begin(void **state)
 {
 	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "track") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
+	return (env){ f, arena_new(), fixture_migrated_conn(f, "track") };
 }
 
 static inline void end(env *e)
@@ -74,12 +69,7 @@ static inline track_issue make_issue(env *e, const track_project *p, const track
 
 static inline int64_t scalar(env *e, const char *sql, db_arg arg)
 {
-	db_stmt *st;
-	int64_t v = -1;
-	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_done(st);
-	return v;
+	return fixture_conn_scalar(e->c, sql, arg);
 }
 
 #endif

@@ -419,6 +419,19 @@ static void admin_routes_need_a_site_administrator(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* The route "METHOD PATTERN" of svc when it is in the table with this permission, else NULL. */
+static const web_route *route_declared(const web_service *svc, const char *route, int permission)
+{
+	for (size_t i = 0; i < svc->nroutes; i++) {
+		const web_route *r = &svc->routes[i];
+		char line[256];
+		snprintf(line, sizeof line, "%s %s", r->method, r->pattern);
+		if (strcmp(line, route) == 0 && r->permission == permission)
+			return r;
+	}
+	return NULL;
+}
+
 /* The connector's pages and admin REST API are in the table (so the call above reached them). */
 static void the_connectors_admin_routes_are_in_the_table(void **state)
 {
@@ -453,15 +466,7 @@ static void the_connectors_admin_routes_are_in_the_table(void **state)
 	const web_service *svc = track_service();
 	int missing = 0;
 	for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++) {
-		bool found = false;
-		for (size_t i = 0; i < svc->nroutes && !found; i++) {
-			char line[256];
-			snprintf(line, sizeof line, "%s %s", svc->routes[i].method,
-			         svc->routes[i].pattern);
-			found = strcmp(line, wanted[k]) == 0 &&
-			        svc->routes[i].permission == TRACK_PERM_SITE_ADMIN;
-		}
-		if (!found) {
+		if (!route_declared(svc, wanted[k], TRACK_PERM_SITE_ADMIN)) {
 			missing++;
 			fprintf(stderr,
 			        "# %s is not in the table as a site administrator's route\n",
@@ -634,16 +639,8 @@ static void link_routes_declare_their_permissions(void **state)
 	const web_service *svc = track_service();
 	int missing = 0;
 	for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++) {
-		bool found = false;
-		for (size_t i = 0; i < svc->nroutes && !found; i++) {
-			char line[256];
-			snprintf(line, sizeof line, "%s %s", svc->routes[i].method,
-			         svc->routes[i].pattern);
-			found = strcmp(line, wanted[k].route) == 0 &&
-			        svc->routes[i].permission == wanted[k].permission &&
-			        (svc->routes[i].flags & WEB_NEEDS_USER);
-		}
-		if (!found) {
+		const web_route *r = route_declared(svc, wanted[k].route, wanted[k].permission);
+		if (!r || !(r->flags & WEB_NEEDS_USER)) {
 			missing++;
 			fprintf(stderr, "# %s is not in the table as declared\n", wanted[k].route);
 		}

@@ -1,7 +1,6 @@
-/* Tests of src/hub/commit.c and commit_walk.c on real bare repositories: the recent commits,
- * log walks with include / exclude / path, paging by cursor and by position (ties of commit time
- * included), Bitbucket's reversed diff specs, diffstats, ahead / behind, merge bases kept and
- * cursor parsing. No database. */
+/* Tests of src/hub/browse/commit.c on real bare repositories: the recent commits, Bitbucket's
+ * reversed diff specs, diffstats, ahead / behind and merge bases kept. No database. (The log
+ * walks: commit_walk_test.c.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,22 +11,7 @@
 #include "hub/browse/commit.h"
 #include "../history_repo.h"
 
-#define T0 1700000000
-
-/* A linear history of n commits on main, one minute apart; hashes[i] is commit i (0 oldest). */
-static void linear(history_env *e, char (*hashes)[41], int n)
-{
-	for (int i = 0; i < n; i++) {
-		char content[32], message[32];
-		snprintf(content, sizeof content, "v%d\n", i);
-		snprintf(message, sizeof message, "commit %d\n", i);
-		const char *parent[1] = { i ? hashes[i - 1] : NULL };
-		assert_int_equal(history_commit(e, hashes[i], "refs/heads/main", parent, i ? 1 : 0,
-		                                i % 2 ? "odd.txt" : "even.txt", content,
-		                                T0 + 60 * i, message),
-		                 0);
-	}
-}
+#define T0 HISTORY_T0
 
 static void test_recent(void **state)
 {
@@ -37,7 +21,7 @@ static void test_recent(void **state)
 	assert_int_equal(hub_commit_recent(&c, &n, e->a, e->repo, NULL, 5), 0);
 	assert_int_equal(n, 0); /* empty */
 	char h[5][41];
-	linear(e, h, 5);
+	history_linear(e, h, 5);
 	assert_int_equal(hub_commit_recent(&c, &n, e->a, e->repo, "main", 3), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(c[0].hash, h[4]);
@@ -50,173 +34,6 @@ static void test_recent(void **state)
 	assert_int_equal(hub_commit_recent(&c, &n, e->a, e->repo, "", 10), 0);
 	assert_int_equal(n, 5); /* HEAD */
 	assert_int_equal(hub_commit_recent(&c, &n, e->a, e->repo, "nope", 3), WEFT_ENOTFOUND);
-}
-
-/* Follows cursors from q to the end, appending hashes to seen; returns the count. */
-static size_t follow(history_env *e, hub_log_query q, char (*seen)[41], size_t max)
-{
-	size_t total = 0;
-	for (int guard = 0; guard < 1000; guard++) {
-		hub_log_page p;
-		assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-		for (size_t i = 0; i < p.count && total < max; i++)
-			memcpy(seen[total++], p.commits[i].hash, 41);
-		if (!p.has_more)
-			return total;
-		assert_int_equal(hub_log_cursor_parse(&q, e->a, hub_log_cursor(e->a, &p)), 0);
-	}
-	fail_msg("the cursors never ended");
-	return total;
-}
-
-static void test_paging(void **state)
-{
-	history_env *e = *state;
-	char h[25][41], seen[40][41];
-	linear(e, h, 25);
-	const char *include[1] = { "main" };
-	hub_log_query q = { .include = include, .ninclude = 1, .limit = 10 };
-	hub_log_page p;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-	assert_int_equal(p.count, 10);
-	assert_true(p.has_more);
-	assert_int_equal(p.next_skip, 10);
-	/* A linear history carries its one pending commit in the cursor. */
-	assert_int_equal(p.next_nfrontier, 1);
-	assert_memory_equal(hub_log_cursor(e->a, &p), "f10-", 4);
-	assert_int_equal(follow(e, q, seen, 40), 25);
-	for (int i = 0; i < 25; i++)
-		assert_string_equal(seen[i], h[24 - i]);
-	/* By position, the same pages. */
-	q.skip = 20;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-	assert_int_equal(p.count, 5);
-	assert_false(p.has_more);
-	assert_string_equal(p.commits[0].hash, h[4]);
-	q.skip = 100;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-	assert_int_equal(p.count, 0);
-	q.skip = 0;
-	q.limit = 0;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), WEFT_EINVALID);
-}
-
-/* main: r - a1 - a2 - M(a2, b2); feature: r - b1 - b2 - b3, all at the same second, so
- * that only the order met breaks ties. */
-static void test_ties_and_merges(void **state)
-{
-	history_env *e = *state;
-	char r[41], a1[41], a2[41], b1[41], b2[41], b3[41], m[41];
-	const char *p0[1] = { r };
-	assert_int_equal(history_commit(e, r, "refs/heads/main", NULL, 0, "f", "r", T0, "r"), 0);
-	assert_int_equal(history_commit(e, a1, NULL, p0, 1, "a", "1", T0, "a1"), 0);
-	assert_int_equal(history_commit(e, b1, NULL, p0, 1, "b", "1", T0, "b1"), 0);
-	const char *pa1[1] = { a1 }, *pb1[1] = { b1 };
-	assert_int_equal(history_commit(e, a2, NULL, pa1, 1, "a", "2", T0, "a2"), 0);
-	assert_int_equal(history_commit(e, b2, NULL, pb1, 1, "b", "2", T0, "b2"), 0);
-	const char *pm[2] = { a2, b2 }, *pb2[1] = { b2 };
-	assert_int_equal(history_commit(e, m, NULL, pm, 2, "a", "2", T0, "merge"), 0);
-	assert_int_equal(history_commit(e, b3, NULL, pb2, 1, "b", "3", T0, "b3"), 0);
-	assert_int_equal(history_set_ref(e, "refs/heads/main", m), 0);
-	assert_int_equal(history_set_ref(e, "refs/heads/feature", b3), 0);
-
-	/* The whole walk of every ref at once, then one commit a page: the same, no repeats. */
-	hub_log_query all = { .limit = 100 };
-	hub_log_page whole;
-	assert_int_equal(hub_commit_log(&whole, e->a, e->repo, &all), 0);
-	assert_int_equal(whole.count, 7);
-	char seen[10][41];
-	all.limit = 1;
-	assert_int_equal(follow(e, all, seen, 10), 7);
-	for (size_t i = 0; i < 7; i++) {
-		assert_string_equal(seen[i], whole.commits[i].hash);
-		for (size_t j = 0; j < i; j++)
-			assert_string_not_equal(seen[i], seen[j]);
-	}
-	/* With ties at a page's end the cursor goes by position. */
-	all.limit = 2;
-	hub_log_page p;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &all), 0);
-	assert_int_equal(p.next_nfrontier, 0);
-	assert_string_equal(hub_log_cursor(e->a, &p), "c2");
-}
-
-static void test_include_exclude(void **state)
-{
-	history_env *e = *state;
-	char h[4][41], f1[41], f2[41];
-	linear(e, h, 4);
-	const char *p1[1] = { h[1] };
-	assert_int_equal(history_commit(e, f1, NULL, p1, 1, "f", "1", T0 + 1000, "f1"), 0);
-	const char *pf1[1] = { f1 };
-	assert_int_equal(history_commit(e, f2, NULL, pf1, 1, "f", "2", T0 + 1100, "f2"), 0);
-	assert_int_equal(history_set_ref(e, "refs/heads/feature/x", f2), 0);
-
-	const char *inc[1] = { "feature/x" }, *exc[1] = { "main" };
-	hub_log_query q = {
-		.include = inc, .ninclude = 1, .exclude = exc, .nexclude = 1, .limit = 10
-	};
-	hub_log_page p;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-	assert_int_equal(p.count, 2);
-	assert_string_equal(p.commits[0].hash, f2);
-	assert_string_equal(p.commits[1].hash, f1);
-	assert_false(p.has_more);
-	/* The other way round: main's own commits. */
-	const char *inc2[1] = { "main" }, *exc2[1] = { f2 };
-	hub_log_query q2 = {
-		.include = inc2, .ninclude = 1, .exclude = exc2, .nexclude = 1, .limit = 1
-	};
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q2), 0);
-	assert_int_equal(p.count, 1);
-	assert_string_equal(p.commits[0].hash, h[3]);
-	assert_true(p.has_more);
-	assert_string_equal(hub_log_cursor(e->a, &p), "c1"); /* exclusions page by position */
-	q2.skip = 1;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q2), 0);
-	assert_string_equal(p.commits[0].hash, h[2]);
-	assert_false(p.has_more);
-	/* Two includes: the union, newest first. */
-	const char *both[2] = { "main", "feature/x" };
-	hub_log_query q3 = { .include = both, .ninclude = 2, .limit = 10 };
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q3), 0);
-	assert_int_equal(p.count, 6);
-	assert_string_equal(p.commits[0].hash, f2);
-	/* Errors: unknown revisions, a frontier with exclude. */
-	const char *bad[1] = { "nope" };
-	q3.include = bad;
-	q3.ninclude = 1;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q3), WEFT_ENOTFOUND);
-	q.exclude = bad;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), WEFT_ENOTFOUND);
-	git_oid id;
-	git_oid_fromstr(&id, h[0]);
-	q2.frontier = &id;
-	q2.nfrontier = 1;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q2), WEFT_EINVALID);
-}
-
-static void test_path(void **state)
-{
-	history_env *e = *state;
-	char h[6][41];
-	linear(e, h, 6); /* odd commits change odd.txt, even ones even.txt */
-	const char *include[1] = { "main" };
-	hub_log_query q = { .include = include, .ninclude = 1, .path = "odd.txt", .limit = 10 };
-	hub_log_page p;
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-	assert_int_equal(p.count, 3);
-	assert_string_equal(p.commits[0].hash, h[5]);
-	assert_string_equal(p.commits[1].hash, h[3]);
-	assert_string_equal(p.commits[2].hash, h[1]);
-	q.path = "even.txt";
-	q.limit = 2;
-	char seen[10][41];
-	assert_int_equal(follow(e, q, seen, 10), 3);
-	assert_string_equal(seen[2], h[0]); /* the root commit added it */
-	q.path = "missing";
-	assert_int_equal(hub_commit_log(&p, e->a, e->repo, &q), 0);
-	assert_int_equal(p.count, 0);
 }
 
 static const char *diff_of(history_env *e, const char *spec, bool topic)
@@ -240,7 +57,7 @@ static void test_diff_specs(void **state)
 {
 	history_env *e = *state;
 	char h[3][41], side[41];
-	linear(e, h, 3); /* h0: even=v0; h1: odd=v1; h2: even=v2 */
+	history_linear(e, h, 3); /* h0: even=v0; h1: odd=v1; h2: even=v2 */
 	const char *p0[1] = { h[0] };
 	assert_int_equal(history_commit(e, side, NULL, p0, 1, "side.txt", "s\n", T0 + 500, "side"),
 	                 0);
@@ -361,7 +178,7 @@ static void test_ahead_behind(void **state)
 {
 	history_env *e = *state;
 	char h[5][41], f[41];
-	linear(e, h, 5);
+	history_linear(e, h, 5);
 	const char *p[1] = { h[2] };
 	assert_int_equal(history_commit(e, f, NULL, p, 1, "f", "1", T0 + 999, "f"), 0);
 	git_oid local, upstream;
@@ -380,7 +197,7 @@ static void test_merge_base_kept(void **state)
 {
 	history_env *e = *state;
 	char h[5][41], f[41], lone[41];
-	linear(e, h, 5);
+	history_linear(e, h, 5);
 	const char *p[1] = { h[2] };
 	assert_int_equal(history_commit(e, f, NULL, p, 1, "f", "1", T0 + 999, "f"), 0);
 	assert_int_equal(history_commit(e, lone, NULL, NULL, 0, "l", "1", T0, "lone"), 0);
@@ -403,37 +220,6 @@ static void test_merge_base_kept(void **state)
 	assert_true(hub_merge_base(&base, empty, &b, &a) < 0); /* another pair: not kept */
 	assert_true(hub_merge_base(&base, empty, &a, &none) < 0);
 	git_repository_free(empty);
-}
-
-static void test_cursor_parse(void **state)
-{
-	history_env *e = *state;
-	hub_log_query q = { 0 };
-	assert_int_equal(hub_log_cursor_parse(&q, e->a, "c42"), 0);
-	assert_int_equal(q.skip, 42);
-	assert_int_equal(q.nfrontier, 0);
-	const char *ok = "f7-0123456789abcdef0123456789abcdef01234567";
-	assert_int_equal(hub_log_cursor_parse(&q, e->a, ok), 0);
-	assert_int_equal(q.skip, 7);
-	assert_int_equal(q.nfrontier, 1);
-	hub_log_page p = { .next_skip = 7,
-		           .next_frontier = (git_oid *)q.frontier,
-		           .next_nfrontier = 1 };
-	assert_string_equal(hub_log_cursor(e->a, &p), ok);
-	static const char *const bad[] = {
-		"",
-		"c",
-		"c-1",
-		"c1x",
-		"x1",
-		"f1",
-		"f1-",
-		"f1-0123",
-		"c1234567890123456",
-		"f1-0123456789abcdef0123456789abcdef0123456z",
-	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_int_equal(hub_log_cursor_parse(&q, e->a, bad[i]), WEFT_EINVALID);
 }
 
 static void test_status_of(void **state)
@@ -464,18 +250,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_recent, history_setup, history_teardown),
-		cmocka_unit_test_setup_teardown(test_paging, history_setup, history_teardown),
-		cmocka_unit_test_setup_teardown(test_ties_and_merges, history_setup,
-		                                history_teardown),
-		cmocka_unit_test_setup_teardown(test_include_exclude, history_setup,
-		                                history_teardown),
-		cmocka_unit_test_setup_teardown(test_path, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_diff_specs, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_diffstat, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_behind, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_merge_base_kept, history_setup,
 		                                history_teardown),
-		cmocka_unit_test_setup_teardown(test_cursor_parse, history_setup, history_teardown),
 		cmocka_unit_test_setup_teardown(test_text_utf8, history_setup, history_teardown),
 		cmocka_unit_test(test_status_of),
 	};

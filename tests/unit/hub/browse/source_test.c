@@ -17,40 +17,9 @@
 #include "hub/git/gitrepo.h"
 #include "hub/repo/repo_storage.h"
 #include "hub/browse/source.h"
+#include "../history_repo.h"
 
-typedef struct env {
-	char dir[64];
-	git_repository *repo;
-	arena *a;
-} env;
-
-static int setup(void **state)
-{
-	env *e = calloc(1, sizeof *e);
-	snprintf(e->dir, sizeof e->dir, "/tmp/weft-source-XXXXXX");
-	if (!mkdtemp(e->dir))
-		return -1;
-	git_libgit2_init();
-	char path[128];
-	snprintf(path, sizeof path, "%s/r.git", e->dir);
-	if (hub_repo_storage_init(path, "main", "/bin/true") < 0 ||
-	    git_repository_open(&e->repo, path))
-		return -1;
-	e->a = arena_new();
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env *e = *state;
-	git_repository_free(e->repo);
-	hub_repo_storage_remove_tree(e->dir);
-	arena_free(e->a);
-	git_libgit2_shutdown();
-	free(e);
-	return 0;
-}
+typedef history_env env;
 
 /* Commits changes (path, content; content NULL deletes) on branch with optional parent. */
 static int commit_on(env *e, git_oid *out, const char *branch, const char *parent,
@@ -380,14 +349,18 @@ static void test_last_commits_and_history(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_clean_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_commit_list_and_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_commit_modes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_commit_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_first_commit_elsewhere, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_author, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_types_and_readme, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_last_commits_and_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_path, history_setup, history_teardown),
+		cmocka_unit_test_setup_teardown(test_commit_list_and_read, history_setup,
+		                                history_teardown),
+		cmocka_unit_test_setup_teardown(test_commit_modes, history_setup, history_teardown),
+		cmocka_unit_test_setup_teardown(test_commit_rules, history_setup, history_teardown),
+		cmocka_unit_test_setup_teardown(test_first_commit_elsewhere, history_setup,
+		                                history_teardown),
+		cmocka_unit_test_setup_teardown(test_author, history_setup, history_teardown),
+		cmocka_unit_test_setup_teardown(test_types_and_readme, history_setup,
+		                                history_teardown),
+		cmocka_unit_test_setup_teardown(test_last_commits_and_history, history_setup,
+		                                history_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,7 @@ static void parses_hook_lines(void **state)
 	(void)state;
 	push_update u;
 	char good[] = HASH_A " " HASH_B " refs/heads/feature/x\n";
-	assert_int_equal(hub_push_parse_line(&u, good), 0);
+	assert_int_equal(hub_push_update_parse(&u, good), 0);
 	assert_string_equal(u.old_hash, HASH_A);
 	assert_string_equal(u.new_hash, HASH_B);
 	assert_string_equal(u.ref, "refs/heads/feature/x");
@@ -55,12 +55,12 @@ static void parses_hook_lines(void **state)
 		        strdup(HASH_A " " HASH_B " refs/heads/a\tb"),
 		        strdup("") };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(hub_push_parse_line(&u, bad[i]), WEFT_EINVALID);
+		assert_int_equal(hub_push_update_parse(&u, bad[i]), WEFT_EINVALID);
 		free(bad[i]);
 	}
-	assert_true(hub_push_hash_is_zero(ZERO));
-	assert_false(hub_push_hash_is_zero(HASH_A));
-	assert_false(hub_push_hash_is_zero(""));
+	assert_true(hub_push_update_is_zero(ZERO));
+	assert_false(hub_push_update_is_zero(HASH_A));
+	assert_false(hub_push_update_is_zero(""));
 }
 
 static void records_pushes_and_ref_state(void **state)

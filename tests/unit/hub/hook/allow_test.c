@@ -12,7 +12,7 @@
 
 #include "base/err.h"
 #include "hub/hook/allow.h"
-#include "hub/hook/event.h"
+#include "hub/hook/hook_config.h"
 
 static void configure(const char *allowed, const char *track_url)
 {

@@ -10,25 +10,11 @@
 #include "hub/project/project.h"
 #include "hub/team/team.h"
 
-static void ok(int rc)
-{
-	if (rc != 0)
-		fail_msg("expected success, got %s: %s", err_name(rc), err_msg());
-}
-
-static void refused(int rc, int code, const char *text)
-{
-	if (rc != code)
-		fail_msg("expected %s, got %s (%s)", err_name(code), err_name(rc), err_msg());
-	if (text && !strstr(err_msg(), text))
-		fail_msg("expected a message with '%s', got '%s'", text, err_msg());
-}
-
 static hub_workspace team(hub_env *e, const hub_user *creator, const char *id)
 {
 	hub_team_new n = { id, NULL, NULL, 0, "http://hub.test" };
 	hub_workspace ws;
-	ok(hub_team_create(e->c, e->a, creator, &n, &ws));
+	hub_env_ok(hub_team_create(e->c, e->a, creator, &n, &ws));
 	return ws;
 }
 
@@ -44,18 +30,18 @@ static void keys_and_names_have_rules(void **state)
 	char key[80];
 	memset(key, 'A', PROJECT_KEY_MAX);
 	key[PROJECT_KEY_MAX] = '\0';
-	ok(hub_project_check_key("MARS"));
-	ok(hub_project_check_key("M_2"));
-	ok(hub_project_check_key(key));
+	hub_env_ok(hub_project_check_key("MARS"));
+	hub_env_ok(hub_project_check_key("M_2"));
+	hub_env_ok(hub_project_check_key(key));
 	key[PROJECT_KEY_MAX] = 'A';
 	key[PROJECT_KEY_MAX + 1] = '\0';
-	refused(hub_project_check_key(key), WEFT_EINVALID, "Key: at most");
+	hub_env_refused(hub_project_check_key(key), WEFT_EINVALID, "Key: at most");
 	static const char *const bad[] = { "", "mars", "2M", "_M", "M-2", "M 2", "MÄRS" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		refused(hub_project_check_key(bad[i]), WEFT_EINVALID, "Key");
-	ok(hub_project_check_name("Mars rover – phase 2"));
-	refused(hub_project_check_name(""), WEFT_EINVALID, "Name");
-	refused(hub_project_check_name("a\tb"), WEFT_EINVALID, "control");
+		hub_env_refused(hub_project_check_key(bad[i]), WEFT_EINVALID, "Key");
+	hub_env_ok(hub_project_check_name("Mars rover – phase 2"));
+	hub_env_refused(hub_project_check_name(""), WEFT_EINVALID, "Name");
+	hub_env_refused(hub_project_check_name("a\tb"), WEFT_EINVALID, "control");
 }
 
 static void projects_are_unique_per_workspace(void **state)
@@ -65,26 +51,30 @@ static void projects_are_unique_per_workspace(void **state)
 	hub_workspace acme = team(&e, &alice, "acme"), beta = team(&e, &alice, "beta");
 	hub_project p, q, found;
 	hub_project_new mars = { "MARS", "Mars", "red", true };
-	ok(hub_project_create(e.c, e.a, alice.id, &acme, &mars, &p));
+	hub_env_ok(hub_project_create(e.c, e.a, alice.id, &acme, &mars, &p));
 	assert_string_equal(p.key, "MARS");
 	assert_true(p.is_private);
 	hub_project_new same_key = { "MARS", "Another", "", true };
-	refused(hub_project_create(e.c, e.a, alice.id, &acme, &same_key, &q), WEFT_EEXISTS, "Key");
+	hub_env_refused(hub_project_create(e.c, e.a, alice.id, &acme, &same_key, &q), WEFT_EEXISTS,
+	                "Key");
 	hub_project_new same_name = { "VENUS", "mars", "", true };
-	refused(hub_project_create(e.c, e.a, alice.id, &acme, &same_name, &q), WEFT_EEXISTS,
-	        "Name");
+	hub_env_refused(hub_project_create(e.c, e.a, alice.id, &acme, &same_name, &q), WEFT_EEXISTS,
+	                "Name");
 	hub_project_new bad = { "venus", "Venus", "", true };
-	refused(hub_project_create(e.c, e.a, alice.id, &acme, &bad, &q), WEFT_EINVALID, "Key");
+	hub_env_refused(hub_project_create(e.c, e.a, alice.id, &acme, &bad, &q), WEFT_EINVALID,
+	                "Key");
 	assert_int_equal(projects_in(&e, &acme), 1);
 	/* Another workspace may use the same key and name. */
-	ok(hub_project_create(e.c, e.a, alice.id, &beta, &mars, &q));
+	hub_env_ok(hub_project_create(e.c, e.a, alice.id, &beta, &mars, &q));
 	assert_int_not_equal(q.id, p.id);
-	ok(hub_project_find(e.c, e.a, acme.id, "MARS", &found));
+	hub_env_ok(hub_project_find(e.c, e.a, acme.id, "MARS", &found));
 	assert_int_equal(found.id, p.id);
-	ok(hub_project_find(e.c, e.a, acme.id, arena_printf(e.a, "{%s}", p.uuid), &found));
+	hub_env_ok(hub_project_find(e.c, e.a, acme.id, arena_printf(e.a, "{%s}", p.uuid), &found));
 	assert_int_equal(found.id, p.id);
-	refused(hub_project_find(e.c, e.a, acme.id, "mars", &found), WEFT_ENOTFOUND, "mars");
-	refused(hub_project_find(e.c, e.a, acme.id, arena_printf(e.a, "{%s}", q.uuid), &found),
+	hub_env_refused(hub_project_find(e.c, e.a, acme.id, "mars", &found), WEFT_ENOTFOUND,
+	                "mars");
+	hub_env_refused(
+	        hub_project_find(e.c, e.a, acme.id, arena_printf(e.a, "{%s}", q.uuid), &found),
 	        WEFT_ENOTFOUND, NULL);
 	hub_env_end(&e);
 }
@@ -96,22 +86,22 @@ static void updates_are_partial_and_checked(void **state)
 	hub_workspace acme = team(&e, &alice, "acme");
 	hub_project p, venus;
 	hub_project_new n = { "MARS", "Mars", "red", true };
-	ok(hub_project_create(e.c, e.a, alice.id, &acme, &n, &p));
+	hub_env_ok(hub_project_create(e.c, e.a, alice.id, &acme, &n, &p));
 	hub_project_new v = { "VENUS", "Venus", "", true };
-	ok(hub_project_create(e.c, e.a, alice.id, &acme, &v, &venus));
+	hub_env_ok(hub_project_create(e.c, e.a, alice.id, &acme, &v, &venus));
 	hub_project_change ch = { .description = "dusty", .is_private = 0 };
-	ok(hub_project_update(e.c, e.a, &p, &ch, &p));
+	hub_env_ok(hub_project_update(e.c, e.a, &p, &ch, &p));
 	assert_string_equal(p.description, "dusty");
 	assert_string_equal(p.name, "Mars");
 	assert_false(p.is_private);
 	hub_project_change rekey = { .key = "ARES", .is_private = -1 };
-	ok(hub_project_update(e.c, e.a, &p, &rekey, &p));
+	hub_env_ok(hub_project_update(e.c, e.a, &p, &rekey, &p));
 	assert_string_equal(p.key, "ARES");
 	hub_project_change clash = { .key = "VENUS", .is_private = -1 };
-	refused(hub_project_update(e.c, e.a, &p, &clash, &p), WEFT_EEXISTS, "Key");
+	hub_env_refused(hub_project_update(e.c, e.a, &p, &clash, &p), WEFT_EEXISTS, "Key");
 	hub_project_change bad = { .name = "", .is_private = -1 };
-	refused(hub_project_update(e.c, e.a, &p, &bad, &p), WEFT_EINVALID, "Name");
-	ok(hub_project_get(e.c, e.a, p.id, &p));
+	hub_env_refused(hub_project_update(e.c, e.a, &p, &bad, &p), WEFT_EINVALID, "Name");
+	hub_env_ok(hub_project_get(e.c, e.a, p.id, &p));
 	assert_string_equal(p.key, "ARES");
 	assert_string_equal(p.name, "Mars");
 	hub_env_end(&e);
@@ -123,17 +113,17 @@ static void the_default_project_is_the_oldest_or_new(void **state)
 	hub_user alice = hub_env_user(&e, "alice", "alice@example.com", NULL);
 	hub_workspace acme = team(&e, &alice, "acme");
 	hub_project p, again, later;
-	ok(hub_project_oldest_or_default(e.c, e.a, alice.id, &acme, &p));
+	hub_env_ok(hub_project_oldest_or_default(e.c, e.a, alice.id, &acme, &p));
 	assert_string_equal(p.key, PROJECT_DEFAULT_KEY);
 	assert_string_equal(p.name, PROJECT_DEFAULT_NAME);
 	hub_project_new n = { "ZED", "Zed", "", true };
-	ok(hub_project_create(e.c, e.a, alice.id, &acme, &n, &later));
-	ok(hub_project_oldest_or_default(e.c, e.a, alice.id, &acme, &again));
+	hub_env_ok(hub_project_create(e.c, e.a, alice.id, &acme, &n, &later));
+	hub_env_ok(hub_project_oldest_or_default(e.c, e.a, alice.id, &acme, &again));
 	assert_int_equal(again.id, p.id);
 	assert_int_equal(projects_in(&e, &acme), 2);
 	hub_project *list;
 	size_t count;
-	ok(hub_project_list(e.c, e.a, acme.id, &list, &count));
+	hub_env_ok(hub_project_list(e.c, e.a, acme.id, &list, &count));
 	assert_int_equal(count, 2);
 	assert_string_equal(list[0].key, PROJECT_DEFAULT_KEY);
 	assert_string_equal(list[1].key, "ZED");
@@ -147,7 +137,7 @@ static void projects_with_repositories_stay(void **state)
 	hub_workspace acme = team(&e, &alice, "acme");
 	hub_project p;
 	hub_project_new n = { "MARS", "Mars", "", true };
-	ok(hub_project_create(e.c, e.a, alice.id, &acme, &n, &p));
+	hub_env_ok(hub_project_create(e.c, e.a, alice.id, &acme, &n, &p));
 	assert_true(db_exec(e.c,
 	                    "INSERT INTO repositories (uuid, workspace_id, slug, name, is_private,"
 	                    " created_at, updated_at, project_id)"
@@ -155,13 +145,13 @@ static void projects_with_repositories_stay(void **state)
 	                    " 0, $2)",
 	                    db_int(acme.id), db_int(p.id)) == 1);
 	int64_t all = 0, public_repos = 0;
-	ok(hub_project_repo_counts(e.c, p.id, &all, &public_repos));
+	hub_env_ok(hub_project_repo_counts(e.c, p.id, &all, &public_repos));
 	assert_int_equal(all, 1);
 	assert_int_equal(public_repos, 1);
-	refused(hub_project_delete(e.c, alice.id, &p), WEFT_ECONFLICT, "still has 1");
+	hub_env_refused(hub_project_delete(e.c, alice.id, &p), WEFT_ECONFLICT, "still has 1");
 	assert_true(db_exec(e.c, "DELETE FROM repositories WHERE project_id = $1", db_int(p.id)) ==
 	            1);
-	ok(hub_project_delete(e.c, alice.id, &p));
+	hub_env_ok(hub_project_delete(e.c, alice.id, &p));
 	assert_int_equal(projects_in(&e, &acme), 0);
 	hub_env_end(&e);
 }

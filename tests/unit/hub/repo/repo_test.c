@@ -23,20 +23,6 @@
 #include "hub/repo/repo_purge.h"
 #include "hub/repo/repo_storage.h"
 
-static void ok(int rc)
-{
-	if (rc != 0)
-		fail_msg("expected success, got %s: %s", err_name(rc), err_msg());
-}
-
-static void refused(int rc, int code, const char *text)
-{
-	if (rc != code)
-		fail_msg("expected %s, got %s (%s)", err_name(code), err_name(rc), err_msg());
-	if (text && !strstr(err_msg(), text))
-		fail_msg("expected a message with '%s', got '%s'", text, err_msg());
-}
-
 typedef struct env {
 	hub_env h;
 	char root[64];
@@ -69,7 +55,7 @@ static bool exists(const char *path)
 static hub_workspace personal(env *e, const hub_user *u)
 {
 	hub_workspace ws;
-	ok(hub_workspace_find(e->h.c, e->h.a, u->username, &ws));
+	hub_env_ok(hub_workspace_find(e->h.c, e->h.a, u->username, &ws));
 	return ws;
 }
 
@@ -77,7 +63,7 @@ static hub_workspace team(env *e, const hub_user *creator, const char *id)
 {
 	hub_team_new n = { id, NULL, NULL, 0, "http://hub.test" };
 	hub_workspace ws;
-	ok(hub_team_create(e->h.c, e->h.a, creator, &n, &ws));
+	hub_env_ok(hub_team_create(e->h.c, e->h.a, creator, &n, &ws));
 	return ws;
 }
 
@@ -111,38 +97,39 @@ static void slugs_follow_bitbucket(void **state)
 		{ "日本 repo", "repo" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		ok(hub_repo_slugify(slug, cases[i][0]));
+		hub_env_ok(hub_repo_slugify(slug, cases[i][0]));
 		assert_string_equal(slug, cases[i][1]);
 	}
 	char long_name[200];
 	memset(long_name, 'a', 100);
 	long_name[100] = '\0';
-	ok(hub_repo_slugify(slug, long_name));
+	hub_env_ok(hub_repo_slugify(slug, long_name));
 	assert_int_equal(strlen(slug), REPO_SLUG_MAX);
-	refused(hub_repo_slugify(slug, "!!!"), WEFT_EINVALID, "letter or digit");
-	refused(hub_repo_slugify(slug, ".."), WEFT_EINVALID, "letter or digit");
-	refused(hub_repo_slugify(slug, " . "), WEFT_EINVALID, "letter or digit");
-	ok(hub_repo_slugify(slug, "..."));
+	hub_env_refused(hub_repo_slugify(slug, "!!!"), WEFT_EINVALID, "letter or digit");
+	hub_env_refused(hub_repo_slugify(slug, ".."), WEFT_EINVALID, "letter or digit");
+	hub_env_refused(hub_repo_slugify(slug, " . "), WEFT_EINVALID, "letter or digit");
+	hub_env_ok(hub_repo_slugify(slug, "..."));
 	assert_string_equal(slug, "...");
-	refused(hub_repo_slugify(slug, ""), WEFT_EINVALID, "Name");
-	refused(hub_repo_slugify(slug, "a\nb"), WEFT_EINVALID, "control");
+	hub_env_refused(hub_repo_slugify(slug, ""), WEFT_EINVALID, "Name");
+	hub_env_refused(hub_repo_slugify(slug, "a\nb"), WEFT_EINVALID, "control");
 }
 
 static void path_slugs_are_checked(void **state)
 {
 	(void)state;
-	ok(hub_repo_check_slug("my-repo"));
-	ok(hub_repo_check_slug("_x.y"));
-	ok(hub_repo_check_slug("---"));
+	hub_env_ok(hub_repo_check_slug("my-repo"));
+	hub_env_ok(hub_repo_check_slug("_x.y"));
+	hub_env_ok(hub_repo_check_slug("---"));
 	static const char *const bad[] = { "My-Repo", "a--b", "a-", "a b", "", ".", "ü" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		refused(hub_repo_check_slug(bad[i]), WEFT_EINVALID, "Invalid slug. Slugs must be");
-	refused(hub_repo_check_reserved("settings"), WEFT_EINVALID, "reserved");
-	refused(hub_repo_check_reserved("projects"), WEFT_EINVALID, "reserved");
-	refused(hub_repo_check_reserved("x.git"), WEFT_EINVALID, ".git");
-	ok(hub_repo_check_reserved("settings2"));
-	ok(hub_repo_check_branch("feature/x"));
-	refused(hub_repo_check_branch("a..b"), WEFT_EINVALID, "Main branch");
+		hub_env_refused(hub_repo_check_slug(bad[i]), WEFT_EINVALID,
+		                "Invalid slug. Slugs must be");
+	hub_env_refused(hub_repo_check_reserved("settings"), WEFT_EINVALID, "reserved");
+	hub_env_refused(hub_repo_check_reserved("projects"), WEFT_EINVALID, "reserved");
+	hub_env_refused(hub_repo_check_reserved("x.git"), WEFT_EINVALID, ".git");
+	hub_env_ok(hub_repo_check_reserved("settings2"));
+	hub_env_ok(hub_repo_check_branch("feature/x"));
+	hub_env_refused(hub_repo_check_branch("a..b"), WEFT_EINVALID, "Main branch");
 }
 
 /* ---- creating ---- */
@@ -153,7 +140,7 @@ static void create_makes_row_folder_and_default_project(void **state)
 	hub_user alice = hub_env_user(&e.h, "alice", "alice@example.com", NULL);
 	hub_workspace ws = personal(&e, &alice);
 	hub_repo r, found;
-	ok(create(&e, &alice, &ws, "Foo Bar", true, &r));
+	hub_env_ok(create(&e, &alice, &ws, "Foo Bar", true, &r));
 	assert_string_equal(r.slug, "foo-bar");
 	assert_string_equal(r.mainbranch, "main");
 	assert_true(r.is_private);
@@ -161,18 +148,20 @@ static void create_makes_row_folder_and_default_project(void **state)
 	assert_true(exists(arena_printf(e.h.a, "%s/hooks/post-receive",
 	                                hub_repo_git_dir(e.h.a, e.dirs.repos_dir, &r))));
 	hub_project p;
-	ok(hub_project_get(e.h.c, e.h.a, r.project_id, &p));
+	hub_env_ok(hub_project_get(e.h.c, e.h.a, r.project_id, &p));
 	assert_string_equal(p.key, PROJECT_DEFAULT_KEY);
-	ok(hub_repo_find(e.h.c, e.h.a, &ws, "FOO-BAR", &found, NULL));
+	hub_env_ok(hub_repo_find(e.h.c, e.h.a, &ws, "FOO-BAR", &found, NULL));
 	assert_int_equal(found.id, r.id);
-	ok(hub_repo_find(e.h.c, e.h.a, &ws, arena_printf(e.h.a, "{%s}", r.uuid), &found, NULL));
+	hub_env_ok(hub_repo_find(e.h.c, e.h.a, &ws, arena_printf(e.h.a, "{%s}", r.uuid), &found,
+	                         NULL));
 	assert_int_equal(found.id, r.id);
 	assert_true(count(&e, "SELECT COUNT(*) FROM activity WHERE workspace_id = $1", ws.id) >= 1);
 	/* The same slug from another spelling is refused, and nothing is left behind. */
 	hub_repo dup;
-	refused(create(&e, &alice, &ws, "foo-bar", false, &dup), WEFT_EEXISTS,
-	        "a repository with this URL already exists");
-	refused(create(&e, &alice, &ws, "Settings", false, &dup), WEFT_EINVALID, "reserved");
+	hub_env_refused(create(&e, &alice, &ws, "foo-bar", false, &dup), WEFT_EEXISTS,
+	                "a repository with this URL already exists");
+	hub_env_refused(create(&e, &alice, &ws, "Settings", false, &dup), WEFT_EINVALID,
+	                "reserved");
 	assert_int_equal(
 	        count(&e, "SELECT COUNT(*) FROM repositories WHERE workspace_id = $1", ws.id), 1);
 	assert_int_equal(count(&e, "SELECT COUNT(*) FROM projects WHERE workspace_id = $1", ws.id),
@@ -208,7 +197,7 @@ static void readme_is_an_initial_commit_on_main(void **state)
 	hub_workspace ws = personal(&e, &alice);
 	hub_repo_new n = { .name = "docs", .description = "All the docs", .with_readme = true };
 	hub_repo r;
-	ok(hub_repo_create(e.h.f->d, e.h.a, &e.dirs, &alice, &ws, &n, &r));
+	hub_env_ok(hub_repo_create(e.h.f->d, e.h.a, &e.dirs, &alice, &ws, &n, &r));
 	git_repository *repo = NULL;
 	git_reference *ref = NULL;
 	git_commit *commit = NULL;
@@ -233,16 +222,17 @@ static void private_repositories_count_against_the_plan(void **state)
 	hub_user alice = hub_env_user(&e.h, "alice", "alice@example.com", NULL);
 	hub_workspace ws = team(&e, &alice, "acme");
 	hub_plan plan;
-	ok(hub_plan_create(e.h.c, e.h.a, "Tiny", 1, PLAN_UNLIMITED, &plan));
-	ok(hub_plan_assign(e.h.c, ws.slug, plan.id));
+	hub_env_ok(hub_plan_create(e.h.c, e.h.a, "Tiny", 1, PLAN_UNLIMITED, &plan));
+	hub_env_ok(hub_plan_assign(e.h.c, ws.slug, plan.id));
 	hub_repo r;
-	ok(create(&e, &alice, &ws, "one", true, &r));
-	refused(create(&e, &alice, &ws, "two", true, &r), WEFT_ELIMIT, "Private repositories");
-	ok(create(&e, &alice, &ws, "three", false, &r));
+	hub_env_ok(create(&e, &alice, &ws, "one", true, &r));
+	hub_env_refused(create(&e, &alice, &ws, "two", true, &r), WEFT_ELIMIT,
+	                "Private repositories");
+	hub_env_ok(create(&e, &alice, &ws, "three", false, &r));
 	/* Making the public one private passes the limit too. */
 	hub_repo_change ch = { .is_private = 1, .has_issues = -1, .has_wiki = -1 };
-	refused(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &r, &ch, &r), WEFT_ELIMIT,
-	        "Private repositories");
+	hub_env_refused(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &r, &ch, &r),
+	                WEFT_ELIMIT, "Private repositories");
 	assert_int_equal(
 	        count(&e, "SELECT COUNT(*) FROM repositories WHERE workspace_id = $1", ws.id), 2);
 	end(&e);
@@ -255,23 +245,24 @@ static void auto_add_groups_are_granted(void **state)
 	hub_workspace ws = team(&e, &alice, "acme");
 	hub_group g;
 	hub_group_new gn = { "Readers", HUB_LEVEL_READ, false };
-	ok(hub_group_create(e.h.c, e.h.a, &ws, &gn, &g));
+	hub_env_ok(hub_group_create(e.h.c, e.h.a, &ws, &gn, &g));
 	hub_repo r;
-	ok(create(&e, &alice, &ws, "app", true, &r));
+	hub_env_ok(create(&e, &alice, &ws, "app", true, &r));
 	hub_repo_grant *grants;
 	size_t n;
-	ok(hub_repo_grants(e.h.c, e.h.a, r.id, &grants, &n));
+	hub_env_ok(hub_repo_grants(e.h.c, e.h.a, r.id, &grants, &n));
 	/* Administrators and Developers (auto_add), not Readers. */
 	assert_int_equal(n, 2);
 	for (size_t i = 0; i < n; i++)
 		assert_string_not_equal(grants[i].slug, g.slug);
-	ok(hub_repo_grant_group(e.h.c, &r, g.slug, HUB_LEVEL_WRITE));
-	ok(hub_repo_grant_user(e.h.c, &r, "alice", HUB_LEVEL_ADMIN));
-	ok(hub_repo_grants(e.h.c, e.h.a, r.id, &grants, &n));
+	hub_env_ok(hub_repo_grant_group(e.h.c, &r, g.slug, HUB_LEVEL_WRITE));
+	hub_env_ok(hub_repo_grant_user(e.h.c, &r, "alice", HUB_LEVEL_ADMIN));
+	hub_env_ok(hub_repo_grants(e.h.c, e.h.a, r.id, &grants, &n));
 	assert_int_equal(n, 4);
-	ok(hub_repo_grant_group(e.h.c, &r, g.slug, HUB_LEVEL_NONE));
-	refused(hub_repo_grant_user(e.h.c, &r, "nobody", HUB_LEVEL_READ), WEFT_ENOTFOUND, "nobody");
-	ok(hub_repo_grants(e.h.c, e.h.a, r.id, &grants, &n));
+	hub_env_ok(hub_repo_grant_group(e.h.c, &r, g.slug, HUB_LEVEL_NONE));
+	hub_env_refused(hub_repo_grant_user(e.h.c, &r, "nobody", HUB_LEVEL_READ), WEFT_ENOTFOUND,
+	                "nobody");
+	hub_env_ok(hub_repo_grants(e.h.c, e.h.a, r.id, &grants, &n));
 	assert_int_equal(n, 3);
 	end(&e);
 }
@@ -282,32 +273,33 @@ static void renames_redirect_the_old_slug(void **state)
 	hub_user alice = hub_env_user(&e.h, "alice", "alice@example.com", NULL);
 	hub_workspace ws = personal(&e, &alice);
 	hub_repo r, after, found, other;
-	ok(create(&e, &alice, &ws, "old name", false, &r));
+	hub_env_ok(create(&e, &alice, &ws, "old name", false, &r));
 	hub_repo_change ch = {
 		.name = "New Name", .is_private = -1, .has_issues = -1, .has_wiki = -1
 	};
-	ok(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &r, &ch, &after));
+	hub_env_ok(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &r, &ch, &after));
 	assert_string_equal(after.slug, "new-name");
 	const char *from = NULL;
-	ok(hub_repo_find(e.h.c, e.h.a, &ws, "old-name", &found, &from));
+	hub_env_ok(hub_repo_find(e.h.c, e.h.a, &ws, "old-name", &found, &from));
 	assert_int_equal(found.id, r.id);
 	assert_string_equal(from, "old-name");
-	ok(hub_repo_find(e.h.c, e.h.a, &ws, "new-name", &found, &from));
+	hub_env_ok(hub_repo_find(e.h.c, e.h.a, &ws, "new-name", &found, &from));
 	assert_null(from);
 	/* A new repository takes the old slug over. */
-	ok(create(&e, &alice, &ws, "old-name", false, &other));
-	ok(hub_repo_find(e.h.c, e.h.a, &ws, "old-name", &found, &from));
+	hub_env_ok(create(&e, &alice, &ws, "old-name", false, &other));
+	hub_env_ok(hub_repo_find(e.h.c, e.h.a, &ws, "old-name", &found, &from));
 	assert_int_equal(found.id, other.id);
 	assert_null(from);
 	/* Renaming onto a taken slug is refused. */
 	ch.name = "Old Name";
-	refused(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &after, &ch, &after),
+	hub_env_refused(
+	        hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &after, &ch, &after),
 	        WEFT_EEXISTS, "already exists");
 	/* The main branch of an empty repository may be any valid name; HEAD follows. */
 	hub_repo_change mb = {
 		.mainbranch = "trunk", .is_private = -1, .has_issues = -1, .has_wiki = -1
 	};
-	ok(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &other, &mb, &other));
+	hub_env_ok(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &other, &mb, &other));
 	assert_string_equal(other.mainbranch, "trunk");
 	end(&e);
 }
@@ -319,12 +311,12 @@ static void mainbranch_must_exist_once_there_are_commits(void **state)
 	hub_workspace ws = personal(&e, &alice);
 	hub_repo_new n = { .name = "docs", .with_readme = true };
 	hub_repo r;
-	ok(hub_repo_create(e.h.f->d, e.h.a, &e.dirs, &alice, &ws, &n, &r));
+	hub_env_ok(hub_repo_create(e.h.f->d, e.h.a, &e.dirs, &alice, &ws, &n, &r));
 	hub_repo_change ch = {
 		.mainbranch = "develop", .is_private = -1, .has_issues = -1, .has_wiki = -1
 	};
-	refused(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &r, &ch, &r),
-	        WEFT_EINVALID, "no branch develop");
+	hub_env_refused(hub_repo_update(e.h.c, e.h.a, e.dirs.repos_dir, alice.id, &r, &ch, &r),
+	                WEFT_EINVALID, "no branch develop");
 	end(&e);
 }
 
@@ -335,10 +327,10 @@ static void transfer_rederives_grants_and_keeps_files(void **state)
 	hub_user bob = hub_env_user(&e.h, "bob", "bob@example.com", NULL);
 	hub_workspace mine = personal(&e, &alice), acme = team(&e, &alice, "acme");
 	hub_repo r, moved, clash, found;
-	ok(create(&e, &alice, &mine, "tool", true, &r));
-	ok(hub_repo_grant_user(e.h.c, &r, "bob", HUB_LEVEL_WRITE));
+	hub_env_ok(create(&e, &alice, &mine, "tool", true, &r));
+	hub_env_ok(hub_repo_grant_user(e.h.c, &r, "bob", HUB_LEVEL_WRITE));
 	const char *dir = hub_repo_git_dir(e.h.a, e.dirs.repos_dir, &r);
-	ok(hub_repo_transfer(e.h.c, e.h.a, alice.id, &r, &acme, &moved));
+	hub_env_ok(hub_repo_transfer(e.h.c, e.h.a, alice.id, &r, &acme, &moved));
 	assert_int_equal(moved.workspace_id, acme.id);
 	assert_string_equal(hub_repo_git_dir(e.h.a, e.dirs.repos_dir, &moved), dir);
 	assert_true(exists(dir));
@@ -353,13 +345,13 @@ static void transfer_rederives_grants_and_keeps_files(void **state)
 	                       r.id),
 	                 2);
 	const char *from = NULL;
-	ok(hub_repo_find(e.h.c, e.h.a, &mine, "tool", &found, &from));
+	hub_env_ok(hub_repo_find(e.h.c, e.h.a, &mine, "tool", &found, &from));
 	assert_int_equal(found.workspace_id, acme.id);
 	assert_non_null(from);
 	/* A clash in the target is refused. */
-	ok(create(&e, &alice, &mine, "tool", false, &clash));
-	refused(hub_repo_transfer(e.h.c, e.h.a, alice.id, &clash, &acme, &clash), WEFT_EEXISTS,
-	        "already has a repository");
+	hub_env_ok(create(&e, &alice, &mine, "tool", false, &clash));
+	hub_env_refused(hub_repo_transfer(e.h.c, e.h.a, alice.id, &clash, &acme, &clash),
+	                WEFT_EEXISTS, "already has a repository");
 	(void)bob;
 	end(&e);
 }
@@ -370,14 +362,15 @@ static void delete_removes_the_row_and_trashes_the_folder(void **state)
 	hub_user alice = hub_env_user(&e.h, "alice", "alice@example.com", NULL);
 	hub_workspace ws = personal(&e, &alice);
 	hub_repo r, found;
-	ok(create(&e, &alice, &ws, "gone", false, &r));
+	hub_env_ok(create(&e, &alice, &ws, "gone", false, &r));
 	const char *dir = hub_repo_git_dir(e.h.a, e.dirs.repos_dir, &r);
-	ok(hub_repo_delete(e.h.c, alice.id, &r));
-	ok(hub_repo_trash(e.h.a, &e.dirs, &r));
+	hub_env_ok(hub_repo_delete(e.h.c, alice.id, &r));
+	hub_env_ok(hub_repo_trash(e.h.a, &e.dirs, &r));
 	assert_false(exists(dir));
-	refused(hub_repo_find(e.h.c, e.h.a, &ws, "gone", &found, NULL), WEFT_ENOTFOUND, NULL);
+	hub_env_refused(hub_repo_find(e.h.c, e.h.a, &ws, "gone", &found, NULL), WEFT_ENOTFOUND,
+	                NULL);
 	int removed = 0;
-	ok(hub_repo_storage_purge(e.dirs.trash_dir, INT64_MAX, &removed));
+	hub_env_ok(hub_repo_storage_purge(e.dirs.trash_dir, INT64_MAX, &removed));
 	assert_int_equal(removed, 1);
 	end(&e);
 }
@@ -396,16 +389,16 @@ static void the_purge_job_empties_old_trash(void **state)
 	job_queue *q;
 	job_queue_options opt = job_queue_defaults();
 	opt.workers = 0;
-	ok(job_queue_new(&q, e.h.f->d, "test", &opt));
-	ok(hub_repo_purge_start(q, &app));
-	ok(hub_repo_purge_start(q, &app)); /* a second node starting */
+	hub_env_ok(job_queue_new(&q, e.h.f->d, "test", &opt));
+	hub_env_ok(hub_repo_purge_start(q, &app));
+	hub_env_ok(hub_repo_purge_start(q, &app)); /* a second node starting */
 	assert_int_equal(count(&e,
 	                       "SELECT COUNT(*) FROM jobs WHERE kind = 'hub.repo_purge'"
 	                       " AND id > $1",
 	                       0),
 	                 1);
 	bool ran = false;
-	ok(job_queue_run_one(q, &ran));
+	hub_env_ok(job_queue_run_one(q, &ran));
 	assert_true(ran);
 	assert_false(exists(old_entry));
 	assert_true(exists(new_entry));
@@ -427,25 +420,27 @@ static void projects_are_made_changed_and_kept_while_used(void **state)
 	hub_workspace ws = team(&e, &alice, "acme");
 	hub_project p, q, found;
 	hub_project_new n = { "MARS", "Mars", "red", true };
-	ok(hub_project_create(e.h.c, e.h.a, alice.id, &ws, &n, &p));
+	hub_env_ok(hub_project_create(e.h.c, e.h.a, alice.id, &ws, &n, &p));
 	hub_project_new same_key = { "MARS", "Another", "", true };
-	refused(hub_project_create(e.h.c, e.h.a, alice.id, &ws, &same_key, &q), WEFT_EEXISTS,
-	        "Key");
+	hub_env_refused(hub_project_create(e.h.c, e.h.a, alice.id, &ws, &same_key, &q),
+	                WEFT_EEXISTS, "Key");
 	hub_project_new other = { "VENUS", "mars", "", false };
-	refused(hub_project_create(e.h.c, e.h.a, alice.id, &ws, &other, &q), WEFT_EEXISTS, "Name");
-	ok(hub_project_find(e.h.c, e.h.a, ws.id, arena_printf(e.h.a, "{%s}", p.uuid), &found));
+	hub_env_refused(hub_project_create(e.h.c, e.h.a, alice.id, &ws, &other, &q), WEFT_EEXISTS,
+	                "Name");
+	hub_env_ok(
+	        hub_project_find(e.h.c, e.h.a, ws.id, arena_printf(e.h.a, "{%s}", p.uuid), &found));
 	assert_int_equal(found.id, p.id);
 	hub_project_change ch = { .name = "Red Planet", .is_private = 0 };
-	ok(hub_project_update(e.h.c, e.h.a, &p, &ch, &p));
+	hub_env_ok(hub_project_update(e.h.c, e.h.a, &p, &ch, &p));
 	assert_string_equal(p.name, "Red Planet");
 	assert_false(p.is_private);
 	hub_repo_new rn = { .name = "rover", .project_ref = "MARS" };
 	hub_repo r;
-	ok(hub_repo_create(e.h.f->d, e.h.a, &e.dirs, &alice, &ws, &rn, &r));
+	hub_env_ok(hub_repo_create(e.h.f->d, e.h.a, &e.dirs, &alice, &ws, &rn, &r));
 	assert_int_equal(r.project_id, p.id);
-	refused(hub_project_delete(e.h.c, alice.id, &p), WEFT_ECONFLICT, "still has");
-	ok(hub_repo_delete(e.h.c, alice.id, &r));
-	ok(hub_project_delete(e.h.c, alice.id, &p));
+	hub_env_refused(hub_project_delete(e.h.c, alice.id, &p), WEFT_ECONFLICT, "still has");
+	hub_env_ok(hub_repo_delete(e.h.c, alice.id, &r));
+	hub_env_ok(hub_project_delete(e.h.c, alice.id, &p));
 	end(&e);
 }
 

@@ -54,7 +54,9 @@ static int read_activity(db_conn *c, void *ctx)
 	read_ctx *r = ctx;
 	hub_user user;
 	int rc = hub_account_find_id(c, r->a, r->user_id, &user);
-	return rc < 0 ? rc : hub_activity_for_user(c, r->a, &user, 10, &r->items, &r->n);
+	return rc < 0 ? rc
+	              : hub_activity_for_user(c, r->a, user.id, user.is_admin, 10, &r->items,
+	                                      &r->n);
 }
 
 static bool has(const read_ctx *r, const char *summary)

@@ -22,7 +22,7 @@ static void memberships_have_roles(void **state)
 	                 1);
 	hub_membership *m;
 	size_t n;
-	ok(hub_team_list_for_user(e.c, e.a, bob.id, true, &m, &n));
+	hub_env_ok(hub_team_list_for_user(e.c, e.a, bob.id, true, &m, &n));
 	assert_int_equal(n, 3);
 	assert_string_equal(m[0].ws.slug, "bob");
 	assert_int_equal(m[0].role, HUB_MEMBER_ROLE_OWNER);
@@ -30,30 +30,30 @@ static void memberships_have_roles(void **state)
 	assert_int_equal(m[1].role, HUB_MEMBER_ROLE_MEMBER);
 	assert_string_equal(m[2].ws.slug, "bobs");
 	assert_int_equal(m[2].role, HUB_MEMBER_ROLE_OWNER);
-	ok(hub_team_list_for_user(e.c, e.a, bob.id, false, &m, &n));
+	hub_env_ok(hub_team_list_for_user(e.c, e.a, bob.id, false, &m, &n));
 	assert_int_equal(n, 2);
-	ok(hub_team_list_for_user(e.c, e.a, carol.id, false, &m, &n));
+	hub_env_ok(hub_team_list_for_user(e.c, e.a, carol.id, false, &m, &n));
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].role, HUB_MEMBER_ROLE_COLLABORATOR);
 	assert_string_equal(hub_member_role_name(m[0].role), "collaborator");
 	hub_member_role role;
-	ok(hub_member_role_of(e.c, alice.id, &acme, &role));
+	hub_env_ok(hub_member_role_of(e.c, alice.id, &acme, &role));
 	assert_int_equal(role, HUB_MEMBER_ROLE_OWNER);
-	ok(hub_member_role_of(e.c, 0, &acme, &role));
+	hub_env_ok(hub_member_role_of(e.c, 0, &acme, &role));
 	assert_int_equal(role, HUB_MEMBER_ROLE_NONE);
 	hub_member *members_list;
-	ok(hub_member_list(e.c, e.a, acme.id, &members_list, &n));
+	hub_env_ok(hub_member_list(e.c, e.a, acme.id, &members_list, &n));
 	assert_int_equal(n, 2);
 	assert_string_equal(members_list[0].user.username, "alice");
 	assert_int_equal(members_list[0].role, HUB_MEMBER_ROLE_OWNER);
 	assert_int_equal(members_list[1].role, HUB_MEMBER_ROLE_MEMBER);
 	hub_member one;
-	ok(hub_member_find(e.c, e.a, acme.id, "BOB", &one));
+	hub_env_ok(hub_member_find(e.c, e.a, acme.id, "BOB", &one));
 	assert_int_equal(one.user.id, bob.id);
 	char braced[40];
 	snprintf(braced, sizeof braced, "{%s}", bob.uuid);
-	ok(hub_member_find(e.c, e.a, acme.id, braced, &one));
-	refused(hub_member_find(e.c, e.a, acme.id, "carol", &one), WEFT_ENOTFOUND, NULL);
+	hub_env_ok(hub_member_find(e.c, e.a, acme.id, braced, &one));
+	hub_env_refused(hub_member_find(e.c, e.a, acme.id, "carol", &one), WEFT_ENOTFOUND, NULL);
 	end(&e);
 }
 
@@ -63,23 +63,24 @@ static void the_last_administrator_stays(void **state)
 	hub_user alice = user(&e, "alice", true), bob = user(&e, "bob", true);
 	const char *members[] = { "bob" };
 	hub_workspace ws = team(&e, &alice, "acme", members, 1);
-	refused(hub_group_remove_user(e.c, ws.id, HUB_GROUP_ADMINS, "alice"), WEFT_ECONFLICT,
-	        "at least one administrator");
-	refused(hub_member_remove(e.c, &ws, alice.id), WEFT_ECONFLICT, "administrator");
+	hub_env_refused(hub_group_remove_user(e.c, ws.id, HUB_GROUP_ADMINS, "alice"),
+	                WEFT_ECONFLICT, "at least one administrator");
+	hub_env_refused(hub_member_remove(e.c, &ws, alice.id), WEFT_ECONFLICT, "administrator");
 	hub_group_change demote = { NULL, HUB_LEVEL_WRITE, -1 };
-	refused(hub_group_update(e.c, e.a, ws.id, HUB_GROUP_ADMINS, &demote, NULL), WEFT_ECONFLICT,
-	        "administrator");
-	refused(hub_group_delete(e.c, ws.id, HUB_GROUP_ADMINS), WEFT_ECONFLICT, "administrator");
+	hub_env_refused(hub_group_update(e.c, e.a, ws.id, HUB_GROUP_ADMINS, &demote, NULL),
+	                WEFT_ECONFLICT, "administrator");
+	hub_env_refused(hub_group_delete(e.c, ws.id, HUB_GROUP_ADMINS), WEFT_ECONFLICT,
+	                "administrator");
 	/* the rule is checked before anything is written */
 	assert_true(is_admin(&e, &alice, &ws));
 	assert_false(is_admin(&e, &bob, &ws));
 	assert_int_equal(members_of(&e, &ws), 2);
 	hub_group g;
-	ok(hub_group_find(e.c, e.a, ws.id, HUB_GROUP_ADMINS, &g));
+	hub_env_ok(hub_group_find(e.c, e.a, ws.id, HUB_GROUP_ADMINS, &g));
 	assert_int_equal(g.permission, HUB_LEVEL_ADMIN);
 	/* other changes of the group are fine */
 	hub_group_change rename = { "Admins", HUB_LEVEL_ADMIN, 0 };
-	ok(hub_group_update(e.c, e.a, ws.id, HUB_GROUP_ADMINS, &rename, &g));
+	hub_env_ok(hub_group_update(e.c, e.a, ws.id, HUB_GROUP_ADMINS, &rename, &g));
 	assert_string_equal(g.name, "Admins");
 	assert_false(g.auto_add);
 	end(&e);
@@ -111,12 +112,12 @@ static void refusals_roll_back(void **state)
 	rule_ctx rc = { &e, team(&e, &alice, "acme", members, 1), 0 };
 	rc.ws.owner_id = alice.id; /* the user step 1 removes */
 	for (rc.step = 0; rc.step < 4; rc.step++) {
-		refused(db_tx(e.f->d, rule_fn, &rc), WEFT_ECONFLICT, "administrator");
+		hub_env_refused(db_tx(e.f->d, rule_fn, &rc), WEFT_ECONFLICT, "administrator");
 		assert_true(is_admin(&e, &alice, &rc.ws));
 		assert_int_equal(members_of(&e, &rc.ws), 2);
 	}
 	hub_group g;
-	ok(hub_group_find(e.c, e.a, rc.ws.id, HUB_GROUP_ADMINS, &g));
+	hub_env_ok(hub_group_find(e.c, e.a, rc.ws.id, HUB_GROUP_ADMINS, &g));
 	assert_int_equal(g.permission, HUB_LEVEL_ADMIN);
 	(void)bob;
 	end(&e);
@@ -127,19 +128,19 @@ static void two_administrators_may_lose_one(void **state)
 	env e = begin(state);
 	hub_user alice = user(&e, "alice", true), bob = user(&e, "bob", true);
 	hub_workspace ws = team(&e, &alice, "acme", NULL, 0);
-	ok(hub_group_add_user(e.c, e.a, &ws, HUB_GROUP_ADMINS, "bob", NULL));
+	hub_env_ok(hub_group_add_user(e.c, e.a, &ws, HUB_GROUP_ADMINS, "bob", NULL));
 	assert_true(is_admin(&e, &bob, &ws));
-	ok(hub_group_remove_user(e.c, ws.id, HUB_GROUP_ADMINS, "alice"));
+	hub_env_ok(hub_group_remove_user(e.c, ws.id, HUB_GROUP_ADMINS, "alice"));
 	assert_false(is_admin(&e, &alice, &ws));
-	ok(hub_group_add_user(e.c, e.a, &ws, HUB_GROUP_ADMINS, "alice", NULL));
-	ok(hub_member_remove(e.c, &ws, bob.id));
+	hub_env_ok(hub_group_add_user(e.c, e.a, &ws, HUB_GROUP_ADMINS, "alice", NULL));
+	hub_env_ok(hub_member_remove(e.c, &ws, bob.id));
 	assert_int_equal(members_of(&e, &ws), 1);
 	/* an admin group of its own keeps a team administered while the default one goes */
 	hub_group_new g = { "Owners", HUB_LEVEL_ADMIN, false };
 	hub_group made;
-	ok(hub_group_create(e.c, e.a, &ws, &g, &made));
-	ok(hub_group_add_user(e.c, e.a, &ws, "owners", "alice", NULL));
-	ok(hub_group_delete(e.c, ws.id, HUB_GROUP_ADMINS));
+	hub_env_ok(hub_group_create(e.c, e.a, &ws, &g, &made));
+	hub_env_ok(hub_group_add_user(e.c, e.a, &ws, "owners", "alice", NULL));
+	hub_env_ok(hub_group_delete(e.c, ws.id, HUB_GROUP_ADMINS));
 	assert_true(is_admin(&e, &alice, &ws));
 	end(&e);
 }

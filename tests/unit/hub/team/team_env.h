@@ -3,7 +3,7 @@
 #ifndef WEFT_TESTS_HUB_TEAM_ENV_H
 #define WEFT_TESTS_HUB_TEAM_ENV_H
 
-#include "../../db/fixture.h"
+#include "../hub_env.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,52 +24,21 @@
 
 #define BASE_URL "http://hub.test"
 
-typedef struct env {
-	fixture *f;
-	arena *a;
-	db_conn *c; /* outside a transaction: each statement commits at once */
-} env;
+typedef hub_env env;
 
 static inline env begin(void **state)
 {
-	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "hub") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { f, arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
+	return hub_env_begin(state);
 }
 
 static inline void end(env *e)
 {
-	db_conn_put(e->c);
-	arena_free(e->a);
+	hub_env_end(e);
 }
 
 static inline int64_t scalar(env *e, const char *sql, int64_t arg)
 {
-	db_stmt *s;
-	int64_t v = -1;
-	if (db_query(&s, e->c, sql, db_int(arg)) == 0 && db_step(s) == DB_ROW)
-		v = db_col_int(s, 0);
-	db_done(s);
-	return v;
-}
-
-/* rc is code and the message contains text. */
-static inline void refused(int rc, int code, const char *text)
-{
-	if (rc != code)
-		fail_msg("expected %s, got %s (%s)", err_name(code), err_name(rc), err_msg());
-	if (text && !strstr(err_msg(), text))
-		fail_msg("expected a message with '%s', got '%s'", text, err_msg());
-}
-
-static inline void ok(int rc)
-{
-	if (rc != 0)
-		fail_msg("expected success, got %s: %s", err_name(rc), err_msg());
+	return hub_env_scalar(e, sql, db_int(arg));
 }
 
 static inline hub_user user(env *e, const char *name, bool confirmed)
@@ -78,7 +47,7 @@ static inline hub_user user(env *e, const char *name, bool confirmed)
 	snprintf(email, sizeof email, "%s@example.com", name);
 	account_new n = { name, email, "correct horse battery", NULL, confirmed, false };
 	hub_user u;
-	ok(hub_account_create(e->c, e->a, &n, &u));
+	hub_env_ok(hub_account_create(e->c, e->a, &n, &u));
 	return u;
 }
 
@@ -87,14 +56,14 @@ static inline hub_workspace team(env *e, const hub_user *creator, const char *id
 {
 	hub_team_new n = { id, NULL, members, nmembers, BASE_URL };
 	hub_workspace ws;
-	ok(hub_team_create(e->c, e->a, creator, &n, &ws));
+	hub_env_ok(hub_team_create(e->c, e->a, creator, &n, &ws));
 	return ws;
 }
 
 static inline bool is_admin(env *e, const hub_user *u, const hub_workspace *ws)
 {
 	bool admin = false;
-	ok(hub_perm_is_team_admin(e->c, u->id, ws->id, &admin));
+	hub_env_ok(hub_perm_is_team_admin(e->c, u->id, ws->id, &admin));
 	return admin;
 }
 
@@ -125,7 +94,7 @@ static inline void find_link(void *ctx, const mail_row *m)
 static inline void last_link(env *e, const char *prefix, char out[65])
 {
 	link_ctx lc = { prefix, out, false };
-	ok(mail_list(e->f->d, 50, find_link, &lc));
+	hub_env_ok(mail_list(e->f->d, 50, find_link, &lc));
 	if (!lc.found)
 		fail_msg("no mail with a link %s", prefix);
 }
@@ -133,7 +102,7 @@ static inline void last_link(env *e, const char *prefix, char out[65])
 static inline hub_plan plan(env *e, const char *name, int64_t repos, int64_t members)
 {
 	hub_plan p;
-	ok(hub_plan_create(e->c, e->a, name, repos, members, &p));
+	hub_env_ok(hub_plan_create(e->c, e->a, name, repos, members, &p));
 	return p;
 }
 

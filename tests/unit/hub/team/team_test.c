@@ -8,23 +8,23 @@ static void team_ids_have_lengths_and_characters(void **state)
 	char id[80];
 	memset(id, 'a', 62);
 	id[62] = '\0';
-	ok(hub_team_check_id("a"));
-	ok(hub_team_check_id(id));
-	ok(hub_team_check_id("dev-ops_2"));
+	hub_env_ok(hub_team_check_id("a"));
+	hub_env_ok(hub_team_check_id(id));
+	hub_env_ok(hub_team_check_id("dev-ops_2"));
 	id[62] = 'a';
 	id[63] = '\0';
-	refused(hub_team_check_id(id), WEFT_EINVALID, "Team ID: at most 62");
-	refused(hub_team_check_id(""), WEFT_EINVALID, "Team ID:");
-	refused(hub_team_check_id("Acme"), WEFT_EINVALID, "Team ID: only lowercase");
-	refused(hub_team_check_id("ac me"), WEFT_EINVALID, "Team ID:");
-	refused(hub_team_check_id("ac.me"), WEFT_EINVALID, "Team ID:");
-	refused(hub_team_check_id("acm\xC3\xA9"), WEFT_EINVALID, "Team ID:");
-	refused(hub_team_check_id("admin"), WEFT_EINVALID, "reserved");
-	refused(hub_team_check_id("teams"), WEFT_EINVALID, "reserved");
-	refused(hub_team_check_id("invitations"), WEFT_EINVALID, "reserved");
-	ok(hub_team_check_name("Acme Corp. \xC3\xA9"));
-	refused(hub_team_check_name(""), WEFT_EINVALID, "Team name:");
-	refused(hub_team_check_name("two\nlines"), WEFT_EINVALID, "Team name:");
+	hub_env_refused(hub_team_check_id(id), WEFT_EINVALID, "Team ID: at most 62");
+	hub_env_refused(hub_team_check_id(""), WEFT_EINVALID, "Team ID:");
+	hub_env_refused(hub_team_check_id("Acme"), WEFT_EINVALID, "Team ID: only lowercase");
+	hub_env_refused(hub_team_check_id("ac me"), WEFT_EINVALID, "Team ID:");
+	hub_env_refused(hub_team_check_id("ac.me"), WEFT_EINVALID, "Team ID:");
+	hub_env_refused(hub_team_check_id("acm\xC3\xA9"), WEFT_EINVALID, "Team ID:");
+	hub_env_refused(hub_team_check_id("admin"), WEFT_EINVALID, "reserved");
+	hub_env_refused(hub_team_check_id("teams"), WEFT_EINVALID, "reserved");
+	hub_env_refused(hub_team_check_id("invitations"), WEFT_EINVALID, "reserved");
+	hub_env_ok(hub_team_check_name("Acme Corp. \xC3\xA9"));
+	hub_env_refused(hub_team_check_name(""), WEFT_EINVALID, "Team name:");
+	hub_env_refused(hub_team_check_name("two\nlines"), WEFT_EINVALID, "Team name:");
 }
 
 static void create_makes_team_with_default_groups(void **state)
@@ -34,14 +34,14 @@ static void create_makes_team_with_default_groups(void **state)
 	const char *members[] = { "bob", "alice", "BOB" };
 	hub_team_new n = { "acme", "Acme Corp", members, 3, BASE_URL };
 	hub_workspace ws;
-	ok(hub_team_create(e.c, e.a, &alice, &n, &ws));
+	hub_env_ok(hub_team_create(e.c, e.a, &alice, &n, &ws));
 	assert_true(ws.is_team);
 	assert_string_equal(ws.slug, "acme");
 	assert_string_equal(ws.name, "Acme Corp");
 	assert_int_equal(ws.owner_id, 0);
 	hub_group *groups;
 	size_t ngroups;
-	ok(hub_group_list(e.c, e.a, ws.id, &groups, &ngroups));
+	hub_env_ok(hub_group_list(e.c, e.a, ws.id, &groups, &ngroups));
 	assert_int_equal(ngroups, 2);
 	assert_string_equal(groups[0].name, "Administrators");
 	assert_string_equal(groups[0].slug, HUB_GROUP_ADMINS);
@@ -88,21 +88,22 @@ static void refused_creates_change_nothing(void **state)
 	env e = begin(state);
 	hub_user alice = user(&e, "alice", true);
 	team(&e, &alice, "acme", NULL, 0);
-	refused(create_in_tx(&e, &alice, "alice", NULL, 0), WEFT_EEXISTS,
-	        "Team ID: alice is already taken");
-	refused(create_in_tx(&e, &alice, "acme", NULL, 0), WEFT_EEXISTS, "Team ID:");
-	refused(create_in_tx(&e, &alice, "Bad Id", NULL, 0), WEFT_EINVALID, "Team ID:");
+	hub_env_refused(create_in_tx(&e, &alice, "alice", NULL, 0), WEFT_EEXISTS,
+	                "Team ID: alice is already taken");
+	hub_env_refused(create_in_tx(&e, &alice, "acme", NULL, 0), WEFT_EEXISTS, "Team ID:");
+	hub_env_refused(create_in_tx(&e, &alice, "Bad Id", NULL, 0), WEFT_EINVALID, "Team ID:");
 	const char *members[] = { "nobody_here" };
-	refused(create_in_tx(&e, &alice, "fresh", members, 1), WEFT_ENOTFOUND, "nobody_here");
+	hub_env_refused(create_in_tx(&e, &alice, "fresh", members, 1), WEFT_ENOTFOUND,
+	                "nobody_here");
 	const char *bad[] = { "not an address@" };
-	refused(create_in_tx(&e, &alice, "fresh", bad, 1), WEFT_EINVALID, "Email:");
+	hub_env_refused(create_in_tx(&e, &alice, "fresh", bad, 1), WEFT_EINVALID, "Email:");
 	assert_int_equal(
 	        scalar(&e, "SELECT COUNT(*) FROM workspaces WHERE kind = 'team' AND $1 = 1", 1), 1);
 	assert_int_equal(scalar(&e, "SELECT COUNT(*) FROM groups WHERE $1 = 1", 1), 2);
 	/* a user cannot take a team's slug either */
 	account_new n = { "acme", "acme@example.com", "correct horse battery", NULL, true, false };
 	hub_user u;
-	refused(hub_account_create(e.c, e.a, &n, &u), WEFT_EEXISTS, NULL);
+	hub_env_refused(hub_account_create(e.c, e.a, &n, &u), WEFT_EEXISTS, NULL);
 	end(&e);
 }
 
@@ -111,25 +112,25 @@ static void teams_are_renamed_and_deleted(void **state)
 	env e = begin(state);
 	hub_user alice = user(&e, "alice", true);
 	hub_workspace ws = team(&e, &alice, "acme", NULL, 0), found;
-	ok(hub_team_rename(e.c, &ws, "Acme Two"));
-	ok(hub_workspace_find(e.c, e.a, "acme", &found));
+	hub_env_ok(hub_team_rename(e.c, &ws, "Acme Two"));
+	hub_env_ok(hub_workspace_find(e.c, e.a, "acme", &found));
 	assert_string_equal(found.name, "Acme Two");
-	refused(hub_team_rename(e.c, &ws, ""), WEFT_EINVALID, "Team name:");
+	hub_env_refused(hub_team_rename(e.c, &ws, ""), WEFT_EINVALID, "Team name:");
 	hub_workspace personal;
-	ok(hub_workspace_find(e.c, e.a, "alice", &personal));
-	refused(hub_team_rename(e.c, &personal, "x"), WEFT_ECONFLICT, "personal");
-	refused(hub_team_delete(e.c, &personal), WEFT_ECONFLICT, "personal");
+	hub_env_ok(hub_workspace_find(e.c, e.a, "alice", &personal));
+	hub_env_refused(hub_team_rename(e.c, &personal, "x"), WEFT_ECONFLICT, "personal");
+	hub_env_refused(hub_team_delete(e.c, &personal), WEFT_ECONFLICT, "personal");
 	assert_int_equal(db_exec(e.c,
 	                         "INSERT INTO repositories (uuid, workspace_id, slug, name,"
 	                         " created_at, updated_at) VALUES ('u1', $1, 'r', 'r', 0, 0)",
 	                         db_int(ws.id)),
 	                 1);
-	refused(hub_team_delete(e.c, &ws), WEFT_ECONFLICT, "repositories");
+	hub_env_refused(hub_team_delete(e.c, &ws), WEFT_ECONFLICT, "repositories");
 	assert_int_equal(
 	        db_exec(e.c, "DELETE FROM repositories WHERE workspace_id = $1", db_int(ws.id)), 1);
-	ok(hub_invitation_create(e.c, &ws, 0, "x@example.com", &alice, BASE_URL, NULL));
-	ok(hub_team_delete(e.c, &ws));
-	refused(hub_workspace_find(e.c, e.a, "acme", &found), WEFT_ENOTFOUND, NULL);
+	hub_env_ok(hub_invitation_create(e.c, &ws, 0, "x@example.com", &alice, BASE_URL, NULL));
+	hub_env_ok(hub_team_delete(e.c, &ws));
+	hub_env_refused(hub_workspace_find(e.c, e.a, "acme", &found), WEFT_ENOTFOUND, NULL);
 	assert_int_equal(scalar(&e, "SELECT COUNT(*) FROM groups WHERE $1 = 1", 1), 0);
 	assert_int_equal(scalar(&e, "SELECT COUNT(*) FROM team_members WHERE $1 = 1", 1), 0);
 	assert_int_equal(scalar(&e, "SELECT COUNT(*) FROM invitations WHERE $1 = 1", 1), 0);
@@ -145,12 +146,12 @@ static void pages_show_what_the_viewer_may_read(void **state)
 	insert_repo(&e, &ws, "open", false);
 	hub_team_repository *repos;
 	size_t n;
-	ok(hub_team_visible_repositories(e.c, e.a, NULL, &ws, &repos, &n));
+	hub_env_ok(hub_team_visible_repositories(e.c, e.a, NULL, &ws, &repos, &n));
 	assert_int_equal(n, 1);
 	assert_string_equal(repos[0].slug, "open");
-	ok(hub_team_visible_repositories(e.c, e.a, &bob, &ws, &repos, &n));
+	hub_env_ok(hub_team_visible_repositories(e.c, e.a, &bob, &ws, &repos, &n));
 	assert_int_equal(n, 1);
-	ok(hub_team_visible_repositories(e.c, e.a, &alice, &ws, &repos, &n));
+	hub_env_ok(hub_team_visible_repositories(e.c, e.a, &alice, &ws, &repos, &n));
 	assert_int_equal(n, 2);
 	end(&e);
 }

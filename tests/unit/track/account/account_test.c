@@ -23,12 +23,7 @@ typedef struct env {
 static env begin(void **state)
 {
 	fixture *f = *state;
-	int applied;
-	if (db_migrate_up(&applied, f->d, "track") < 0)
-		fail_msg("migrations: %s", err_msg());
-	env e = { arena_new(), NULL };
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	return e;
+	return (env){ arena_new(), fixture_migrated_conn(f, "track") };
 }
 
 static void end(env *e)
@@ -48,12 +43,7 @@ static track_user make(env *e, const char *username, const char *email, bool adm
 
 static int64_t scalar(env *e, const char *sql, db_arg arg)
 {
-	db_stmt *st;
-	int64_t v = -1;
-	if (db_query(&st, e->c, sql, arg) == 0 && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_done(st);
-	return v;
+	return fixture_conn_scalar(e->c, sql, arg);
 }
 
 static void assert_message_starts(const char *prefix)
