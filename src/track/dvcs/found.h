@@ -15,10 +15,11 @@
 
 /* A transaction stores a batch of the walk: DVCS_FOUND_BATCH commits first, then as many as the
  * batch before stored in DVCS_FOUND_STORE_MS (less when a job's lease is short: a quarter of it),
- * from DVCS_FOUND_BATCH_MIN up to DVCS_FOUND_BATCH_MAX; fewer when their texts pass DVCS_FOUND_BATCH_BYTES or the walk took
- * DVCS_FOUND_BATCH_MS to read them. Larger batches write the hash index's pages fewer times, but
- * the job's lease and the progress are written once per batch: sized by count alone, 5000 took
- * longer than a test's 3 s lease on a machine loaded 15 times over its cores. */
+ * from DVCS_FOUND_BATCH_MIN up to DVCS_FOUND_BATCH_MAX; fewer when their texts pass
+ * DVCS_FOUND_BATCH_BYTES or the walk took DVCS_FOUND_BATCH_MS to read them. Larger batches write
+ * the hash index's pages fewer times, but the job's lease and the progress are written once per
+ * batch: sized by count alone, 5000 took longer than a test's 3 s lease on a machine loaded 15
+ * times over its cores. */
 enum {
 	DVCS_FOUND_BATCH = 1000,
 	DVCS_FOUND_BATCH_MIN = 256,
