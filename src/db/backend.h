@@ -32,8 +32,8 @@ typedef struct db_backend {
 	int (*exec_script)(void *conn, const char *sql, bool *transient);
 	/* Frees what an idle connection keeps only as a cache (NULL where there is nothing). */
 	void (*release_memory)(void *conn);
-	/* Lets the connection's page cache grow to kib KiB, or back to its default size with 0 (NULL
-	 * where a connection keeps no cache of its own). */
+	/* Lets the connection's page cache grow to kib KiB (its temporary files in memory meanwhile),
+	 * or back to its default size with 0 (NULL where a connection keeps no cache of its own). */
 	void (*cache_size)(void *conn, int kib);
 	const char *begin_write;
 	const char *begin_read;

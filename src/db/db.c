@@ -486,12 +486,15 @@ static int run_once(db_conn *c, const char *begin, db_fn fn, void *ctx)
 	return 0;
 }
 
-static int run_transaction(db *d, const char *begin, db_fn fn, void *ctx)
+/* A transaction on a pooled connection, its cache grown to cache_kib first (0: as it is). */
+static int run_transaction(db *d, const char *begin, int cache_kib, db_fn fn, void *ctx)
 {
 	db_conn *c;
 	int rc = db_conn_get(&c, d);
 	if (rc < 0)
 		return rc;
+	if (cache_kib > 0)
+		db_conn_cache(c, cache_kib);
 	for (int attempt = 0;; attempt++) {
 		rc = run_once(c, begin, fn, ctx);
 		if (rc == 0 || !c->transient || d->backend->broken(c->impl))
@@ -509,12 +512,17 @@ static int run_transaction(db *d, const char *begin, db_fn fn, void *ctx)
 
 int db_tx(db *d, db_fn fn, void *ctx)
 {
-	return run_transaction(d, d->backend->begin_write, fn, ctx);
+	return run_transaction(d, d->backend->begin_write, 0, fn, ctx);
+}
+
+int db_tx_bulk(db *d, int cache_kib, db_fn fn, void *ctx)
+{
+	return run_transaction(d, d->backend->begin_write, cache_kib, fn, ctx);
 }
 
 int db_read(db *d, db_fn fn, void *ctx)
 {
-	return run_transaction(d, d->backend->begin_read, fn, ctx);
+	return run_transaction(d, d->backend->begin_read, 0, fn, ctx);
 }
 
 /* ---- wake-ups and notifications ---- */

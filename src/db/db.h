@@ -43,9 +43,10 @@ void db_release_memory(db *d);
 int db_conn_get(db_conn **out, db *d);
 void db_conn_put(db_conn *c);
 db_engine db_conn_engine(const db_conn *c);
-/* Lets c's page cache grow to kib KiB until c goes back to the pool, for a writer of large
- * batches (SQLite's connections otherwise keep a small one each; nothing on PostgreSQL, whose
- * server caches for all). */
+/* Lets c's page cache grow to kib KiB and keeps its temporary files in memory until c goes back
+ * to the pool, for a writer of large batches (SQLite's connections otherwise keep a small cache
+ * each, and SQLite fixes where a transaction's statement journals go as it begins: db_tx_bulk
+ * does this before it; nothing on PostgreSQL, whose server caches for all). */
 void db_conn_cache(db_conn *c, int kib);
 
 /* Picks the text for this connection's engine, for the few statements that must differ. */
@@ -58,6 +59,11 @@ const char *db_sql(const db_conn *c, const char *sqlite_sql, const char *postgre
  * unchanged; WEFT_ECONFLICT when the retries run out. */
 typedef int (*db_fn)(db_conn *c, void *ctx);
 int db_tx(db *d, db_fn fn, void *ctx);
+/* db_tx for a writer of large batches: the connection's page cache may grow to cache_kib KiB and
+ * its temporary files (SQLite's statement journals, which a multi-row insert fills with the pages
+ * it changes) stay in memory, from before the transaction begins until the connection goes back
+ * to the pool (db_conn_cache). */
+int db_tx_bulk(db *d, int cache_kib, db_fn fn, void *ctx);
 /* The same for reading: a consistent snapshot, no writes. */
 int db_read(db *d, db_fn fn, void *ctx);
 

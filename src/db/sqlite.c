@@ -143,11 +143,17 @@ static void lite_release_memory(void *conn)
 	sqlite3_db_release_memory(conn);
 }
 
+/* The page cache's size and, with it, where temporary files go: in memory while the cache is
+ * grown (a batch's statement journals, which otherwise go to a file once past 64 KiB, each page
+ * written there once more), to a file again with the default size. SQLite takes temp_store when
+ * a transaction begins, and refuses to change it within one only when the connection holds
+ * temporary tables (none here): the size changes all the same. */
 static void lite_cache_size(void *conn, int kib)
 {
-	char sql[48];
+	char sql[96];
 	/* -2000: SQLite's default, 2000 KiB. Only out of memory fails: the size stays as it was. */
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", kib > 0 ? -kib : -2000);
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d; PRAGMA temp_store = %s",
+	         kib > 0 ? -kib : -2000, kib > 0 ? "MEMORY" : "DEFAULT");
 	sqlite3_exec(conn, sql, NULL, NULL, NULL);
 }
 

@@ -13,13 +13,18 @@
 #include "db/db.h"
 #include "track/dvcs/mirror.h"
 
-/* A transaction stores up to DVCS_FOUND_BATCH commits, fewer when their texts pass
+/* A transaction stores a batch of the walk: DVCS_FOUND_BATCH commits first, then as many as the
+ * batch before stored in DVCS_FOUND_STORE_MS (less when a job's lease is short: a quarter of it),
+ * from DVCS_FOUND_BATCH_MIN up to DVCS_FOUND_BATCH_MAX; fewer when their texts pass
  * DVCS_FOUND_BATCH_BYTES or the walk took DVCS_FOUND_BATCH_MS to read them. Larger batches write
- * the hash index's pages fewer times, but the job's lease is renewed once per batch: 5000 took
- * longer than a test's 3 s lease on a machine loaded 15 times over its cores, and the run kept
- * losing its job. */
+ * the hash index's pages fewer times, but the job's lease and the progress are written once per
+ * batch: sized by count alone, 5000 took longer than a test's 3 s lease on a machine loaded 15
+ * times over its cores. */
 enum {
 	DVCS_FOUND_BATCH = 1000,
+	DVCS_FOUND_BATCH_MIN = 256,
+	DVCS_FOUND_BATCH_MAX = 16384,
+	DVCS_FOUND_STORE_MS = 500,
 	DVCS_FOUND_BATCH_BYTES = 16 * 1024 * 1024,
 	DVCS_FOUND_BATCH_MS = 1000,
 };

@@ -78,7 +78,8 @@ bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
  * and its output is parsed as it arrives through a fixed buffer: no allocation per commit, a
  * message cut at DVCS_MESSAGE_MAX bytes, a name or email at 256. ordered: parents before
  * children (the order commits were made, for smart commits), else newest first. with_files: count
- * each commit's changed files against its first parent (--name-only), else file_count is 0.
+ * each commit's changed files against its first parent (--name-only), else file_count is 0 (every
+ * commit's: counting only those the panel shows costs as much, docs/development.md).
  * WEFT_EINVALID for a hash that is not one; WEFT_ERROR when a from commit is missing or git
  * fails (its words). The process must ignore SIGPIPE (weft serve does). */
 typedef int (*dvcs_commit_fn)(void *ctx, const dvcs_commit *commit);

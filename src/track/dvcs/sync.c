@@ -208,50 +208,130 @@ static int finish_run(db_conn *c, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
-/* The walk's batch: commits copied out of the walk into the batch's arena. */
+/* A batch of the walk: commits copied out of the walk into an arena of its own. */
 typedef struct batch {
-	sync_run *s;
-	dvcs_found_run found;
 	arena *a;
 	dvcs_commit *items;
 	size_t n;
 	size_t bytes; /* of the items' texts */
-	int64_t since; /* clock_mono_ns when the batch's first commit came */
+	int64_t since; /* clock_mono_ns when its first commit came */
+	size_t limit; /* commits at most (the storer's pace as the batch began) */
 } batch;
+
+/* The walk's storing. The walk fills a batch while a thread of its own stores the one before,
+ * so that git, the parsing and the storing overlap (git blocks on a full pipe otherwise); a full
+ * batch waits in a slot of one until the storer takes it. */
+typedef struct walk_store {
+	sync_run *s;
+	dvcs_found_run found;
+	batch filling; /* the walk's */
+	batch slot; /* handed over to the storer (its arena NULL once taken) */
+	bool closed; /* the walk ended: nothing more comes */
+	size_t limit; /* commits in a batch at most, from the storer's pace */
+	int64_t store_ns; /* what a batch's storing should take */
+	int rc; /* the storer's failure: the walk stops at its next hand-over */
+	char error[512]; /* the storer's message (err_msg is per thread) */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+} walk_store;
+
+static int batch_new(batch *b, size_t limit)
+{
+	*b = (batch){ .a = arena_new(), .limit = limit };
+	b->items = b->a ? arena_alloc(b->a, DVCS_FOUND_BATCH_MAX * sizeof *b->items) : NULL;
+	return b->items ? 0 : err_fail(WEFT_ERROR, "out of memory");
+}
+
+typedef struct store_tx {
+	walk_store *w;
+	const batch *b;
+} store_tx;
 
 static int store_batch(db_conn *c, void *ctx)
 {
-	batch *b = ctx;
-	int rc = dvcs_found_store(c, b->a, &b->found, b->items, b->n);
-	return rc == 0 ? keep_lease(c, b->s) : rc;
+	store_tx *t = ctx;
+	int rc = dvcs_found_store(c, t->b->a, &t->w->found, t->b->items, t->b->n);
+	return rc == 0 ? keep_lease(c, t->w->s) : rc;
 }
 
-static int flush(batch *b)
+/* The next batch's size: what the storer stores in w->store_ns at the pace of the batch of n
+ * commits it stored in took_ns. */
+static size_t next_limit(const walk_store *w, size_t n, int64_t took_ns)
 {
-	if (b->n == 0)
+	double k = (double)n * (double)w->store_ns / (double)(took_ns > 0 ? took_ns : 1);
+	return k < DVCS_FOUND_BATCH_MIN   ? DVCS_FOUND_BATCH_MIN
+	       : k > DVCS_FOUND_BATCH_MAX ? DVCS_FOUND_BATCH_MAX
+	                                  : (size_t)k;
+}
+
+/* The storer: each batch handed over in a transaction of its own, until the walk ends or a
+ * batch fails. */
+static void *storer_main(void *ctx)
+{
+	walk_store *w = ctx;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (!w->slot.a && !w->closed)
+			pthread_cond_wait(&w->changed, &w->lock);
+		batch b = w->slot;
+		w->slot.a = NULL;
+		pthread_cond_broadcast(&w->changed);
+		pthread_mutex_unlock(&w->lock);
+		if (!b.a)
+			return NULL;
+		store_tx t = { w, &b };
+		int64_t start = clock_mono_ns();
+		/* a soft sync's few commits need no grown cache */
+		int rc = b.n >= DVCS_FOUND_BATCH_MIN
+		                 ? db_tx_bulk(w->s->app->d, DVCS_FOUND_CACHE_KIB, store_batch, &t)
+		                 : db_tx(w->s->app->d, store_batch, &t);
+		size_t limit = next_limit(w, b.n, clock_mono_ns() - start);
+		arena_free(b.a);
+		pthread_mutex_lock(&w->lock);
+		w->limit = limit;
+		if (rc < 0) {
+			w->rc = rc;
+			snprintf(w->error, sizeof w->error, "%s", err_msg());
+			pthread_cond_broadcast(&w->changed);
+		}
+		pthread_mutex_unlock(&w->lock);
+		if (rc < 0)
+			return NULL;
+	}
+}
+
+/* Hands the walk's batch to the storer once the slot is free, and starts a new one; the
+ * storer's failure when it failed. */
+static int hand_over(walk_store *w)
+{
+	if (w->filling.n == 0)
 		return 0;
-	int rc = db_tx(b->s->app->d, store_batch, b);
-	arena_free(b->a);
-	b->a = arena_new();
-	b->items = b->a ? arena_alloc(b->a, DVCS_FOUND_BATCH * sizeof *b->items) : NULL;
-	b->n = 0;
-	b->bytes = 0;
-	if (rc == 0 && !b->a)
-		rc = err_fail(WEFT_ERROR, "out of memory");
-	return rc;
+	pthread_mutex_lock(&w->lock);
+	while (w->slot.a && w->rc == 0)
+		pthread_cond_wait(&w->changed, &w->lock);
+	int rc = w->rc;
+	size_t limit = w->limit;
+	if (rc == 0) {
+		w->slot = w->filling;
+		w->filling.a = NULL;
+		pthread_cond_broadcast(&w->changed);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return rc < 0 ? rc : batch_new(&w->filling, limit);
 }
 
 /* Whether the batch is full: by count, by size, or by age (on a loaded machine the walk slows
  * down, and the progress and the job's lease are written with each batch). */
 static bool batch_full(const batch *b)
 {
-	return b->n == DVCS_FOUND_BATCH || b->bytes >= DVCS_FOUND_BATCH_BYTES ||
+	return b->n >= b->limit || b->bytes >= DVCS_FOUND_BATCH_BYTES ||
 	       clock_mono_ns() - b->since >= (int64_t)DVCS_FOUND_BATCH_MS * 1000000;
 }
 
 static int take_commit(void *ctx, const dvcs_commit *commit)
 {
-	batch *b = ctx;
+	walk_store *w = ctx;
+	batch *b = &w->filling;
 	if (b->n == 0)
 		b->since = clock_mono_ns();
 	dvcs_commit *m = &b->items[b->n++];
@@ -260,7 +340,23 @@ static int take_commit(void *ctx, const dvcs_commit *commit)
 	m->author_email = arena_strdup(b->a, commit->author_email);
 	m->message = arena_strdup(b->a, commit->message);
 	b->bytes += strlen(m->author_name) + strlen(m->author_email) + strlen(m->message) + 3;
-	return batch_full(b) ? flush(b) : 0;
+	return batch_full(b) ? hand_over(w) : 0;
+}
+
+/* The walk's last batch to the storer, then the storer's end: rc, or the storer's failure. */
+static int store_end(walk_store *w, pthread_t storer, int rc)
+{
+	if (rc == 0)
+		rc = hand_over(w);
+	pthread_mutex_lock(&w->lock);
+	w->closed = true;
+	pthread_cond_broadcast(&w->changed);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(storer, NULL);
+	arena_free(w->filling.a);
+	if (w->rc < 0 && (rc == 0 || rc == w->rc))
+		return err_fail(w->rc, "%s", w->error);
+	return rc;
 }
 
 static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
@@ -278,26 +374,34 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
  * history, like Jira's first full sync). */
 static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed)
 {
-	batch b = { .s = s };
+	/* a batch's storing takes a quarter of the job's lease at most */
+	int64_t store_ms = s->job && s->job->lease_ms / 4 < DVCS_FOUND_STORE_MS
+	                           ? s->job->lease_ms / 4
+	                           : DVCS_FOUND_STORE_MS;
+	walk_store w = { .s = s, .limit = DVCS_FOUND_BATCH, .store_ns = store_ms * 1000000 };
 	bool incremental = !s->full && s->nold > 0;
 	bool smart = !s->full && (s->nold > 0 || s->walked) && s->repo.smart_commits;
-	int rc = dvcs_found_run_init(&b.found, s->repo_id, smart, incremental);
-	if (rc < 0)
-		return rc;
-	b.a = arena_new();
-	b.items = b.a ? arena_alloc(b.a, DVCS_FOUND_BATCH * sizeof *b.items) : NULL;
-	if (!b.a) {
-		dvcs_found_run_dispose(&b.found);
-		return err_fail(WEFT_ERROR, "out of memory");
-	}
-	rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
-	                      s->nold, incremental || smart, true, take_commit, &b);
+	int rc = dvcs_found_run_init(&w.found, s->repo_id, smart, incremental);
 	if (rc == 0)
-		rc = flush(&b);
+		rc = batch_new(&w.filling, w.limit);
+	pthread_t storer;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.changed, NULL);
+	bool started = rc == 0 && pthread_create(&storer, NULL, storer_main, &w) == 0;
+	if (rc == 0 && !started)
+		rc = err_fail(WEFT_ERROR, "cannot start the sync's storing thread");
+	if (started) {
+		rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n,
+		                      hashes_of(s->a, s->old, s->nold), s->nold,
+		                      incremental || smart, true, take_commit, &w);
+		rc = store_end(&w, storer, rc);
+	} else
+		arena_free(w.filling.a);
 	s->mark[STEP_WALK] = clock_mono_ns();
-	*keyed = !incremental && b.found.nkeys > 0;
-	arena_free(b.a);
-	dvcs_found_run_dispose(&b.found);
+	*keyed = !incremental && w.found.nkeys > 0;
+	pthread_cond_destroy(&w.changed);
+	pthread_mutex_destroy(&w.lock);
+	dvcs_found_run_dispose(&w.found);
 	return rc;
 }
 

@@ -379,6 +379,44 @@ static void a_grown_cache_lasts_until_the_connection_returns(void **state)
 	db_conn_put(c);
 }
 
+/* What a bulk writer's transaction sees: on SQLite its grown cache and temporary files in memory
+ * (set before BEGIN, where SQLite takes them), the defaults again in the next transaction. */
+typedef struct bulk_seen {
+	const char *name; /* of the row it adds */
+	int64_t cache, temp_store;
+	int64_t rows;
+} bulk_seen;
+
+static int see_bulk(db_conn *c, void *ctx)
+{
+	bulk_seen *b = ctx;
+	const db_arg none[] = { DB_END };
+	int rc = db_exec(c, "INSERT INTO t (name) VALUES ($1)", db_text(b->name));
+	if (rc >= 0)
+		rc = db_query_int_args(&b->rows, c, "SELECT COUNT(*) FROM t", none);
+	if (rc >= 0 && db_conn_engine(c) == DB_SQLITE)
+		rc = db_query_int_args(&b->cache, c, "PRAGMA cache_size", none);
+	if (rc >= 0 && db_conn_engine(c) == DB_SQLITE)
+		rc = db_query_int_args(&b->temp_store, c, "PRAGMA temp_store", none);
+	return rc < 0 ? rc : 0;
+}
+
+static void a_bulk_transaction_grows_its_connection_for_itself(void **state)
+{
+	fixture *s = begin(state);
+	bulk_seen bulk = { .name = "bulk" }, plain = { .name = "plain" };
+	assert_int_equal(db_tx_bulk(s->d, 16384, see_bulk, &bulk), 0);
+	assert_int_equal(bulk.rows, 1);
+	assert_int_equal(db_tx(s->d, see_bulk, &plain), 0);
+	assert_int_equal(plain.rows, 2);
+	if (s->fx.engine == DB_POSTGRES)
+		return;
+	assert_int_equal(bulk.cache, -16384);
+	assert_int_equal(bulk.temp_store, 2); /* MEMORY */
+	assert_int_equal(plain.cache, -2000);
+	assert_int_equal(plain.temp_store, 0); /* DEFAULT: a file */
+}
+
 static void describe_hides_passwords(void **state)
 {
 	fixture *s = begin(state);
@@ -398,6 +436,7 @@ int main(void)
 		cmocka_unit_test(one_row_or_not_found),
 		cmocka_unit_test(describe_hides_passwords),
 		cmocka_unit_test(a_grown_cache_lasts_until_the_connection_returns),
+		cmocka_unit_test(a_bulk_transaction_grows_its_connection_for_itself),
 		cmocka_unit_test(bad_urls_and_unusable_databases),
 	};
 	return fixture_run_engine_tests("db", engine_tests,

@@ -1,7 +1,8 @@
 /* The sync engine from a mirror on disk (dvcs_sync_mirror): a backfill links every commit once
  * with its keys and the branches with theirs; a soft sync stores only what is new and queues smart
  * commits for it; a commit in two repositories is stored once; a force push unlinks what it
- * dropped; a full sync forgets and walks again, queueing no smart commits. Real git makes the
+ * dropped; a full sync forgets and walks again, queueing no smart commits; a batch the store refuses
+ * (stored by a thread of its own) fails the sync with its reason. Real git makes the
  * repositories. */
 #include <git2.h>
 #include <stdio.h>
@@ -459,6 +460,49 @@ static void a_missing_mirror_fails_with_its_reason(void **state)
 	end(&e);
 }
 
+/* A batch the store refuses fails the sync with the store's reason, though another thread stored
+ * it: the walk stops, and the batches before it stay stored with their progress. */
+static void a_failing_batch_stops_the_walk_with_its_reason(void **state)
+{
+	env e = begin(state);
+	repos r = make_repos();
+	/* 1500 commits "c 1." … "c 1500."; the walk reads them newest first, 1000 to its first batch */
+	sh("cd %s && for i in $(seq 1 1500); do printf 'commit refs/heads/main\\ncommitter A"
+	   " <a@example.com> %%d +0000\\ndata <<EOF\\nc %%d.\\nEOF\\n\\n' $((1700000000 + i))"
+	   " $i; done | git --git-dir=%s fast-import --quiet",
+	   r.dir, r.mirror);
+	ok(db_exec_script(e.c, db_sql(e.c,
+	                              "CREATE TRIGGER refuse BEFORE INSERT ON dvcs_commits"
+	                              " WHEN NEW.message LIKE 'c 100.%' BEGIN"
+	                              " SELECT RAISE(ABORT, 'commit c 100 refused'); END;",
+	                              "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN"
+	                              " IF NEW.message LIKE 'c 100.%' THEN"
+	                              " RAISE EXCEPTION 'commit c 100 refused'; END IF;"
+	                              " RETURN NEW; END $$ LANGUAGE plpgsql;"
+	                              " CREATE TRIGGER refuse BEFORE INSERT ON dvcs_commits"
+	                              " FOR EACH ROW EXECUTE FUNCTION refuse();")));
+	track_app app = { .d = e.f->d, .dvcs_dir = r.dir };
+	int64_t a = make_repo_row(&e, "refused", false);
+	assert_int_equal(git_count(&r), 1500);
+	assert_true(dvcs_sync_mirror(&app, e.a, a, r.mirror) < 0);
+	assert_non_null(strstr(err_msg(), "c 100 refused"));
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_repos WHERE id = $1 AND sync_state ="
+	                     " 'failed' AND sync_error LIKE '%c 100 refused%'",
+	                     a),
+	                 1);
+	int64_t stored = linked(&e, a);
+	assert_true(stored >= 1 && stored < 1400); /* c 100 is the 1401st */
+	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), stored);
+	assert_int_equal(num(&e,
+	                     "SELECT COUNT(*) FROM dvcs_commits WHERE (message LIKE 'c 1500.%'"
+	                     " OR message LIKE 'c 100.%' OR message LIKE 'c 1.%') AND $1 > 0",
+	                     a),
+	                 1); /* the newest only: the walk stopped at the failing batch */
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -468,6 +512,7 @@ int main(void)
 		cmocka_unit_test(provisional_commits_are_confirmed_or_removed),
 		cmocka_unit_test(smart_commits_run_for_the_first_push_into_an_empty_repository),
 		cmocka_unit_test(hostile_commits_are_read_field_by_field),
+		cmocka_unit_test(a_failing_batch_stops_the_walk_with_its_reason),
 	};
 	int failed = fixture_run_engine_tests("track/dvcs/sync", tests,
 	                                      sizeof tests / sizeof tests[0], 2);
