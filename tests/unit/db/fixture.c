@@ -7,13 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/asset.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "base/token.h"
 #include "db/migrate.h"
 
 typedef struct engine_prestate {
 	db_engine engine;
 	int pool_size;
+	const char *service; /* NULL: an empty database; else one migrated for this service */
 } engine_prestate;
 
 bool fixture_have_postgres(void)
@@ -24,14 +27,12 @@ bool fixture_have_postgres(void)
 
 /* Runs one statement on the cluster's own database (CREATE/DROP DATABASE cannot run in a
  * transaction, and not in the database they drop). */
-static int admin_exec(const char *sql_fmt, const char *name)
+static int admin_exec(const char *sql)
 {
 	db *admin;
 	int rc = db_open(&admin, getenv("WEFT_TEST_PG_URL"), 1);
 	if (rc < 0)
 		return rc;
-	char sql[256];
-	snprintf(sql, sizeof sql, sql_fmt, name);
 	db_conn *c;
 	rc = db_conn_get(&c, admin);
 	if (rc == 0) {
@@ -51,15 +52,104 @@ static void url_for_database(char *out, size_t size, const char *name)
 	snprintf(out, size, "%.*s/%s", (int)prefix, base, name);
 }
 
-int fixture_db_create(fixture_db *out, db_engine engine)
+/* A new database name with prefix and a random suffix. */
+static void fresh_name(char *out, size_t size, const char *prefix)
 {
-	memset(out, 0, sizeof *out);
-	out->engine = engine;
 	char token[17];
 	token_init();
 	token_hex(token, 8);
+	snprintf(out, size, "%s%s", prefix, token);
+}
+
+/* CREATE DATABASE name, a copy of template (NULL: the cluster's default, an empty database).
+ * Not STRATEGY FILE_COPY, though it is twice as fast on an idle cluster: it checkpoints the whole
+ * cluster twice, and with the sanitized suite's servers writing to the same cluster it doubled
+ * every PostgreSQL unit test there (make check 22 -> 27 min). */
+static int create_database(const char *name, const char *template)
+{
+	char sql[256];
+	if (template)
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", name, template);
+	else
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	return admin_exec(sql);
+}
+
+static void drop_database(const char *name)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	admin_exec(sql);
+}
+
+/* The name of service's template database: its PostgreSQL migrations' digest (FNV-1a over the
+ * embedded files' names and contents) is part of it, so that a cluster kept across changes to the
+ * migrations never hands out an outdated schema. */
+static void template_name(char *out, size_t size, const char *service)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "migrations/%s/pg/", service);
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < assets_count; i++) {
+		if (!str_starts_with(assets[i].path, prefix))
+			continue;
+		const unsigned char *parts[] = { (const unsigned char *)assets[i].path,
+			                         assets[i].data };
+		size_t lens[] = { strlen(assets[i].path) + 1, assets[i].len };
+		for (int p = 0; p < 2; p++)
+			for (size_t j = 0; j < lens[p]; j++)
+				h = (h ^ parts[p][j]) * 1099511628211u;
+	}
+	snprintf(out, size, "weft_template_%s_%016llx", service, (unsigned long long)h);
+}
+
+/* Makes the template: a database of its own, migrated, then renamed to name. Two test processes
+ * making it at once each migrate one; the first rename wins and the other drops its copy. No one
+ * connects to the template afterwards (CREATE DATABASE … TEMPLATE refuses a database in use). */
+static int make_template(const char *name, const char *service)
+{
+	char scratch[64], url[512], sql[256];
+	fresh_name(scratch, sizeof scratch, "weft_template_new_");
+	int rc = create_database(scratch, NULL);
+	if (rc < 0)
+		return rc;
+	url_for_database(url, sizeof url, scratch);
+	db *d;
+	int applied;
+	rc = db_open(&d, url, 2); /* db_migrate_up holds a lock on one connection */
+	if (rc == 0) {
+		rc = db_migrate_up(&applied, d, service);
+		db_close(d);
+	}
+	if (rc == 0) {
+		snprintf(sql, sizeof sql, "ALTER DATABASE %s RENAME TO %s", scratch, name);
+		if (admin_exec(sql) < 0)
+			drop_database(scratch); /* another process made it first */
+		return 0;
+	}
+	drop_database(scratch);
+	return rc;
+}
+
+/* A fresh database migrated for service: a copy of the service's template, made first when the
+ * cluster has none. Copying skips the migrations' hundreds of statements in every test. */
+static int create_migrated(const char *name, const char *service)
+{
+	char template[64];
+	template_name(template, sizeof template, service);
+	if (create_database(name, template) == 0)
+		return 0;
+	int rc = make_template(template, service);
+	return rc < 0 ? rc : create_database(name, template);
+}
+
+/* fixture_db_create, the database migrated for service when it is not NULL. */
+static int create_fixture_db(fixture_db *out, db_engine engine, const char *service)
+{
+	memset(out, 0, sizeof *out);
+	out->engine = engine;
 	if (engine == DB_SQLITE) {
-		snprintf(out->name, sizeof out->name, "/tmp/weft-test-%s", token);
+		fresh_name(out->name, sizeof out->name, "/tmp/weft-test-");
 		if (mkdir(out->name, 0700) < 0)
 			return err_fail(WEFT_ERROR, "cannot create %s", out->name);
 		snprintf(out->url, sizeof out->url, "sqlite://%s/test.db", out->name);
@@ -67,12 +157,14 @@ int fixture_db_create(fixture_db *out, db_engine engine)
 	}
 	if (!fixture_have_postgres())
 		return err_fail(WEFT_ENOTFOUND, "WEFT_TEST_PG_URL is not set");
-	snprintf(out->name, sizeof out->name, "weft_test_%s", token);
+	fresh_name(out->name, sizeof out->name, "weft_test_");
 	url_for_database(out->url, sizeof out->url, out->name);
-	/* Not STRATEGY FILE_COPY, though it is twice as fast on an idle cluster: it checkpoints the
-	 * whole cluster twice, and with the sanitized suite's servers writing to the same cluster
-	 * it doubled every PostgreSQL unit test there (make check 22 -> 27 min). */
-	return admin_exec("CREATE DATABASE %s", out->name);
+	return service ? create_migrated(out->name, service) : create_database(out->name, NULL);
+}
+
+int fixture_db_create(fixture_db *out, db_engine engine)
+{
+	return create_fixture_db(out, engine, NULL);
 }
 
 void fixture_db_destroy(fixture_db *f)
@@ -84,16 +176,21 @@ void fixture_db_destroy(fixture_db *f)
 			fprintf(stderr, "could not remove %s\n", f->name);
 		return;
 	}
-	admin_exec("DROP DATABASE IF EXISTS %s WITH (FORCE)", f->name);
+	drop_database(f->name);
 }
 
 static int setup(void **state)
 {
 	const engine_prestate *pre = *state;
 	fixture *f = calloc(1, sizeof *f);
-	if (fixture_db_create(&f->fx, pre->engine) < 0 ||
-	    db_open(&f->d, f->fx.url, pre->pool_size) < 0) {
+	int applied;
+	if (create_fixture_db(&f->fx, pre->engine, pre->service) < 0 ||
+	    db_open(&f->d, f->fx.url, pre->pool_size) < 0 ||
+	    (pre->service && pre->engine == DB_SQLITE &&
+	     db_migrate_up(&applied, f->d, pre->service) < 0)) {
 		fprintf(stderr, "# fixture: %s\n", err_msg());
+		if (f->d)
+			db_close(f->d);
 		free(f);
 		return -1;
 	}
@@ -120,9 +217,15 @@ static void postgres_is_required(void **state)
 int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, size_t n,
                              int pool_size)
 {
+	return fixture_run_service_tests(group, NULL, tests, n, pool_size);
+}
+
+int fixture_run_service_tests(const char *group, const char *service,
+                              const struct CMUnitTest *tests, size_t n, int pool_size)
+{
 	static engine_prestate engines[2];
-	engines[0] = (engine_prestate){ DB_SQLITE, pool_size };
-	engines[1] = (engine_prestate){ DB_POSTGRES, pool_size };
+	engines[0] = (engine_prestate){ DB_SQLITE, pool_size, service };
+	engines[1] = (engine_prestate){ DB_POSTGRES, pool_size, service };
 	int nengines = fixture_have_postgres() ? 2 : 1;
 	struct CMUnitTest *all = calloc(n * 2 + 1, sizeof *all);
 	size_t count = 0;

@@ -49,4 +49,11 @@ int64_t fixture_conn_scalar(db_conn *c, const char *sql, db_arg arg);
 int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, size_t n,
                              int pool_size);
 
+/* Like fixture_run_engine_tests, but each test's fresh database is already migrated for service
+ * ("hub", "track"): on PostgreSQL a copy of a template database, migrated once per cluster and
+ * set of migrations (weft_template_SERVICE_DIGEST, left in the cluster for the next run), rather
+ * than migrated statement by statement in every test; SQLite's is migrated in the set-up. */
+int fixture_run_service_tests(const char *group, const char *service,
+                              const struct CMUnitTest *tests, size_t n, int pool_size);
+
 #endif

@@ -520,5 +520,5 @@ int main(void)
 		cmocka_unit_test(listing_filters_by_state),
 		cmocka_unit_test(claiming_reads_the_ready_index),
 	};
-	return fixture_run_engine_tests("jobs", tests, sizeof tests / sizeof tests[0], 8);
+	return fixture_run_service_tests("jobs", "hub", tests, sizeof tests / sizeof tests[0], 8);
 }

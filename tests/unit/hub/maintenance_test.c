@@ -101,5 +101,6 @@ int main(void)
 		cmocka_unit_test(cleanup_removes_what_expired),
 		cmocka_unit_test(one_next_run_is_scheduled),
 	};
-	return fixture_run_engine_tests("maintenance", tests, sizeof tests / sizeof tests[0], 4);
+	return fixture_run_service_tests("maintenance", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 4);
 }

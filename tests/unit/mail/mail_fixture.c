@@ -379,7 +379,7 @@ int mail_fixture_run(const struct CMUnitTest *tests, size_t n)
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 1;
-	int failed = fixture_run_engine_tests("mail", tests, n, 4);
+	int failed = fixture_run_service_tests("mail", "hub", tests, n, 4);
 	sink_stop();
 	curl_global_cleanup();
 	return failed;

@@ -958,8 +958,8 @@ int main(void)
 		cmocka_unit_test(throttle_delay_grows_and_passes),
 		cmocka_unit_test(throttle_forgets_old_failures),
 	};
-	int failed =
-	        fixture_run_engine_tests("hub/account", tests, sizeof tests / sizeof tests[0], 2);
+	int failed = fixture_run_service_tests("hub/account", "hub", tests,
+	                                       sizeof tests / sizeof tests[0], 2);
 	if (test_arena)
 		free_test_arena();
 	return failed;

@@ -310,6 +310,6 @@ int main(void)
 		cmocka_unit_test(a_deactivated_accounts_app_passwords_stop_working),
 		cmocka_unit_test(live_app_passwords_are_limited),
 	};
-	return fixture_run_engine_tests("hub/app_password", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("hub/app_password", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

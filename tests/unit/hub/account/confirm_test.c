@@ -199,5 +199,6 @@ int main(void)
 		cmocka_unit_test(sending_again_retires_the_older_link),
 		cmocka_unit_test(secondary_addresses_are_confirmed_by_their_own_link),
 	};
-	return fixture_run_engine_tests("hub/confirm", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/confirm", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -244,5 +244,6 @@ int main(void)
 		cmocka_unit_test(only_a_confirmed_address_becomes_primary),
 		cmocka_unit_test(the_primary_and_the_last_address_stay),
 	};
-	return fixture_run_engine_tests("hub/email", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/email", "hub", tests, sizeof tests / sizeof tests[0],
+	                                 2);
 }

@@ -149,5 +149,6 @@ int main(void)
 		cmocka_unit_test(a_new_password_ends_every_other_session),
 		cmocka_unit_test(a_deactivated_account_cannot_change_its_password),
 	};
-	return fixture_run_engine_tests("hub/profile", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/profile", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

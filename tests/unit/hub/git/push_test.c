@@ -237,7 +237,8 @@ int main(void)
 		cmocka_unit_test(reconcile_records_what_differs),
 		cmocka_unit_test(reconcile_job_reads_the_disk_and_respects_the_push_lock),
 	};
-	int failed = fixture_run_engine_tests("push", tests, sizeof tests / sizeof tests[0], 4);
+	int failed =
+	        fixture_run_service_tests("push", "hub", tests, sizeof tests / sizeof tests[0], 4);
 	git_libgit2_shutdown();
 	return failed;
 }

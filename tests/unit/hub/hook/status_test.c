@@ -50,6 +50,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(commit_pages_read_statuses_by_the_commit_index),
 	};
-	return fixture_run_engine_tests("hub/hook/status", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("hub/hook/status", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

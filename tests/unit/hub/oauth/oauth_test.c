@@ -239,6 +239,6 @@ int main(void)
 		cmocka_unit_test(tokens_expire_refresh_and_end_with_their_grant),
 		cmocka_unit_test(client_credentials_need_a_private_consumer),
 	};
-	return fixture_run_engine_tests("hub/oauth/oauth", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("hub/oauth/oauth", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -165,5 +165,6 @@ int main(void)
 		cmocka_unit_test(the_default_project_is_the_oldest_or_new),
 		cmocka_unit_test(projects_with_repositories_stay),
 	};
-	return fixture_run_engine_tests("hub/project", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/project", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

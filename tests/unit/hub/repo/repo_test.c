@@ -469,5 +469,6 @@ int main(void)
 		cmocka_unit_test(projects_are_made_changed_and_kept_while_used),
 	};
 	setup(NULL);
-	return fixture_run_engine_tests("hub/repo", tests, sizeof tests / sizeof tests[0], 4);
+	return fixture_run_service_tests("hub/repo", "hub", tests, sizeof tests / sizeof tests[0],
+	                                 4);
 }

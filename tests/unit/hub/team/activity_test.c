@@ -294,5 +294,5 @@ int main(void)
 		cmocka_unit_test(hidden_items_do_not_fill_the_page),
 		cmocka_unit_test(the_migration_links_older_items),
 	};
-	return fixture_run_engine_tests("activity", tests, 4, 4);
+	return fixture_run_service_tests("activity", "hub", tests, 4, 4);
 }

@@ -123,5 +123,6 @@ int main(void)
 		cmocka_unit_test(groups_are_made_changed_and_deleted),
 		cmocka_unit_test(group_members_join_the_team),
 	};
-	return fixture_run_engine_tests("hub/team/group", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/team/group", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

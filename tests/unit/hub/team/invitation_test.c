@@ -138,6 +138,6 @@ int main(void)
 		cmocka_unit_test(invitations_expire_revoke_and_resend),
 		cmocka_unit_test(confirming_an_address_accepts_invitations),
 	};
-	return fixture_run_engine_tests("hub/team/invitation", tests,
-	                                sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/team/invitation", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

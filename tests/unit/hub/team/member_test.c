@@ -153,6 +153,6 @@ int main(void)
 		cmocka_unit_test(refusals_roll_back),
 		cmocka_unit_test(two_administrators_may_lose_one),
 	};
-	return fixture_run_engine_tests("hub/team/member", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("hub/team/member", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -106,5 +106,6 @@ int main(void)
 		cmocka_unit_test(member_limits_name_limit_and_plan),
 		cmocka_unit_test(private_repository_limits),
 	};
-	return fixture_run_engine_tests("hub/team/plan", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/team/plan", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -165,5 +165,6 @@ int main(void)
 		cmocka_unit_test(teams_are_renamed_and_deleted),
 		cmocka_unit_test(pages_show_what_the_viewer_may_read),
 	};
-	return fixture_run_engine_tests("hub/team/team", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("hub/team/team", "hub", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -358,5 +358,6 @@ int main(void)
 		cmocka_unit_test(tokens_authenticate_their_owner_until_revoked),
 		cmocka_unit_test(an_invited_user_sets_a_password_through_the_link_once),
 	};
-	return fixture_run_engine_tests("track/account", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/account", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

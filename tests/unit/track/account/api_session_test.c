@@ -98,6 +98,6 @@ int main(void)
 		cmocka_unit_test(sessions_last_until_they_end),
 		cmocka_unit_test(sign_ins_are_counted),
 	};
-	return fixture_run_engine_tests("track/account/api_session", tests,
-	                                sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/account/api_session", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

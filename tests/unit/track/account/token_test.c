@@ -125,6 +125,6 @@ int main(void)
 		cmocka_unit_test(only_the_exact_shape_is_a_token),
 		cmocka_unit_test(a_token_is_its_owners_alone),
 	};
-	return fixture_run_engine_tests("track/account/token", tests,
-	                                sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/account/token", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -316,6 +316,6 @@ int main(void)
 		cmocka_unit_test(repositories_link_and_queue_their_work),
 		cmocka_unit_test(deleting_an_account_queues_its_clean_up),
 	};
-	return fixture_run_engine_tests("track/dvcs/account", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/dvcs/account", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

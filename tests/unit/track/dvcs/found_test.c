@@ -38,6 +38,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(commits_are_found_by_the_hash_index),
 	};
-	return fixture_run_engine_tests("track/dvcs/found", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/dvcs/found", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -466,6 +466,6 @@ int main(void)
 		cmocka_unit_test(hosts_are_the_consented_accounts),
 		cmocka_unit_test(statements_read_the_big_tables_by_an_index),
 	};
-	return fixture_run_engine_tests("track/dvcs/panel", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/dvcs/panel", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -563,6 +563,6 @@ int main(void)
 		cmocka_unit_test(sync_reads_pulls_commits_and_builds_then_only_what_is_newer),
 		cmocka_unit_test(a_host_failure_fails_the_sync_and_keeps_the_mark),
 	};
-	return fixture_run_engine_tests("track/dvcs/pulls", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/dvcs/pulls", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -322,6 +322,6 @@ int main(void)
 		cmocka_unit_test(errors_are_recorded_and_mailed),
 		cmocka_unit_test(users_and_permissions),
 	};
-	return fixture_run_engine_tests("track/dvcs/smart_run", tests,
-	                                sizeof tests / sizeof tests[0], 3);
+	return fixture_run_service_tests("track/dvcs/smart_run", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 3);
 }

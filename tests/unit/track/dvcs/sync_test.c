@@ -514,8 +514,8 @@ int main(void)
 		cmocka_unit_test(hostile_commits_are_read_field_by_field),
 		cmocka_unit_test(a_failing_batch_stops_the_walk_with_its_reason),
 	};
-	int failed = fixture_run_engine_tests("track/dvcs/sync", tests,
-	                                      sizeof tests / sizeof tests[0], 2);
+	int failed = fixture_run_service_tests("track/dvcs/sync", "track", tests,
+	                                       sizeof tests / sizeof tests[0], 2);
 	git_libgit2_shutdown();
 	return failed;
 }

@@ -405,6 +405,6 @@ int main(void)
 		cmocka_unit_test(names_and_types_are_cleaned),
 		cmocka_unit_test(thumbnails_only_for_small_inline_images),
 	};
-	return fixture_run_engine_tests("track/attachment", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/attachment", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -152,5 +152,6 @@ int main(void)
 		cmocka_unit_test(restricted_comments_show_to_their_role_only),
 		cmocka_unit_test(visibility_names_a_role),
 	};
-	return fixture_run_engine_tests("track/comment", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/comment", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

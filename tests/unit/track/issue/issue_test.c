@@ -429,5 +429,6 @@ int main(void)
 		cmocka_unit_test(only_administrators_name_another_reporter),
 		cmocka_unit_test(hidden_parents_are_missing_parents),
 	};
-	return fixture_run_engine_tests("track/issue", tests, sizeof tests / sizeof tests[0], 4);
+	return fixture_run_service_tests("track/issue", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 4);
 }

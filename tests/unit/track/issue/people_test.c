@@ -80,6 +80,6 @@ int main(void)
 		cmocka_unit_test(watchers_start_with_creator_reporter_and_commenters),
 		cmocka_unit_test(votes_follow_jiras_rules),
 	};
-	return fixture_run_engine_tests("track/issue/people", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/issue/people", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

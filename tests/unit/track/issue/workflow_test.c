@@ -132,5 +132,6 @@ int main(void)
 		cmocka_unit_test(a_chosen_resolution_wins),
 		cmocka_unit_test(administrators_extend_the_workflow),
 	};
-	return fixture_run_engine_tests("track/workflow", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/workflow", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

@@ -133,5 +133,6 @@ int main(void)
 		cmocka_unit_test(work_logs_add_up),
 		cmocka_unit_test(estimates_follow_adjust_modes),
 	};
-	return fixture_run_engine_tests("track/worklog", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/worklog", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

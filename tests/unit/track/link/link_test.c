@@ -192,6 +192,6 @@ int main(void)
 		cmocka_unit_test(the_batched_reader_shows_what_the_reader_may_browse),
 		cmocka_unit_test(remote_links_are_checked_and_saved_by_global_id),
 	};
-	return fixture_run_engine_tests("track/link/link", tests, sizeof tests / sizeof tests[0],
-	                                2);
+	return fixture_run_service_tests("track/link/link", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

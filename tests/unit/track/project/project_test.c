@@ -163,5 +163,6 @@ int main(void)
 		cmocka_unit_test(the_scheme_grants_by_role),
 		cmocka_unit_test(browse_restriction_follows_roles),
 	};
-	return fixture_run_engine_tests("track/project", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/project", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }

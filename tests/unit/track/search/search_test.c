@@ -239,5 +239,6 @@ int main(void)
 		cmocka_unit_test(pages_and_counts),
 		cmocka_unit_test(hot_searches_read_issues_by_an_index),
 	};
-	return fixture_run_engine_tests("track/search", tests, sizeof tests / sizeof tests[0], 2);
+	return fixture_run_service_tests("track/search", "track", tests,
+	                                 sizeof tests / sizeof tests[0], 2);
 }
