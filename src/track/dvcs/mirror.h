@@ -19,11 +19,14 @@ enum {
 };
 
 /* Fetches the branches (refs/heads/…) of url into the bare mirror at path (created, with its parent folder,
- * when missing) with --prune, so branches deleted on the host go too. The token reaches git only
- * through its environment (an http.extraHeader of GIT_CONFIG_*, HTTP Basic x-token-auth:TOKEN
- * as Bitbucket and hub take it), never its command line; nothing but PATH of the server's
- * environment reaches git. Bounded by timeout_s (the process group is killed after it).
- * WEFT_ERROR with git's own words (the token and its encoding scrubbed) when it fails. */
+ * when missing) with --prune, so branches deleted on the host go too. A mirror with branches
+ * fetches in this process (net_fetch.h); an empty one (the first fetch, the whole history) with
+ * `git fetch`. The token goes as HTTP Basic x-token-auth:TOKEN (as Bitbucket and hub take it):
+ * in this process a header of libgit2's requests, to git only through its environment (an
+ * http.extraHeader of GIT_CONFIG_*), never a command line; nothing but PATH of the server's
+ * environment reaches git. Bounded by timeout_s (git's process group is killed after it).
+ * WEFT_ERROR with git's or libgit2's own words (the token and its encoding scrubbed) when it
+ * fails. */
 int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token,
                       int timeout_s);
 
@@ -65,11 +68,18 @@ typedef struct dvcs_mirror dvcs_mirror;
 int dvcs_mirror_open(dvcs_mirror **out, const char *path);
 void dvcs_mirror_close(dvcs_mirror *m);
 
+/* The mirror's libgit2 repository, the mirror's (valid until dvcs_mirror_close). */
+struct git_repository *dvcs_mirror_repository(dvcs_mirror *m);
+
 /* The mirror's branches (refs/heads/…, peeled to commits), sorted by name, in a. */
 int dvcs_mirror_heads(dvcs_mirror *m, arena *a, dvcs_head **heads, size_t *n);
 
 /* Whether the mirror holds the commit hash. */
 bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
+
+/* Whether the commit ancestor is hash or in hash's history (both commit ids the mirror holds);
+ * false when either is not, or on an error. */
+bool dvcs_mirror_descends(dvcs_mirror *m, const char *hash, const char *ancestor);
 
 /* Calls fn for every commit reachable from the from hashes and not from the hide hashes (hidden
  * ones the mirror lacks are skipped: after a force push and a gc their history is gone anyway),
