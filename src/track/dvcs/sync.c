@@ -22,6 +22,7 @@
 #include "track/dvcs/provisional.h"
 #include "track/dvcs/pulls.h"
 #include "track/dvcs/smart_run.h"
+#include "track/dvcs/walk_local.h"
 
 /* The job carries only the repository: whether the next run is full is the repository's
  * sync_full flag, which the run reads and clears as it starts. So a full request absorbed by a
@@ -367,6 +368,18 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
 	return out;
 }
 
+/* The walk of what is new with file counts: past recorded heads (incremental) in this process
+ * when it brings few commits, else git log's. */
+static int walk_commits(dvcs_mirror *m, const char *const *from, size_t nfrom,
+                        const char *const *hide, size_t nhide, bool incremental, bool ordered,
+                        dvcs_commit_fn fn, void *ctx)
+{
+	int rc = incremental ? dvcs_walk_local(m, from, nfrom, hide, nhide, DVCS_WALK_LOCAL_MAX, fn,
+	                                       ctx)
+	                     : 1;
+	return rc == 1 ? dvcs_mirror_walk(m, from, nfrom, hide, nhide, ordered, true, fn, ctx) : rc;
+}
+
 /* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
  * then recounted at the end; a soft sync keeps them as it goes). Smart commits run for what a
  * soft sync finds past recorded heads, or in a repository synced before with none (the first
@@ -391,9 +404,8 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 	if (rc == 0 && !started)
 		rc = err_fail(WEFT_ERROR, "cannot start the sync's storing thread");
 	if (started) {
-		rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n,
-		                      hashes_of(s->a, s->old, s->nold), s->nold,
-		                      incremental || smart, true, take_commit, &w);
+		rc = walk_commits(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
+		                  s->nold, incremental, incremental || smart, take_commit, &w);
 		rc = store_end(&w, storer, rc);
 	} else
 		arena_free(w.filling.a);
@@ -416,6 +428,25 @@ static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, con
 			j++;
 		if (j == n || strcmp(heads[j].name, old[i].name) != 0 ||
 		    strcmp(heads[j].hash, old[i].hash) != 0)
+			out[k++] = old[i].hash;
+	}
+	*count = k;
+	return out;
+}
+
+/* The recorded heads that moved other than forward, or went: where a force push or a deleted
+ * branch may have dropped commits. A head whose new commit descends from its old one dropped
+ * nothing, and needs no walk. */
+static const char **rewound_heads(arena *a, dvcs_mirror *m, const dvcs_head *old, size_t nold,
+                                  const dvcs_head *heads, size_t n, size_t *count)
+{
+	const char **out = arena_alloc(a, (nold ? nold : 1) * sizeof *out);
+	size_t k = 0, j = 0;
+	for (size_t i = 0; i < nold; i++) {
+		while (j < n && strcmp(heads[j].name, old[i].name) < 0)
+			j++;
+		if (j == n || strcmp(heads[j].name, old[i].name) != 0 ||
+		    !dvcs_mirror_descends(m, heads[j].hash, old[i].hash))
 			out[k++] = old[i].hash;
 	}
 	*count = k;
@@ -481,7 +512,7 @@ static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n
 		return rc;
 	settle t = { .s = s, .heads = *heads, .n = *n, .recount = s->full || keyed };
 	size_t nmoved = 0;
-	const char **moved = moved_heads(s->a, s->old, s->nold, *heads, *n, &nmoved);
+	const char **moved = rewound_heads(s->a, m, s->old, s->nold, *heads, *n, &nmoved);
 	for (size_t i = 0; i < nmoved; i++)
 		if (!dvcs_mirror_has(m, moved[i]))
 			t.lost = true;
