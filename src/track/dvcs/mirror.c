@@ -3,6 +3,7 @@
  * child (faster than libgit2's walk with a tree diff per commit, and parsed as it arrives). */
 #include "track/dvcs/mirror.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -223,26 +224,18 @@ int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *t
 	return dvcs_mirror_fetch_watched(a, path, url, token, timeout_s, NULL);
 }
 
-/* The fetch by a git child: 0, or WEFT_ERROR with *end saying how it ended. */
-static int git_fetch(arena *a, const char *path, const char *url, const char *header,
-                     int64_t deadline, const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
+/* Runs git with argv and env until it exits, deadline (epoch ms) passes or the watch (may be
+ * NULL) fails: 0 when it exited with 0, else WEFT_ERROR with *end saying how (git's stderr in
+ * end->why). */
+static int run_git(arena *a, char **argv, char **env, int64_t deadline,
+                   const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
 {
-	char *argv[] = { "git",
-		         arena_printf(a, "--git-dir=%s", path),
-		         "fetch",
-		         "--prune",
-		         "--no-tags",
-		         "--quiet",
-		         "--no-write-fetch-head",
-		         "--",
-		         (char *)url,
-		         "+refs/heads/*:refs/heads/*",
-		         NULL };
+	*end = (dvcs_net_fetch_end){ 0 };
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return err_fail(WEFT_ERROR, "cannot run git: %s", strerror(errno));
 	pid_t pid;
-	int rc = spawn_git(&pid, argv, git_env(a, path, header), -1, -1, fds[1]);
+	int rc = spawn_git(&pid, argv, env, -1, -1, fds[1]);
 	close(fds[1]);
 	if (rc < 0) {
 		close(fds[0]);
@@ -262,6 +255,24 @@ static int git_fetch(arena *a, const char *path, const char *url, const char *he
 		end->why = trimmed(a, &err);
 	buf_dispose(&err);
 	return rc;
+}
+
+/* The fetch by a git child: 0, or WEFT_ERROR with *end saying how it ended. */
+static int git_fetch(arena *a, const char *path, const char *url, const char *header,
+                     int64_t deadline, const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
+{
+	char *argv[] = { "git",
+		         arena_printf(a, "--git-dir=%s", path),
+		         "fetch",
+		         "--prune",
+		         "--no-tags",
+		         "--quiet",
+		         "--no-write-fetch-head",
+		         "--",
+		         (char *)url,
+		         "+refs/heads/*:refs/heads/*",
+		         NULL };
+	return run_git(a, argv, git_env(a, path, header), deadline, watch, end);
 }
 
 int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
@@ -288,6 +299,38 @@ int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const
 		return err_fail(WEFT_ERROR, "git fetch of %s took longer than %d s: %s", url,
 		                timeout_s, text);
 	return err_fail(WEFT_ERROR, "git fetch of %s failed: %s", url, text);
+}
+
+/* The packs of the mirror at path (0 when it has none, or no pack folder). */
+static size_t pack_count(arena *a, const char *path)
+{
+	DIR *d = opendir(arena_printf(a, "%s/objects/pack", path));
+	if (!d)
+		return 0;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		n += len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+int dvcs_mirror_tidy(arena *a, const char *path, int timeout_s)
+{
+	if (pack_count(a, path) <= DVCS_MIRROR_PACKS_MAX)
+		return 0;
+	char *argv[] = { "git",    arena_printf(a, "--git-dir=%s", path),
+		         "repack", "-d",
+		         "-q",     "--geometric=2",
+		         NULL };
+	dvcs_net_fetch_end end;
+	int rc = run_git(a, argv, git_env(a, path, NULL),
+	                 clock_now_ms() + (int64_t)timeout_s * 1000, NULL, &end);
+	if (rc < 0 && end.why)
+		return err_fail(WEFT_ERROR, "git repack of %s failed: %s", path, end.why);
+	return rc;
 }
 
 /* ---- reading ---- */

@@ -16,6 +16,7 @@ enum {
 	DVCS_FETCH_TIMEOUT_S = 30 * 60, /* a fetch that takes longer is killed */
 	DVCS_FETCH_STDERR_MAX = 16 * 1024, /* git's complaints kept for the sync error */
 	DVCS_MESSAGE_MAX = 64 * 1024, /* bytes of a commit message a walk keeps (the rest is cut) */
+	DVCS_MIRROR_PACKS_MAX = 24, /* packs a mirror holds before dvcs_mirror_tidy rolls them up */
 };
 
 /* Fetches the branches (refs/heads/…) of url into the bare mirror at path (created, with its parent folder,
@@ -42,6 +43,12 @@ typedef struct dvcs_fetch_watch {
  * (a fetch killed midway leaves the mirror as it was: git updates refs last). */
 int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
                               int timeout_s, const dvcs_fetch_watch *watch);
+
+/* Rolls the small packs of the mirror at path into fewer (`git repack --geometric=2 -d`) once
+ * more than DVCS_MIRROR_PACKS_MAX have piled up: each in-process fetch adds one, and git's own
+ * housekeeping never runs there. Nothing when there are fewer (or no mirror); bounded by
+ * timeout_s. WEFT_ERROR with git's words when it fails. */
+int dvcs_mirror_tidy(arena *a, const char *path, int timeout_s);
 
 /* A branch of the mirror. */
 typedef struct dvcs_head {

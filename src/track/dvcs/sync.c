@@ -612,6 +612,9 @@ static int fetch_and_walk(sync_run *s)
 	if (rc == 0 && p.count > 0)
 		rc = db_tx(s->app->d, store_pulls, &p);
 	s->mark[STEP_PULLS] = clock_mono_ns();
+	/* the mirror's housekeeping, once what is new is stored: a failure is only logged */
+	if (rc == 0 && dvcs_mirror_tidy(s->a, path, DVCS_FETCH_TIMEOUT_S) < 0)
+		log_warn("dvcs sync of repository %lld: %s", (long long)s->repo_id, err_msg());
 	return rc;
 }
 
