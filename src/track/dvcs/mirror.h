@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "track/dvcs/net_fetch.h" /* dvcs_fetch_watch */
 
 enum {
 	DVCS_HASH_LEN = 40, /* a SHA-1 commit id in hex */
@@ -30,13 +31,6 @@ enum {
  * fails. */
 int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token,
                       int timeout_s);
-
-/* What a long fetch does meanwhile: fn(ctx) every every_ms (a job's heartbeat). */
-typedef struct dvcs_fetch_watch {
-	int64_t every_ms;
-	int (*fn)(void *ctx); /* an err_fail code (negative) stops the fetch */
-	void *ctx;
-} dvcs_fetch_watch;
 
 /* dvcs_mirror_fetch calling the watch (may be NULL) while git runs: when its fn fails, git's
  * process group is killed and fn's error returned (its message kept), whatever git did so far

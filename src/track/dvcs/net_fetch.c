@@ -146,6 +146,19 @@ static int net_connect(git_stream *stream)
 	return -1;
 }
 
+/* After a recv or send that failed: 0 to try again (interrupted, or fd ready now), or -1 with
+ * libgit2's error set. */
+static int again(const net_stream *s, short events, const char *what)
+{
+	if (errno == EINTR)
+		return 0;
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		git_error_set(GIT_ERROR_NET, "cannot %s %s: %s", what, s->host, strerror(errno));
+		return -1;
+	}
+	return wait_ready(s->fd, events);
+}
+
 static ssize_t net_read(git_stream *stream, void *data, size_t len)
 {
 	net_stream *s = (net_stream *)stream;
@@ -153,14 +166,7 @@ static ssize_t net_read(git_stream *stream, void *data, size_t len)
 		ssize_t got = recv(s->fd, data, len, 0);
 		if (got >= 0)
 			return got;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			git_error_set(GIT_ERROR_NET, "cannot read from %s: %s", s->host,
-			              strerror(errno));
-			return -1;
-		}
-		if (wait_ready(s->fd, POLLIN) < 0)
+		if (again(s, POLLIN, "read from") < 0)
 			return -1;
 	}
 }
@@ -172,18 +178,9 @@ static ssize_t net_write(git_stream *stream, const char *data, size_t len, int f
 	size_t done = 0;
 	while (done < len) {
 		ssize_t put = send(s->fd, data + done, len - done, MSG_NOSIGNAL);
-		if (put >= 0) {
+		if (put >= 0)
 			done += (size_t)put;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			git_error_set(GIT_ERROR_NET, "cannot write to %s: %s", s->host,
-			              strerror(errno));
-			return -1;
-		}
-		if (wait_ready(s->fd, POLLOUT) < 0)
+		else if (again(s, POLLOUT, "write to") < 0)
 			return -1;
 	}
 	return (ssize_t)len;

@@ -6,9 +6,16 @@
 #define WEFT_TRACK_DVCS_NET_FETCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/arena.h"
-#include "track/dvcs/mirror.h"
+
+/* What a long fetch does meanwhile: fn(ctx) every every_ms (a job's heartbeat). */
+typedef struct dvcs_fetch_watch {
+	int64_t every_ms;
+	int (*fn)(void *ctx); /* an err_fail code (negative) stops the fetch */
+	void *ctx;
+} dvcs_fetch_watch;
 
 /* How a fetch that did not finish ended. */
 typedef struct dvcs_net_fetch_end {

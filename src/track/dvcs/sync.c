@@ -417,9 +417,11 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 	return rc;
 }
 
-/* The recorded heads that moved or went: where dropped commits may hide. */
-static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, const dvcs_head *heads,
-                                size_t n, size_t *count)
+/* The heads of old that moved or went in heads: where dropped commits may hide. With the mirror
+ * (m not NULL), a head whose new commit descends from its old one is left out: a fast-forward
+ * dropped nothing, and needs no walk. */
+static const char **moved_heads(arena *a, dvcs_mirror *m, const dvcs_head *old, size_t nold,
+                                const dvcs_head *heads, size_t n, size_t *count)
 {
 	const char **out = arena_alloc(a, (nold ? nold : 1) * sizeof *out);
 	size_t k = 0, j = 0;
@@ -427,26 +429,8 @@ static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, con
 		while (j < n && strcmp(heads[j].name, old[i].name) < 0)
 			j++;
 		if (j == n || strcmp(heads[j].name, old[i].name) != 0 ||
-		    strcmp(heads[j].hash, old[i].hash) != 0)
-			out[k++] = old[i].hash;
-	}
-	*count = k;
-	return out;
-}
-
-/* The recorded heads that moved other than forward, or went: where a force push or a deleted
- * branch may have dropped commits. A head whose new commit descends from its old one dropped
- * nothing, and needs no walk. */
-static const char **rewound_heads(arena *a, dvcs_mirror *m, const dvcs_head *old, size_t nold,
-                                  const dvcs_head *heads, size_t n, size_t *count)
-{
-	const char **out = arena_alloc(a, (nold ? nold : 1) * sizeof *out);
-	size_t k = 0, j = 0;
-	for (size_t i = 0; i < nold; i++) {
-		while (j < n && strcmp(heads[j].name, old[i].name) < 0)
-			j++;
-		if (j == n || strcmp(heads[j].name, old[i].name) != 0 ||
-		    !dvcs_mirror_descends(m, heads[j].hash, old[i].hash))
+		    (m ? !dvcs_mirror_descends(m, heads[j].hash, old[i].hash)
+		       : strcmp(heads[j].hash, old[i].hash) != 0))
 			out[k++] = old[i].hash;
 	}
 	*count = k;
@@ -512,7 +496,7 @@ static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n
 		return rc;
 	settle t = { .s = s, .heads = *heads, .n = *n, .recount = s->full || keyed };
 	size_t nmoved = 0;
-	const char **moved = rewound_heads(s->a, m, s->old, s->nold, *heads, *n, &nmoved);
+	const char **moved = moved_heads(s->a, m, s->old, s->nold, *heads, *n, &nmoved);
 	for (size_t i = 0; i < nmoved; i++)
 		if (!dvcs_mirror_has(m, moved[i]))
 			t.lost = true;
@@ -605,7 +589,7 @@ static int fetch_and_walk(sync_run *s)
 	if (rc < 0)
 		return rc;
 	size_t nmoved = 0;
-	const char **moved = moved_heads(s->a, heads, n, s->old, s->nold, &nmoved);
+	const char **moved = moved_heads(s->a, NULL, heads, n, s->old, s->nold, &nmoved);
 	pulls_found p = { .s = s }; /* the lease was kept by the settling, a moment ago */
 	rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved, nmoved,
 	                     &p.count);
