@@ -151,6 +151,21 @@ check "but stays stored with its key, since r2 has it" \
 check "r1's links are exactly what git lists on hub" \
 	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
 
+# --- a branch deleted on hub goes from the mirror (the in-process fetch prunes) ---------------------
+
+branches_named() {
+	sql "SELECT COUNT(*) FROM dvcs_branches b JOIN dvcs_repos r ON r.id = b.repo_id WHERE r.slug = 'r1' AND b.name = '$1'"
+}
+(cd "$WORK" && git push -q "$AUTH_URL/ops/r1.git" main:refs/heads/tmp/short-lived 2>/dev/null) ||
+	bail "the push of a new branch failed"
+eventually "the new branch of r1 is synced" 30 eval '[ "$(branches_named tmp/short-lived)" = 1 ]'
+(cd "$WORK" && git push -q "$AUTH_URL/ops/r1.git" :refs/heads/tmp/short-lived 2>/dev/null) ||
+	bail "the deletion of the branch failed"
+eventually "the branch deleted on hub is gone from r1's branches" 30 eval \
+	'[ "$(branches_named tmp/short-lived)" = 0 ]'
+check "r1 keeps its commits" \
+	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
+
 # --- the webhook target's refusals -----------------------------------------------------------------
 
 R1_ID=$(repo_line r1 | sed 's/^repo id=\([0-9]*\) .*/\1/')

@@ -3,6 +3,7 @@
  * child (faster than libgit2's walk with a tree diff per commit, and parsed as it arrives). */
 #include "track/dvcs/mirror.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -22,6 +23,7 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/gitlib.h"
+#include "track/dvcs/net_fetch.h"
 
 enum {
 	WALK_READ = 64 * 1024, /* git log's output is read in pieces of this size */
@@ -88,7 +90,7 @@ static const char *auth_header(arena *a, const char *token, const char **encoded
 /* A git child's whole environment; header (an http.extraHeader) may be NULL. */
 static char **git_env(arena *a, const char *path, const char *header)
 {
-	enum { N = 12 };
+	enum { N = 18 };
 	char **env = arena_alloc(a, N * sizeof *env);
 	size_t n = 0;
 	const char *p = getenv("PATH");
@@ -102,9 +104,16 @@ static char **git_env(arena *a, const char *path, const char *header)
 	env[n++] = "GIT_NO_REPLACE_OBJECTS=1";
 	env[n++] = "GIT_FLUSH=0"; /* full pipe buffers, not one write per commit */
 	if (header) {
-		env[n++] = "GIT_CONFIG_COUNT=1";
+		/* no child after the pack: the mirror's housekeeping is dvcs_mirror_tidy's */
+		env[n++] = "GIT_CONFIG_COUNT=4";
 		env[n++] = "GIT_CONFIG_KEY_0=http.extraHeader";
 		env[n++] = arena_printf(a, "GIT_CONFIG_VALUE_0=%s", header);
+		env[n++] = "GIT_CONFIG_KEY_1=maintenance.auto";
+		env[n++] = "GIT_CONFIG_VALUE_1=false";
+		env[n++] = "GIT_CONFIG_KEY_2=gc.auto";
+		env[n++] = "GIT_CONFIG_VALUE_2=0";
+		env[n++] = "GIT_CONFIG_KEY_3=fetch.writeCommitGraph";
+		env[n++] = "GIT_CONFIG_VALUE_3=false";
 	}
 	env[n] = NULL;
 	return env;
@@ -215,14 +224,43 @@ int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *t
 	return dvcs_mirror_fetch_watched(a, path, url, token, timeout_s, NULL);
 }
 
-int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
-                              int timeout_s, const dvcs_fetch_watch *watch)
+/* Runs git with argv and env until it exits, deadline (epoch ms) passes or the watch (may be
+ * NULL) fails: 0 when it exited with 0, else WEFT_ERROR with *end saying how (git's stderr in
+ * end->why). */
+static int run_git(arena *a, char **argv, char **env, int64_t deadline,
+                   const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
 {
-	int rc = ensure_mirror(path);
-	if (rc < 0)
+	*end = (dvcs_net_fetch_end){ 0 };
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_fail(WEFT_ERROR, "cannot run git: %s", strerror(errno));
+	pid_t pid;
+	int rc = spawn_git(&pid, argv, env, -1, -1, fds[1]);
+	close(fds[1]);
+	if (rc < 0) {
+		close(fds[0]);
 		return rc;
-	const char *encoded = "";
-	const char *header = token ? auth_header(a, token, &encoded) : "Accept: */*";
+	}
+	buf err = BUF_INIT;
+	int stop = read_stderr(fds[0], &err, deadline, watch);
+	close(fds[0]);
+	if (stop != 0)
+		kill(-pid, SIGKILL);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*end = (dvcs_net_fetch_end){ .late = stop == 1, .stop = stop < 0 ? stop : 0 };
+	rc = stop == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : WEFT_ERROR;
+	if (rc < 0)
+		end->why = trimmed(a, &err);
+	buf_dispose(&err);
+	return rc;
+}
+
+/* The fetch by a git child: 0, or WEFT_ERROR with *end saying how it ended. */
+static int git_fetch(arena *a, const char *path, const char *url, const char *header,
+                     int64_t deadline, const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
+{
 	char *argv[] = { "git",
 		         arena_printf(a, "--git-dir=%s", path),
 		         "fetch",
@@ -234,41 +272,65 @@ int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const
 		         (char *)url,
 		         "+refs/heads/*:refs/heads/*",
 		         NULL };
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_fail(WEFT_ERROR, "cannot run git: %s", strerror(errno));
-	pid_t pid;
-	rc = spawn_git(&pid, argv, git_env(a, path, header), -1, -1, fds[1]);
-	close(fds[1]);
-	if (rc < 0) {
-		close(fds[0]);
+	return run_git(a, argv, git_env(a, path, header), deadline, watch, end);
+}
+
+int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
+                              int timeout_s, const dvcs_fetch_watch *watch)
+{
+	int rc = ensure_mirror(path);
+	if (rc < 0)
 		return rc;
-	}
-	buf err = BUF_INIT;
-	int stop = read_stderr(fds[0], &err, clock_now_ms() + (int64_t)timeout_s * 1000, watch);
-	bool late = stop == 1;
-	close(fds[0]);
-	if (stop != 0)
-		kill(-pid, SIGKILL);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (stop < 0) {
-		buf_dispose(&err);
-		return stop; /* the watch's error, its message kept */
-	}
-	if (!late && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		buf_dispose(&err);
+	const char *encoded = "";
+	const char *header = token ? auth_header(a, token, &encoded) : "Accept: */*";
+	int64_t deadline = clock_now_ms() + (int64_t)timeout_s * 1000;
+	dvcs_net_fetch_end end = { 0 };
+	rc = dvcs_net_fetch(a, path, url, token ? header : NULL, deadline, watch, &end);
+	if (rc == 1)
+		rc = git_fetch(a, path, url, header, deadline, watch, &end);
+	if (rc == 0)
 		return 0;
-	}
-	const char *text = trimmed(a, &err);
-	buf_dispose(&err);
+	if (end.stop < 0)
+		return end.stop; /* the watch's error, its message kept */
+	const char *text = end.why ? end.why : arena_strdup(a, err_msg());
 	if (token)
 		text = scrub(a, scrub(a, text, token), encoded);
-	if (late)
+	if (end.late)
 		return err_fail(WEFT_ERROR, "git fetch of %s took longer than %d s: %s", url,
 		                timeout_s, text);
 	return err_fail(WEFT_ERROR, "git fetch of %s failed: %s", url, text);
+}
+
+/* The packs of the mirror at path (0 when it has none, or no pack folder). */
+static size_t pack_count(arena *a, const char *path)
+{
+	DIR *d = opendir(arena_printf(a, "%s/objects/pack", path));
+	if (!d)
+		return 0;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		n += len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+int dvcs_mirror_tidy(arena *a, const char *path, int timeout_s)
+{
+	if (pack_count(a, path) <= DVCS_MIRROR_PACKS_MAX)
+		return 0;
+	char *argv[] = { "git",    arena_printf(a, "--git-dir=%s", path),
+		         "repack", "-d",
+		         "-q",     "--geometric=2",
+		         NULL };
+	dvcs_net_fetch_end end;
+	int rc = run_git(a, argv, git_env(a, path, NULL),
+	                 clock_now_ms() + (int64_t)timeout_s * 1000, NULL, &end);
+	if (rc < 0 && end.why)
+		return err_fail(WEFT_ERROR, "git repack of %s failed: %s", path, end.why);
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -320,6 +382,11 @@ void dvcs_mirror_close(dvcs_mirror *m)
 	free(m);
 }
 
+git_repository *dvcs_mirror_repository(dvcs_mirror *m)
+{
+	return m->repo;
+}
+
 int dvcs_head_compare(const void *x, const void *y)
 {
 	return strcmp(((const dvcs_head *)x)->name, ((const dvcs_head *)y)->name);
@@ -359,6 +426,14 @@ bool dvcs_mirror_has(dvcs_mirror *m, const char *hash)
 {
 	git_oid id;
 	return git_oid_fromstr(&id, hash) == 0 && git_odb_exists(m->odb, &id) == 1;
+}
+
+bool dvcs_mirror_descends(dvcs_mirror *m, const char *hash, const char *ancestor)
+{
+	git_oid id, base;
+	if (git_oid_fromstr(&id, hash) < 0 || git_oid_fromstr(&base, ancestor) < 0)
+		return false;
+	return git_oid_equal(&id, &base) || git_graph_descendant_of(m->repo, &id, &base) == 1;
 }
 
 /* ---- the walk: one git log, streamed ---- */

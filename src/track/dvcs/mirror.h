@@ -10,35 +10,39 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "track/dvcs/net_fetch.h" /* dvcs_fetch_watch */
 
 enum {
 	DVCS_HASH_LEN = 40, /* a SHA-1 commit id in hex */
 	DVCS_FETCH_TIMEOUT_S = 30 * 60, /* a fetch that takes longer is killed */
 	DVCS_FETCH_STDERR_MAX = 16 * 1024, /* git's complaints kept for the sync error */
 	DVCS_MESSAGE_MAX = 64 * 1024, /* bytes of a commit message a walk keeps (the rest is cut) */
+	DVCS_MIRROR_PACKS_MAX = 24, /* packs a mirror holds before dvcs_mirror_tidy rolls them up */
 };
 
 /* Fetches the branches (refs/heads/…) of url into the bare mirror at path (created, with its parent folder,
- * when missing) with --prune, so branches deleted on the host go too. The token reaches git only
- * through its environment (an http.extraHeader of GIT_CONFIG_*, HTTP Basic x-token-auth:TOKEN
- * as Bitbucket and hub take it), never its command line; nothing but PATH of the server's
- * environment reaches git. Bounded by timeout_s (the process group is killed after it).
- * WEFT_ERROR with git's own words (the token and its encoding scrubbed) when it fails. */
+ * when missing) with --prune, so branches deleted on the host go too. A mirror with branches
+ * fetches in this process (net_fetch.h); an empty one (the first fetch, the whole history) with
+ * `git fetch`. The token goes as HTTP Basic x-token-auth:TOKEN (as Bitbucket and hub take it):
+ * in this process a header of libgit2's requests, to git only through its environment (an
+ * http.extraHeader of GIT_CONFIG_*), never a command line; nothing but PATH of the server's
+ * environment reaches git. Bounded by timeout_s (git's process group is killed after it).
+ * WEFT_ERROR with git's or libgit2's own words (the token and its encoding scrubbed) when it
+ * fails. */
 int dvcs_mirror_fetch(arena *a, const char *path, const char *url, const char *token,
                       int timeout_s);
-
-/* What a long fetch does meanwhile: fn(ctx) every every_ms (a job's heartbeat). */
-typedef struct dvcs_fetch_watch {
-	int64_t every_ms;
-	int (*fn)(void *ctx); /* an err_fail code (negative) stops the fetch */
-	void *ctx;
-} dvcs_fetch_watch;
 
 /* dvcs_mirror_fetch calling the watch (may be NULL) while git runs: when its fn fails, git's
  * process group is killed and fn's error returned (its message kept), whatever git did so far
  * (a fetch killed midway leaves the mirror as it was: git updates refs last). */
 int dvcs_mirror_fetch_watched(arena *a, const char *path, const char *url, const char *token,
                               int timeout_s, const dvcs_fetch_watch *watch);
+
+/* Rolls the small packs of the mirror at path into fewer (`git repack --geometric=2 -d`) once
+ * more than DVCS_MIRROR_PACKS_MAX have piled up: each in-process fetch adds one, and git's own
+ * housekeeping never runs there. Nothing when there are fewer (or no mirror); bounded by
+ * timeout_s. WEFT_ERROR with git's words when it fails. */
+int dvcs_mirror_tidy(arena *a, const char *path, int timeout_s);
 
 /* A branch of the mirror. */
 typedef struct dvcs_head {
@@ -65,11 +69,18 @@ typedef struct dvcs_mirror dvcs_mirror;
 int dvcs_mirror_open(dvcs_mirror **out, const char *path);
 void dvcs_mirror_close(dvcs_mirror *m);
 
+/* The mirror's libgit2 repository, the mirror's (valid until dvcs_mirror_close). */
+struct git_repository *dvcs_mirror_repository(dvcs_mirror *m);
+
 /* The mirror's branches (refs/heads/…, peeled to commits), sorted by name, in a. */
 int dvcs_mirror_heads(dvcs_mirror *m, arena *a, dvcs_head **heads, size_t *n);
 
 /* Whether the mirror holds the commit hash. */
 bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
+
+/* Whether the commit ancestor is hash or in hash's history (both commit ids the mirror holds);
+ * false when either is not, or on an error. */
+bool dvcs_mirror_descends(dvcs_mirror *m, const char *hash, const char *ancestor);
 
 /* Calls fn for every commit reachable from the from hashes and not from the hide hashes (hidden
  * ones the mirror lacks are skipped: after a force push and a gc their history is gone anyway),

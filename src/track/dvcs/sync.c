@@ -22,6 +22,7 @@
 #include "track/dvcs/provisional.h"
 #include "track/dvcs/pulls.h"
 #include "track/dvcs/smart_run.h"
+#include "track/dvcs/walk_local.h"
 
 /* The job carries only the repository: whether the next run is full is the repository's
  * sync_full flag, which the run reads and clears as it starts. So a full request absorbed by a
@@ -367,6 +368,18 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
 	return out;
 }
 
+/* The walk of what is new with file counts: past recorded heads (incremental) in this process
+ * when it brings few commits, else git log's. */
+static int walk_commits(dvcs_mirror *m, const char *const *from, size_t nfrom,
+                        const char *const *hide, size_t nhide, bool incremental, bool ordered,
+                        dvcs_commit_fn fn, void *ctx)
+{
+	int rc = incremental ? dvcs_walk_local(m, from, nfrom, hide, nhide, DVCS_WALK_LOCAL_MAX, fn,
+	                                       ctx)
+	                     : 1;
+	return rc == 1 ? dvcs_mirror_walk(m, from, nfrom, hide, nhide, ordered, true, fn, ctx) : rc;
+}
+
 /* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
  * then recounted at the end; a soft sync keeps them as it goes). Smart commits run for what a
  * soft sync finds past recorded heads, or in a repository synced before with none (the first
@@ -391,9 +404,8 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 	if (rc == 0 && !started)
 		rc = err_fail(WEFT_ERROR, "cannot start the sync's storing thread");
 	if (started) {
-		rc = dvcs_mirror_walk(m, hashes_of(s->a, heads, n), n,
-		                      hashes_of(s->a, s->old, s->nold), s->nold,
-		                      incremental || smart, true, take_commit, &w);
+		rc = walk_commits(m, hashes_of(s->a, heads, n), n, hashes_of(s->a, s->old, s->nold),
+		                  s->nold, incremental, incremental || smart, take_commit, &w);
 		rc = store_end(&w, storer, rc);
 	} else
 		arena_free(w.filling.a);
@@ -405,9 +417,11 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 	return rc;
 }
 
-/* The recorded heads that moved or went: where dropped commits may hide. */
-static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, const dvcs_head *heads,
-                                size_t n, size_t *count)
+/* The heads of old that moved or went in heads: where dropped commits may hide. With the mirror
+ * (m not NULL), a head whose new commit descends from its old one is left out: a fast-forward
+ * dropped nothing, and needs no walk. */
+static const char **moved_heads(arena *a, dvcs_mirror *m, const dvcs_head *old, size_t nold,
+                                const dvcs_head *heads, size_t n, size_t *count)
 {
 	const char **out = arena_alloc(a, (nold ? nold : 1) * sizeof *out);
 	size_t k = 0, j = 0;
@@ -415,7 +429,8 @@ static const char **moved_heads(arena *a, const dvcs_head *old, size_t nold, con
 		while (j < n && strcmp(heads[j].name, old[i].name) < 0)
 			j++;
 		if (j == n || strcmp(heads[j].name, old[i].name) != 0 ||
-		    strcmp(heads[j].hash, old[i].hash) != 0)
+		    (m ? !dvcs_mirror_descends(m, heads[j].hash, old[i].hash)
+		       : strcmp(heads[j].hash, old[i].hash) != 0))
 			out[k++] = old[i].hash;
 	}
 	*count = k;
@@ -481,7 +496,7 @@ static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n
 		return rc;
 	settle t = { .s = s, .heads = *heads, .n = *n, .recount = s->full || keyed };
 	size_t nmoved = 0;
-	const char **moved = moved_heads(s->a, s->old, s->nold, *heads, *n, &nmoved);
+	const char **moved = moved_heads(s->a, m, s->old, s->nold, *heads, *n, &nmoved);
 	for (size_t i = 0; i < nmoved; i++)
 		if (!dvcs_mirror_has(m, moved[i]))
 			t.lost = true;
@@ -574,13 +589,16 @@ static int fetch_and_walk(sync_run *s)
 	if (rc < 0)
 		return rc;
 	size_t nmoved = 0;
-	const char **moved = moved_heads(s->a, heads, n, s->old, s->nold, &nmoved);
+	const char **moved = moved_heads(s->a, NULL, heads, n, s->old, s->nold, &nmoved);
 	pulls_found p = { .s = s }; /* the lease was kept by the settling, a moment ago */
 	rc = dvcs_pulls_sync(s->app, s->a, &s->account, &s->repo, token, s->full, moved, nmoved,
 	                     &p.count);
 	if (rc == 0 && p.count > 0)
 		rc = db_tx(s->app->d, store_pulls, &p);
 	s->mark[STEP_PULLS] = clock_mono_ns();
+	/* the mirror's housekeeping, once what is new is stored: a failure is only logged */
+	if (rc == 0 && dvcs_mirror_tidy(s->a, path, DVCS_FETCH_TIMEOUT_S) < 0)
+		log_warn("dvcs sync of repository %lld: %s", (long long)s->repo_id, err_msg());
 	return rc;
 }
 
