@@ -4,6 +4,8 @@
 # webhook it left on hub (repository and URL) in weft track dvcs unlink's output, in list, and on
 # the DVCS accounts page; hub's delivery of a push through such a hook is answered 410 with why,
 # in hub's delivery log; "Deleted on the host" forgets it. Hub down at unlink: the same report.
+# A grant still alive: an access token hub no longer takes, or one expired by track's record, is
+# refreshed and the hooks are removed, none left.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
@@ -166,5 +168,31 @@ check "with hub down, unlink exits 0 and names both webhooks: the host could not
 check "and its data is gone" eval '! dvcs_listing | grep -Eq "name=ops | slug=r[12] "'
 dvcs_start_hub
 check "hub, back, still has the hooks" eval '[ "$(hooks ops/r1)" = 1 ] && [ "$(hooks ops/r2)" = 1 ]'
+drop_hooks ops/r1
+drop_hooks ops/r2
+forget_all
+
+# --- a token hub no longer takes, whose refresh works: the hooks go ----------------------------------
+
+# unlinked_clean DESC: unlink exited 0, named no webhook left on the host, and hub has none of track's
+unlinked_clean() {
+	check "$1: exit 0, unlinked, no webhook left" eval \
+		'[ "$RUN_RC" = 0 ] && grep -q "^unlinked ops$" "$RUN_OUT" && ! grep -q "webhook left" "$RUN_OUT"'
+	check "…hub has no hook of track's on ops/r1 or ops/r2" eval \
+		'[ "$(hooks ops/r1)" = 0 ] && [ "$(hooks ops/r2)" = 0 ]'
+	check "…none is listed as left, and the account is gone" eval \
+		'! dvcs_listing | grep -Eq "^left_hook |name=ops | slug=r[12] "'
+}
+dvcs_consumer ops "Tracker four" "$TRACK"
+link_ops "linked with a fourth consumer: r1 and r2 hooked and synced"
+hub_sql "DELETE FROM oauth_tokens WHERE kind = 'access'" >/dev/null
+dvcs unlink ops </dev/null
+unlinked_clean "hub refuses the access token, its refresh token works"
+
+dvcs_consumer ops "Tracker five" "$TRACK"
+link_ops "linked with a fifth consumer: r1 and r2 hooked and synced"
+track_sql "UPDATE dvcs_accounts SET token_expires_at = 1" >/dev/null
+dvcs unlink ops </dev/null
+unlinked_clean "the stored access token expired: refreshed first"
 
 done_testing
