@@ -69,20 +69,6 @@ int track_cleanup_all(db *d, int64_t now, int64_t *removed)
 	return rc;
 }
 
-static int schedule(db_conn *c, int64_t delay_ms)
-{
-	job_enqueue_options opt = { .dedup_key = TRACK_CLEANUP_JOB,
-		                    .delay_ms = delay_ms,
-		                    .max_attempts = 3 };
-	return jobs_enqueue(c, TRACK_CLEANUP_JOB, "{}", &opt, NULL);
-}
-
-static int schedule_next(db_conn *c, void *ctx)
-{
-	(void)ctx;
-	return schedule(c, CLEANUP_EVERY_MS);
-}
-
 static int cleanup_job(void *ctx, const job *j)
 {
 	(void)j;
@@ -91,17 +77,11 @@ static int cleanup_job(void *ctx, const job *j)
 	int rc = track_cleanup_all(d, clock_now_ms(), &removed);
 	if (rc == 0 && removed > 0)
 		log_info("track cleanup: removed %lld expired rows", (long long)removed);
-	return rc == 0 ? db_tx(d, schedule_next, NULL) : rc;
-}
-
-static int schedule_first(db_conn *c, void *ctx)
-{
-	(void)ctx;
-	return schedule(c, 0);
+	return rc == 0 ? jobs_schedule_periodic_now(d, TRACK_CLEANUP_JOB, CLEANUP_EVERY_MS) : rc;
 }
 
 int track_maintenance_start(job_queue *q, db *d)
 {
 	job_queue_register(q, TRACK_CLEANUP_JOB, cleanup_job, d);
-	return db_tx(d, schedule_first, NULL);
+	return jobs_schedule_periodic_now(d, TRACK_CLEANUP_JOB, 0);
 }
