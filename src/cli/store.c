@@ -15,6 +15,7 @@
 #include "hub/maintenance.h"
 #include "hub/git/push.h"
 #include "hub/repo/repo_purge.h"
+#include "track/account/maintenance.h"
 #include "track/dvcs/dvcs.h"
 #include "track/issue/attachment.h"
 #include "track/issue/notify.h"
@@ -180,6 +181,8 @@ int cli_store_start_jobs(cli_store *s, const config *cfg)
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_repo_purge_start(s->jobs, &s->hub)) < 0)
 		return rc;
 	if (strcmp(s->service, "hub") == 0 && (rc = hub_hook_jobs_start(s->jobs, s->d)) < 0)
+		return rc;
+	if (strcmp(s->service, "track") == 0 && (rc = track_maintenance_start(s->jobs, s->d)) < 0)
 		return rc;
 	if (strcmp(s->service, "track") == 0)
 		track_notify_jobs_start(s->jobs, &s->track);

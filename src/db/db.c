@@ -486,15 +486,10 @@ static int run_once(db_conn *c, const char *begin, db_fn fn, void *ctx)
 	return 0;
 }
 
-/* A transaction on a pooled connection, its cache grown to cache_kib first (0: as it is). */
-static int run_transaction(db *d, const char *begin, int cache_kib, db_fn fn, void *ctx)
+static int run_retried(db_conn *c, const char *begin, db_fn fn, void *ctx)
 {
-	db_conn *c;
-	int rc = db_conn_get(&c, d);
-	if (rc < 0)
-		return rc;
-	if (cache_kib > 0)
-		db_conn_cache(c, cache_kib);
+	db *d = c->owner;
+	int rc;
 	for (int attempt = 0;; attempt++) {
 		rc = run_once(c, begin, fn, ctx);
 		if (rc == 0 || !c->transient || d->backend->broken(c->impl))
@@ -506,8 +501,60 @@ static int run_transaction(db *d, const char *begin, int cache_kib, db_fn fn, vo
 		}
 		backoff(attempt);
 	}
+	return rc;
+}
+
+/* A transaction on a pooled connection, its cache grown to cache_kib first (0: as it is). */
+static int run_transaction(db *d, const char *begin, int cache_kib, db_fn fn, void *ctx)
+{
+	db_conn *c;
+	int rc = db_conn_get(&c, d);
+	if (rc < 0)
+		return rc;
+	if (cache_kib > 0)
+		db_conn_cache(c, cache_kib);
+	rc = run_retried(c, begin, fn, ctx);
 	db_conn_put(c);
 	return rc;
+}
+
+typedef struct schema_change {
+	db_fn fn;
+	void *ctx;
+} schema_change;
+
+/* fn, then SQLite's own check of every foreign key, before the commit. */
+static int checked_change(db_conn *c, void *ctx)
+{
+	schema_change *change = ctx;
+	int rc = change->fn(c, change->ctx);
+	if (rc < 0)
+		return rc;
+	db_stmt *st;
+	rc = db_query(&st, c, "PRAGMA foreign_key_check", DB_END);
+	if (rc == 0 && (rc = db_step(st)) == DB_ROW)
+		rc = err_fail(WEFT_ERROR, "a row of %s names a missing row of %s",
+		              db_col_text(st, 0), db_col_text(st, 2));
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int db_tx_schema(db *d, db_fn fn, void *ctx)
+{
+	if (db_engine_of(d) != DB_SQLITE)
+		return db_tx(d, fn, ctx);
+	db_conn *c;
+	int rc = db_conn_get(&c, d);
+	if (rc < 0)
+		return rc;
+	bool transient;
+	schema_change change = { fn, ctx };
+	rc = d->backend->exec_script(c->impl, "PRAGMA foreign_keys = OFF", &transient);
+	if (rc == 0)
+		rc = run_retried(c, d->backend->begin_write, checked_change, &change);
+	int on = d->backend->exec_script(c->impl, "PRAGMA foreign_keys = ON", &transient);
+	db_conn_put(c);
+	return rc < 0 ? rc : on;
 }
 
 int db_tx(db *d, db_fn fn, void *ctx)

@@ -66,6 +66,12 @@ int db_tx(db *d, db_fn fn, void *ctx);
 int db_tx_bulk(db *d, int cache_kib, db_fn fn, void *ctx);
 /* The same for reading: a consistent snapshot, no writes. */
 int db_read(db *d, db_fn fn, void *ctx);
+/* A write transaction for a schema change that rebuilds a table other tables reference (a new
+ * table filled from the old one, the old one dropped, the new one renamed): on SQLite the
+ * connection's foreign keys are off during it (dropping the old table would otherwise delete or
+ * null its referencing rows), and it commits only when PRAGMA foreign_key_check then finds every
+ * reference whole (else WEFT_ERROR naming the tables); on PostgreSQL it is db_tx. */
+int db_tx_schema(db *d, db_fn fn, void *ctx);
 
 /* Runs fn(arg) after the current transaction of c commits (not at all if it rolls back). For
  * wake-ups of other threads that must not see uncommitted work. At most 8 per transaction. */

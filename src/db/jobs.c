@@ -135,6 +135,29 @@ int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_en
 	return 0;
 }
 
+int jobs_schedule_periodic(db_conn *c, const char *kind, int64_t delay_ms)
+{
+	job_enqueue_options opt = { .dedup_key = kind, .delay_ms = delay_ms, .max_attempts = 3 };
+	return jobs_enqueue(c, kind, "{}", &opt, NULL);
+}
+
+typedef struct periodic_run {
+	const char *kind;
+	int64_t delay_ms;
+} periodic_run;
+
+static int schedule_periodic(db_conn *c, void *ctx)
+{
+	const periodic_run *p = ctx;
+	return jobs_schedule_periodic(c, p->kind, p->delay_ms);
+}
+
+int jobs_schedule_periodic_now(db *d, const char *kind, int64_t delay_ms)
+{
+	periodic_run p = { kind, delay_ms };
+	return db_tx(d, schedule_periodic, &p);
+}
+
 /* ---- claiming and finishing ---- */
 
 typedef struct claim_ctx {

@@ -43,6 +43,14 @@ typedef struct job_enqueue_options {
 int jobs_enqueue(db_conn *c, const char *kind, const char *payload, const job_enqueue_options *opt,
                  bool *enqueued);
 
+/* A periodic job of kind (payload "{}"): its next run, delay_ms from now, in c's transaction,
+ * de-duplicated by kind, so that one run waits however many nodes start or runs end; 3 attempts
+ * each. */
+int jobs_schedule_periodic(db_conn *c, const char *kind, int64_t delay_ms);
+/* The same in a transaction of its own on d: for a service's start (the first run) and for the
+ * end of a run that is not one transaction. */
+int jobs_schedule_periodic_now(db *d, const char *kind, int64_t delay_ms);
+
 /* For a handler that may run longer than a lease: the running job j's lease lasts lease_ms
  * again from now, written in c's current transaction (call it with each batch of the work).
  * WEFT_ECONFLICT when the lease is no longer j's worker's (it expired and the job was taken

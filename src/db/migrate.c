@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/asset.h"
 #include "base/clock.h"
@@ -170,6 +171,13 @@ static int apply_one(db_conn *c, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+/* A migration that rebuilds a table others reference says so in a line of its own; it runs with
+ * SQLite's foreign keys off, checked before it commits (db_tx_schema). */
+static bool rebuilds_tables(const migration *m)
+{
+	return strstr((const char *)m->file->data, "\n-- weft: rebuilds tables\n") != NULL;
+}
+
 static int apply_pending(int *applied, db *d, const migration_list *list, const char *service)
 {
 	db_schema_state st;
@@ -179,7 +187,8 @@ static int apply_pending(int *applied, db *d, const migration_list *list, const 
 		if (list->items[i].version <= st.current)
 			continue;
 		apply_ctx ac = { &list->items[i], service, false };
-		rc = db_tx(d, apply_one, &ac);
+		rc = rebuilds_tables(ac.m) ? db_tx_schema(d, apply_one, &ac)
+		                           : db_tx(d, apply_one, &ac);
 		if (rc == 0 && ac.applied) {
 			(*applied)++;
 			log_info("%s database: applied migration %s", service, ac.m->name);

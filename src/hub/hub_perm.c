@@ -101,6 +101,16 @@ int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *w
 	return rc;
 }
 
+int hub_perm_repository_filter(db_conn *c, const hub_user *user, const hub_workspace *ws,
+                               int64_t *user_id, bool *reads_all)
+{
+	hub_level on_workspace = HUB_LEVEL_NONE;
+	int rc = hub_perm_workspace(c, user, ws, &on_workspace);
+	*reads_all = rc == 0 && on_workspace == HUB_LEVEL_ADMIN;
+	*user_id = user && user->is_active ? user->id : 0;
+	return rc;
+}
+
 /* ---- the authorize hook ---- */
 
 static int hidden(void)

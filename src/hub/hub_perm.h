@@ -23,6 +23,14 @@ int hub_perm_workspace(db_conn *c, const hub_user *user, const hub_workspace *ws
 int hub_perm_repository(db_conn *c, const hub_user *user, const hub_workspace *ws,
                         int64_t repository_id, bool is_private, hub_level *out);
 
+/* How a query reads only the repositories of ws that user (NULL: anonymous) may read, for a whole
+ * page at once instead of hub_perm_repository per row: bind *user_id as the user of
+ * HUB_PERM_SQL_READS_REPOSITORY (perm_sql.h; 0 for an anonymous or deactivated caller, who holds
+ * nothing) and pass every row when *reads_all (the caller administers ws, site administrators
+ * included). The same answers as hub_perm_repository >= read, in at most two queries. */
+int hub_perm_repository_filter(db_conn *c, const hub_user *user, const hub_workspace *ws,
+                               int64_t *user_id, bool *reads_all);
+
 /* A scope a credential can hold (Bitbucket's name), with what the pages say about it. Tables of
  * them end with a NULL name. */
 typedef struct hub_scope_info {

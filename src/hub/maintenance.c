@@ -35,19 +35,11 @@ int hub_cleanup(db_conn *c, int64_t *removed)
 	return rc;
 }
 
-static int schedule(db_conn *c, int64_t delay_ms)
-{
-	job_enqueue_options opt = { .dedup_key = HUB_CLEANUP_JOB,
-		                    .delay_ms = delay_ms,
-		                    .max_attempts = 3 };
-	return jobs_enqueue(c, HUB_CLEANUP_JOB, "{}", &opt, NULL);
-}
-
 static int run_cleanup(db_conn *c, void *ctx)
 {
 	int64_t *removed = ctx;
 	int rc = hub_cleanup(c, removed);
-	return rc == 0 ? schedule(c, CLEANUP_EVERY_MS) : rc;
+	return rc == 0 ? jobs_schedule_periodic(c, HUB_CLEANUP_JOB, CLEANUP_EVERY_MS) : rc;
 }
 
 static int cleanup_job(void *ctx, const job *j)
@@ -60,14 +52,8 @@ static int cleanup_job(void *ctx, const job *j)
 	return rc;
 }
 
-static int schedule_first(db_conn *c, void *ctx)
-{
-	(void)ctx;
-	return schedule(c, 0);
-}
-
 int hub_maintenance_start(job_queue *q, db *d)
 {
 	job_queue_register(q, HUB_CLEANUP_JOB, cleanup_job, d);
-	return db_tx(d, schedule_first, NULL);
+	return jobs_schedule_periodic_now(d, HUB_CLEANUP_JOB, 0);
 }

@@ -401,6 +401,15 @@ get alice /acme/projects/SATURN
 expect_body_contains 'href="/acme/private-one"' "the project's page lists its repository"
 get carol /acme/projects/SATURN
 if grep -qF 'href="/acme/private-one"' "$RESP_BODY"; then fail "but not to carol, who may not read it"; else pass "but not to carol, who may not read it"; fi
+api alice POST /2.0/repositories/acme/saturn-open '{"is_private": false, "project": {"key": "SATURN"}}'
+expect_status 200 "alice adds a public repository to SATURN"
+get carol /acme/projects/SATURN
+expect_body_contains 'href="/acme/saturn-open"' "carol, outside acme, sees SATURN's public repository"
+get alice /acme/projects/SATURN
+expect_body_contains 'href="/acme/saturn-open"' "alice sees both of SATURN's repositories"
+if grep -qF 'href="/acme/private-two"' "$RESP_BODY"; then fail "but none of another project's"; else pass "but none of another project's"; fi
+api alice DELETE /2.0/repositories/acme/saturn-open
+expect_status 204 "alice deletes saturn-open again"
 post alice /acme/projects/SATURN/delete
 expect_refused 409 "still has 1 repositories" "deleting a project with repositories is refused, saying why"
 api alice GET /2.0/workspaces/acme/projects/SATURN

@@ -54,61 +54,18 @@ NODE_A_ERR=$WEFT_ERR
 start_node --track-url "$TRACK"
 NODE_B_ERR=$WEFT_ERR
 
-as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
-	"$HUB/2.0/repositories/ops/r1"
-[ "$RESP_STATUS" = 200 ] || bail "cannot create ops/r1 (status $RESP_STATUS)"
-timeout 60 "$WEFT_BIN" hub admin create-consumer ops --name "Track" \
-	--callback "$TRACK/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account pullrequest" \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
-	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
-KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
+dvcs_repos alice ops/r1
+dvcs_consumer ops Track "$TRACK"
 
-dvcs() {
-	timeout 60 "$WEFT_BIN" track dvcs "$@" --data "$DATA" "${TRACK_DB[@]}" \
-		>"$TEST_TMP/dvcs.out" 2>"$TEST_TMP/dvcs.err"
-}
-repo_line() {
-	dvcs list </dev/null
-	grep " slug=$1 " "$TEST_TMP/dvcs.out"
-}
-sql() {
-	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-		psql -X -q -A -t "$(cat "$TEST_TMP/track-db.url")" -c "$1"
-	else
-		sqlite3 -cmd '.timeout 5000' "$DATA/track.db" "$1"
-	fi
-}
-# eventually DESC SECONDS COMMAND...: COMMAND succeeds within SECONDS.
-eventually() {
-	local desc=$1 seconds=$2 i
-	shift 2
-	for i in $(seq $((seconds * 5))); do
-		if "$@" >/dev/null 2>&1; then
-			pass "$desc"
-			return 0
-		fi
-		sleep 0.2
-	done
-	fail "$desc" "$(dvcs list </dev/null; cat "$TEST_TMP/dvcs.out")"
-}
 fetches() {
 	if [ -f "$SLOW/fetches" ]; then wc -l <"$SLOW/fetches"; else echo 0; fi
 }
 
-dvcs link --host-url "$HUB" --account ops --key "$KEY" <<<"$SECRET" ||
-	bail "cannot link ops: $(cat "$TEST_TMP/dvcs.out" "$TEST_TMP/dvcs.err")"
+dvcs_link ops
 eventually "discovery links r1 with its hook and syncs it (empty)" 30 eval \
 	'repo_line r1 | grep -q " hook=ok sync=done commits=0 "'
 
-git_home
-AUTH_URL="http://alice:$(password_of alice)@${HUB#http://}"
-WORK=$TEST_TMP/work
-git init -q "$WORK" && cd "$WORK" || bail "cannot make a work tree"
-commit() {
-	echo "$1" >>file.txt && git add file.txt && git commit -q -m "$1" || bail "cannot commit"
-}
+dvcs_work
 push() {
 	git -C "$WORK" push -q "$AUTH_URL/ops/r1.git" main 2>"$TEST_TMP/push.err" ||
 		bail "push failed: $(cat "$TEST_TMP/push.err")"
@@ -126,7 +83,7 @@ eventually "the sync is done with the commit, after the 6 s fetch" 30 eval \
 	'repo_line r1 | grep -q " sync=done commits=1 "'
 check "one fetch ran, not two: the other node never took the job over" test "$(fetches)" = 1
 check "the sync job ran once: attempts=1" \
-	test "$(sql "SELECT MAX(attempts) FROM jobs WHERE kind = 'dvcs.sync'")" = 1
+	test "$(track_sql "SELECT MAX(attempts) FROM jobs WHERE kind = 'dvcs.sync'")" = 1
 check "neither node logged a lease taken over" \
 	eval '! grep -q "taken over" "$NODE_A_ERR" "$NODE_B_ERR"'
 
@@ -139,23 +96,23 @@ eventually "the second push's sync starts its fetch" 30 eval '[ "$(fetches)" = 2
 check "the repository shows the sync running" eval 'repo_line r1 | grep -q " sync=running "'
 # Another worker takes the job over (as when its lease expired and another node claimed it).
 THIEF_UNTIL=$(($(date +%s%3N) + 600000))
-sql "UPDATE jobs SET lease_owner = 'another-node', lease_expires = $THIEF_UNTIL WHERE kind = 'dvcs.sync' AND state = 'running'" >/dev/null
+track_sql "UPDATE jobs SET lease_owner = 'another-node', lease_expires = $THIEF_UNTIL WHERE kind = 'dvcs.sync' AND state = 'running'" >/dev/null
 check "the job is now another worker's" \
-	test "$(sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'running' AND lease_owner = 'another-node'")" = 1
+	test "$(track_sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'running' AND lease_owner = 'another-node'")" = 1
 # hub holds the pack back for 60 s: a stop within 10 s is track's
 eventually "the sync's next heartbeat fails: the node stops the sync amid its fetch" 10 eval \
 	'grep -q "another worker took its job over" "$NODE_A_ERR" "$NODE_B_ERR"'
 sleep 2
 check "the repository's sync state is untouched: still running, no error, not finished" \
-	test "$(sql "SELECT sync_state || '|' || COALESCE(sync_error, '-') || '|' || COALESCE(CAST(sync_finished_at AS TEXT), '-') FROM dvcs_repos WHERE slug = 'r1'")" = "running|-|-"
+	test "$(track_sql "SELECT sync_state || '|' || COALESCE(sync_error, '-') || '|' || COALESCE(CAST(sync_finished_at AS TEXT), '-') FROM dvcs_repos WHERE slug = 'r1'")" = "running|-|-"
 check "nothing stored: r1 still has 1 commit" \
-	test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits")" = 1
+	test "$(track_sql "SELECT COUNT(*) FROM dvcs_repo_commits")" = 1
 check "the job is left to the worker that holds it" \
-	test "$(sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'running' AND lease_owner = 'another-node' AND last_error IS NULL")" = 1
+	test "$(track_sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'running' AND lease_owner = 'another-node' AND last_error IS NULL")" = 1
 
 # The other worker vanishes: its lease expires, a node takes the job and finishes it.
 rm -f "$SLOW/delay"
-sql "UPDATE jobs SET lease_expires = 1 WHERE lease_owner = 'another-node'" >/dev/null
+track_sql "UPDATE jobs SET lease_expires = 1 WHERE lease_owner = 'another-node'" >/dev/null
 eventually "the job taken back finishes the sync: 2 commits, done" 30 eval \
 	'repo_line r1 | grep -q " sync=done commits=2 "'
 

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dvcs_lib.sh"
 . "$(dirname "$0")/repos_lib.sh"
+. "$(dirname "$0")/accounts_lib.sh"
 
 dvcs_stores link
 create_user alice
@@ -17,37 +18,15 @@ dvcs_serve --job-lease 5
 dvcs_repos alice ops/r1 ops/r2 alice/a1
 pass "hub has the team ops with r1 and r2, and alice's a1"
 
-# consumer WORKSPACE NAME: a private consumer of WORKSPACE; sets KEY and SECRET.
-consumer() {
-	timeout 60 "$WEFT_BIN" hub admin create-consumer "$1" --name "$2" \
-		--callback "$TRACK_URL/secure/admin/dvcs/callback" --private \
-		--scopes "repository:admin webhook account pullrequest" \
-		--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
-		bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
-	KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-	SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
-}
-consumer bob "Bob's tracker"
+dvcs_consumer bob "Bob's tracker" "$TRACK"
 BOB_KEY=$KEY
 BOB_SECRET=$SECRET
-consumer alice "Alice's tracker"
+dvcs_consumer alice "Alice's tracker" "$TRACK"
 
-# dvcs ARGS... (stdin passed on): weft track dvcs with the test's data; sets RUN_RC, RUN_OUT and
-# RUN_ERR.
-RUN_OUT=$TEST_TMP/dvcs.out
-RUN_ERR=$TEST_TMP/dvcs.err
-dvcs() {
-	timeout 60 "$WEFT_BIN" track dvcs "$@" --data "$DATA" "${TRACK_DB[@]}" >"$RUN_OUT" 2>"$RUN_ERR"
-	RUN_RC=$?
-}
 link() {
 	local secret=$1
 	shift
 	dvcs link --host-url "$HUB_URL" "$@" <<<"$secret"
-}
-listing() {
-	dvcs list </dev/null
-	cat "$RUN_OUT"
 }
 # refused DESC STDERR_ERE: the last command exited 2 with that one line and printed nothing.
 refused() {
@@ -58,34 +37,7 @@ refused() {
 		fail "$1" "rc=$RUN_RC out=$(cat "$RUN_OUT") err=$(cat "$RUN_ERR")"
 	fi
 }
-# eventually DESC COMMAND...: COMMAND succeeds within 30 seconds (the running serve's workers).
-eventually() {
-	local desc=$1 i
-	shift
-	for i in $(seq 150); do
-		if "$@" >/dev/null 2>&1; then
-			pass "$desc"
-			return 0
-		fi
-		sleep 0.2
-	done
-	fail "$desc" "$(listing)"
-}
-# hooks WS/REPO: how many of hub's hooks of the repository point at track.
-hooks() {
-	as alice "$HUB_URL/2.0/repositories/$1/hooks"
-	python3 -c 'import json,sys
-j=json.load(open(sys.argv[1]))
-print(sum(1 for h in j.get("values", []) if h["url"].startswith(sys.argv[2] + "/rest/bitbucket/1.0/repository/")))' \
-		"$RESP_BODY" "$TRACK_URL"
-}
-repo_line() {
-	listing | grep " slug=$1 "
-}
-discovery_idle() {
-	timeout 60 "$WEFT_BIN" jobs list track --data "$DATA" "${TRACK_DB[@]}" >"$TEST_TMP/jobs.out" 2>&1 &&
-		! grep -E 'dvcs\.discover' "$TEST_TMP/jobs.out" | grep -Eq ' (pending|running) '
-}
+discovery_idle() { dvcs_idle 'dvcs\.discover'; }
 
 # --- refusals: nothing stored ------------------------------------------------------------------
 
@@ -103,7 +55,7 @@ dvcs link --account ops --key "$KEY" --host-url "ftp://example.com" <<<"$SECRET"
 refused "a host URL that is not http(s): refused" 'Host URL'
 dvcs link --account ops --key "$KEY" </dev/null
 refused "link without --host-url: refused" 'needs --host-url'
-check "nothing was stored by the refused links" test -z "$(listing)"
+check "nothing was stored by the refused links" test -z "$(dvcs_listing)"
 
 # --- linking ops with auto-link on ---------------------------------------------------------------
 
@@ -113,13 +65,13 @@ if [ "$RUN_RC" = 0 ] && grep -q '^linked ops (account [0-9]*)' "$RUN_OUT"; then
 else
 	fail "link ops: exit 0, says it linked" "rc=$RUN_RC $(cat "$RUN_OUT" "$RUN_ERR")"
 fi
-check "the account is ok with its defaults" eval 'listing | grep -q "^account id=[0-9]* name=ops site=$HUB_URL status=ok auto_link=1 smart_commits=1$"'
+check "the account is ok with its defaults" eval 'dvcs_listing | grep -q "^account id=[0-9]* name=ops site=$HUB_URL status=ok auto_link=1 smart_commits=1$"'
 link "$SECRET" --account OPS --key "$KEY"
 refused "linking ops again (any case): Account is already integrated" 'Account is already integrated'
 
-eventually "discovery stores r1 and r2, linked, with their hook" eval \
-	'[ "$(listing | grep -cE " slug=r[12] linked=1 smart_commits=1 deleted=0 hook=ok ")" = 2 ]'
-check "a1 (alice's own) is not among ops's repositories" eval '! listing | grep -q " slug=a1 "'
+eventually "discovery stores r1 and r2, linked, with their hook" 30 eval \
+	'[ "$(dvcs_listing | grep -cE " slug=r[12] linked=1 smart_commits=1 deleted=0 hook=ok ")" = 2 ]'
+check "a1 (alice's own) is not among ops's repositories" eval '! dvcs_listing | grep -q " slug=a1 "'
 check "hub has exactly one hook of track on ops/r1" test "$(hooks ops/r1)" = 1
 check "and on ops/r2" test "$(hooks ops/r2)" = 1
 R1_ID=$(repo_line r1 | sed 's/^repo id=\([0-9]*\) .*/\1/')
@@ -144,11 +96,11 @@ for n in 1 2 3; do
 	else
 		fail "refresh $n of ops queued" "$(cat "$RUN_OUT" "$RUN_ERR")"
 	fi
-	eventually "refresh $n ran" discovery_idle
+	eventually "refresh $n ran" 30 discovery_idle
 done
 check "after three refreshes: exactly one hook on ops/r1" test "$(hooks ops/r1)" = 1
 check "and exactly one on ops/r2" test "$(hooks ops/r2)" = 1
-check "no repository was stored twice" test "$(listing | grep -c '^repo ')" = 2
+check "no repository was stored twice" test "$(dvcs_listing | grep -c '^repo ')" = 2
 
 # Someone edits the kept hook on hub. Deactivated with events dropped: the next refresh mends it
 # in place (the same hook, the same secret). Its secret cleared: a new signed hook replaces it.
@@ -161,7 +113,7 @@ print(h[sys.argv[2]] if sys.argv[2] != "events" else len(set(h["events"])))' "$R
 }
 refresh_ops() {
 	dvcs sync ops </dev/null
-	eventually "$1" discovery_idle
+	eventually "$1" 30 discovery_idle
 }
 R1_HOOK=$(r1_hook uuid)
 R1_HOOK_PATH="$HUB_URL/2.0/repositories/ops/r1/hooks/$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$R1_HOOK")"
@@ -187,7 +139,7 @@ check "the new hook is another hook" test "$(r1_hook uuid)" != "$R1_HOOK"
 as alice -X DELETE "$HUB_URL/2.0/repositories/ops/r2"
 [ "$RESP_STATUS" = 204 ] || fail "deleting ops/r2 on hub" "status $RESP_STATUS"
 dvcs sync ops </dev/null
-eventually "a repository gone from the host is marked deleted" eval 'repo_line r2 | grep -q " deleted=1 "'
+eventually "a repository gone from the host is marked deleted" 30 eval 'repo_line r2 | grep -q " deleted=1 "'
 
 dvcs sync ops/nosuch </dev/null
 refused "sync of an unknown repository: refused" 'ops has no repository nosuch'
@@ -200,7 +152,7 @@ check "sync --full ops/r1 queues a full sync" eval '[ "$RUN_RC" = 0 ] && grep -q
 
 link "$SECRET" --account alice --key "$KEY" --no-auto-link --no-smart-commits
 check "link alice --no-auto-link --no-smart-commits: exit 0" test "$RUN_RC" = 0
-eventually "discovery stores a1 unlinked, without a hook" eval \
+eventually "discovery stores a1 unlinked, without a hook" 30 eval \
 	'repo_line a1 | grep -q " linked=0 smart_commits=0 deleted=0 hook=none sync=never "'
 check "hub has no hook of track on alice/a1" test "$(hooks alice/a1)" = 0
 
@@ -208,32 +160,27 @@ check "hub has no hook of track on alice/a1" test "$(hooks alice/a1)" = 0
 
 dvcs unlink ops </dev/null
 check "unlink ops: exit 0" eval '[ "$RUN_RC" = 0 ] && grep -q "^unlinked ops" "$RUN_OUT"'
-check "ops and its repositories are gone from the list" eval '! listing | grep -Eq "name=ops | slug=r[12] "'
+check "ops and its repositories are gone from the list" eval '! dvcs_listing | grep -Eq "name=ops | slug=r[12] "'
 # eval: the count is taken again on each try, not once when the line is read.
-eventually "the running serve removes ops/r1's hook from hub" eval '[ "$(hooks ops/r1)" = 0 ]'
+eventually "the running serve removes ops/r1's hook from hub" 30 eval '[ "$(hooks ops/r1)" = 0 ]'
 dvcs unlink ops </dev/null
 refused "unlinking ops again: no linked account" 'no linked account ops'
-check "alice stays linked" eval 'listing | grep -q " name=alice .* status=ok "'
+check "alice stays linked" eval 'dvcs_listing | grep -q " name=alice .* status=ok "'
 
 # --- a revoked grant ------------------------------------------------------------------------------
 
 JAR=$TEST_TMP/alice.jar
-csrf() {
-	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
-}
-req -b "$JAR" -c "$JAR" "$HUB_URL/login"
-req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$(csrf)" --data-urlencode "login=alice" \
-	--data-urlencode "password=$(password_of alice)" "$HUB_URL/login"
+dvcs_sign_in "$JAR" "$HUB" alice "$(password_of alice)"
 req -b "$JAR" -c "$JAR" "$HUB_URL/account/settings/applications"
 GRANT=$(python3 -c 'import re,sys
 for row in open(sys.argv[1]).read().split("<tr class=\"oauth-application\">")[1:]:
     if "Alice&#39;s tracker" in row or "Alice'"'"'s tracker" in row:
         print(re.search(r"/account/settings/applications/(\d+)/revoke", row).group(1))' "$RESP_BODY")
-req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$(csrf)" "$HUB_URL/account/settings/applications/$GRANT/revoke"
+req -b "$JAR" -c "$JAR" --data-urlencode "csrf=$(csrf_of_body)" "$HUB_URL/account/settings/applications/$GRANT/revoke"
 expect_status 303 "alice revokes track's grant on hub's Integrated applications"
 dvcs sync alice </dev/null
-eventually "the account shows auth_failed after the next refresh" eval \
-	'listing | grep -q "name=alice .* status=auth_failed .*last_error=The authentication with the host has failed"'
+eventually "the account shows auth_failed after the next refresh" 30 eval \
+	'dvcs_listing | grep -q "name=alice .* status=auth_failed .*last_error=The authentication with the host has failed"'
 check "nothing was deleted: a1 is still there" eval 'repo_line a1 | grep -q " deleted=0 "'
 
 done_testing

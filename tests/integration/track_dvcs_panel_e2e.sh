@@ -17,9 +17,7 @@ create_user alice
 printf '%s\n' "$(password_of alice)" | timeout 60 "$WEFT_BIN" track admin create-user alice \
 	--email alice@example.com --display-name Alice --admin --data "$DATA" "${TRACK_DB[@]}" \
 	>/dev/null 2>"$TEST_TMP/err" || bail "track user: $(cat "$TEST_TMP/err")"
-weft_launch "hub track" serve --data "$DATA" --hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 \
-	"${HUB_DB[@]}" "${TRACK_DB[@]}" --webhook-allowed-hosts 127.0.0.1/32 ||
-	bail "weft serve did not start"
+dvcs_serve
 T=$TRACK_URL
 req -X POST "$T/rest/bitbucket/1.0/repository/1/sync"
 if [ "$RESP_STATUS" = 404 ] && grep -q 'There is nothing at this address' "$RESP_BODY"; then
@@ -41,19 +39,9 @@ ids() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' 
 req "${TAUTH[@]}" "$T/rest/api/2/issue/PROJ-1" && ID1=$(ids)
 req "${TAUTH[@]}" "$T/rest/api/2/issue/PROJ-2" && ID2=$(ids)
 
-as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
-	"$HUB_URL/2.0/repositories/alice/app"
-[ "$RESP_STATUS" = 200 ] || bail "cannot create alice/app (status $RESP_STATUS)"
-timeout 60 "$WEFT_BIN" hub admin create-consumer alice --name "Jira DVCS" \
-	--callback "$T/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account pullrequest" \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
-	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
-KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
-timeout 60 "$WEFT_BIN" track dvcs link --host-url "$HUB_URL" --account alice --key "$KEY" \
-	--data "$DATA" "${TRACK_DB[@]}" <<<"$SECRET" >"$TEST_TMP/link.out" 2>&1 ||
-	bail "link: $(cat "$TEST_TMP/link.out")"
+dvcs_repos alice alice/app
+dvcs_consumer alice "Jira DVCS" "$T"
+dvcs_link alice
 pass "alice's hub account is linked"
 
 WORK=$TEST_TMP/work

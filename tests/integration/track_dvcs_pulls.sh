@@ -15,39 +15,22 @@ done
 
 create_user alice
 create_user bob
-timeout 60 "$WEFT_BIN" hub admin create-consumer alice --name "Jira DVCS" \
-	--callback http://127.0.0.1:9/callback --private \
-	--scopes "repository:admin webhook pullrequest account project" \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
-	bail "cannot create the OAuth consumer: $(cat "$TEST_TMP/consumer.out")"
-KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
+dvcs_consumer alice "Jira DVCS" http://127.0.0.1:9 "repository:admin webhook pullrequest account project"
 
-weft_launch "hub track" serve --data "$DATA" --hub-listen 127.0.0.1:0 --track-listen 127.0.0.1:0 \
-	"${HUB_DB[@]}" "${TRACK_DB[@]}" --webhook-allowed-hosts loopback ||
-	bail "weft serve did not start"
-
-# tsql QUERY: one value (or rows, |-separated) from track's database.
-tsql() {
-	if [ ${#TRACK_DB[@]} -gt 0 ]; then
-		psql -qAt "${TRACK_DB[1]}" -c "$1"
-	else
-		sqlite3 "$DATA/track.db" "$1"
-	fi
-}
+dvcs_serve
 
 # wait_for DESCRIPTION QUERY EXPECTED: passes once QUERY gives EXPECTED, within 30 s.
 wait_for() {
 	local got deadline=$(($(now_ms) + 30000))
 	while [ "$(now_ms)" -lt "$deadline" ]; do
-		got=$(tsql "$2" 2>/dev/null)
+		got=$(track_sql "$2" 2>/dev/null)
 		if [ "$got" = "$3" ]; then
 			pass "$1"
 			return 0
 		fi
 		sleep 0.1
 	done
-	fail "$1" "expected '$3', got '$got'; sync: $(tsql "SELECT sync_state, sync_error FROM dvcs_repos")"
+	fail "$1" "expected '$3', got '$got'; sync: $(track_sql "SELECT sync_state, sync_error FROM dvcs_repos")"
 	show_server_output
 	return 1
 }
@@ -94,19 +77,17 @@ as bob -X POST "$API/pullrequests/$PR/approve"
 
 # --- link, discovery, sync ------------------------------------------------------------------
 
-printf '%s\n' "$SECRET" | timeout 60 "$WEFT_BIN" track dvcs link --host-url "$HUB_URL" \
-	--account alice --key "$KEY" --data "$DATA" "${TRACK_DB[@]}" >"$TEST_TMP/link.out" 2>&1 ||
-	bail "weft track dvcs link: $(cat "$TEST_TMP/link.out")"
+dvcs_link alice
 pass "weft track dvcs link links alice's account"
 wait_for "the sync stores the pull request with its state" \
 	"SELECT number || ' ' || state || ' ' || title FROM dvcs_pulls" "$PR OPEN ABC-1 Fix the login"
 check "its keys: the title's, the source branch's and its commit's, not the description's" \
-	test "$(tsql "SELECT issue_key FROM dvcs_pull_keys ORDER BY issue_key" | tr '\n' ' ')" = "ABC-1 ABC-2 ABC-3 "
+	test "$(track_sql "SELECT issue_key FROM dvcs_pull_keys ORDER BY issue_key" | tr '\n' ' ')" = "ABC-1 ABC-2 ABC-3 "
 check "author, branches and the link to hub's page" test \
-	"$(tsql "SELECT author_name || '|' || source_branch || '|' || destination_branch || '|' || url FROM dvcs_pulls")" = \
+	"$(track_sql "SELECT author_name || '|' || source_branch || '|' || destination_branch || '|' || url FROM dvcs_pulls")" = \
 	"User alice|feature/abc-2-login|main|$HUB_URL/alice/demo/pull-requests/$PR"
 check "reviewers carry approvals from participants" \
-	grep -qF '"name":"User bob","approved":true' <(tsql "SELECT reviewers FROM dvcs_pulls")
+	grep -qF '"name":"User bob","approved":true' <(track_sql "SELECT reviewers FROM dvcs_pulls")
 wait_for "the sync's end: pulls_synced_at and the count" \
 	"SELECT sync_state || ' ' || sync_pulls || ' ' || CASE WHEN pulls_synced_at > 0 THEN 1 ELSE 0 END FROM dvcs_repos WHERE slug = 'demo'" \
 	"done 1 1"
@@ -125,7 +106,7 @@ post_json POST "$API/pullrequests/$PR/merge" '{"merge_strategy": "merge_commit"}
 [ "$RESP_STATUS" = 200 ] || bail "cannot merge: $RESP_STATUS $(cat "$RESP_BODY")"
 wait_for "merged on hub: MERGED after the webhook" "SELECT state FROM dvcs_pulls WHERE number = $PR" MERGED
 check "the webhook kept the commit's key" \
-	test "$(tsql "SELECT COUNT(*) FROM dvcs_pull_keys WHERE issue_key = 'ABC-3'")" = 1
+	test "$(track_sql "SELECT COUNT(*) FROM dvcs_pull_keys WHERE issue_key = 'ABC-3'")" = 1
 
 post_json POST "$API/pullrequests" '{"title": "Other things", "source": {"branch": {"name": "other"}}}'
 [ "$RESP_STATUS" = 201 ] || bail "cannot create the second pull request: $RESP_STATUS"
@@ -138,8 +119,8 @@ wait_for "declined on hub: DECLINED after the webhook" \
 
 # --- the next sync: the truth again, nothing twice ----------------------------------------------
 
-tsql "DELETE FROM dvcs_builds" >/dev/null
-tsql "UPDATE dvcs_pulls SET state = 'OPEN' WHERE number = $OTHER" >/dev/null
+track_sql "DELETE FROM dvcs_builds" >/dev/null
+track_sql "UPDATE dvcs_pulls SET state = 'OPEN' WHERE number = $OTHER" >/dev/null
 timeout 60 "$WEFT_BIN" track dvcs sync --full alice/demo --data "$DATA" "${TRACK_DB[@]}" \
 	>"$TEST_TMP/sync.out" 2>&1 || fail "weft track dvcs sync --full" "$(cat "$TEST_TMP/sync.out")"
 wait_for "a full sync reads the states from hub again" \
@@ -148,6 +129,6 @@ wait_for "a full sync reads the states from hub again" \
 wait_for "and the build statuses of the pull requests' source commits" \
 	"SELECT state FROM dvcs_builds WHERE commit_hash = '$SOURCE'" SUCCESSFUL
 check "every pull request once, every key once" test \
-	"$(tsql "SELECT (SELECT COUNT(*) FROM dvcs_pulls) || ' ' || (SELECT COUNT(*) FROM dvcs_pull_keys)")" = "2 3"
+	"$(track_sql "SELECT (SELECT COUNT(*) FROM dvcs_pulls) || ' ' || (SELECT COUNT(*) FROM dvcs_pull_keys)")" = "2 3"
 
 done_testing

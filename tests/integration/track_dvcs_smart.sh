@@ -35,60 +35,26 @@ tia POST "$API/issue" '{"fields": {"project": {"key": "PROJ"}, "summary": "First
 	"issuetype": {"name": "Task"}}}'
 [ "$RESP_STATUS" = 201 ] || bail "cannot create PROJ-1 (status $RESP_STATUS): $(cat "$RESP_BODY")"
 
-timeout 60 "$WEFT_BIN" hub admin create-consumer ops --name "Tracker" \
-	--callback "$TRACK_URL/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account pullrequest" \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
-	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
-KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
+dvcs_consumer ops Tracker "$TRACK"
 
-# dvcs ARGS...: weft track dvcs with the test's data; output in RUN_OUT.
-RUN_OUT=$TEST_TMP/dvcs.out
-dvcs() {
-	timeout 60 "$WEFT_BIN" track dvcs "$@" --data "$DATA" "${TRACK_DB[@]}" >"$RUN_OUT" 2>&1
-}
-repo_line() {
-	dvcs list </dev/null && grep " slug=$1 " "$RUN_OUT"
-}
 # idle: no sync, discovery or smart-commit job is pending or running (the periodic job always is).
-idle() {
-	timeout 60 "$WEFT_BIN" jobs list track --data "$DATA" "${TRACK_DB[@]}" >"$TEST_TMP/jobs.out" 2>&1 &&
-		! grep -E 'dvcs\.(sync|discover|smart)' "$TEST_TMP/jobs.out" | grep -Eq ' (pending|running) '
-}
-# eventually DESC COMMAND...: COMMAND succeeds within 30 seconds.
-eventually() {
-	local desc=$1 end=$((SECONDS + 30))
-	shift
-	while [ "$SECONDS" -lt "$end" ]; do
-		if "$@" >/dev/null 2>&1; then
-			pass "$desc"
-			return 0
-		fi
-		sleep 0.1
-	done
-	fail "$desc" "$(dvcs list </dev/null; cat "$RUN_OUT" "$TEST_TMP/jobs.out" 2>/dev/null)"
-}
+idle() { dvcs_idle 'dvcs\.(sync|discover|smart)'; }
 synced() {
 	repo_line "$1" | grep -Eq " sync=done commits=$2 " && idle
 }
 
 # Both repositories start with the same README, as the walkthrough's repository does: smart
 # commits run for what a soft sync finds new, not for what was there when the link was made.
-git_home
-PUSH_URL=${HUB_URL/:\/\//://alice:$(password_of alice)@}
-WORK=$TEST_TMP/work
-git init -q "$WORK" && cd "$WORK" || bail "cannot make a work tree"
+dvcs_work
 echo hello >README && git add README && git commit -qm "README" || bail "cannot commit"
 for repo in ops/r1 ops/r2; do
-	git push -q "$PUSH_URL/$repo.git" main || bail "cannot push to $repo"
+	git push -q "$AUTH_URL/$repo.git" main || bail "cannot push to $repo"
 done
 
-dvcs link --host-url "$HUB_URL" --account ops --key "$KEY" <<<"$SECRET" ||
-	bail "cannot link ops: $(cat "$RUN_OUT")"
-eventually "ops/r1 is linked, hooked and synced" eval \
+dvcs_link ops
+eventually "ops/r1 is linked, hooked and synced" 30 eval \
 	'repo_line r1 | grep -q " linked=1 smart_commits=1 deleted=0 hook=ok sync=done " && idle'
-eventually "and ops/r2" eval \
+eventually "and ops/r2" 30 eval \
 	'repo_line r2 | grep -q " linked=1 smart_commits=1 deleted=0 hook=ok sync=done " && idle'
 
 # counts: "COMMENTS WORKLOGS SECONDS" of PROJ-1 on track.
@@ -105,9 +71,9 @@ print(sys.argv[2], j["total"], sum(w["timeSpentSeconds"] for w in j["worklogs"])
 echo more >>README && git commit -qam "Start on the first issue" \
 	-m "PROJ-1 #comment started #time 1h" || bail "cannot commit"
 HASH=$(git rev-parse HEAD)
-git push -q "$PUSH_URL/ops/r1.git" main || bail "cannot push to ops/r1"
+git push -q "$AUTH_URL/ops/r1.git" main || bail "cannot push to ops/r1"
 
-eventually "the push's webhook brings the commit to track and its commands run" eval \
+eventually "the push's webhook brings the commit to track and its commands run" 30 eval \
 	'[ "$(counts)" = "1 1 3600" ]'
 tia GET "$API/issue/PROJ-1/comment"
 expect_json "j['comments'][0]['author']['name'] == 'tia' and j['comments'][0]['body'].startswith('started') and '$HUB_URL/ops/r1/commits/$HASH' in j['comments'][0]['body']" \
@@ -116,25 +82,25 @@ tia GET "$API/issue/PROJ-1/worklog"
 expect_json "j['worklogs'][0]['author']['name'] == 'tia' and j['worklogs'][0]['timeSpentSeconds'] == 3600" \
 	"the work log is tia's hour"
 
-dvcs sync --full ops/r1 </dev/null || fail "sync --full ops/r1" "$(cat "$RUN_OUT")"
-eventually "a full resync of ops/r1 finishes" synced r1 2
-dvcs sync ops/r1 </dev/null || fail "sync ops/r1" "$(cat "$RUN_OUT")"
-eventually "a soft resync of ops/r1 finishes" synced r1 2
+dvcs sync --full ops/r1 </dev/null || fail "sync --full ops/r1" "$(cat "$RUN_OUT" "$RUN_ERR")"
+eventually "a full resync of ops/r1 finishes" 30 synced r1 2
+dvcs sync ops/r1 </dev/null || fail "sync ops/r1" "$(cat "$RUN_OUT" "$RUN_ERR")"
+eventually "a soft resync of ops/r1 finishes" 30 synced r1 2
 check "after a full and a soft resync: still one comment and one work log" \
 	test "$(counts)" = "1 1 3600"
 
-git push -q "$PUSH_URL/ops/r1.git" main:other || fail "pushing the commit on a second branch"
-eventually "the second branch is synced" eval 'synced r1 2'
-git push -q "$PUSH_URL/ops/r2.git" main || fail "pushing the same commit to ops/r2"
-eventually "ops/r2 syncs the same commit" synced r2 2
+git push -q "$AUTH_URL/ops/r1.git" main:other || fail "pushing the commit on a second branch"
+eventually "the second branch is synced" 30 eval 'synced r1 2'
+git push -q "$AUTH_URL/ops/r2.git" main || fail "pushing the same commit to ops/r2"
+eventually "ops/r2 syncs the same commit" 30 synced r2 2
 check "after the commit on a second branch and in a second repository: still once" \
 	test "$(counts)" = "1 1 3600"
 
 # A new commit runs; its bad command does not stop the good one.
 echo again >>README && git commit -qam "PROJ-1 #time 30m more #nosuch" || bail "cannot commit"
 HASH2=$(git rev-parse HEAD)
-git push -q "$PUSH_URL/ops/r2.git" main || fail "pushing a second commit to ops/r2"
-eventually "the second commit's work log is added, once" eval '[ "$(counts)" = "1 2 5400" ]'
+git push -q "$AUTH_URL/ops/r2.git" main || fail "pushing a second commit to ops/r2"
+eventually "the second commit's work log is added, once" 30 eval '[ "$(counts)" = "1 2 5400" ]'
 tia GET "$TRACK_URL/admin/mail"
 cp "$RESP_BODY" "$TEST_TMP/mail.html"
 check "the unknown transition is mailed to the author, held in track's outbox" eval \

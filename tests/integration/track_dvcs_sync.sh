@@ -13,19 +13,10 @@ dvcs_stores sync
 create_user alice
 dvcs_team ops Operations alice
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 # Both services keep their port across restarts: the account names hub's URL, and hub's hooks
 # name track's.
 HUB_PORT=$(free_port)
 TRACK_PORT=$(free_port)
-start_hub() {
-	weft_launch hub serve hub --data "$DATA" --hub-listen "127.0.0.1:$HUB_PORT" "${HUB_DB[@]}" \
-		--webhook-allowed-hosts 127.0.0.1/32 || bail "hub did not start"
-	HUB_PID=$WEFT_PID
-	HUB=$HUB_URL
-}
 start_track() {
 	weft_launch track serve track --data "$DATA" --track-listen "127.0.0.1:$TRACK_PORT" \
 		"${TRACK_DB[@]}" --job-lease 3 --dvcs-sync-interval 10 || bail "track did not start"
@@ -33,78 +24,28 @@ start_track() {
 	TRACK=$TRACK_URL
 	HUB_URL=$HUB
 }
-start_hub
+dvcs_start_hub
 start_track
 
-for repo in ops/r1 ops/r2 ops/big; do
-	as alice -H 'Content-Type: application/json' -d '{"scm": "git", "is_private": true}' \
-		"$HUB/2.0/repositories/$repo"
-	[ "$RESP_STATUS" = 200 ] || bail "cannot create the repository $repo (status $RESP_STATUS)"
-done
+dvcs_repos alice ops/r1 ops/r2 ops/big
 BIG_DIR=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["workspace"]["uuid"].strip("{}") + "/" + j["uuid"].strip("{}"))' "$RESP_BODY")
 BIG_DIR=$DATA/repos/$BIG_DIR.git
-timeout 60 "$WEFT_BIN" hub admin create-consumer ops --name "Track" \
-	--callback "$TRACK/secure/admin/dvcs/callback" --private \
-	--scopes "repository:admin webhook account pullrequest" \
-	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/consumer.out" 2>&1 ||
-	bail "cannot create a consumer: $(cat "$TEST_TMP/consumer.out")"
-KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
+dvcs_consumer ops Track "$TRACK"
 
-dvcs() {
-	timeout 60 "$WEFT_BIN" track dvcs "$@" --data "$DATA" "${TRACK_DB[@]}" \
-		>"$TEST_TMP/dvcs.out" 2>"$TEST_TMP/dvcs.err"
-}
-repo_line() {
-	dvcs list </dev/null
-	grep " slug=$1 " "$TEST_TMP/dvcs.out"
-}
-# sql QUERY: one value from track's database.
-sql() {
-	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-		psql -X -q -A -t "$(cat "$TEST_TMP/track-db.url")" -c "$1"
-	else
-		sqlite3 -cmd '.timeout 5000' "$DATA/track.db" "$1"
-	fi
-}
-# eventually DESC SECONDS COMMAND...: COMMAND succeeds within SECONDS (that many seconds of
-# sleeping between tries). A try is a weft or sqlite3/psql process, up to 0.2 CPU-second on the
-# sanitized build: tries come every POLL_MS milliseconds (200 unless set; tenths of a second), and a long wait sets
-# more, or its polling takes most of a core from the server it waits for.
-eventually() {
-	local desc=$1 seconds=$2 poll_ms=${POLL_MS:-200} pause i
-	shift 2
-	pause=$((poll_ms / 1000)).$((poll_ms % 1000 / 100))
-	for i in $(seq $((seconds * 1000 / poll_ms))); do
-		if "$@" >/dev/null 2>&1; then
-			pass "$desc"
-			return 0
-		fi
-		sleep "$pause"
-	done
-	fail "$desc" "$(dvcs list </dev/null; cat "$TEST_TMP/dvcs.out")"
-}
 synced() { # SLUG COMMITS: the repository's last sync is done with COMMITS linked commits
 	repo_line "$1" | grep -q " sync=done commits=$2 "
 }
 linked_to() { # SLUG: the commits linked to the repository, as stored
-	sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = '$1'"
+	track_sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = '$1'"
 }
 
-dvcs link --host-url "$HUB" --account ops --key "$KEY" <<<"$SECRET" ||
-	bail "cannot link ops: $(cat "$TEST_TMP/dvcs.out" "$TEST_TMP/dvcs.err")"
+dvcs_link ops
 eventually "discovery links r1, r2 and big with their hooks, and syncs them (empty)" 30 eval \
-	'[ "$(dvcs list </dev/null; grep -cE " hook=ok sync=done commits=0 " "$TEST_TMP/dvcs.out")" = 3 ]'
+	'[ "$(dvcs list </dev/null; grep -cE " hook=ok sync=done commits=0 " "$RUN_OUT")" = 3 ]'
 
 # --- a push with keys in messages and branch names ------------------------------------------------
 
-git_home
-AUTH_URL="http://alice:$(password_of alice)@127.0.0.1:$HUB_PORT"
-WORK=$TEST_TMP/work
-git init -q "$WORK" && cd "$WORK" || bail "cannot make a work tree"
-commit() {
-	echo "$1" >>file.txt && git add file.txt && git commit -q -m "$1" || bail "cannot commit"
-}
+dvcs_work
 commit "PROJ-1 the first change"
 commit "fix abc-2 as well"
 commit "nothing to link"
@@ -116,12 +57,12 @@ git push -q "$AUTH_URL/ops/r1.git" main feature/proj-7-login 2>"$TEST_TMP/push.e
 cd "$TEST_TMP" || bail "cd"
 eventually "the push's webhook syncs r1: 4 commits" 30 synced r1 4
 check "3 issue keys found in r1" eval 'repo_line r1 | grep -q " issues=3"'
-check "PROJ-1 links one commit" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-1'")" = 1
-check "abc-2 links as ABC-2" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'ABC-2'")" = 1
+check "PROJ-1 links one commit" test "$(track_sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-1'")" = 1
+check "abc-2 links as ABC-2" test "$(track_sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'ABC-2'")" = 1
 check "the branch feature/proj-7-login links PROJ-7" \
-	test "$(sql "SELECT COUNT(*) FROM dvcs_branch_keys k JOIN dvcs_branches b ON b.id = k.branch_id WHERE k.issue_key = 'PROJ-7' AND b.name = 'feature/proj-7-login'")" = 1
+	test "$(track_sql "SELECT COUNT(*) FROM dvcs_branch_keys k JOIN dvcs_branches b ON b.id = k.branch_id WHERE k.issue_key = 'PROJ-7' AND b.name = 'feature/proj-7-login'")" = 1
 check "the commits carry author, email and file count" \
-	test "$(sql "SELECT COUNT(*) FROM dvcs_commits WHERE author_name = 'Alice Liddell' AND author_email = 'alice@example.com' AND file_count = 1 AND is_merge = 0")" = 4
+	test "$(track_sql "SELECT COUNT(*) FROM dvcs_commits WHERE author_name = 'Alice Liddell' AND author_email = 'alice@example.com' AND file_count = 1 AND is_merge = 0")" = 4
 check "a mirror of r1 is under the data directory" eval 'ls -d "$DATA"/dvcs/*.git >/dev/null'
 check "the token is in no file of the mirrors" eval '! grep -rqs "x-token-auth" "$DATA/dvcs"'
 
@@ -130,8 +71,8 @@ check "the token is in no file of the mirrors" eval '! grep -rqs "x-token-auth" 
 (cd "$WORK" && git push -q "$AUTH_URL/ops/r2.git" main feature/proj-7-login 2>/dev/null) ||
 	bail "push to r2 failed"
 eventually "r2 syncs the same 4 commits" 30 synced r2 4
-check "each commit is stored once" test "$(sql "SELECT COUNT(*) FROM dvcs_commits")" = 4
-check "and linked to both repositories" test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits")" = 8
+check "each commit is stored once" test "$(track_sql "SELECT COUNT(*) FROM dvcs_commits")" = 4
+check "and linked to both repositories" test "$(track_sql "SELECT COUNT(*) FROM dvcs_repo_commits")" = 8
 
 # --- a force push drops a commit ------------------------------------------------------------------
 
@@ -145,9 +86,9 @@ eventually "r2 has 5 commits" 30 synced r2 5
 	bail "the force push failed"
 eventually "after the force push r1 has 5 commits: one dropped, one added" 30 synced r1 5
 check "the dropped commit is no longer r1's" \
-	test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'r1' AND c.message LIKE 'PROJ-5 soon%'")" = 0
+	test "$(track_sql "SELECT COUNT(*) FROM dvcs_repo_commits rc JOIN dvcs_commits c ON c.id = rc.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'r1' AND c.message LIKE 'PROJ-5 soon%'")" = 0
 check "but stays stored with its key, since r2 has it" \
-	test "$(sql "SELECT COUNT(*) FROM dvcs_commits c JOIN dvcs_commit_keys k ON k.commit_id = c.id WHERE k.issue_key = 'PROJ-5'")" = 1
+	test "$(track_sql "SELECT COUNT(*) FROM dvcs_commits c JOIN dvcs_commit_keys k ON k.commit_id = c.id WHERE k.issue_key = 'PROJ-5'")" = 1
 check "r1's links are exactly what git lists on hub" \
 	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
 
@@ -187,7 +128,7 @@ stop_pid "$TRACK_PID"
 	bail "push while track is down failed"
 start_track
 eventually "back up, track syncs the commit pushed while it was down" 40 synced r1 6
-check "PROJ-9 links it" test "$(sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-9'")" = 1
+check "PROJ-9 links it" test "$(track_sql "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-9'")" = 1
 
 # --- hub down during a sync ---------------------------------------------------------------------------
 
@@ -195,7 +136,7 @@ stop_pid "$HUB_PID"
 dvcs sync ops/r2 </dev/null
 eventually "with hub down, r2's sync fails with git's reason" 30 eval \
 	'repo_line r2 | grep -q " sync=failed .* error=.*git fetch of .*r2.git"'
-start_hub
+dvcs_start_hub
 eventually "hub back: the retried sync of r2 is done" 60 synced r2 5
 
 # --- a push shows from its webhook before the sync; the sync keeps only what hub has ---------------
@@ -230,7 +171,7 @@ files = found[0].get("fileCount", "none") if found else None
 sys.exit(0 if len(found) == int(sys.argv[3]) and sys.argv[4] in ("", str(files)) else 1)' \
 		"$RESP_BODY" "$1" "$2" "${3:-}"
 }
-pending_syncs() { sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'pending'"; }
+pending_syncs() { track_sql "SELECT COUNT(*) FROM jobs WHERE kind = 'dvcs.sync' AND state = 'pending'"; }
 comments_are() { # N: PROJ-1 has N comments
 	req "${TAUTH[@]}" "$TRACK/rest/api/2/issue/PROJ-1/comment" &&
 		python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["total"] == int(sys.argv[2]) else 1)' \
@@ -257,15 +198,15 @@ start_track
 eventually "the sync confirms the pushed commits from the mirror: file counts from git" 30 \
 	eval 'detail_lists "$SHOWN" 1 1 && detail_lists "$OVER" 1 1'
 eventually "…and the stale payload's commit is gone" 30 detail_lists "$GONE" 0
-check "no provisional row is left" test "$(sql "SELECT COUNT(*) FROM dvcs_repo_commits WHERE provisional_at IS NOT NULL")" = 0
-check "no commit is stored twice" test "$(sql "SELECT COUNT(*) - COUNT(DISTINCT hash) FROM dvcs_commits")" = 0
+check "no provisional row is left" test "$(track_sql "SELECT COUNT(*) FROM dvcs_repo_commits WHERE provisional_at IS NOT NULL")" = 0
+check "no commit is stored twice" test "$(track_sql "SELECT COUNT(*) - COUNT(DISTINCT hash) FROM dvcs_commits")" = 0
 check "r1's links are exactly what git lists on hub" \
 	test "$(linked_to r1)" = "$(cd "$WORK" && git rev-list --count main feature/proj-7-login)"
 eventually "the smart commit ran once: one comment on PROJ-1" 30 comments_are 1
-FINISHED=$(sql "SELECT sync_finished_at FROM dvcs_repos WHERE slug = 'r1'")
+FINISHED=$(track_sql "SELECT sync_finished_at FROM dvcs_repos WHERE slug = 'r1'")
 dvcs sync ops/r1 </dev/null
 eventually "r1 synced again" 30 eval \
-	'[ "$(sql "SELECT sync_finished_at FROM dvcs_repos WHERE slug = '"'r1'"' AND sync_state = '"'done'"'")" -gt "$FINISHED" ]'
+	'[ "$(track_sql "SELECT sync_finished_at FROM dvcs_repos WHERE slug = '"'r1'"' AND sync_state = '"'done'"'")" -gt "$FINISHED" ]'
 check "…still one comment" comments_are 1
 
 # --- SIGKILL during a backfill of 100,000 commits, five times --------------------------------------------
@@ -280,12 +221,16 @@ BIG_COUNT=$(git --git-dir="$BIG_DIR" rev-list --all --count)
 dvcs sync --full ops/big </dev/null || bail "cannot queue big's sync"
 for n in 1 2 3 4 5; do
 	for _ in $(seq 120); do
-		c=$(sql "SELECT sync_commits FROM dvcs_repos WHERE slug = 'big'" 2>/dev/null)
+		c=$(track_sql "SELECT sync_commits FROM dvcs_repos WHERE slug = 'big'" 2>/dev/null)
 		[ "${c:-0}" -gt $((n * 2000)) ] && break
 		sleep 0.25
 	done
 	kill -KILL "$TRACK_PID"
 	wait_exit "$TRACK_PID" 5
+	# The dead node's claim would keep the job for the rest of its lease (3 s, the shortest that
+	# holds under load: at 1 s a busy machine's heartbeats come late and the job is taken over
+	# again and again): end it now, as time would, and the restarted node takes the job over.
+	track_sql "UPDATE jobs SET lease_expires = 0 WHERE kind = 'dvcs.sync' AND state = 'running'" >/dev/null
 	diag "killed track during the backfill at ${c:-0} commits"
 	start_track
 done
@@ -293,8 +238,8 @@ POLL_MS=1000 eventually "after five kills the backfill of big is done" 400 synce
 check "every commit of big is linked exactly once, none missing" \
 	test "$(linked_to big)" = "$BIG_COUNT"
 check "the links are the hashes git lists" eval \
-	'[ "$(sql "SELECT c.hash FROM dvcs_commits c JOIN dvcs_repo_commits rc ON rc.commit_id = c.id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = '"'big'"' ORDER BY c.hash" | md5sum)" = "$(git --git-dir="$BIG_DIR" rev-list --all | sort | md5sum)" ]'
+	'[ "$(track_sql "SELECT c.hash FROM dvcs_commits c JOIN dvcs_repo_commits rc ON rc.commit_id = c.id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = '"'big'"' ORDER BY c.hash" | md5sum)" = "$(git --git-dir="$BIG_DIR" rev-list --all | sort | md5sum)" ]'
 check "30 % of big's commits name a key" \
-	test "$(sql "SELECT COUNT(DISTINCT k.commit_id) FROM dvcs_commit_keys k JOIN dvcs_repo_commits rc ON rc.commit_id = k.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'big'")" = 30000
+	test "$(track_sql "SELECT COUNT(DISTINCT k.commit_id) FROM dvcs_commit_keys k JOIN dvcs_repo_commits rc ON rc.commit_id = k.commit_id JOIN dvcs_repos r ON r.id = rc.repo_id WHERE r.slug = 'big'")" = 30000
 
 done_testing

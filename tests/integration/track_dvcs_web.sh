@@ -7,25 +7,10 @@
 # the page polls, every /rest/bitbucket/1.0/ resource with its shapes and errors, Reset OAuth
 # settings and Delete.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/dvcs_lib.sh"
+. "$(dirname "$0")/accounts_lib.sh"
 
-DATA=$TEST_TMP/dvcs-data
-HUB_DB=()
-TRACK_DB=()
-if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
-	HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
-	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
-fi
-
-# track_sql STATEMENT: runs STATEMENT on track's database (how the test puts a sync in a state).
-track_sql() {
-	if [ ${#TRACK_DB[@]} -gt 0 ]; then
-		psql -qAt "${TRACK_DB[1]}" -c "$1"
-	else
-		sqlite3 "$DATA/track.db" "$1"
-	fi
-}
+dvcs_stores dvcs
 
 printf 'owner-pass-123\n' | timeout 60 "$WEFT_BIN" hub admin create-user owner --email owner@example.com \
 	--data "$DATA" "${HUB_DB[@]}" >"$TEST_TMP/cli.out" 2>&1 || bail "hub create-user: $(cat "$TEST_TMP/cli.out")"
@@ -53,27 +38,11 @@ hub_repo() {
 }
 hub_repo api
 hub_repo web
-timeout 60 "$WEFT_BIN" hub admin create-consumer acme --name "Jira DVCS" --callback "$CALLBACK" \
-	--private --scopes "account repository:admin pullrequest webhook" --data "$DATA" "${HUB_DB[@]}" \
-	>"$TEST_TMP/consumer.out" 2>&1 || bail "create-consumer: $(cat "$TEST_TMP/consumer.out")"
-KEY=$(sed -n 's/^key=//p' "$TEST_TMP/consumer.out")
-SECRET=$(sed -n 's/^secret=//p' "$TEST_TMP/consumer.out")
+dvcs_consumer acme "Jira DVCS" "$T" "account repository:admin pullrequest webhook"
 
-csrf_of_body() {
-	grep -o 'name="csrf" value="[0-9a-f]*"' "$RESP_BODY" | head -n 1 | sed 's/.*value="//; s/"$//'
-}
-# sign_in SITE USER PASSWORD: a session of USER on SITE in $TEST_TMP/USER.jar.
-sign_in() {
-	local jar=$TEST_TMP/$2.jar token
-	req -b "$jar" -c "$jar" "$1/login"
-	token=$(csrf_of_body)
-	req -b "$jar" -c "$jar" --data-urlencode "csrf=$token" --data-urlencode "login=$2" \
-		--data-urlencode "password=$3" "$1/login"
-	[ "$RESP_STATUS" = 303 ] || bail "$2 could not sign in on $1 (status $RESP_STATUS)"
-}
-sign_in "$T" alice alice-password-123
-sign_in "$T" bob bob-password-123
-sign_in "$HUB_URL" owner owner-pass-123
+dvcs_sign_in "$TEST_TMP/alice.jar" "$T" alice alice-password-123
+dvcs_sign_in "$TEST_TMP/bob.jar" "$T" bob bob-password-123
+dvcs_sign_in "$TEST_TMP/owner.jar" "$HUB_URL" owner owner-pass-123
 
 page() {
 	req -b "$TEST_TMP/$1.jar" -c "$TEST_TMP/$1.jar" "$T$2"

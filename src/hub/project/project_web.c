@@ -9,8 +9,8 @@
 #include "hub/form.h"
 #include "hub/hub.h"
 #include "hub/hub_perm.h"
+#include "hub/perm_sql.h"
 #include "hub/project/project.h"
-#include "hub/repo/repo.h"
 #include "web/status.h"
 
 typedef struct project_ctx {
@@ -42,27 +42,32 @@ static int find_project(db_conn *c, project_ctx *pc, hub_level *level)
 	return rc;
 }
 
-/* The project's repositories that the viewer may read, by name. */
+/* The project's repositories that the viewer may read, by name: one query for the page. */
 static int add_repositories(db_conn *c, project_ctx *pc)
 {
 	const hub_scope *s = hub_scope_of(pc->req);
-	hub_repo *list;
-	size_t n;
-	int rc = hub_repo_list(c, pc->req->arena, &s->ws, &list, &n);
+	int64_t user_id;
+	bool reads_all;
+	db_stmt *st;
+	int rc = hub_perm_repository_filter(c, me(pc->req), &s->ws, &user_id, &reads_all);
+	if (rc < 0)
+		return rc;
+	rc = db_query(
+	        &st, c,
+	        "SELECT r.slug, r.name, r.is_private FROM repositories r"
+	        " WHERE r.workspace_id = $1 AND r.project_id = $2 AND ($4 = 1 "
+	        "OR " HUB_PERM_SQL_READS_REPOSITORY("r", "$3") ") ORDER BY lower(r.name), r.id",
+	        db_int(s->ws.id), db_int(pc->project.id), db_int(user_id), db_int(reads_all));
 	json_t *repos = json_array();
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		hub_level level = HUB_LEVEL_NONE;
-		if (list[i].project_id != pc->project.id)
-			continue;
-		rc = hub_perm_repository(c, me(pc->req), &s->ws, list[i].id, list[i].is_private,
-		                         &level);
-		if (rc == 0 && level >= HUB_LEVEL_READ)
-			json_array_append_new(repos, json_pack("{s:s, s:s, s:b}", "slug",
-			                                       list[i].slug, "name", list[i].name,
-			                                       "is_private", list[i].is_private));
+	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		rc = 0;
+		json_array_append_new(
+		        repos, json_pack("{s:s, s:s, s:b}", "slug", db_col_text(st, 0), "name",
+		                         db_col_text(st, 1), "is_private", db_col_int(st, 2) != 0));
 	}
+	db_done(st);
 	json_object_set_new(pc->out, "repositories", repos);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 static int load_page(db_conn *c, void *p)

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/array.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/str.h"
 #include "base/token.h"
 #include "db/rows.h"
 #include "hub/hub_perm.h"
+#include "hub/perm_sql.h"
 #include "hub/team/activity.h"
 #include "hub/team/group.h"
 
@@ -177,24 +177,18 @@ static void read_repository(db_stmt *st, arena *a, void *item)
 int hub_team_visible_repositories(db_conn *c, arena *a, const hub_user *viewer,
                                   const hub_workspace *ws, hub_team_repository **out, size_t *n)
 {
-	db_stmt *st;
-	hub_team_repository *all = NULL;
-	size_t count = 0;
-	array visible = ARRAY_INIT;
-	int rc = db_query(&st, c,
-	                  "SELECT id, slug, name, description, is_private, updated_at"
-	                  " FROM repositories WHERE workspace_id = $1 ORDER BY lower(name)",
-	                  db_int(ws->id));
-	rc = db_rows_read((void **)&all, &count, st, rc, a, sizeof *all, read_repository);
-	for (size_t i = 0; rc == 0 && i < count; i++) {
-		hub_level level = HUB_LEVEL_NONE;
-		rc = hub_perm_repository(c, viewer, ws, all[i].id, all[i].is_private, &level);
-		if (rc == 0 && level >= HUB_LEVEL_READ)
-			*ARRAY_PUSH(a, &visible, hub_team_repository) = all[i];
-	}
-	if (rc == 0) {
-		*out = visible.items;
-		*n = visible.n;
-	}
-	return rc;
+	db_stmt *st = NULL;
+	int64_t user_id;
+	bool reads_all;
+	*out = NULL;
+	*n = 0;
+	int rc = hub_perm_repository_filter(c, viewer, ws, &user_id, &reads_all);
+	if (rc == 0)
+		rc = db_query(
+		        &st, c,
+		        "SELECT r.id, r.slug, r.name, r.description, r.is_private, r.updated_at"
+		        " FROM repositories r WHERE r.workspace_id = $1 AND ($3 = 1 "
+		        "OR " HUB_PERM_SQL_READS_REPOSITORY("r", "$2") ") ORDER BY lower(r.name)",
+		        db_int(ws->id), db_int(user_id), db_int(reads_all));
+	return db_rows_read((void **)out, n, st, rc, a, sizeof **out, read_repository);
 }

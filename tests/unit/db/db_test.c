@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -417,6 +418,48 @@ static void a_bulk_transaction_grows_its_connection_for_itself(void **state)
 	assert_int_equal(plain.temp_store, 0); /* DEFAULT: a file */
 }
 
+static int exec_script_fn(db_conn *c, void *ctx)
+{
+	return db_exec_script(c, ctx);
+}
+
+static int64_t scalar_of(db *d, const char *sql)
+{
+	int64_t n = -1;
+	db_conn *c;
+	assert_int_equal(db_conn_get(&c, d), 0);
+	assert_int_equal(db_query_int(&n, c, sql, DB_END), 0);
+	db_conn_put(c);
+	return n;
+}
+
+/* db_tx_schema: on SQLite a table that others reference is rebuilt without its referencing rows
+ * going (as a DROP TABLE with foreign keys on would delete them), a change that leaves a broken
+ * reference rolls back on either engine, and foreign keys are enforced again afterwards. */
+static void schema_changes_keep_references_whole(void **state)
+{
+	fixture *f = begin(state);
+	insert_ctx ic = { "parent", "", 0, 0, 1 };
+	assert_int_equal(db_tx(f->d, insert_row, &ic), 0);
+	char sql[128];
+	snprintf(sql, sizeof sql, "INSERT INTO child (parent) VALUES (%lld)", (long long)ic.id);
+	assert_int_equal(db_tx(f->d, exec_script_fn, sql), 0);
+	if (db_engine_of(f->d) == DB_SQLITE) {
+		char rebuild[] = "CREATE TABLE t_new (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		                 " name TEXT NOT NULL, data BLOB, n INTEGER, x REAL);"
+		                 "INSERT INTO t_new SELECT * FROM t; DROP TABLE t;"
+		                 "ALTER TABLE t_new RENAME TO t;"
+		                 "CREATE UNIQUE INDEX t_n_key ON t (n);";
+		assert_int_equal(db_tx_schema(f->d, exec_script_fn, rebuild), 0);
+		assert_int_equal(scalar_of(f->d, "SELECT COUNT(*) FROM child"), 1);
+	}
+	char orphan[] = "DELETE FROM t";
+	assert_true(db_tx_schema(f->d, exec_script_fn, orphan) < 0);
+	assert_int_equal(count_rows(f->d), 1);
+	assert_true(db_tx(f->d, exec_script_fn, orphan) < 0); /* enforced again */
+	assert_int_equal(count_rows(f->d), 1);
+}
+
 static void describe_hides_passwords(void **state)
 {
 	fixture *s = begin(state);
@@ -435,6 +478,7 @@ int main(void)
 		cmocka_unit_test(nested_use_of_one_statement),
 		cmocka_unit_test(one_row_or_not_found),
 		cmocka_unit_test(describe_hides_passwords),
+		cmocka_unit_test(schema_changes_keep_references_whole),
 		cmocka_unit_test(a_grown_cache_lasts_until_the_connection_returns),
 		cmocka_unit_test(a_bulk_transaction_grows_its_connection_for_itself),
 		cmocka_unit_test(bad_urls_and_unusable_databases),

@@ -26,6 +26,7 @@
 #include "base/asset.h"
 #include "web/embedded.h"
 #include "web/server.h"
+#include "web/session.h"
 #include "web/template.h"
 
 /* ---- the test service ---- */
@@ -255,6 +256,15 @@ static int check_csrf(web_request *req)
 	return 0;
 }
 
+/* Sets a session-style cookie and a Strict one for /rest, as the sign-ins do. */
+static int set_cookies(web_request *req, web_response *res)
+{
+	web_cookie_set(req, res, "sid", "abc", 60);
+	web_cookie_set_strict(req, res, "JSESSIONID", "def", "/rest", 60);
+	web_res_json(res, 200, json_object());
+	return 0;
+}
+
 static void render_api_error(web_request *req, web_response *res, int status, const char *msg)
 {
 	(void)req;
@@ -281,6 +291,7 @@ static const web_route routes[] = {
 	{ "GET", "/api/items/{id}", show_params, WEB_API, 0, 0, numbered_params, NULL, NULL },
 	{ "GET", "/api/secret", show_params, WEB_API, PERM_SECRET, 0, NULL, NULL, NULL },
 	{ "GET", "/api/me", show_params, WEB_API | WEB_NEEDS_USER, 0, 0, NULL, NULL, NULL },
+	{ "GET", "/api/cookies", set_cookies, WEB_API, 0, 0, NULL, NULL, NULL },
 };
 
 static const char *const api_prefixes[] = { "/api/", NULL };
@@ -920,6 +931,44 @@ static void stop_ends_a_waiting_stream(void **state)
 	close(feed);
 }
 
+/* The cookies of sign-ins carry Secure exactly when the service's public URL is https (TLS ends
+ * at a proxy in front of weft: the request itself comes over http). */
+static void cookies_are_secure_under_an_https_base_url(void **state)
+{
+	(void)state;
+	reply r = get("/api/cookies");
+	const char *h = buf_cstr(&r.headers);
+	assert_int_equal(r.status, 200);
+	assert_non_null(
+	        strstr(h, "Set-Cookie: sid=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax\r\n"));
+	assert_non_null(strstr(h, "Set-Cookie: JSESSIONID=def; Path=/rest; Max-Age=60; HttpOnly;"
+	                          " SameSite=Strict\r\n"));
+	assert_null(strstr(h, "Secure"));
+	reply_dispose(&r);
+
+	int fd, port;
+	assert_int_equal(web_listen(&fd, &port, "127.0.0.1:0"), 0);
+	web_server_options opt = { .public_url = "https://weft.example",
+		                   .threads = 1,
+		                   .max_header_kib = 8,
+		                   .templates = templates };
+	web_server *https_server;
+	assert_int_equal(web_server_start(&https_server, &service, fd, &opt), 0);
+	char http_base[sizeof base];
+	memcpy(http_base, base, sizeof base);
+	snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+	r = get("/api/cookies");
+	memcpy(base, http_base, sizeof base);
+	web_server_stop(https_server, 5);
+	h = buf_cstr(&r.headers);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(h, "Set-Cookie: sid=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax;"
+	                          " Secure\r\n"));
+	assert_non_null(strstr(h, "Set-Cookie: JSESSIONID=def; Path=/rest; Max-Age=60; HttpOnly;"
+	                          " SameSite=Strict; Secure\r\n"));
+	reply_dispose(&r);
+}
+
 static void busy_address_is_refused(void **state)
 {
 	(void)state;
@@ -956,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(etags_and_head),
 		cmocka_unit_test(pages_escape_and_link_the_other_service),
 		cmocka_unit_test(oversized_headers_are_refused),
+		cmocka_unit_test(cookies_are_secure_under_an_https_base_url),
 		cmocka_unit_test(graceful_stop_finishes_requests_in_flight),
 		cmocka_unit_test(waiting_stream_frees_its_worker_thread),
 		cmocka_unit_test(stop_ends_a_waiting_stream),

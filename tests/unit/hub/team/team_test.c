@@ -156,6 +156,91 @@ static void pages_show_what_the_viewer_may_read(void **state)
 	end(&e);
 }
 
+static int64_t repo_id(env *e, const char *slug)
+{
+	return hub_env_scalar(e, "SELECT id FROM repositories WHERE slug = $1", db_text(slug));
+}
+
+/* The slugs a viewer sees, comma-separated, checked against hub_perm_repository row by row (the
+ * per-row answer the batched query must give). */
+static const char *visible(env *e, const hub_user *viewer, const hub_workspace *ws)
+{
+	hub_team_repository *repos;
+	size_t n;
+	hub_env_ok(hub_team_visible_repositories(e->c, e->a, viewer, ws, &repos, &n));
+	static const char *const all[] = { "a", "b", "c", "open" };
+	size_t seen = 0;
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		hub_level level = HUB_LEVEL_NONE;
+		hub_env_ok(hub_perm_repository(e->c, viewer, ws, repo_id(e, all[i]),
+		                               strcmp(all[i], "open") != 0, &level));
+		bool listed = seen < n && strcmp(repos[seen].slug, all[i]) == 0;
+		assert_int_equal(listed, level >= HUB_LEVEL_READ);
+		seen += listed;
+	}
+	assert_int_equal(seen, n);
+	static char out[64];
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? "," : "",
+		         repos[i].slug);
+	return out;
+}
+
+static void visible_repositories_follow_every_grant(void **state)
+{
+	env e = begin(state);
+	hub_user alice = user(&e, "alice", true), bob = user(&e, "bob", true),
+	         carol = user(&e, "carol", true), dave = user(&e, "dave", true),
+	         erin = user(&e, "erin", true), frank = user(&e, "frank", true);
+	account_new root_new = { "sysop", "sysop@example.com", "correct horse battery", NULL, true,
+		                 true };
+	hub_user root;
+	hub_env_ok(hub_account_create(e.c, e.a, &root_new, &root));
+	const char *members[] = { "bob", "carol", "dave", "frank" };
+	hub_workspace ws = team(&e, &alice, "acme", members, 4);
+	insert_repo(&e, &ws, "open", false);
+	insert_repo(&e, &ws, "a", true);
+	insert_repo(&e, &ws, "b", true);
+	insert_repo(&e, &ws, "c", true);
+	/* bob reads a through a group of his own; carol writes b, frank administers c directly. */
+	int64_t readers = hub_env_scalar(&e,
+	                                 "INSERT INTO groups (workspace_id, slug, name, permission,"
+	                                 " auto_add, created_at) VALUES ($1, 'readers', 'Readers',"
+	                                 " 'read', 0, 0) RETURNING id",
+	                                 db_int(ws.id));
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO group_members (group_id, user_id, created_at)"
+	                         " VALUES ($1, $2, 0)",
+	                         db_int(readers), db_int(bob.id)),
+	                 1);
+	assert_int_equal(
+	        db_exec(e.c,
+	                "INSERT INTO repository_group_permissions (repository_id, group_id,"
+	                " permission) VALUES ($1, $2, 'read')",
+	                db_int(repo_id(&e, "a")), db_int(readers)),
+	        1);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO repository_user_permissions (repository_id, user_id,"
+	                         " permission) VALUES ($1, $2, 'write'), ($3, $4, 'admin')",
+	                         db_int(repo_id(&e, "b")), db_int(carol.id),
+	                         db_int(repo_id(&e, "c")), db_int(frank.id)),
+	                 2);
+	assert_string_equal(visible(&e, NULL, &ws), "open");
+	assert_string_equal(visible(&e, &erin, &ws), "open"); /* not a member */
+	assert_string_equal(visible(&e, &dave, &ws), "open"); /* a member without grants */
+	assert_string_equal(visible(&e, &bob, &ws), "a,open");
+	assert_string_equal(visible(&e, &carol, &ws), "b,open");
+	assert_string_equal(visible(&e, &frank, &ws), "c,open");
+	assert_string_equal(visible(&e, &alice, &ws), "a,b,c,open"); /* the team's administrator */
+	assert_string_equal(visible(&e, &root, &ws), "a,b,c,open"); /* a site administrator */
+	frank.is_active = false; /* deactivated: his grant no longer counts */
+	assert_string_equal(visible(&e, &frank, &ws), "open");
+	alice.is_active = false;
+	assert_string_equal(visible(&e, &alice, &ws), "open");
+	end(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +249,7 @@ int main(void)
 		cmocka_unit_test(refused_creates_change_nothing),
 		cmocka_unit_test(teams_are_renamed_and_deleted),
 		cmocka_unit_test(pages_show_what_the_viewer_may_read),
+		cmocka_unit_test(visible_repositories_follow_every_grant),
 	};
 	return fixture_run_service_tests("hub/team/team", "hub", tests,
 	                                 sizeof tests / sizeof tests[0], 2);

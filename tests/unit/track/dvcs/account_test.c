@@ -307,6 +307,78 @@ static void deleting_an_account_queues_its_clean_up(void **state)
 	end(&e);
 }
 
+/* A deleted repository's id never comes back (the id names its webhook on the host, and a hook
+ * left there, 0013): SQLite's AUTOINCREMENT since 0014, PostgreSQL's identity column. 0014 run
+ * again over a table with rows keeps every row that refers to a repository, and on SQLite starts
+ * the next id above every left hook's. */
+static void repository_ids_are_never_used_again(void **state)
+{
+	fixture *f = *state;
+	env e = begin(state);
+	int64_t ops;
+	const char *s;
+	dvcs_link_request r = request("http://hub", "ops");
+	assert_int_equal(dvcs_account_create_pending(e.c, e.a, &e.app, &r, &ops, &s), 0);
+	int64_t r1 = add_repo(&e, ops, "r1"), r2 = add_repo(&e, ops, "r2");
+	assert_int_equal(db_exec(e.c, "DELETE FROM dvcs_repos WHERE id = $1", db_int(r2)), 1);
+	int64_t r3 = add_repo(&e, ops, "r3");
+	assert_true(r3 > r2);
+
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_commits (hash, author_name, author_email,"
+	                         " authored_at, message) VALUES ('a', 'n', 'e', 1, 'm')",
+	                         DB_END),
+	                 1);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_repo_commits (repo_id, commit_id) SELECT $1,"
+	                         " id FROM dvcs_commits",
+	                         db_int(r1)),
+	                 1);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_smart_runs (commit_hash, issue_key,"
+	                         " command_index, repo_id, command, outcome, created_at)"
+	                         " VALUES ('a', 'K-1', 0, $1, 'comment', 'done', 1)",
+	                         db_int(r3)),
+	                 1);
+	int64_t left = r3 + 5;
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_left_hooks (repo_id, site_url, account, slug,"
+	                         " hook_url, reason, created_at) VALUES ($1, 'http://hub', 'ops',"
+	                         " 'gone', 'http://track/x', 'why', 1)",
+	                         db_int(left)),
+	                 1);
+	assert_int_equal(db_exec(e.c,
+	                         "DELETE FROM schema_migrations WHERE service = 'track' AND"
+	                         " version = 14",
+	                         DB_END),
+	                 1);
+	int applied;
+	db_conn_put(e.c); /* the migration wants the pool's two connections on PostgreSQL */
+	assert_int_equal(db_migrate_up(&applied, f->d, "track"), 0);
+	assert_int_equal(db_conn_get(&e.c, f->d), 0);
+	assert_int_equal(applied, 1);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r1),
+	                 1);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_smart_runs WHERE repo_id = $1", r3),
+	                 1);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repos WHERE account_id = $1", ops),
+	                 2);
+	int64_t r4 = add_repo(&e, ops, "r4");
+	assert_true(r4 > r3);
+	if (db_engine_of(f->d) == DB_SQLITE)
+		assert_true(r4 > left);
+	/* The account's delete still takes its repositories and their rows with it. */
+	assert_int_equal(dvcs_account_unlink(e.c, e.a, ops), 0);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id > $1", 0),
+	                 0);
+	assert_int_equal(count(&e,
+	                       "SELECT count(*) FROM dvcs_smart_runs WHERE repo_id IS NULL"
+	                       " AND command_index = $1",
+	                       0),
+	                 1);
+	end(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +387,7 @@ int main(void)
 		cmocka_unit_test(defaults_and_reset_oauth),
 		cmocka_unit_test(repositories_link_and_queue_their_work),
 		cmocka_unit_test(deleting_an_account_queues_its_clean_up),
+		cmocka_unit_test(repository_ids_are_never_used_again),
 	};
 	return fixture_run_service_tests("track/dvcs/account", "track", tests,
 	                                 sizeof tests / sizeof tests[0], 2);
