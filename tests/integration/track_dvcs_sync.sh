@@ -95,7 +95,7 @@ check "r1's links are exactly what git lists on hub" \
 # --- a branch deleted on hub goes from the mirror (the in-process fetch prunes) ---------------------
 
 branches_named() {
-	sql "SELECT COUNT(*) FROM dvcs_branches b JOIN dvcs_repos r ON r.id = b.repo_id WHERE r.slug = 'r1' AND b.name = '$1'"
+	track_sql "SELECT COUNT(*) FROM dvcs_branches b JOIN dvcs_repos r ON r.id = b.repo_id WHERE r.slug = 'r1' AND b.name = '$1'"
 }
 (cd "$WORK" && git push -q "$AUTH_URL/ops/r1.git" main:refs/heads/tmp/short-lived 2>/dev/null) ||
 	bail "the push of a new branch failed"
