@@ -300,8 +300,14 @@ static int fetch_steps(git_repository *repo, arena *a, const char *url, const ch
 	fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	fetch.prune = GIT_FETCH_NO_PRUNE;
 	fetch.update_fetchhead = 0;
+	/* An anonymous remote that skips url.*.insteadOf: the mirror's URL is the one the account
+	 * gave, and libgit2 1.5 leaks a regex match per remote when it looks those up. */
+	git_remote_create_options create;
+	git_remote_create_options_init(&create, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	create.repository = repo;
+	create.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
 	array names = ARRAY_INIT;
-	int e = git_remote_create_anonymous(&remote, repo, url);
+	int e = git_remote_create_with_opts(&remote, url, &create);
 	if (e == 0)
 		e = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &connect);
 	if (e == 0)
