@@ -372,28 +372,18 @@ int hub_push_reconcile_all(const hub_app *app, int *recorded)
 	return rc < 0 ? rc : failed;
 }
 
-static int schedule(db_conn *c, void *ctx)
-{
-	int64_t delay_ms = *(const int64_t *)ctx;
-	job_enqueue_options opt = { .dedup_key = HUB_PUSH_RECONCILE_JOB,
-		                    .delay_ms = delay_ms,
-		                    .max_attempts = 3 };
-	return jobs_enqueue(c, HUB_PUSH_RECONCILE_JOB, "{}", &opt, NULL);
-}
-
 static int reconcile_job(void *ctx, const job *j)
 {
 	(void)j;
 	int recorded = 0;
 	int rc = hub_push_reconcile_all(ctx, &recorded);
-	int64_t next = PUSH_RECONCILE_EVERY_MS;
-	int scheduled = db_tx(((const hub_app *)ctx)->d, schedule, &next);
+	int scheduled = jobs_schedule_periodic_now(((const hub_app *)ctx)->d,
+	                                           HUB_PUSH_RECONCILE_JOB, PUSH_RECONCILE_EVERY_MS);
 	return rc < 0 ? rc : scheduled;
 }
 
 int hub_push_reconcile_start(job_queue *q, const hub_app *app)
 {
-	int64_t first = 0;
 	job_queue_register(q, HUB_PUSH_RECONCILE_JOB, reconcile_job, (void *)app);
-	return db_tx(app->d, schedule, &first);
+	return jobs_schedule_periodic_now(app->d, HUB_PUSH_RECONCILE_JOB, 0);
 }

@@ -457,28 +457,18 @@ int hub_hook_cleanup(db *d, int64_t older_than_ms, int64_t *deleted)
 	return rc;
 }
 
-static int schedule_cleanup(db_conn *c, void *ctx)
-{
-	int64_t delay = *(const int64_t *)ctx;
-	job_enqueue_options opt = { .dedup_key = HUB_HOOK_CLEANUP_JOB,
-		                    .delay_ms = delay,
-		                    .max_attempts = 3 };
-	return jobs_enqueue(c, HUB_HOOK_CLEANUP_JOB, "{}", &opt, NULL);
-}
-
 static int cleanup_job(void *ctx, const job *j)
 {
 	(void)j;
-	int64_t deleted = 0, next = CLEANUP_EVERY_MS;
+	int64_t deleted = 0;
 	int rc = hub_hook_cleanup(ctx, hub_hook_config_get()->log_retention_ms, &deleted);
-	int scheduled = db_tx(ctx, schedule_cleanup, &next);
+	int scheduled = jobs_schedule_periodic_now(ctx, HUB_HOOK_CLEANUP_JOB, CLEANUP_EVERY_MS);
 	return rc < 0 ? rc : scheduled;
 }
 
 int hub_hook_jobs_start(job_queue *q, db *d)
 {
-	int64_t first = 0;
 	job_queue_register(q, HUB_HOOK_DELIVER_JOB, deliver_job, d);
 	job_queue_register(q, HUB_HOOK_CLEANUP_JOB, cleanup_job, d);
-	return db_tx(d, schedule_cleanup, &first);
+	return jobs_schedule_periodic_now(d, HUB_HOOK_CLEANUP_JOB, 0);
 }

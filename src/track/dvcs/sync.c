@@ -691,14 +691,6 @@ static int64_t next_delay(const track_app *app)
 	return every - every / 10 + (spread ? (int64_t)randombytes_uniform(spread + 1) : 0);
 }
 
-static int schedule_periodic(db_conn *c, int64_t delay_ms)
-{
-	job_enqueue_options opt = { .dedup_key = DVCS_PERIODIC_JOB,
-		                    .delay_ms = delay_ms,
-		                    .max_attempts = 3 };
-	return jobs_enqueue(c, DVCS_PERIODIC_JOB, "{}", &opt, NULL);
-}
-
 typedef struct periodic {
 	const track_app *app;
 	db_conn *c;
@@ -733,7 +725,7 @@ static int run_periodic(db_conn *c, void *ctx)
 	if (rc == 0)
 		rc = p.rc;
 	arena_free(a);
-	return rc == 0 ? schedule_periodic(c, next_delay(p.app)) : rc;
+	return rc == 0 ? jobs_schedule_periodic(c, DVCS_PERIODIC_JOB, next_delay(p.app)) : rc;
 }
 
 static int periodic_job(void *ctx, const job *j)
@@ -745,7 +737,7 @@ static int periodic_job(void *ctx, const job *j)
 
 static int schedule_first(db_conn *c, void *ctx)
 {
-	return schedule_periodic(c, next_delay(ctx));
+	return jobs_schedule_periodic(c, DVCS_PERIODIC_JOB, next_delay(ctx));
 }
 
 int dvcs_jobs_start(job_queue *q, track_app *app)
