@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../shell.h"
 #include "../issues_env.h"
 #include "base/clock.h"
 #include "track/dvcs/provisional.h"
@@ -18,18 +19,6 @@ typedef struct repos {
 	char dir[256]; /* a temporary folder holding both */
 	char mirror[300], work[300];
 } repos;
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
 
 /* A bare repository (the mirror) and a work tree that pushes to it. */
 static repos make_repos(void)
