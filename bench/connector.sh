@@ -103,7 +103,7 @@ echo "(2) full sync, SQLite:                 ${SQLITE_SYNC} s  [process cpu ${SQ
 r=$(ratio "$SQLITE_SYNC" "$LOG_WALL")
 echo "    (2)/(1) = $r (target <= 2)"
 python3 -c "import sys; sys.exit(0 if $r <= 2 else 1)" || missed=1
-echo "(2f) files of the $FILES_N keyed commits, first views: ${FILES_S} s (SQLite)"
+echo "(2f) files of the $FILES_N keyed commits, first views: ${FILES_S} s (SQLite), $(python3 -c "print(round($FILES_S * 1000 / (($FILES_N + 49) // 50), 1))") ms a page of 50"
 if [ -n "${WEFT_BENCH_PG_URL:-}" ]; then
 	timed "$BENCH_BIN" --db "$WEFT_BENCH_PG_URL" --mirror "$TMP/mirror.git"
 	PG_SYNC=$(sed -n 's/^seconds=//p' "$TMP/out")
