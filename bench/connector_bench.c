@@ -2,17 +2,21 @@
  * fresh track database (walk, key extraction, storing), timed, without the job queue or HTTP:
  *
  *   connector_bench --db URL --mirror PATH [--pushes N]   a full sync, then N soft ones
- *   connector_bench --walk --mirror PATH [--no-files]     the walk alone (git log)
+ *   connector_bench --walk --mirror PATH                  the walk alone (git log)
  *   connector_bench --fetch URL --mirror PATH             the first fetch of a public repository
  *
  * The sync prints, one key=value a line: seconds=<the full sync>, commits=<linked>, issues=<keys
- * found>, and with --pushes N soft_ms=<the median of N soft syncs, each after one new commit
- * on main, made with git fast-import before the clock starts>. The walk and the fetch print
- * seconds= (and commits=). */
+ * found>; files_seconds=<the file counts of every keyed commit, counted and stored as the panel
+ * does on their first view (dvcs_files_fill, pages of FILES_PAGE)>, files_commits=<those
+ * commits>, files_counted=<of them, stored with a count>; and with --pushes N soft_ms=<the
+ * median of N soft syncs, each after one new commit on main, made with git fast-import before
+ * the clock starts>. The walk and the fetch print seconds= (and commits=). */
 #include <git2.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
@@ -20,6 +24,8 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/rows.h"
+#include "track/dvcs/files.h"
 #include "track/dvcs/mirror.h"
 #include "track/dvcs/sync.h"
 #include "track/track.h"
@@ -27,26 +33,26 @@
 typedef struct options {
 	const char *url, *mirror, *fetch;
 	int pushes;
-	bool walk, files;
+	bool walk;
 } options;
+
+enum { FILES_PAGE = 50 }; /* commits a page of the panel's detail view shows */
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: connector_bench --db URL --mirror PATH [--pushes N]\n"
-	                "       connector_bench --walk --mirror PATH [--no-files]\n"
+	                "       connector_bench --walk --mirror PATH\n"
 	                "       connector_bench --fetch URL --mirror PATH\n");
 	exit(2);
 }
 
 static options parse_options(int argc, char **argv)
 {
-	options o = { .files = true };
+	options o = { 0 };
 	for (int i = 1; i < argc; i++) {
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--walk") == 0)
 			o.walk = true;
-		else if (strcmp(argv[i], "--no-files") == 0)
-			o.files = false;
 		else if (strcmp(argv[i], "--db") == 0 && next)
 			o.url = argv[++i];
 		else if (strcmp(argv[i], "--mirror") == 0 && next)
@@ -84,7 +90,7 @@ static int walk_only(const options *o)
 	for (size_t i = 0; i < nheads; i++)
 		from[i] = heads[i].hash;
 	if (rc == 0)
-		rc = dvcs_mirror_walk(m, from, nheads, NULL, 0, false, o->files, count_commit, &n);
+		rc = dvcs_mirror_walk(m, from, nheads, NULL, 0, false, count_commit, &n);
 	if (rc == 0)
 		printf("seconds=%.3f\ncommits=%lld\n", (double)(clock_mono_ns() - t0) / 1e9,
 		       (long long)n);
@@ -180,6 +186,78 @@ static int read_counts(db_conn *c, void *ctx)
 	return rc;
 }
 
+static void read_hash(db_stmt *st, arena *a, void *item)
+{
+	*(const char **)item = arena_strdup(a, db_col_text(st, 0));
+}
+
+typedef struct keyed {
+	arena *a;
+	const char **hashes;
+	size_t n;
+	int64_t counted;
+} keyed;
+
+static int read_keyed(db_conn *c, void *ctx)
+{
+	keyed *k = ctx;
+	db_stmt *st = NULL;
+	int rc = db_query(&st, c,
+	                  "SELECT c.hash FROM dvcs_commits c WHERE EXISTS (SELECT 1 FROM"
+	                  " dvcs_commit_keys k WHERE k.commit_id = c.id) ORDER BY c.authored_at"
+	                  " DESC, c.id DESC",
+	                  DB_END);
+	return db_rows_read((void **)&k->hashes, &k->n, st, rc, k->a, sizeof *k->hashes, read_hash);
+}
+
+static int read_counted(db_conn *c, void *ctx)
+{
+	keyed *k = ctx;
+	return db_query_int(&k->counted, c,
+	                    "SELECT COUNT(*) FROM dvcs_commits c WHERE file_count IS NOT NULL AND"
+	                    " EXISTS (SELECT 1 FROM dvcs_commit_keys k WHERE k.commit_id = c.id)",
+	                    DB_END);
+}
+
+/* The first view of every keyed commit on the panel: pages of FILES_PAGE through
+ * dvcs_files_fill, from the mirror at path, which app's dvcs_dir names for repo_id (a link in a
+ * folder of its own). Prints the files_ figures. */
+static int count_keyed(track_app *app, arena *a, int64_t repo_id, const char *path)
+{
+	char dir[] = "/tmp/weft-bench-files-XXXXXX", real[PATH_MAX];
+	if (!mkdtemp(dir))
+		return err_fail(WEFT_ERROR, "cannot make a folder for the mirror's link");
+	const char *link = arena_printf(a, "%s/%lld.git", dir, (long long)repo_id);
+	keyed k = { .a = a };
+	int rc = realpath(path, real) && symlink(real, link) == 0
+	                 ? 0
+	                 : err_fail(WEFT_ERROR, "cannot link the mirror %s", path);
+	if (rc == 0)
+		rc = db_read(app->d, read_keyed, &k);
+	app->dvcs_dir = dir;
+	int64_t t0 = clock_mono_ns();
+	for (size_t at = 0; rc == 0 && at < k.n; at += FILES_PAGE) {
+		size_t n = k.n - at < FILES_PAGE ? k.n - at : FILES_PAGE;
+		dvcs_panel_page page = { .kind = DVCS_PANEL_COMMITS, .n = n };
+		page.commits = arena_alloc(a, n * sizeof *page.commits);
+		for (size_t i = 0; i < n; i++)
+			page.commits[i] = (dvcs_panel_commit){ .repo.id = repo_id,
+				                               .hash = k.hashes[at + i],
+				                               .file_count = DVCS_FILES_UNKNOWN };
+		dvcs_files_fill(app, a, &page);
+	}
+	int64_t t1 = clock_mono_ns();
+	app->dvcs_dir = "";
+	if (rc == 0)
+		rc = db_read(app->d, read_counted, &k);
+	if (rc == 0)
+		printf("files_seconds=%.3f\nfiles_commits=%zu\nfiles_counted=%lld\n",
+		       (double)(t1 - t0) / 1e9, k.n, (long long)k.counted);
+	unlink(link);
+	rmdir(dir);
+	return rc;
+}
+
 static int full_sync(const options *o)
 {
 	db *d = NULL;
@@ -201,6 +279,8 @@ static int full_sync(const options *o)
 	if (rc == 0)
 		printf("seconds=%.3f\ncommits=%lld\nissues=%lld\n", (double)(t1 - t0) / 1e9,
 		       (long long)k.commits, (long long)k.issues);
+	if (rc == 0)
+		rc = count_keyed(&app, a, k.repo_id, o->mirror);
 	double ms = 0;
 	if (rc == 0 && o->pushes > 0 && (rc = soft_syncs(&app, a, k.repo_id, o, &ms)) == 0)
 		printf("soft_ms=%.1f\n", ms);

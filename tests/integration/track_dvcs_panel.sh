@@ -210,6 +210,19 @@ expect_json 'j["commits"] == 4 and j["commits_syncing"] == ""' "once the sync co
 as bob "$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=repository"
 expect_json '[c["fileCount"] for r in j["detail"][0]["repositories"] for c in r["commits"] if c["id"] == "cccccccccc01"] == [3]' \
 	"…and dev-status gives the mirror's file count"
+# a commit whose files were never counted, and no mirror holds it (these rows were written by hand:
+# no repository here has one): the views show no count for it, and still show
+sql "UPDATE dvcs_commits SET file_count = NULL WHERE hash = 'cccccccccc01';"
+page bob "/browse/TEST-1/development?show=commits"
+check "a commit no mirror holds shows as not counted in the commits view" row_has cccccccccc01 'dev-uncounted'
+check "…not as a commit of 0 files" row_lacks cccccccccc01 '<td>0</td>'
+as bob "$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=repository"
+expect_json '(cs := {c["id"]: c for r in j["detail"][0]["repositories"] for c in r["commits"]}) is not None and "fileCount" not in cs["cccccccccc01"] and cs["aaaaaaaaaa04"]["fileCount"] == 2' \
+	"…and dev-status lists it without a file count"
+as bob "$DS/detail?issueId=$ID1&applicationType=bitbucket&dataType=branch"
+expect_json '(c := j["detail"][0]["branches"][0]["lastCommit"]) is not None and c["id"] == "cccccccccc01" and "fileCount" not in c' \
+	"…as the last commit of its branch too"
+sql "UPDATE dvcs_commits SET file_count = 3 WHERE hash = 'cccccccccc01';"
 
 # several accounts: Create branch becomes a choice
 sql "$(account_sql https://bitbucket.example other)"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "track/dvcs/files.h"
 #include "track/jira.h"
 #include "track/track_perm.h"
 #include "web/paging.h"
@@ -153,8 +154,9 @@ static json_t *repo_json(arena *a, const dvcs_panel_repo *r)
 	                 dvcs_panel_repo_url(a, r), "avatar", "", "private", r->is_private);
 }
 
-/* A commit stored from a push webhook and not synchronized yet (provisional) has no
- * "fileCount": its files are unknown until the sync reads it from the mirror. */
+/* A commit whose files are not known has no "fileCount" (as Jira leaves out what it does not
+ * know): one stored from a push webhook and not synchronized yet (provisional), or one the
+ * mirror no longer holds (files.h). */
 static json_t *commit_json(arena *a, const dvcs_panel_repo *r, const char *hash, const char *author,
                            const char *message, int64_t at, int64_t files, bool merge,
                            bool provisional)
@@ -164,7 +166,7 @@ static json_t *commit_json(arena *a, const dvcs_panel_repo *r, const char *hash,
 	                      message, "url", dvcs_panel_commit_url(a, r, hash), "author", "name",
 	                      author, "avatar", "", "authorTimestamp", track_jira_time(a, at),
 	                      "merge", merge, "files");
-	if (!provisional)
+	if (!provisional && files != DVCS_FILES_UNKNOWN)
 		json_object_set_new(o, "fileCount", json_integer((json_int_t)files));
 	return o;
 }
@@ -316,6 +318,7 @@ int dvcs_api_devstatus_detail(web_request *req, web_response *res)
 		json_decref(detail);
 		return rc;
 	}
+	dvcs_files_fill(track_app_of(req), req->arena, &ctx.page);
 	static void (*const add[])(arena *, json_t *, const dvcs_panel_page *) = {
 		[DVCS_PANEL_COMMITS] = add_commits,
 		[DVCS_PANEL_BRANCHES] = add_branches,

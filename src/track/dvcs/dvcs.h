@@ -17,6 +17,7 @@
  *   pulls.c     pull requests and build statuses through API 2.0 and their webhooks
  *   smart.c     smart commits: the parser; smart_run.c runs the commands exactly once
  *   panel.c     everything linked to an issue's keys, for the panel and the dev-status API
+ *   files.c     the file counts of the commits a page of them shows, counted from the mirror
  *
  * Every function that writes runs inside the caller's transaction unless it says otherwise. */
 #ifndef WEFT_TRACK_DVCS_DVCS_H

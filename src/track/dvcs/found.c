@@ -148,7 +148,8 @@ static const char *run_text(dvcs_found_run *r, enum dvcs_found_text kind, size_t
 		return *slot;
 	switch (kind) {
 	case DVCS_FOUND_COMMITS:
-		/* a provisional row is overwritten with the mirror's data */
+		/* a provisional row is overwritten with the mirror's data (a file count the panel
+		 * counted already stays when the walk brings none) */
 		*slot = values_sql(
 		        r->keys_arena,
 		        "INSERT INTO dvcs_commits (hash, author_name, author_email, authored_at,"
@@ -156,7 +157,8 @@ static const char *run_text(dvcs_found_run *r, enum dvcs_found_text kind, size_t
 		        7, rows,
 		        " ON CONFLICT (hash) DO UPDATE SET author_name = excluded.author_name,"
 		        " author_email = excluded.author_email, authored_at = excluded.authored_at,"
-		        " message = excluded.message, file_count = excluded.file_count,"
+		        " message = excluded.message,"
+		        " file_count = COALESCE(excluded.file_count, dvcs_commits.file_count),"
 		        " is_merge = excluded.is_merge WHERE dvcs_commits.provisional = 1"
 		        " RETURNING id, hash, provisional");
 		break;
@@ -237,7 +239,7 @@ static int insert_commits(db_conn *c, dvcs_found_run *r, pending *p, size_t n)
 		args[k++] = db_text(m->author_email);
 		args[k++] = db_int(m->authored_at);
 		args[k++] = db_text(m->message);
-		args[k++] = db_int(m->file_count);
+		args[k++] = m->file_count < 0 ? db_null() : db_int(m->file_count);
 		args[k++] = db_int(m->is_merge ? 1 : 0);
 	}
 	args[k] = DB_END;

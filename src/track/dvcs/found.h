@@ -71,7 +71,8 @@ int dvcs_found_forget(db_conn *c, int64_t repo_id);
  * hash (the first repository to find it writes it), its link to the repository and its keys
  * (dvcs_keys_find on the message). Commits linked already are skipped, so a batch runs again
  * harmlessly after a crash (and when db_tx retries it). A commit a webhook stored as provisional
- * (provisional.h) gets the mirror's author, date, message, file count and keys, and its
+ * (provisional.h) gets the mirror's author, date, message, file count (NULL for
+ * DVCS_FILES_UNKNOWN: a count stored before is kept) and keys, and its
  * provisional link to the repository counts as newly linked. r->linked is what this batch linked;
  * when r->smart, DVCS_SMART_JOB is queued with the newly linked commits whose message has a
  * '#', in the order given. Then writes the repository's progress: sync_commits, sync_issues (see

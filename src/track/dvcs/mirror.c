@@ -436,15 +436,57 @@ bool dvcs_mirror_descends(dvcs_mirror *m, const char *hash, const char *ancestor
 	return git_oid_equal(&id, &base) || git_graph_descendant_of(m->repo, &id, &base) == 1;
 }
 
+/* ---- a commit's file count ---- */
+
+int dvcs_mirror_count_files(dvcs_mirror *m, const struct git_commit *c, int *count)
+{
+	git_tree *tree = NULL, *base = NULL;
+	git_commit *parent = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opt;
+	git_diff_options_init(&opt, GIT_DIFF_OPTIONS_VERSION);
+	opt.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
+	int e = git_commit_tree(&tree, c);
+	if (e == 0 && git_commit_parentcount(c) > 0)
+		e = git_commit_parent(&parent, c, 0);
+	if (e == 0 && parent)
+		e = git_commit_tree(&base, parent);
+	if (e == 0)
+		e = git_diff_tree_to_tree(&diff, m->repo, base, tree, &opt);
+	if (e == 0)
+		*count = (int)git_diff_num_deltas(diff);
+	git_diff_free(diff);
+	git_tree_free(base);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	return e < 0 ? git_fail("cannot count a commit's files") : 0;
+}
+
+int dvcs_mirror_files(dvcs_mirror *m, const char *hash, int *count)
+{
+	git_oid id;
+	git_commit *c = NULL;
+	*count = DVCS_FILES_UNKNOWN;
+	if (strlen(hash) != DVCS_HASH_LEN || git_oid_fromstr(&id, hash) < 0)
+		return err_fail(WEFT_EINVALID, "not a commit id: %.60s", hash);
+	int e = git_commit_lookup(&c, m->repo, &id);
+	if (e == GIT_ENOTFOUND)
+		return err_fail(WEFT_ENOTFOUND, "%s lacks %s", m->path, hash);
+	int rc = e < 0 ? git_fail("cannot read a commit of the mirror")
+	               : dvcs_mirror_count_files(m, c, count);
+	git_commit_free(c);
+	return rc;
+}
+
 /* ---- the walk: one git log, streamed ---- */
 
 /* A record of git log -z with this format is an empty field (its start: no other field that can
  * be empty comes where a record may start), the hash, the parents, the author's name, email and
- * date, the message, then (with --name-only) one field per changed file: none of them empty. Git
- * cuts every field at a NUL of its own, so no content can shift the fields. */
+ * date, the message; git ends it with a NUL of its own (-z). Git cuts every field at a NUL of its
+ * own, so no content can shift the fields. */
 #define WALK_FORMAT "--format=%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%B"
 
-enum walk_field { W_HASH, W_PARENTS, W_NAME, W_EMAIL, W_TIME, W_MESSAGE, W_FILES };
+enum walk_field { W_HASH, W_PARENTS, W_NAME, W_EMAIL, W_TIME, W_MESSAGE, W_END };
 
 /* A field being read, kept up to its bound (the rest is dropped). */
 typedef struct walk_text {
@@ -459,7 +501,6 @@ typedef struct walk_parse {
 	bool open; /* a record is being read */
 	size_t token; /* bytes of the current field so far */
 	bool merge; /* a space in the parents */
-	int files;
 	walk_text hash, name, email, time, message;
 	dvcs_commit_fn fn;
 	void *ctx;
@@ -499,7 +540,7 @@ static int malformed(void)
 /* The record read so far, to fn. */
 static int emit(walk_parse *w)
 {
-	dvcs_commit c = { .is_merge = w->merge, .file_count = w->files };
+	dvcs_commit c = { .is_merge = w->merge, .file_count = DVCS_FILES_UNKNOWN };
 	if (w->hash.len != DVCS_HASH_LEN || w->hash.cut || w->time.cut)
 		return malformed();
 	memcpy(c.hash, w->hash.p, DVCS_HASH_LEN);
@@ -519,14 +560,12 @@ static int emit(walk_parse *w)
 	return w->fn(w->ctx, &c);
 }
 
-/* The end of a field (a NUL): the next field, the next file, or the next record. */
+/* The end of a field (a NUL): the next field, or the next record. */
 static int end_field(walk_parse *w)
 {
 	int rc = 0;
-	if (w->field != W_FILES)
+	if (w->field != W_END)
 		w->field++;
-	else if (w->token > 0 && w->open)
-		w->files++;
 	else if (w->token > 0)
 		rc = malformed();
 	else {
@@ -535,7 +574,6 @@ static int end_field(walk_parse *w)
 		w->open = true;
 		w->field = W_HASH;
 		w->merge = false;
-		w->files = 0;
 		w->hash.len = w->name.len = w->email.len = w->time.len = w->message.len = 0;
 		w->hash.cut = w->name.cut = w->email.cut = w->time.cut = w->message.cut = false;
 	}
@@ -563,10 +601,8 @@ static int parse_chunk(walk_parse *w, const char *p, size_t n)
 static int parse_end(walk_parse *w)
 {
 	if (w->field == W_MESSAGE && w->open) /* a message git did not end: take it */
-		w->field = W_FILES;
-	else if (w->field == W_FILES && w->token > 0 && w->open)
-		w->files++;
-	else if (w->field != W_FILES || w->token > 0)
+		w->field = W_END;
+	else if (w->field != W_END || w->token > 0)
 		return malformed();
 	return w->open ? emit(w) : 0;
 }
@@ -574,7 +610,7 @@ static int parse_end(walk_parse *w)
 /* Its texts, in one allocation. */
 static int walk_parse_init(walk_parse *w, dvcs_commit_fn fn, void *ctx)
 {
-	*w = (walk_parse){ .field = W_FILES, .fn = fn, .ctx = ctx };
+	*w = (walk_parse){ .field = W_END, .fn = fn, .ctx = ctx };
 	size_t sizes[] = { DVCS_HASH_LEN, WALK_IDENT_MAX, WALK_IDENT_MAX, WALK_TIME_MAX,
 		           DVCS_MESSAGE_MAX };
 	walk_text *texts[] = { &w->hash, &w->name, &w->email, &w->time, &w->message };
@@ -622,9 +658,9 @@ typedef struct walk_child {
 	buf said;
 } walk_child;
 
-static int walk_spawn(walk_child *k, arena *a, dvcs_mirror *m, bool ordered, bool with_files)
+static int walk_spawn(walk_child *k, arena *a, dvcs_mirror *m, bool ordered)
 {
-	char *argv[16];
+	char *argv[12];
 	size_t n = 0;
 	argv[n++] = "git";
 	argv[n++] = arena_printf(a, "--git-dir=%s", m->path);
@@ -637,12 +673,6 @@ static int walk_spawn(walk_child *k, arena *a, dvcs_mirror *m, bool ordered, boo
 	if (ordered) { /* parents before children */
 		argv[n++] = "--date-order";
 		argv[n++] = "--reverse";
-	}
-	if (with_files) { /* against the first parent, or the empty tree for a root */
-		argv[n++] = "--name-only";
-		argv[n++] = "--no-renames";
-		argv[n++] = "--diff-merges=first-parent";
-		argv[n++] = "--root";
 	}
 	argv[n] = NULL;
 	int fds[6] = { -1, -1, -1, -1, -1, -1 }; /* stdin, stdout and stderr pipes */
@@ -735,7 +765,7 @@ static int walk_reap(walk_child *k, bool stop)
 }
 
 int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
-                     size_t nhide, bool ordered, bool with_files, dvcs_commit_fn fn, void *ctx)
+                     size_t nhide, bool ordered, dvcs_commit_fn fn, void *ctx)
 {
 	if (nfrom == 0)
 		return 0;
@@ -748,7 +778,7 @@ int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, cons
 	if (rc == 0)
 		rc = walk_parse_init(&w, fn, ctx);
 	if (rc == 0)
-		rc = walk_spawn(&k, a, m, ordered, with_files);
+		rc = walk_spawn(&k, a, m, ordered);
 	/* git reads all of its revisions before it writes a line */
 	if (rc == 0)
 		rc = write_all(k.in, revs.ptr, revs.len);

@@ -1,5 +1,6 @@
 /* The bare mirror of a linked repository (dvcs_repo_mirror_path): `git fetch` of its branches
- * over HTTP with the account's token, and walks of its history through `git log`. The mirror is
+ * over HTTP with the account's token, walks of its history through `git log`, and a commit's
+ * file count. The mirror is
  * the truth a sync reads; webhooks say when to look (and what to show until then, provisional.h).
  * Nothing here touches the database. */
 #ifndef WEFT_TRACK_DVCS_MIRROR_H
@@ -12,12 +13,15 @@
 #include "base/arena.h"
 #include "track/dvcs/net_fetch.h" /* dvcs_fetch_watch */
 
+struct git_commit;
+
 enum {
 	DVCS_HASH_LEN = 40, /* a SHA-1 commit id in hex */
 	DVCS_FETCH_TIMEOUT_S = 30 * 60, /* a fetch that takes longer is killed */
 	DVCS_FETCH_STDERR_MAX = 16 * 1024, /* git's complaints kept for the sync error */
 	DVCS_MESSAGE_MAX = 64 * 1024, /* bytes of a commit message a walk keeps (the rest is cut) */
 	DVCS_MIRROR_PACKS_MAX = 24, /* packs a mirror holds before dvcs_mirror_tidy rolls them up */
+	DVCS_FILES_UNKNOWN = -1, /* a file count not counted (yet): NULL in dvcs_commits */
 };
 
 /* Fetches the branches (refs/heads/…) of url into the bare mirror at path (created, with its parent folder,
@@ -59,7 +63,9 @@ typedef struct dvcs_commit {
 	const char *author_name, *author_email;
 	const char *message;
 	int64_t authored_at; /* epoch ms */
-	int file_count; /* files changed against the first parent (or the empty tree) */
+	/* files changed against the first parent (or the empty tree), DVCS_FILES_UNKNOWN when the
+	 * walk does not count them (git log's: they are counted where they are shown, files.h) */
+	int file_count;
 	bool is_merge;
 } dvcs_commit;
 
@@ -78,6 +84,16 @@ int dvcs_mirror_heads(dvcs_mirror *m, arena *a, dvcs_head **heads, size_t *n);
 /* Whether the mirror holds the commit hash. */
 bool dvcs_mirror_has(dvcs_mirror *m, const char *hash);
 
+/* The files commit c of the mirror changed against its first parent, or the empty tree for a root
+ * (a merge too: against its first parent), a rename as a deletion and an addition: as many as
+ * `git diff-tree --root -r --no-renames --name-only` lists for it (with `-m --first-parent` for a
+ * merge). WEFT_ERROR with libgit2's words. */
+int dvcs_mirror_count_files(dvcs_mirror *m, const struct git_commit *c, int *count);
+
+/* dvcs_mirror_count_files of the commit hash: WEFT_EINVALID for a hash that is not one,
+ * WEFT_ENOTFOUND when the mirror lacks it (*count is DVCS_FILES_UNKNOWN unless 0 is returned). */
+int dvcs_mirror_files(dvcs_mirror *m, const char *hash, int *count);
+
 /* Whether the commit ancestor is hash or in hash's history (both commit ids the mirror holds);
  * false when either is not, or on an error. */
 bool dvcs_mirror_descends(dvcs_mirror *m, const char *hash, const char *ancestor);
@@ -88,13 +104,12 @@ bool dvcs_mirror_descends(dvcs_mirror *m, const char *hash, const char *ancestor
  * mirror (the environment of dvcs_mirror_fetch without any token; killed when fn stops the walk)
  * and its output is parsed as it arrives through a fixed buffer: no allocation per commit, a
  * message cut at DVCS_MESSAGE_MAX bytes, a name or email at 256. ordered: parents before
- * children (the order commits were made, for smart commits), else newest first. with_files: count
- * each commit's changed files against its first parent (--name-only), else file_count is 0 (every
- * commit's: counting only those the panel shows costs as much, docs/development.md).
- * WEFT_EINVALID for a hash that is not one; WEFT_ERROR when a from commit is missing or git
- * fails (its words). The process must ignore SIGPIPE (weft serve does). */
+ * children (the order commits were made, for smart commits), else newest first. No file counts
+ * (file_count is DVCS_FILES_UNKNOWN): git log's --name-only doubled the walk's cost, and only the
+ * few commits the panel shows need them (docs/development.md). WEFT_EINVALID for a hash that is
+ * not one; WEFT_ERROR when a from commit is missing or git fails (its words). The process must ignore SIGPIPE (weft serve does). */
 typedef int (*dvcs_commit_fn)(void *ctx, const dvcs_commit *commit);
 int dvcs_mirror_walk(dvcs_mirror *m, const char *const *from, size_t nfrom, const char *const *hide,
-                     size_t nhide, bool ordered, bool with_files, dvcs_commit_fn fn, void *ctx);
+                     size_t nhide, bool ordered, dvcs_commit_fn fn, void *ctx);
 
 #endif

@@ -168,7 +168,7 @@ static void read_commit(db_stmt *st, arena *a, void *item)
 	c->author_email = text(st, a, k + 2);
 	c->authored_at = db_col_int(st, k + 3);
 	c->message = text(st, a, k + 4);
-	c->file_count = db_col_int(st, k + 5);
+	c->file_count = db_col_null(st, k + 5) ? DVCS_FILES_UNKNOWN : db_col_int(st, k + 5);
 	c->is_merge = db_col_int(st, k + 6) != 0;
 	c->provisional = db_col_int(st, k + 7) != 0;
 }
@@ -185,7 +185,7 @@ static void read_branch(db_stmt *st, arena *a, void *item)
 	b->head_author = text(st, a, k + 4);
 	b->head_message = text(st, a, k + 5);
 	b->head_authored_at = db_col_int(st, k + 6);
-	b->head_file_count = db_col_int(st, k + 7);
+	b->head_file_count = db_col_null(st, k + 7) ? DVCS_FILES_UNKNOWN : db_col_int(st, k + 7);
 	b->head_is_merge = db_col_int(st, k + 8) != 0;
 	b->head_provisional = db_col_int(st, k + 9) != 0;
 }

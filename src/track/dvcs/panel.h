@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "track/dvcs/dvcs.h"
+#include "track/dvcs/mirror.h" /* DVCS_FILES_UNKNOWN */
 
 /* The most items one page of the panel's lists holds. */
 enum { DVCS_PANEL_PAGE_MAX = 1000 };
@@ -48,7 +49,9 @@ typedef struct dvcs_panel_repo {
 typedef struct dvcs_panel_commit {
 	dvcs_panel_repo repo;
 	const char *hash, *author_name, *author_email, *message;
-	int64_t authored_at, file_count;
+	int64_t authored_at;
+	/* DVCS_FILES_UNKNOWN until counted (dvcs_files_fill counts the page's from the mirror) */
+	int64_t file_count;
 	bool is_merge;
 	/* stored from a push webhook (provisional.h), not yet read from the mirror: its file count
 	 * is unknown until the sync confirms it */
@@ -62,7 +65,8 @@ typedef struct dvcs_panel_branch {
 	/* the head commit when the sync stored it (has_head_commit), else only its hash */
 	bool has_head_commit;
 	const char *head_author, *head_message;
-	int64_t head_authored_at, head_file_count;
+	int64_t head_authored_at;
+	int64_t head_file_count; /* as dvcs_panel_commit's, also when the head commit is not stored */
 	bool head_is_merge, head_provisional; /* head_provisional: as dvcs_panel_commit's */
 } dvcs_panel_branch;
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "track/dvcs/files.h"
 #include "track/dvcs/panel.h"
 #include "track/track.h"
 #include "track/track_perm.h"
@@ -168,14 +169,15 @@ static json_t *commit_groups(arena *a, const dvcs_panel_page *p)
 			g = json_pack("{s:o, s:[]}", "repo", repo_json(a, &c->repo), "commits");
 			json_array_append_new(groups, g);
 		}
-		json_array_append_new(json_object_get(g, "commits"),
-		                      json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:b, s:b}",
-		                                "hash", c->hash, "short", short_hash(c->hash),
-		                                "url", dvcs_panel_commit_url(a, &c->repo, c->hash),
-		                                "author", c->author_name, "date",
-		                                when(a, c->authored_at), "message", c->message,
-		                                "files", (json_int_t)c->file_count, "merge",
-		                                c->is_merge, "syncing", c->provisional));
+		json_t *o = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "hash",
+		                      c->hash, "short", short_hash(c->hash), "url",
+		                      dvcs_panel_commit_url(a, &c->repo, c->hash), "author",
+		                      c->author_name, "date", when(a, c->authored_at), "message",
+		                      c->message, "merge", c->is_merge, "syncing", c->provisional,
+		                      "counted", c->file_count != DVCS_FILES_UNKNOWN);
+		if (c->file_count != DVCS_FILES_UNKNOWN)
+			json_object_set_new(o, "files", json_integer((json_int_t)c->file_count));
+		json_array_append_new(json_object_get(g, "commits"), o);
 	}
 	return groups;
 }
@@ -307,6 +309,8 @@ int dvcs_panel_detail_page(web_request *req, web_response *res)
 	int rc = db_read(track_app_of(req)->d, load_detail, &ctx);
 	if (rc < 0)
 		return rc;
+	if (ctx.page.kind == DVCS_PANEL_COMMITS) /* the only list that shows file counts */
+		dvcs_files_fill(track_app_of(req), req->arena, &ctx.page);
 	arena *a = req->arena;
 	json_t *data = json_pack("{s:{s:s, s:s}, s:o, s:o, s:b, s:o, s:b, s:b, s:b, s:b}", "issue",
 	                         "key", ctx.issue.key, "summary", ctx.issue.summary, "tabs",

@@ -17,7 +17,7 @@ static int commit_row(db_conn *c, const dvcs_commit *m, const array *keys, int64
 	int rc = db_query_int(id, c,
 	                      "INSERT INTO dvcs_commits (hash, author_name, author_email,"
 	                      " authored_at, message, file_count, is_merge, provisional)"
-	                      " VALUES ($1, $2, $3, $4, $5, 0, $6, 1)"
+	                      " VALUES ($1, $2, $3, $4, $5, NULL, $6, 1)"
 	                      " ON CONFLICT (hash) DO NOTHING RETURNING id",
 	                      db_text(m->hash), db_text(m->author_name), db_text(m->author_email),
 	                      db_int(m->authored_at), db_text(m->message),

@@ -55,7 +55,7 @@ static void author_of(arena *a, const char *raw, const char **name, const char *
 /* One commit of a change into out (its strings in a); false when a member does not validate. */
 static bool commit_of(arena *a, const json_t *v, dvcs_commit *out)
 {
-	*out = (dvcs_commit){ 0 };
+	*out = (dvcs_commit){ .file_count = DVCS_FILES_UNKNOWN };
 	const char *message = dvcs_json_text(json_object_get(v, "message"), DVCS_PUSH_MESSAGE_MAX);
 	const char *date = dvcs_json_text(json_object_get(v, "date"), 64);
 	const char *raw = dvcs_json_text(json_object_get(json_object_get(v, "author"), "raw"),

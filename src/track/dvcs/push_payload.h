@@ -29,8 +29,8 @@ const char *dvcs_json_text(const json_t *v, size_t max);
  * (lower-cased), "date" a timestamp track_jira_parse_time reads, "message" a string without NULs
  * of at most DVCS_PUSH_MESSAGE_MAX bytes, "author"."raw" a string of at most
  * DVCS_PUSH_AUTHOR_MAX bytes ("Name <email>", or a name alone), "parents" an array (two or more
- * make a merge). file_count is 0: only the mirror knows it. *commits is NULL when n is 0. Never
- * fails: a payload without push.changes has no commits. */
+ * make a merge). file_count is DVCS_FILES_UNKNOWN: only the mirror knows it. *commits is NULL
+ * when n is 0. Never fails: a payload without push.changes has no commits. */
 void dvcs_push_commits(arena *a, const json_t *payload, dvcs_commit **commits, size_t *n);
 
 #endif

@@ -368,8 +368,8 @@ static const char **hashes_of(arena *a, const dvcs_head *heads, size_t n)
 	return out;
 }
 
-/* The walk of what is new with file counts: past recorded heads (incremental) in this process
- * when it brings few commits, else git log's. */
+/* The walk of what is new: past recorded heads (incremental) in this process when it brings few
+ * commits (with their file counts), else git log's (without: the panel counts those it shows). */
 static int walk_commits(dvcs_mirror *m, const char *const *from, size_t nfrom,
                         const char *const *hide, size_t nhide, bool incremental, bool ordered,
                         dvcs_commit_fn fn, void *ctx)
@@ -377,7 +377,7 @@ static int walk_commits(dvcs_mirror *m, const char *const *from, size_t nfrom,
 	int rc = incremental ? dvcs_walk_local(m, from, nfrom, hide, nhide, DVCS_WALK_LOCAL_MAX, fn,
 	                                       ctx)
 	                     : 1;
-	return rc == 1 ? dvcs_mirror_walk(m, from, nfrom, hide, nhide, ordered, true, fn, ctx) : rc;
+	return rc == 1 ? dvcs_mirror_walk(m, from, nfrom, hide, nhide, ordered, fn, ctx) : rc;
 }
 
 /* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
@@ -503,7 +503,7 @@ static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n
 	dropped d = { .a = s->a };
 	if (nmoved > 0 && !t.lost)
 		rc = dvcs_mirror_walk(m, moved, nmoved, hashes_of(s->a, *heads, *n), *n, false,
-		                      false, take_dropped, &d);
+		                      take_dropped, &d);
 	t.drop = &d;
 	if (rc == 0)
 		rc = db_tx(s->app->d, settle_run, &t);

@@ -1,5 +1,5 @@
 /* A revwalk of the mirror, counted first (a big push goes to git log), then walked with one tree
- * diff per commit for its file count. */
+ * diff per commit for its file count (dvcs_mirror_count_files, the panel's). */
 #include "track/dvcs/walk_local.h"
 
 #include <git2.h>
@@ -65,31 +65,6 @@ static int too_many(git_revwalk *w, size_t max)
 	return e == GIT_ITEROVER ? 0 : git_fail("cannot walk the mirror");
 }
 
-/* The files the commit changed against its first parent (or the empty tree), no renames. */
-static int count_files(git_repository *repo, const git_commit *c, int *count)
-{
-	git_tree *tree = NULL, *base = NULL;
-	git_commit *parent = NULL;
-	git_diff *diff = NULL;
-	git_diff_options opt;
-	git_diff_options_init(&opt, GIT_DIFF_OPTIONS_VERSION);
-	opt.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
-	int e = git_commit_tree(&tree, c);
-	if (e == 0 && git_commit_parentcount(c) > 0)
-		e = git_commit_parent(&parent, c, 0);
-	if (e == 0 && parent)
-		e = git_commit_tree(&base, parent);
-	if (e == 0)
-		e = git_diff_tree_to_tree(&diff, repo, base, tree, &opt);
-	if (e == 0)
-		*count = (int)git_diff_num_deltas(diff);
-	git_diff_free(diff);
-	git_tree_free(base);
-	git_commit_free(parent);
-	git_tree_free(tree);
-	return e < 0 ? git_fail("cannot count a commit's files") : 0;
-}
-
 /* src cut at max bytes into dst (max + 1 bytes). */
 static const char *cut(char *dst, const char *src, size_t max)
 {
@@ -102,15 +77,14 @@ static const char *cut(char *dst, const char *src, size_t max)
 }
 
 /* The commit id as dvcs_commit has it, to fn. */
-static int emit(git_repository *repo, const git_oid *id, walk_texts *t, dvcs_commit_fn fn,
-                void *ctx)
+static int emit(dvcs_mirror *m, const git_oid *id, walk_texts *t, dvcs_commit_fn fn, void *ctx)
 {
 	git_commit *c = NULL;
-	if (git_commit_lookup(&c, repo, id) < 0)
+	if (git_commit_lookup(&c, dvcs_mirror_repository(m), id) < 0)
 		return git_fail("cannot read a commit of the mirror");
 	dvcs_commit out = { .is_merge = git_commit_parentcount(c) > 1 };
 	git_oid_tostr(out.hash, sizeof out.hash, id);
-	int rc = count_files(repo, c, &out.file_count);
+	int rc = dvcs_mirror_count_files(m, c, &out.file_count);
 	if (rc == 0) {
 		const git_signature *author = git_commit_author(c);
 		const char *message = git_commit_message(c);
@@ -124,7 +98,7 @@ static int emit(git_repository *repo, const git_oid *id, walk_texts *t, dvcs_com
 	return rc;
 }
 
-static int walk_emit(git_revwalk *w, git_repository *repo, dvcs_commit_fn fn, void *ctx)
+static int walk_emit(git_revwalk *w, dvcs_mirror *m, dvcs_commit_fn fn, void *ctx)
 {
 	walk_texts t = { .message = malloc(DVCS_MESSAGE_MAX + 1) };
 	if (!t.message)
@@ -132,7 +106,7 @@ static int walk_emit(git_revwalk *w, git_repository *repo, dvcs_commit_fn fn, vo
 	git_oid id;
 	int e, rc = 0;
 	while (rc == 0 && (e = git_revwalk_next(&id, w)) == 0)
-		rc = emit(repo, &id, &t, fn, ctx);
+		rc = emit(m, &id, &t, fn, ctx);
 	if (rc == 0 && e != GIT_ITEROVER)
 		rc = git_fail("cannot walk the mirror");
 	free(t.message);
@@ -156,7 +130,7 @@ int dvcs_walk_local(dvcs_mirror *m, const char *const *from, size_t nfrom, const
 		rc = walk_push(w, repo, from, nfrom, hide, nhide);
 	}
 	if (rc == 0)
-		rc = walk_emit(w, repo, fn, ctx);
+		rc = walk_emit(w, m, fn, ctx);
 	git_revwalk_free(w);
 	return rc;
 }

@@ -63,7 +63,7 @@ static void reads_hubs_payload(void **state)
 	assert_string_equal(c[0].author_name, "Ann Smith");
 	assert_string_equal(c[0].author_email, "ann@example.com");
 	assert_int_equal(c[0].authored_at, 1768473000250);
-	assert_int_equal(c[0].file_count, 0);
+	assert_int_equal(c[0].file_count, DVCS_FILES_UNKNOWN);
 	assert_false(c[0].is_merge);
 	assert_true(c[1].is_merge);
 	arena_free(a);

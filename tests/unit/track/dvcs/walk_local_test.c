@@ -1,7 +1,9 @@
 /* Tests of src/track/dvcs/walk_local.c against git log's walk (dvcs_mirror_walk) on the same
  * mirror, made with real git: a root commit, renames, an empty commit, a type change, merges
  * (their files against the first parent), a long name; whole history and past recorded heads;
- * parents before children; the bound that leaves a big walk to git log; bad and missing heads. */
+ * parents before children; the bound that leaves a big walk to git log; bad and missing heads.
+ * The file counts (dvcs_mirror_count_files, which the panel counts with too; git log's walk
+ * gives none) against `git diff-tree`. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../shell.h"
 #include "base/err.h"
 #include "track/dvcs/mirror.h"
 #include "track/dvcs/walk_local.h"
@@ -48,28 +51,6 @@ static void seen_dispose(seen *s)
 }
 
 static char dir[256], mirror[300];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
-/* The output of a command's first line, in out. */
-static void line_of(char *out, size_t size, const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(fgets(out, (int)size, p));
-	out[strcspn(out, "\n")] = '\0';
-	pclose(p);
-}
 
 /* The history: main with a root, renames, an empty commit, a type change and two merges of
  * branch side; branch other forked from the root. Pushed to the bare mirror. */
@@ -112,11 +93,9 @@ static int teardown(void **state)
 static void heads_of(char hashes[3][DVCS_HASH_LEN + 1])
 {
 	const char *names[] = { "main", "other", "side" };
-	for (size_t i = 0; i < 3; i++) {
-		char cmd[512];
-		snprintf(cmd, sizeof cmd, "git --git-dir=%s rev-parse %s", mirror, names[i]);
-		line_of(hashes[i], DVCS_HASH_LEN + 1, cmd);
-	}
+	for (size_t i = 0; i < 3; i++)
+		sh_line(hashes[i], DVCS_HASH_LEN + 1, "git --git-dir=%s rev-parse %s", mirror,
+		        names[i]);
 }
 
 static const dvcs_commit *find(const seen *s, const char *hash, size_t *at)
@@ -133,10 +112,9 @@ static const dvcs_commit *find(const seen *s, const char *hash, size_t *at)
 static void parents_first(const seen *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		char cmd[512], parents[256] = "";
-		snprintf(cmd, sizeof cmd, "git --git-dir=%s log -1 --format='%%P ' %s", mirror,
-		         s->c[i].hash);
-		line_of(parents, sizeof parents, cmd);
+		char parents[256] = "";
+		sh_line(parents, sizeof parents, "git --git-dir=%s log -1 --format='%%P ' %s",
+		        mirror, s->c[i].hash);
 		for (char *p = strtok(parents, " "); p; p = strtok(NULL, " ")) {
 			size_t at = 0;
 			if (find(s, p, &at))
@@ -145,7 +123,19 @@ static void parents_first(const seen *s)
 	}
 }
 
-/* The same commits with the same fields in both walks. */
+/* What git lists as the commit's files: against its first parent, or the empty tree. */
+static int diff_tree_count(const char *hash)
+{
+	char n[32];
+	sh_line(n, sizeof n,
+	        "git --git-dir=%s diff-tree --root -r --no-renames --name-only"
+	        " --diff-merges=first-parent --no-commit-id %s | wc -l",
+	        mirror, hash);
+	return atoi(n);
+}
+
+/* The same commits with the same fields in both walks, but file counts: git log's has none, the
+ * local walk's are git diff-tree's. */
 static void same(const seen *local, const seen *logged)
 {
 	assert_int_equal(local->n, logged->n);
@@ -157,7 +147,8 @@ static void same(const seen *local, const seen *logged)
 		assert_string_equal(l->author_email, g->author_email);
 		assert_string_equal(l->message, g->message);
 		assert_int_equal(l->authored_at, g->authored_at);
-		assert_int_equal(l->file_count, g->file_count);
+		assert_int_equal(g->file_count, DVCS_FILES_UNKNOWN);
+		assert_int_equal(l->file_count, diff_tree_count(l->hash));
 		assert_int_equal(l->is_merge, g->is_merge);
 	}
 }
@@ -168,8 +159,7 @@ static void walk_both(const char *const *from, size_t nfrom, const char *const *
 	dvcs_mirror *m = NULL;
 	assert_int_equal(dvcs_mirror_open(&m, mirror), 0);
 	assert_int_equal(dvcs_walk_local(m, from, nfrom, hide, nhide, MAX_COMMITS, take, local), 0);
-	assert_int_equal(dvcs_mirror_walk(m, from, nfrom, hide, nhide, true, true, take, logged),
-	                 0);
+	assert_int_equal(dvcs_mirror_walk(m, from, nfrom, hide, nhide, true, take, logged), 0);
 	dvcs_mirror_close(m);
 	same(local, logged);
 	parents_first(local);
@@ -209,11 +199,8 @@ static void past_recorded_heads(void **state)
 	(void)state;
 	char h[3][DVCS_HASH_LEN + 1], old_main[DVCS_HASH_LEN + 1], root[DVCS_HASH_LEN + 1];
 	heads_of(h);
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "git --git-dir=%s rev-parse main~2", mirror);
-	line_of(old_main, sizeof old_main, cmd);
-	snprintf(cmd, sizeof cmd, "git --git-dir=%s rev-list --max-parents=0 main", mirror);
-	line_of(root, sizeof root, cmd);
+	sh_line(old_main, sizeof old_main, "git --git-dir=%s rev-parse main~2", mirror);
+	sh_line(root, sizeof root, "git --git-dir=%s rev-list --max-parents=0 main", mirror);
 	const char *from[] = { h[0], h[1], h[2] };
 	/* a hidden commit the mirror lacks is skipped, as git log's walk does */
 	const char *hide[] = { old_main, root, "0123456789012345678901234567890123456789" };
@@ -260,6 +247,33 @@ static void bad_and_missing_heads(void **state)
 	dvcs_mirror_close(m);
 }
 
+/* dvcs_mirror_files, as the panel counts: every commit of the history as git diff-tree lists its
+ * files; a commit the mirror lacks, and what is not a commit id. */
+static void files_by_hash_as_diff_tree(void **state)
+{
+	(void)state;
+	dvcs_mirror *m = NULL;
+	assert_int_equal(dvcs_mirror_open(&m, mirror), 0);
+	char cmd[512], hash[DVCS_HASH_LEN + 2];
+	snprintf(cmd, sizeof cmd, "git --git-dir=%s rev-list --all", mirror);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	int commits = 0, count = 0;
+	while (fgets(hash, sizeof hash, p)) {
+		hash[strcspn(hash, "\n")] = '\0';
+		assert_int_equal(dvcs_mirror_files(m, hash, &count), 0);
+		assert_int_equal(count, diff_tree_count(hash));
+		commits++;
+	}
+	pclose(p);
+	assert_int_equal(commits, 9);
+	const char *missing = "0123456789012345678901234567890123456789";
+	assert_int_equal(dvcs_mirror_files(m, missing, &count), WEFT_ENOTFOUND);
+	assert_int_equal(count, DVCS_FILES_UNKNOWN);
+	assert_int_equal(dvcs_mirror_files(m, "main", &count), WEFT_EINVALID);
+	dvcs_mirror_close(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +281,7 @@ int main(void)
 		cmocka_unit_test(past_recorded_heads),
 		cmocka_unit_test(a_big_walk_is_left_to_git_log),
 		cmocka_unit_test(bad_and_missing_heads),
+		cmocka_unit_test(files_by_hash_as_diff_tree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
