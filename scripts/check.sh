@@ -100,7 +100,6 @@ fi
 
 # The cluster lives in /tmp (its server runs as an unprivileged user, who must reach it).
 pg_dir=$(mktemp -d /tmp/weft-check-pg.XXXXXX)
-trap 'scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 start_postgres() {
   WEFT_TEST_PG_URL=$(scripts/pg.sh start "$pg_dir") && export WEFT_TEST_PG_URL
 }
@@ -110,29 +109,77 @@ export WEFT_TEST_REQUIRE_PG=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
+# The builds whose tests run later or never (the sanitized build's, then the two release builds)
+# compile in the background at the lowest CPU priority while the gcc build's tests run, and the
+# release builds on into the sanitized build's tests: the tests leave the cores idle part of the
+# time (a test waits on its server, git, a poll) and the compilers take that time; at nice 19
+# they take next to nothing from a test that wants its core. One build at a time, the sanitized
+# one first (its tests are next). Each leaves its output and status in $bg_dir/NAME.{log,rc}.
+bg_dir=$(mktemp -d /tmp/weft-check-builds.XXXXXX)
+builds_pid=
+stop_everything() {
+  [[ -z $builds_pid ]] || kill -- -"$builds_pid" 2>/dev/null
+  scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1
+  rm -rf "$bg_dir"
+}
+trap stop_everything EXIT
+background_build() {
+  local name=$1
+  shift
+  "$@" >"$bg_dir/$name.log" 2>&1
+  echo $? >"$bg_dir/$name.rc"
+}
+background_builds() {
+  background_build asan build_sanitized
+  background_build clang-release build_clang_release
+  background_build gcc-release build_release
+}
+
+# Waits for the background build NAME, then prints and records it as step does, as STEP.
+background_step() {
+  local name=$1 title=$2 rc
+  while [[ ! -f $bg_dir/$name.rc ]] && kill -0 "$builds_pid" 2>/dev/null; do
+    sleep 1
+  done
+  rc=$(cat "$bg_dir/$name.rc" 2>/dev/null || echo 1)
+  echo "== $title"
+  cat "$bg_dir/$name.log"
+  checks+=(--check "$title=$rc")
+  [[ $rc -eq 0 ]] || echo "== $title FAILED (exit $rc)"
+  return "$rc"
+}
+
 dirs=()
-step "build (gcc)" build_gcc && dirs+=(build)
-step "build (clang, release)" build_clang_release
-step "build (gcc, release)" build_release
-step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres
 step "npm packages (tests/conformance)" install_npm_packages tests/conformance
 step "npm packages (tests/browser)" install_npm_packages tests/browser
+step "build (gcc)" build_gcc && dirs+=(build)
+# In a process group of its own (monitor mode, for this one job), so that an early exit stops
+# the compilers too.
+set -m
+(
+  renice -n 19 -p "$BASHPID" >/dev/null
+  background_builds
+) &
+builds_pid=$!
+set +m
+
 # Every test runs on both engines, without running the suite four times: the gcc build's suite
 # with every server on SQLite, the sanitized build's with every server on PostgreSQL (the store
 # tests run on both engines inside each run).
 run_tests_on_postgres() {
   WEFT_TEST_ENGINE=postgres run_tests "$1"
 }
-
-for dir in "${dirs[@]}"; do
-  if [[ $dir == build-asan ]]; then
-    step "tests ($dir, servers on PostgreSQL)" run_tests_on_postgres "$dir"
-  else
-    step "tests ($dir, servers on SQLite)" run_tests "$dir"
-  fi
-done
+[[ " ${dirs[*]} " == *" build "* ]] && step "tests (build, servers on SQLite)" run_tests build
+if background_step asan "build (clang, ASan+UBSan)"; then
+  dirs+=(build-asan)
+  step "tests (build-asan, servers on PostgreSQL)" run_tests_on_postgres build-asan
+fi
+background_step clang-release "build (clang, release)"
+background_step gcc-release "build (gcc, release)"
+wait "$builds_pid"
+builds_pid=
 
 # The per-case total: builds whose tests could not run count as failures there too.
 [[ " ${dirs[*]} " == *" build "* ]] || checks+=(--check "tests (build)=1")

@@ -7,7 +7,7 @@ dvcs_stores() {
 	hub_store "$1"
 	TRACK_DB=()
 	if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-		fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
+		fresh_pg_database track >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
 		TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
 	fi
 }

@@ -10,8 +10,8 @@ DATA=$TEST_TMP/throttle-data
 HUB_DB=()
 TRACK_DB=()
 if [ "$engine" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
+	fresh_pg_database hub >"$TEST_TMP/hub-db.url" || bail "cannot create a PostgreSQL database"
+	fresh_pg_database track >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
 	HUB_DB=(--hub-db "$(cat "$TEST_TMP/hub-db.url")")
 	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
 fi

@@ -12,6 +12,6 @@ TRACK_DB=()
 if [ "$engine" = postgres ]; then
 	[ -n "$pg_url" ] || bail "WEFT_TEST_ENGINE=postgres needs WEFT_TEST_PG_URL"
 	WEFT_TEST_PG_URL=$pg_url
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
+	fresh_pg_database track >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
 	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
 fi

@@ -14,7 +14,7 @@
 hub_store walkthrough
 TRACK_DB=()
 if [ "${WEFT_TEST_ENGINE:-sqlite}" = postgres ]; then
-	fresh_pg_database >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
+	fresh_pg_database track >"$TEST_TMP/track-db.url" || bail "cannot create a PostgreSQL database"
 	TRACK_DB=(--track-db "$(cat "$TEST_TMP/track-db.url")")
 fi
 browser_check_deps

@@ -26,7 +26,7 @@ static const char *const expired_sql[] = {
 typedef struct cleanup_run {
 	int64_t now;
 	int batch;
-	int64_t removed;
+	int64_t removed; /* by the last attempt of the transaction: db_tx may run it again */
 	bool more; /* a kind filled its batch: another may find more */
 } cleanup_run;
 
@@ -34,6 +34,7 @@ static int delete_batches(db_conn *c, cleanup_run *run)
 {
 	int64_t before[] = { run->now, run->now, run->now - FAILURES_KEPT_MS };
 	run->more = false;
+	run->removed = 0;
 	for (size_t i = 0; i < sizeof expired_sql / sizeof expired_sql[0]; i++) {
 		int rc = db_exec(c, expired_sql[i], db_int(before[i]), db_int(run->batch));
 		if (rc < 0)
@@ -62,10 +63,12 @@ int track_cleanup_all(db *d, int64_t now, int64_t *removed)
 {
 	cleanup_run run = { .now = now, .batch = TRACK_CLEANUP_BATCH };
 	int rc;
-	do
+	*removed = 0;
+	do {
 		rc = db_tx(d, one_batch, &run);
-	while (rc == 0 && run.more);
-	*removed = run.removed;
+		if (rc == 0)
+			*removed += run.removed;
+	} while (rc == 0 && run.more);
 	return rc;
 }
 
