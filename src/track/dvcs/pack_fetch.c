@@ -113,6 +113,7 @@ static int wait_slice(transfer *t)
 	int64_t now = clock_now_ms();
 	if (now >= t->deadline) {
 		t->end->late = true;
+		t->end->why = "the host did not answer in time";
 		return -1;
 	}
 	if (now >= t->next) {
