@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
-#include "track/dvcs/net_fetch.h"
+#include "track/dvcs/fetch_watch.h"
 
 struct git_repository;
 

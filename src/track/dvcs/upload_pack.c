@@ -50,7 +50,7 @@ static size_t line_len(const dvcs_pkt *pkt)
 
 static bool is_hash(const char *p, size_t len)
 {
-	if (len != DVCS_HASH_LEN)
+	if (len != DVCS_PKT_HASH_LEN)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (hex_digit(p[i]) < 0)
@@ -95,12 +95,13 @@ static int take_ref(arena *a, const dvcs_pkt *pkt, bool first, array *branches,
 		out->side_band_64k = has_capability(caps, caps_len, "side-band-64k");
 		out->ofs_delta = has_capability(caps, caps_len, "ofs-delta");
 	}
-	if (ref_len <= DVCS_HASH_LEN + 1 || ref_len > DVCS_HASH_LEN + 1 + DVCS_REF_NAME_MAX ||
-	    !is_hash(pkt->data, DVCS_HASH_LEN) || pkt->data[DVCS_HASH_LEN] != ' ' ||
+	if (ref_len <= DVCS_PKT_HASH_LEN + 1 ||
+	    ref_len > DVCS_PKT_HASH_LEN + 1 + DVCS_REF_NAME_MAX ||
+	    !is_hash(pkt->data, DVCS_PKT_HASH_LEN) || pkt->data[DVCS_PKT_HASH_LEN] != ' ' ||
 	    memchr(pkt->data, '\0', ref_len))
 		return err_fail(WEFT_EINVALID, "an advertised ref that is not \"HASH NAME\"");
-	const char *name =
-	        arena_strndup(a, pkt->data + DVCS_HASH_LEN + 1, ref_len - DVCS_HASH_LEN - 1);
+	const char *name = arena_strndup(a, pkt->data + DVCS_PKT_HASH_LEN + 1,
+	                                 ref_len - DVCS_PKT_HASH_LEN - 1);
 	if (strncmp(name, "refs/heads/", strlen("refs/heads/")) != 0)
 		return 0; /* HEAD, tags, peeled tags, an empty repository's capabilities^{} */
 	int valid = 0;
@@ -111,8 +112,8 @@ static int take_ref(arena *a, const dvcs_pkt *pkt, bool first, array *branches,
 		return err_fail(WEFT_EINVALID, "a branch advertised twice: %.80s", name);
 	dvcs_advertised *b = ARRAY_PUSH(a, branches, dvcs_advertised);
 	b->name = name;
-	memcpy(b->hash, pkt->data, DVCS_HASH_LEN);
-	b->hash[DVCS_HASH_LEN] = '\0';
+	memcpy(b->hash, pkt->data, DVCS_PKT_HASH_LEN);
+	b->hash[DVCS_PKT_HASH_LEN] = '\0';
 	return 0;
 }
 

@@ -10,9 +10,9 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
-#include "track/dvcs/mirror.h" /* DVCS_HASH_LEN */
 
 enum {
+	DVCS_PKT_HASH_LEN = 40, /* a SHA-1 object id in hex (as mirror.h's DVCS_HASH_LEN) */
 	DVCS_PKT_MAX = 65520, /* a pkt-line's whole length at most (side-band-64k's) */
 	DVCS_ADVERTISED_MAX = 100000, /* refs an advertisement may list */
 	DVCS_REF_NAME_MAX = 1024, /* bytes of a ref's name */
@@ -35,7 +35,7 @@ int dvcs_pkt_read(dvcs_pkt *out, size_t *used, const char *p, size_t len);
 /* A branch the host advertised. */
 typedef struct dvcs_advertised {
 	const char *name; /* refs/heads/…, a valid ref name */
-	char hash[DVCS_HASH_LEN + 1];
+	char hash[DVCS_PKT_HASH_LEN + 1];
 } dvcs_advertised;
 
 /* What GET info/refs?service=git-upload-pack answered (protocol v0). */
