@@ -20,6 +20,8 @@
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/gitlib.h"
+#include "base/log.h"
+#include "track/dvcs/pack_fetch.h"
 
 enum { WAIT_SLICE_MS = 1000 }; /* the longest poll without a look at the clock */
 
@@ -334,29 +336,45 @@ static const char *why(arena *a, int e)
 	return arena_strdup(a, text);
 }
 
+/* libgit2's fetch, through this file's streams: 0, or WEFT_ERROR with *end saying how. */
+static int libgit2_fetch(arena *a, git_repository *repo, const char *url, const char *header,
+                         int64_t deadline, const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
+{
+	git_stream_registration reg = { .version = GIT_STREAM_VERSION, .init = net_stream_new };
+	fetch_limits l = { .deadline = deadline,
+		           .watch = watch,
+		           .next = watch ? clock_now_ms() + watch->every_ms : 0 };
+	int e = git_stream_register(GIT_STREAM_STANDARD, &reg);
+	if (e == 0) {
+		limits = &l;
+		e = fetch_steps(repo, a, url, header);
+		limits = NULL;
+	}
+	if (e == 0)
+		return 0;
+	end->late = l.late;
+	end->stop = l.stop;
+	end->why = why(a, e);
+	return WEFT_ERROR;
+}
+
 int dvcs_net_fetch(arena *a, const char *path, const char *url, const char *header,
                    int64_t deadline, const dvcs_fetch_watch *watch, dvcs_net_fetch_end *end)
 {
 	*end = (dvcs_net_fetch_end){ 0 };
 	git_repository *repo = NULL;
 	gitlib_ready();
-	git_stream_registration reg = { .version = GIT_STREAM_VERSION, .init = net_stream_new };
-	fetch_limits l = { .deadline = deadline,
-		           .watch = watch,
-		           .next = watch ? clock_now_ms() + watch->every_ms : 0 };
 	int e = git_repository_open_bare(&repo, path);
 	int branches = e == 0 ? has_branch(repo) : -1;
-	if (branches == 1)
-		e = git_stream_register(GIT_STREAM_STANDARD, &reg);
-	if (branches == 1 && e == 0) {
-		limits = &l;
-		e = fetch_steps(repo, a, url, header);
-		limits = NULL;
-	}
 	int rc = branches == 0 ? 1 : 0;
-	if (branches < 0 || e < 0) {
-		end->late = l.late;
-		end->stop = l.stop;
+	const char *skipped = NULL;
+	if (branches == 1)
+		rc = dvcs_pack_fetch(a, repo, url, header, deadline, watch, end, &skipped);
+	if (branches == 1 && rc == 1) {
+		log_debug("dvcs fetch of %s by libgit2: %s", url, skipped);
+		rc = libgit2_fetch(a, repo, url, header, deadline, watch, end);
+	}
+	if (branches < 0) {
 		end->why = why(a, e);
 		rc = WEFT_ERROR;
 	}

@@ -1,28 +1,15 @@
-/* The fetch of a mirror that has branches already, in this process through libgit2: no git
- * processes to start (git fetch starts four or five), which is most of a soft sync's fetch. Its
+/* The fetch of a mirror that has branches already, in this process: no git processes to start
+ * (git fetch starts four or five), which is most of a soft sync's fetch. The two-request fetch
+ * of pack_fetch.h first; libgit2's when that one leaves it (anything it does not expect), whose
  * sockets are weft's own (a libgit2 stream), so that the deadline and the watch of
  * dvcs_mirror_fetch_watched hold while it waits for the host. mirror.c decides when it runs. */
 #ifndef WEFT_TRACK_DVCS_NET_FETCH_H
 #define WEFT_TRACK_DVCS_NET_FETCH_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/arena.h"
-
-/* What a long fetch does meanwhile: fn(ctx) every every_ms (a job's heartbeat). */
-typedef struct dvcs_fetch_watch {
-	int64_t every_ms;
-	int (*fn)(void *ctx); /* an err_fail code (negative) stops the fetch */
-	void *ctx;
-} dvcs_fetch_watch;
-
-/* How a fetch that did not finish ended. */
-typedef struct dvcs_net_fetch_end {
-	bool late; /* the deadline passed */
-	int stop; /* the watch's error (negative) that stopped it, or 0 */
-	const char *why; /* libgit2's words (in a), which may quote the URL but never the header */
-} dvcs_net_fetch_end;
+#include "track/dvcs/fetch_watch.h"
 
 /* Fetches the branches (refs/heads/…) of url into the same refs of the bare mirror at path (forced), deletes the
  * branches url no longer has, no tags, no FETCH_HEAD. header ("Name: value", may be NULL) goes

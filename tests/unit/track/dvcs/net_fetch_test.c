@@ -55,7 +55,54 @@ static void *serve(void *ctx)
 	return NULL;
 }
 
-static void listen_start(listener *l, const char *reply)
+/* Answers the requests of one keep-alive connection with replies[0..n) in turn, keeping them
+ * all (bodies by Content-Length) in l->request. */
+typedef struct conversation {
+	listener l;
+	const char *const *replies;
+	const size_t *lengths; /* of each reply (they may hold NULs) */
+	size_t n;
+} conversation;
+
+static void *converse(void *ctx)
+{
+	conversation *k = ctx;
+	listener *l = &k->l;
+	int c = accept(l->fd, NULL, NULL);
+	if (c < 0)
+		return NULL;
+	size_t n = 0, start = 0;
+	for (size_t i = 0; i < k->n; i++) {
+		char *end = NULL;
+		while (n < sizeof l->request - 1 &&
+		       !(end = strstr(l->request + start, "\r\n\r\n"))) {
+			ssize_t got = read(c, l->request + n, sizeof l->request - 1 - n);
+			if (got <= 0)
+				break;
+			n += (size_t)got;
+			l->request[n] = '\0';
+		}
+		if (!end)
+			break;
+		const char *length = strstr(l->request + start, "Content-Length: ");
+		size_t body = length && length < end ? strtoul(length + 16, NULL, 10) : 0;
+		size_t want = (size_t)(end + 4 - l->request) + body;
+		while (n < want && n < sizeof l->request - 1) {
+			ssize_t got = read(c, l->request + n, sizeof l->request - 1 - n);
+			if (got <= 0)
+				break;
+			n += (size_t)got;
+			l->request[n] = '\0';
+		}
+		start = want;
+		(void)!write(c, k->replies[i], k->lengths[i]);
+	}
+	close(c);
+	return NULL;
+}
+
+/* A listener on a free port of 127.0.0.1, not accepting yet. */
+static void listen_open(listener *l, const char *reply)
 {
 	*l = (listener){ .reply = reply };
 	struct sockaddr_in addr = { .sin_family = AF_INET,
@@ -67,6 +114,11 @@ static void listen_start(listener *l, const char *reply)
 	assert_int_equal(listen(l->fd, 4), 0);
 	assert_int_equal(getsockname(l->fd, (struct sockaddr *)&addr, &len), 0);
 	l->port = ntohs(addr.sin_port);
+}
+
+static void listen_start(listener *l, const char *reply)
+{
+	listen_open(l, reply);
 	assert_int_equal(pthread_create(&l->thread, NULL, serve, l), 0);
 }
 
@@ -130,6 +182,36 @@ static void refused_token(void **state)
 	arena_free(a);
 }
 
+/* The advertisement of a branch the mirror lacks, then a refused token on the POST that asks for
+ * it: the header went with both requests, the token in neither line nor body. */
+static void refused_token_on_the_pack(void **state)
+{
+	(void)state;
+	arena *a = arena_new();
+	static const char advertisement[] =
+	        "HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n"
+	        "Content-Length: 113\r\n\r\n"
+	        "001e# service=git-upload-pack\n0000"
+	        "004b1111111111111111111111111111111111111111 refs/heads/main\0side-band-64k\n0000";
+	const char *replies[] = { advertisement,
+		                  "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n" };
+	size_t lengths[] = { sizeof advertisement - 1, strlen(replies[1]) };
+	conversation k = { .replies = replies, .lengths = lengths, .n = 2 };
+	listen_open(&k.l, NULL);
+	assert_int_equal(pthread_create(&k.l.thread, NULL, converse, &k), 0);
+	int rc = dvcs_mirror_fetch(a, mirror, url_of(a, &k.l), TOKEN, 30);
+	listen_stop(&k.l);
+	assert_int_equal(rc, WEFT_ERROR);
+	assert_non_null(strstr(err_msg(), "authorization failed"));
+	assert_null(strstr(err_msg(), TOKEN));
+	const char *post = strstr(k.l.request, "POST /ops/r1.git/git-upload-pack HTTP/1.1");
+	assert_non_null(post);
+	assert_non_null(strstr(post, "Authorization: Basic eC10b2tlbi1hdXRoOnMzY3JldC10b2tlbg=="));
+	assert_non_null(strstr(post, "0057want 1111111111111111111111111111111111111111 "));
+	assert_null(strstr(k.l.request, TOKEN));
+	arena_free(a);
+}
+
 static void silent_host_meets_the_deadline(void **state)
 {
 	(void)state;
@@ -139,7 +221,7 @@ static void silent_host_meets_the_deadline(void **state)
 	int rc = dvcs_mirror_fetch(a, mirror, url_of(a, &l), TOKEN, 1);
 	listen_stop(&l);
 	assert_int_equal(rc, WEFT_ERROR);
-	assert_non_null(strstr(err_msg(), "took longer than 1 s"));
+	assert_non_null(strstr(err_msg(), "took longer than 1 s: the host did not answer in time"));
 	arena_free(a);
 }
 
@@ -201,6 +283,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refused_token),
+		cmocka_unit_test(refused_token_on_the_pack),
 		cmocka_unit_test(silent_host_meets_the_deadline),
 		cmocka_unit_test(failing_watch_stops_it),
 		cmocka_unit_test(refused_connection),
