@@ -113,6 +113,12 @@ enum {
 	SYNC_STEPS
 };
 
+/* A walk that linked this many commits refreshes the planner's statistics of the link tables as
+ * it settles (db_analyze): the recount that follows reads every link of the repository, and
+ * planned with statistics from before the walk (or none, or none for a new repository's id) it
+ * took a nested loop over them, 0.7 s for 100,000 commits on PostgreSQL instead of 0.1 s. */
+enum { ANALYZE_LINKED = 10000 };
+
 /* One run of the sync job. */
 typedef struct sync_run {
 	track_app *app;
@@ -229,6 +235,7 @@ typedef struct walk_store {
 	batch slot; /* handed over to the storer (its arena NULL once taken) */
 	bool closed; /* the walk ended: nothing more comes */
 	size_t limit; /* commits in a batch at most, from the storer's pace */
+	int64_t linked; /* commits the stored batches linked (the storer's until it ends) */
 	int64_t store_ns; /* what a batch's storing should take */
 	int rc; /* the storer's failure: the walk stops at its next hand-over */
 	char error[512]; /* the storer's message (err_msg is per thread) */
@@ -287,6 +294,8 @@ static void *storer_main(void *ctx)
 		                 ? db_tx_bulk(w->s->app->d, DVCS_FOUND_CACHE_KIB, store_batch, &t)
 		                 : db_tx(w->s->app->d, store_batch, &t);
 		size_t limit = next_limit(w, b.n, clock_mono_ns() - start);
+		if (rc == 0)
+			w->linked += w->found.linked;
 		arena_free(b.a);
 		pthread_mutex_lock(&w->lock);
 		w->limit = limit;
@@ -381,11 +390,12 @@ static int walk_commits(dvcs_mirror *m, const char *const *from, size_t nfrom,
 }
 
 /* Walks what is new and stores it in batches; *keyed: a backfill found keys (the counts are
- * then recounted at the end; a soft sync keeps them as it goes). Smart commits run for what a
+ * then recounted at the end; a soft sync keeps them as it goes); *linked: the commits it linked. Smart commits run for what a
  * soft sync finds past recorded heads, or in a repository synced before with none (the first
  * push into an empty one); never in a full sync, nor in a repository's first walk (its whole
  * history, like Jira's first full sync). */
-static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed)
+static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t n, bool *keyed,
+                    int64_t *linked)
 {
 	/* a batch's storing takes a quarter of the job's lease at most */
 	int64_t store_ms = s->job && s->job->lease_ms / 4 < DVCS_FOUND_STORE_MS
@@ -411,6 +421,7 @@ static int walk_new(sync_run *s, dvcs_mirror *m, const dvcs_head *heads, size_t 
 		arena_free(w.filling.a);
 	s->mark[STEP_WALK] = clock_mono_ns();
 	*keyed = !incremental && w.found.nkeys > 0;
+	*linked = w.linked;
 	pthread_cond_destroy(&w.changed);
 	pthread_mutex_destroy(&w.lock);
 	dvcs_found_run_dispose(&w.found);
@@ -456,6 +467,7 @@ typedef struct settle {
 	size_t n;
 	const dropped *drop;
 	bool recount;
+	bool analyze; /* the walk linked ANALYZE_LINKED commits or more */
 	bool lost; /* a recorded head the mirror lacks: only a full sync knows what went */
 } settle;
 
@@ -463,7 +475,9 @@ static int settle_run(db_conn *c, void *ctx)
 {
 	settle *t = ctx;
 	int64_t removed = 0, branch_keys = 0, unconfirmed = 0;
-	int rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n, &branch_keys);
+	int rc = t->analyze ? db_analyze(c, "dvcs_repo_commits, dvcs_commit_keys") : 0;
+	if (rc == 0)
+		rc = dvcs_found_branches(c, t->s->a, t->s->repo_id, t->heads, t->n, &branch_keys);
 	if (rc == 0)
 		rc = dvcs_provisional_settle(c, t->s->repo_id, t->s->started_at, &unconfirmed);
 	if (rc == 0 && unconfirmed > 0)
@@ -490,11 +504,16 @@ static int walk_mirror(sync_run *s, dvcs_mirror *m, dvcs_head **heads, size_t *n
 {
 	int rc = dvcs_mirror_heads(m, s->a, heads, n);
 	bool keyed = false;
+	int64_t linked = 0;
 	if (rc == 0)
-		rc = walk_new(s, m, *heads, *n, &keyed);
+		rc = walk_new(s, m, *heads, *n, &keyed, &linked);
 	if (rc < 0)
 		return rc;
-	settle t = { .s = s, .heads = *heads, .n = *n, .recount = s->full || keyed };
+	settle t = { .s = s,
+		     .heads = *heads,
+		     .n = *n,
+		     .recount = s->full || keyed,
+		     .analyze = linked >= ANALYZE_LINKED };
 	size_t nmoved = 0;
 	const char **moved = moved_heads(s->a, m, s->old, s->nold, *heads, *n, &nmoved);
 	for (size_t i = 0; i < nmoved; i++)
