@@ -54,7 +54,9 @@ void db_conn_cache(db_conn *c, int kib);
  * otherwise estimates a table filled since its last ANALYZE, or a value new to it (a new parent
  * row's id), from defaults until autovacuum comes by, and may pick a nested loop over every row
  * the change wrote; nothing on SQLite, whose planner keeps no statistics unless asked
- * (sqlite_stat1 would then steer every later plan). 0 or the store's error. */
+ * (sqlite_stat1 would then steer every later plan). On PostgreSQL it waits for another ANALYZE or
+ * VACUUM of the same tables to end (autovacuum gives way within deadlock_timeout), and holds its
+ * lock until c's transaction ends: run it in a short one. 0 or the store's error. */
 int db_analyze(db_conn *c, const char *tables);
 
 /* Picks the text for this connection's engine, for the few statements that must differ. */
