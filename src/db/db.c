@@ -249,6 +249,17 @@ void db_conn_cache(db_conn *c, int kib)
 	c->cache_grown = true;
 }
 
+int db_analyze(db_conn *c, const char *tables)
+{
+	if (db_conn_engine(c) != DB_POSTGRES)
+		return 0;
+	buf sql = BUF_INIT;
+	buf_printf(&sql, "ANALYZE %s", tables);
+	int rc = db_exec_script(c, buf_cstr(&sql));
+	buf_dispose(&sql);
+	return rc;
+}
+
 const char *db_sql(const db_conn *c, const char *sqlite_sql, const char *postgres_sql)
 {
 	return db_conn_engine(c) == DB_SQLITE ? sqlite_sql : postgres_sql;

@@ -49,6 +49,16 @@ db_engine db_conn_engine(const db_conn *c);
  * does this before it; nothing on PostgreSQL, whose server caches for all). */
 void db_conn_cache(db_conn *c, int kib);
 
+/* Refreshes the planner's statistics of tables (a comma-separated list of table names written in
+ * code, never input) after a bulk change in c's transaction: ANALYZE on PostgreSQL, whose planner
+ * otherwise estimates a table filled since its last ANALYZE, or a value new to it (a new parent
+ * row's id), from defaults until autovacuum comes by, and may pick a nested loop over every row
+ * the change wrote; nothing on SQLite, whose planner keeps no statistics unless asked
+ * (sqlite_stat1 would then steer every later plan). On PostgreSQL it waits for another ANALYZE or
+ * VACUUM of the same tables to end (autovacuum gives way within deadlock_timeout), and holds its
+ * lock until c's transaction ends: run it in a short one. 0 or the store's error. */
+int db_analyze(db_conn *c, const char *tables);
+
 /* Picks the text for this connection's engine, for the few statements that must differ. */
 const char *db_sql(const db_conn *c, const char *sqlite_sql, const char *postgres_sql);
 

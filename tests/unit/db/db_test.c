@@ -460,6 +460,36 @@ static void schema_changes_keep_references_whole(void **state)
 	assert_int_equal(count_rows(f->d), 1);
 }
 
+static int analyze_fn(db_conn *c, void *ctx)
+{
+	return db_analyze(c, ctx);
+}
+
+/* db_analyze: on PostgreSQL the planner's statistics count the rows a transaction wrote (and a
+ * table that does not exist is an error: the statement ran); on SQLite nothing runs, and no
+ * sqlite_stat1 appears to steer later plans. */
+static void analyze_refreshes_statistics_on_postgres_only(void **state)
+{
+	fixture *f = begin(state);
+	char fill[] =
+	        "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 500)"
+	        " INSERT INTO t (name, n) SELECT 'r' || i, i FROM s";
+	assert_int_equal(db_tx(f->d, exec_script_fn, fill), 0);
+	char tables[] = "t, child", missing[] = "no_such_table";
+	assert_int_equal(db_tx(f->d, analyze_fn, tables), 0);
+	if (f->fx.engine == DB_POSTGRES) {
+		assert_int_equal(scalar_of(f->d, "SELECT CAST(reltuples AS BIGINT) FROM pg_class"
+		                                 " WHERE relname = 't'"),
+		                 500);
+		assert_true(db_tx(f->d, analyze_fn, missing) < 0);
+	} else {
+		assert_int_equal(scalar_of(f->d, "SELECT COUNT(*) FROM sqlite_master"
+		                                 " WHERE name = 'sqlite_stat1'"),
+		                 0);
+		assert_int_equal(db_tx(f->d, analyze_fn, missing), 0);
+	}
+}
+
 static void describe_hides_passwords(void **state)
 {
 	fixture *s = begin(state);
@@ -478,6 +508,7 @@ int main(void)
 		cmocka_unit_test(nested_use_of_one_statement),
 		cmocka_unit_test(one_row_or_not_found),
 		cmocka_unit_test(describe_hides_passwords),
+		cmocka_unit_test(analyze_refreshes_statistics_on_postgres_only),
 		cmocka_unit_test(schema_changes_keep_references_whole),
 		cmocka_unit_test(a_grown_cache_lasts_until_the_connection_returns),
 		cmocka_unit_test(a_bulk_transaction_grows_its_connection_for_itself),

@@ -500,6 +500,62 @@ static void a_failing_batch_stops_the_walk_with_its_reason(void **state)
 	end(&e);
 }
 
+/* A backfill of many batches (on PostgreSQL stored by two threads at once, and analyzed before
+ * the recount): every commit linked once with its keys, and the counts those of the store. */
+static void a_backfill_of_many_batches_links_every_commit_once(void **state)
+{
+	env e = begin(state);
+	repos r = make_repos();
+	/* 12,000 commits "c 1." … "c 12000.", every third naming one of 500 keys, with quotes, a
+	 * backslash and braces in its message */
+	sh("cd %s && for i in $(seq 1 12000); do k=''; [ $((i %% 3)) = 0 ] &&"
+	   " k=\" PROJ-$((i %% 500 + 1)) 'q' \\\\ {a,\\\"b\\\"}\"; printf 'commit refs/heads/main"
+	   "\\ncommitter A <a@example.com> %%d +0000\\ndata <<EOF\\nc %%d.%%s\\nEOF\\n\\n'"
+	   " $((1700000000 + i)) $i \"$k\"; done | git --git-dir=%s fast-import --quiet",
+	   r.dir, r.mirror);
+	track_app app = { .d = e.f->d, .dvcs_dir = r.dir };
+	int64_t a = make_repo_row(&e, "many", false);
+	assert_int_equal(git_count(&r), 12000);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	const struct {
+		const char *sql;
+		int64_t want;
+	} counts[] = {
+		{ "SELECT COUNT(*) FROM dvcs_repo_commits WHERE repo_id = $1", 12000 },
+		{ "SELECT COUNT(DISTINCT commit_id) FROM dvcs_repo_commits WHERE repo_id = $1",
+		  12000 },
+		{ "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", 12000 },
+		{ "SELECT COUNT(*) FROM dvcs_commit_keys WHERE $1 > 0", 4000 },
+		{ "SELECT COUNT(*) FROM dvcs_commit_keys WHERE issue_key = 'PROJ-1' AND $1 > 0",
+		  8 }, /* i = 1500, 3000 … 12000 */
+		{ "SELECT sync_commits FROM dvcs_repos WHERE id = $1", 12000 },
+		{ "SELECT sync_issues FROM dvcs_repos WHERE id = $1", 500 },
+		/* analyzed as the walk settled */
+		{ db_sql(e.c, "SELECT 12000 WHERE $1 > 0",
+		         "SELECT CAST(reltuples AS BIGINT) FROM pg_class"
+		         " WHERE relname = 'dvcs_repo_commits' AND $1 > 0"),
+		  12000 },
+	};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		int64_t got = num(&e, counts[i].sql, a);
+		if (got != counts[i].want)
+			fail_msg("%s: %lld, not %lld", counts[i].sql, (long long)got,
+			         (long long)counts[i].want);
+	}
+	const char *nine = "c 9. PROJ-10 'q' \\ {a,\"b\"}";
+	db_stmt *st;
+	int64_t found = -1;
+	if (db_query(&st, e.c,
+	             "SELECT COUNT(*) FROM dvcs_commits WHERE substr(message, 1, $1) = $2",
+	             db_int((int64_t)strlen(nine)), db_text(nine)) == 0 &&
+	    db_step(st) == DB_ROW)
+		found = db_col_int(st, 0);
+	db_done(st);
+	assert_int_equal(found, 1);
+	sh("rm -rf %s", r.dir);
+	end(&e);
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -510,9 +566,11 @@ int main(void)
 		cmocka_unit_test(smart_commits_run_for_the_first_push_into_an_empty_repository),
 		cmocka_unit_test(hostile_commits_are_read_field_by_field),
 		cmocka_unit_test(a_failing_batch_stops_the_walk_with_its_reason),
+		cmocka_unit_test(a_backfill_of_many_batches_links_every_commit_once),
 	};
+	/* a pool of 3: the test's connection, and two for a backfill's storers on PostgreSQL */
 	int failed = fixture_run_service_tests("track/dvcs/sync", "track", tests,
-	                                       sizeof tests / sizeof tests[0], 2);
+	                                       sizeof tests / sizeof tests[0], 3);
 	git_libgit2_shutdown();
 	return failed;
 }
