@@ -100,6 +100,7 @@ fi
 
 # The cluster lives in /tmp (its server runs as an unprivileged user, who must reach it).
 pg_dir=$(mktemp -d /tmp/weft-check-pg.XXXXXX)
+trap 'scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 start_postgres() {
   WEFT_TEST_PG_URL=$(scripts/pg.sh start "$pg_dir") && export WEFT_TEST_PG_URL
 }
@@ -109,75 +110,29 @@ export WEFT_TEST_REQUIRE_PG=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
-# The release builds, whose tests never run, compile in the background while the sanitized
-# build's tests run: those tests leave the cores idle part of the time (a test waits on its
-# server, git, PostgreSQL or a poll) and the compilers take that time. They run in a session of
-# their own whose autogroup is niced to 19: meson starts each test in a session of its own, and
-# the kernel shares the CPU between sessions' autogroups first, so a plain `nice` on the
-# compilers did not protect the tests (they ran ~65 % slower while the builds ran; with the
-# autogroup niced the same load cost a process-starting workload 26 % instead of 68 %). One build
-# at a time; each leaves its output and status in $bg_dir/NAME.{log,rc}.
-bg_dir=$(mktemp -d /tmp/weft-check-builds.XXXXXX)
-export bg_dir
-builds_pid=
-stop_everything() {
-  [[ -z $builds_pid ]] || kill -- -"$builds_pid" 2>/dev/null
-  scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1
-  rm -rf "$bg_dir"
-}
-trap stop_everything EXIT
-background_build() {
-  local name=$1
-  shift
-  "$@" >"$bg_dir/$name.log" 2>&1
-  echo $? >"$bg_dir/$name.rc"
-}
-start_background_builds() {
-  export -f setup build_objects_and_program build_clang_release build_release background_build
-  # setsid: a session (and process group, which an early exit kills) of its own
-  setsid bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null
-    renice -n 19 -p $$ >/dev/null
-    background_build clang-release build_clang_release
-    background_build gcc-release build_release' &
-  builds_pid=$!
-}
-
-# Waits for the background build NAME, then prints and records it as step does, as TITLE.
-background_step() {
-  local name=$1 title=$2 rc
-  while [[ ! -f $bg_dir/$name.rc ]] && kill -0 "$builds_pid" 2>/dev/null; do
-    sleep 1
-  done
-  rc=$(cat "$bg_dir/$name.rc" 2>/dev/null || echo 1)
-  echo "== $title"
-  cat "$bg_dir/$name.log"
-  checks+=(--check "$title=$rc")
-  [[ $rc -eq 0 ]] || echo "== $title FAILED (exit $rc)"
-  return "$rc"
-}
-
 dirs=()
+step "build (gcc)" build_gcc && dirs+=(build)
+step "build (clang, release)" build_clang_release
+step "build (gcc, release)" build_release
+step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
 step "format (clang-format)" check_format
 step "PostgreSQL (throw-away cluster)" start_postgres
 step "npm packages (tests/conformance)" install_npm_packages tests/conformance
 step "npm packages (tests/browser)" install_npm_packages tests/browser
-step "build (gcc)" build_gcc && dirs+=(build)
-step "build (clang, ASan+UBSan)" build_sanitized && dirs+=(build-asan)
-
 # Every test runs on both engines, without running the suite four times: the gcc build's suite
 # with every server on SQLite, the sanitized build's with every server on PostgreSQL (the store
 # tests run on both engines inside each run).
 run_tests_on_postgres() {
   WEFT_TEST_ENGINE=postgres run_tests "$1"
 }
-[[ " ${dirs[*]} " == *" build "* ]] && step "tests (build, servers on SQLite)" run_tests build
-start_background_builds
-[[ " ${dirs[*]} " == *" build-asan "* ]] &&
-  step "tests (build-asan, servers on PostgreSQL)" run_tests_on_postgres build-asan
-background_step clang-release "build (clang, release)"
-background_step gcc-release "build (gcc, release)"
-wait "$builds_pid"
-builds_pid=
+
+for dir in "${dirs[@]}"; do
+  if [[ $dir == build-asan ]]; then
+    step "tests ($dir, servers on PostgreSQL)" run_tests_on_postgres "$dir"
+  else
+    step "tests ($dir, servers on SQLite)" run_tests "$dir"
+  fi
+done
 
 # The per-case total: builds whose tests could not run count as failures there too.
 [[ " ${dirs[*]} " == *" build "* ]] || checks+=(--check "tests (build)=1")
