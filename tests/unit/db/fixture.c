@@ -220,16 +220,35 @@ int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, 
 	return fixture_run_service_tests(group, NULL, tests, n, pool_size);
 }
 
+/* Whether the tests run on engine: WEFT_TEST_STORE_ENGINE names the one engine they run on
+ * ("sqlite" or "postgres"); unset or empty, both (PostgreSQL when the cluster is there). */
+static bool engine_selected(db_engine engine)
+{
+	const char *only = getenv("WEFT_TEST_STORE_ENGINE");
+	if (!only || !*only)
+		return true;
+	return strcmp(only, engine == DB_SQLITE ? "sqlite" : "postgres") == 0;
+}
+
+static void unknown_store_engine(void **state)
+{
+	(void)state;
+	fail_msg("WEFT_TEST_STORE_ENGINE is '%s': it is sqlite, postgres or empty (both)",
+	         getenv("WEFT_TEST_STORE_ENGINE"));
+}
+
 int fixture_run_service_tests(const char *group, const char *service,
                               const struct CMUnitTest *tests, size_t n, int pool_size)
 {
 	static engine_prestate engines[2];
 	engines[0] = (engine_prestate){ DB_SQLITE, pool_size, service };
 	engines[1] = (engine_prestate){ DB_POSTGRES, pool_size, service };
-	int nengines = fixture_have_postgres() ? 2 : 1;
 	struct CMUnitTest *all = calloc(n * 2 + 1, sizeof *all);
 	size_t count = 0;
-	for (int e = 0; e < nengines; e++) {
+	for (int e = 0; e < 2; e++) {
+		if (!engine_selected(engines[e].engine) ||
+		    (engines[e].engine == DB_POSTGRES && !fixture_have_postgres()))
+			continue;
 		for (size_t i = 0; i < n; i++) {
 			char *name = malloc(strlen(tests[i].name) + 16);
 			sprintf(name, "%s/%s", e == 0 ? "sqlite" : "postgres", tests[i].name);
@@ -237,12 +256,17 @@ int fixture_run_service_tests(const char *group, const char *service,
 				                            teardown, &engines[e] };
 		}
 	}
-	if (nengines == 1 && getenv("WEFT_TEST_REQUIRE_PG"))
+	if (!engine_selected(DB_SQLITE) && !engine_selected(DB_POSTGRES))
+		all[count++] = (struct CMUnitTest){ "store engine", unknown_store_engine, NULL, NULL,
+			                            NULL };
+	else if (engine_selected(DB_POSTGRES) && !fixture_have_postgres() &&
+	         getenv("WEFT_TEST_REQUIRE_PG"))
 		all[count++] =
 		        (struct CMUnitTest){ "postgres", postgres_is_required, NULL, NULL, NULL };
 	int failed = _cmocka_run_group_tests(group, all, count, NULL, NULL);
 	for (size_t i = 0; i < count; i++)
-		if (all[i].test_func != postgres_is_required)
+		if (all[i].test_func != postgres_is_required &&
+		    all[i].test_func != unknown_store_engine)
 			free((char *)all[i].name);
 	free(all);
 	return failed;

@@ -43,7 +43,8 @@ db_conn *fixture_migrated_conn(fixture *f, const char *service);
 int64_t fixture_conn_scalar(db_conn *c, const char *sql, db_arg arg);
 
 /* Runs tests once per engine (PostgreSQL when WEFT_TEST_PG_URL is set; when WEFT_TEST_REQUIRE_PG
- * is set too and PostgreSQL is missing, that is a failure), each test named "ENGINE/test" and
+ * is set too and PostgreSQL is missing, that is a failure; WEFT_TEST_STORE_ENGINE=sqlite or
+ * =postgres runs them on that engine alone), each test named "ENGINE/test" and
  * given a fixture with a fresh database opened with a pool of pool_size. Returns the number of
  * failures, for main to return. */
 int fixture_run_engine_tests(const char *group, const struct CMUnitTest *tests, size_t n,
