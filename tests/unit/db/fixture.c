@@ -257,8 +257,8 @@ int fixture_run_service_tests(const char *group, const char *service,
 		}
 	}
 	if (!engine_selected(DB_SQLITE) && !engine_selected(DB_POSTGRES))
-		all[count++] = (struct CMUnitTest){ "store engine", unknown_store_engine, NULL, NULL,
-			                            NULL };
+		all[count++] = (struct CMUnitTest){ "store engine", unknown_store_engine, NULL,
+			                            NULL, NULL };
 	else if (engine_selected(DB_POSTGRES) && !fixture_have_postgres() &&
 	         getenv("WEFT_TEST_REQUIRE_PG"))
 		all[count++] =
