@@ -51,15 +51,21 @@ TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-it.XXXXXX") || {
 # Commands that create files by mistake (a default ./weft-data) create them in here.
 cd "$TEST_TMP" || exit 1
 
-# The tests call python3 hundreds of times, and what PATH finds first may be a version manager's
-# shim (pyenv's runs a dozen shell processes, about 0.3 s of CPU, before its interpreter, whose
-# site-packages then cost 40 ms more a start): they run Debian's own python3 (scripts/deps.sh
-# installs it), linked into this file's PATH, so that a call is a single exec. Without it, whatever
-# python3 PATH has.
-if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
-	mkdir -p "$TEST_TMP/bin" && ln -sf /usr/bin/python3 "$TEST_TMP/bin/python3" &&
-		PATH=$TEST_TMP/bin:$PATH
-fi
+# The tests call python3 and psql hundreds of times, and what PATH finds first may be a wrapper:
+# a version manager's python3 shim (pyenv's runs a dozen shell processes, about 0.3 s of CPU,
+# before its interpreter, whose site-packages then cost 40 ms more a start), Debian's psql (a Perl
+# script choosing a cluster's version, 40 ms a call). This file's PATH gets the programs
+# themselves, linked: Debian's own python3 (scripts/deps.sh installs it) and the newest installed
+# PostgreSQL's psql (the version scripts/pg.sh runs the server of). Without them, whatever PATH has.
+_prefer() { # NAME PROGRAM: NAME runs PROGRAM, when PROGRAM is there and PATH finds another
+	if [ -x "$2" ] && [ "$(command -v "$1")" != "$2" ]; then
+		mkdir -p "$TEST_TMP/bin" && ln -sf "$2" "$TEST_TMP/bin/$1" &&
+			case :$PATH: in *":$TEST_TMP/bin:"*) ;; *) PATH=$TEST_TMP/bin:$PATH ;; esac
+	fi
+}
+_prefer python3 /usr/bin/python3
+_prefer psql "$(printf '%s\n' /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)"
+unset -f _prefer
 
 _tap_n=0
 _tap_failed=0

@@ -221,7 +221,11 @@ check "…still one comment" comments_are 1
 BIG_SRC=$(bash "$IT_DIR/../../bench/lib/cached_repo.sh" \
 	"${WEFT_TEST_REPO_CACHE:-$IT_DIR/../../build-cache/bench-repos}" --keys 100000) ||
 	bail "cannot generate the 100,000-commit repository"
-git --git-dir="$BIG_DIR" fetch -q "$BIG_SRC" 'refs/heads/*:refs/heads/*' || bail "cannot fill big"
+# Hub's repository gets the generated one's objects and branches as they are, what a push of it
+# would leave on disk, without git fetch's 8 CPU-seconds of counting and indexing them again.
+cp -R "$BIG_SRC/objects/." "$BIG_DIR/objects/" && chmod -R u+w "$BIG_DIR/objects" &&
+	git --git-dir="$BIG_SRC" for-each-ref --format='create %(refname) %(objectname)' refs/heads |
+	git --git-dir="$BIG_DIR" update-ref --stdin || bail "cannot fill big"
 BIG_COUNT=$(git --git-dir="$BIG_DIR" rev-list --all --count)
 dvcs sync --full ops/big </dev/null || bail "cannot queue big's sync"
 for n in 1 2 3 4 5; do
