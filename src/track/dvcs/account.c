@@ -700,6 +700,31 @@ static int unlink_payload(db_conn *c, int64_t id, json_t **out)
 	return rc < 0 ? rc : 0;
 }
 
+/* The commits only account $1's repositories hold. */
+#define UNLINK_OWN_COMMITS                                                                    \
+	" (SELECT l.commit_id FROM dvcs_repo_commits l JOIN dvcs_repos r ON r.id = l.repo_id" \
+	" WHERE r.account_id = $1 AND NOT EXISTS (SELECT 1 FROM dvcs_repo_commits o"          \
+	" JOIN dvcs_repos q ON q.id = o.repo_id WHERE o.commit_id = l.commit_id"              \
+	" AND q.account_id <> $1))"
+
+/* Commits only this account's repositories hold go with them, their keys first, then every link
+ * row of those repositories: the link tables have no foreign keys (0016). The repositories' other
+ * rows cascade. */
+static int unlink_store(db_conn *c, int64_t id)
+{
+	int rc = db_exec(c, "DELETE FROM dvcs_commit_keys WHERE commit_id IN" UNLINK_OWN_COMMITS,
+	                 db_int(id));
+	if (rc >= 0)
+		rc = db_exec(c, "DELETE FROM dvcs_commits WHERE id IN" UNLINK_OWN_COMMITS,
+		             db_int(id));
+	if (rc >= 0)
+		rc = db_exec(c,
+		             "DELETE FROM dvcs_repo_commits WHERE repo_id IN"
+		             " (SELECT id FROM dvcs_repos WHERE account_id = $1)",
+		             db_int(id));
+	return rc < 0 ? rc : 0;
+}
+
 int dvcs_account_unlink(db_conn *c, arena *a, int64_t id)
 {
 	json_t *payload = NULL;
@@ -711,15 +736,8 @@ int dvcs_account_unlink(db_conn *c, arena *a, int64_t id)
 	job_enqueue_options opt = { .dedup_key = dedup };
 	rc = jobs_enqueue(c, DVCS_UNLINK_JOB, text, &opt, NULL);
 	free(text);
-	/* Commits only this account's repositories hold go with them; the rest cascades. */
 	if (rc == 0)
-		rc = db_exec(c,
-		             "DELETE FROM dvcs_commits WHERE id IN (SELECT rc.commit_id FROM"
-		             " dvcs_repo_commits rc JOIN dvcs_repos r ON r.id = rc.repo_id WHERE"
-		             " r.account_id = $1) AND NOT EXISTS (SELECT 1 FROM dvcs_repo_commits o"
-		             " JOIN dvcs_repos r ON r.id = o.repo_id WHERE o.commit_id ="
-		             " dvcs_commits.id AND r.account_id <> $1)",
-		             db_int(id));
+		rc = unlink_store(c, id);
 	if (rc >= 0)
 		rc = db_exec(c, "DELETE FROM dvcs_repos WHERE account_id = $1", db_int(id));
 	if (rc >= 0)

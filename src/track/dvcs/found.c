@@ -443,14 +443,29 @@ int dvcs_found_store(db_conn *c, arena *a, dvcs_found_run *r, const dvcs_commit 
 
 /* ---- full sync, force pushes, counts ---- */
 
-int dvcs_found_forget(db_conn *c, int64_t repo_id)
+/* The commits only this repository holds: the link tables have no foreign keys (0016), so their
+ * keys go first, then the commits. */
+static int forget_own_commits(db_conn *c, int64_t repo_id)
 {
 	int rc = db_exec(c,
-	                 "DELETE FROM dvcs_commits WHERE id IN"
-	                 " (SELECT commit_id FROM dvcs_repo_commits WHERE repo_id = $1)"
+	                 "DELETE FROM dvcs_commit_keys WHERE commit_id IN"
+	                 " (SELECT commit_id FROM dvcs_repo_commits l WHERE l.repo_id = $1"
 	                 " AND NOT EXISTS (SELECT 1 FROM dvcs_repo_commits o"
-	                 " WHERE o.commit_id = dvcs_commits.id AND o.repo_id <> $1)",
+	                 " WHERE o.commit_id = l.commit_id AND o.repo_id <> $1))",
 	                 db_int(repo_id));
+	if (rc >= 0)
+		rc = db_exec(c,
+		             "DELETE FROM dvcs_commits WHERE id IN"
+		             " (SELECT commit_id FROM dvcs_repo_commits WHERE repo_id = $1)"
+		             " AND NOT EXISTS (SELECT 1 FROM dvcs_repo_commits o"
+		             " WHERE o.commit_id = dvcs_commits.id AND o.repo_id <> $1)",
+		             db_int(repo_id));
+	return rc < 0 ? rc : 0;
+}
+
+int dvcs_found_forget(db_conn *c, int64_t repo_id)
+{
+	int rc = forget_own_commits(c, repo_id);
 	if (rc >= 0)
 		rc = db_exec(c, "DELETE FROM dvcs_repo_commits WHERE repo_id = $1",
 		             db_int(repo_id));
@@ -484,6 +499,18 @@ int dvcs_found_drop(db_conn *c, arena *a, int64_t repo_id, const char *const *ha
 		if (rc < 0)
 			return rc;
 		*removed += rc;
+		/* No foreign key removes a dropped commit's keys (0016): they go before it. */
+		rc = db_exec_args(
+		        c,
+		        list_sql(a,
+		                 "DELETE FROM dvcs_commit_keys WHERE $1 > 0 AND commit_id IN"
+		                 " (SELECT id FROM dvcs_commits WHERE hash IN (",
+		                 2, k,
+		                 ") AND NOT EXISTS (SELECT 1 FROM dvcs_repo_commits o"
+		                 " WHERE o.commit_id = dvcs_commits.id))"),
+		        args);
+		if (rc < 0)
+			return rc;
 		rc = db_exec_args(c,
 		                  list_sql(a, "DELETE FROM dvcs_commits WHERE $1 > 0 AND hash IN (",
 		                           2, k,

@@ -61,6 +61,23 @@ int dvcs_provisional_store(db_conn *c, arena *a, int64_t repo_id, const dvcs_com
 	return 0;
 }
 
+/* Removes a provisional commit nothing links any more, its keys first: the link tables have no
+ * foreign keys (0016). */
+static int settle_commit(db_conn *c, int64_t id)
+{
+	int rc = db_exec(c,
+	                 "DELETE FROM dvcs_commit_keys WHERE commit_id = $1 AND EXISTS (SELECT 1"
+	                 " FROM dvcs_commits WHERE id = $1 AND provisional = 1) AND NOT EXISTS"
+	                 " (SELECT 1 FROM dvcs_repo_commits WHERE commit_id = $1)",
+	                 db_int(id));
+	if (rc >= 0)
+		rc = db_exec(c,
+		             "DELETE FROM dvcs_commits WHERE id = $1 AND provisional = 1 AND NOT"
+		             " EXISTS (SELECT 1 FROM dvcs_repo_commits WHERE commit_id = $1)",
+		             db_int(id));
+	return rc < 0 ? rc : 0;
+}
+
 int dvcs_provisional_settle(db_conn *c, int64_t repo_id, int64_t started_at, int64_t *removed)
 {
 	db_stmt *st = NULL;
@@ -78,10 +95,7 @@ int dvcs_provisional_settle(db_conn *c, int64_t repo_id, int64_t started_at, int
 	db_done(st);
 	const int64_t *id = ids.items;
 	for (size_t i = 0; rc >= 0 && i < ids.n; i++)
-		rc = db_exec(c,
-		             "DELETE FROM dvcs_commits WHERE id = $1 AND provisional = 1 AND NOT"
-		             " EXISTS (SELECT 1 FROM dvcs_repo_commits WHERE commit_id = $1)",
-		             db_int(id[i]));
+		rc = settle_commit(c, id[i]);
 	size_t n = ids.n;
 	arena_free(a);
 	if (rc < 0)

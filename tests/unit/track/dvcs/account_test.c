@@ -280,8 +280,31 @@ static void deleting_an_account_queues_its_clean_up(void **state)
 	                         " id FROM dvcs_commits WHERE hash = 'b'",
 	                         db_int(r2)),
 	                 1);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_commit_keys (issue_key, commit_id) SELECT"
+	                         " 'OPS-1', id FROM dvcs_commits",
+	                         DB_END),
+	                 2);
 	assert_int_equal(dvcs_account_unlink(e.c, e.a, ops), 0);
 	assert_int_equal(dvcs_account_unlink(e.c, e.a, ops), WEFT_ENOTFOUND);
+	/* The link tables have no foreign keys (0016): nothing refers to a row that is gone. */
+	assert_int_equal(count(&e,
+	                       "SELECT count(*) FROM dvcs_repo_commits l WHERE l.repo_id > $1 AND"
+	                       " (NOT EXISTS (SELECT 1 FROM dvcs_repos r WHERE r.id = l.repo_id)"
+	                       " OR NOT EXISTS (SELECT 1 FROM dvcs_commits c WHERE c.id ="
+	                       " l.commit_id))",
+	                       0),
+	                 0);
+	assert_int_equal(
+	        count(&e,
+	              "SELECT count(*) FROM dvcs_commit_keys k WHERE k.commit_id > $1 AND"
+	              " NOT EXISTS (SELECT 1 FROM dvcs_commits c WHERE c.id = k.commit_id)",
+	              0),
+	        0);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r2),
+	                 1);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_commit_keys WHERE commit_id > $1", 0),
+	                 1);
 	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_accounts WHERE id = $1", ops), 0);
 	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repos WHERE account_id = $1", ops),
 	                 0);
@@ -388,6 +411,89 @@ static void repository_ids_are_never_used_again(void **state)
 	end(&e);
 }
 
+/* 0016 over a store with rows: every link row and key is kept, and the link tables no longer
+ * refuse a row whose commit or repository is missing (the code keeps them whole, not a key). */
+static void the_link_tables_lose_their_keys_and_keep_their_rows(void **state)
+{
+	fixture *f = *state;
+	env e = begin(state);
+	int64_t ops;
+	const char *s;
+	dvcs_link_request r = request("http://hub", "ops");
+	assert_int_equal(dvcs_account_create_pending(e.c, e.a, &e.app, &r, &ops, &s), 0);
+	int64_t r1 = add_repo(&e, ops, "r1"), r2 = add_repo(&e, ops, "r2");
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_commits (hash, author_name, author_email,"
+	                         " authored_at, message) VALUES ('a', 'n', 'e', 1, 'm'),"
+	                         " ('b', 'n', 'e', 1, 'm'), ('c', 'n', 'e', 1, 'm')",
+	                         DB_END),
+	                 3);
+	assert_int_equal(
+	        db_exec(e.c,
+	                "INSERT INTO dvcs_repo_commits (repo_id, commit_id, provisional_at)"
+	                " SELECT $1, id, CASE WHEN hash = 'c' THEN 7 END FROM dvcs_commits",
+	                db_int(r1)),
+	        3);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_repo_commits (repo_id, commit_id) SELECT $1,"
+	                         " id FROM dvcs_commits WHERE hash = 'a'",
+	                         db_int(r2)),
+	                 1);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_commit_keys (issue_key, commit_id) SELECT"
+	                         " 'OPS-' || hash, id FROM dvcs_commits WHERE hash <> $1",
+	                         db_text("c")),
+	                 2);
+	int64_t rerun = 0;
+	assert_int_equal(db_query_int(&rerun, e.c,
+	                              "SELECT count(*) FROM schema_migrations WHERE service ="
+	                              " 'track' AND version >= 16",
+	                              DB_END),
+	                 0);
+	assert_true(rerun >= 1);
+	assert_int_equal(db_exec(e.c,
+	                         "DELETE FROM schema_migrations WHERE service = 'track' AND"
+	                         " version >= 16",
+	                         DB_END),
+	                 rerun);
+	int applied;
+	db_conn_put(e.c);
+	assert_int_equal(db_migrate_up(&applied, f->d, "track"), 0);
+	assert_int_equal(db_conn_get(&e.c, f->d), 0);
+	assert_int_equal(applied, rerun);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r1),
+	                 3);
+	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r2),
+	                 1);
+	assert_int_equal(count(&e,
+	                       "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1 AND"
+	                       " provisional_at = 7",
+	                       r1),
+	                 1);
+	assert_int_equal(count(&e,
+	                       "SELECT count(*) FROM dvcs_commit_keys k JOIN dvcs_commits c ON"
+	                       " c.id = k.commit_id WHERE k.issue_key = 'OPS-' || c.hash AND"
+	                       " k.commit_id > $1",
+	                       0),
+	                 2);
+	/* no key refuses a row that refers to nothing */
+	int64_t none = r2 + 1000;
+	assert_int_equal(
+	        db_exec(e.c, "INSERT INTO dvcs_repo_commits (repo_id, commit_id) VALUES ($1, $1)",
+	                db_int(none)),
+	        1);
+	assert_int_equal(db_exec(e.c,
+	                         "INSERT INTO dvcs_commit_keys (issue_key, commit_id) VALUES"
+	                         " ('OPS-9', $1)",
+	                         db_int(none)),
+	                 1);
+	assert_int_equal(
+	        db_exec(e.c, "DELETE FROM dvcs_repo_commits WHERE repo_id = $1", db_int(none)), 1);
+	assert_int_equal(
+	        db_exec(e.c, "DELETE FROM dvcs_commit_keys WHERE commit_id = $1", db_int(none)), 1);
+	end(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +503,7 @@ int main(void)
 		cmocka_unit_test(repositories_link_and_queue_their_work),
 		cmocka_unit_test(deleting_an_account_queues_its_clean_up),
 		cmocka_unit_test(repository_ids_are_never_used_again),
+		cmocka_unit_test(the_link_tables_lose_their_keys_and_keep_their_rows),
 	};
 	return fixture_run_service_tests("track/dvcs/account", "track", tests,
 	                                 sizeof tests / sizeof tests[0], 2);

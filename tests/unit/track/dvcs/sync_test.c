@@ -103,6 +103,19 @@ static int64_t keyed(env *e, const char *key)
 	return v;
 }
 
+/* Link rows that refer to a repository or a commit that is gone: the link tables have no foreign
+ * keys (0016), every delete path removes them itself. */
+static int64_t orphans(env *e)
+{
+	return num(e,
+	           "SELECT (SELECT COUNT(*) FROM dvcs_repo_commits l WHERE NOT EXISTS (SELECT 1"
+	           " FROM dvcs_repos r WHERE r.id = l.repo_id) OR NOT EXISTS (SELECT 1 FROM"
+	           " dvcs_commits c WHERE c.id = l.commit_id)) + (SELECT COUNT(*) FROM"
+	           " dvcs_commit_keys k WHERE NOT EXISTS (SELECT 1 FROM dvcs_commits c WHERE"
+	           " c.id = k.commit_id)) + $1",
+	           0);
+}
+
 static void syncs_commits_branches_and_keys(void **state)
 {
 	env e = begin(state);
@@ -196,6 +209,7 @@ static void syncs_commits_branches_and_keys(void **state)
 	assert_int_equal(linked(&e, b), 5);
 	assert_int_equal(keyed(&e, "PROJ-3"), 0);
 	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", a), 5);
+	assert_int_equal(orphans(&e), 0);
 
 	/* a deleted branch goes with its keys */
 	sh("git --git-dir=%s branch -q -D feature/proj-7-login", r.mirror);
@@ -215,6 +229,17 @@ static void syncs_commits_branches_and_keys(void **state)
 	                     a),
 	                 0);
 	assert_int_equal(num(&e, "SELECT sync_issues FROM dvcs_repos WHERE id = $1", a), 3);
+	assert_int_equal(orphans(&e), 0);
+	/* full again with b unlinked from its commits: a's commits (keys and all) are forgotten and
+	 * stored afresh under new ids */
+	ok(db_exec(e.c, "DELETE FROM dvcs_repo_commits WHERE repo_id = $1", db_int(b)) < 0 ? -1
+	                                                                                   : 0);
+	ok(db_exec(e.c, "UPDATE dvcs_repos SET sync_full = 1 WHERE id = $1", db_int(a)) < 0 ? -1
+	                                                                                    : 0);
+	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
+	assert_int_equal(linked(&e, a), git_count(&r));
+	assert_int_equal(keyed(&e, "PROJ-1"), 1);
+	assert_int_equal(orphans(&e), 0);
 
 	/* a repository that is not linked is left alone */
 	ok(db_exec(e.c, "UPDATE dvcs_repos SET linked = 0, sync_full = 1 WHERE id = $1",
@@ -319,6 +344,7 @@ static void provisional_commits_are_confirmed_or_removed(void **state)
 	assert_int_equal(keyed(&e, "PROJ-9"), 0);
 	assert_int_equal(keyed(&e, "PROJ-6"), 0);
 	assert_int_equal(num(&e, "SELECT COUNT(*) FROM dvcs_commits WHERE $1 > 0", a), 2);
+	assert_int_equal(orphans(&e), 0);
 	assert_int_equal(num(&e, "SELECT sync_commits FROM dvcs_repos WHERE id = $1", a), 2);
 	assert_int_equal(smart_jobs(&e, real.hash), 1);
 	assert_int_equal(smart_jobs(&e, forged.hash), 0);
@@ -350,6 +376,7 @@ static void provisional_commits_are_confirmed_or_removed(void **state)
 	ok(dvcs_sync_mirror(&app, e.a, a, r.mirror));
 	assert_int_equal(provisional_links(&e, a), 0);
 	assert_int_equal(keyed(&e, "PROJ-6"), 0);
+	assert_int_equal(orphans(&e), 0);
 
 	/* a commit stored already gets only a provisional link in another repository */
 	int64_t b = make_repo_row(&e, "b", true);
