@@ -218,6 +218,25 @@ if head -c 35 "$RESP_BODY" | grep -q '^001e# service=git-upload-pack'; then
 else
 	fail "  the service line and a flush come first"
 fi
+# hub writes the v0 advertisement itself (src/hub/git/advertise.c): byte for byte git's own, with
+# the repository's branches and an annotated tag; v2 and receive-pack are still git's.
+CODE_UUID=$(hub_sql "SELECT uuid FROM repositories WHERE slug = 'code'")
+CODE_DIR=$(find "$DATA" -type d -name "$CODE_UUID.git" | head -n 1)
+[ -d "$CODE_DIR" ] || bail "cannot find the repository's folder"
+git --git-dir="$CODE_DIR" tag -a -m "a tag" v1 main || bail "cannot tag"
+advertised_by_git() { # advertised_by_git SERVICE: the smart-HTTP answer git would give
+	printf '001e# service=git-%s\n0000' "$1"
+	HOME=$(dirname "$(dirname "$CODE_DIR")") GIT_CONFIG_NOSYSTEM=1 git "$1" --stateless-rpc --advertise-refs "$CODE_DIR"
+}
+req -u "$ALICE" "$HUB_URL/alice/code.git/info/refs?service=git-upload-pack"
+advertised_by_git upload-pack >"$TEST_TMP/git.adv"
+check "  it is git's own, byte for byte" cmp -s "$RESP_BODY" "$TEST_TMP/git.adv"
+check "  with the tag peeled" grep -aq 'refs/tags/v1^{}' "$RESP_BODY"
+check "  and HEAD's branch" grep -aq 'symref=HEAD:refs/heads/main' "$RESP_BODY"
+req -u "$ALICE" -H 'Git-Protocol: version=2' \
+	"$HUB_URL/alice/code.git/info/refs?service=git-upload-pack"
+check "  version 2 is git's capability advertisement" grep -aq '^000eversion 2$' "$RESP_BODY"
+git --git-dir="$CODE_DIR" tag -d v1 >/dev/null || bail "cannot delete the tag"
 
 (cd one && git push -q "$(as "$ALICE" /alice/open.git)" main) || bail "cannot push to open"
 git_ok "anonymous clone of a public repository" clone -q "$(as "" /alice/open.git)" anon-open

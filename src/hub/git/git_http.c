@@ -5,7 +5,9 @@
  * other, and memory never grows with the size of a pack. The process is reaped when the response
  * ends, and killed when the client goes away or the time limit passes. While git computes (counting
  * objects, resolving deltas) the response waits without holding its worker thread
- * (WEB_STREAM_WAIT on its stdout). */
+ * (WEB_STREAM_WAIT on its stdout). The one exception is upload-pack's protocol v0 ref
+ * advertisement (no version in Git-Protocol: every v0 client, and track's connector), which
+ * advertise.c writes in process as git would, unless the repository needs git's own answer. */
 #include "hub/git/git_http.h"
 
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "hub/git/advertise.h"
 #include "hub/hook/hook_config.h"
 #include "hub/hub.h"
 #include "hub/repo/repo.h"
@@ -148,6 +151,13 @@ static bool wants_v2(const web_request *req)
 	return p && strstr(p, "version=2") != NULL;
 }
 
+/* Protocol v0: no version asked for (v1 starts with a "version 1" line of its own). */
+static bool speaks_v0(const web_request *req)
+{
+	const char *p = git_protocol(req);
+	return !p || strstr(p, "version=") == NULL;
+}
+
 /* The repository's page, for the hook's "Create pull request" hint. */
 static const char *repository_url(web_request *req)
 {
@@ -165,7 +175,7 @@ static const char *repository_url(web_request *req)
 
 /* The child's whole environment: nothing of the server's leaks in but PATH. A push also tells
  * the hook (weft hook post-receive) where the database is and who pushed to what. */
-static char **child_env(web_request *req, const git_rpc *rpc, int64_t repository_id)
+static char **child_env(web_request *req, const char *service, int64_t repository_id)
 {
 	const hub_app *app = hub_app_of(req);
 	const hub_viewer *v = hub_viewer_of(req);
@@ -180,7 +190,7 @@ static char **child_env(web_request *req, const git_rpc *rpc, int64_t repository
 	const char *protocol = git_protocol(req);
 	if (protocol)
 		env[n++] = arena_printf(req->arena, "GIT_PROTOCOL=%s", protocol);
-	if (strcmp(rpc->service, "receive-pack") == 0) {
+	if (strcmp(service, "receive-pack") == 0) {
 		env[n++] = arena_printf(req->arena, "WEFT_PROGRAM=%s", app->weft_path);
 		env[n++] = arena_printf(req->arena, "WEFT_HUB_DB=%s", app->db_url);
 		env[n++] = arena_printf(req->arena, "WEFT_REPOSITORY_ID=%lld",
@@ -499,7 +509,7 @@ static int start_rpc(git_rpc **out, web_request *req)
 		rc = take_push_lock(rpc, req, dir);
 	}
 	if (rc == 0)
-		rc = spawn_git(rpc, child_env(req, rpc, repository_id), dir, false, true);
+		rc = spawn_git(rpc, child_env(req, rpc->service, repository_id), dir, false, true);
 	if (rc == 0)
 		*out = rpc;
 	return rc;
@@ -565,15 +575,20 @@ done:
 	return n;
 }
 
+static void no_cache(web_request *req, web_response *res)
+{
+	res->cacheable = false;
+	web_res_header(req, res, "Cache-Control", "no-cache, max-age=0, must-revalidate");
+	web_res_header(req, res, "Expires", "Fri, 01 Jan 1980 00:00:00 GMT");
+	web_res_header(req, res, "Pragma", "no-cache");
+}
+
 static void answer_stream(web_request *req, web_response *res, git_rpc *rpc, const char *kind)
 {
 	const char *type = arena_printf(req->arena, "application/x-git-%s-%s", rpc->service, kind);
 	web_res_stream(res, 200, type, read_output, rpc, NULL);
 	web_res_stream_wait(res, rpc->out_fd);
-	res->cacheable = false;
-	web_res_header(req, res, "Cache-Control", "no-cache, max-age=0, must-revalidate");
-	web_res_header(req, res, "Expires", "Fri, 01 Jan 1980 00:00:00 GMT");
-	web_res_header(req, res, "Pragma", "no-cache");
+	no_cache(req, res);
 }
 
 int hub_git_rpc(web_request *req, web_response *res)
@@ -589,14 +604,39 @@ int hub_git_rpc(web_request *req, web_response *res)
 	return 0;
 }
 
-/* "001e# service=git-upload-pack\n0000": the smart-HTTP preamble of protocol v0 and v1. */
-static void service_preamble(git_rpc *rpc)
+/* "001e# service=git-upload-pack\n0000": the smart-HTTP preamble of protocol v0 and v1, in
+ * head (80 bytes); returns its length. */
+static size_t preamble(char *head, const char *service)
 {
 	char line[64];
-	int len = snprintf(line, sizeof line, "# service=git-%s\n", rpc->service);
+	int len = snprintf(line, sizeof line, "# service=git-%s\n", service);
+	return (size_t)snprintf(head, 80, "%04x%s0000", len + 4, line);
+}
+
+static void service_preamble(git_rpc *rpc)
+{
 	char head[80];
-	int n = snprintf(head, sizeof head, "%04x%s0000", len + 4, line);
-	spill_append(rpc, head, (size_t)n);
+	spill_append(rpc, head, preamble(head, rpc->service));
+}
+
+/* upload-pack's v0 advertisement written in process (advertise.h), as git would write it;
+ * WEFT_ENOTFOUND when git must write it. */
+static int advertise_in_process(web_request *req, web_response *res, const char *dir,
+                                int64_t repository_id)
+{
+	char head[80];
+	buf body = BUF_INIT;
+	buf_append(&body, head, preamble(head, "upload-pack"));
+	int rc = hub_git_advertise(&body, req->arena, dir,
+	                           child_env(req, "upload-pack", repository_id));
+	if (rc == 0) {
+		web_res_text(res, 200, "");
+		res->content_type = "application/x-git-upload-pack-advertisement";
+		buf_append(&res->body, body.ptr, body.len);
+		no_cache(req, res);
+	}
+	buf_dispose(&body);
+	return rc;
 }
 
 int hub_git_info_refs(web_request *req, web_response *res)
@@ -611,13 +651,16 @@ int hub_git_info_refs(web_request *req, web_response *res)
 	int rc = repo_dir(req, &dir, &repository_id);
 	if (rc < 0)
 		return rc;
+	if (strcmp(service, "git-upload-pack") == 0 && speaks_v0(req) &&
+	    advertise_in_process(req, res, dir, repository_id) == 0)
+		return 0;
 	git_rpc *rpc = rpc_new(service + 4);
 	req->stream_state = rpc;
 	req->stream_release = rpc_release;
 	/* Protocol v2 starts with its own capability advertisement, as git http-backend does. */
 	if (strcmp(rpc->service, "receive-pack") == 0 || !wants_v2(req))
 		service_preamble(rpc);
-	rc = spawn_git(rpc, child_env(req, rpc, repository_id), dir, true, false);
+	rc = spawn_git(rpc, child_env(req, rpc->service, repository_id), dir, true, false);
 	if (rc < 0)
 		return rc;
 	answer_stream(req, res, rpc, "advertisement");
