@@ -1,18 +1,20 @@
 /* git upload-pack's v0 ref advertisement, in process. What git 2.39 (upload-pack.c, send_ref and
  * upload_pack) writes, and this file with it:
- *   HEAD, when it resolves, then every ref under refs/ in byte order, each as "<hash> <name>\n" and, when it names an annotated tag, a second
- *   line "<peeled hash> <name>^{}\n"; the first line carries "\0<capabilities>"; then a flush.
+ *   HEAD, when it resolves, then every ref under refs/ in byte order, each as "<hash> <name>\n"
+ *   and, when it names an annotated tag, a second line "<peeled hash> <name>^{}\n"; the first
+ *   line carries "\0<capabilities>"; then a flush.
  *   A repository without any ref gets a bare flush from git 2.39, and from git 2.41 on a line
  *   "<zero hash> capabilities^{}\0<capabilities>\n" first: that answer is learnt verbatim.
  *   The capabilities are fixed ones, then " symref=HEAD:<branch>" when HEAD is a symbolic
  *   reference that resolves, then " object-format=… agent=…", some of them depending on
  *   configuration.
  * A ref whose object is missing, or a symbolic one that names no ref, leaves the answer to git
- * (which has sent them, or not, depending on its version). The capability string is learnt from the installed git once: a bare repository with one commit
- * on its branch "weft-caps" is advertised by git, the symref token splits git's string in two,
- * and this file's own advertisement of that repository must then equal git's byte for byte, or
- * the learning counts as failed and git answers every request as before; git's answer for an
- * empty repository (which names nothing of the repository) is kept as it is. */
+ * (which has sent them, or not, depending on its version). The capability string is learnt from
+ * the installed git once: a bare repository with one commit on its branch "weft-caps" is
+ * advertised by git, the symref token splits git's string in two, and this file's own
+ * advertisement of that repository must then equal git's byte for byte, or the learning counts
+ * as failed and git answers every request as before; git's answer for an empty repository (which
+ * names nothing of the repository) is kept as it is. */
 #include "hub/git/advertise.h"
 
 #include <errno.h>
