@@ -45,10 +45,6 @@ enum {
 #define LEARN_BRANCH "weft-caps"
 #define LEARN_SYMREF " symref=HEAD:refs/heads/" LEARN_BRANCH
 
-/* Configuration that changes the advertisement (hidden refs, extra capabilities, a session id,
- * another object format) or that this file does not follow (includes): git answers instead. */
-#define CONFIG_GIT_ANSWERS "^(uploadpack|transfer|protocol|extensions|include|includeif)\\."
-
 typedef enum { CAPS_UNKNOWN, CAPS_KNOWN, CAPS_GIT } caps_state;
 
 static struct {
@@ -226,7 +222,22 @@ static int write_advertisement(buf *out, arena *a, git_repository *repo)
 
 /* ---- when git answers ---- */
 
-/* Whether the configuration file at path sets something that changes the advertisement. */
+/* Whether a configuration entry (libgit2 names it with its section in lower case) changes the
+ * advertisement (hidden refs, extra capabilities, a session id, another object format) or is one
+ * this file does not follow (includes): then git answers instead. */
+static bool entry_changes_answer(const char *name)
+{
+	static const char *const sections[] = { "uploadpack.", "transfer.", "protocol.",
+		                                "extensions.", "include.",  "includeif." };
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+		if (strncmp(name, sections[i], strlen(sections[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the configuration file at path sets something that changes the advertisement. Every
+ * entry is looked at here rather than through libgit2's glob iterator, whose regular expression
+ * (PCRE2) leaks its match data on every entry in the libgit2 of Debian 12. */
 static bool config_changes_answer(const char *path)
 {
 	if (access(path, F_OK) != 0)
@@ -235,9 +246,11 @@ static bool config_changes_answer(const char *path)
 	git_config_iterator *it = NULL;
 	git_config_entry *entry = NULL;
 	bool changes = true; /* unreadable: git knows what to make of it */
-	if (git_config_open_ondisk(&cfg, path) == 0 &&
-	    git_config_iterator_glob_new(&it, cfg, CONFIG_GIT_ANSWERS) == 0)
-		changes = git_config_next(&entry, it) == 0;
+	if (git_config_open_ondisk(&cfg, path) == 0 && git_config_iterator_new(&it, cfg) == 0) {
+		changes = false;
+		while (!changes && git_config_next(&entry, it) == 0)
+			changes = entry_changes_answer(entry->name);
+	}
 	git_error_clear();
 	git_config_iterator_free(it);
 	git_config_free(cfg);
