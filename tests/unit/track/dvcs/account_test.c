@@ -68,6 +68,29 @@ static int64_t count(env *e, const char *sql, int64_t id)
 	return n;
 }
 
+/* Forgets that track's migrations from version on were applied and applies them again: what is
+ * pending is what comes after the newest applied one. */
+static void migrate_again_from(env *e, db *d, int version)
+{
+	int64_t rerun = 0;
+	assert_int_equal(db_query_int(&rerun, e->c,
+	                              "SELECT count(*) FROM schema_migrations WHERE service ="
+	                              " 'track' AND version >= $1",
+	                              db_int(version)),
+	                 0);
+	assert_true(rerun >= 1);
+	assert_int_equal(db_exec(e->c,
+	                         "DELETE FROM schema_migrations WHERE service = 'track' AND"
+	                         " version >= $1",
+	                         db_int(version)),
+	                 rerun);
+	int applied;
+	db_conn_put(e->c); /* the migration wants the pool's two connections on PostgreSQL */
+	assert_int_equal(db_migrate_up(&applied, d, "track"), 0);
+	assert_int_equal(db_conn_get(&e->c, d), 0);
+	assert_int_equal(applied, rerun);
+}
+
 static dvcs_link_request request(const char *site, const char *account)
 {
 	return (dvcs_link_request){ DVCS_HOST_WEFT, site, account, "the-key",
@@ -372,23 +395,7 @@ static void repository_ids_are_never_used_again(void **state)
 	                 1);
 	/* 0014 runs again, and so do the migrations after it: what is pending is what comes after
 	 * the newest applied one */
-	int64_t rerun = 0;
-	assert_int_equal(db_query_int(&rerun, e.c,
-	                              "SELECT count(*) FROM schema_migrations WHERE service ="
-	                              " 'track' AND version >= 14",
-	                              DB_END),
-	                 0);
-	assert_true(rerun >= 1);
-	assert_int_equal(db_exec(e.c,
-	                         "DELETE FROM schema_migrations WHERE service = 'track' AND"
-	                         " version >= 14",
-	                         DB_END),
-	                 rerun);
-	int applied;
-	db_conn_put(e.c); /* the migration wants the pool's two connections on PostgreSQL */
-	assert_int_equal(db_migrate_up(&applied, f->d, "track"), 0);
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	assert_int_equal(applied, rerun);
+	migrate_again_from(&e, f->d, 14);
 	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r1),
 	                 1);
 	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_smart_runs WHERE repo_id = $1", r3),
@@ -444,23 +451,7 @@ static void the_link_tables_lose_their_keys_and_keep_their_rows(void **state)
 	                         " 'OPS-' || hash, id FROM dvcs_commits WHERE hash <> $1",
 	                         db_text("c")),
 	                 2);
-	int64_t rerun = 0;
-	assert_int_equal(db_query_int(&rerun, e.c,
-	                              "SELECT count(*) FROM schema_migrations WHERE service ="
-	                              " 'track' AND version >= 16",
-	                              DB_END),
-	                 0);
-	assert_true(rerun >= 1);
-	assert_int_equal(db_exec(e.c,
-	                         "DELETE FROM schema_migrations WHERE service = 'track' AND"
-	                         " version >= 16",
-	                         DB_END),
-	                 rerun);
-	int applied;
-	db_conn_put(e.c);
-	assert_int_equal(db_migrate_up(&applied, f->d, "track"), 0);
-	assert_int_equal(db_conn_get(&e.c, f->d), 0);
-	assert_int_equal(applied, rerun);
+	migrate_again_from(&e, f->d, 16);
 	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r1),
 	                 3);
 	assert_int_equal(count(&e, "SELECT count(*) FROM dvcs_repo_commits WHERE repo_id = $1", r2),
